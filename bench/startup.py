@@ -1,0 +1,67 @@
+"""Time to first frame: `stackdeck --demo` (until its server list shows) vs a bare Textual app.
+
+Both run as fresh processes on a pseudo-terminal in the same run; each is started N times and
+the median is compared. Usage: .venv/bin/python bench/startup.py [N]
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+
+
+def first_frame(argv: list[str], marker: bytes, timeout: float = 30.0) -> float:
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:
+        env = {k: v for k, v in os.environ.items() if k not in ("TEXTUAL_THEME", "NO_COLOR")}
+        env.update(TERM="xterm-256color", COLUMNS="120", LINES="40")
+        os.execve(argv[0], argv, env)
+    seen = b""
+    try:
+        while marker not in seen:
+            if time.perf_counter() - start > timeout:
+                raise TimeoutError(f"{argv} never showed {marker!r}")
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                seen += os.read(fd, 65536)
+        return time.perf_counter() - start
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    bare_cmd = [sys.executable, str(HERE / "bare_app.py")]
+    deck_cmd = [str(BIN / "stackdeck"), "--demo"]
+    first_frame(bare_cmd, b"bare-app-ready")  # warm the OS file cache for both
+    first_frame(deck_cmd, b"web-01")
+    bare, frame, rows = [], [], []
+    for _ in range(runs):
+        bare.append(first_frame(bare_cmd, b"bare-app-ready"))
+        frame.append(first_frame(deck_cmd, b"connect"))
+        rows.append(first_frame(deck_cmd, b"web-01"))
+    b, f, r = (statistics.median(x) for x in (bare, frame, rows))
+    print(f"runs per program              {runs}")
+    print(f"bare Textual app              {b * 1000:7.1f} ms  (median to first frame)")
+    print(f"stackdeck --demo first frame  {f * 1000:7.1f} ms  (header drawn)")
+    print(f"stackdeck --demo rows shown   {r * 1000:7.1f} ms  (server list drawn)")
+    verdict = "PASS" if f / b <= 1.3 else "FAIL"
+    print(f"ratio first frame / bare      {f / b:7.2f}x   target <= 1.30x: {verdict}")
+    print(f"ratio rows shown / bare       {r / b:7.2f}x")
+    print(f"rows under one second         {'PASS' if r < 1.0 else 'FAIL'}")
+
+
+if __name__ == "__main__":
+    main()

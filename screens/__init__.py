@@ -1,0 +1,1 @@
+"""Screens: the generic resource screen and the per-resource declarations."""

@@ -1,0 +1,175 @@
+"""Running a resource's actions: confirm, ask, call, mark the row, follow it until it settles.
+
+Mixed into the generic resource screen; actions are declared on the resource
+(`tui.resource.Action`), so every resource gets the same guardrails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.css.query import NoMatches
+
+from tui.backend.errors import BackendError, NotFound
+from tui.forms import Form
+from tui.resource import Action, Resource, Row
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.form import FormScreen
+
+if TYPE_CHECKING:
+    from tui.app import StackdeckApp
+    from tui.widgets.resource_table import ResourceTable
+
+FOLLOW_SECONDS = 300.0
+FIRST_POLL = 0.5
+MAX_POLL = 3.0
+
+
+class ActingMixin:
+    """Needs `app`, `resource`, `table`, `load()` and `run_worker` from the screen."""
+
+    app: StackdeckApp
+    resource: Resource
+    in_flight: dict[str, str]
+    is_mounted: bool
+
+    if TYPE_CHECKING:
+
+        @property
+        def table(self) -> ResourceTable: ...
+
+        def load(self) -> Any: ...
+
+        def run_worker(self, work: Any, **kwargs: Any) -> Any: ...
+
+    @property
+    def read_only(self) -> bool:
+        return self.app.settings.read_only or self.app.backend.info.read_only
+
+    def offered(self, action: Action, row: Row | None) -> bool:
+        """Shown at all: not a write in read-only mode, and the row's state allows it."""
+        if action.mutating and self.read_only:
+            return False
+        if not action.on_row:
+            return True
+        return row is not None and action.when(row)
+
+    def action_act(self, name: str) -> None:
+        action = self.resource.action(name)
+        row = self.table.selected
+        if action is None:
+            return
+        if action.mutating and self.read_only:
+            self.app.notify(
+                f"Read-only mode: {action.description.lower()} is not available.",
+                severity="warning",
+            )
+            return
+        if action.on_row:
+            if row is None:
+                return
+            if not action.when(row):
+                self.app.notify(
+                    f"{action.description} is not possible for {self.resource.label(row)} now.",
+                    severity="warning",
+                )
+                return
+            key = self.resource.key(row)
+            if key in self.in_flight:
+                self.app.notify(
+                    f"{self.in_flight[key]} is still in progress on {self.resource.label(row)}.",
+                    severity="warning",
+                )
+                return
+            self.in_flight[key] = action.description
+        self.run_worker(self._act(action, row if action.on_row else None), group="act")
+
+    async def _act(self, action: Action, row: Row | None) -> None:
+        key = self.resource.key(row) if row is not None else None
+        try:
+            if not await self._confirmed(action, row):
+                return
+            if key is not None:
+                self.table.set_badge(key, f"⟳ {action.progress or action.name}")
+            result = await self._run(action, row)
+            if result is _CANCELLED:
+                return
+            label = self.resource.label(row) if row is not None else self.resource.title
+            self.app.notify(f"{action.description}: {label}", title="Requested", timeout=4)
+            await self._follow(action, row)
+        except BackendError as exc:
+            self.app.notify_error(exc)
+        finally:
+            if key is not None:
+                self.in_flight.pop(key, None)
+                with contextlib.suppress(NoMatches):
+                    self.table.set_badge(key, None)
+
+    async def _confirmed(self, action: Action, row: Row | None) -> bool:
+        if action.confirm == "none":
+            return True
+        label = self.resource.label(row) if row is not None else self.resource.title
+        body = action.message(row) if action.message else f"{action.description}: {label}"
+        expected = label if action.confirm == "name" else None
+        screen = ConfirmScreen(f"{action.description}?", Text(body), expected=expected)
+        return bool(await self.app.push_screen_wait(screen))
+
+    async def _run(self, action: Action, row: Row | None) -> Any:
+        backend = self.app.backend
+        if action.form is None:
+            return await action.run(backend, row, {})
+        form = action.form(row)
+
+        async def submit(backend: Any, values: dict[str, Any]) -> Any:
+            result = await action.run(backend, row, values)
+            return _DONE if result is None else result
+
+        screen = FormScreen(
+            Form(
+                title=form.title,
+                fields=form.fields,
+                submit=submit,
+                submit_label=form.submit_label,
+                description=form.description,
+                check=form.check,
+            )
+        )
+        result = await self.app.push_screen_wait(screen)
+        return _CANCELLED if result is None else result
+
+    async def _follow(self, action: Action, row: Row | None) -> None:
+        if action.follow == "list" or row is None:
+            if action.follow != "none":
+                self.load()
+            return
+        if action.follow == "none" or self.resource.get is None:
+            return
+        before = row
+        deadline = time.monotonic() + FOLLOW_SECONDS
+        delay = FIRST_POLL
+        while time.monotonic() < deadline and self.is_mounted:
+            await asyncio.sleep(delay)
+            delay = min(delay * 1.5, MAX_POLL)
+            try:
+                fresh = await self.resource.refetch(self.app.backend, row)
+            except NotFound:
+                self.table.remove_keys([self.resource.key(row)])
+                return
+            if action.follow == "gone":
+                self.table.load([fresh], replace=False)
+                continue
+            self.table.load([fresh], replace=False)
+            if self.resource.settled(fresh) and (fresh != before or delay >= MAX_POLL):
+                return
+
+
+class _Marker:
+    pass
+
+
+_CANCELLED = _Marker()
+_DONE = _Marker()

@@ -1,0 +1,30 @@
+"""The `:` prompt as a small modal at the bottom of the screen."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import ModalScreen
+
+from tui.widgets.command_line import CommandLine
+
+
+class CommandScreen(ModalScreen[str | None]):
+    """Returns the command typed (without the ':'), or None when cancelled."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def compose(self) -> ComposeResult:
+        yield CommandLine(self.names, id="command-line")
+
+    @on(CommandLine.Run)
+    def _run(self, event: CommandLine.Run) -> None:
+        self.dismiss(event.command)
+
+    @on(CommandLine.Cancelled)
+    def _cancel(self) -> None:
+        self.dismiss(None)

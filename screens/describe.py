@@ -1,0 +1,94 @@
+"""Describe: the full record of one resource as the API returned it, scrollable."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from rich.syntax import Syntax
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
+
+from tui.backend.errors import BackendError
+from tui.resource import Resource
+from tui.widgets.header import CloudHeader
+from tui.widgets.keybar import KeyBar
+
+if TYPE_CHECKING:
+    from tui.app import StackdeckApp
+
+
+def record_text(row: Any) -> str:
+    raw = getattr(row, "raw", None) or {}
+    return json.dumps(raw, indent=2, sort_keys=True, default=str)
+
+
+class DescribeScreen(Screen[None]):
+    app: StackdeckApp
+
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back"),
+        Binding("r", "reload", "Reload"),
+        Binding("j", "scroll('down')", "Down", show=False),
+        Binding("k", "scroll('up')", "Up", show=False),
+        Binding("g", "scroll('home')", "Top", show=False),
+        Binding("G", "scroll('end')", "Bottom", show=False),
+    ]
+
+    def __init__(self, resource: Resource, row: Any) -> None:
+        super().__init__()
+        self.resource = resource
+        self.row = row
+
+    def compose(self) -> ComposeResult:
+        yield CloudHeader()
+        yield Static(id="crumbs")
+        with VerticalScroll(id="record"):
+            yield Static(id="body")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.app.sync_header(self.query_one(CloudHeader))
+        self._show(self.row, fresh=False)
+        self.query_one("#record").focus()
+        self.action_reload()
+
+    def _show(self, row: Any, *, fresh: bool) -> None:
+        label = self.resource.label(row)
+        note = "" if fresh else "  (as listed; fetching the current record…)"
+        crumbs = Text.assemble(
+            (f" Describe {self.resource.name} ", "bold reverse"),
+            " ",
+            (label, "bold"),
+            f"  {self.resource.key(row)}",
+            (note, "italic"),
+        )
+        self.query_one("#crumbs", Static).update(crumbs)
+        body = Syntax(record_text(row), "json", theme="ansi_dark", word_wrap=True)
+        self.query_one("#body", Static).update(body)
+
+    @work(exclusive=True, group="describe")
+    async def action_reload(self) -> None:
+        if self.resource.get is None:
+            self._show(self.row, fresh=True)
+            return
+        try:
+            self.row = await self.resource.refetch(self.app.backend, self.row)
+        except BackendError as exc:
+            self.app.notify_error(exc)
+            return
+        self._show(self.row, fresh=True)
+
+    def action_scroll(self, where: str) -> None:
+        view = self.query_one("#record", VerticalScroll)
+        {
+            "down": view.scroll_down,
+            "up": view.scroll_up,
+            "home": view.scroll_home,
+            "end": view.scroll_end,
+        }[where]()

@@ -1,0 +1,202 @@
+"""The generic form screen: draws a `tui.forms.Form`, validates, submits, keeps input."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Static
+
+from tui.backend.errors import BackendError
+from tui.forms import Field, Form, Values, validate
+from tui.widgets.picker import Picker
+
+if TYPE_CHECKING:
+    from tui.app import StackdeckApp
+
+
+def error_text(exc: BackendError) -> Text:
+    """A refusal as the operator needs it: what, HTTP status, the service's words, request id."""
+    text = Text()
+    text.append(f"✖ {exc.operation or 'Request'} failed", style="bold")
+    if exc.status:
+        text.append(f" (HTTP {exc.status})", style="bold")
+    text.append(f"\n{exc.message}")
+    if exc.request_id:
+        text.append(f"\nrequest id: {exc.request_id}", style="dim")
+    return text
+
+
+class FormScreen(ModalScreen[Any]):
+    """Returns what the form's submit returned, or None when cancelled."""
+
+    app: StackdeckApp
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Submit"),
+    ]
+
+    def __init__(self, form: Form, initial: Values | None = None) -> None:
+        super().__init__()
+        self.form = form
+        self.initial = dict(initial or {})
+        self.submitting = False
+        self.last_error: BackendError | None = None
+
+    # -- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form"):
+            yield Static(Text(self.form.title, style="bold"), id="form-title")
+            if self.form.description:
+                yield Static(self.form.description, id="form-description")
+            with VerticalScroll(id="form-fields"):
+                for f in self.form.fields:
+                    with Vertical(classes="form-field", id=f"field-{f.name}"):
+                        label = f.label + (" *" if f.required else "")
+                        yield Static(label, classes="form-label")
+                        yield self._input(f)
+                        yield Static(f.help, classes="form-help", id=f"help-{f.name}")
+            yield Static(id="form-error")
+            with Horizontal(id="form-buttons"):
+                yield Button(self.form.submit_label, variant="primary", id="form-submit")
+                yield Button("Cancel", id="form-cancel")
+
+    def _input(self, f: Field) -> Widget:
+        value = self.initial.get(f.name, f.default)
+        ident = f"input-{f.name}"
+        if f.kind == "bool":
+            return Checkbox(f.label, bool(value), id=ident)
+        if f.kind in ("choice", "multi"):
+            picker = Picker(multiple=f.kind == "multi", id=ident)
+            if value:
+                picker.select(value)
+            return picker
+        text = "" if value is None else str(value)
+        if f.kind == "keyvalue" and isinstance(value, tuple | list):
+            text = ", ".join(f"{k}={v}" for k, v in value)
+        return Input(
+            text,
+            placeholder=f.placeholder or ("key=value, key=value" if f.kind == "keyvalue" else ""),
+            password=f.kind == "secret",
+            id=ident,
+        )
+
+    def on_mount(self) -> None:
+        self._apply_visibility()
+        for f in self.form.fields:
+            if f.choices is not None:
+                self._load_choices(f)
+        first = next((w for w in self.query(".form-field Input, .form-field Checkbox")), None)
+        if first is not None:
+            first.focus()
+
+    @work(group="choices")
+    async def _load_choices(self, f: Field) -> None:
+        picker = self.query_one(f"#input-{f.name}", Picker)
+        try:
+            assert f.choices is not None
+            choices = await f.choices(self.app.backend, self.raw_values())
+        except BackendError as exc:
+            picker.set_failed(f"could not load choices: {exc.message}")
+            return
+        picker.set_choices(choices)
+        default = self.initial.get(f.name, f.default)
+        if not picker.values and default:
+            picker.select(default)
+        elif not picker.values and f.required and f.kind == "choice" and len(choices) == 1:
+            picker.select(choices[0].value)
+
+    # -- values --------------------------------------------------------------------------
+
+    def raw_values(self) -> Values:
+        """What the widgets hold right now, unconverted: never lost on an error."""
+        values: Values = {}
+        for f in self.form.fields:
+            widget = self.query_one(f"#input-{f.name}")
+            if isinstance(widget, Picker):
+                values[f.name] = widget.values if widget.multiple else widget.value
+            elif isinstance(widget, Checkbox | Input):
+                values[f.name] = widget.value
+        return values
+
+    def _apply_visibility(self) -> None:
+        values = self.raw_values()
+        for f in self.form.fields:
+            self.query_one(f"#field-{f.name}").display = f.shown(values)
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    @on(Picker.Changed)
+    def _changed(self) -> None:
+        self._apply_visibility()
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for f in self.form.fields:
+            help_line = self.query_one(f"#help-{f.name}", Static)
+            box = self.query_one(f"#field-{f.name}")
+            if f.name in errors:
+                help_line.update(Text(f"✖ {errors[f.name]}", style="bold red"))
+                box.add_class("-invalid")
+            else:
+                help_line.update(f.help)
+                box.remove_class("-invalid")
+
+    # -- actions -------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#form-submit")
+    def _submit_pressed(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#form-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted)
+    def _enter_in_input(self, event: Input.Submitted) -> None:
+        if "picker--filter" not in event.input.classes:
+            self.action_submit()
+
+    def action_cancel(self) -> None:
+        if not self.submitting:
+            self.dismiss(None)
+
+    def action_submit(self) -> None:
+        if self.submitting:
+            return
+        values, errors = validate(self.form, self.raw_values())
+        self.show_errors(errors)
+        if errors:
+            first = next(f for f in self.form.fields if f.name in errors)
+            self.query_one(f"#input-{first.name}").focus()
+            self.query_one("#form-error", Static).update(
+                Text(f"✖ {len(errors)} field(s) need attention", style="bold red")
+            )
+            return
+        self._send(values)
+
+    @work(exclusive=True, group="submit")
+    async def _send(self, values: Values) -> None:
+        self.submitting = True
+        button = self.query_one("#form-submit", Button)
+        button.disabled = True
+        status = self.query_one("#form-error", Static)
+        status.update(Text("submitting…", style="italic"))
+        try:
+            result = await self.form.submit(self.app.backend, values)
+        except BackendError as exc:
+            self.last_error = exc
+            status.update(error_text(exc))
+            status.add_class("-error")
+            self.submitting = False
+            button.disabled = False
+            return
+        self.submitting = False
+        self.dismiss(result)

@@ -1,0 +1,43 @@
+"""Hypervisors: compute hosts, their load, and the servers on each."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from tui.backend.base import Backend
+from tui.backend.models import Hypervisor
+from tui.resource import Col, Drill, Resource, Scope, attr
+from tui.screens.columns import number_col, state_col, usage_col
+
+
+def list_hypervisors(backend: Backend, scope: Scope) -> AsyncIterator[list[Hypervisor]]:
+    return backend.hypervisors()
+
+
+
+
+def servers_on_host(row: Hypervisor) -> Scope:
+    return Scope(all_projects=True, filters=(("host", row.host),), label=f"host {row.host}")
+
+
+HYPERVISORS = Resource(
+    name="hypervisors",
+    title="Hypervisors",
+    aliases=("hypervisor", "hv", "hosts", "computes"),
+    columns=(
+        Col("Name", attr("name"), min_width=8, max_width=32),
+        state_col("State", "state", min_width=5),
+        state_col("Status", "status", min_width=6),
+        Col("Type", attr("type"), min_width=4, max_width=10),
+        Col("Host IP", attr("host_ip"), min_width=7, max_width=39),
+        number_col("VMs", "running_vms"),
+        usage_col("vCPUs", "vcpus_used", "vcpus"),
+        usage_col("RAM GiB", "memory_mb_used", "memory_mb", scale=1024),
+        usage_col("Disk GB", "local_gb_used", "local_gb"),
+        Col("Disabled reason", attr("disabled_reason"), min_width=6, max_width=30),
+    ),
+    list=list_hypervisors,
+    get=lambda b, i: b.hypervisor(i),
+    drills=(Drill("enter", "servers", servers_on_host, "Servers on this host"),),
+    needs_admin=True,
+)

@@ -1,0 +1,271 @@
+"""The one generic resource screen: list, filter, sort, describe, drill down, act.
+
+Every resource (servers, hypervisors, projects, ...) is shown by this screen, driven by its
+declaration in ``tui.resource.Resource``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from tui.backend.errors import BackendError, ConnectionLost, Forbidden
+from tui.resource import Drill, Resource, Scope
+from tui.screens.acting import ActingMixin
+from tui.widgets.header import CloudHeader
+from tui.widgets.keybar import KeyBar
+from tui.widgets.resource_table import ResourceTable
+
+if TYPE_CHECKING:
+    from tui.app import StackdeckApp
+
+AUTO_REFRESH_MAX_ROWS = 5000
+
+
+class ResourceScreen(ActingMixin, Screen[None]):
+    """A list of one resource in one scope, streamed page by page into a virtual table."""
+
+    app: StackdeckApp
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter"),
+        Binding("d", "describe", "Describe"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("a", "toggle_all_projects", "All projects"),
+        Binding("escape", "back", "Back", show=False),
+    ]
+
+    def __init__(self, resource: Resource, scope: Scope | None = None) -> None:
+        super().__init__(name=resource.name)
+        self.resource = resource
+        self.scope = scope or Scope()
+        self._auto_scope = scope is None
+        self.error: BackendError | None = None
+        self.pages = 0
+        self.loaded = False
+        self.fetching = False
+        self.in_flight: dict[str, str] = {}
+        for drill in resource.drills:
+            if drill.key != "enter":
+                self._bindings.bind(drill.key, f"drill('{drill.key}')", drill.description)
+        for act in resource.actions:
+            self._bindings.bind(act.key, f"act('{act.name}')", act.description, show=False)
+
+    def compose(self) -> ComposeResult:
+        yield CloudHeader(id="header")
+        yield Static(id="crumbs")
+        yield ResourceTable(
+            self.resource.columns,
+            self.resource.key,
+            empty_message=f"No {self.resource.name}",
+            badge_column=self.resource.badge_index(),
+            id="table",
+        )
+        yield Input(placeholder="filter (esc clears)", id="filter")
+        yield KeyBar()
+
+    @property
+    def table(self) -> ResourceTable:
+        return self.query_one("#table", ResourceTable)
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("#filter", Input)
+
+    def on_mount(self) -> None:
+        self.app.sync_header(self.query_one(CloudHeader))
+        self.filter_input.display = False
+        self.table.focus()
+        self._update_crumbs()
+        seconds = self.app.settings.refresh_seconds
+        if seconds > 0:
+            self.set_interval(seconds, self._auto_refresh)
+        self.load()
+
+    # -- loading -------------------------------------------------------------------------
+
+    @work(exclusive=True, group="load")
+    async def load(self) -> None:
+        table = self.table
+        table.waiting = self.fetching = True
+        self.error = None
+        self._update_crumbs()
+        try:
+            info = await self.app.ensure_connected()
+            if self._auto_scope:
+                self.scope = Scope(
+                    all_projects=self.resource.default_all_projects and info.is_admin
+                )
+                self._auto_scope = False
+            first = True
+            self.pages = 0
+            async for page in self._pages():
+                table.load(page, replace=first)
+                first = False
+                self.pages += 1
+                self._update_crumbs()
+            if first:
+                table.load([], replace=True)
+            self.loaded = True
+            self.app.cloud_state = "connected"
+        except BackendError as exc:
+            self._failed(exc)
+        finally:
+            table.waiting = self.fetching = False
+            self._update_crumbs()
+
+    async def _pages(self) -> AsyncIterator[list[Any]]:
+        """The list's pages; a cross-link to one resource by id fetches just that one."""
+        ident = self.scope.get("id")
+        if ident and self.resource.get is not None:
+            yield [await self.resource.get(self.app.backend, ident)]
+            return
+        async for page in self.resource.list(self.app.backend, self.scope):
+            yield page
+
+    def _failed(self, exc: BackendError) -> None:
+        self.error = exc
+        if isinstance(exc, ConnectionLost):
+            self.app.cloud_state = "lost"
+        if isinstance(exc, Forbidden):
+            why = f"{self.resource.title} need admin rights here (HTTP 403)."
+        else:
+            why = exc.message
+        self.table.empty_message = f"Could not list {self.resource.name}: {why}"
+        if not self.table.total_count:
+            self.table.load([], replace=True)
+        self.app.notify_error(exc)
+
+    def _auto_refresh(self) -> None:
+        if (
+            self.is_current
+            and self.loaded
+            and not self.fetching
+            and self.table.total_count <= AUTO_REFRESH_MAX_ROWS
+        ):
+            self.load()
+
+    def _update_crumbs(self) -> None:
+        table = self.table
+        text = Text()
+        text.append(f" {self.resource.title} ", style="bold reverse")
+        scope = []
+        if self.resource.all_projects_toggle:
+            scope.append("all projects" if self.scope.all_projects else "this project")
+        if self.scope.label:
+            scope.append(self.scope.label)
+        if scope:
+            text.append("  " + " · ".join(scope), style="bold")
+        shown, total = table.row_count, table.total_count
+        count = f"{shown}/{total}" if table.filter_text else f"{total}"
+        text.append(f"  [{count}]")
+        if table.filter_text:
+            text.append(f"  filter: {table.filter_text}", style="italic")
+        if table.sort_column is not None:
+            arrow = "▼" if table.sort_reverse else "▲"
+            text.append(f"  sort: {self.resource.columns[table.sort_column].title} {arrow}")
+        if self.fetching:
+            text.append(f"  loading… page {self.pages + 1}", style="yellow")
+        elif self.error:
+            text.append(f"  ✖ {self.error.operation or 'error'}", style="bold red")
+        self.query_one("#crumbs", Static).update(text)
+
+    # -- table events --------------------------------------------------------------------
+
+    @on(ResourceTable.Selected)
+    def _selected(self, event: ResourceTable.Selected) -> None:
+        event.stop()
+        if self.resource.drill("enter"):
+            self.action_drill("enter")
+        else:
+            self.action_describe()
+
+    @on(ResourceTable.Highlighted)
+    def _highlighted(self, event: ResourceTable.Highlighted) -> None:
+        event.stop()
+        if self.resource.actions:
+            self.refresh_bindings()
+
+    @on(ResourceTable.Sorted)
+    def _sorted(self, event: ResourceTable.Sorted) -> None:
+        event.stop()
+        self._update_crumbs()
+
+    # -- filter --------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.filter_input
+        box.display = True
+        box.value = self.table.filter_text
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.filter_text = event.value
+        self._update_crumbs()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        if not event.value:
+            self.filter_input.display = False
+        self.table.focus()
+
+    def _clear_filter(self) -> None:
+        self.filter_input.value = ""
+        self.filter_input.display = False
+        self.table.filter_text = ""
+        self.table.focus()
+        self._update_crumbs()
+
+    # -- actions -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "act":
+            act = self.resource.action(str(parameters[0]))
+            return act is not None and self.offered(act, self.table.selected)
+        if action == "toggle_all_projects":
+            return self.resource.all_projects_toggle
+        if action == "back":
+            return True
+        if action == "describe":
+            return self.table.selected is not None or None
+        return True
+
+    def action_back(self) -> None:
+        if self.filter_input.has_focus or self.table.filter_text:
+            self._clear_filter()
+        elif len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_toggle_all_projects(self) -> None:
+        self.scope = self.scope.with_all_projects(not self.scope.all_projects)
+        self._auto_scope = False
+        self.load()
+
+    def action_describe(self) -> None:
+        row = self.table.selected
+        if row is None:
+            return
+        from tui.screens.describe import DescribeScreen
+
+        self.app.push_screen(DescribeScreen(self.resource, row))
+
+    def action_drill(self, key: str) -> None:
+        drill: Drill | None = self.resource.drill(key)
+        row: Any = self.table.selected
+        if drill is None or row is None:
+            return
+        self.app.open_resource(drill.target, drill.scope(row), push=True)
+
+    def refresh_crumbs(self) -> None:
+        self._update_crumbs()

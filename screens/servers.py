@@ -1,0 +1,226 @@
+"""Servers (instances): the operator's main list."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from tui.backend.base import Backend
+from tui.backend.models import Server
+from tui.forms import Choice, ChoiceLoader, Field, Form, Values, valid_name
+from tui.resource import Action, Col, Resource, Scope, attr
+from tui.screens.columns import state_col, task_col
+
+
+def list_servers(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
+    return backend.servers(
+        all_projects=scope.all_projects,
+        host=scope.get("host"),
+        project_id=scope.get("project_id"),
+    )
+
+
+
+
+TRANSITIONAL = {"BUILD", "REBOOT", "HARD_REBOOT", "RESIZE", "MIGRATING", "REBUILD", "DELETED"}
+
+
+def settled(row: Server) -> bool:
+    return not row.task_state and row.status not in TRANSITIONAL
+
+
+def status_in(*statuses: str) -> Callable[[Server], bool]:
+    def check(row: Server) -> bool:
+        return row.status in statuses and not row.task_state
+
+    return check
+
+
+def simple(action: str, **args: object) -> Callable[[Backend, Server, Values], Awaitable[None]]:
+    async def run(backend: Backend, row: Server, values: Values) -> None:
+        await backend.server_action(row.id, action, **args, **values)
+
+    return run
+
+
+def rename_form(row: Server) -> Form:
+    return Form(
+        title=f"Rename server {row.name}",
+        fields=(Field("name", "New name", required=True, default=row.name, validate=valid_name),),
+        submit=_unused,
+        submit_label="Rename",
+    )
+
+
+def reset_state_form(row: Server) -> Form:
+    return Form(
+        title=f"Reset state of {row.name}",
+        description="Only the database record changes: Nova does not touch the VM.",
+        fields=(
+            Field(
+                "state",
+                "New state",
+                kind="choice",
+                required=True,
+                default="active",
+                choices=_fixed(("active", "ACTIVE"), ("error", "ERROR")),
+            ),
+        ),
+        submit=_unused,
+        submit_label="Reset state",
+    )
+
+
+def backup_form(row: Server) -> Form:
+    return Form(
+        title=f"Back up {row.name}",
+        fields=(
+            Field(
+                "name",
+                "Backup image name",
+                required=True,
+                default=f"{row.name}-backup",
+                validate=valid_name,
+            ),
+            Field(
+                "backup_type",
+                "Type",
+                kind="choice",
+                required=True,
+                default="daily",
+                choices=_fixed(("daily", "daily"), ("weekly", "weekly")),
+            ),
+            Field(
+                "rotation",
+                "Keep",
+                kind="int",
+                required=True,
+                default=7,
+                minimum=1,
+                maximum=1000,
+                help="how many backups of this type to keep",
+            ),
+        ),
+        submit=_unused,
+        submit_label="Create backup",
+    )
+
+
+async def _unused(backend: Backend, values: Values) -> None:
+    """Action forms are submitted by the action itself (see screens/acting.py)."""
+
+
+def _fixed(*pairs: tuple[str, str]) -> ChoiceLoader:
+    async def load(backend: Backend, values: Values) -> list[Choice]:
+        return [Choice(value, label) for value, label in pairs]
+
+    return load
+
+
+ACTIVE_LIKE = ("ACTIVE", "PAUSED", "SUSPENDED", "SHUTOFF", "ERROR", "RESCUE", "SHELVED")
+
+SERVER_ACTIONS = (
+    Action(
+        "stop",
+        "o",
+        "Stop",
+        simple("stop"),
+        status_in("ACTIVE", "PAUSED", "SUSPENDED", "ERROR"),
+        progress="stopping",
+    ),
+    Action("start", "u", "Start", simple("start"), status_in("SHUTOFF"), progress="starting"),
+    Action(
+        "reboot",
+        "b",
+        "Reboot (soft)",
+        simple("reboot", hard=False),
+        status_in("ACTIVE"),
+        progress="rebooting",
+    ),
+    Action(
+        "hard_reboot",
+        "B",
+        "Reboot (hard)",
+        simple("reboot", hard=True),
+        status_in("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED", "ERROR"),
+        confirm="yes",
+        progress="rebooting",
+    ),
+    Action(
+        "suspend",
+        "z",
+        "Suspend",
+        simple("suspend"),
+        status_in("ACTIVE", "SHUTOFF"),
+        progress="suspending",
+    ),
+    Action("resume", "Z", "Resume", simple("resume"), status_in("SUSPENDED"), progress="resuming"),
+    Action("pause", "p", "Pause", simple("pause"), status_in("ACTIVE"), progress="pausing"),
+    Action("unpause", "P", "Unpause", simple("unpause"), status_in("PAUSED"), progress="unpausing"),
+    Action("lock", "L", "Lock", simple("lock"), lambda s: not s.locked, progress="locking"),
+    Action("unlock", "U", "Unlock", simple("unlock"), lambda s: s.locked, progress="unlocking"),
+    Action("rename", "R", "Rename", simple("rename"), form=rename_form, progress="renaming"),
+    Action(
+        "backup",
+        "K",
+        "Create backup",
+        simple("create_backup"),
+        status_in(*ACTIVE_LIKE),
+        form=backup_form,
+        progress="backing up",
+        follow="none",
+    ),
+    Action(
+        "reset_state",
+        "E",
+        "Reset state",
+        simple("reset_state"),
+        confirm="name",
+        form=reset_state_form,
+        progress="resetting",
+        message=lambda s: f"Reset the state of {s.name} ({s.status}) in Nova's database.",
+    ),
+    Action(
+        "delete",
+        "ctrl+d",
+        "Delete",
+        simple("delete"),
+        confirm="name",
+        progress="deleting",
+        follow="gone",
+        message=lambda s: f"Delete server {s.name} ({s.id}) on {s.host or 'no host'}.",
+    ),
+    Action(
+        "force_delete",
+        "ctrl+k",
+        "Force delete",
+        simple("force_delete"),
+        confirm="name",
+        progress="deleting",
+        follow="gone",
+        message=lambda s: f"Force-delete {s.name} ({s.id}): no graceful shutdown.",
+    ),
+)
+
+
+SERVERS = Resource(
+    name="servers",
+    title="Servers",
+    aliases=("server", "srv", "instances", "instance", "vm", "vms"),
+    columns=(
+        Col("Name", attr("name"), min_width=8, max_width=32),
+        state_col("Status", "status"),
+        task_col(),
+        state_col("Power", "power_state", min_width=5),
+        Col("Host", attr("host"), min_width=6, max_width=24),
+        Col("Project", attr("project"), min_width=6, max_width=20),
+        Col("Addresses", lambda s: s.address_text, min_width=9, max_width=40),
+        Col("Flavor", attr("flavor"), min_width=6, max_width=20),
+    ),
+    list=list_servers,
+    get=lambda b, i: b.server(i),
+    all_projects_toggle=True,
+    default_all_projects=True,
+    actions=SERVER_ACTIONS,
+    settled=settled,
+    badge_column="Task",
+)

@@ -1,0 +1,1 @@
+"""Textual stylesheets, loaded through importlib.resources."""

@@ -1,0 +1,74 @@
+"""Shared test setup: a clean terminal environment, an in-memory keyring, SVG snapshots."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from syrupy.extensions.image import SVGImageSnapshotExtension
+
+REPO = Path(__file__).resolve().parent.parent
+SNAPSHOTS = REPO / "snapshots"
+
+for var in ("TEXTUAL_THEME", "NO_COLOR", "TEXTUAL", "OS_CLOUD"):
+    os.environ.pop(var, None)
+os.environ["TEXTUAL_CURSOR_BLINK"] = "0"
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that lives and dies with the test session; never touches the OS."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> MemoryKeyring:
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    return ring
+
+
+class RepoSVGSnapshot(SVGImageSnapshotExtension):
+    """SVG snapshots kept in the repository's top-level snapshots/ folder."""
+
+    @classmethod
+    def dirname(cls, *, test_location: Any) -> str:
+        return str(SNAPSHOTS)
+
+
+@pytest.fixture
+def svg_snapshot(snapshot: Any) -> Any:
+    return snapshot.use_extension(RepoSVGSnapshot)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say how many integration tests ran against the real cloud, so CI shows they did."""
+    stats = terminalreporter.stats
+    ran = {
+        outcome: sum(
+            1 for r in stats.get(outcome, []) if "integration" in getattr(r, "keywords", {})
+        )
+        for outcome in ("passed", "failed", "error", "skipped")
+    }
+    terminalreporter.write_line(
+        "integration tests against devcloud: "
+        f"{ran['passed']} passed, {ran['failed']} failed, {ran['error']} errors, "
+        f"{ran['skipped']} skipped"
+    )

@@ -1,0 +1,173 @@
+"""The app shell: header state, `:` navigation, help, the palette, error notifications."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from tui.backend.base import Backend
+from tui.backend.errors import BackendError
+from tui.backend.models import CloudInfo
+from tui.config import Settings
+from tui.resource import Scope
+from tui.screens.registry import RESOURCES, completions, lookup
+from tui.widgets.header import CloudHeader
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+QUIT_COMMANDS = {"q", "quit", "q!", "exit"}
+
+
+def stylesheets() -> list[str | Path]:
+    styles = files("tui.styles")
+    return sorted(
+        (
+            Path(str(styles / entry.name))
+            for entry in styles.iterdir()
+            if entry.name.endswith(".tcss")
+        ),
+        key=lambda p: (p.name != "app.tcss", p.name),
+    )
+
+
+def resource_commands() -> type[Provider]:
+    from tui.palette import ResourceCommands
+
+    return ResourceCommands
+
+
+def screen_commands() -> type[Provider]:
+    from tui.palette import ScreenCommands
+
+    return ScreenCommands
+
+
+class StackdeckApp(App[None]):
+    TITLE = "stackdeck"
+    CSS_PATH = stylesheets()
+    COMMANDS = App.COMMANDS | {resource_commands, screen_commands}
+    BINDINGS = [
+        Binding("colon", "command_line", "Command", key_display=":"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+    ]
+
+    cloud_info: reactive[CloudInfo] = reactive(CloudInfo(cloud=""), init=False)
+    cloud_state: reactive[str] = reactive("connecting", init=False)
+
+    def __init__(self, backend: Backend, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.backend = backend
+        self.settings = settings or Settings()
+        self.theme = self.settings.theme
+        self.cloud_info = backend.info
+        self._connecting: asyncio.Task[CloudInfo] | None = None
+
+    # -- connection ----------------------------------------------------------------------
+
+    async def ensure_connected(self) -> CloudInfo:
+        """Connect once; every screen awaits the same attempt. A failed attempt is retried."""
+        if self._connecting is None or (
+            self._connecting.done()
+            and (self._connecting.cancelled() or self._connecting.exception() is not None)
+        ):
+            self.cloud_state = "connecting"
+            self._connecting = asyncio.create_task(self.backend.connect())
+        try:
+            info = await asyncio.shield(self._connecting)
+        except BackendError:
+            self.cloud_state = "error"
+            raise
+        self.cloud_info = info
+        self.cloud_state = "connected"
+        return info
+
+    def watch_cloud_info(self) -> None:
+        self._sync_headers()
+
+    def watch_cloud_state(self) -> None:
+        self._sync_headers()
+
+    def _sync_headers(self) -> None:
+        for screen in self.screen_stack:
+            for header in screen.query(CloudHeader):
+                self.sync_header(header)
+
+    def sync_header(self, header: CloudHeader) -> None:
+        header.info = self.cloud_info
+        header.state = self.cloud_state
+
+    def notify_error(self, exc: BackendError) -> None:
+        title = f"{exc.operation} failed" if exc.operation else "Error"
+        body = exc.message
+        if exc.status:
+            body = f"HTTP {exc.status}: {body}"
+        if exc.request_id:
+            body += f"\nrequest id: {exc.request_id}"
+        self.notify(body, title=title, severity="error", timeout=12)
+
+    # -- navigation ----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        start = lookup(self.settings.start_resource or "servers") or RESOURCES["servers"]
+        self.open_resource(start.name)
+
+    def open_resource(self, name: str, scope: Scope | None = None, *, push: bool = False) -> bool:
+        """Show a resource list; `push` stacks it (drill-down), else it replaces the stack."""
+        from tui.screens.resource import ResourceScreen
+
+        resource = lookup(name)
+        if resource is None:
+            self.notify(
+                f"Unknown resource “{name}”. Try :servers, :hv or :projects.", severity="warning"
+            )
+            return False
+        screen = ResourceScreen(resource, scope)
+        if push:
+            self.push_screen(screen)
+            return True
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if len(self.screen_stack) == 2:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+        return True
+
+    def action_command_line(self) -> None:
+        from tui.screens.command import CommandScreen
+
+        self.push_screen(CommandScreen(completions()), self.run_command)
+
+    def run_command(self, command: str | None) -> None:
+        command = (command or "").strip()
+        if not command:
+            return
+        if command.lower() in QUIT_COMMANDS:
+            self.exit()
+            return
+        self.open_resource(command)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        screen = self.screen
+        title = getattr(getattr(screen, "resource", None), "title", None) or type(screen).__name__
+        self.push_screen(HelpScreen(screen, title))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # ctrl+c belongs to the remote program while a terminal has focus
+        return not (action == "quit" and getattr(self.focused, "captures_ctrl_c", False))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help: keys of this screen", "Show every key", self.action_help)

@@ -1,0 +1,1 @@
+"""The backend layer: models, the Backend protocol and its implementations. No Textual here."""

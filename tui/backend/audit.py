@@ -1,0 +1,54 @@
+"""The audit log: one JSON line per mutating call, whatever its outcome."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    time: str
+    cloud: str
+    project: str
+    user: str
+    action: str
+    target: str
+    result: str  # "ok" or "error: <status> <message>"
+    request_id: str
+
+
+class AuditLog:
+    """Appends records to a JSON-lines file (created 0600); thread-safe."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def record(self, record: AuditRecord) -> None:
+        line = json.dumps(asdict(record), sort_keys=True) + "\n"
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            with os.fdopen(fd, "a", encoding="utf-8") as out:
+                out.write(line)
+
+    def records(self) -> list[AuditRecord]:
+        if not self.path.is_file():
+            return []
+        with self.path.open(encoding="utf-8") as lines:
+            return [AuditRecord(**json.loads(line)) for line in lines if line.strip()]
+
+
+def now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def default_audit_log() -> AuditLog:
+    from tui.config import state_dir
+
+    return AuditLog(state_dir() / "audit.jsonl")

@@ -1,0 +1,208 @@
+"""The async Backend protocol every screen talks to.
+
+Lists are async iterators of pages (lists of models), so a screen can draw the first page
+while later ones are still on the wire. Every failure is a ``BackendError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Protocol, runtime_checkable
+
+from tui.backend.models import (
+    AvailabilityZone,
+    BootSpec,
+    CloudInfo,
+    Flavor,
+    FloatingIP,
+    Hypervisor,
+    Image,
+    Keypair,
+    Network,
+    Port,
+    Project,
+    Router,
+    SecurityGroup,
+    Server,
+    Subnet,
+    User,
+    Volume,
+    VolumeSnapshot,
+    VolumeSpec,
+)
+
+# Server actions the backend knows (POST /servers/{id}/action unless noted). Arguments:
+# reboot(hard: bool), reset_state(state: "error"|"active"), rename(name) [PUT /servers/{id}],
+# create_backup(name, backup_type: "daily"|"weekly", rotation: int), delete [DELETE],
+# force_delete, and the argument-less ones.
+SERVER_ACTIONS = (
+    "start",
+    "stop",
+    "reboot",
+    "suspend",
+    "resume",
+    "pause",
+    "unpause",
+    "lock",
+    "unlock",
+    "rename",
+    "delete",
+    "force_delete",
+    "reset_state",
+    "create_backup",
+)
+
+DEFAULT_PAGE_SIZE = 1000
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """What stackdeck needs from a cloud. Implementations: OpenStackBackend, MemoryBackend."""
+
+    @property
+    def info(self) -> CloudInfo: ...
+
+    async def connect(self) -> CloudInfo:
+        """Authenticate (or check the in-memory cloud) and say who and where we are."""
+        ...
+
+    async def close(self) -> None: ...
+
+    def servers(
+        self,
+        *,
+        all_projects: bool = False,
+        host: str | None = None,
+        project_id: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncIterator[list[Server]]: ...
+
+    async def server(self, server_id: str) -> Server: ...
+
+    def hypervisors(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Hypervisor]]: ...
+
+    async def hypervisor(self, hypervisor_id: str) -> Hypervisor: ...
+
+    def projects(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Project]]: ...
+
+    async def project(self, project_id: str) -> Project: ...
+
+    def users(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[User]]: ...
+
+    # -- issue 4: everyday operator work -----------------------------------------------
+    # Lists are async iterators of pages; `all_projects` asks for every project's items
+    # (admin); the other keyword arguments are server-side filters.
+
+    def flavors(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Flavor]]: ...
+
+    def images(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Image]]: ...
+
+    def keypairs(self) -> AsyncIterator[list[Keypair]]: ...
+
+    async def availability_zones(self) -> list[AvailabilityZone]: ...
+
+    def networks(
+        self, *, external: bool | None = None, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Network]]: ...
+
+    def subnets(
+        self, *, network_id: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Subnet]]: ...
+
+    def ports(
+        self,
+        *,
+        network_id: str | None = None,
+        device_id: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncIterator[list[Port]]: ...
+
+    def routers(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Router]]: ...
+
+    def floating_ips(
+        self,
+        *,
+        project_id: str | None = None,
+        port_id: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncIterator[list[FloatingIP]]: ...
+
+    def security_groups(
+        self, *, project_id: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[SecurityGroup]]: ...
+
+    def volumes(
+        self,
+        *,
+        all_projects: bool = False,
+        project_id: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncIterator[list[Volume]]: ...
+
+    def volume_snapshots(
+        self,
+        *,
+        all_projects: bool = False,
+        volume_id: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncIterator[list[VolumeSnapshot]]: ...
+
+    async def network(self, network_id: str) -> Network: ...
+
+    async def port(self, port_id: str) -> Port: ...
+
+    async def floating_ip(self, floating_ip_id: str) -> FloatingIP: ...
+
+    async def security_group(self, security_group_id: str) -> SecurityGroup: ...
+
+    async def volume(self, volume_id: str) -> Volume: ...
+
+    async def volume_snapshot(self, snapshot_id: str) -> VolumeSnapshot: ...
+
+    async def flavor(self, flavor_id: str) -> Flavor: ...
+
+    async def image(self, image_id: str) -> Image: ...
+
+    # -- writes: every one is refused in read-only mode and audited -----------------------
+
+    async def server_action(self, server_id: str, action: str, **args: object) -> None:
+        """One of SERVER_ACTIONS on a server (see the table above for arguments)."""
+        ...
+
+    async def create_servers(self, spec: BootSpec) -> list[Server]:
+        """Boot `spec.count` servers; returns them as first seen (status BUILD)."""
+        ...
+
+    async def console_log(self, server_id: str, lines: int | None = None) -> str: ...
+
+    async def create_volume(self, spec: VolumeSpec) -> Volume: ...
+
+    async def extend_volume(self, volume_id: str, size_gb: int) -> None: ...
+
+    async def delete_volume(self, volume_id: str) -> None: ...
+
+    async def attach_volume(self, server_id: str, volume_id: str) -> str:
+        """Attach with the device chosen by Nova; returns the device name (e.g. /dev/sdb)."""
+        ...
+
+    async def detach_volume(self, server_id: str, volume_id: str) -> None: ...
+
+    async def create_volume_snapshot(
+        self, volume_id: str, name: str, *, force: bool = False
+    ) -> VolumeSnapshot: ...
+
+    async def delete_volume_snapshot(self, snapshot_id: str) -> None: ...
+
+    async def allocate_floating_ip(
+        self, network_id: str, *, project_id: str | None = None, description: str = ""
+    ) -> FloatingIP: ...
+
+    async def associate_floating_ip(
+        self, floating_ip_id: str, port_id: str, fixed_ip: str | None = None
+    ) -> FloatingIP: ...
+
+    async def disassociate_floating_ip(self, floating_ip_id: str) -> FloatingIP: ...
+
+    async def release_floating_ip(self, floating_ip_id: str) -> None: ...

@@ -1,0 +1,19 @@
+"""A deterministic in-memory cloud for unit tests, snapshots and ``stackdeck --demo``.
+
+Records are built as the real APIs' JSON and parsed by the same ``from_api`` code as the
+OpenStack backend, so the demo exercises the real parsers. Ids and timestamps are fixed:
+the same size knobs always give the same cloud.
+"""
+
+from __future__ import annotations
+
+from tui.backend.memory.compute import ComputeMemory
+from tui.backend.memory.data import fixed_id
+from tui.backend.memory.identity import IdentityMemory
+
+
+class MemoryBackend(ComputeMemory, IdentityMemory):
+    """An in-memory cloud: 3 projects, 4 hypervisors and 40 servers unless told otherwise."""
+
+
+__all__ = ["MemoryBackend", "fixed_id"]

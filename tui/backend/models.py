@@ -1,0 +1,707 @@
+"""Typed, immutable models parsed from the OpenStack APIs' own JSON.
+
+Each model keeps the record it was parsed from in ``raw`` (excluded from equality), so
+"describe" can show everything the API said without the models growing a field per key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+Json = Mapping[str, Any]
+
+POWER_STATES = {
+    0: "NOSTATE",
+    1: "RUNNING",
+    3: "PAUSED",
+    4: "SHUTDOWN",
+    6: "CRASHED",
+    7: "SUSPENDED",
+}
+
+
+def _str(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.lower() in ("true", "1", "yes")
+    return bool(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    network: str
+    addr: str
+    version: int
+    kind: str  # "fixed" or "floating"
+    mac: str
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    id: str
+    name: str
+    status: str
+    task_state: str
+    power_state: str
+    vm_state: str
+    project_id: str
+    project: str
+    user_id: str
+    host: str
+    hypervisor_hostname: str
+    availability_zone: str
+    flavor: str
+    image: str
+    key_name: str
+    addresses: tuple[Address, ...]
+    created: str
+    updated: str
+    locked: bool
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json, project_names: Mapping[str, str] | None = None) -> Self:
+        flavor = d.get("flavor") or {}
+        image = d.get("image") or {}
+        addresses = tuple(
+            Address(
+                network=net,
+                addr=_str(a.get("addr")),
+                version=_int(a.get("version")) or 4,
+                kind=_str(a.get("OS-EXT-IPS:type")) or "fixed",
+                mac=_str(a.get("OS-EXT-IPS-MAC:mac_addr")),
+            )
+            for net, addrs in (d.get("addresses") or {}).items()
+            for a in addrs
+        )
+        power = d.get("OS-EXT-STS:power_state")
+        project_id = _str(d.get("tenant_id") or d.get("project_id"))
+        return cls(
+            id=_str(d.get("id")),
+            name=_str(d.get("name")),
+            status=_str(d.get("status")),
+            task_state=_str(d.get("OS-EXT-STS:task_state")),
+            power_state=POWER_STATES.get(power, _str(power)) if power is not None else "",
+            vm_state=_str(d.get("OS-EXT-STS:vm_state")),
+            project_id=project_id,
+            project=(project_names or {}).get(project_id, project_id),
+            user_id=_str(d.get("user_id")),
+            host=_str(d.get("OS-EXT-SRV-ATTR:host")),
+            hypervisor_hostname=_str(d.get("OS-EXT-SRV-ATTR:hypervisor_hostname")),
+            availability_zone=_str(d.get("OS-EXT-AZ:availability_zone")),
+            # microversion >= 2.47 embeds the flavor; older ones only link its id
+            flavor=_str(flavor.get("original_name") or flavor.get("id")),
+            # boot-from-volume servers have image "" instead of an object
+            image=_str(image.get("id")) if isinstance(image, Mapping) else "",
+            key_name=_str(d.get("key_name")),
+            addresses=addresses,
+            created=_str(d.get("created")),
+            updated=_str(d.get("updated")),
+            locked=_bool(d.get("locked")),
+            raw=d,
+        )
+
+    @property
+    def address_text(self) -> str:
+        return ", ".join(a.addr for a in self.addresses)
+
+    @property
+    def fixed_ips(self) -> tuple[Address, ...]:
+        return tuple(a for a in self.addresses if a.kind == "fixed")
+
+    @property
+    def floating_ips(self) -> tuple[Address, ...]:
+        return tuple(a for a in self.addresses if a.kind == "floating")
+
+
+@dataclass(frozen=True, slots=True)
+class Hypervisor:
+    id: str
+    name: str
+    host: str
+    state: str
+    status: str
+    type: str
+    host_ip: str
+    vcpus: int
+    vcpus_used: int
+    memory_mb: int
+    memory_mb_used: int
+    local_gb: int
+    local_gb_used: int
+    running_vms: int
+    disabled_reason: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        service = d.get("service") or {}
+        name = _str(d.get("hypervisor_hostname"))
+        return cls(
+            id=_str(d.get("id")),
+            name=name,
+            host=_str(service.get("host")) or name,
+            state=_str(d.get("state")),
+            status=_str(d.get("status")),
+            type=_str(d.get("hypervisor_type")),
+            host_ip=_str(d.get("host_ip")),
+            vcpus=_int(d.get("vcpus")),
+            vcpus_used=_int(d.get("vcpus_used")),
+            memory_mb=_int(d.get("memory_mb")),
+            memory_mb_used=_int(d.get("memory_mb_used")),
+            local_gb=_int(d.get("local_gb")),
+            local_gb_used=_int(d.get("local_gb_used")),
+            running_vms=_int(d.get("running_vms")),
+            disabled_reason=_str(service.get("disabled_reason")),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    id: str
+    name: str
+    domain_id: str
+    enabled: bool
+    description: str
+    parent_id: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(
+            id=_str(d.get("id")),
+            name=_str(d.get("name")),
+            domain_id=_str(d.get("domain_id")),
+            enabled=_bool(d.get("enabled", True)),
+            description=_str(d.get("description")),
+            parent_id=_str(d.get("parent_id")),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: str
+    name: str
+    domain_id: str
+    enabled: bool
+    email: str
+    default_project_id: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(
+            id=_str(d.get("id")),
+            name=_str(d.get("name")),
+            domain_id=_str(d.get("domain_id")),
+            enabled=_bool(d.get("enabled", True)),
+            email=_str(d.get("email")),
+            default_project_id=_str(d.get("default_project_id")),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Flavor:
+    id: str
+    name: str
+    vcpus: int
+    ram_mb: int
+    disk_gb: int
+    ephemeral_gb: int
+    swap_mb: int
+    is_public: bool
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(
+            id=_str(d.get("id")),
+            name=_str(d.get("name")),
+            vcpus=_int(d.get("vcpus")),
+            ram_mb=_int(d.get("ram")),
+            disk_gb=_int(d.get("disk")),
+            ephemeral_gb=_int(d.get("OS-FLV-EXT-DATA:ephemeral")),
+            swap_mb=_int(d.get("swap")),  # the API says "" for no swap
+            is_public=_bool(d.get("os-flavor-access:is_public", True)),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    id: str
+    name: str
+    status: str
+    visibility: str
+    size: int
+    disk_format: str
+    container_format: str
+    owner: str
+    min_disk: int
+    min_ram: int
+    protected: bool
+    created: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(
+            id=_str(d.get("id")),
+            name=_str(d.get("name")),
+            status=_str(d.get("status")),
+            visibility=_str(d.get("visibility")),
+            size=_int(d.get("size")),
+            disk_format=_str(d.get("disk_format")),
+            container_format=_str(d.get("container_format")),
+            owner=_str(d.get("owner")),
+            min_disk=_int(d.get("min_disk")),
+            min_ram=_int(d.get("min_ram")),
+            protected=_bool(d.get("protected")),
+            created=_str(d.get("created_at")),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    id: str
+    name: str
+    status: str
+    project_id: str
+    shared: bool
+    external: bool
+    admin_state_up: bool
+    network_type: str
+    physical_network: str
+    segmentation_id: str
+    mtu: int
+    subnet_ids: tuple[str, ...]
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(
+            id=_str(d.get("id")),
+            name=_str(d.get("name")),
+            status=_str(d.get("status")),
+            project_id=_str(d.get("project_id") or d.get("tenant_id")),
+            shared=_bool(d.get("shared")),
+            external=_bool(d.get("router:external")),
+            admin_state_up=_bool(d.get("admin_state_up", True)),
+            network_type=_str(d.get("provider:network_type")),
+            physical_network=_str(d.get("provider:physical_network")),
+            segmentation_id=_str(d.get("provider:segmentation_id")),
+            mtu=_int(d.get("mtu")),
+            subnet_ids=tuple(d.get("subnets") or ()),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeAttachment:
+    server_id: str
+    device: str
+    attachment_id: str
+    host: str
+
+
+@dataclass(frozen=True, slots=True)
+class Volume:
+    id: str
+    name: str
+    status: str
+    size_gb: int
+    volume_type: str
+    bootable: bool
+    project_id: str
+    host: str
+    availability_zone: str
+    attachments: tuple[VolumeAttachment, ...]
+    created: str
+    multiattach: bool
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(
+            id=_str(d.get("id")),
+            name=_str(d.get("name")),
+            status=_str(d.get("status")),
+            size_gb=_int(d.get("size")),
+            volume_type=_str(d.get("volume_type")),
+            bootable=_bool(d.get("bootable")),  # cinder says "true"/"false" as strings
+            project_id=_str(d.get("os-vol-tenant-attr:tenant_id") or d.get("project_id")),
+            host=_str(d.get("os-vol-host-attr:host")),
+            availability_zone=_str(d.get("availability_zone")),
+            attachments=tuple(
+                VolumeAttachment(
+                    server_id=_str(a.get("server_id")),
+                    device=_str(a.get("device")),
+                    attachment_id=_str(a.get("attachment_id")),
+                    host=_str(a.get("host_name")),
+                )
+                for a in d.get("attachments") or ()
+            ),
+            created=_str(d.get("created_at")),
+            multiattach=_bool(d.get("multiattach")),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CloudInfo:
+    """What the header shows: which cloud, as whom, and whether we are connected."""
+
+    cloud: str
+    region: str = ""
+    project: str = ""
+    project_id: str = ""
+    user: str = ""
+    user_id: str = ""
+    auth_url: str = ""
+    is_admin: bool = False
+    read_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FixedIP:
+    subnet_id: str
+    ip_address: str
+
+
+@dataclass(frozen=True, slots=True)
+class Subnet:
+    id: str
+    name: str
+    network_id: str
+    project_id: str
+    cidr: str
+    ip_version: int
+    gateway_ip: str
+    enable_dhcp: bool
+    allocation_pools: tuple[str, ...]  # "start-end"
+    dns_nameservers: tuple[str, ...]
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(
+            id=_str(d.get("id")),
+            name=_str(d.get("name")),
+            network_id=_str(d.get("network_id")),
+            project_id=_str(d.get("project_id") or d.get("tenant_id")),
+            cidr=_str(d.get("cidr")),
+            ip_version=_int(d.get("ip_version")) or 4,
+            gateway_ip=_str(d.get("gateway_ip")),
+            enable_dhcp=_bool(d.get("enable_dhcp")),
+            allocation_pools=tuple(
+                f"{p.get('start')}-{p.get('end')}" for p in d.get("allocation_pools") or ()
+            ),
+            dns_nameservers=tuple(d.get("dns_nameservers") or ()),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Port:
+    id: str
+    name: str
+    network_id: str
+    project_id: str
+    mac_address: str
+    status: str
+    admin_state_up: bool
+    device_id: str
+    device_owner: str
+    fixed_ips: tuple[FixedIP, ...]
+    security_group_ids: tuple[str, ...]
+    binding_host: str
+    vif_type: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(
+            id=_str(d.get("id")),
+            name=_str(d.get("name")),
+            network_id=_str(d.get("network_id")),
+            project_id=_str(d.get("project_id") or d.get("tenant_id")),
+            mac_address=_str(d.get("mac_address")),
+            status=_str(d.get("status")),
+            admin_state_up=_bool(d.get("admin_state_up", True)),
+            device_id=_str(d.get("device_id")),
+            device_owner=_str(d.get("device_owner")),
+            fixed_ips=tuple(
+                FixedIP(_str(ip.get("subnet_id")), _str(ip.get("ip_address")))
+                for ip in d.get("fixed_ips") or ()
+            ),
+            security_group_ids=tuple(d.get("security_groups") or ()),
+            binding_host=_str(d.get("binding:host_id")),
+            vif_type=_str(d.get("binding:vif_type")),
+            raw=d,
+        )
+
+    @property
+    def ip_text(self) -> str:
+        return ", ".join(ip.ip_address for ip in self.fixed_ips)
+
+
+@dataclass(frozen=True, slots=True)
+class Router:
+    id: str
+    name: str
+    project_id: str
+    status: str
+    admin_state_up: bool
+    external_network_id: str
+    external_ips: tuple[str, ...]
+    distributed: bool
+    ha: bool
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        gateway = d.get("external_gateway_info") or {}
+        return cls(
+            id=_str(d.get("id")),
+            name=_str(d.get("name")),
+            project_id=_str(d.get("project_id") or d.get("tenant_id")),
+            status=_str(d.get("status")),
+            admin_state_up=_bool(d.get("admin_state_up", True)),
+            external_network_id=_str(gateway.get("network_id")),
+            external_ips=tuple(
+                _str(ip.get("ip_address")) for ip in gateway.get("external_fixed_ips") or ()
+            ),
+            distributed=_bool(d.get("distributed")),
+            ha=_bool(d.get("ha")),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FloatingIP:
+    id: str
+    address: str
+    fixed_ip: str
+    port_id: str
+    network_id: str  # the external network it came from
+    router_id: str
+    project_id: str
+    status: str
+    server_id: str  # from port_details.device_id when the port belongs to a server
+    description: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        details = d.get("port_details") or {}
+        owner = _str(details.get("device_owner"))
+        return cls(
+            id=_str(d.get("id")),
+            address=_str(d.get("floating_ip_address")),
+            fixed_ip=_str(d.get("fixed_ip_address")),
+            port_id=_str(d.get("port_id")),
+            network_id=_str(d.get("floating_network_id")),
+            router_id=_str(d.get("router_id")),
+            project_id=_str(d.get("project_id") or d.get("tenant_id")),
+            status=_str(d.get("status")),
+            server_id=_str(details.get("device_id")) if owner.startswith("compute:") else "",
+            description=_str(d.get("description")),
+            raw=d,
+        )
+
+    @property
+    def name(self) -> str:
+        return self.address
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityGroupRule:
+    id: str
+    security_group_id: str
+    direction: str
+    ethertype: str
+    protocol: str
+    port_range_min: int | None
+    port_range_max: int | None
+    remote_ip_prefix: str
+    remote_group_id: str
+    description: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        def port(value: Any) -> int | None:
+            return None if value is None else _int(value)
+
+        return cls(
+            id=_str(d.get("id")),
+            security_group_id=_str(d.get("security_group_id")),
+            direction=_str(d.get("direction")),
+            ethertype=_str(d.get("ethertype")),
+            protocol=_str(d.get("protocol")),
+            port_range_min=port(d.get("port_range_min")),
+            port_range_max=port(d.get("port_range_max")),
+            remote_ip_prefix=_str(d.get("remote_ip_prefix")),
+            remote_group_id=_str(d.get("remote_group_id")),
+            description=_str(d.get("description")),
+            raw=d,
+        )
+
+    @property
+    def name(self) -> str:
+        return self.id
+
+    @property
+    def port_text(self) -> str:
+        lo, hi = self.port_range_min, self.port_range_max
+        if lo is None and hi is None:
+            return "any"
+        return str(lo) if lo == hi or hi is None else f"{lo}-{hi}"
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityGroup:
+    id: str
+    name: str
+    project_id: str
+    description: str
+    stateful: bool
+    rules: tuple[SecurityGroupRule, ...]
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(
+            id=_str(d.get("id")),
+            name=_str(d.get("name")),
+            project_id=_str(d.get("project_id") or d.get("tenant_id")),
+            description=_str(d.get("description")),
+            stateful=_bool(d.get("stateful", True)),
+            rules=tuple(SecurityGroupRule.from_api(r) for r in d.get("security_group_rules") or ()),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeSnapshot:
+    id: str
+    name: str
+    volume_id: str
+    status: str
+    size_gb: int
+    project_id: str
+    created: str
+    description: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(
+            id=_str(d.get("id")),
+            name=_str(d.get("name")),
+            volume_id=_str(d.get("volume_id")),
+            status=_str(d.get("status")),
+            size_gb=_int(d.get("size")),
+            project_id=_str(
+                d.get("os-extended-snapshot-attributes:project_id") or d.get("project_id")
+            ),
+            created=_str(d.get("created_at")),
+            description=_str(d.get("description")),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Keypair:
+    name: str
+    fingerprint: str
+    type: str
+    user_id: str
+    public_key: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        kp = d.get("keypair", d)
+        return cls(
+            name=_str(kp.get("name")),
+            fingerprint=_str(kp.get("fingerprint")),
+            type=_str(kp.get("type")) or "ssh",
+            user_id=_str(kp.get("user_id")),
+            public_key=_str(kp.get("public_key")),
+            raw=d,
+        )
+
+    @property
+    def id(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class AvailabilityZone:
+    name: str
+    available: bool
+    hosts: tuple[str, ...]
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(
+            name=_str(d.get("zoneName")),
+            available=_bool((d.get("zoneState") or {}).get("available")),
+            hosts=tuple(d.get("hosts") or ()),
+            raw=d,
+        )
+
+    @property
+    def id(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class BootSpec:
+    """Everything the boot form collects; the backend turns it into POST /servers."""
+
+    name: str
+    flavor_id: str
+    image_id: str = ""
+    count: int = 1
+    boot_volume_size_gb: int = 0  # > 0: boot from a new volume made from the image
+    delete_volume_on_terminate: bool = True
+    network_ids: tuple[str, ...] = ()
+    port_ids: tuple[str, ...] = ()
+    key_name: str = ""
+    security_groups: tuple[str, ...] = ()  # names
+    availability_zone: str = ""
+    user_data: bytes = b""
+    metadata: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeSpec:
+    """A new volume: blank, from a snapshot, or from an image."""
+
+    name: str
+    size_gb: int
+    snapshot_id: str = ""
+    image_id: str = ""
+    source_volume_id: str = ""
+    volume_type: str = ""
+    availability_zone: str = ""
+    description: str = ""

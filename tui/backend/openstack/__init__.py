@@ -1,0 +1,17 @@
+"""The real cloud, through openstacksdk: one class assembled from per-service mixins."""
+
+from __future__ import annotations
+
+from tui.backend.openstack.compute import ComputeAPI
+from tui.backend.openstack.core import error_message, translate_exception
+from tui.backend.openstack.identity import IdentityAPI
+from tui.backend.openstack.image import ImageAPI
+from tui.backend.openstack.network import NetworkAPI
+from tui.backend.openstack.volume import VolumeAPI
+
+
+class OpenStackBackend(ComputeAPI, NetworkAPI, VolumeAPI, ImageAPI, IdentityAPI):
+    """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
+
+
+__all__ = ["OpenStackBackend", "error_message", "translate_exception"]

@@ -1,0 +1,313 @@
+"""Nova: servers, hypervisors, flavors, keypairs, availability zones, server actions, boot."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+from tui.backend.base import DEFAULT_PAGE_SIZE, SERVER_ACTIONS
+from tui.backend.errors import BackendError, Forbidden
+from tui.backend.models import (
+    AvailabilityZone,
+    BootSpec,
+    Flavor,
+    Hypervisor,
+    Json,
+    Keypair,
+    Server,
+)
+from tui.backend.openstack.core import (
+    COMPUTE_HYPERVISORS_MV,
+    COMPUTE_SERVERS_MV,
+    OpenStackCore,
+)
+
+# Server actions sent as POST /servers/{id}/action with an argument-less body.
+_PLAIN_ACTIONS = {
+    "start": "os-start",
+    "stop": "os-stop",
+    "suspend": "suspend",
+    "resume": "resume",
+    "pause": "pause",
+    "unpause": "unpause",
+    "lock": "lock",
+    "unlock": "unlock",
+    "force_delete": "forceDelete",
+}
+
+
+def action_body(action: str, args: Mapping[str, object]) -> Json:
+    """The POST /servers/{id}/action body of one of SERVER_ACTIONS."""
+    if action in _PLAIN_ACTIONS:
+        return {_PLAIN_ACTIONS[action]: None}
+    if action == "reboot":
+        return {"reboot": {"type": "HARD" if args.get("hard") else "SOFT"}}
+    if action == "reset_state":
+        return {"os-resetState": {"state": str(args.get("state", "error"))}}
+    if action == "create_backup":
+        return {
+            "createBackup": {
+                "name": str(args["name"]),
+                "backup_type": str(args.get("backup_type", "daily")),
+                "rotation": int(str(args.get("rotation", 1))),
+            }
+        }
+    raise BackendError(f"Unknown server action {action!r}", operation=action)
+
+
+def _boot_networks(spec: BootSpec) -> str | list[dict[str, str]]:
+    if spec.network_ids in (("none",), ("auto",)):
+        return spec.network_ids[0]
+    wanted = [{"uuid": n} for n in spec.network_ids] + [{"port": p} for p in spec.port_ids]
+    return wanted or "auto"
+
+
+def boot_body(spec: BootSpec) -> Json:
+    """POST /servers for a BootSpec."""
+    server: dict[str, Any] = {
+        "name": spec.name,
+        "flavorRef": spec.flavor_id,
+        "min_count": spec.count,
+        "max_count": spec.count,
+        "networks": _boot_networks(spec),
+    }
+    if spec.boot_volume_size_gb > 0:
+        server["block_device_mapping_v2"] = [
+            {
+                "boot_index": 0,
+                "uuid": spec.image_id,
+                "source_type": "image",
+                "destination_type": "volume",
+                "volume_size": spec.boot_volume_size_gb,
+                "delete_on_termination": spec.delete_volume_on_terminate,
+            }
+        ]
+    else:
+        server["imageRef"] = spec.image_id
+    if spec.key_name:
+        server["key_name"] = spec.key_name
+    if spec.security_groups:
+        server["security_groups"] = [{"name": name} for name in spec.security_groups]
+    if spec.availability_zone:
+        server["availability_zone"] = spec.availability_zone
+    if spec.user_data:
+        server["user_data"] = base64.b64encode(spec.user_data).decode("ascii")
+    if spec.metadata:
+        server["metadata"] = dict(spec.metadata)
+    if spec.count > 1:
+        server["return_reservation_id"] = True
+    return {"server": server}
+
+
+class ComputeAPI(OpenStackCore):
+    def _names(self) -> Mapping[str, str]:
+        """Project id → name, fetched once; empty when the user may not list projects."""
+        if self._project_names is None:
+            try:
+                body = self._get("identity", "/projects", operation="list projects")
+                self._project_names = {p["id"]: p["name"] for p in body.get("projects", [])}
+            except BackendError:
+                self._project_names = {}
+        return self._project_names
+
+    def _servers_mv(self) -> str:
+        return self._compute_version(COMPUTE_SERVERS_MV)
+
+    def _hypervisors_mv(self) -> str:
+        return self._compute_version(COMPUTE_HYPERVISORS_MV)
+
+    def _parse_server(self, d: Json) -> Server:
+        return Server.from_api(d, self._names())
+
+    # -- lists and shows -------------------------------------------------------------------
+
+    async def servers(
+        self,
+        *,
+        all_projects: bool = False,
+        host: str | None = None,
+        project_id: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncIterator[list[Server]]:
+        params: dict[str, Any] = {}
+        if all_projects or host or project_id:
+            params["all_tenants"] = 1
+        if host:
+            params["host"] = host
+        if project_id:
+            params["project_id"] = project_id
+        async for page in self._servers_where(params, page_size):
+            yield page
+
+    async def _servers_where(
+        self, params: Mapping[str, Any], page_size: int
+    ) -> AsyncIterator[list[Server]]:
+        async for page in self._collection(
+            "compute",
+            "/servers/detail",
+            "servers",
+            self._parse_server,
+            params,
+            page_size=page_size,
+            microversion=self._servers_mv,
+        ):
+            yield page
+
+    async def server(self, server_id: str) -> Server:
+        return await self._show(
+            "compute",
+            f"/servers/{server_id}",
+            "server",
+            self._parse_server,
+            kind="server",
+            microversion=self._servers_mv,
+        )
+
+    async def hypervisors(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Hypervisor]]:
+        async for page in self._collection(
+            "compute",
+            "/os-hypervisors/detail",
+            "hypervisors",
+            Hypervisor.from_api,
+            page_size=page_size,
+            microversion=self._hypervisors_mv,
+        ):
+            yield page
+
+    async def hypervisor(self, hypervisor_id: str) -> Hypervisor:
+        return await self._show(
+            "compute",
+            f"/os-hypervisors/{hypervisor_id}",
+            "hypervisor",
+            Hypervisor.from_api,
+            kind="hypervisor",
+            microversion=self._hypervisors_mv,
+        )
+
+    async def flavors(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Flavor]]:
+        async for page in self._collection(
+            "compute",
+            "/flavors/detail",
+            "flavors",
+            Flavor.from_api,
+            {"is_public": "None"},  # admins: private flavors too; others: what they may use
+            page_size=page_size,
+            microversion=self._servers_mv,
+        ):
+            yield page
+
+    async def flavor(self, flavor_id: str) -> Flavor:
+        return await self._show(
+            "compute",
+            f"/flavors/{flavor_id}",
+            "flavor",
+            Flavor.from_api,
+            kind="flavor",
+            microversion=self._servers_mv,
+        )
+
+    async def keypairs(self) -> AsyncIterator[list[Keypair]]:
+        async for page in self._collection(
+            "compute",
+            "/os-keypairs",
+            "keypairs",
+            Keypair.from_api,
+            page_size=DEFAULT_PAGE_SIZE,
+            microversion=self._servers_mv,
+        ):
+            yield page
+
+    async def availability_zones(self) -> list[AvailabilityZone]:
+        """Zones with their hosts (admin: the detail view), else just the zones."""
+
+        def fetch(path: str) -> list[AvailabilityZone]:
+            body = self._get(
+                "compute", path, microversion=self._servers_mv(), operation="list zones"
+            )
+            return [AvailabilityZone.from_api(d) for d in body.get("availabilityZoneInfo") or ()]
+
+        try:
+            return await self._call("list zones", lambda: fetch("/os-availability-zone/detail"))
+        except Forbidden:
+            return await self._call("list zones", lambda: fetch("/os-availability-zone"))
+
+    # -- writes ------------------------------------------------------------------------------
+
+    async def server_action(self, server_id: str, action: str, **args: object) -> None:
+        if action not in SERVER_ACTIONS:
+            raise BackendError(f"Unknown server action {action!r}", operation=action)
+        path = f"/servers/{server_id}"
+        method, body = "POST", None
+        if action == "rename":
+            method, body = "PUT", {"server": {"name": str(args["name"])}}
+        elif action == "delete":
+            method = "DELETE"
+        else:
+            path, body = f"{path}/action", action_body(action, args)
+        await self._write(
+            action.replace("_", "-"),
+            f"server {server_id}",
+            method,
+            "compute",
+            path,
+            body=body,
+            microversion=self._servers_mv,
+        )
+
+    async def create_servers(self, spec: BootSpec) -> list[Server]:
+        target = f"server {spec.name}" if spec.count == 1 else f"{spec.count} servers {spec.name}"
+        reply = await self._write(
+            "boot",
+            target,
+            "POST",
+            "compute",
+            "/servers",
+            body=boot_body(spec),
+            microversion=self._servers_mv,
+        )
+        if "server" in reply:
+            return [await self.server(reply["server"]["id"])]
+        listed = self._servers_where({"reservation_id": reply["reservation_id"]}, DEFAULT_PAGE_SIZE)
+        return [server async for page in listed for server in page]
+
+    async def console_log(self, server_id: str, lines: int | None = None) -> str:
+        """The console output (a read: allowed when read-only, not audited)."""
+        operation = "show console log"
+
+        def fetch() -> str:
+            response = self._request(
+                "POST",
+                "compute",
+                f"/servers/{server_id}/action",
+                body={"os-getConsoleOutput": {"length": lines} if lines else {}},
+                microversion=self._servers_mv(),
+                operation=operation,
+            )
+            return str(response.json().get("output") or "")
+
+        return await self._call(operation, fetch)
+
+    async def attach_volume(self, server_id: str, volume_id: str) -> str:
+        reply = await self._write(
+            "attach-volume",
+            f"volume {volume_id} to server {server_id}",
+            "POST",
+            "compute",
+            f"/servers/{server_id}/os-volume_attachments",
+            body={"volumeAttachment": {"volumeId": volume_id}},
+            microversion=self._servers_mv,
+        )
+        return str((reply.get("volumeAttachment") or {}).get("device") or "")
+
+    async def detach_volume(self, server_id: str, volume_id: str) -> None:
+        await self._write(
+            "detach-volume",
+            f"volume {volume_id} from server {server_id}",
+            "DELETE",
+            "compute",
+            f"/servers/{server_id}/os-volume_attachments/{volume_id}",
+            microversion=self._servers_mv,
+        )

@@ -1,0 +1,407 @@
+"""Plumbing shared by every service of the real cloud: connection, requests, errors, writes.
+
+openstacksdk's connection authenticates and finds endpoints; requests go through its
+per-service adapters as raw JSON (building SDK Resource objects costs ~2 ms each), in
+worker threads. ``openstack`` is imported on first connect, never at module import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
+
+from tui.backend.audit import AuditLog, AuditRecord
+from tui.backend.audit import now as audit_now
+from tui.backend.errors import (
+    BackendError,
+    ConfigError,
+    ConnectionLost,
+    ReadOnlyError,
+    Unauthorized,
+    error_for_status,
+)
+from tui.backend.models import CloudInfo, Json
+
+if TYPE_CHECKING:
+    from openstack.connection import Connection
+    from requests import Response
+
+T = TypeVar("T")
+
+# Microversions we ask for (capped by what the cloud offers). Hypervisor usage fields
+# (vcpus_used, memory_mb_used, running_vms...) are gone from 2.88 on.
+COMPUTE_SERVERS_MV = (2, 90)
+COMPUTE_HYPERVISORS_MV = (2, 87)
+# 3.42: extend an attached (in-use) volume.
+VOLUME_MV = (3, 42)
+# What a service without microversion discovery data is taken to speak.
+_BASE_VERSION = {"compute": (2, 1), "block-storage": (3, 0)}
+
+Microversion = str | Callable[[], str | None] | None
+
+_SERVICE_LABEL = {
+    "compute": "Nova",
+    "identity": "Keystone",
+    "network": "Neutron",
+    "block-storage": "Cinder",
+    "image": "Glance",
+    "placement": "Placement",
+}
+
+
+def error_message(body: Any, fallback: str) -> str:
+    """The human message inside an OpenStack error body, whatever the service's format."""
+    if isinstance(body, Mapping):
+        for value in body.values():
+            if isinstance(value, Mapping):
+                msg = value.get("message") or value.get("detail") or value.get("title")
+                if msg:
+                    return str(msg).strip()
+        if body.get("message"):
+            return str(body["message"]).strip()
+        if body.get("faultstring"):
+            return str(body["faultstring"]).strip()
+    if isinstance(body, str) and body.strip():
+        lines = [ln.strip() for ln in body.strip().splitlines() if ln.strip()]
+        return lines[-1] if lines else fallback
+    return fallback
+
+
+def _request_id(headers: Mapping[str, str]) -> str | None:
+    for name in ("x-openstack-request-id", "x-compute-request-id", "x-request-id"):
+        if headers.get(name):
+            return headers[name]
+    return None
+
+
+def marker_of(href: str | None) -> str | None:
+    if not href:
+        return None
+    return parse_qs(urlsplit(href).query).get("marker", [None])[0]
+
+
+def next_marker(links: Any) -> str | None:
+    for link in links or ():
+        if link.get("rel") == "next":
+            return marker_of(link.get("href"))
+    return None
+
+
+def page_marker(body: Json, key: str) -> str | None:
+    """Where the next page starts: ``<key>_links`` (Nova, Neutron, Cinder) or ``next`` (Glance)."""
+    if isinstance(body.get("next"), str):
+        return marker_of(body["next"])
+    return next_marker(body.get(f"{key}_links"))
+
+
+def _mv(wanted: tuple[int, int], offered: tuple[int, int] | None) -> str:
+    version = min(wanted, offered) if offered else wanted
+    return f"{version[0]}.{version[1]}"
+
+
+class OpenStackCore:
+    """Connection and request plumbing; the service mixins add the calls."""
+
+    def __init__(
+        self,
+        cloud: str | None,
+        *,
+        password_lookup: Callable[[str, str], str | None] | None = None,
+        read_only: bool = False,
+        audit: AuditLog | None = None,
+    ) -> None:
+        self._cloud = cloud
+        self._password_lookup = password_lookup
+        self._read_only = read_only
+        self._audit = audit
+        self._conn: Connection | None = None
+        self._lock = threading.Lock()
+        self._info = CloudInfo(cloud=cloud or "envvars", read_only=read_only)
+        self._project_names: dict[str, str] | None = None
+        self._max_versions: dict[str, tuple[int, int]] = {}
+
+    @property
+    def info(self) -> CloudInfo:
+        return self._info
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    async def _call(self, operation: str, fn: Callable[[], T]) -> T:
+        """Run blocking SDK work in a thread; turn every failure into a BackendError."""
+        try:
+            return await asyncio.to_thread(fn)
+        except BackendError:
+            raise
+        except Exception as exc:  # the SDK and keystoneauth raise many unrelated types
+            raise translate_exception(exc, operation) from exc
+
+    def _connection(self) -> Connection:
+        with self._lock:
+            if self._conn is None:
+                self._conn = self._open()
+            return self._conn
+
+    def _open(self) -> Connection:
+        import openstack
+        import openstack.config
+        from openstack import exceptions as sdk_exc
+
+        name = self._cloud
+        try:
+            region = openstack.config.OpenStackConfig().get_one(cloud=name)
+        except sdk_exc.ConfigException as exc:
+            raise ConfigError(str(exc), operation=f"load cloud {name or '(env)'}") from exc
+        auth = dict(region.config.get("auth") or {})
+        if auth.get("username") and not auth.get("password") and self._password_lookup:
+            secret = self._password_lookup(name or "envvars", str(auth["username"]))
+            if secret:
+                auth["password"] = secret
+                region = openstack.config.OpenStackConfig().get_one(cloud=name, auth=auth)
+        return openstack.connection.Connection(config=region)
+
+    def _request(
+        self,
+        method: str,
+        service: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        microversion: str | None = None,
+        operation: str = "",
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """One HTTP call on a service's adapter; a 4xx/5xx becomes a BackendError."""
+        adapter = getattr(self._connection(), service.replace("-", "_"))
+        kwargs: dict[str, Any] = {"params": dict(params or {}), "raise_exc": False}
+        if body is not None:
+            kwargs["json"] = body
+        if microversion:
+            kwargs["microversion"] = microversion
+        if headers:
+            kwargs["headers"] = dict(headers)
+        response = adapter.request(path, method, **kwargs)
+        if response.status_code >= 400:
+            try:
+                payload: Any = response.json()
+            except ValueError:
+                payload = response.text
+            label = _SERVICE_LABEL.get(service, service)
+            raise error_for_status(
+                response.status_code,
+                f"{label}: {error_message(payload, response.reason or 'error')}",
+                request_id=_request_id(response.headers),
+                operation=operation or f"{method} {path}",
+            )
+        return response
+
+    def _get(
+        self,
+        service: str,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        microversion: str | None = None,
+        operation: str = "",
+    ) -> Json:
+        response = self._request(
+            "GET", service, path, params=params, microversion=microversion, operation=operation
+        )
+        return response.json()
+
+    async def _write(
+        self,
+        action: str,
+        target: str,
+        method: str,
+        service: str,
+        path: str,
+        *,
+        body: Any = None,
+        microversion: Microversion = None,
+    ) -> Json:
+        """A mutating call: refused when read-only, audited whatever happens.
+
+        ``microversion`` may be a callable, resolved in the worker thread once the call is
+        allowed, so a refused write sends no request at all (not even version discovery).
+        """
+        if self._read_only:
+            raise ReadOnlyError(
+                f"stackdeck runs read-only: {action} on {target} was not sent.", operation=action
+            )
+
+        def send() -> Json:
+            version = microversion() if callable(microversion) else microversion
+            response = self._request(
+                method, service, path, body=body, microversion=version, operation=action
+            )
+            self._audited(action, target, "ok", _request_id(response.headers))
+            if response.status_code == 204 or not response.content:
+                return {}
+            try:
+                return response.json()
+            except ValueError:
+                return {}
+
+        try:
+            return await self._call(action, send)
+        except BackendError as exc:
+            result = f"error: {exc.status or ''} {exc.message}".strip()
+            self._audited(action, target, result, exc.request_id)
+            raise
+
+    def _audited(self, action: str, target: str, result: str, request_id: str | None) -> None:
+        if self._audit is None:
+            return
+        info = self._info
+        self._audit.record(
+            AuditRecord(
+                time=audit_now(),
+                cloud=info.cloud,
+                project=info.project,
+                user=info.user,
+                action=action,
+                target=target,
+                result=result,
+                request_id=request_id or "",
+            )
+        )
+
+    def _version(self, service: str, wanted: tuple[int, int]) -> str:
+        """The microversion to ask ``service`` for: ``wanted``, capped by what it offers."""
+        if service not in self._max_versions:
+            adapter = getattr(self._connection(), service.replace("-", "_"))
+            data = adapter.get_endpoint_data()
+            offered = data.max_microversion if data else None
+            self._max_versions[service] = (
+                (int(offered[0]), int(offered[1]))
+                if offered
+                else _BASE_VERSION.get(service, (wanted[0], 0))
+            )
+        return _mv(wanted, self._max_versions[service])
+
+    def _compute_version(self, wanted: tuple[int, int]) -> str:
+        return self._version("compute", wanted)
+
+    def _volume_version(self) -> str:
+        return self._version("block-storage", VOLUME_MV)
+
+    async def _paged(
+        self,
+        operation: str,
+        fetch: Callable[[str | None], tuple[list[T], str | None]],
+    ) -> AsyncIterator[list[T]]:
+        marker: str | None = None
+        while True:
+            items, marker = await self._call(operation, lambda m=marker: fetch(m))
+            if items:
+                yield items
+            if not marker:
+                return
+
+    async def _collection(
+        self,
+        service: str,
+        path: str,
+        key: str,
+        parse: Callable[[Json], T],
+        params: Mapping[str, Any] | None = None,
+        *,
+        page_size: int,
+        microversion: Callable[[], str | None] | None = None,
+    ) -> AsyncIterator[list[T]]:
+        """Any limit/marker-paged list: Nova, Neutron, Cinder (``<key>_links``), Glance."""
+        operation = f"list {key.replace('_', ' ')}"
+
+        def fetch(marker: str | None) -> tuple[list[T], str | None]:
+            query = {**(params or {}), "limit": page_size}
+            if marker:
+                query["marker"] = marker
+            version = microversion() if microversion else None
+            body = self._get(service, path, query, version, operation)
+            return [parse(d) for d in body.get(key) or ()], page_marker(body, key)
+
+        async for page in self._paged(operation, fetch):
+            yield page
+
+    async def _show(
+        self,
+        service: str,
+        path: str,
+        key: str | None,
+        parse: Callable[[Json], T],
+        *,
+        kind: str,
+        microversion: Callable[[], str | None] | None = None,
+    ) -> T:
+        """One resource by its URL; ``key`` is the body's wrapper (None: Glance's bare body)."""
+        operation = f"show {kind}"
+
+        def fetch() -> T:
+            version = microversion() if microversion else None
+            body = self._get(service, path, microversion=version, operation=operation)
+            return parse(body[key] if key else body)
+
+        return await self._call(operation, fetch)
+
+    # -- session -------------------------------------------------------------------------
+
+    async def connect(self) -> CloudInfo:
+        self._info = await self._call("authenticate", self._whoami)
+        return self._info
+
+    def _whoami(self) -> CloudInfo:
+        conn = self._connection()
+        access = conn.session.auth.get_access(conn.session)
+        roles = {r.lower() for r in (access.role_names or [])}
+        return CloudInfo(
+            cloud=self._cloud or "envvars",
+            region=conn.config.get_region_name() or "",
+            project=access.project_name or "",
+            project_id=access.project_id or "",
+            user=access.username or "",
+            user_id=access.user_id or "",
+            auth_url=str(conn.config.get_auth_args().get("auth_url", "")),
+            is_admin="admin" in roles,
+            read_only=self._read_only,
+        )
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            await asyncio.to_thread(conn.close)
+
+
+def translate_exception(exc: Exception, operation: str) -> BackendError:
+    """Map keystoneauth / openstacksdk exceptions onto our error family."""
+    from keystoneauth1 import exceptions as ksa
+
+    if isinstance(exc, ksa.ConnectFailure | ksa.ConnectTimeout | ksa.DiscoveryFailure):
+        return ConnectionLost(f"Cannot reach the cloud: {exc}", operation=operation)
+    if isinstance(exc, ksa.Unauthorized):
+        return Unauthorized(
+            "Authentication failed: check the user name, password and project.",
+            status=401,
+            request_id=getattr(exc, "request_id", None),
+            operation=operation,
+        )
+    if isinstance(exc, ksa.HttpError):
+        return error_for_status(
+            exc.http_status,
+            exc.message or exc.__class__.__name__,
+            request_id=exc.request_id,
+            operation=operation,
+        )
+    if isinstance(exc, ksa.MissingAuthPlugin | ksa.AuthPluginException):
+        return ConfigError(f"The cloud's auth settings are incomplete: {exc}", operation=operation)
+    status = getattr(exc, "status_code", None)
+    if status is not None:
+        return error_for_status(
+            status,
+            str(getattr(exc, "details", None) or exc),
+            request_id=getattr(exc, "request_id", None),
+            operation=operation,
+        )
+    return BackendError(f"{exc.__class__.__name__}: {exc}", operation=operation)

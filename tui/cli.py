@@ -1,0 +1,107 @@
+"""The `stackdeck` command: run the console, or store a cloud's password in the keyring."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui import __version__
+from tui.config import Settings, SettingsError, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stackdeck",
+        description="A keyboard-driven terminal console for OpenStack operators.",
+        epilog="Subcommands: 'stackdeck login CLOUD' stores a password in the OS keyring; "
+        "'stackdeck logout CLOUD' removes it.",
+    )
+    parser.add_argument(
+        "resource", nargs="?", help="resource to open first (servers, hv, projects…)"
+    )
+    parser.add_argument(
+        "--os-cloud",
+        default=os.environ.get("OS_CLOUD"),
+        metavar="NAME",
+        help="cloud from clouds.yaml (default: $OS_CLOUD, else the OS_* variables)",
+    )
+    parser.add_argument("--demo", action="store_true", help="an in-memory demo cloud, no login")
+    parser.add_argument(
+        "--demo-servers", type=int, default=40, metavar="N", help="servers in the demo cloud"
+    )
+    parser.add_argument("--read-only", action="store_true", help="offer no mutating action")
+    parser.add_argument("--config", type=Path, metavar="PATH", help="stackdeck's settings file")
+    parser.add_argument("--version", action="version", version=f"stackdeck {__version__}")
+    return parser
+
+
+def _login(argv: Sequence[str], store: bool) -> int:
+    parser = argparse.ArgumentParser(prog=f"stackdeck {'login' if store else 'logout'}")
+    parser.add_argument("cloud", help="cloud name from clouds.yaml")
+    parser.add_argument("--username", help="user name (default: the one in clouds.yaml)")
+    args = parser.parse_args(argv)
+    from tui.backend import credentials
+
+    try:
+        username = args.username or credentials.cloud_username(args.cloud)
+    except Exception as exc:  # openstacksdk raises its own config errors
+        print(f"stackdeck: cloud '{args.cloud}': {exc}", file=sys.stderr)
+        return 2
+    if not store:
+        credentials.delete_password(args.cloud, username)
+        print(f"Removed the stored password for {username or '(no user)'} on {args.cloud}.")
+        return 0
+    password = getpass.getpass(f"Password for {username or '(no user)'} on {args.cloud}: ")
+    if not password:
+        print("stackdeck: empty password, nothing stored.", file=sys.stderr)
+        return 1
+    credentials.set_password(args.cloud, username, password)
+    print(f"Stored in the OS keyring for {username} on {args.cloud}.")
+    return 0
+
+
+def build_settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(args.config)
+    if args.os_cloud:
+        settings.cloud = args.os_cloud
+    settings.read_only = settings.read_only or args.read_only
+    settings.demo = args.demo
+    if args.resource:
+        settings.start_resource = args.resource
+    return settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("login", "logout"):
+        return _login(argv[1:], store=argv[0] == "login")
+    args = _parser().parse_args(argv)
+    try:
+        settings = build_settings(args)
+    except SettingsError as exc:
+        print(f"stackdeck: {exc}", file=sys.stderr)
+        return 2
+
+    from tui.app import StackdeckApp
+
+    if settings.demo:
+        from tui.backend.memory import MemoryBackend
+
+        backend = MemoryBackend(servers=args.demo_servers, read_only=settings.read_only)
+    else:
+        from tui.backend.credentials import get_password
+        from tui.backend.openstack import OpenStackBackend
+
+        backend = OpenStackBackend(
+            settings.cloud, password_lookup=get_password, read_only=settings.read_only
+        )
+    StackdeckApp(backend, settings).run()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,173 @@
+"""Declarative forms: fields, their choices, and validation — no Textual here.
+
+A form is a description (like a resource): the generic form screen draws it, keeps what
+the user typed, validates each field before anything is sent, and shows the API's own
+refusal next to the form when the submit fails.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from tui.backend.base import Backend
+
+Kind = Literal["text", "int", "choice", "multi", "bool", "file", "keyvalue", "secret"]
+Values = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    value: str
+    label: str
+    detail: str = ""
+
+    def matches(self, query: str) -> bool:
+        q = query.lower()
+        return q in self.label.lower() or q in self.value.lower() or q in self.detail.lower()
+
+
+ChoiceLoader = Callable[["Backend", Values], Awaitable[Sequence[Choice]]]
+Validator = Callable[[Any, Values], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One input. `choices` loads the options from the cloud; `visible` hides it by context."""
+
+    name: str
+    label: str
+    kind: Kind = "text"
+    required: bool = False
+    default: Any = None
+    help: str = ""
+    placeholder: str = ""
+    choices: ChoiceLoader | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    validate: Validator | None = None
+    visible: Callable[[Values], bool] | None = None
+
+    def shown(self, values: Values) -> bool:
+        return self.visible is None or self.visible(values)
+
+
+Submit = Callable[["Backend", Values], Awaitable[Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    title: str
+    fields: tuple[Field, ...]
+    submit: Submit
+    submit_label: str = "Submit"
+    description: str = ""
+    check: Callable[[Values], dict[str, str]] | None = None  # cross-field rules
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+# -- validation -------------------------------------------------------------------------
+
+
+def _convert(f: Field, raw: Any) -> tuple[Any, str | None]:
+    """Turn what the widget holds into the value the submit gets, or say why it can't."""
+    if f.kind in ("text", "secret", "choice"):
+        text = "" if raw is None else str(raw)
+        if f.kind != "secret":
+            text = text.strip()
+        if not text:
+            return ("", "required") if f.required else ("", None)
+        return text, None
+    if f.kind == "int":
+        text = "" if raw is None else str(raw).strip()
+        if not text:
+            return (None, "required") if f.required else (None, None)
+        if not re.fullmatch(r"-?\d+", text):
+            return None, "must be a whole number"
+        number = int(text)
+        if f.minimum is not None and number < f.minimum:
+            return number, f"must be at least {f.minimum}"
+        if f.maximum is not None and number > f.maximum:
+            return number, f"must be at most {f.maximum}"
+        return number, None
+    if f.kind == "multi":
+        items = tuple(raw or ())
+        if f.required and not items:
+            return items, "choose at least one"
+        return items, None
+    if f.kind == "bool":
+        return bool(raw), None
+    if f.kind == "file":
+        text = "" if raw is None else str(raw).strip()
+        if not text:
+            return ("", "required") if f.required else ("", None)
+        path = Path(text).expanduser()
+        if not path.is_file():
+            return text, f"no such file: {path}"
+        return str(path), None
+    if f.kind == "keyvalue":
+        return parse_key_values(str(raw or ""))
+    return raw, None
+
+
+def parse_key_values(text: str) -> tuple[tuple[tuple[str, str], ...], str | None]:
+    """`a=1, b=two` → (("a","1"),("b","two")); names a bad pair instead of guessing."""
+    pairs: list[tuple[str, str]] = []
+    for part in (p.strip() for p in re.split(r"[,\n]", text)):
+        if not part:
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            return tuple(pairs), f"'{part}' is not key=value"
+        pairs.append((key.strip(), value.strip()))
+    return tuple(pairs), None
+
+
+def validate(form: Form, raw: Mapping[str, Any]) -> tuple[Values, dict[str, str]]:
+    """Every shown field converted and checked; errors by field name (empty when valid)."""
+    values: Values = {}
+    errors: dict[str, str] = {}
+    for f in form.fields:
+        values[f.name] = raw.get(f.name, f.default)
+    for f in form.fields:
+        if not f.shown(values):
+            continue
+        value, error = _convert(f, values[f.name])
+        values[f.name] = value
+        if error is None and f.validate is not None and value not in (None, "", ()):
+            error = f.validate(value, values)
+        if error:
+            errors[f.name] = error
+    if not errors and form.check is not None:
+        errors.update(form.check(values))
+    return values, errors
+
+
+# -- reusable validators ----------------------------------------------------------------
+
+_NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,255}$")
+
+
+def valid_name(value: Any, _values: Values) -> str | None:
+    text = str(value)
+    if not _NAME.match(text):
+        return "1 to 255 characters, no control characters"
+    if text != text.strip():
+        return "no leading or trailing spaces"
+    return None
+
+
+def valid_ip(value: Any, _values: Values) -> str | None:
+    try:
+        ipaddress.ip_address(str(value))
+    except ValueError:
+        return f"'{value}' is not an IPv4 or IPv6 address"
+    return None

@@ -1,0 +1,153 @@
+"""Resource declarations: what the generic resource screen needs to know about a resource.
+
+A resource is a description, not a screen: its model, its columns, how to list it, where
+``enter`` and the other drill keys lead, and which actions it offers. Nothing here imports
+Textual; the screens and widgets read these declarations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from tui.backend.base import Backend
+    from tui.forms import Form, Values
+
+Row = Any  # a model instance (frozen dataclass)
+
+
+@dataclass(frozen=True, slots=True)
+class Col:
+    """One table column: a title and how to get a row's text, style and sort key."""
+
+    title: str
+    get: Callable[[Row], str]
+    min_width: int = 4
+    max_width: int = 40
+    style: Callable[[Row], str] | None = None
+    align: Literal["left", "right"] = "left"
+    sort_key: Callable[[Row], Any] | None = None
+
+    def text(self, row: Row) -> str:
+        return self.get(row)
+
+    def key(self, row: Row) -> Any:
+        return self.sort_key(row) if self.sort_key else self.get(row).lower()
+
+
+def attr(name: str) -> Callable[[Row], str]:
+    """A getter reading a string attribute."""
+
+    def get(row: Row) -> str:
+        value = getattr(row, name)
+        return "" if value is None else str(value)
+
+    get.__name__ = f"attr_{name}"
+    return get
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which slice of a resource to list: all projects or not, plus drill-down filters."""
+
+    all_projects: bool = False
+    filters: tuple[tuple[str, str], ...] = ()
+    label: str = ""
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return dict(self.filters).get(key, default)
+
+    def with_all_projects(self, value: bool) -> Scope:
+        return replace(self, all_projects=value)
+
+
+Lister = Callable[["Backend", Scope], AsyncIterator[list[Row]]]
+
+
+async def where(
+    pages: AsyncIterator[list[Row]], keep: Callable[[Row], bool]
+) -> AsyncIterator[list[Row]]:
+    """Filter pages client-side (for links the API cannot filter by)."""
+    async for page in pages:
+        kept = [row for row in page if keep(row)]
+        if kept:
+            yield kept
+
+
+@dataclass(frozen=True, slots=True)
+class Drill:
+    """A key on a row that opens another resource scoped to that row."""
+
+    key: str
+    target: str
+    scope: Callable[[Row], Scope]
+    description: str
+
+
+def always(row: Row) -> bool:
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """Something the operator can do: to the selected row, or (`on_row=False`) to the list.
+
+    `form` asks for input first; `confirm` asks "yes" or makes the operator type the row's
+    label; `progress` marks the row while the call is in flight; `follow` says what to do
+    after: poll the row until it settles ("row"), until it is gone ("gone"), reload the
+    list ("list"), or nothing ("none").
+    """
+
+    name: str
+    key: str
+    description: str
+    run: Callable[[Backend, Row, Values], Awaitable[Any]]
+    when: Callable[[Row], bool] = always
+    confirm: Literal["none", "yes", "name"] = "none"
+    mutating: bool = True
+    form: Callable[[Row], Form] | None = None
+    progress: str = ""
+    follow: Literal["row", "gone", "list", "none"] = "row"
+    on_row: bool = True
+    message: Callable[[Row], str] | None = None  # what the confirmation says will happen
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    name: str
+    title: str
+    aliases: tuple[str, ...]
+    columns: tuple[Col, ...]
+    list: Lister
+    key: Callable[[Row], str] = lambda row: row.id
+    label: Callable[[Row], str] = lambda row: row.name or row.id
+    get: Callable[[Backend, str], Awaitable[Row]] | None = None  # one by id
+    drills: tuple[Drill, ...] = ()
+    actions: tuple[Action, ...] = ()
+    all_projects_toggle: bool = False
+    default_all_projects: bool = False
+    needs_admin: bool = False
+    settled: Callable[[Row], bool] = always
+    badge_column: str = ""  # the column that shows "⟳ stopping" (default: the first)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    async def refetch(self, backend: Backend, row: Row) -> Row:
+        """The current record of a row (describe, following an action)."""
+        if self.get is None:
+            return row
+        return await self.get(backend, self.key(row))
+
+    def badge_index(self) -> int:
+        titles = [c.title for c in self.columns]
+        return titles.index(self.badge_column) if self.badge_column in titles else 0
+
+    def action(self, name: str) -> Action | None:
+        return next((a for a in self.actions if a.name == name), None)
+
+    def drill(self, key: str) -> Drill | None:
+        return next((d for d in self.drills if d.key == key), None)
+
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)

@@ -1,0 +1,68 @@
+"""The top line: which cloud, project, region and user, and the connection state."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from tui.backend.models import CloudInfo
+
+STATES = {
+    "connecting": ("◌ connecting", "header--connecting"),
+    "connected": ("● connected", "header--connected"),
+    "error": ("✖ not connected", "header--error"),
+    "lost": ("✖ connection lost", "header--error"),
+}
+
+
+class CloudHeader(Widget):
+    """cloud · project · region · user, then the connection state on the right."""
+
+    COMPONENT_CLASSES = {
+        "header--brand",
+        "header--label",
+        "header--connecting",
+        "header--connected",
+        "header--error",
+        "header--readonly",
+    }
+
+    info: reactive[CloudInfo] = reactive(CloudInfo(cloud=""), layout=False)
+    state: reactive[str] = reactive("connecting")
+
+    def _left(self, *, labels: bool) -> Text:
+        label = self.get_component_rich_style("header--label")
+        text = Text()
+        text.append(" stackdeck ", style=self.get_component_rich_style("header--brand"))
+        info = self.info
+        parts = (
+            ("cloud", info.cloud),
+            ("project", info.project),
+            ("region", info.region),
+            ("user", info.user + (" (admin)" if info.is_admin else "")),
+        )
+        for index, (name, value) in enumerate(p for p in parts if p[1]):
+            if labels:
+                text.append(f"  {name} ", style=label)
+            else:
+                text.append(" " if index == 0 else " · ", style=label)
+            text.append(value)
+        if info.read_only:
+            style = self.get_component_rich_style("header--readonly")
+            text.append("  READ-ONLY" if labels else " RO", style=style)
+        return text
+
+    def render(self) -> Text:
+        words, css = STATES.get(self.state, (self.state, "header--error"))
+        right = Text(words + " ", style=self.get_component_rich_style(css))
+        width = self.size.width
+        text = self._left(labels=True)
+        if text.cell_len + right.cell_len + 1 > width:
+            text = self._left(labels=False)
+        if text.cell_len + right.cell_len + 1 > width:
+            right = Text(words[:1] + " ", style=right.style)
+        text.truncate(max(0, width - right.cell_len - 1), overflow="ellipsis")
+        text.append(" " * max(1, width - text.cell_len - right.cell_len))
+        text.append_text(right)
+        return text
