@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from tui.widgets.resource_table import ResourceTable
 
 FOLLOW_SECONDS = 300.0
+PREVIEW_LINES = 12
 FIRST_POLL = 0.5
 MAX_POLL = 3.0
 
@@ -100,7 +101,7 @@ class ActingMixin:
                 return
             label = self.resource.label(row) if row is not None else self.resource.title
             self.app.notify(f"{action.description}: {label}", title="Requested", timeout=4)
-            await self._follow(action, row)
+            await self._follow(action, row, result)
         except BackendError as exc:
             self.app.notify_error(exc)
         finally:
@@ -113,9 +114,20 @@ class ActingMixin:
         if action.confirm == "none":
             return True
         label = self.resource.label(row) if row is not None else self.resource.title
-        body = action.message(row) if action.message else f"{action.description}: {label}"
+        body = Text(action.message(row) if action.message else f"{action.description}: {label}")
         expected = label if action.confirm == "name" else None
-        screen = ConfirmScreen(f"{action.description}?", Text(body), expected=expected)
+        if action.confirm == "count" and action.preview is not None:
+            items = await action.preview(self.app.backend, row)
+            if not items:
+                self.app.notify(f"{action.description}: nothing to do.", severity="warning")
+                return False
+            shown = items[:PREVIEW_LINES]
+            more = len(items) - len(shown)
+            body.append("\n" + "\n".join(f"  {line}" for line in shown))
+            if more:
+                body.append(f"\n  … and {more} more")
+            expected = str(len(items))
+        screen = ConfirmScreen(f"{action.description}?", body, expected=expected)
         return bool(await self.app.push_screen_wait(screen))
 
     async def _run(self, action: Action, row: Row | None) -> Any:
@@ -141,30 +153,44 @@ class ActingMixin:
         result = await self.app.push_screen_wait(screen)
         return _CANCELLED if result is None else result
 
-    async def _follow(self, action: Action, row: Row | None) -> None:
+    async def _follow(self, action: Action, row: Row | None, result: Any) -> None:
+        if action.follow == "none":
+            return
         if action.follow == "list" or row is None:
-            if action.follow != "none":
-                self.load()
+            self.load()
+            created = result if isinstance(result, list | tuple) else [result]
+            new_rows = [r for r in created if hasattr(r, "id") and hasattr(r, "raw")]
+            if new_rows and self.resource.get is not None:
+                await self._poll(new_rows, gone=False, expect_change=False)
             return
-        if action.follow == "none" or self.resource.get is None:
-            return
-        before = row
+        if self.resource.get is not None:
+            await self._poll([row], gone=action.follow == "gone")
+
+    async def _poll(self, rows: list[Row], *, gone: bool, expect_change: bool = True) -> None:
+        """Refetch rows until each settles (or is gone), updating them in the table.
+
+        After an action on a row the first answers may still show the old state, so a row
+        counts as settled only once it changed (or polling has slowed to its maximum).
+        """
+        waiting = {self.resource.key(r): r for r in rows}
         deadline = time.monotonic() + FOLLOW_SECONDS
         delay = FIRST_POLL
-        while time.monotonic() < deadline and self.is_mounted:
+        while waiting and time.monotonic() < deadline and self.is_mounted:
             await asyncio.sleep(delay)
             delay = min(delay * 1.5, MAX_POLL)
-            try:
-                fresh = await self.resource.refetch(self.app.backend, row)
-            except NotFound:
-                self.table.remove_keys([self.resource.key(row)])
-                return
-            if action.follow == "gone":
-                self.table.load([fresh], replace=False)
-                continue
-            self.table.load([fresh], replace=False)
-            if self.resource.settled(fresh) and (fresh != before or delay >= MAX_POLL):
-                return
+            for key, before in list(waiting.items()):
+                try:
+                    fresh = await self.resource.refetch(self.app.backend, before)
+                except NotFound:
+                    self.table.remove_keys([key])
+                    waiting.pop(key)
+                    continue
+                if self.table.has_key(key):
+                    self.table.load([fresh], replace=False)
+                changed = not expect_change or fresh != before or delay >= MAX_POLL
+                settled = self.resource.settled(fresh) and changed
+                if settled and not gone:
+                    waiting.pop(key)
 
 
 class _Marker:

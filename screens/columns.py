@@ -70,6 +70,12 @@ def number_col(title: str, name: str, *, unit: str = "", max_width: int = 10) ->
     )
 
 
+def count_col(title: str, count: Callable[[Row], int]) -> Col:
+    return Col(
+        title, lambda row: str(count(row)), min_width=3, max_width=8, align="right", sort_key=count
+    )
+
+
 def usage_col(title: str, used: str, total: str, *, scale: float = 1.0, unit: str = "") -> Col:
     """'used/total' with the cell reddening as the ratio fills up; sorts by the ratio."""
 

@@ -63,7 +63,11 @@ class FormScreen(ModalScreen[Any]):
                         label = f.label + (" *" if f.required else "")
                         yield Static(label, classes="form-label")
                         yield self._input(f)
-                        yield Static(f.help, classes="form-help", id=f"help-{f.name}")
+                        yield Static(
+                            f.help,
+                            classes="form-help" if f.help else "form-help -empty",
+                            id=f"help-{f.name}",
+                        )
             yield Static(id="form-error")
             with Horizontal(id="form-buttons"):
                 yield Button(self.form.submit_label, variant="primary", id="form-submit")
@@ -134,9 +138,16 @@ class FormScreen(ModalScreen[Any]):
 
     @on(Input.Changed)
     @on(Checkbox.Changed)
-    @on(Picker.Changed)
     def _changed(self) -> None:
         self._apply_visibility()
+
+    @on(Picker.Changed)
+    def _picked(self, event: Picker.Changed) -> None:
+        self._apply_visibility()
+        changed = (event.picker.id or "").removeprefix("input-")
+        for f in self.form.fields:
+            if f.depends_on == changed and f.choices is not None:
+                self._load_choices(f)
 
     def show_errors(self, errors: dict[str, str]) -> None:
         for f in self.form.fields:
@@ -148,6 +159,7 @@ class FormScreen(ModalScreen[Any]):
             else:
                 help_line.update(f.help)
                 box.remove_class("-invalid")
+            help_line.set_class(not (f.help or f.name in errors), "-empty")
 
     # -- actions -------------------------------------------------------------------------
 

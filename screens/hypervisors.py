@@ -6,14 +6,14 @@ from collections.abc import AsyncIterator
 
 from tui.backend.base import Backend
 from tui.backend.models import Hypervisor
-from tui.resource import Col, Drill, Resource, Scope, attr
+from tui.resource import Col, Drill, Resource, Scope, attr, where
 from tui.screens.columns import number_col, state_col, usage_col
 
 
 def list_hypervisors(backend: Backend, scope: Scope) -> AsyncIterator[list[Hypervisor]]:
-    return backend.hypervisors()
-
-
+    host = scope.get("host")
+    pages = backend.hypervisors()
+    return pages if host is None else where(pages, lambda h: host in (h.host, h.name))
 
 
 def servers_on_host(row: Hypervisor) -> Scope:

@@ -14,8 +14,6 @@ def list_projects(backend: Backend, scope: Scope) -> AsyncIterator[list[Project]
     return backend.projects()
 
 
-
-
 def servers_of_project(row: Project) -> Scope:
     return Scope(all_projects=True, filters=(("project_id", row.id),), label=f"project {row.name}")
 

@@ -3,11 +3,42 @@
 from __future__ import annotations
 
 from tui.resource import Resource
+from tui.screens.catalog import FLAVORS, IMAGES, KEYPAIRS
+from tui.screens.floating_ips import FLOATING_IPS
 from tui.screens.hypervisors import HYPERVISORS
+from tui.screens.networks import (
+    NETWORKS,
+    PORTS,
+    ROUTERS,
+    SECURITY_GROUP_RULES,
+    SECURITY_GROUPS,
+    SUBNETS,
+)
 from tui.screens.projects import PROJECTS
 from tui.screens.servers import SERVERS
+from tui.screens.volumes import ATTACHMENTS, VOLUME_SNAPSHOTS, VOLUMES
 
-RESOURCES: dict[str, Resource] = {r.name: r for r in (SERVERS, HYPERVISORS, PROJECTS)}
+RESOURCES: dict[str, Resource] = {
+    r.name: r
+    for r in (
+        SERVERS,
+        HYPERVISORS,
+        PROJECTS,
+        NETWORKS,
+        SUBNETS,
+        PORTS,
+        ROUTERS,
+        FLOATING_IPS,
+        SECURITY_GROUPS,
+        SECURITY_GROUP_RULES,
+        VOLUMES,
+        ATTACHMENTS,
+        VOLUME_SNAPSHOTS,
+        FLAVORS,
+        IMAGES,
+        KEYPAIRS,
+    )
+}
 
 _BY_ALIAS: dict[str, Resource] = {
     alias: resource for resource in RESOURCES.values() for alias in resource.names()

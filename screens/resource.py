@@ -57,6 +57,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
                 self._bindings.bind(drill.key, f"drill('{drill.key}')", drill.description)
         for act in resource.actions:
             self._bindings.bind(act.key, f"act('{act.name}')", act.description, show=False)
+        for view in resource.views:
+            self._bindings.bind(view.key, f"view('{view.name}')", view.description, show=False)
 
     def compose(self) -> ComposeResult:
         yield CloudHeader(id="header")
@@ -230,6 +232,10 @@ class ResourceScreen(ActingMixin, Screen[None]):
         if action == "act":
             act = self.resource.action(str(parameters[0]))
             return act is not None and self.offered(act, self.table.selected)
+        if action == "view":
+            view = self.resource.view(str(parameters[0]))
+            row = self.table.selected
+            return view is not None and row is not None and view.when(row)
         if action == "toggle_all_projects":
             return self.resource.all_projects_toggle
         if action == "back":
@@ -259,6 +265,12 @@ class ResourceScreen(ActingMixin, Screen[None]):
         from tui.screens.describe import DescribeScreen
 
         self.app.push_screen(DescribeScreen(self.resource, row))
+
+    def action_view(self, name: str) -> None:
+        view = self.resource.view(name)
+        row = self.table.selected
+        if view is not None and row is not None and view.when(row):
+            self.app.push_screen(view.open(row))
 
     def action_drill(self, key: str) -> None:
         drill: Drill | None = self.resource.drill(key)

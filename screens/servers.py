@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from tui.backend.base import Backend
 from tui.backend.models import Server
 from tui.forms import Choice, ChoiceLoader, Field, Form, Values, valid_name
-from tui.resource import Action, Col, Resource, Scope, attr
+from tui.resource import Action, Col, Drill, Resource, Scope, View, attr
+from tui.screens.boot import boot, boot_form
 from tui.screens.columns import state_col, task_col
 
 
@@ -17,8 +18,6 @@ def list_servers(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
         host=scope.get("host"),
         project_id=scope.get("project_id"),
     )
-
-
 
 
 TRANSITIONAL = {"BUILD", "REBOOT", "HARD_REBOOT", "RESIZE", "MIGRATING", "REBUILD", "DELETED"}
@@ -46,7 +45,6 @@ def rename_form(row: Server) -> Form:
     return Form(
         title=f"Rename server {row.name}",
         fields=(Field("name", "New name", required=True, default=row.name, validate=valid_name),),
-        submit=_unused,
         submit_label="Rename",
     )
 
@@ -65,7 +63,6 @@ def reset_state_form(row: Server) -> Form:
                 choices=_fixed(("active", "ACTIVE"), ("error", "ERROR")),
             ),
         ),
-        submit=_unused,
         submit_label="Reset state",
     )
 
@@ -100,13 +97,8 @@ def backup_form(row: Server) -> Form:
                 help="how many backups of this type to keep",
             ),
         ),
-        submit=_unused,
         submit_label="Create backup",
     )
-
-
-async def _unused(backend: Backend, values: Values) -> None:
-    """Action forms are submitted by the action itself (see screens/acting.py)."""
 
 
 def _fixed(*pairs: tuple[str, str]) -> ChoiceLoader:
@@ -116,9 +108,45 @@ def _fixed(*pairs: tuple[str, str]) -> ChoiceLoader:
     return load
 
 
+def _server_scope(field: str, server: Server) -> Scope:
+    return Scope(all_projects=True, filters=((field, server.id),), label=f"server {server.name}")
+
+
+def _groups_of(server: Server) -> Scope:
+    names = ",".join(g.get("name", "") for g in server.raw.get("security_groups") or ())
+    return Scope(
+        all_projects=True,
+        filters=(("project_id", server.project_id), ("names", names)),
+        label=f"server {server.name}",
+    )
+
+
+def _host_of(server: Server) -> Scope:
+    return Scope(all_projects=True, filters=(("host", server.host),), label=f"host {server.host}")
+
+
+def console_log(server: Server) -> object:
+    from tui.screens.console_log import ConsoleLogScreen
+
+    return ConsoleLogScreen(server)
+
+
+SERVER_VIEWS = (
+    View("l", "console", "Console log", console_log, lambda s: s.status != "BUILD" or bool(s.host)),
+)
+
+SERVER_DRILLS = (
+    Drill("enter", "ports", lambda s: _server_scope("device_id", s), "Ports of this server"),
+    Drill("V", "volumes", lambda s: _server_scope("server_id", s), "Volumes attached"),
+    Drill("F", "floating-ips", lambda s: _server_scope("server_id", s), "Floating IPs"),
+    Drill("W", "security-groups", _groups_of, "Security groups"),
+    Drill("h", "hypervisors", _host_of, "The hypervisor it runs on"),
+)
+
 ACTIVE_LIKE = ("ACTIVE", "PAUSED", "SUSPENDED", "SHUTOFF", "ERROR", "RESCUE", "SHELVED")
 
 SERVER_ACTIONS = (
+    Action("boot", "n", "Boot server", boot, form=boot_form, on_row=False, follow="list"),
     Action(
         "stop",
         "o",
@@ -221,6 +249,8 @@ SERVERS = Resource(
     all_projects_toggle=True,
     default_all_projects=True,
     actions=SERVER_ACTIONS,
+    drills=SERVER_DRILLS,
+    views=SERVER_VIEWS,
     settled=settled,
     badge_column="Task",
 )

@@ -52,6 +52,7 @@ class Field:
     maximum: int | None = None
     validate: Validator | None = None
     visible: Callable[[Values], bool] | None = None
+    depends_on: str = ""  # reload the choices when this other field changes
 
     def shown(self, values: Values) -> bool:
         return self.visible is None or self.visible(values)
@@ -60,11 +61,15 @@ class Field:
 Submit = Callable[["Backend", Values], Awaitable[Any]]
 
 
+async def by_action(backend: Backend, values: Values) -> None:
+    """The submit of an action's form: the action itself runs it (screens/acting.py)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Form:
     title: str
     fields: tuple[Field, ...]
-    submit: Submit
+    submit: Submit = by_action
     submit_label: str = "Submit"
     description: str = ""
     check: Callable[[Values], dict[str, str]] | None = None  # cross-field rules

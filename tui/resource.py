@@ -94,9 +94,10 @@ def always(row: Row) -> bool:
 class Action:
     """Something the operator can do: to the selected row, or (`on_row=False`) to the list.
 
-    `form` asks for input first; `confirm` asks "yes" or makes the operator type the row's
-    label; `progress` marks the row while the call is in flight; `follow` says what to do
-    after: poll the row until it settles ("row"), until it is gone ("gone"), reload the
+    `form` asks for input first. `confirm` asks "yes", makes the operator type the row's
+    label ("name"), or lists what `preview` says will be affected and asks for its count
+    ("count"). `progress` marks the row while the call is in flight. `follow` says what to
+    do after: poll the row until it settles ("row"), until it is gone ("gone"), reload the
     list ("list"), or nothing ("none").
     """
 
@@ -105,13 +106,28 @@ class Action:
     description: str
     run: Callable[[Backend, Row, Values], Awaitable[Any]]
     when: Callable[[Row], bool] = always
-    confirm: Literal["none", "yes", "name"] = "none"
+    confirm: Literal["none", "yes", "name", "count"] = "none"
     mutating: bool = True
     form: Callable[[Row], Form] | None = None
+    preview: Callable[[Backend, Row], Awaitable[list[str]]] | None = None  # for "count"
     progress: str = ""
     follow: Literal["row", "gone", "list", "none"] = "row"
     on_row: bool = True
     message: Callable[[Row], str] | None = None  # what the confirmation says will happen
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A key on a row that opens a dedicated screen (console log, terminal...).
+
+    `open` gets the row and returns the screen to push; it is called only from the UI.
+    """
+
+    key: str
+    name: str
+    description: str
+    open: Callable[[Row], Any]
+    when: Callable[[Row], bool] = always
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +142,7 @@ class Resource:
     get: Callable[[Backend, str], Awaitable[Row]] | None = None  # one by id
     drills: tuple[Drill, ...] = ()
     actions: tuple[Action, ...] = ()
+    views: tuple[View, ...] = ()
     all_projects_toggle: bool = False
     default_all_projects: bool = False
     needs_admin: bool = False
@@ -142,6 +159,9 @@ class Resource:
     def badge_index(self) -> int:
         titles = [c.title for c in self.columns]
         return titles.index(self.badge_column) if self.badge_column in titles else 0
+
+    def view(self, name: str) -> View | None:
+        return next((v for v in self.views if v.name == name), None)
 
     def action(self, name: str) -> Action | None:
         return next((a for a in self.actions if a.name == name), None)

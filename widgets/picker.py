@@ -54,7 +54,10 @@ class Picker(Vertical):
         return tuple(self._selected)
 
     def set_choices(self, choices: Sequence[Choice]) -> None:
-        self._choices = list(choices)
+        unique: dict[str, Choice] = {}
+        for choice in choices:
+            unique.setdefault(choice.value, choice)
+        self._choices = list(unique.values())
         self._loading = False
         known = {c.value for c in self._choices}
         self._selected = [v for v in self._selected if v in known]

@@ -343,6 +343,9 @@ class ResourceTable(ScrollView, can_focus=True):
             self._badges.pop(key, None)
         self.refresh()
 
+    def has_key(self, key: str) -> bool:
+        return key in self._index
+
     def badge(self, key: str) -> str | None:
         return self._badges.get(key)
 

@@ -16,9 +16,12 @@ async def shoot(keys: tuple[str, ...], size: tuple[int, int], **app_args: Any) -
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         for key in keys:
-            await pilot.press(key)
+            if key.startswith(":"):
+                await pilot.press("colon", *key[1:], "enter")
+            else:
+                await pilot.press(key)
             await settle(pilot)
-        await pilot.pause(0.05)
+        await pilot.pause(0.3)
         return app.export_screenshot()
 
 
@@ -34,6 +37,16 @@ async def shoot(keys: tuple[str, ...], size: tuple[int, int], **app_args: Any) -
         pytest.param("describe", ("d",), id="describe"),
         pytest.param("help", ("question_mark",), id="help"),
         pytest.param("command_line", ("colon", "h", "y"), id="command_line"),
+        pytest.param("networks", (":networks",), id="networks"),
+        pytest.param("ports", ("down", "enter"), id="server_ports"),
+        pytest.param("volumes", (":volumes",), id="volumes"),
+        pytest.param("fips", (":fips",), id="floating_ips"),
+        pytest.param("sg_rules", (":sg", "enter"), id="security_group_rules"),
+        pytest.param("flavors", (":flavors",), id="flavors"),
+        pytest.param("boot", ("n",), id="boot_form"),
+        pytest.param("volume_form", (":volumes", "n"), id="volume_form"),
+        pytest.param("delete", ("ctrl+d",), id="confirm_delete"),
+        pytest.param("console", ("l",), id="console_log"),
     ],
 )
 async def test_screen(

@@ -10,10 +10,14 @@ from __future__ import annotations
 from tui.backend.memory.compute import ComputeMemory
 from tui.backend.memory.data import fixed_id
 from tui.backend.memory.identity import IdentityMemory
+from tui.backend.memory.image import ImageMemory
+from tui.backend.memory.network import NetworkMemory
+from tui.backend.memory.volume import VolumeMemory
 
 
-class MemoryBackend(ComputeMemory, IdentityMemory):
-    """An in-memory cloud: 3 projects, 4 hypervisors and 40 servers unless told otherwise."""
+class MemoryBackend(ComputeMemory, NetworkMemory, VolumeMemory, ImageMemory, IdentityMemory):
+    """An in-memory cloud: 3 projects, 4 hypervisors and 40 servers unless told otherwise,
+    with their networks, ports, floating IPs, volumes, images, flavors and keypairs."""
 
 
 __all__ = ["MemoryBackend", "fixed_id"]

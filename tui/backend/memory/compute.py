@@ -1,41 +1,56 @@
-"""In-memory Nova: servers and hypervisors."""
+"""In-memory Nova: servers, hypervisors, flavors, keypairs, zones, actions, boot."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any
+import base64
+from collections.abc import AsyncIterator, Callable, Mapping
 
-from tui.backend.base import DEFAULT_PAGE_SIZE
-from tui.backend.errors import BackendError, Conflict
+from tui.backend.base import DEFAULT_PAGE_SIZE, SERVER_ACTIONS
+from tui.backend.errors import BackendError
+from tui.backend.memory import data
+from tui.backend.memory.cloud import Build
 from tui.backend.memory.core import MemoryCore
-from tui.backend.memory.data import hypervisor_json, server_json
-from tui.backend.models import Hypervisor, Json, Server
+from tui.backend.models import (
+    AvailabilityZone,
+    BootSpec,
+    Flavor,
+    Hypervisor,
+    Image,
+    Json,
+    Keypair,
+    Server,
+)
+
+ZONE = "nova"
+
+# What each power action does to the record: (status, vm_state, power_state).
+_ACTION_RESULTS: dict[str, tuple[str, str, int]] = {
+    "start": ("ACTIVE", "active", 1),
+    "stop": ("SHUTOFF", "stopped", 4),
+    "reboot": ("ACTIVE", "active", 1),
+    "hard_reboot": ("ACTIVE", "active", 1),
+    "suspend": ("SUSPENDED", "suspended", 7),
+    "resume": ("ACTIVE", "active", 1),
+    "pause": ("PAUSED", "paused", 3),
+    "unpause": ("ACTIVE", "active", 1),
+}
+
+# Nova's state rules: the statuses each action accepts (anything else is a 409).
+_ALLOWED_FROM: dict[str, tuple[str, ...]] = {
+    "start": ("SHUTOFF",),
+    "stop": ("ACTIVE", "ERROR", "PAUSED", "SUSPENDED", "RESCUE"),
+    "reboot": ("ACTIVE",),
+    "hard_reboot": ("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED", "ERROR"),
+    "suspend": ("ACTIVE", "SHUTOFF"),
+    "resume": ("SUSPENDED",),
+    "pause": ("ACTIVE",),
+    "unpause": ("PAUSED",),
+    "create_backup": ("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED"),
+}
 
 
 class ComputeMemory(MemoryCore):
-    def __init__(self, **knobs: object) -> None:
-        super().__init__(**knobs)  # type: ignore[arg-type]
-        self._hypervisors = [
-            Hypervisor.from_api(hypervisor_json(i)) for i in range(self._n_hypervisors)
-        ]
-        self._hosts = [h.host for h in self._hypervisors]
-        self._servers: list[Server] = []
-        self._built = 0
-        self.backups: list[tuple[str, str, str]] = []
-
-    def _all_servers(self) -> Iterator[Server]:
-        """Every server, built on first use page by page, so the first page is instant."""
-        names = self.project_names()
-        index = 0
-        while True:
-            if index == len(self._servers):
-                if self._built >= self._n_servers:
-                    return
-                raw = server_json(self._built, self._n_projects, self._hosts)
-                self._servers.append(Server.from_api(raw, names))
-                self._built += 1
-            yield self._servers[index]
-            index += 1
+    # -- servers -----------------------------------------------------------------------------
 
     async def servers(
         self,
@@ -49,26 +64,40 @@ class ComputeMemory(MemoryCore):
             self._require_admin("list servers", "os_compute_api:servers:index:get_all_tenants")
         checks: list[Callable[[Server], bool]] = []
         if not all_projects and not host and not project_id:
-            checks.append(lambda s: s.project_id == self._info.project_id)
-        if host:
-            checks.append(lambda s: s.host == host)
-        if project_id:
-            checks.append(lambda s: s.project_id == project_id)
-        matching = (s for s in self._all_servers() if all(check(s) for check in checks))
-        async for page in self._pages(matching, page_size):
+            checks.append(lambda s: self._mine(s.project_id))
+        async for page in self._select(
+            self._cloud.servers,
+            page_size,
+            *checks,
+            host=host or None,
+            project_id=project_id or None,
+        ):
             yield page
 
     async def server(self, server_id: str) -> Server:
-        return self._find(self._all_servers(), server_id, "server")
+        return self._observe(self._server_or_404(server_id))
+
+    def _observe(self, server: Server) -> Server:
+        """A booted server finishes building on the second ``server()`` poll (lists don't)."""
+        build = self._cloud.builds.get(server.id)
+        if build is None:
+            return server
+        build.polls += 1
+        return self._cloud.finish_build(server) if build.polls >= 2 else server
+
+    def _server_or_404(self, server_id: str) -> Server:
+        return self._lookup(self._cloud.servers, server_id, "instance")
+
+    # -- hypervisors ---------------------------------------------------------------------------
 
     async def hypervisors(
         self, *, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[Hypervisor]]:
         self._require_admin("list hypervisors", "os_compute_api:os-hypervisors:list-detail")
         counts: dict[str, int] = {}
-        for s in self._all_servers():
+        for s in self._cloud.servers:
             counts[s.host] = counts.get(s.host, 0) + 1
-        hypervisors = [_with_usage(h, counts.get(h.host, 0)) for h in self._hypervisors]
+        hypervisors = [_with_usage(h, counts.get(h.host, 0)) for h in self._cloud.hypervisors]
         async for page in self._pages(hypervisors, page_size):
             yield page
 
@@ -79,64 +108,286 @@ class ComputeMemory(MemoryCore):
                     return h
         raise self.not_found("hypervisor", hypervisor_id)
 
-    # -- writes ------------------------------------------------------------------------
+    # -- flavors, keypairs, zones ------------------------------------------------------------
 
-    def _replace_server(self, server: Server, **changes: Any) -> Server:
-        raw = {**server.raw, **changes}
-        fresh = Server.from_api(raw, self.project_names())
-        self._servers[self._servers.index(server)] = fresh
-        return fresh
+    async def flavors(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Flavor]]:
+        async for page in self._select(self._cloud.flavors, page_size, self._may_use):
+            yield page
 
-    def _conflict(self, server: Server, action: str) -> Conflict:
-        return Conflict(
-            f"Cannot '{action}' instance {server.id} while it is in vm_state {server.vm_state}",
-            status=409,
-            operation=action,
-        )
+    def _may_use(self, flavor: Flavor) -> bool:
+        return flavor.is_public or self._is_admin
+
+    async def flavor(self, flavor_id: str) -> Flavor:
+        return self._lookup(self._cloud.flavors, flavor_id, "flavor", self._may_use)
+
+    async def keypairs(self) -> AsyncIterator[list[Keypair]]:
+        async for page in self._pages(self._cloud.keypairs, DEFAULT_PAGE_SIZE):
+            yield page
+
+    async def availability_zones(self) -> list[AvailabilityZone]:
+        hosts = [h.host for h in self._cloud.hypervisors] if self._is_admin else []
+        raw = data.zone_json(ZONE, hosts)
+        return [AvailabilityZone.from_api(raw if hosts else {**raw, "hosts": None})]
+
+    # -- server actions ------------------------------------------------------------------------
 
     async def server_action(self, server_id: str, action: str, **args: object) -> None:
-        server = await self.server(server_id)
-        target = f"server {server.name} ({server.id})"
+        if action not in SERVER_ACTIONS:
+            raise BackendError(f"Unknown server action {action!r}", operation=action)
+        found = self._cloud.servers.get(server_id)
+        target = f"server {found.name} ({found.id})" if found else f"server {server_id}"
 
         def change() -> None:
-            if (
-                server.locked
-                and action not in ("unlock", "lock", "reset_state")
-                and not self._is_admin
-            ):
-                raise Conflict(f"Instance {server.id} is locked", status=409, operation=action)
-            if action in _ACTION_RESULTS:
-                if server.status not in _ALLOWED_FROM[action]:
-                    raise self._conflict(server, action)
-                status, vm_state, power = _ACTION_RESULTS[action]
-                self._replace_server(
-                    server,
-                    status=status,
-                    **{
-                        "OS-EXT-STS:vm_state": vm_state,
-                        "OS-EXT-STS:power_state": power,
-                        "OS-EXT-STS:task_state": None,
-                    },
-                )
-            elif action in ("lock", "unlock"):
-                self._replace_server(server, locked=action == "lock")
-            elif action == "rename":
-                self._replace_server(server, name=str(args["name"]))
-            elif action == "reset_state":
-                state = str(args.get("state", "error"))
-                self._replace_server(
-                    server,
-                    status="ERROR" if state == "error" else "ACTIVE",
-                    **{"OS-EXT-STS:vm_state": state, "OS-EXT-STS:task_state": None},
-                )
-            elif action in ("delete", "force_delete"):
-                self._servers.remove(server)
-            elif action == "create_backup":
-                self.backups.append((server.id, str(args["name"]), str(args["backup_type"])))
-            else:
-                raise BackendError(f"Unknown server action {action}", operation=action)
+            server = self._server_or_404(server_id)
+            self._check_lock(server, action)
+            self._act(server, action, args)
 
         await self._write(action.replace("_", "-"), target, change)
+
+    def _check_lock(self, server: Server, action: str) -> None:
+        if server.locked and action not in ("lock", "unlock", "reset_state") and not self._is_admin:
+            raise self.refused(409, f"Instance {server.id} is locked")
+
+    def _check_state(self, server: Server, action: str) -> None:
+        if server.status not in _ALLOWED_FROM[action]:
+            name = action.removeprefix("hard_")
+            raise self.refused(
+                409,
+                f"Cannot '{name}' instance {server.id} while it is in vm_state {server.vm_state}",
+            )
+
+    def _act(self, server: Server, action: str, args: Mapping[str, object]) -> None:
+        if action == "reboot" and args.get("hard"):
+            action = "hard_reboot"
+        if action in _ACTION_RESULTS:
+            self._check_state(server, action)
+            status, vm_state, power = _ACTION_RESULTS[action]
+            self._cloud.update(
+                self._cloud.servers,
+                server,
+                {
+                    "status": status,
+                    "OS-EXT-STS:vm_state": vm_state,
+                    "OS-EXT-STS:power_state": power,
+                    "OS-EXT-STS:task_state": None,
+                },
+            )
+        elif action in ("lock", "unlock"):
+            self._cloud.update(self._cloud.servers, server, {"locked": action == "lock"})
+        elif action == "rename":
+            self._cloud.update(self._cloud.servers, server, {"name": str(args["name"])})
+        elif action == "reset_state":
+            state = str(args.get("state", "error"))
+            changes = {"OS-EXT-STS:vm_state": state, "OS-EXT-STS:task_state": None}
+            status = "ERROR" if state == "error" else "ACTIVE"
+            self._cloud.update(self._cloud.servers, server, {"status": status, **changes})
+        elif action in ("delete", "force_delete"):
+            self._cloud.drop_server(server)
+        else:
+            self._check_state(server, action)
+            self._backup(server, args)
+
+    def _backup(self, server: Server, args: Mapping[str, object]) -> None:
+        n = self._cloud.serial()
+        properties = {
+            "image_type": "backup",
+            "backup_type": str(args.get("backup_type", "daily")),
+            "instance_uuid": server.id,
+            "base_image_ref": server.image,
+            "user_id": self._info.user_id,
+        }
+        raw = data.image_json(
+            data.fixed_id("backup", n),
+            str(args["name"]),
+            server.project_id,
+            size=server.raw.get("flavor", {}).get("disk", 1) * 1024**3 // 8,
+            minutes=5000 + n,
+            properties=properties,
+        )
+        self._cloud.images.add(Image.from_api(raw))
+
+    # -- boot ----------------------------------------------------------------------------------
+
+    async def create_servers(self, spec: BootSpec) -> list[Server]:
+        target = f"server {spec.name}" if spec.count == 1 else f"{spec.count} servers {spec.name}"
+        return await self._write("boot", target, lambda: self._boot(spec))
+
+    def _boot(self, spec: BootSpec) -> list[Server]:
+        flavor = self._boot_flavor(spec)
+        self._check_boot_sources(spec)
+        network_ids = self._boot_networks(spec)
+        self._check_boot_ports(spec)
+        self._check_quota(spec.count)
+        fails = self._no_valid_host or flavor.name == data.NO_VALID_HOST_FLAVOR
+        reservation = f"r-{data.fixed_id('reservation', self._cloud.serial())[:8]}"
+        servers = []
+        for index in range(spec.count):
+            name = spec.name if spec.count == 1 else f"{spec.name}-{index + 1}"
+            server = self._new_server(spec, flavor, name, reservation, index)
+            self._cloud.builds[server.id] = Build(spec, network_ids, spec.port_ids, fails)
+            servers.append(server)
+        return servers
+
+    def _new_server(
+        self, spec: BootSpec, flavor: Flavor, name: str, reservation: str, index: int
+    ) -> Server:
+        n = self._cloud.serial()
+        raw = data.booted_server_json(
+            data.fixed_id("booted-server", n),
+            name,
+            project_id=self._info.project_id,
+            user_id=self._info.user_id,
+            flavor=flavor.raw,
+            image_id="" if spec.boot_volume_size_gb > 0 else spec.image_id,
+            minutes=5000 + n,
+            reservation_id=reservation,
+            extra=_boot_extras(spec, index, n),
+        )
+        server = self._cloud.servers.add(Server.from_api(raw, self.project_names()))
+        self._cloud.booted.add(server.id)
+        return server
+
+    def _boot_flavor(self, spec: BootSpec) -> Flavor:
+        if spec.count < 1:
+            raise self.refused(400, "min_count must be at least 1")
+        flavor = self._cloud.flavors.get(spec.flavor_id)
+        if flavor is None or not self._may_use(flavor):
+            raise self.refused(400, f"Flavor {spec.flavor_id} could not be found.")
+        return flavor
+
+    def _check_boot_sources(self, spec: BootSpec) -> None:
+        if not spec.image_id:
+            raise self.refused(400, "Missing imageRef attribute")
+        if self._cloud.images.get(spec.image_id) is None:
+            raise self.refused(400, f"Image {spec.image_id} could not be found.")
+        if spec.key_name and self._cloud.keypairs.get(spec.key_name) is None:
+            raise self.refused(400, "Invalid key_name provided.")
+        if spec.availability_zone not in ("", ZONE):
+            raise self.refused(400, "The requested availability zone is not available")
+        known = {g.name for g in self._cloud.security_groups if self._mine(g.project_id)}
+        for name in spec.security_groups:
+            if name not in known:
+                raise self.refused(
+                    400, f"Security group {name} not found for project {self._info.project_id}."
+                )
+
+    def _boot_networks(self, spec: BootSpec) -> tuple[str, ...]:
+        if spec.network_ids == ("none",):
+            return ()
+        if spec.network_ids == ("auto",) or not (spec.network_ids or spec.port_ids):
+            own = self._cloud.project_network(self._info.project_id)
+            if own is None:
+                raise self.refused(
+                    400,
+                    f"Unable to automatically allocate a network for project "
+                    f"{self._info.project_id}",
+                )
+            return (own.id,)
+        for network_id in spec.network_ids:
+            network = self._cloud.networks.get(network_id)
+            if network is None:
+                raise self.refused(400, f"Network {network_id} could not be found.")
+            if not network.subnet_ids:
+                raise self.refused(
+                    400, f"Network {network_id} requires a subnet in order to boot instances on."
+                )
+        return spec.network_ids
+
+    def _check_boot_ports(self, spec: BootSpec) -> None:
+        if spec.port_ids and spec.count > 1:
+            raise self.refused(
+                400,
+                "Unable to launch multiple instances with a single configured port ID. "
+                "Please launch your instance one by one with different ports.",
+            )
+        for port_id in spec.port_ids:
+            port = self._cloud.ports.get(port_id)
+            if port is None:
+                raise self.refused(400, f"Port id {port_id} could not be found.")
+            if port.device_id:
+                raise self.refused(409, f"Port {port_id} is still in use.")
+
+    def _check_quota(self, count: int) -> None:
+        project = self._info.project_id
+        used = sum(
+            1
+            for server_id in self._cloud.booted
+            if (s := self._cloud.servers.get(server_id)) and s.project_id == project
+        )
+        limit = self._instance_quota
+        if used + count > limit:
+            raise self.refused(
+                403,
+                f"Quota exceeded for instances: Requested {count}, but already used "
+                f"{used} of {limit} instances",
+            )
+
+    # -- console, volumes ----------------------------------------------------------------------
+
+    async def console_log(self, server_id: str, lines: int | None = None) -> str:
+        """The console output (a read: allowed when read-only, not audited)."""
+        server = self._server_or_404(server_id)
+        if not server.host:
+            raise self.refused(409, f"Instance {server.id} has not been scheduled to a host yet")
+        log = data.console_lines(server.name, server.fixed_ips[0].addr if server.fixed_ips else "")
+        return "\n".join(log[-lines:] if lines else log)
+
+    async def attach_volume(self, server_id: str, volume_id: str) -> str:
+        found = self._cloud.servers.get(server_id)
+        target = f"volume {volume_id} to server {found.name if found else server_id}"
+
+        def change() -> str:
+            server = self._server_or_404(server_id)
+            volume = self._lookup(self._cloud.volumes, volume_id, "volume", self._owned)
+            if volume.status != "available":
+                attached = ", ".join(a.server_id for a in volume.attachments)
+                raise self.refused(
+                    400,
+                    f"Invalid volume: volume {volume_id} is already attached to instances: "
+                    f"{attached}"
+                    if attached
+                    else f"Invalid volume: volume {volume_id} status must be available",
+                )
+            if server.status not in ("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED"):
+                raise self.refused(
+                    409,
+                    f"Cannot 'attach_volume' instance {server.id} while it is in vm_state "
+                    f"{server.vm_state}",
+                )
+            device = self._cloud.next_device(server)
+            self._cloud.attach(server, volume, device)
+            return device
+
+        return await self._write("attach-volume", target, change)
+
+    async def detach_volume(self, server_id: str, volume_id: str) -> None:
+        found = self._cloud.servers.get(server_id)
+        target = f"volume {volume_id} from server {found.name if found else server_id}"
+
+        def change() -> None:
+            server = self._server_or_404(server_id)
+            volume = self._cloud.volumes.get(volume_id)
+            if volume is None or not any(a.server_id == server.id for a in volume.attachments):
+                raise self.refused(
+                    404, f"Instance {server.id} is not attached to volume {volume_id}"
+                )
+            self._cloud.detach(server, volume)
+
+        await self._write("detach-volume", target, change)
+
+
+def _boot_extras(spec: BootSpec, index: int, n: int) -> Json:
+    extras: dict[str, object] = {
+        "OS-EXT-SRV-ATTR:launch_index": index,
+        "OS-EXT-SRV-ATTR:instance_name": f"instance-{0x1000 + n:08x}",
+        "key_name": spec.key_name or None,
+        "metadata": dict(spec.metadata),
+        "security_groups": [{"name": name} for name in spec.security_groups or ("default",)],
+        "OS-EXT-AZ:availability_zone": spec.availability_zone,
+    }
+    if spec.user_data:
+        extras["OS-EXT-SRV-ATTR:user_data"] = base64.b64encode(spec.user_data).decode("ascii")
+    return extras
 
 
 def _with_usage(h: Hypervisor, running: int) -> Hypervisor:
@@ -148,26 +399,3 @@ def _with_usage(h: Hypervisor, running: int) -> Hypervisor:
         "local_gb_used": running * 20,
     }
     return Hypervisor.from_api(raw)
-
-
-# What each server action does to the in-memory record: (status, vm_state, power, task).
-_ACTION_RESULTS: dict[str, tuple[str, str, int]] = {
-    "start": ("ACTIVE", "active", 1),
-    "stop": ("SHUTOFF", "stopped", 4),
-    "reboot": ("ACTIVE", "active", 1),
-    "suspend": ("SUSPENDED", "suspended", 7),
-    "resume": ("ACTIVE", "active", 1),
-    "pause": ("PAUSED", "paused", 3),
-    "unpause": ("ACTIVE", "active", 1),
-}
-
-# Nova's own state rules for the in-memory cloud: the statuses each action accepts.
-_ALLOWED_FROM: dict[str, tuple[str, ...]] = {
-    "start": ("SHUTOFF",),
-    "stop": ("ACTIVE", "ERROR", "PAUSED", "SUSPENDED", "RESCUE"),
-    "reboot": ("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED", "ERROR"),
-    "suspend": ("ACTIVE", "SHUTOFF"),
-    "resume": ("SUSPENDED",),
-    "pause": ("ACTIVE",),
-    "unpause": ("PAUSED",),
-}

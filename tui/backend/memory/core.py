@@ -4,15 +4,30 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from tui.backend.audit import AuditLog, AuditRecord
 from tui.backend.audit import now as audit_now
-from tui.backend.errors import BackendError, Forbidden, NotFound, ReadOnlyError
-from tui.backend.memory.data import fixed_id, project_json
-from tui.backend.models import CloudInfo, Project
+from tui.backend.errors import (
+    BackendError,
+    Forbidden,
+    NotFound,
+    ReadOnlyError,
+    error_for_status,
+)
+from tui.backend.memory.cloud import Cloud
+from tui.backend.memory.data import fixed_id, hypervisor_json, project_json
+from tui.backend.memory.seed import Seed
+from tui.backend.memory.store import Identified, Store
+from tui.backend.models import CloudInfo, Hypervisor, Project
 
 T = TypeVar("T")
+R = TypeVar("R", bound=Identified)
+
+
+class Owned(Protocol):
+    @property
+    def project_id(self) -> str: ...
 
 
 class MemoryCore:
@@ -29,11 +44,12 @@ class MemoryCore:
         read_only: bool = False,
         latency: float = 0.0,
         audit: AuditLog | None = None,
+        instance_quota: int = 10,
+        no_valid_host: bool = False,
     ) -> None:
-        self._n_projects = projects
-        self._n_hypervisors = hypervisors
-        self._n_servers = servers
         self._latency = latency
+        self._instance_quota = instance_quota
+        self._no_valid_host = no_valid_host
         self._is_admin = is_admin
         self._read_only = read_only
         self._audit = audit
@@ -52,6 +68,9 @@ class MemoryCore:
             read_only=read_only,
         )
         self.writes: list[tuple[str, str]] = []
+        hosts = [Hypervisor.from_api(hypervisor_json(i)) for i in range(hypervisors)]
+        seed = Seed(self._projects, [h.host for h in hosts], servers)
+        self._cloud = Cloud(seed, hosts, self._info.user_id)
 
     @property
     def info(self) -> CloudInfo:
@@ -82,6 +101,32 @@ class MemoryCore:
         if page:
             yield page
 
+    async def _select(
+        self,
+        items: Iterable[T],
+        page_size: int,
+        *checks: Callable[[T], bool],
+        **equal: object,
+    ) -> AsyncIterator[list[T]]:
+        """A list with the API's filters: attributes equal to the values not None, checks."""
+        wanted = [(name, value) for name, value in equal.items() if value is not None]
+        matching = (
+            item
+            for item in items
+            if all(getattr(item, name) == value for name, value in wanted)
+            and all(check(item) for check in checks)
+        )
+        async for page in self._pages(matching, page_size):
+            yield page
+
+    def _mine(self, project_id: str) -> bool:
+        """Whether a project-owned record is shown to us without asking for all projects."""
+        return project_id == self._info.project_id
+
+    def _owned(self, record: Owned) -> bool:
+        """Whether we may see a record at all: an admin sees every project's."""
+        return self._is_admin or self._mine(record.project_id)
+
     def _require_admin(self, operation: str, policy: str) -> None:
         if not self._is_admin:
             raise Forbidden(
@@ -99,6 +144,23 @@ class MemoryCore:
             operation=operation or f"show {kind}",
         )
 
+    def refused(self, status: int, message: str, operation: str = "") -> BackendError:
+        """The error a real service answers with (400 bad request, 409 conflict, 403...)."""
+        return error_for_status(status, message, request_id=self.request_id(), operation=operation)
+
+    def _lookup(
+        self,
+        store: Store[R],
+        ident: str,
+        kind: str,
+        visible: Callable[[R], bool] | None = None,
+    ) -> R:
+        """A record by id; a 404 when missing or hidden from us (like the services do)."""
+        found = store.get(ident)
+        if found is None or (visible is not None and not visible(found)):
+            raise self.not_found(kind, ident)
+        return found
+
     async def _write(self, action: str, target: str, change: Callable[[], T]) -> T:
         """A mutating call: refused when read-only, audited whatever happens."""
         if self._read_only:
@@ -110,8 +172,8 @@ class MemoryCore:
         try:
             result = change()
         except BackendError as exc:
-            exc.request_id = exc.request_id or request_id
-            exc.operation = exc.operation or action
+            exc.request_id = request_id
+            exc.operation = action
             self._audited(action, target, f"error: {exc.status or ''} {exc.message}", request_id)
             raise
         self.writes.append((action, target))

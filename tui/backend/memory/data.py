@@ -211,7 +211,7 @@ def new_mac(k: int) -> str:
 def new_address(cidr: str, k: int) -> str:
     """The k-th address handed out in a subnet, above everything the seed uses."""
     net = ipaddress.ip_network(cidr)
-    return str(net.network_address + max(2, net.num_addresses - 1024) + k)
+    return str(net.network_address + max(2, net.num_addresses - 1014) + k)
 
 
 def server_port_id(server_id: str) -> str:
@@ -555,7 +555,7 @@ class SeedVolume(NamedTuple):
 
 
 SEED_VOLUMES = (
-    SeedVolume("db-data", 10, 0, 0),
+    SeedVolume("db-data", 10, 1, 0),
     SeedVolume("scratch", 2, None, 0),
     SeedVolume("logs", 5, 4, 1),
     SeedVolume("backups", 50, None, 1),
@@ -827,3 +827,24 @@ def booted_server_json(
         "os-extended-volumes:volumes_attached": [],
         **extra,
     }
+
+
+def console_lines(name: str, ip: str) -> list[str]:
+    """A plausible serial console of a cloud image booting."""
+    return [
+        "[    0.000000] Linux version 6.8.0-45-generic (buildd@lcy02-amd64-075) #45-Ubuntu SMP",
+        "[    0.000000] Command line: BOOT_IMAGE=/vmlinuz root=LABEL=cloudimg-rootfs console=ttyS0",
+        "[    0.412345] x86/fpu: Supporting XSAVE feature 0x001: 'x87 floating point registers'",
+        "[    1.904512] virtio_blk virtio2: [vda] 2097152 512-byte logical blocks (1.07 GB)",
+        "[    2.771003] EXT4-fs (vda1): mounted filesystem with ordered data mode.",
+        "[    4.120044] cloud-init[512]: Cloud-init v. 24.1.3 running 'init-local'",
+        "[    5.837219] cloud-init[604]: Cloud-init v. 24.1.3 running 'init'",
+        f"[    5.912881] cloud-init[604]: ci-info: | eth0 | True | {ip or '-'} | 255.255.0.0 |",
+        "[    6.402117] cloud-init[604]: Generating public/private ed25519 key pair.",
+        "[    7.016542] cloud-init[702]: Cloud-init v. 24.1.3 running 'modules:config'",
+        "[    8.231406] cloud-init[744]: Cloud-init v. 24.1.3 finished (DataSourceOpenStack).",
+        "",
+        f"Ubuntu 24.04.1 LTS {name} ttyS0",
+        "",
+        f"{name} login: ",
+    ]

@@ -1,0 +1,131 @@
+"""The boot form: everything `openstack server create` asks, with choices from the cloud."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.backend.base import Backend
+from tui.backend.models import BootSpec, Server
+from tui.forms import Field, Form, Values, valid_name
+from tui.screens.choices import (
+    availability_zone_choices,
+    fixed,
+    flavor_choices,
+    image_choices,
+    keypair_choices,
+    network_choices,
+    security_group_choices,
+)
+
+MAX_USER_DATA = 65535  # Nova's limit on user data (before base64)
+
+
+def _from_volume(values: Values) -> bool:
+    return values.get("boot_source") == "volume"
+
+
+def _user_data_small(value: object, values: Values) -> str | None:
+    size = Path(str(value)).stat().st_size
+    return None if size <= MAX_USER_DATA else f"{size} bytes; Nova accepts at most {MAX_USER_DATA}"
+
+
+def _cross_checks(values: Values) -> dict[str, str]:
+    if not values.get("networks"):
+        return {"networks": "choose at least one network (or the server has no NIC)"}
+    return {}
+
+
+def boot_form(_row: object = None) -> Form:
+    return Form(
+        title="Boot server",
+        description="Fields with * are required. Choices are filtered as you type.",
+        fields=(
+            Field("name", "Name", required=True, validate=valid_name),
+            Field(
+                "count",
+                "Count",
+                kind="int",
+                required=True,
+                default=1,
+                minimum=1,
+                maximum=100,
+                help="more than one: Nova names them name-1, name-2, ...",
+            ),
+            Field("flavor", "Flavor", kind="choice", required=True, choices=flavor_choices),
+            Field("image", "Image", kind="choice", required=True, choices=image_choices),
+            Field(
+                "boot_source",
+                "Boot from",
+                kind="choice",
+                required=True,
+                default="image",
+                choices=fixed(
+                    ("image", "the image (local disk)"),
+                    ("volume", "a new volume made from the image"),
+                ),
+            ),
+            Field(
+                "volume_size",
+                "Volume size (GiB)",
+                kind="int",
+                required=True,
+                default=10,
+                minimum=1,
+                visible=_from_volume,
+            ),
+            Field(
+                "delete_on_terminate",
+                "Delete the volume with the server",
+                kind="bool",
+                default=True,
+                visible=_from_volume,
+            ),
+            Field("networks", "Networks", kind="multi", required=True, choices=network_choices),
+            Field("key_name", "Keypair", kind="choice", choices=keypair_choices),
+            Field(
+                "security_groups",
+                "Security groups",
+                kind="multi",
+                choices=security_group_choices,
+                help="none chosen: the project's default",
+            ),
+            Field(
+                "availability_zone",
+                "Availability zone",
+                kind="choice",
+                choices=availability_zone_choices,
+            ),
+            Field(
+                "user_data",
+                "User data file",
+                kind="file",
+                validate=_user_data_small,
+                placeholder="path to a cloud-init file",
+            ),
+            Field("metadata", "Metadata", kind="keyvalue"),
+        ),
+        submit_label="Boot",
+        check=_cross_checks,
+    )
+
+
+def boot_spec(values: Values) -> BootSpec:
+    user_data = Path(values["user_data"]).read_bytes() if values.get("user_data") else b""
+    return BootSpec(
+        name=values["name"],
+        flavor_id=values["flavor"],
+        image_id=values["image"],
+        count=values["count"],
+        boot_volume_size_gb=values["volume_size"] if _from_volume(values) else 0,
+        delete_volume_on_terminate=bool(values.get("delete_on_terminate", True)),
+        network_ids=tuple(values.get("networks") or ()),
+        key_name=values.get("key_name") or "",
+        security_groups=tuple(values.get("security_groups") or ()),
+        availability_zone=values.get("availability_zone") or "",
+        user_data=user_data,
+        metadata=tuple(values.get("metadata") or ()),
+    )
+
+
+async def boot(backend: Backend, row: object, values: Values) -> list[Server]:
+    return await backend.create_servers(boot_spec(values))

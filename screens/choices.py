@@ -1,0 +1,94 @@
+"""Choice loaders for forms: the cloud's flavors, images, networks... as pickable options."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from tui.backend.base import Backend
+from tui.forms import Choice, ChoiceLoader, Values
+
+LIMIT = 5000  # a picker is for choosing, not for browsing a whole cloud
+
+
+async def collect(pages: AsyncIterator[list[Any]], limit: int = LIMIT) -> list[Any]:
+    items: list[Any] = []
+    async for page in pages:
+        items.extend(page)
+        if len(items) >= limit:
+            break
+    return items[:limit]
+
+
+def fixed(*pairs: tuple[str, str]) -> ChoiceLoader:
+    async def load(backend: Backend, values: Values) -> list[Choice]:
+        return [Choice(value, label) for value, label in pairs]
+
+    return load
+
+
+def _loader(
+    pages: Callable[[Backend], AsyncIterator[list[Any]]],
+    choice: Callable[[Any], Choice],
+    keep: Callable[[Any], bool] = lambda item: True,
+) -> ChoiceLoader:
+    async def load(backend: Backend, values: Values) -> list[Choice]:
+        return [choice(item) for item in await collect(pages(backend)) if keep(item)]
+
+    return load
+
+
+def _gib(mb: int) -> str:
+    return f"{mb / 1024:g} GiB"
+
+
+flavor_choices = _loader(
+    lambda b: b.flavors(),
+    lambda f: Choice(f.id, f.name, f"{f.vcpus} vCPU, {_gib(f.ram_mb)} RAM, {f.disk_gb} GB disk"),
+)
+
+image_choices = _loader(
+    lambda b: b.images(),
+    lambda i: Choice(
+        i.id, i.name or i.id, f"{i.disk_format} {i.size // (1 << 20)} MiB {i.visibility}"
+    ),
+    keep=lambda i: i.status == "active",
+)
+
+network_choices = _loader(
+    lambda b: b.networks(),
+    lambda n: Choice(n.id, n.name or n.id, "external" if n.external else n.network_type),
+)
+
+external_network_choices = _loader(
+    lambda b: b.networks(external=True),
+    lambda n: Choice(n.id, n.name or n.id, n.physical_network or n.network_type),
+)
+
+keypair_choices = _loader(
+    lambda b: b.keypairs(), lambda k: Choice(k.name, k.name, f"{k.type} {k.fingerprint}")
+)
+
+security_group_choices = _loader(
+    lambda b: b.security_groups(project_id=b.info.project_id),
+    lambda g: Choice(g.name, g.name, g.description),
+)
+
+server_choices = _loader(
+    lambda b: b.servers(all_projects=b.info.is_admin),
+    lambda s: Choice(s.id, s.name, f"{s.status} {s.project} {s.address_text}"),
+    keep=lambda s: s.status in ("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED"),
+)
+
+snapshot_choices = _loader(
+    lambda b: b.volume_snapshots(all_projects=b.info.is_admin),
+    lambda s: Choice(s.id, s.name or s.id, f"{s.size_gb} GiB from {s.volume_id[:8]}"),
+    keep=lambda s: s.status == "available",
+)
+
+project_choices = _loader(lambda b: b.projects(), lambda p: Choice(p.id, p.name, p.description))
+
+
+async def availability_zone_choices(backend: Backend, values: Values) -> list[Choice]:
+    zones = await backend.availability_zones()
+    return [Choice(z.name, z.name, "" if z.available else "unavailable") for z in zones]

@@ -1,0 +1,184 @@
+"""`l` on a server: its console output, followed live, searchable, savable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from tui.backend.errors import BackendError
+from tui.backend.models import Server
+from tui.forms import Field, Form, Values
+from tui.screens.form import FormScreen
+from tui.widgets.header import CloudHeader
+from tui.widgets.keybar import KeyBar
+from tui.widgets.text_view import TextView
+
+if TYPE_CHECKING:
+    from tui.app import StackdeckApp
+
+LENGTHS: tuple[int | None, ...] = (100, 1000, None)  # None: the whole log
+FOLLOW_SECONDS = 2.0
+
+
+def length_label(length: int | None) -> str:
+    return "all lines" if length is None else f"last {length} lines"
+
+
+class ConsoleLogScreen(Screen[None]):
+    app: StackdeckApp
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("f", "toggle_follow", "Follow"),
+        Binding("slash", "search", "Search"),
+        Binding("n", "next_match", "Next match"),
+        Binding("N", "previous_match", "Previous match"),
+        Binding("c", "cycle_length", "Lines"),
+        Binding("w", "save", "Save"),
+        Binding("r", "reload", "Reload"),
+    ]
+
+    def __init__(self, server: Server) -> None:
+        super().__init__()
+        self.server = server
+        self.length_index = 0
+        self.follow = True
+        self.text = ""
+        self.error: BackendError | None = None
+        self.loads = 0
+
+    @property
+    def length(self) -> int | None:
+        return LENGTHS[self.length_index]
+
+    def compose(self) -> ComposeResult:
+        yield CloudHeader()
+        yield Static(id="crumbs")
+        yield TextView(id="log")
+        yield Input(placeholder="search (enter: first match, esc: close)", id="search")
+        yield KeyBar()
+
+    @property
+    def view(self) -> TextView:
+        return self.query_one(TextView)
+
+    def on_mount(self) -> None:
+        self.app.sync_header(self.query_one(CloudHeader))
+        self.query_one("#search", Input).display = False
+        self.view.focus()
+        self.set_interval(FOLLOW_SECONDS, self._poll)
+        self._update_crumbs()
+        self.action_reload()
+
+    def _poll(self) -> None:
+        if self.follow and self.is_current:
+            self.action_reload()
+
+    @work(exclusive=True, group="console")
+    async def action_reload(self) -> None:
+        try:
+            text = await self.app.backend.console_log(self.server.id, self.length)
+        except BackendError as exc:
+            if self.error is None:
+                self.app.notify_error(exc)
+            self.error = exc
+            if not self.text:
+                self.view.set_text(f"Could not read the console log: {exc.message}")
+            self._update_crumbs()
+            return
+        self.error = None
+        self.loads += 1
+        if text != self.text or self.loads == 1:
+            self.text = text
+            self.view.set_text(text if text.strip() else "(the console log is empty)")
+        self._update_crumbs()
+
+    def _update_crumbs(self) -> None:
+        text = Text()
+        text.append(" Console log ", style="bold reverse")
+        text.append(f" {self.server.name}", style="bold")
+        text.append(f"  {length_label(self.length)}")
+        text.append(
+            "  following" if self.follow else "  paused", style="green" if self.follow else "yellow"
+        )
+        view = self.view
+        if view.query:
+            found = len(view.matches)
+            where = f"{view.current + 1}/{found}" if found else "no match"
+            text.append(f"  search '{view.query}': {where}", style="italic")
+        if self.error is not None:
+            text.append(f"  ✖ HTTP {self.error.status or '?'}", style="bold red")
+        self.query_one("#crumbs", Static).update(text)
+
+    # -- keys ----------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        box = self.query_one("#search", Input)
+        if box.has_focus:
+            box.display = False
+            self.view.focus()
+        else:
+            self.app.pop_screen()
+
+    def action_toggle_follow(self) -> None:
+        self.follow = not self.follow
+        self._update_crumbs()
+        if self.follow:
+            self.action_reload()
+
+    def action_cycle_length(self) -> None:
+        self.length_index = (self.length_index + 1) % len(LENGTHS)
+        self.text = ""
+        self.action_reload()
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.display = True
+        box.value = self.view.query
+        box.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search(self, event: Input.Submitted) -> None:
+        found = self.view.search(event.value.strip())
+        event.input.display = False
+        self.view.focus()
+        if event.value.strip() and not found:
+            self.app.notify(f"No match for '{event.value.strip()}'", severity="warning")
+        self._update_crumbs()
+
+    def action_next_match(self) -> None:
+        self.view.next_match(1)
+        self._update_crumbs()
+
+    def action_previous_match(self) -> None:
+        self.view.next_match(-1)
+        self._update_crumbs()
+
+    def action_save(self) -> None:
+        default = str(Path.cwd() / f"console-{self.server.name or self.server.id}.log")
+        form = Form(
+            title=f"Save the console log of {self.server.name}",
+            fields=(Field("path", "File", required=True, default=default),),
+            submit=self._write,
+            submit_label="Save",
+        )
+        self.app.push_screen(FormScreen(form), self._saved)
+
+    async def _write(self, backend: object, values: Values) -> str:
+        path = Path(values["path"]).expanduser()
+        try:
+            path.write_text(self.text, encoding="utf-8")
+        except OSError as exc:
+            raise BackendError(f"{path}: {exc.strerror or exc}", operation="save log") from exc
+        return str(path)
+
+    def _saved(self, path: str | None) -> None:
+        if path:
+            self.app.notify(f"Saved {len(self.text.splitlines())} lines to {path}", timeout=5)

@@ -1,0 +1,371 @@
+"""The in-memory cloud's records and the effects that cross services.
+
+Nova, Neutron and Cinder keep each other's records consistent: a server's addresses are its
+ports' fixed IPs plus the floating IPs on them, an attachment shows on the volume and on the
+server, deleting a server frees its ports, addresses and volumes. Those effects live here,
+once; the service mixins decide what the API allows and raise its refusals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol, Self, TypeVar, cast
+
+from tui.backend.memory import data
+from tui.backend.memory.seed import Seed
+from tui.backend.memory.store import Store
+from tui.backend.models import (
+    BootSpec,
+    Flavor,
+    FloatingIP,
+    Hypervisor,
+    Image,
+    Json,
+    Keypair,
+    Network,
+    Port,
+    Router,
+    SecurityGroup,
+    Server,
+    Subnet,
+    Volume,
+    VolumeSnapshot,
+)
+
+ROOT_DEVICE = "/dev/vda"
+NO_VALID_HOST = "No valid host was found. There are not enough hosts available."
+_FREE_FLOATING_IP: Json = {
+    "port_id": None,
+    "fixed_ip_address": None,
+    "router_id": None,
+    "status": "DOWN",
+    "port_details": None,
+}
+
+
+class Record(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def raw(self) -> Json: ...
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self: ...
+
+
+R = TypeVar("R", bound=Record)
+
+
+@dataclass
+class Build:
+    """A server accepted by POST /servers that has not finished building."""
+
+    spec: BootSpec
+    network_ids: tuple[str, ...]
+    port_ids: tuple[str, ...]
+    fails: bool
+    polls: int = 0
+
+
+class Cloud:
+    def __init__(self, seed: Seed, hypervisors: list[Hypervisor], user_id: str) -> None:
+        self.names = seed.names
+        self.project_ids = seed.project_ids
+        self.hypervisors = hypervisors
+        self.servers: Store[Server] = Store(seed.servers())
+        self.flavors: Store[Flavor] = Store(seed.flavors())
+        self.images: Store[Image] = Store(seed.images())
+        self.keypairs: Store[Keypair] = Store(seed.keypairs(user_id))
+        self.networks: Store[Network] = Store(seed.networks())
+        self.subnets: Store[Subnet] = Store(seed.subnets())
+        self.routers: Store[Router] = Store(seed.routers())
+        self.ports: Store[Port] = Store(seed.ports())
+        self.floating_ips: Store[FloatingIP] = Store(seed.floating_ips())
+        self.security_groups: Store[SecurityGroup] = Store(seed.security_groups())
+        self.volumes: Store[Volume] = Store(seed.volumes())
+        self.snapshots: Store[VolumeSnapshot] = Store(seed.snapshots(dict(enumerate(self.volumes))))
+        self.router_of_network = {
+            data.fixed_id("network", p): data.fixed_id("router", p)
+            for p in range(len(self.project_ids))
+        }
+        self.builds: dict[str, Build] = {}
+        self.booted: set[str] = set()
+        self._server_ports: dict[str, list[str]] = {}
+        self._user_ports: set[str] = set()
+        self._linked: dict[str, set[str]] = {}
+        self._allocated: dict[str, int] = {}
+        self._serial = 0
+
+    def serial(self) -> int:
+        self._serial += 1
+        return self._serial
+
+    def update(self, store: Store[R], record: R, changes: Json) -> R:
+        """Put a new version of ``record`` with ``changes`` to its API JSON."""
+        raw = {**record.raw, **changes}
+        if isinstance(record, Server):
+            return store.put(cast(R, Server.from_api(raw, self.names)))
+        return store.put(record.from_api(raw))
+
+    def project_network(self, project_id: str) -> Network | None:
+        return next(
+            (n for n in self.networks if n.project_id == project_id and not n.external), None
+        )
+
+    def security_group_ids(self, project_id: str, names: list[str]) -> tuple[str, ...]:
+        groups = {g.name: g.id for g in self.security_groups if g.project_id == project_id}
+        return tuple(groups[name] for name in names if name in groups)
+
+    # -- ports and addresses ---------------------------------------------------------------
+
+    def ports_of(self, server_id: str) -> list[Port]:
+        """A server's ports, found by id: a seeded server has one iff it has an address."""
+        ids = self._server_ports.get(server_id)
+        if ids is None:
+            server = self.servers.get(server_id)
+            ids = [data.server_port_id(server_id)] if server and server.fixed_ips else []
+        return [port for port in map(self.ports.get, ids) if port is not None]
+
+    def new_port(self, network_id: str, server: Server, host: str) -> Port:
+        network = self.networks.get(network_id)
+        subnet = self.subnets.get(network.subnet_ids[0]) if network and network.subnet_ids else None
+        if network is None or subnet is None:
+            raise LookupError(f"network {network_id} has no subnet")
+        k = self._allocated.get(subnet.id, 0)
+        self._allocated[subnet.id] = k + 1
+        n = self.serial()
+        groups = [g["name"] for g in server.raw.get("security_groups") or ()]
+        spec = data.PortSpec(
+            id=data.fixed_id("port", n),
+            network_id=network.id,
+            subnet_id=subnet.id,
+            ip=data.new_address(subnet.cidr, k),
+            mac=data.new_mac(n),
+            project_id=server.project_id,
+            device_id=server.id,
+            device_owner="compute:nova",
+            host=host,
+            security_groups=self.security_group_ids(server.project_id, groups),
+        )
+        return self.ports.add(Port.from_api(data.port_json(spec, 5000 + n)))
+
+    def bind_port(self, port: Port, server: Server, host: str) -> Port:
+        self._user_ports.add(port.id)
+        changes = {
+            "device_id": server.id,
+            "device_owner": "compute:nova",
+            "binding:host_id": host,
+            "binding:vif_type": "ovs",
+            "status": "ACTIVE",
+        }
+        return self.update(self.ports, port, changes)
+
+    def _addresses(self, ports: list[Port]) -> dict[str, list[Json]]:
+        addresses: dict[str, list[Json]] = {}
+        for port in ports:
+            network = self.networks.get(port.network_id)
+            name = network.name if network else port.network_id
+            addresses.setdefault(name, []).extend(
+                {
+                    "addr": ip.ip_address,
+                    "version": 4,
+                    "OS-EXT-IPS:type": "fixed",
+                    "OS-EXT-IPS-MAC:mac_addr": port.mac_address,
+                }
+                for ip in port.fixed_ips
+            )
+        return addresses
+
+    def _show_floating(self, port: Port, address: str, present: bool) -> None:
+        """Add or drop a floating address in the addresses of the server owning ``port``."""
+        server = self.servers.get(port.device_id) if port.device_id else None
+        network = self.networks.get(port.network_id)
+        if server is None or network is None:
+            return
+        addresses = dict(server.raw.get("addresses") or {})
+        entries = [a for a in addresses.get(network.name, []) if a.get("addr") != address]
+        if present:
+            entries.append(
+                {
+                    "addr": address,
+                    "version": 4,
+                    "OS-EXT-IPS:type": "floating",
+                    "OS-EXT-IPS-MAC:mac_addr": port.mac_address,
+                }
+            )
+        addresses[network.name] = entries
+        self.update(self.servers, server, {"addresses": addresses})
+
+    def link_floating_ip(self, fip: FloatingIP, port: Port, fixed_ip: str) -> FloatingIP:
+        if fip.port_id:
+            self.unlink_floating_ip(fip)
+            fip = self.floating_ips.get(fip.id) or fip
+        router = self.router_of_network.get(port.network_id)
+        linked = data.floating_ip_json(
+            fip.id,
+            fip.address,
+            fip.project_id,
+            port=port.raw,
+            router_id=router,
+            description=fip.description,
+        )
+        linked["fixed_ip_address"] = fixed_ip
+        self._show_floating(port, fip.address, present=True)
+        self._linked.setdefault(port.id, set()).add(fip.id)
+        return self.update(self.floating_ips, fip, linked)
+
+    def unlink_floating_ip(self, fip: FloatingIP) -> FloatingIP:
+        port = self.ports.get(fip.port_id) if fip.port_id else None
+        if port is not None:
+            self._show_floating(port, fip.address, present=False)
+        self._linked.get(fip.port_id, set()).discard(fip.id)
+        return self.update(self.floating_ips, fip, _FREE_FLOATING_IP)
+
+    def floating_ips_on(self, port: Port) -> list[FloatingIP]:
+        """The floating IPs on a port, by id: no walk through a huge cloud's addresses."""
+        ids = self._linked.get(port.id, set())
+        found = [f for f in map(self.floating_ips.get, ids) if f and f.port_id == port.id]
+        seeded = self._seeded_floating_ip(port, {f.address for f in found})
+        return found + ([seeded] if seeded else [])
+
+    def _seeded_floating_ip(self, port: Port, linked: set[str]) -> FloatingIP | None:
+        """A seeded server's own floating IP, while its addresses still show it."""
+        if port.id != data.server_port_id(port.device_id):
+            return None
+        server = self.servers.get(port.device_id)
+        if server is None or not {a.addr for a in server.floating_ips} - linked:
+            return None
+        fip = self.floating_ips.get(data.derived_id("floating-ip", port.device_id))
+        return fip if fip is not None and fip.port_id == port.id else None
+
+    # -- volumes ---------------------------------------------------------------------------
+
+    def attached_volumes(self, server: Server) -> list[Volume]:
+        ids = [v["id"] for v in server.raw.get("os-extended-volumes:volumes_attached") or ()]
+        return [volume for volume in map(self.volumes.get, ids) if volume is not None]
+
+    def next_device(self, server: Server) -> str:
+        used = {
+            a.device
+            for volume in self.attached_volumes(server)
+            for a in volume.attachments
+            if a.server_id == server.id
+        }
+        return next(f"/dev/vd{c}" for c in "bcdefghijklmnopqrstuvwxyz" if f"/dev/vd{c}" not in used)
+
+    def attach(
+        self, server: Server, volume: Volume, device: str, delete_on_termination: bool = False
+    ) -> None:
+        attachment = data.attachment_json(
+            volume.id,
+            server.id,
+            server.host or None,
+            device,
+            data.fixed_id("attachment", 1000 + self.serial()),
+        )
+        attachments = [*volume.raw.get("attachments", []), attachment]
+        self.update(self.volumes, volume, {"status": "in-use", "attachments": attachments})
+        attached = [
+            *server.raw.get("os-extended-volumes:volumes_attached", []),
+            {"id": volume.id, "delete_on_termination": delete_on_termination},
+        ]
+        self.update(self.servers, server, {"os-extended-volumes:volumes_attached": attached})
+
+    def detach(self, server: Server, volume: Volume) -> None:
+        attachments = [a for a in volume.raw.get("attachments", []) if a["server_id"] != server.id]
+        status = "in-use" if attachments else "available"
+        self.update(self.volumes, volume, {"status": status, "attachments": attachments})
+        attached = [
+            v
+            for v in server.raw.get("os-extended-volumes:volumes_attached", [])
+            if v["id"] != volume.id
+        ]
+        self.update(self.servers, server, {"os-extended-volumes:volumes_attached": attached})
+
+    # -- server life -----------------------------------------------------------------------
+
+    def pick_host(self) -> Hypervisor:
+        usable = [h for h in self.hypervisors if h.state == "up" and h.status == "enabled"]
+        return usable[self.serial() % len(usable)] if usable else self.hypervisors[0]
+
+    def finish_build(self, server: Server) -> Server:
+        """The end of a build: ACTIVE with ports (and boot volume) on a host, or ERROR."""
+        build = self.builds.pop(server.id)
+        if build.fails:
+            return self.update(self.servers, server, _failed_build(server))
+        host = self.pick_host().host
+        ports = [self.new_port(n, server, host) for n in build.network_ids]
+        given = (port for port in map(self.ports.get, build.port_ids) if port is not None)
+        ports += [self.bind_port(port, server, host) for port in given]
+        self._server_ports[server.id] = [p.id for p in ports]
+        server = self.update(
+            self.servers,
+            server,
+            {
+                "status": "ACTIVE",
+                "OS-EXT-STS:vm_state": "active",
+                "OS-EXT-STS:task_state": None,
+                "OS-EXT-STS:power_state": 1,
+                "OS-EXT-SRV-ATTR:host": host,
+                "OS-EXT-SRV-ATTR:hypervisor_hostname": host,
+                "OS-EXT-AZ:availability_zone": build.spec.availability_zone or "nova",
+                "addresses": self._addresses(ports),
+            },
+        )
+        if build.spec.boot_volume_size_gb > 0:
+            self._boot_volume(server, build.spec)
+        return self.servers.get(server.id) or server
+
+    def _boot_volume(self, server: Server, spec: BootSpec) -> None:
+        n = self.serial()
+        raw = data.volume_json(
+            data.fixed_id("volume", 1000 + n),
+            "",
+            spec.boot_volume_size_gb,
+            server.project_id,
+            minutes=5000 + n,
+            bootable=True,
+            source={"volume_image_metadata": {"image_id": spec.image_id}},
+        )
+        volume = self.volumes.add(Volume.from_api(raw))
+        self.attach(server, volume, ROOT_DEVICE, spec.delete_volume_on_terminate)
+
+    def drop_server(self, server: Server) -> None:
+        """Delete a server: its ports go (their floating IPs are freed), volumes detach."""
+        for port in self.ports_of(server.id):
+            for fip in self.floating_ips_on(port):
+                self.unlink_floating_ip(fip)
+            if port.id in self._user_ports:
+                self.update(self.ports, port, _UNBOUND_PORT)
+            else:
+                self.ports.remove(port.id)
+        for entry in server.raw.get("os-extended-volumes:volumes_attached") or ():
+            volume = self.volumes.get(entry["id"])
+            if volume is None:
+                continue
+            self.detach(self.servers.get(server.id) or server, volume)
+            if entry.get("delete_on_termination"):
+                self.volumes.remove(volume.id)
+        self.servers.remove(server.id)
+        self.builds.pop(server.id, None)
+        self.booted.discard(server.id)
+
+
+_UNBOUND_PORT: Json = {
+    "device_id": "",
+    "device_owner": "",
+    "binding:host_id": "",
+    "binding:vif_type": "unbound",
+    "status": "DOWN",
+}
+
+
+def _failed_build(server: Server) -> dict[str, Any]:
+    return {
+        "status": "ERROR",
+        "OS-EXT-STS:vm_state": "error",
+        "OS-EXT-STS:task_state": None,
+        "OS-EXT-STS:power_state": 0,
+        "fault": {"code": 500, "message": NO_VALID_HOST, "created": server.created},
+    }

@@ -1,0 +1,189 @@
+"""In-memory Neutron: networks, subnets, ports, routers, floating IPs, security groups.
+
+Like Neutron, an admin sees every project's resources; anyone else sees their own
+project's and the shared or external networks.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import AsyncIterator, Iterable
+
+from tui.backend.base import DEFAULT_PAGE_SIZE
+from tui.backend.memory import data
+from tui.backend.memory.core import MemoryCore
+from tui.backend.models import (
+    FloatingIP,
+    Network,
+    Port,
+    Router,
+    SecurityGroup,
+    Subnet,
+)
+
+
+class NetworkMemory(MemoryCore):
+    def _network_visible(self, network: Network) -> bool:
+        return network.shared or network.external or self._owned(network)
+
+    async def networks(
+        self, *, external: bool | None = None, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Network]]:
+        async for page in self._select(
+            self._cloud.networks, page_size, self._network_visible, external=external
+        ):
+            yield page
+
+    async def subnets(
+        self, *, network_id: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Subnet]]:
+        async for page in self._select(
+            self._cloud.subnets, page_size, self._owned, network_id=network_id
+        ):
+            yield page
+
+    async def ports(
+        self,
+        *,
+        network_id: str | None = None,
+        device_id: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncIterator[list[Port]]:
+        candidates = self._ports_of_device(device_id) if device_id else self._cloud.ports
+        async for page in self._select(
+            candidates, page_size, self._owned, network_id=network_id, device_id=device_id
+        ):
+            yield page
+
+    def _ports_of_device(self, device_id: str) -> Iterable[Port]:
+        """A server's ports without walking every port of a huge cloud."""
+        if self._cloud.routers.get(device_id) is not None:
+            return self._cloud.ports
+        return self._cloud.ports_of(device_id)
+
+    async def routers(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Router]]:
+        async for page in self._select(self._cloud.routers, page_size, self._owned):
+            yield page
+
+    async def floating_ips(
+        self,
+        *,
+        project_id: str | None = None,
+        port_id: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncIterator[list[FloatingIP]]:
+        candidates = self._floating_ips_of_port(port_id) if port_id else self._cloud.floating_ips
+        async for page in self._select(
+            candidates, page_size, self._owned, project_id=project_id, port_id=port_id
+        ):
+            yield page
+
+    def _floating_ips_of_port(self, port_id: str) -> list[FloatingIP]:
+        port = self._cloud.ports.get(port_id)
+        return self._cloud.floating_ips_on(port) if port else []
+
+    async def security_groups(
+        self, *, project_id: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[SecurityGroup]]:
+        async for page in self._select(
+            self._cloud.security_groups, page_size, self._owned, project_id=project_id
+        ):
+            yield page
+
+    async def network(self, network_id: str) -> Network:
+        return self._lookup(self._cloud.networks, network_id, "network", self._network_visible)
+
+    async def port(self, port_id: str) -> Port:
+        return self._lookup(self._cloud.ports, port_id, "port", self._owned)
+
+    async def floating_ip(self, floating_ip_id: str) -> FloatingIP:
+        return self._floating_ip(floating_ip_id)
+
+    def _floating_ip(self, floating_ip_id: str) -> FloatingIP:
+        return self._lookup(self._cloud.floating_ips, floating_ip_id, "floating IP", self._owned)
+
+    async def security_group(self, security_group_id: str) -> SecurityGroup:
+        groups = self._cloud.security_groups
+        return self._lookup(groups, security_group_id, "security group", self._owned)
+
+    # -- floating IPs ------------------------------------------------------------------------
+
+    async def allocate_floating_ip(
+        self, network_id: str, *, project_id: str | None = None, description: str = ""
+    ) -> FloatingIP:
+        def change() -> FloatingIP:
+            network = self._lookup(self._cloud.networks, network_id, "network")
+            if not network.external:
+                raise self.refused(
+                    400,
+                    f"Bad floatingip request: Network {network_id} is not a valid external "
+                    "network.",
+                )
+            if project_id and project_id != self._info.project_id:
+                self._require_admin("allocate floating IP", "create_floatingip:project_id")
+            n = self._cloud.serial()
+            raw = data.floating_ip_json(
+                data.fixed_id("floating-ip", 1000 + n),
+                data.new_address(data.PUBLIC_CIDR, n % 512),
+                project_id or self._info.project_id,
+                description=description,
+                minutes=5000 + n,
+            )
+            return self._cloud.floating_ips.add(FloatingIP.from_api(raw))
+
+        return await self._write("allocate-floating-ip", f"network {network_id}", change)
+
+    async def associate_floating_ip(
+        self, floating_ip_id: str, port_id: str, fixed_ip: str | None = None
+    ) -> FloatingIP:
+        def change() -> FloatingIP:
+            fip = self._floating_ip(floating_ip_id)
+            port = self._lookup(self._cloud.ports, port_id, "port", self._owned)
+            address = self._fixed_ip_of(port, fixed_ip)
+            for other in self._cloud.floating_ips_on(port):
+                if other.id != fip.id and other.fixed_ip == address:
+                    raise self.refused(
+                        409,
+                        f"Cannot associate floating IP {fip.address} ({fip.id}) with port "
+                        f"{port.id} using fixed IP {address}, as that fixed IP already has a "
+                        f"floating IP on external network {other.network_id}.",
+                    )
+            if port.network_id not in self._cloud.router_of_network:
+                raise self.refused(
+                    404,
+                    f"External network {fip.network_id} is not reachable from subnet "
+                    f"{port.fixed_ips[0].subnet_id if port.fixed_ips else ''}.",
+                )
+            return self._cloud.link_floating_ip(fip, port, address)
+
+        target = f"floating ip {floating_ip_id} to port {port_id}"
+        return await self._write("associate-floating-ip", target, change)
+
+    def _fixed_ip_of(self, port: Port, wanted: str | None) -> str:
+        addresses = [ip.ip_address for ip in port.fixed_ips]
+        if not addresses:
+            raise self.refused(400, f"Bad floatingip request: Port {port.id} has no fixed IP.")
+        if wanted is None:
+            return next(
+                (a for a in addresses if ipaddress.ip_address(a).version == 4), addresses[0]
+            )
+        if wanted not in addresses:
+            raise self.refused(
+                400,
+                f"Bad floatingip request: Port {port.id} does not have fixed ip {wanted}.",
+            )
+        return wanted
+
+    async def disassociate_floating_ip(self, floating_ip_id: str) -> FloatingIP:
+        def change() -> FloatingIP:
+            return self._cloud.unlink_floating_ip(self._floating_ip(floating_ip_id))
+
+        target = f"floating ip {floating_ip_id}"
+        return await self._write("disassociate-floating-ip", target, change)
+
+    async def release_floating_ip(self, floating_ip_id: str) -> None:
+        def change() -> None:
+            fip = self._cloud.unlink_floating_ip(self._floating_ip(floating_ip_id))
+            self._cloud.floating_ips.remove(fip.id)
+
+        await self._write("release-floating-ip", f"floating ip {floating_ip_id}", change)
