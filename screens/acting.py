@@ -191,6 +191,9 @@ class ActingMixin:
                 settled = self.resource.settled(fresh) and changed
                 if settled and not gone:
                     waiting.pop(key)
+                    if (why := self.resource.failure(fresh)) is not None:
+                        label = self.resource.label(fresh)
+                        self.app.notify(why, title=f"{label} failed", severity="error", timeout=12)
 
 
 class _Marker:

@@ -11,6 +11,7 @@ from tui.screens.choices import (
     availability_zone_choices,
     fixed,
     flavor_choices,
+    free_port_choices,
     image_choices,
     keypair_choices,
     network_choices,
@@ -30,8 +31,8 @@ def _user_data_small(value: object, values: Values) -> str | None:
 
 
 def _cross_checks(values: Values) -> dict[str, str]:
-    if not values.get("networks"):
-        return {"networks": "choose at least one network (or the server has no NIC)"}
+    if not values.get("networks") and not values.get("ports"):
+        return {"networks": "choose a network or a port (or the server has no NIC)"}
     return {}
 
 
@@ -80,7 +81,20 @@ def boot_form(_row: object = None) -> Form:
                 default=True,
                 visible=_from_volume,
             ),
-            Field("networks", "Networks", kind="multi", required=True, choices=network_choices),
+            Field(
+                "networks",
+                "Networks",
+                kind="multi",
+                choices=network_choices,
+                help="one NIC per network chosen",
+            ),
+            Field(
+                "ports",
+                "Existing ports",
+                kind="multi",
+                choices=free_port_choices,
+                help="unattached ports; one NIC each",
+            ),
             Field("key_name", "Keypair", kind="choice", choices=keypair_choices),
             Field(
                 "security_groups",
@@ -119,6 +133,7 @@ def boot_spec(values: Values) -> BootSpec:
         boot_volume_size_gb=values["volume_size"] if _from_volume(values) else 0,
         delete_volume_on_terminate=bool(values.get("delete_on_terminate", True)),
         network_ids=tuple(values.get("networks") or ()),
+        port_ids=tuple(values.get("ports") or ()),
         key_name=values.get("key_name") or "",
         security_groups=tuple(values.get("security_groups") or ()),
         availability_zone=values.get("availability_zone") or "",

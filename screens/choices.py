@@ -92,3 +92,10 @@ project_choices = _loader(lambda b: b.projects(), lambda p: Choice(p.id, p.name,
 async def availability_zone_choices(backend: Backend, values: Values) -> list[Choice]:
     zones = await backend.availability_zones()
     return [Choice(z.name, z.name, "" if z.available else "unavailable") for z in zones]
+
+
+free_port_choices = _loader(
+    lambda b: b.ports(),
+    lambda p: Choice(p.id, p.name or p.id[:8], f"{p.ip_text} on {p.network_id[:8]}"),
+    keep=lambda p: not p.device_id and not p.device_owner,
+)

@@ -27,6 +27,14 @@ def settled(row: Server) -> bool:
     return not row.task_state and row.status not in TRANSITIONAL
 
 
+def fault(row: Server) -> str | None:
+    """Nova's reason for an ERROR (e.g. "No valid host was found.")."""
+    if row.status != "ERROR":
+        return None
+    detail = row.raw.get("fault") or {}
+    return f"ERROR: {detail.get('message') or 'no fault recorded'} (code {detail.get('code', '?')})"
+
+
 def status_in(*statuses: str) -> Callable[[Server], bool]:
     def check(row: Server) -> bool:
         return row.status in statuses and not row.task_state
@@ -252,5 +260,6 @@ SERVERS = Resource(
     drills=SERVER_DRILLS,
     views=SERVER_VIEWS,
     settled=settled,
+    failure=fault,
     badge_column="Task",
 )

@@ -87,17 +87,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
     from tui.app import StackdeckApp
+    from tui.backend.audit import default_audit_log
 
+    audit = default_audit_log()
     if settings.demo:
         from tui.backend.memory import MemoryBackend
 
-        backend = MemoryBackend(servers=args.demo_servers, read_only=settings.read_only)
+        backend = MemoryBackend(
+            servers=args.demo_servers, read_only=settings.read_only, audit=audit
+        )
     else:
         from tui.backend.credentials import get_password
         from tui.backend.openstack import OpenStackBackend
 
         backend = OpenStackBackend(
-            settings.cloud, password_lookup=get_password, read_only=settings.read_only
+            settings.cloud,
+            password_lookup=get_password,
+            read_only=settings.read_only,
+            audit=audit,
         )
     StackdeckApp(backend, settings).run()
     return 0

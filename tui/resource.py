@@ -148,6 +148,7 @@ class Resource:
     needs_admin: bool = False
     settled: Callable[[Row], bool] = always
     badge_column: str = ""  # the column that shows "⟳ stopping" (default: the first)
+    failure: Callable[[Row], str | None] = lambda row: None  # why a followed row failed
     extra: dict[str, Any] = field(default_factory=dict)
 
     async def refetch(self, backend: Backend, row: Row) -> Row:

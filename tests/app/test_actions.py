@@ -158,3 +158,54 @@ async def test_read_only_offers_no_write_and_sends_none(tmp_path: Path) -> None:
         assert "READ-ONLY" in screen_text(pilot)
     assert app.backend.writes == []
     assert audit.records() == []
+
+
+async def test_read_only_walks_every_action_of_every_resource(tmp_path: Path) -> None:
+    """Every declared mutating action, on every resource: hidden, refused, never sent."""
+    from tui.screens.registry import RESOURCES
+
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    app = demo_app(read_only=True, audit=audit)
+    walked = 0
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        for resource in RESOURCES.values():
+            if not resource.actions:
+                continue
+            await pilot.press("colon", *resource.name, "enter")
+            await settle(pilot)
+            screen = servers_screen(app)
+            assert screen.resource is resource
+            for action in resource.actions:
+                assert action.mutating, f"{resource.name}.{action.name} should be a write"
+                assert screen.check_action("act", (action.name,)) is False
+                await pilot.press(action.key)
+                await pilot.pause()
+                assert not isinstance(app.screen, FormScreen | ConfirmScreen)
+                screen.action_act(action.name)
+                await pilot.pause()
+                walked += 1
+    assert walked >= 25
+    assert app.backend.writes == []
+    assert audit.records() == []
+
+
+async def test_backend_refuses_writes_in_read_only_mode_even_if_called() -> None:
+    from tui.backend.errors import ReadOnlyError
+    from tui.backend.memory import MemoryBackend
+
+    backend = MemoryBackend(read_only=True)
+    server = (await anext(backend.servers(all_projects=True)))[0]
+    for call in (
+        backend.server_action(server.id, "stop"),
+        backend.server_action(server.id, "delete"),
+        backend.release_floating_ip("anything"),
+        backend.delete_volume("anything"),
+    ):
+        try:
+            await call
+        except ReadOnlyError as refused:
+            assert "read-only" in refused.message
+        else:
+            raise AssertionError("a write went through in read-only mode")
+    assert backend.writes == []

@@ -160,7 +160,7 @@ async def test_boot_form_validates_then_boots_to_active(tmp_path: Path) -> None:
                 next(s for s in screen.table.rows_in_view() if s.name == "app-7").status == "ACTIVE"
             ),
         )
-    assert [r.action for r in audit.records()] == ["create-servers"] or audit.records()
+    assert [(r.action, r.result) for r in audit.records()] == [("boot", "ok")]
 
 
 async def test_boot_quota_refusal_is_shown_in_the_form() -> None:
@@ -314,3 +314,42 @@ async def test_console_log_follow_search_and_save(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ResourceScreen)
+
+
+async def test_boot_without_a_valid_host_reports_the_fault() -> None:
+    app = demo_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await type_into(pilot, "name", "too-big")
+        await pick(pilot, "flavor", "huge.gpu")
+        await pick(pilot, "image", "cirros")
+        await pick(pilot, "networks", "private-admin")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen))
+        screen = current(app)
+        await wait_for(
+            pilot,
+            lambda: any(
+                s.name == "too-big" and s.status == "ERROR" for s in screen.table.rows_in_view()
+            ),
+        )
+        await wait_for(
+            pilot, lambda: any("No valid host was found" in n.message for n in app._notifications)
+        )
+
+
+async def test_boot_needs_a_network_or_port() -> None:
+    app = demo_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await type_into(pilot, "name", "no-nic")
+        await pick(pilot, "flavor", "tiny")
+        await pick(pilot, "image", "cirros")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "choose a network or a port" in screen_text(pilot)
+        assert app.backend.writes == []
