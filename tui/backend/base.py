@@ -165,6 +165,10 @@ class Backend(Protocol):
 
     async def image(self, image_id: str) -> Image: ...
 
+    async def console_log(self, server_id: str, lines: int | None = None) -> str:
+        """The server's console output (the last `lines`, or all); a read, not audited."""
+        ...
+
     # -- writes: every one is refused in read-only mode and audited -----------------------
 
     async def server_action(self, server_id: str, action: str, **args: object) -> None:
@@ -174,8 +178,6 @@ class Backend(Protocol):
     async def create_servers(self, spec: BootSpec) -> list[Server]:
         """Boot `spec.count` servers; returns them as first seen (status BUILD)."""
         ...
-
-    async def console_log(self, server_id: str, lines: int | None = None) -> str: ...
 
     async def create_volume(self, spec: VolumeSpec) -> Volume: ...
 
@@ -206,3 +208,13 @@ class Backend(Protocol):
     async def disassociate_floating_ip(self, floating_ip_id: str) -> FloatingIP: ...
 
     async def release_floating_ip(self, floating_ip_id: str) -> None: ...
+
+    # -- reaching a server: SSH through its network's DHCP namespace, VNC ----------------
+
+    async def dhcp_agent_hosts(self, network_id: str) -> list[str]:
+        """The hosts of the DHCP agents serving a network ([] when Neutron lists none)."""
+        ...
+
+    async def vnc_console_url(self, server_id: str) -> str:
+        """A noVNC console URL (Nova remote-consoles, microversion >= 2.6)."""
+        ...

@@ -7,6 +7,7 @@ the same size knobs always give the same cloud.
 
 from __future__ import annotations
 
+from tui.backend.memory.agents import AgentsMemory
 from tui.backend.memory.compute import ComputeMemory
 from tui.backend.memory.data import fixed_id
 from tui.backend.memory.identity import IdentityMemory
@@ -15,7 +16,9 @@ from tui.backend.memory.network import NetworkMemory
 from tui.backend.memory.volume import VolumeMemory
 
 
-class MemoryBackend(ComputeMemory, NetworkMemory, VolumeMemory, ImageMemory, IdentityMemory):
+class MemoryBackend(
+    ComputeMemory, NetworkMemory, VolumeMemory, ImageMemory, IdentityMemory, AgentsMemory
+):
     """An in-memory cloud: 3 projects, 4 hypervisors and 40 servers unless told otherwise,
     with their networks, ports, floating IPs, volumes, images, flavors and keypairs."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tui.backend.openstack.agents import AgentsAPI
 from tui.backend.openstack.compute import ComputeAPI
 from tui.backend.openstack.core import error_message, translate_exception
 from tui.backend.openstack.identity import IdentityAPI
@@ -10,7 +11,7 @@ from tui.backend.openstack.network import NetworkAPI
 from tui.backend.openstack.volume import VolumeAPI
 
 
-class OpenStackBackend(ComputeAPI, NetworkAPI, VolumeAPI, ImageAPI, IdentityAPI):
+class OpenStackBackend(ComputeAPI, NetworkAPI, VolumeAPI, ImageAPI, IdentityAPI, AgentsAPI):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 
 
