@@ -1,0 +1,54 @@
+"""Where to reach a server from: the DHCP agents hosting its network, and its VNC console."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.backend.openstack.core import COMPUTE_SERVERS_MV, OpenStackCore
+
+# POST /servers/{id}/remote-consoles exists from compute microversion 2.6 on.
+REMOTE_CONSOLES_MV = (2, 6)
+
+
+def agent_hosts(body: Any) -> list[str]:
+    """The hosts of a dhcp-agents reply, live and enabled agents first, without duplicates."""
+    agents = [a for a in (body or {}).get("agents") or () if a.get("host")]
+    agents.sort(key=lambda a: (not a.get("alive", True), not a.get("admin_state_up", True)))
+    return list(dict.fromkeys(str(a["host"]) for a in agents))
+
+
+class AgentsAPI(OpenStackCore):
+    async def dhcp_agent_hosts(self, network_id: str) -> list[str]:
+        """The hosts of the DHCP agents serving a network (admin API; [] when none)."""
+        operation = "list DHCP agents of network"
+
+        def fetch() -> list[str]:
+            body = self._get(
+                "network", f"/v2.0/networks/{network_id}/dhcp-agents", operation=operation
+            )
+            return agent_hosts(body)
+
+        return await self._call(operation, fetch)
+
+    async def vnc_console_url(self, server_id: str) -> str:
+        """A noVNC console URL for a server (a read: allowed when read-only, not audited)."""
+        operation = "open VNC console"
+
+        def fetch() -> str:
+            wanted = max(REMOTE_CONSOLES_MV, _parse(self._compute_version(COMPUTE_SERVERS_MV)))
+            response = self._request(
+                "POST",
+                "compute",
+                f"/servers/{server_id}/remote-consoles",
+                body={"remote_console": {"protocol": "vnc", "type": "novnc"}},
+                microversion=f"{wanted[0]}.{wanted[1]}",
+                operation=operation,
+            )
+            return str((response.json().get("remote_console") or {}).get("url") or "")
+
+        return await self._call(operation, fetch)
+
+
+def _parse(version: str) -> tuple[int, int]:
+    major, _, minor = version.partition(".")
+    return int(major), int(minor or 0)
