@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tui.resource import Col, Row, attr
+from tui.resource import Col, Names, Row, attr
 
 _STATE_STYLES = {
     "ACTIVE": "green",
@@ -92,3 +92,8 @@ def usage_col(title: str, used: str, total: str, *, scale: float = 1.0, unit: st
         return "bold red" if r >= 0.9 else "yellow" if r >= 0.75 else ""
 
     return Col(title, text, min_width=5, max_width=14, align="right", style=style, sort_key=ratio)
+
+
+def project_col(title: str = "Project", name: str = "project_id") -> Col:
+    """A project shown by name (ids of projects the user cannot list stay ids)."""
+    return Col(title, lambda row: Names.project(getattr(row, name)), min_width=6, max_width=24)

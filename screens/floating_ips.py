@@ -9,7 +9,7 @@ from tui.backend.models import FloatingIP
 from tui.forms import Choice, Field, Form, Values
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
 from tui.screens.choices import collect, external_network_choices, project_choices, server_choices
-from tui.screens.columns import state_col
+from tui.screens.columns import project_col, state_col
 from tui.screens.networks import one
 
 
@@ -116,7 +116,7 @@ FLOATING_IPS = Resource(
         Col("Fixed IP", attr("fixed_ip"), min_width=8, max_width=39),
         Col("Server", attr("server_id"), min_width=6, max_width=36),
         Col("Description", attr("description"), min_width=6, max_width=30),
-        Col("Project", attr("project_id"), min_width=6, max_width=32),
+        project_col(),
         Col("Network", attr("network_id"), min_width=8, max_width=36),
     ),
     list=list_floating_ips,

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from tui.backend.base import Backend
 from tui.backend.models import Network, Port, Router, SecurityGroup, SecurityGroupRule, Subnet
 from tui.resource import Col, Drill, Resource, Row, Scope, attr, where
-from tui.screens.columns import count_col, state_col
+from tui.screens.columns import count_col, project_col, state_col
 
 
 def yes_no(value: bool) -> str:
@@ -43,7 +43,7 @@ NETWORKS = Resource(
         Col("External", lambda n: yes_no(n.external), min_width=3, max_width=8),
         Col("Shared", lambda n: yes_no(n.shared), min_width=3, max_width=6),
         count_col("Subnets", lambda n: len(n.subnet_ids)),
-        Col("Project", attr("project_id"), min_width=6, max_width=32),
+        project_col(),
         Col("ID", attr("id"), min_width=8, max_width=36),
     ),
     list=list_networks,
@@ -163,7 +163,7 @@ ROUTERS = Resource(
         Col("HA", lambda r: yes_no(r.ha), min_width=2, max_width=3),
         Col("DVR", lambda r: yes_no(r.distributed), min_width=3, max_width=3),
         Col("Gateway net", attr("external_network_id"), min_width=8, max_width=36),
-        Col("Project", attr("project_id"), min_width=6, max_width=32),
+        project_col(),
         Col("ID", attr("id"), min_width=8, max_width=36),
     ),
     list=list_routers,
@@ -220,7 +220,7 @@ SECURITY_GROUPS = Resource(
         count_col("Rules", lambda g: len(g.rules)),
         Col("Stateful", lambda g: yes_no(g.stateful), min_width=3, max_width=8),
         Col("Description", attr("description"), min_width=8, max_width=40),
-        Col("Project", attr("project_id"), min_width=6, max_width=32),
+        project_col(),
         Col("ID", attr("id"), min_width=8, max_width=36),
     ),
     list=list_security_groups,

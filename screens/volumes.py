@@ -9,7 +9,7 @@ from tui.backend.models import Volume, VolumeAttachment, VolumeSnapshot, VolumeS
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
 from tui.screens.choices import fixed, image_choices, server_choices, snapshot_choices
-from tui.screens.columns import number_col, state_col
+from tui.screens.columns import number_col, project_col, state_col
 from tui.screens.networks import one, scoped, yes_no
 
 # -- volumes --------------------------------------------------------------------------------
@@ -188,7 +188,7 @@ VOLUMES = Resource(
         Col("Boot", lambda v: yes_no(v.bootable), min_width=3, max_width=4),
         Col("AZ", attr("availability_zone"), min_width=2, max_width=12),
         Col("Host", attr("host"), min_width=4, max_width=30),
-        Col("Project", attr("project_id"), min_width=6, max_width=32),
+        project_col(),
     ),
     list=list_volumes,
     get=lambda b, i: b.volume(i),
@@ -351,7 +351,7 @@ VOLUME_SNAPSHOTS = Resource(
         number_col("Size GiB", "size_gb"),
         Col("Volume", attr("volume_id"), min_width=8, max_width=36),
         Col("Created", attr("created"), min_width=10, max_width=26),
-        Col("Project", attr("project_id"), min_width=6, max_width=32),
+        project_col(),
     ),
     list=list_snapshots,
     get=lambda b, i: b.volume_snapshot(i),

@@ -17,7 +17,7 @@ from tui.backend.base import Backend
 from tui.backend.errors import BackendError
 from tui.backend.models import CloudInfo
 from tui.config import Settings
-from tui.resource import Scope
+from tui.resource import Names, Scope
 from tui.screens.registry import RESOURCES, completions, lookup
 from tui.widgets.header import CloudHeader
 
@@ -71,6 +71,7 @@ class StackdeckApp(App[None]):
         self.theme = self.settings.theme
         self.cloud_info = backend.info
         self._connecting: asyncio.Task[CloudInfo] | None = None
+        self._named = False
 
     # -- connection ----------------------------------------------------------------------
 
@@ -87,9 +88,18 @@ class StackdeckApp(App[None]):
         except BackendError:
             self.cloud_state = "error"
             raise
-        self.cloud_info = info
+        if not self._named:
+            self._named = True
+            self.cloud_info = info
+            await self._learn_names()
         self.cloud_state = "connected"
         return info
+
+    async def _learn_names(self) -> None:
+        try:
+            Names.projects = await self.backend.project_name_map()
+        except BackendError:
+            Names.projects = {}
 
     def watch_cloud_info(self) -> None:
         self._sync_headers()

@@ -48,6 +48,16 @@ def attr(name: str) -> Callable[[Row], str]:
     return get
 
 
+class Names:
+    """Names the lists show instead of ids, learned once per session (project ids → names)."""
+
+    projects: dict[str, str] = {}
+
+    @classmethod
+    def project(cls, project_id: str) -> str:
+        return cls.projects.get(project_id, project_id)
+
+
 @dataclass(frozen=True, slots=True)
 class Scope:
     """Which slice of a resource to list: all projects or not, plus drill-down filters."""

@@ -91,6 +91,10 @@ class Backend(Protocol):
 
     def users(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[User]]: ...
 
+    async def project_name_map(self) -> dict[str, str]:
+        """Project id → name (empty when the user may not list projects)."""
+        ...
+
     # -- issue 4: everyday operator work -----------------------------------------------
     # Lists are async iterators of pages; `all_projects` asks for every project's items
     # (admin); the other keyword arguments are server-side filters.

@@ -36,3 +36,6 @@ class IdentityMemory(MemoryCore):
         ]
         async for page in self._pages(users, page_size):
             yield page
+
+    async def project_name_map(self) -> dict[str, str]:
+        return self.project_names() if self._is_admin else {}

@@ -47,3 +47,7 @@ class IdentityAPI(OpenStackCore):
         fetch = self._keystone_pages("/users", "users", User.from_api, page_size)
         async for page in self._paged("list users", fetch):
             yield page
+
+    async def project_name_map(self) -> dict[str, str]:
+        """Project id → name for labelling lists; empty when projects may not be listed."""
+        return dict(await self._call("list projects", self._names))
