@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 
 from tui.backend.base import Backend
 from tui.backend.models import Network, Port, Router, SecurityGroup, SecurityGroupRule, Subnet
@@ -26,7 +26,13 @@ def one(target_id: str, label: str) -> Scope:
 # -- networks -------------------------------------------------------------------------------
 
 
+async def once(call: Awaitable[list[Row]]) -> AsyncIterator[list[Row]]:
+    yield await call
+
+
 def list_networks(backend: Backend, scope: Scope) -> AsyncIterator[list[Network]]:
+    if (agent_id := scope.get("dhcp_agent")) is not None:
+        return once(backend.networks_of_dhcp_agent(agent_id))
     return backend.networks()
 
 
@@ -60,6 +66,12 @@ NETWORKS = Resource(
             "ports",
             lambda n: scoped("network_id", n.id, f"network {n.name}"),
             "Ports on this network",
+        ),
+        Drill(
+            "A",
+            "network-agents",
+            lambda n: scoped("dhcp_network", n.id, f"network {n.name}"),
+            "DHCP agents serving this network",
         ),
     ),
 )
@@ -149,6 +161,8 @@ PORTS = Resource(
 
 
 def list_routers(backend: Backend, scope: Scope) -> AsyncIterator[list[Router]]:
+    if (agent_id := scope.get("l3_agent")) is not None:
+        return once(backend.routers_of_l3_agent(agent_id))
     return backend.routers()
 
 
@@ -179,6 +193,12 @@ ROUTERS = Resource(
             "networks",
             lambda r: one(r.external_network_id, "router gateway"),
             "The external network of the gateway",
+        ),
+        Drill(
+            "A",
+            "network-agents",
+            lambda r: scoped("l3_router", r.id, f"router {r.name}"),
+            "L3 agents hosting this router",
         ),
     ),
 )

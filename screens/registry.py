@@ -16,6 +16,7 @@ from tui.screens.networks import (
 )
 from tui.screens.projects import PROJECTS
 from tui.screens.servers import SERVERS
+from tui.screens.services import COMPUTE_SERVICES, NETWORK_AGENTS
 from tui.screens.volumes import ATTACHMENTS, VOLUME_SNAPSHOTS, VOLUMES
 
 RESOURCES: dict[str, Resource] = {
@@ -37,6 +38,8 @@ RESOURCES: dict[str, Resource] = {
         FLAVORS,
         IMAGES,
         KEYPAIRS,
+        COMPUTE_SERVICES,
+        NETWORK_AGENTS,
     )
 }
 

@@ -121,3 +121,13 @@ def test_next_marker_from_links() -> None:
     assert next_marker(links) == "abc-1"
     assert next_marker([]) is None
     assert next_marker(None) is None
+
+
+def test_compute_services() -> None:
+    from tui.backend.models import ComputeService
+
+    services = [ComputeService.from_api(d) for d in load("os_services")["services"]]
+    computes = [s for s in services if s.binary == "nova-compute"]
+    assert sorted(s.host for s in computes) == ["compute1", "compute2"]
+    assert all(s.state == "up" and s.status == "enabled" and not s.forced_down for s in computes)
+    assert computes[0].name == f"nova-compute@{computes[0].host}"

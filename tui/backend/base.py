@@ -13,12 +13,14 @@ from tui.backend.models import (
     AvailabilityZone,
     BootSpec,
     CloudInfo,
+    ComputeService,
     Flavor,
     FloatingIP,
     Hypervisor,
     Image,
     Keypair,
     Network,
+    NetworkAgent,
     Port,
     Project,
     Router,
@@ -222,3 +224,38 @@ class Backend(Protocol):
     async def vnc_console_url(self, server_id: str) -> str:
         """A noVNC console URL (Nova remote-consoles, microversion >= 2.6)."""
         ...
+
+    # -- issue 6: compute services and network agents (admin) -----------------------------
+
+    def compute_services(
+        self, *, host: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[ComputeService]]: ...
+
+    async def compute_service(self, service_id: str) -> ComputeService: ...
+
+    async def set_compute_service(
+        self,
+        service: ComputeService,
+        *,
+        enabled: bool | None = None,
+        reason: str = "",
+        forced_down: bool | None = None,
+    ) -> None:
+        """Enable, disable with a reason, or force down / back up (audited)."""
+        ...
+
+    def network_agents(
+        self, *, host: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[NetworkAgent]]: ...
+
+    async def network_agent(self, agent_id: str) -> NetworkAgent: ...
+
+    async def set_network_agent(self, agent: NetworkAgent, *, enabled: bool) -> None: ...
+
+    async def dhcp_agents_of_network(self, network_id: str) -> list[NetworkAgent]: ...
+
+    async def networks_of_dhcp_agent(self, agent_id: str) -> list[Network]: ...
+
+    async def l3_agents_of_router(self, router_id: str) -> list[NetworkAgent]: ...
+
+    async def routers_of_l3_agent(self, agent_id: str) -> list[Router]: ...

@@ -705,3 +705,67 @@ class VolumeSpec:
     volume_type: str = ""
     availability_zone: str = ""
     description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ComputeService:
+    id: str
+    binary: str
+    host: str
+    zone: str
+    status: str  # enabled / disabled
+    state: str  # up / down
+    updated: str
+    disabled_reason: str
+    forced_down: bool
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(
+            id=_str(d.get("id")),
+            binary=_str(d.get("binary")),
+            host=_str(d.get("host")),
+            zone=_str(d.get("zone")),
+            status=_str(d.get("status")),
+            state=_str(d.get("state")),
+            updated=_str(d.get("updated_at")),
+            disabled_reason=_str(d.get("disabled_reason")),
+            forced_down=_bool(d.get("forced_down")),
+            raw=d,
+        )
+
+    @property
+    def name(self) -> str:
+        return f"{self.binary}@{self.host}"
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkAgent:
+    id: str
+    agent_type: str
+    binary: str
+    host: str
+    alive: bool
+    admin_state_up: bool
+    availability_zone: str
+    heartbeat: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(
+            id=_str(d.get("id")),
+            agent_type=_str(d.get("agent_type")),
+            binary=_str(d.get("binary")),
+            host=_str(d.get("host")),
+            alive=_bool(d.get("alive")),
+            admin_state_up=_bool(d.get("admin_state_up", True)),
+            availability_zone=_str(d.get("availability_zone")),
+            heartbeat=_str(d.get("heartbeat_timestamp")),
+            raw=d,
+        )
+
+    @property
+    def name(self) -> str:
+        return f"{self.binary}@{self.host}"

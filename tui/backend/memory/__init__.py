@@ -13,11 +13,18 @@ from tui.backend.memory.data import fixed_id
 from tui.backend.memory.identity import IdentityMemory
 from tui.backend.memory.image import ImageMemory
 from tui.backend.memory.network import NetworkMemory
+from tui.backend.memory.services import ServicesMemory
 from tui.backend.memory.volume import VolumeMemory
 
 
 class MemoryBackend(
-    ComputeMemory, NetworkMemory, VolumeMemory, ImageMemory, IdentityMemory, AgentsMemory
+    ComputeMemory,
+    NetworkMemory,
+    VolumeMemory,
+    ImageMemory,
+    IdentityMemory,
+    AgentsMemory,
+    ServicesMemory,
 ):
     """An in-memory cloud: 3 projects, 4 hypervisors and 40 servers unless told otherwise,
     with their networks, ports, floating IPs, volumes, images, flavors and keypairs."""

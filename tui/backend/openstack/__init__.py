@@ -8,10 +8,13 @@ from tui.backend.openstack.core import error_message, translate_exception
 from tui.backend.openstack.identity import IdentityAPI
 from tui.backend.openstack.image import ImageAPI
 from tui.backend.openstack.network import NetworkAPI
+from tui.backend.openstack.services import ServicesAPI
 from tui.backend.openstack.volume import VolumeAPI
 
 
-class OpenStackBackend(ComputeAPI, NetworkAPI, VolumeAPI, ImageAPI, IdentityAPI, AgentsAPI):
+class OpenStackBackend(
+    ComputeAPI, NetworkAPI, VolumeAPI, ImageAPI, IdentityAPI, AgentsAPI, ServicesAPI
+):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 
 

@@ -1,0 +1,183 @@
+"""In-memory Nova services and Neutron agents, consistent with the demo's hypervisors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from tui.backend.base import DEFAULT_PAGE_SIZE
+from tui.backend.memory.core import MemoryCore
+from tui.backend.memory.data import fixed_id, stamp
+from tui.backend.models import ComputeService, Hypervisor, Network, NetworkAgent, Router
+
+NETWORK_NODE = "netnode1"
+
+
+def _service(n: int, binary: str, host: str, **state: Any) -> dict[str, Any]:
+    return {
+        "id": fixed_id("service", 100 + n),
+        "binary": binary,
+        "host": host,
+        "zone": "internal" if binary != "nova-compute" else "nova",
+        "status": "enabled",
+        "state": "up",
+        "updated_at": stamp(600 + n),
+        "disabled_reason": None,
+        "forced_down": False,
+        **state,
+    }
+
+
+def _agent(n: int, agent_type: str, binary: str, host: str, alive: bool = True) -> dict[str, Any]:
+    return {
+        "id": fixed_id("agent", n),
+        "agent_type": agent_type,
+        "binary": binary,
+        "host": host,
+        "alive": alive,
+        "admin_state_up": True,
+        "availability_zone": "nova" if "dhcp" in binary or "l3" in binary else None,
+        "heartbeat_timestamp": stamp(700 + n),
+        "topic": agent_type.lower().replace(" ", "_"),
+    }
+
+
+class ServicesMemory(MemoryCore):
+    _services: list[ComputeService] | None = None
+    _agents: list[NetworkAgent] | None = None
+
+    def _all_services(self) -> list[ComputeService]:
+        if self._services is None:
+            raws = [
+                _service(0, "nova-conductor", "controller"),
+                _service(1, "nova-scheduler", "controller"),
+            ]
+            for n, hv in enumerate(self._cloud.hypervisors):
+                state = {"state": hv.state or "up", "status": hv.status or "enabled"}
+                if hv.disabled_reason:
+                    state["disabled_reason"] = hv.disabled_reason
+                raws.append(_service(2 + n, "nova-compute", hv.host, **state))
+            self._services = [ComputeService.from_api(r) for r in raws]
+        return self._services
+
+    def _all_agents(self) -> list[NetworkAgent]:
+        if self._agents is None:
+            raws = [
+                _agent(0, "DHCP agent", "neutron-dhcp-agent", NETWORK_NODE),
+                _agent(1, "L3 agent", "neutron-l3-agent", NETWORK_NODE),
+                _agent(2, "Metadata agent", "neutron-metadata-agent", NETWORK_NODE),
+            ]
+            for n, hv in enumerate(self._cloud.hypervisors):
+                alive = hv.state != "down"
+                raws.append(
+                    _agent(3 + n, "Open vSwitch agent", "neutron-openvswitch-agent", hv.host, alive)
+                )
+            self._agents = [NetworkAgent.from_api(r) for r in raws]
+        return self._agents
+
+    async def compute_services(
+        self, *, host: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[ComputeService]]:
+        self._require_admin("list compute services", "os_compute_api:os-services:list")
+        services = [s for s in self._all_services() if host in (None, s.host)]
+        async for page in self._pages(services, page_size):
+            yield page
+
+    async def compute_service(self, service_id: str) -> ComputeService:
+        return self._find(self._all_services(), service_id, "compute service")
+
+    async def set_compute_service(
+        self,
+        service: ComputeService,
+        *,
+        enabled: bool | None = None,
+        reason: str = "",
+        forced_down: bool | None = None,
+    ) -> None:
+        self._require_admin("update compute service", "os_compute_api:os-services:update")
+        current = await self.compute_service(service.id)
+        changes: dict[str, Any] = {}
+        if enabled is not None:
+            changes["status"] = "enabled" if enabled else "disabled"
+            changes["disabled_reason"] = None if enabled else (reason or None)
+        if forced_down is not None:
+            changes["forced_down"] = forced_down
+            changes["state"] = "down" if forced_down else "up"
+        action = (
+            "force-down-service"
+            if forced_down
+            else "enable-service"
+            if enabled
+            else "disable-service"
+        )
+
+        def change() -> None:
+            fresh = ComputeService.from_api({**current.raw, **changes})
+            services = self._all_services()
+            services[services.index(current)] = fresh
+            if current.binary == "nova-compute":
+                self._mirror_on_hypervisor(fresh)
+
+        await self._write(action, f"service {current.name} ({current.id})", change)
+
+    def _mirror_on_hypervisor(self, service: ComputeService) -> None:
+        """Nova shows a compute service's status and state on its hypervisor too."""
+        hypervisors = self._cloud.hypervisors
+        for index, hv in enumerate(hypervisors):
+            if hv.host == service.host:
+                service_raw = {
+                    **(hv.raw.get("service") or {}),
+                    "disabled_reason": service.disabled_reason or None,
+                }
+                raw = {
+                    **hv.raw,
+                    "status": service.status,
+                    "state": service.state,
+                    "service": service_raw,
+                }
+                hypervisors[index] = Hypervisor.from_api(raw)
+
+    async def network_agents(
+        self, *, host: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[NetworkAgent]]:
+        self._require_admin("list network agents", "get_agent")
+        agents = [a for a in self._all_agents() if host in (None, a.host)]
+        async for page in self._pages(agents, page_size):
+            yield page
+
+    async def network_agent(self, agent_id: str) -> NetworkAgent:
+        return self._find(self._all_agents(), agent_id, "agent")
+
+    async def set_network_agent(self, agent: NetworkAgent, *, enabled: bool) -> None:
+        self._require_admin("update network agent", "update_agent")
+        current = await self.network_agent(agent.id)
+
+        def change() -> None:
+            agents = self._all_agents()
+            fresh = NetworkAgent.from_api({**current.raw, "admin_state_up": enabled})
+            agents[agents.index(current)] = fresh
+
+        await self._write(
+            "enable-agent" if enabled else "disable-agent", f"agent {current.name}", change
+        )
+
+    def _agent_of(self, binary: str) -> list[NetworkAgent]:
+        return [a for a in self._all_agents() if a.binary == binary]
+
+    async def dhcp_agents_of_network(self, network_id: str) -> list[NetworkAgent]:
+        self._find(self._cloud.networks, network_id, "network")
+        return self._agent_of("neutron-dhcp-agent")
+
+    async def networks_of_dhcp_agent(self, agent_id: str) -> list[Network]:
+        agent = await self.network_agent(agent_id)
+        if agent.binary != "neutron-dhcp-agent":
+            return []
+        return [n for n in self._cloud.networks if not n.external]
+
+    async def l3_agents_of_router(self, router_id: str) -> list[NetworkAgent]:
+        self._find(self._cloud.routers, router_id, "router")
+        return self._agent_of("neutron-l3-agent")
+
+    async def routers_of_l3_agent(self, agent_id: str) -> list[Router]:
+        agent = await self.network_agent(agent_id)
+        return list(self._cloud.routers) if agent.binary == "neutron-l3-agent" else []
