@@ -109,8 +109,11 @@ class FormScreen(ModalScreen[Any]):
             assert f.choices is not None
             choices = await f.choices(self.app.backend, self.raw_values())
         except BackendError as exc:
-            picker.set_failed(f"could not load choices: {exc.message}")
+            if picker.is_mounted:
+                picker.set_failed(f"could not load choices: {exc.message}")
             return
+        if not picker.is_mounted:
+            return  # the form was closed while the choices were on their way
         picker.set_choices(choices)
         default = self.initial.get(f.name, f.default)
         if not picker.values and default:

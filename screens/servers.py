@@ -139,8 +139,29 @@ def console_log(server: Server) -> object:
     return ConsoleLogScreen(server)
 
 
+def ssh_namespace(server: Server) -> object:
+    from tui.screens.terminal_screen import TerminalScreen
+
+    return TerminalScreen(server, "namespace")
+
+
+def ssh_floating(server: Server) -> object:
+    from tui.screens.terminal_screen import TerminalScreen
+
+    return TerminalScreen(server, "floating")
+
+
+def vnc_console(server: Server) -> object:
+    from tui.screens.vnc import VncScreen
+
+    return VncScreen(server)
+
+
 SERVER_VIEWS = (
     View("l", "console", "Console log", console_log, lambda s: s.status != "BUILD" or bool(s.host)),
+    View("s", "ssh", "SSH (DHCP namespace)", ssh_namespace, lambda s: bool(s.fixed_ips)),
+    View("S", "ssh-floating", "SSH (floating IP)", ssh_floating, lambda s: bool(s.floating_ips)),
+    View("v", "vnc", "VNC console URL", vnc_console, lambda s: bool(s.host)),
 )
 
 SERVER_DRILLS = (

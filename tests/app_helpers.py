@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.pilot import Pilot
 
 from tui.app import StackdeckApp
@@ -49,3 +51,23 @@ def screen_text(pilot: Pilot[None]) -> str:
     )
     console.print(lines)
     return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+async def wait_for(pilot: Pilot[None], check: Callable[[], object], rounds: int = 200) -> None:
+    """Poll until `check()` is true (50 ms steps); fail the test when it never is."""
+    for _ in range(rounds):
+        if check():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not reached")
+
+
+async def select(pilot: Pilot[None], label: str) -> None:
+    """Put the cursor on the row whose label (usually its name) is `label`."""
+    from tui.screens.resource import ResourceScreen
+
+    screen = pilot.app.screen
+    assert isinstance(screen, ResourceScreen), screen
+    row = next(r for r in screen.table.rows_in_view() if screen.resource.label(r) == label)
+    assert screen.table.select_key(screen.resource.key(row))
+    await pilot.pause()

@@ -59,16 +59,14 @@ def svg_snapshot(snapshot: Any) -> Any:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Say how many integration tests ran against the real cloud, so CI shows they did."""
+    """Say how many tests ran against the real cloud and the real sshd, so CI shows they did."""
     stats = terminalreporter.stats
-    ran = {
-        outcome: sum(
-            1 for r in stats.get(outcome, []) if "integration" in getattr(r, "keywords", {})
+    for marker, what in (("integration", "against devcloud"), ("e2e", "end to end (ssh/netns)")):
+        ran = {
+            outcome: sum(1 for r in stats.get(outcome, []) if marker in getattr(r, "keywords", {}))
+            for outcome in ("passed", "failed", "error", "skipped")
+        }
+        terminalreporter.write_line(
+            f"{marker} tests {what}: {ran['passed']} passed, {ran['failed']} failed, "
+            f"{ran['error']} errors, {ran['skipped']} skipped"
         )
-        for outcome in ("passed", "failed", "error", "skipped")
-    }
-    terminalreporter.write_line(
-        "integration tests against devcloud: "
-        f"{ran['passed']} passed, {ran['failed']} failed, {ran['error']} errors, "
-        f"{ran['skipped']} skipped"
-    )

@@ -15,7 +15,14 @@ from .paths import Paths
 from .procs import run
 
 APT_PACKAGES = ("rabbitmq-server", "mariadb-server")
-DHCP_APT_PACKAGES = ("dnsmasq-base", "busybox", "iputils-ping", "iptables", "iproute2")
+DHCP_APT_PACKAGES = (
+    "dnsmasq-base",
+    "dnsmasq-utils",  # dhcp_release: without it a deleted port keeps its lease
+    "busybox",
+    "iputils-ping",
+    "iptables",
+    "iproute2",
+)
 POLICY_RC = Path("/usr/sbin/policy-rc.d")
 PLUGIN_PACKAGE = "stackdeck-devcloud-plugins"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.app_helpers import demo_app, screen_text, settle
+from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.backend.audit import AuditLog
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
@@ -16,21 +16,6 @@ def servers_screen(app: object) -> ResourceScreen:
     screen = app.screen  # type: ignore[attr-defined]
     assert isinstance(screen, ResourceScreen)
     return screen
-
-
-async def select(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
-    screen = servers_screen(pilot.app)
-    row = next(s for s in screen.table.rows_in_view() if s.name == name)
-    assert screen.table.select_key(row.id)
-    await pilot.pause()
-
-
-async def wait_for(pilot, check, rounds: int = 100) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(rounds):
-        if check():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached")
 
 
 async def test_stop_and_start_follow_the_row(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_helpers import demo_app, screen_text, settle
+from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.backend.audit import AuditLog
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.console_log import ConsoleLogScreen
@@ -25,21 +25,6 @@ async def goto(pilot, name: str) -> ResourceScreen:  # type: ignore[no-untyped-d
     await pilot.press("colon", *name, "enter")
     await settle(pilot)
     return current(pilot.app)
-
-
-async def select(pilot, label: str) -> None:  # type: ignore[no-untyped-def]
-    screen = current(pilot.app)
-    row = next(r for r in screen.table.rows_in_view() if screen.resource.label(r) == label)
-    assert screen.table.select_key(screen.resource.key(row))
-    await pilot.pause()
-
-
-async def wait_for(pilot, check, rounds: int = 200) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(rounds):
-        if check():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached")
 
 
 async def pick(pilot, field: str, query: str) -> None:  # type: ignore[no-untyped-def]

@@ -5,19 +5,13 @@ If devcloud cannot come up, the tests fail with its output; they are never skipp
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.devcloud import devcloud_up
 from tui.backend.openstack import OpenStackBackend
-
-REPO = Path(__file__).resolve().parents[2]
-# Another checkout's running devcloud can be used instead of this one's (one per machine).
-DEVCLOUD = Path(os.environ.get("STACKDECK_DEVCLOUD_DIR", REPO))
-CLOUDS = DEVCLOUD / ".devcloud" / "clouds.yaml"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -29,22 +23,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def devcloud() -> Iterator[Path]:
-    run = subprocess.run(
-        [str(DEVCLOUD / "devcloud" / "run"), "up"], capture_output=True, text=True, timeout=1800
-    )
-    if run.returncode != 0:
-        pytest.fail(
-            f"devcloud/run up failed ({run.returncode}):\n"
-            f"{run.stdout[-4000:]}\n{run.stderr[-4000:]}",
-            pytrace=False,
-        )
-    old = os.environ.get("OS_CLIENT_CONFIG_FILE")
-    os.environ["OS_CLIENT_CONFIG_FILE"] = str(CLOUDS)
-    yield CLOUDS
-    if old is None:
-        os.environ.pop("OS_CLIENT_CONFIG_FILE", None)
-    else:
-        os.environ["OS_CLIENT_CONFIG_FILE"] = old
+    with devcloud_up() as clouds:
+        yield clouds
 
 
 @pytest.fixture

@@ -23,9 +23,7 @@ class AgentsAPI(OpenStackCore):
         operation = "list DHCP agents of network"
 
         def fetch() -> list[str]:
-            body = self._get(
-                "network", f"/v2.0/networks/{network_id}/dhcp-agents", operation=operation
-            )
+            body = self._get("network", f"/networks/{network_id}/dhcp-agents", operation=operation)
             return agent_hosts(body)
 
         return await self._call(operation, fetch)
