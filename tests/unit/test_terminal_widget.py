@@ -495,6 +495,33 @@ async def test_less_runs_scrolls_and_gives_the_shell_screen_back(start: Start) -
         assert after[: len(before) + 1] == [*before, "$ seq 1 500 | less"]
 
 
+async def test_top_runs_refreshes_takes_keys_and_quits(start: Start) -> None:
+    """procps top draws in place (no alternate screen here): header, table, live refresh."""
+    if shutil.which("top") is None:
+        pytest.skip("top is not installed (apt-get install -y procps)")
+    app = TerminalApp(await start(SHELL))
+    async with app.run_test(size=(100, 30)) as pilot:
+        terminal = app.query_one(Terminal)
+        await prompt(pilot, terminal)
+        await run(pilot, "top -d 0.3")
+        await wait_for(pilot, lambda: lines(terminal)[0].startswith("top - "), "top's header")
+        await wait_for(
+            pilot, lambda: any("PID" in line for line in lines(terminal)), "top's process table"
+        )
+        first = lines(terminal)[0]
+        await wait_for(pilot, lambda: lines(terminal)[0] != first, "top to refresh itself")
+        await pilot.press("M")  # sort by memory: top answers keys
+        await wait_for(
+            pilot, lambda: any("%MEM" in line for line in lines(terminal)), "the sorted table"
+        )
+        await pilot.press("q")
+        await prompt(pilot, terminal)
+        await run(pilot, "echo after-top")
+        await wait_for(
+            pilot, lambda: any(line == "after-top" for line in lines(terminal)), "the shell back"
+        )
+
+
 async def test_widget_size_reaches_the_pty(start: Start) -> None:
     app = TerminalApp(await start(SHELL, cols=40, rows=10))
     async with app.run_test(size=(80, 24)) as pilot:
