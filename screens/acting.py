@@ -17,8 +17,6 @@ from textual.css.query import NoMatches
 from tui.backend.errors import BackendError, NotFound
 from tui.forms import Form
 from tui.resource import Action, Resource, Row
-from tui.screens.confirm import ConfirmScreen
-from tui.screens.form import FormScreen
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
@@ -127,6 +125,8 @@ class ActingMixin:
             if more:
                 body.append(f"\n  … and {more} more")
             expected = str(len(items))
+        from tui.screens.confirm import ConfirmScreen
+
         screen = ConfirmScreen(f"{action.description}?", body, expected=expected)
         return bool(await self.app.push_screen_wait(screen))
 
@@ -139,6 +139,8 @@ class ActingMixin:
         async def submit(backend: Any, values: dict[str, Any]) -> Any:
             result = await action.run(backend, row, values)
             return _DONE if result is None else result
+
+        from tui.screens.form import FormScreen
 
         screen = FormScreen(
             Form(

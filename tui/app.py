@@ -17,8 +17,7 @@ from tui.backend.base import Backend
 from tui.backend.errors import BackendError
 from tui.backend.models import CloudInfo
 from tui.config import Settings
-from tui.resource import Names, Scope
-from tui.screens.registry import RESOURCES, completions, lookup
+from tui.resource import Names, Resource, Scope
 from tui.widgets.header import CloudHeader
 
 if TYPE_CHECKING:
@@ -128,12 +127,20 @@ class StackdeckApp(App[None]):
     # -- navigation ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        start = lookup(self.settings.start_resource or "servers") or RESOURCES["servers"]
-        self.open_resource(start.name)
+        start = self.settings.start_resource
+        if start in ("", "servers"):
+            # the usual first list: only its own module before the first frame, the
+            # registry of every resource right after it
+            from tui.screens.servers import SERVERS
+
+            self._show(SERVERS, None, push=False)
+            self.call_after_refresh(_load_registry)
+        else:
+            self.open_resource(start)
 
     def open_resource(self, name: str, scope: Scope | None = None, *, push: bool = False) -> bool:
         """Show a resource list; `push` stacks it (drill-down), else it replaces the stack."""
-        from tui.screens.resource import ResourceScreen
+        from tui.screens.registry import lookup
 
         resource = lookup(name)
         if resource is None:
@@ -141,20 +148,26 @@ class StackdeckApp(App[None]):
                 f"Unknown resource “{name}”. Try :servers, :hv or :projects.", severity="warning"
             )
             return False
+        self._show(resource, scope, push=push)
+        return True
+
+    def _show(self, resource: Resource, scope: Scope | None, *, push: bool) -> None:
+        from tui.screens.resource import ResourceScreen
+
         screen = ResourceScreen(resource, scope)
         if push:
             self.push_screen(screen)
-            return True
+            return
         while len(self.screen_stack) > 2:
             self.pop_screen()
         if len(self.screen_stack) == 2:
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
-        return True
 
     def action_command_line(self) -> None:
         from tui.screens.command import CommandScreen
+        from tui.screens.registry import completions
 
         self.push_screen(CommandScreen(completions()), self.run_command)
 
@@ -181,3 +194,8 @@ class StackdeckApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help: keys of this screen", "Show every key", self.action_help)
+
+
+def _load_registry() -> None:
+    import tui.screens.registry  # noqa: F401
+
