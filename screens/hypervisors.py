@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from tui.backend.base import Backend
 from tui.backend.models import Hypervisor
@@ -18,6 +18,22 @@ def list_hypervisors(backend: Backend, scope: Scope) -> AsyncIterator[list[Hyper
 
 def servers_on_host(row: Hypervisor) -> Scope:
     return Scope(all_projects=True, filters=(("host", row.host),), label=f"host {row.host}")
+
+
+def totals(rows: Sequence[Hypervisor]) -> str:
+    """What `openstack hypervisor stats show` said (removed from Nova in 2.88), summed here."""
+    vcpus = sum(h.vcpus for h in rows)
+    used = sum(h.vcpus_used for h in rows)
+    ram = sum(h.memory_mb for h in rows) / 1024
+    ram_used = sum(h.memory_mb_used for h in rows) / 1024
+    disk = sum(h.local_gb for h in rows)
+    disk_used = sum(h.local_gb_used for h in rows)
+    vms = sum(h.running_vms for h in rows)
+    down = sum(1 for h in rows if h.state != "up" or h.status != "enabled")
+    return (
+        f"vCPU {used}/{vcpus}  RAM {ram_used:.0f}/{ram:.0f} GiB  disk {disk_used}/{disk} GB"
+        f"  VMs {vms}" + (f"  {down} down or disabled" if down else "")
+    )
 
 
 HYPERVISORS = Resource(
@@ -40,4 +56,5 @@ HYPERVISORS = Resource(
     get=lambda b, i: b.hypervisor(i),
     drills=(Drill("enter", "servers", servers_on_host, "Servers on this host"),),
     needs_admin=True,
+    summary=totals,
 )

@@ -52,6 +52,7 @@ class ResourceScreen(ActingMixin, Screen[None]):
         self.loaded = False
         self.fetching = False
         self.in_flight: dict[str, str] = {}
+        self.summary = ""
         for drill in resource.drills:
             if drill.key != "enter":
                 self._bindings.bind(drill.key, f"drill('{drill.key}')", drill.description)
@@ -115,6 +116,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
                 self._update_crumbs()
             if first:
                 table.load([], replace=True)
+            if self.resource.summary is not None:
+                self.summary = self.resource.summary(table.rows_in_view())
             self.loaded = True
             self.app.cloud_state = "connected"
         except BackendError as exc:
@@ -173,6 +176,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
         if table.sort_column is not None:
             arrow = "▼" if table.sort_reverse else "▲"
             text.append(f"  sort: {self.resource.columns[table.sort_column].title} {arrow}")
+        if self.summary:
+            text.append(f"  {self.summary}", style="cyan")
         if self.fetching:
             text.append(f"  loading… page {self.pages + 1}", style="yellow")
         elif self.error:

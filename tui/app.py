@@ -198,4 +198,3 @@ class StackdeckApp(App[None]):
 
 def _load_registry() -> None:
     import tui.screens.registry  # noqa: F401
-

@@ -7,7 +7,7 @@ Textual; the screens and widgets read these declarations.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -159,6 +159,7 @@ class Resource:
     settled: Callable[[Row], bool] = always
     badge_column: str = ""  # the column that shows "⟳ stopping" (default: the first)
     failure: Callable[[Row], str | None] = lambda row: None  # why a followed row failed
+    summary: Callable[[Sequence[Row]], str] | None = None  # totals shown above the list
     extra: dict[str, Any] = field(default_factory=dict)
 
     async def refetch(self, backend: Backend, row: Row) -> Row:

@@ -212,3 +212,14 @@ async def test_big_cloud_streams_and_filters() -> None:
         await pilot.press("slash", *"worker-000205")
         await pilot.pause()
         assert [s.name for s in screen.table.rows_in_view()][:1] == ["worker-000205"]
+
+
+async def test_hypervisors_show_cloud_totals() -> None:
+    app = demo_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"hv", "enter")
+        await settle(pilot)
+        text = screen_text(pilot)
+        # 4 x 64 vCPUs, 10 servers per host using 2 vCPUs each; compute3 disabled, compute4 down
+        assert "vCPU 80/256" in text and "VMs 40" in text and "2 down or disabled" in text

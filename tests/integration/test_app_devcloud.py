@@ -37,6 +37,7 @@ async def test_admin_sees_all_servers_then_a_hosts_servers(devcloud: Path) -> No
         await settle(pilot, rounds=400)
         hv = current(app)
         assert sorted(h.host for h in hv.table.rows_in_view()) == ["compute1", "compute2"]
+        assert "/2000  RAM" in screen_text(pilot), "totals over both fake hypervisors (1000 vCPU)"
         target = hv.table.selected.host
         await pilot.press("enter")
         await settle(pilot, rounds=400)
