@@ -41,8 +41,9 @@ async def test_disable_with_a_reason_then_enable(tmp_path: Path) -> None:
     assert [r.action for r in audit.records()] == ["disable-service", "enable-service"]
 
 
-async def test_force_down_needs_the_name_and_only_for_computes() -> None:
-    app = demo_app()
+async def test_force_down_needs_the_name_and_only_for_computes(tmp_path: Path) -> None:
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    app = demo_app(audit=audit)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         services = await goto(pilot, "services")
@@ -53,9 +54,19 @@ async def test_force_down_needs_the_name_and_only_for_computes() -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press(*"nova-compute@compute4", "enter")
         await wait_for(pilot, lambda: services.table.selected.forced_down)
+        await wait_for(pilot, lambda: not services.in_flight)
+        await pilot.press("U")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.click("#confirm-yes")
+        await wait_for(pilot, lambda: not services.table.selected.forced_down)
+        await wait_for(pilot, lambda: not services.in_flight)
         await pilot.press("enter")
         await settle(pilot)
         assert {s.host for s in current(app).table.rows_in_view()} == {"compute4"}
+    assert [r.action for r in audit.records()] == [
+        "force-down-service",
+        "unset-force-down-service",
+    ]
 
 
 async def test_agents_and_what_they_host() -> None:

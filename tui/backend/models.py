@@ -740,6 +740,13 @@ class ComputeService:
         return f"{self.binary}@{self.host}"
 
 
+def service_change(enabled: bool | None, forced_down: bool | None) -> str:
+    """The audit name of a compute-service update (both backends log the same words)."""
+    if forced_down is not None:
+        return "force-down-service" if forced_down else "unset-force-down-service"
+    return "enable-service" if enabled else "disable-service"
+
+
 @dataclass(frozen=True, slots=True)
 class NetworkAgent:
     id: str

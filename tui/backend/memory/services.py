@@ -8,7 +8,14 @@ from typing import Any
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory.core import MemoryCore
 from tui.backend.memory.data import fixed_id, stamp
-from tui.backend.models import ComputeService, Hypervisor, Network, NetworkAgent, Router
+from tui.backend.models import (
+    ComputeService,
+    Hypervisor,
+    Network,
+    NetworkAgent,
+    Router,
+    service_change,
+)
 
 NETWORK_NODE = "netnode1"
 
@@ -103,13 +110,7 @@ class ServicesMemory(MemoryCore):
         if forced_down is not None:
             changes["forced_down"] = forced_down
             changes["state"] = "down" if forced_down else "up"
-        action = (
-            "force-down-service"
-            if forced_down
-            else "enable-service"
-            if enabled
-            else "disable-service"
-        )
+        action = service_change(enabled, forced_down)
 
         def change() -> None:
             fresh = ComputeService.from_api({**current.raw, **changes})

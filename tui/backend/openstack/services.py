@@ -7,7 +7,7 @@ from typing import Any
 
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import NotFound
-from tui.backend.models import ComputeService, Network, NetworkAgent, Router
+from tui.backend.models import ComputeService, Network, NetworkAgent, Router, service_change
 from tui.backend.openstack.core import OpenStackCore
 
 # Services addressed by uuid, with forced_down in PUT /os-services/{id}: 2.53 and later.
@@ -57,13 +57,7 @@ class ServicesAPI(OpenStackCore):
                 body["disabled_reason"] = reason
         if forced_down is not None:
             body["forced_down"] = forced_down
-        action = (
-            "force-down-service"
-            if forced_down
-            else "enable-service"
-            if enabled
-            else "disable-service"
-        )
+        action = service_change(enabled, forced_down)
         await self._write(
             action,
             f"service {service.name} ({service.id})",
