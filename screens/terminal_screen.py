@@ -251,6 +251,7 @@ class TerminalScreen(Screen[None]):
             raise
         self.connect_seconds = time.monotonic() - started
         self.state = "connected"
+        self.refresh_bindings()  # esc now belongs to the remote shell
         self.terminal.focus()
         self._status(f"Connected: {target.summary}", style="green", hint="ctrl+] leaves")
 

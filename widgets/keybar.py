@@ -13,6 +13,9 @@ class KeyBar(Widget):
 
     COMPONENT_CLASSES = {"keybar--key", "keybar--description"}
 
+    shown = ""
+    """The text last rendered (what is on screen)."""
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
@@ -36,4 +39,5 @@ class KeyBar(Widget):
             style = key_style if active.enabled else key_style + text_style
             text.append(f" {label} ", style=style)
             text.append(f"{binding.description} ", style=text_style)
+        self.shown = text.plain
         return text

@@ -461,6 +461,7 @@ class Terminal(Widget, can_focus=True):
             await self.close()
         self._session = session
         self._ended = False
+        self.refresh_bindings()  # keys now go to the session: the screen's key bar changes
         session.resize(self._vt.columns, self._vt.lines)
         self._reader = self.run_worker(
             self._pump(session),
@@ -473,6 +474,8 @@ class Terminal(Widget, can_focus=True):
     async def close(self) -> None:
         """Stop reading and close the session. No Closed message follows."""
         session, self._session = self._session, None
+        if self.is_attached:
+            self.refresh_bindings()
         if self._reader is not None:
             self._reader.cancel()
             self._reader = None
@@ -497,6 +500,7 @@ class Terminal(Widget, can_focus=True):
             error = str(exc) or type(exc).__name__
         self._ended = True
         self._flush()
+        self.refresh_bindings()
         self.post_message(self.Closed(self, session.exit_status, error))
 
     def _reply(self, data: str) -> None:
@@ -617,7 +621,8 @@ class Terminal(Widget, can_focus=True):
         self._session.write(paste_bytes(event.text, bracketed=BRACKETED_PASTE in self._vt.mode))
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
-        return key == RELEASE_KEY or self._key_bytes(key, character) is not None
+        # RELEASE_KEY is handled here too, but left to the screen's bindings so the key bar shows it
+        return key != RELEASE_KEY and self._key_bytes(key, character) is not None
 
     def _key_bytes(self, key: str, character: str | None) -> bytes | None:
         if not self.interactive:

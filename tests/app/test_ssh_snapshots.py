@@ -12,6 +12,7 @@ from tui.backend.sessions import LocalPtySession
 from tui.backend.ssh import SshTarget
 from tui.screens.form import FormScreen
 from tui.screens.vnc import VncScreen
+from tui.widgets.keybar import KeyBar
 
 SIZES = [(80, 24), (120, 40)]
 GREETING = "printf 'Welcome to cirros\\n\\033[1;32mcirros@web-01\\033[0m:~$ '; sleep 60"
@@ -44,6 +45,7 @@ async def test_terminal_screen(svg_snapshot: Any, size: tuple[int, int]) -> None
         await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: "cirros@web-01" in terminal_text(pilot))
+        await wait_for(pilot, lambda: app.screen.query_one(KeyBar).shown == " ctrl+] Leave ")
         await pilot.pause(0.2)
         assert app.export_screenshot() == svg_snapshot
 
