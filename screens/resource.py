@@ -102,6 +102,11 @@ class ResourceScreen(ActingMixin, Screen[None]):
         self._update_crumbs()
         try:
             info = await self.app.ensure_connected()
+            if (missing := self.resource.missing_service(info.services)) is not None:
+                self.table.empty_message = missing
+                table.load([], replace=True)
+                self.loaded = True
+                return
             if self._auto_scope:
                 self.scope = Scope(
                     all_projects=self.resource.default_all_projects and info.is_admin

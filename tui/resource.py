@@ -160,6 +160,10 @@ class Resource:
     badge_column: str = ""  # the column that shows "⟳ stopping" (default: the first)
     failure: Callable[[Row], str | None] = lambda row: None  # why a followed row failed
     summary: Callable[[Sequence[Row]], str] | None = None  # totals shown above the list
+    # Catalog service types this resource needs (any of them), and how to name the service
+    # when the cloud has none: the screen then says so instead of listing.
+    service: tuple[str, ...] = ()
+    service_name: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     async def refetch(self, backend: Backend, row: Row) -> Row:
@@ -180,6 +184,13 @@ class Resource:
 
     def drill(self, key: str) -> Drill | None:
         return next((d for d in self.drills if d.key == key), None)
+
+    def missing_service(self, services: Sequence[str]) -> str | None:
+        """Why this resource cannot be shown on a cloud with `services`, or None."""
+        if not self.service or not services or any(t in services for t in self.service):
+            return None
+        what = self.service_name or self.service[0]
+        return f"This cloud's catalog has no {what} service ({', '.join(self.service)})."
 
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)

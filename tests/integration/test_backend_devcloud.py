@@ -23,6 +23,10 @@ async def test_connect_says_who_and_where(admin: OpenStackBackend) -> None:
         "RegionOne",
     )
     assert info.is_admin
+    # the token's catalog: what devcloud runs, and nothing it does not
+    assert {"compute", "identity", "image", "network", "placement"} <= set(info.services)
+    assert info.has_service("volumev3", "block-storage")
+    assert not info.has_service("orchestration")
 
 
 async def test_servers_all_projects(admin: OpenStackBackend) -> None:

@@ -376,6 +376,11 @@ class CloudInfo:
     auth_url: str = ""
     is_admin: bool = False
     read_only: bool = False
+    services: tuple[str, ...] = ()  # service types in the token's catalog ("compute", ...)
+
+    def has_service(self, *types: str) -> bool:
+        """Whether the catalog lists any of `types` (no catalog known: assume it does)."""
+        return not self.services or any(t in self.services for t in types)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,20 @@ from tui.backend.models import CloudInfo, Hypervisor, Project
 T = TypeVar("T")
 R = TypeVar("R", bound=Identified)
 
+# The demo cloud's catalog: the devcloud's services plus the optional ones stackdeck shows.
+MEMORY_SERVICES = (
+    "compute",
+    "identity",
+    "image",
+    "metric",
+    "network",
+    "object-store",
+    "orchestration",
+    "placement",
+    "block-storage",
+    "volumev3",
+)
+
 
 class Owned(Protocol):
     @property
@@ -46,6 +60,7 @@ class MemoryCore:
         audit: AuditLog | None = None,
         instance_quota: int = 10,
         no_valid_host: bool = False,
+        services: tuple[str, ...] = MEMORY_SERVICES,
     ) -> None:
         self._latency = latency
         self._instance_quota = instance_quota
@@ -66,6 +81,7 @@ class MemoryCore:
             auth_url="memory://",
             is_admin=is_admin,
             read_only=read_only,
+            services=services,
         )
         self.writes: list[tuple[str, str]] = []
         hosts = [Hypervisor.from_api(hypervisor_json(i)) for i in range(hypervisors)]

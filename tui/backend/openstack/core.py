@@ -366,12 +366,18 @@ class OpenStackCore:
             auth_url=str(conn.config.get_auth_args().get("auth_url", "")),
             is_admin="admin" in roles,
             read_only=self._read_only,
+            services=_catalog_types(access),
         )
 
     async def close(self) -> None:
         if self._conn is not None:
             conn, self._conn = self._conn, None
             await asyncio.to_thread(conn.close)
+
+
+def _catalog_types(access: Any) -> tuple[str, ...]:
+    catalog = access.service_catalog.catalog if access.has_service_catalog() else []
+    return tuple(sorted({str(entry.get("type", "")) for entry in catalog} - {""}))
 
 
 def translate_exception(exc: Exception, operation: str) -> BackendError:
