@@ -138,6 +138,9 @@ class AggregatesMemory(MemoryCore):
                     f"Cannot add host to aggregate {current.id}. Reason: One or more hosts "
                     f"already in availability zone(s) ['{clash.availability_zone}'].",
                 )
+            servers = sum(1 for s in self._cloud.servers if s.host == host)
+            if zone and servers and self._zone_of(host) != zone:
+                raise self.refused(409, _zone_change(current, host, self._zone_of(host), servers))
             return self._replace(current, hosts=[*current.hosts, host])
 
         return await self._write(
@@ -173,6 +176,13 @@ class AggregatesMemory(MemoryCore):
                         f"{dict(metadata)}. '{key}' does not match any of the regexes: "
                         f"'{_METADATA_KEY.pattern}'",
                     )
+            unzoning = "availability_zone" in metadata and not metadata["availability_zone"]
+            if current.availability_zone and unzoning:
+                raise self.refused(
+                    400,
+                    f"Cannot update metadata of aggregate {current.id}. Reason: Aggregate "
+                    f"{current.name} does not support empty named availability zone.",
+                )
             merged = dict(current.metadata)
             for key, value in metadata.items():
                 if value is None:
@@ -184,6 +194,17 @@ class AggregatesMemory(MemoryCore):
 
         return await self._write(
             "set-aggregate-metadata", f"{_target(aggregate)}: {described}", change
+        )
+
+    def _zone_of(self, host: str) -> str | None:
+        """The zone an aggregate puts the host in (None: the default zone)."""
+        return next(
+            (
+                a.availability_zone
+                for a in self._aggregates()
+                if host in a.hosts and a.availability_zone
+            ),
+            None,
         )
 
     # -- zones -----------------------------------------------------------------------------
@@ -222,6 +243,18 @@ class AggregatesMemory(MemoryCore):
 
 def _zone_info(name: str, hosts: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"zoneName": name, "zoneState": {"available": True}, "hosts": hosts}
+
+
+def _zone_change(aggregate: Aggregate, host: str, old: str | None, servers: int) -> str:
+    """Nova's refusal (captured from devcloud) to move a host with servers to another zone."""
+    return (
+        f"Cannot add host to aggregate {aggregate.id}. Reason: The host cannot be added to the "
+        "aggregate as the availability zone of the host would change from "
+        f"'{old}' to '{aggregate.availability_zone}' but the host already has {servers} "
+        "instance(s). Changing the AZ of an existing instance is not supported by this action. "
+        "Move the instances away from this host then try again. If you need to move the "
+        "instances between AZs then you can use shelve_offload and unshelve to achieve this.."
+    )
 
 
 def _target(aggregate: Aggregate) -> str:
