@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 from tui.backend.base import Backend
 from tui.backend.models import ZONE_SERVICES, QuotaUsage
 from tui.forms import Field, Form, Values
-from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
+from tui.resource import Action, Col, Drill, Names, Resource, Scope, View, attr
+from tui.screens.choices import project_choices
 from tui.screens.networks import once
 
 NEAR_FULL = 90.0
@@ -137,11 +139,42 @@ async def edit(backend: Backend, row: QuotaUsage, values: Values) -> None:
     await backend.update_quotas(row.service, row.project_id, changed_limits(row, values))
 
 
-def _project_scope(row: QuotaUsage) -> Scope:
+def project_quotas_scope(project_id: str) -> Scope:
     return Scope(
-        filters=(("project_id", row.project_id),),
-        label=f"project {Names.project(row.project_id)}",
+        filters=(("project_id", project_id),), label=f"project {Names.project(project_id)}"
     )
+
+
+async def _chosen(backend: Backend, values: Values) -> str:
+    return str(values["project_id"])
+
+
+def choose_project(row: QuotaUsage) -> Any:
+    """A project picker that opens the chosen project's quotas (listing projects is admin's)."""
+    from tui.screens.form import FormScreen
+
+    class ProjectQuotas(FormScreen):
+        def dismiss(self, result: Any = None) -> Any:
+            done = super().dismiss(result)
+            if result:
+                self.app.call_later(
+                    self.app.open_resource, "quotas", project_quotas_scope(result), push=True
+                )
+            return done
+
+    form = Form(
+        title="Quotas of another project",
+        fields=(
+            Field("project_id", "Project", kind="choice", required=True, choices=project_choices),
+        ),
+        submit=_chosen,
+        submit_label="Show quotas",
+    )
+    return ProjectQuotas(form, {"project_id": row.project_id})
+
+
+def _project_scope(row: QuotaUsage) -> Scope:
+    return project_quotas_scope(row.project_id)
 
 
 SERVICE_COL = Col("Service", _service, min_width=4, max_width=7)
@@ -187,10 +220,8 @@ QUOTAS = Resource(
     list=list_quotas,
     label=lambda r: r.name,
     summary=quota_summary,
-    drills=(
-        Drill("D", "quota-defaults", _project_scope, "Default quotas"),
-        Drill("p", "projects", lambda r: Scope(), "Another project's quotas (then q)"),
-    ),
+    drills=(Drill("D", "quota-defaults", _project_scope, "Default quotas"),),
+    views=(View("p", "project", "Another project's quotas", choose_project),),
     actions=(
         Action(
             "edit",
