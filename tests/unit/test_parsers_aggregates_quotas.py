@@ -127,3 +127,22 @@ async def test_memory_answers_in_the_captured_shapes() -> None:
     assert {r.service for r in mine} == {"compute", "network", "block-storage"}
     aggregate = (await anext(backend.aggregates()))[0]
     assert set(aggregate.raw) == set(load("aggregates_2.41")["aggregates"][0])
+
+
+async def test_memory_refuses_every_write_when_read_only() -> None:
+    from tui.backend.errors import ReadOnlyError
+
+    backend = MemoryBackend(read_only=True)
+    aggregate = (await anext(backend.aggregates()))[0]
+    project = backend.info.project_id
+    for call in (
+        backend.create_aggregate("x"),
+        backend.delete_aggregate(aggregate),
+        backend.add_aggregate_host(aggregate, "compute4"),
+        backend.remove_aggregate_host(aggregate, aggregate.hosts[0]),
+        backend.set_aggregate_metadata(aggregate, {"a": "b"}),
+        backend.update_quotas("compute", project, {"instances": 50}),
+    ):
+        with pytest.raises(ReadOnlyError):
+            await call
+    assert backend.writes == []

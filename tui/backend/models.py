@@ -824,6 +824,7 @@ class ZoneHost:
     available: bool  # enabled
     active: bool  # up
     updated: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -864,6 +865,7 @@ class ServiceZone:
                 available=_bool(state.get("available")),
                 active=_bool(state.get("active")),
                 updated=_str(state.get("updated_at")),
+                raw={"zone": name, "host": host, "binary": binary, **state},
             )
             for host, services in sorted((d.get("hosts") or {}).items())
             for binary, state in sorted((services or {}).items())
