@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from tui.resource import Resource
+from tui.screens.aggregates import (
+    AGGREGATE_HOSTS,
+    AGGREGATE_SERVERS,
+    AGGREGATES,
+    AVAILABILITY_ZONES,
+    ZONE_HOSTS,
+)
 from tui.screens.catalog import FLAVORS, IMAGES, KEYPAIRS
 from tui.screens.floating_ips import FLOATING_IPS
 from tui.screens.hypervisors import HYPERVISORS
@@ -15,6 +22,7 @@ from tui.screens.networks import (
     SUBNETS,
 )
 from tui.screens.projects import PROJECTS
+from tui.screens.quotas import QUOTA_DEFAULTS, QUOTAS
 from tui.screens.servers import SERVERS
 from tui.screens.services import COMPUTE_SERVICES, NETWORK_AGENTS
 from tui.screens.volumes import ATTACHMENTS, VOLUME_SNAPSHOTS, VOLUMES
@@ -40,6 +48,14 @@ RESOURCES: dict[str, Resource] = {
         KEYPAIRS,
         COMPUTE_SERVICES,
         NETWORK_AGENTS,
+        # issue 6 (aggregates, zones, quotas)
+        AGGREGATES,
+        AGGREGATE_HOSTS,
+        AGGREGATE_SERVERS,
+        AVAILABILITY_ZONES,
+        ZONE_HOSTS,
+        QUOTAS,
+        QUOTA_DEFAULTS,
     )
 }
 

@@ -6,10 +6,11 @@ while later ones are still on the wire. Every failure is a ``BackendError``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Protocol, runtime_checkable
 
 from tui.backend.models import (
+    Aggregate,
     AvailabilityZone,
     BootSpec,
     CloudInfo,
@@ -23,9 +24,11 @@ from tui.backend.models import (
     NetworkAgent,
     Port,
     Project,
+    QuotaUsage,
     Router,
     SecurityGroup,
     Server,
+    ServiceZone,
     Subnet,
     User,
     Volume,
@@ -259,3 +262,40 @@ class Backend(Protocol):
     async def l3_agents_of_router(self, router_id: str) -> list[NetworkAgent]: ...
 
     async def routers_of_l3_agent(self, agent_id: str) -> list[Router]: ...
+
+    # -- issue 6 (aggregates, zones, quotas) ------------------------------------------------
+    # Host aggregates (admin), every service's availability zones, per-project quotas.
+
+    def aggregates(self) -> AsyncIterator[list[Aggregate]]: ...
+
+    async def aggregate(self, aggregate_id: str) -> Aggregate: ...
+
+    async def create_aggregate(self, name: str, availability_zone: str = "") -> Aggregate: ...
+
+    async def delete_aggregate(self, aggregate: Aggregate) -> None:
+        """Nova refuses while hosts are in it (HTTP 400, its message says so)."""
+        ...
+
+    async def add_aggregate_host(self, aggregate: Aggregate, host: str) -> Aggregate: ...
+
+    async def remove_aggregate_host(self, aggregate: Aggregate, host: str) -> Aggregate: ...
+
+    async def set_aggregate_metadata(
+        self, aggregate: Aggregate, metadata: Mapping[str, str | None]
+    ) -> Aggregate:
+        """Set keys to values; a key mapped to None is unset."""
+        ...
+
+    async def service_zones(self) -> list[ServiceZone]:
+        """Nova's zones (with hosts for admins), Cinder's and Neutron's, where offered."""
+        ...
+
+    async def quotas(self, project_id: str) -> list[QuotaUsage]:
+        """The project's compute, network and block-storage quotas with usage and defaults."""
+        ...
+
+    async def quota_defaults(self, project_id: str) -> list[QuotaUsage]: ...
+
+    async def update_quotas(self, service: str, project_id: str, limits: Mapping[str, int]) -> None:
+        """Set some limits of one service (-1: unlimited); audited."""
+        ...

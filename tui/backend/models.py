@@ -781,3 +781,201 @@ class NetworkAgent:
     @property
     def name(self) -> str:
         return f"{self.binary}@{self.host}"
+
+
+# -- issue 6 (aggregates, zones, quotas): host aggregates, every service's zones, quotas ------
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    id: str  # Nova's integer id as text: the API addresses aggregates by it
+    uuid: str
+    name: str
+    availability_zone: str
+    hosts: tuple[str, ...]
+    metadata: tuple[tuple[str, str], ...]
+    created: str
+    updated: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        metadata = d.get("metadata") or {}
+        return cls(
+            id=_str(d.get("id")),
+            uuid=_str(d.get("uuid")),
+            name=_str(d.get("name")),
+            availability_zone=_str(d.get("availability_zone")),
+            hosts=tuple(sorted(d.get("hosts") or ())),
+            metadata=tuple(sorted((str(k), _str(v)) for k, v in metadata.items())),
+            created=_str(d.get("created_at")),
+            updated=_str(d.get("updated_at")),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneHost:
+    """One service on one host of a compute zone (os-availability-zone/detail)."""
+
+    zone: str
+    host: str
+    binary: str
+    available: bool  # enabled
+    active: bool  # up
+    updated: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.zone}/{self.host}/{self.binary}"
+
+
+ZONE_SERVICES = {"compute": "Nova", "block-storage": "Cinder", "network": "Neutron"}
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceZone:
+    """An availability zone of one service: Nova and Cinder's zoneInfo, Neutron's zones."""
+
+    service: str  # compute, block-storage or network
+    name: str
+    resource: str  # what the zone holds: Neutron says network or router; else the service
+    available: bool
+    hosts: tuple[ZoneHost, ...]
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json, service: str = "compute") -> Self:
+        if "zoneName" not in d:  # Neutron: {"name", "resource", "state"}
+            return cls(
+                service=service,
+                name=_str(d.get("name")),
+                resource=_str(d.get("resource")) or service,
+                available=d.get("state") == "available",
+                hosts=(),
+                raw=d,
+            )
+        name = _str(d.get("zoneName"))
+        hosts = tuple(
+            ZoneHost(
+                zone=name,
+                host=str(host),
+                binary=str(binary),
+                available=_bool(state.get("available")),
+                active=_bool(state.get("active")),
+                updated=_str(state.get("updated_at")),
+                raw={"zone": name, "host": host, "binary": binary, **state},
+            )
+            for host, services in sorted((d.get("hosts") or {}).items())
+            for binary, state in sorted((services or {}).items())
+        )
+        return cls(
+            service=service,
+            name=name,
+            resource="volume" if service == "block-storage" else service,
+            available=_bool((d.get("zoneState") or {}).get("available")),
+            hosts=hosts,
+            raw=d,
+        )
+
+    @property
+    def id(self) -> str:
+        return f"{self.service}/{self.resource}/{self.name}"
+
+    @property
+    def host_names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(h.host for h in self.hosts))
+
+
+UNLIMITED = -1
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaUsage:
+    """One (service, resource) quota of a project: its limit, what is used and reserved."""
+
+    service: str  # compute, network or block-storage
+    project_id: str
+    resource: str
+    limit: int  # -1: unlimited
+    in_use: int
+    reserved: int
+    default: int | None  # the service's default for this resource, when known
+    # (resource, limit, in use + reserved) of the whole service, for the edit form.
+    service_limits: tuple[tuple[str, int, int], ...] = field(default=(), compare=False, repr=False)
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.service}/{self.resource}"
+
+    @property
+    def name(self) -> str:
+        return f"{ZONE_SERVICES.get(self.service, self.service)} {self.resource}"
+
+    @property
+    def unlimited(self) -> bool:
+        return self.limit < 0
+
+    @property
+    def used(self) -> int:
+        return self.in_use + self.reserved
+
+    @property
+    def free(self) -> int | None:
+        return None if self.unlimited else self.limit - self.used
+
+    @property
+    def percent(self) -> float | None:
+        """Share of the limit in use (None when unlimited; inf for use over a zero limit)."""
+        if self.unlimited:
+            return None
+        if self.limit == 0:
+            return float("inf") if self.used else 0.0
+        return 100.0 * self.used / self.limit
+
+    @property
+    def over(self) -> bool:
+        return not self.unlimited and self.used > self.limit
+
+    @property
+    def differs(self) -> bool:
+        return self.default is not None and self.limit != self.default
+
+
+def quota_usages(
+    service: str, project_id: str, body: Json, defaults: Json | None = None
+) -> list[QuotaUsage]:
+    """Rows of a quota set with usage: Nova's and Cinder's ``quota_set`` ({limit, in_use,
+    reserved} per resource), Neutron's ``quota`` ({limit, used, reserved}); or of a plain set
+    of limits (the defaults: resource → int), shown with nothing used."""
+    entries: list[tuple[str, int, int, int]] = []
+    for resource, value in body.items():
+        if resource == "id":
+            continue
+        if isinstance(value, Mapping):
+            used = value.get("in_use", value.get("used"))
+            entries.append(
+                (resource, _int(value.get("limit")), _int(used), _int(value.get("reserved")))
+            )
+        elif isinstance(value, int | str) and not isinstance(value, bool):
+            entries.append((resource, _int(value), 0, 0))
+    limits = tuple(
+        (resource, limit, used + reserved) for resource, limit, used, reserved in entries
+    )
+    known = defaults or {}
+    return [
+        QuotaUsage(
+            service=service,
+            project_id=project_id,
+            resource=resource,
+            limit=limit,
+            in_use=in_use,
+            reserved=reserved,
+            default=_int(known[resource]) if resource in known else None,
+            service_limits=limits,
+            raw={resource: body.get(resource)},
+        )
+        for resource, limit, in_use, reserved in entries
+    ]
