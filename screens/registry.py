@@ -6,6 +6,7 @@ from tui.resource import Resource
 from tui.screens.catalog import FLAVORS, IMAGES, KEYPAIRS
 from tui.screens.floating_ips import FLOATING_IPS
 from tui.screens.hypervisors import HYPERVISORS
+from tui.screens.metrics import METRIC_RESOURCES, RESOURCE_METRICS
 from tui.screens.networks import (
     NETWORKS,
     PORTS,
@@ -15,6 +16,7 @@ from tui.screens.networks import (
     SUBNETS,
 )
 from tui.screens.projects import PROJECTS
+from tui.screens.raw import RAW
 from tui.screens.servers import SERVERS
 from tui.screens.services import COMPUTE_SERVICES, NETWORK_AGENTS
 from tui.screens.volumes import ATTACHMENTS, VOLUME_SNAPSHOTS, VOLUMES
@@ -40,6 +42,10 @@ RESOURCES: dict[str, Resource] = {
         KEYPAIRS,
         COMPUTE_SERVICES,
         NETWORK_AGENTS,
+        # -- issue 6: telemetry (Gnocchi) and the raw API browser
+        METRIC_RESOURCES,
+        RESOURCE_METRICS,
+        RAW,
     )
 }
 

@@ -1,0 +1,73 @@
+"""The raw API browser on the real cloud: the token's catalog, and GET on any endpoint.
+
+Read-only by construction: the one request method here is GET or HEAD, whatever the
+read-only setting; paths are checked by ``raw_http.clean_path`` and joined to the catalog
+endpoint's URL, so no request leaves for another host.
+"""
+
+from __future__ import annotations
+
+import time
+
+from tui.backend.errors import BackendError
+from tui.backend.models import CatalogEndpoint, catalog_endpoints
+from tui.backend.openstack.core import OpenStackCore, error_message
+from tui.backend.raw_http import (
+    MAX_SHOWN_BYTES,
+    READ_METHODS,
+    RawResponse,
+    clean_path,
+    request_url,
+    shown_headers,
+)
+
+
+class RawAPI(OpenStackCore):
+    async def catalog(self) -> list[CatalogEndpoint]:
+        def fetch() -> list[CatalogEndpoint]:
+            conn = self._connection()
+            access = conn.session.auth.get_access(conn.session)
+            catalog = access.service_catalog.catalog if access.has_service_catalog() else []
+            return catalog_endpoints(catalog)
+
+        return await self._call("read the service catalog", fetch)
+
+    async def raw_get(
+        self, endpoint: CatalogEndpoint, path: str, *, method: str = "GET"
+    ) -> RawResponse:
+        """One read request; any HTTP status comes back as a RawResponse, not an error."""
+        if method not in READ_METHODS:
+            raise BackendError(f"The raw browser only reads: {method} is never sent.")
+        path = clean_path(path)
+        url = request_url(endpoint.url, path)
+        operation = f"{method} {endpoint.type} {path}"
+
+        def send() -> RawResponse:
+            session = self._connection().session
+            started = time.monotonic()
+            response = session.request(
+                url, method, headers={"Accept": "application/json"}, raise_exc=False
+            )
+            elapsed = int((time.monotonic() - started) * 1000)
+            content = response.content[:MAX_SHOWN_BYTES]
+            text = content.decode(response.encoding or "utf-8", errors="replace")
+            message = ""
+            if response.status_code >= 400:
+                try:
+                    payload: object = response.json()
+                except ValueError:
+                    payload = response.text
+                message = error_message(payload, response.reason or "error")
+            return RawResponse(
+                method=method,
+                url=url,
+                path=path,
+                status=response.status_code,
+                reason=response.reason or "",
+                headers=shown_headers(response.headers),
+                text=text,
+                elapsed_ms=elapsed,
+                message=message,
+            )
+
+        return await self._call(operation, send)
