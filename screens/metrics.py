@@ -17,7 +17,7 @@ from tui.screens.networks import once, scoped
 
 SERVICE = ("metric",)
 SERVICE_NAME = "Telemetry (Gnocchi)"
-CEILOMETER_GONE = " Ceilometer's meters/samples API (metering) was removed upstream."
+CEILOMETER_GONE = " Ceilometer's own API (metering) was removed upstream."
 
 
 @dataclass(frozen=True, slots=True)

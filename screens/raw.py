@@ -200,8 +200,7 @@ class RawScreen(Screen[None]):
         remember(self.endpoint.type, path)
         self.requests += 1
         self.response = response
-        self.view.set_text(response.pretty())
-        self.view.call_after_refresh(self.view.scroll_home, animate=False)
+        self.view.set_text(response.pretty(), follow=False)
         if self.view.query:
             self.view.search(self.view.query)
         self.view.focus()
