@@ -17,9 +17,9 @@ async def command(pilot: Pilot[None], name: str) -> None:
     await settle(pilot)
 
 
-async def open_measures(pilot: Pilot[None]) -> MeasuresScreen:
+async def open_measures(pilot: Pilot[None], name: str = "web-01") -> MeasuresScreen:
     await command(pilot, "metrics")
-    await select(pilot, "web-01")
+    await select(pilot, name)
     await pilot.press("enter")
     await settle(pilot)
     await select(pilot, "memory.usage")

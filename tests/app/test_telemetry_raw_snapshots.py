@@ -7,17 +7,12 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from tests.app.test_telemetry_raw_screens import command, open_measures
 from tests.app_helpers import demo_app, select, settle, wait_for
 from tui.screens import raw
-from tui.screens.measures import MeasuresScreen
 from tui.screens.raw import RawScreen
 
 SIZES = [(80, 24), (120, 40)]
-
-
-async def command(pilot: Pilot[None], name: str) -> None:
-    await pilot.press("colon", *name, "enter")
-    await settle(pilot)
 
 
 async def metrics(pilot: Pilot[None]) -> None:
@@ -25,14 +20,7 @@ async def metrics(pilot: Pilot[None]) -> None:
 
 
 async def measures(pilot: Pilot[None]) -> None:
-    await metrics(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    await select(pilot, "memory.usage")
-    await pilot.press("enter")
-    screen = pilot.app.screen
-    assert isinstance(screen, MeasuresScreen)
-    await wait_for(pilot, lambda: screen.loaded)
+    await open_measures(pilot, "web-01")
 
 
 async def raw_json(pilot: Pilot[None]) -> None:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from tui.backend.errors import BackendError
+
 READ_METHODS = ("GET", "HEAD")
 MAX_SHOWN_BYTES = 4_000_000
 _SECRET_HEADERS = {
@@ -76,6 +78,14 @@ def request_url(endpoint_url: str, path: str) -> str:
     if last and (path == f"/{last}" or path.startswith((f"/{last}/", f"/{last}?"))):
         path = path[len(last) + 1 :] or "/"
     return base + path
+
+
+def read_request(endpoint_url: str, path: str, method: str) -> tuple[str, str]:
+    """(clean path, URL) of a read request; refuses any method but GET/HEAD and bad paths."""
+    if method not in READ_METHODS:
+        raise BackendError(f"The raw browser only reads: {method} is never sent.")
+    path = clean_path(path)
+    return path, request_url(endpoint_url, path)
 
 
 def link_path(endpoint_url: str, href: str) -> str:

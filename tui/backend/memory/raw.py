@@ -12,7 +12,7 @@ from tui.backend.errors import BackendError
 from tui.backend.gnocchi import MeasureQuery
 from tui.backend.memory.core import MemoryCore
 from tui.backend.models import CatalogEndpoint, catalog_endpoints
-from tui.backend.raw_http import READ_METHODS, RawResponse, clean_path, request_url, shown_headers
+from tui.backend.raw_http import RawResponse, read_request, shown_headers
 
 HOST = "https://cloud.demo.example"
 # service type → (name, endpoint URL), like a devstack-style catalog.
@@ -55,10 +55,7 @@ class RawMemory(MemoryCore):
     async def raw_get(
         self, endpoint: CatalogEndpoint, path: str, *, method: str = "GET"
     ) -> RawResponse:
-        if method not in READ_METHODS:
-            raise BackendError(f"The raw browser only reads: {method} is never sent.")
-        path = clean_path(path)
-        url = request_url(endpoint.url, path)
+        path, url = read_request(endpoint.url, path, method)
         parts = urlsplit(url)
         below = parts.path[len(urlsplit(endpoint.url).path.rstrip("/")) :] or "/"
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}

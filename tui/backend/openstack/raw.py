@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import time
 
-from tui.backend.errors import BackendError
 from tui.backend.models import CatalogEndpoint, catalog_endpoints
 from tui.backend.openstack.core import OpenStackCore, error_message
 from tui.backend.raw_http import (
     MAX_SHOWN_BYTES,
-    READ_METHODS,
     RawResponse,
-    clean_path,
-    request_url,
+    read_request,
     shown_headers,
 )
 
@@ -36,10 +33,7 @@ class RawAPI(OpenStackCore):
         self, endpoint: CatalogEndpoint, path: str, *, method: str = "GET"
     ) -> RawResponse:
         """One read request; any HTTP status comes back as a RawResponse, not an error."""
-        if method not in READ_METHODS:
-            raise BackendError(f"The raw browser only reads: {method} is never sent.")
-        path = clean_path(path)
-        url = request_url(endpoint.url, path)
+        path, url = read_request(endpoint.url, path, method)
         operation = f"{method} {endpoint.type} {path}"
 
         def send() -> RawResponse:
