@@ -25,10 +25,9 @@ from tui.backend.base import Backend
 from tui.backend.errors import BackendError
 from tui.backend.models import CatalogEndpoint
 from tui.backend.raw_http import PathError, RawResponse, clean_path, link_path
-from tui.forms import Field, Form, Values
 from tui.resource import Col, Resource, Scope, View, attr
-from tui.screens.form import FormScreen
 from tui.screens.networks import once
+from tui.screens.text_search import TextSearch
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
 from tui.widgets.text_view import TextView
@@ -113,7 +112,7 @@ class ChoiceScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class RawScreen(Screen[None]):
+class RawScreen(TextSearch, Screen[None]):
     app: StackdeckApp
 
     BINDINGS = [
@@ -163,7 +162,7 @@ class RawScreen(Screen[None]):
         self.path_input.value = recent[0] if recent else FIRST_PATHS.get(self.endpoint.type, "/")
         self.path_input.focus()
         self.view.set_text("Type a path and press enter: GET it (read-only).")
-        self._update()
+        self._update_crumbs()
 
     # -- requests ------------------------------------------------------------------------
 
@@ -178,7 +177,7 @@ class RawScreen(Screen[None]):
         except PathError as exc:
             self.problem = str(exc)
             self.app.notify(str(exc), title="Path not sent", severity="warning")
-            self._update()
+            self._update_crumbs()
             return
         self.problem = ""
         self.path_input.value = path
@@ -187,7 +186,7 @@ class RawScreen(Screen[None]):
     @work(exclusive=True, group="raw")
     async def _send(self, path: str) -> None:
         self.fetching = True
-        self._update()
+        self._update_crumbs()
         try:
             response = await self.app.backend.raw_get(self.endpoint, path)
         except BackendError as exc:
@@ -196,7 +195,7 @@ class RawScreen(Screen[None]):
             return
         finally:
             self.fetching = False
-            self._update()
+            self._update_crumbs()
         remember(self.endpoint.type, path)
         self.requests += 1
         self.response = response
@@ -204,9 +203,9 @@ class RawScreen(Screen[None]):
         if self.view.query:
             self.view.search(self.view.query)
         self.view.focus()
-        self._update()
+        self._update_crumbs()
 
-    def _update(self) -> None:
+    def _update_crumbs(self) -> None:
         e = self.endpoint
         crumbs = Text(no_wrap=True, overflow="ellipsis")
         crumbs.append(" Raw API ", style="bold reverse")
@@ -214,11 +213,7 @@ class RawScreen(Screen[None]):
         crumbs.append(f" ({e.name}) {e.interface} {e.region}  {e.url}")
         if self.fetching:
             crumbs.append("  loading…", style="yellow")
-        view = self.view
-        if view.query:
-            found = len(view.matches)
-            where = f"{view.current + 1}/{found}" if found else "no match"
-            crumbs.append(f"  search '{view.query}': {where}", style="italic")
+        crumbs.append(self.search_crumb(), style="italic")
         self.query_one("#crumbs", Static).update(crumbs)
         status = self.query_one("#status", Static)
         if self.problem:
@@ -231,11 +226,9 @@ class RawScreen(Screen[None]):
     # -- keys ----------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        search = self.query_one("#search", Input)
-        if search.has_focus:
-            search.display = False
-            self.view.focus()
-        elif self.path_input.has_focus and self.response is not None:
+        if self.close_search():
+            return
+        if self.path_input.has_focus and self.response is not None:
             self.view.focus()
         else:
             self.app.pop_screen()
@@ -285,55 +278,22 @@ class RawScreen(Screen[None]):
             self.path_input.value = path
             self.get(path)
 
-    def action_search(self) -> None:
-        box = self.query_one("#search", Input)
-        box.display = True
-        box.value = self.view.query
-        box.focus()
-
     @on(Input.Submitted, "#search")
     def _search(self, event: Input.Submitted) -> None:
         event.stop()
-        found = self.view.search(event.value.strip())
-        event.input.display = False
-        self.view.focus()
-        if event.value.strip() and not found:
-            self.app.notify(f"No match for '{event.value.strip()}'", severity="warning")
-        self._update()
-
-    def action_next_match(self) -> None:
-        self.view.next_match(1)
-        self._update()
-
-    def action_previous_match(self) -> None:
-        self.view.next_match(-1)
-        self._update()
+        self.searched(event)
 
     def action_save(self) -> None:
-        if self.response is None:
+        response = self.response
+        if response is None:
             self.app.notify("Nothing to save yet: GET a path first.", severity="information")
             return
-        default = str(Path.cwd() / file_name(self.endpoint, self.response.path))
-        form = Form(
-            title=f"Save the response of {self.response.path}",
-            fields=(Field("path", "File", required=True, default=default),),
-            submit=self._write,
-            submit_label="Save",
+        self.ask_save(
+            f"Save the response of {response.path}",
+            Path.cwd() / file_name(self.endpoint, response.path),
+            lambda: response.pretty() + "\n",
+            "Saved the response to",
         )
-        self.app.push_screen(FormScreen(form), self._saved)
-
-    async def _write(self, backend: object, values: Values) -> str:
-        assert self.response is not None
-        path = Path(values["path"]).expanduser()
-        try:
-            path.write_text(self.response.pretty() + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise BackendError(f"{path}: {exc.strerror or exc}", operation="save JSON") from exc
-        return str(path)
-
-    def _saved(self, path: str | None) -> None:
-        if path:
-            self.app.notify(f"Saved the response to {path}", timeout=5)
 
 
 # -- the catalog: what `:raw` lists -----------------------------------------------------------
