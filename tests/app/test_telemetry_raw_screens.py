@@ -214,3 +214,29 @@ async def test_raw_browser_saves_the_json(tmp_path: object) -> None:
         await pilot.press("enter")
         await wait_for(pilot, target.exists)
         assert '"networks": [' in target.read_text()
+
+
+async def test_raw_browser_links_and_history_pickers() -> None:
+    raw.HISTORY.clear()
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = await open_raw(pilot, "image public")
+        await get(pilot, screen, "/v2/images?limit=2")
+        assert screen.response is not None
+        rels = [rel for rel, _ in screen.response.links()]
+        assert rels[0] == "next" and "first" in rels
+        await pilot.press("L")
+        await pilot.pause()
+        assert isinstance(app.screen, raw.ChoiceScreen)
+        assert "next" in screen_text(pilot) and "/v2/images?" in screen_text(pilot)
+        await pilot.press("enter")  # the next link comes first
+        await wait_for(pilot, lambda: screen.requests == 2 and not screen.fetching)
+        assert "marker=" in screen.response.path
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, raw.ChoiceScreen)
+        await pilot.press("down", "enter")  # the older of the two paths
+        await wait_for(pilot, lambda: screen.requests == 3 and not screen.fetching)
+        assert screen.response.path == "/v2/images?limit=2"
+        assert screen.path_input.value == "/v2/images?limit=2"
