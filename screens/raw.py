@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 from tui.backend.base import Backend
 from tui.backend.errors import BackendError
 from tui.backend.models import CatalogEndpoint
-from tui.backend.raw_http import PathError, RawResponse, clean_path, link_path
+from tui.backend.raw_http import PathError, RawResponse, body_links, clean_path, link_path
 from tui.resource import Col, Resource, Scope, View, attr
 from tui.screens.networks import once
 from tui.screens.text_search import TextSearch
@@ -59,7 +59,7 @@ def remember(kind: str, path: str) -> None:
     del paths[HISTORY_SIZE:]
 
 
-def status_text(response: RawResponse) -> Text:
+def status_text(response: RawResponse, links: list[tuple[str, str]]) -> Text:
     """Status, timing, request id; the important headers; the error message if any."""
     text = Text(no_wrap=True, overflow="ellipsis")
     colour = "green" if response.ok else "bold red"
@@ -71,7 +71,6 @@ def status_text(response: RawResponse) -> Text:
     if response.message:
         text.append(f"\n{response.message}", style="red")
     headers = " · ".join(f"{k}: {v}" for k, v in response.important)
-    links = response.links()
     if any(rel == "next" for rel, _ in links):
         headers += "  [> next page]"
     if headers:
@@ -121,6 +120,7 @@ class RawScreen(TextSearch, Screen[None]):
         Binding("r", "reload", "GET again"),
         Binding("greater_than_sign", "next_page", "Next page", key_display=">"),
         Binding("L", "links", "Links"),
+        Binding("H", "toggle_headers", "Headers"),
         Binding("h", "history", "History"),
         Binding("slash", "search", "Search"),
         Binding("n", "next_match", "Next match", show=False),
@@ -132,6 +132,9 @@ class RawScreen(TextSearch, Screen[None]):
         super().__init__()
         self.endpoint = endpoint
         self.response: RawResponse | None = None
+        self.links: list[tuple[str, str]] = []
+        self.text = ""  # the body as shown (pretty JSON), also what `w` saves
+        self.show_headers = False
         self.problem = ""  # why the last path was not sent / the call failed
         self.requests = 0
         self.fetching = False
@@ -199,7 +202,12 @@ class RawScreen(TextSearch, Screen[None]):
         remember(self.endpoint.type, path)
         self.requests += 1
         self.response = response
-        self.view.set_text(response.pretty(), follow=False)
+        body = response.json()
+        self.links = body_links(body, response.header("link"))
+        self.text = response.pretty(body)
+        self.show_headers = False
+        self.view.set_text(self.text, follow=False)
+        self.refresh_bindings()
         if self.view.query:
             self.view.search(self.view.query)
         self.view.focus()
@@ -213,13 +221,15 @@ class RawScreen(TextSearch, Screen[None]):
         crumbs.append(f" ({e.name}) {e.interface} {e.region}  {e.url}")
         if self.fetching:
             crumbs.append("  loading…", style="yellow")
+        if self.show_headers:
+            crumbs.append("  all headers", style="bold")
         crumbs.append(self.search_crumb(), style="italic")
         self.query_one("#crumbs", Static).update(crumbs)
         status = self.query_one("#status", Static)
         if self.problem:
             status.update(Text(f"✖ {self.problem}", style="bold red"))
         elif self.response is not None:
-            status.update(status_text(self.response))
+            status.update(status_text(self.response, self.links))
         else:
             status.update(Text("GET only: this browser never changes anything.", style="dim"))
 
@@ -251,19 +261,39 @@ class RawScreen(TextSearch, Screen[None]):
         self.get(path)
 
     def action_next_page(self) -> None:
-        links = self.response.links() if self.response else []
-        href = next((h for rel, h in links if rel == "next"), None)
+        href = next((h for rel, h in self.links if rel == "next"), None)
         if href is None:
             self.app.notify("This response has no next link.", severity="information")
         self._follow(href)
 
     def action_links(self) -> None:
-        links = self.response.links() if self.response else []
+        links = self.links
         if not links:
             self.app.notify("This response has no links.", severity="information")
             return
         choices = [(href, f"{rel:<10} {href}") for rel, href in links]
         self.app.push_screen(ChoiceScreen("Follow a link (GET)", choices), self._follow)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer only what applies: the next page when there is one, the rest after a GET."""
+        if action == "next_page":
+            return any(rel == "next" for rel, _ in self.links)
+        if action in ("links", "toggle_headers", "save", "search"):
+            return self.response is not None
+        return True
+
+    def action_toggle_headers(self) -> None:
+        """Every response header (secrets removed) instead of the body, and back."""
+        if self.response is None:
+            return
+        self.show_headers = not self.show_headers
+        if self.show_headers:
+            lines = [f"{name}: {value}" for name, value in self.response.headers]
+            lines += ["", "(H: back to the body; tokens and cookies are never shown)"]
+            self.view.set_text("\n".join(lines), follow=False)
+        else:
+            self.view.set_text(self.text, follow=False)
+        self._update_crumbs()
 
     def action_history(self) -> None:
         paths = HISTORY.get(self.endpoint.type, [])
@@ -291,7 +321,7 @@ class RawScreen(TextSearch, Screen[None]):
         self.ask_save(
             f"Save the response of {response.path}",
             Path.cwd() / file_name(self.endpoint, response.path),
-            lambda: response.pretty() + "\n",
+            lambda: self.text + "\n",
             "Saved the response to",
         )
 

@@ -193,6 +193,12 @@ async def test_raw_browser_shows_a_404_with_its_request_id() -> None:
         text = screen_text(pilot)
         assert "404 Not Found" in text and "The resource could not be found." in text
         assert screen.response is not None and screen.response.request_id in text
+        await pilot.press("H")
+        text = screen_text(pilot)
+        assert "all headers" in text and "X-Openstack-Request-Id: req-" in text
+        assert "Content-Type: application/json" in text and "itemNotFound" not in text
+        await pilot.press("H")
+        assert "itemNotFound" in screen_text(pilot)
         await get(pilot, screen, "/v3/projects")  # read-only still reads
         assert screen.response.status == 200 and '"projects"' in screen_text(pilot)
         assert app.backend.writes == []  # type: ignore[attr-defined]

@@ -37,6 +37,9 @@ IMPORTANT_HEADERS = (
 _REQUEST_ID_HEADERS = ("x-openstack-request-id", "x-compute-request-id", "x-request-id")
 
 
+_UNPARSED: Any = object()
+
+
 class PathError(ValueError):
     """A path the browser refuses to send, with why."""
 
@@ -179,8 +182,10 @@ class RawResponse:
         except ValueError:
             return None
 
-    def pretty(self) -> str:
-        body = self.json()
+    def pretty(self, body: Any = _UNPARSED) -> str:
+        """The body re-indented when it is JSON (pass `body` when it is parsed already)."""
+        if body is _UNPARSED:
+            body = self.json()
         if body is None:
             return self.text if self.text.strip() else "(empty body)"
         return json.dumps(body, indent=2, ensure_ascii=False, sort_keys=False)
