@@ -96,3 +96,18 @@ async def test_app_gets_a_path_and_shows_the_json(devcloud: Path) -> None:
         assert "200 OK" in text and "request id req-" in text
         assert '"networks": [' in text
         await app.backend.close()
+
+
+async def test_a_real_next_link_is_followed_below_the_endpoint(admin: OpenStackBackend) -> None:
+    from tui.backend.raw_http import link_path
+
+    compute = await endpoint(admin, "compute")
+    first = await admin.raw_get(compute, "/flavors?limit=1")
+    assert first.status == 200, first.message
+    nexts = [href for rel, href in first.links() if rel == "next"]
+    assert nexts, "devcloud should have more than one flavor"
+    path = link_path(compute.url, nexts[0])
+    assert path.startswith("/flavors?") and "marker=" in path
+    second = await admin.raw_get(compute, path)
+    assert second.status == 200
+    assert second.json()["flavors"][0]["id"] != first.json()["flavors"][0]["id"]
