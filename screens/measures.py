@@ -73,6 +73,7 @@ class MeasuresScreen(Screen[None]):
         Binding("t", "granularity", "Granularity"),
         Binding("w", "window", "Window"),
         Binding("r", "reload", "Refresh"),
+        Binding("d", "describe", "Metric"),
     ]
 
     def __init__(self, metric: Metric) -> None:
@@ -154,6 +155,13 @@ class MeasuresScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_describe(self) -> None:
+        """The metric as Gnocchi returned it: archive policy, resource, creator."""
+        from tui.screens.describe import DescribeScreen
+        from tui.screens.metrics import RESOURCE_METRICS
+
+        self.app.push_screen(DescribeScreen(RESOURCE_METRICS, self.metric))
 
     def action_reload(self) -> None:
         self.load()

@@ -67,6 +67,10 @@ async def test_metrics_drill_down_to_measures_with_chart() -> None:
         await pilot.press("t")  # next granularity the archive policy keeps
         await wait_for(pilot, lambda: screen.loaded and screen.wanted.granularity == 3600.0)
         assert "every 1h · last 24h  [25]" in screen_text(pilot)
+        await pilot.press("d")
+        await pilot.pause(0.2)
+        assert "ceilometer-medium" in screen_text(pilot) and "1 day, 0:00:00" in screen_text(pilot)
+        await pilot.press("escape")
         await pilot.press("escape")
         assert isinstance(app.screen, ResourceScreen)
 
