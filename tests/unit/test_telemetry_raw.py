@@ -382,3 +382,25 @@ def test_memory_gnocchi_hides_other_projects_and_404s() -> None:
     assert rows and all(r.project_id == backend.info.project_id for r in rows)
     with pytest.raises(NotFound):
         asyncio.run(backend.metric_resource("nope"))
+
+
+def test_memory_raw_get_reads_only_and_answers_like_the_apis() -> None:
+    backend = MemoryBackend(servers=4)
+
+    async def run() -> dict[str, RawResponse]:
+        by_type = {e.type: e for e in await backend.catalog() if e.interface == "public"}
+        with pytest.raises(BackendError, match="only reads"):
+            await backend.raw_get(by_type["compute"], "/servers", method="POST")
+        return {
+            "placement": await backend.raw_get(by_type["placement"], "/resource_providers"),
+            "instances": await backend.raw_get(by_type["metric"], "/v1/resource/instance"),
+            "missing": await backend.raw_get(by_type["orchestration"], "/stacks"),
+        }
+
+    answers = asyncio.run(run())
+    assert len(answers["placement"].json()["resource_providers"]) == 4
+    assert {r["type"] for r in answers["instances"].json()} == {"instance"}
+    missing = answers["missing"]
+    assert missing.status == 404 and missing.request_id.startswith("req-")
+    assert missing.message == "The resource could not be found."
+    assert backend.writes == []

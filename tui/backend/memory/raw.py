@@ -125,8 +125,11 @@ class RawMemory(MemoryCore):
         if kind in ("volumev3", "block-storage") and path in ("/volumes", "/volumes/detail"):
             rows = [v.raw async for page in backend.volumes() for v in page]
             return _nova_page("volumes", rows, limit, marker, f"{endpoint.url}{path}")
-        if kind == "metric" and path == "/v1/resource/generic":
-            return self._visible_gnocchi("generic")  # type: ignore[attr-defined]
+        if kind == "placement" and path == "/resource_providers":
+            hosts = [h.raw async for page in backend.hypervisors() for h in page]
+            return {"resource_providers": [_provider(h) for h in hosts]}
+        if kind == "metric" and path.startswith("/v1/resource/") and path.count("/") == 3:
+            return backend._visible_gnocchi(path.rsplit("/", 1)[1])
         if kind == "metric" and path.startswith("/v1/metric/") and path.endswith("/measures"):
             metric_id = path.split("/")[3]
             wanted = MeasureQuery(aggregation=query.get("aggregation", "mean"))
@@ -160,3 +163,15 @@ def _glance_page(rows: list[Any], limit: int, marker: str | None) -> Any:
     if len(rest) > limit:
         body["next"] = f"/v2/images?{urlencode({'limit': limit, 'marker': rest[limit - 1]['id']})}"
     return body
+
+
+def _provider(hypervisor: Any) -> dict[str, Any]:
+    uuid = hypervisor.get("id")
+    return {
+        "uuid": uuid,
+        "name": hypervisor.get("hypervisor_hostname"),
+        "generation": 1,
+        "parent_provider_uuid": None,
+        "root_provider_uuid": uuid,
+        "links": [{"rel": "self", "href": f"/resource_providers/{uuid}"}],
+    }
