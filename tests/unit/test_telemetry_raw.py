@@ -115,6 +115,18 @@ def test_token_catalogs_v3_and_v2() -> None:
     assert len({e.id for e in v2}) == 3
 
 
+def test_devcloud_token_catalog() -> None:
+    """Captured from devcloud (tests/fixtures/capture_telemetry_raw.py)."""
+    endpoints = catalog_endpoints(load("token_catalog_devcloud.json"))
+    public = {e.type: e for e in endpoints if e.interface == "public"}
+    assert set(public) == {"block-storage", "compute", "identity", "image", "network", "placement"}
+    assert len(endpoints) == 3 * len(public)  # public, internal, admin each
+    identity = public["identity"].url
+    assert identity.endswith("/v3/")
+    assert request_url(identity, "/v3/projects") == identity.rstrip("/") + "/projects"
+    assert request_url(public["compute"].url, "/os-hypervisors").endswith("/v2.1/os-hypervisors")
+
+
 # -- Gnocchi request building ----------------------------------------------------------------
 
 
