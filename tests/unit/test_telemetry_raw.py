@@ -24,9 +24,11 @@ from tui.backend.models import (
 )
 from tui.backend.openstack import OpenStackBackend
 from tui.backend.raw_http import (
+    MAX_SHOWN_BYTES,
     PathError,
     RawResponse,
     body_links,
+    body_text,
     clean_path,
     link_path,
     request_url,
@@ -178,6 +180,13 @@ class FakeResponse:
 
     def json(self) -> Any:
         return self._body
+
+    def iter_content(self, chunk_size: int) -> Any:
+        for start in range(0, len(self.content), chunk_size):
+            yield self.content[start : start + chunk_size]
+
+    def close(self) -> None:
+        self.closed = True
 
 
 class FakeSession:
@@ -348,6 +357,16 @@ def test_body_links_of_every_api_style() -> None:
     assert body_links(keystone) == [("self", "http://k/v3/projects")]
     header = '<http://g/v1/resource/generic?marker=3>; rel="next"'
     assert body_links([], header) == [("next", "http://g/v1/resource/generic?marker=3")]
+
+
+def test_body_text_describes_binary_and_cuts_huge_bodies() -> None:
+    assert body_text("application/json; charset=UTF-8", b'{"a": 1}') == '{"a": 1}'
+    assert body_text("", b"plain") == "plain"
+    assert body_text("application/octet-stream", b"\x00" * 10) == (
+        "(10 bytes of application/octet-stream: not shown)"
+    )
+    huge = body_text("text/plain", b"x" * (MAX_SHOWN_BYTES))
+    assert huge.endswith(f"(cut at {MAX_SHOWN_BYTES:,} bytes)")
 
 
 def test_raw_response_pretty_and_error() -> None:

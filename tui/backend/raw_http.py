@@ -114,6 +114,21 @@ def shown_headers(
     )
 
 
+_TEXT_TYPES = ("json", "text/", "xml", "javascript", "yaml")
+
+
+def body_text(content_type: str, content: bytes) -> str:
+    """A body as text to show; a binary one (an image file...) is only described."""
+    kind = content_type.split(";")[0].strip().lower()
+    if kind and not any(t in kind for t in _TEXT_TYPES):
+        more = "+" if len(content) >= MAX_SHOWN_BYTES else ""
+        return f"({len(content):,}{more} bytes of {kind}: not shown)" if content else ""
+    shown = content.decode("utf-8", errors="replace")
+    if len(content) >= MAX_SHOWN_BYTES:
+        shown += f"\n… (cut at {MAX_SHOWN_BYTES:,} bytes)"
+    return shown
+
+
 def body_links(body: Any, link_header: str = "") -> list[tuple[str, str]]:
     """(rel, href) of the links a response offers: Glance's ``next``, Keystone's ``links``,
     Nova/Neutron/Cinder's ``*_links`` and the ``Link`` header (Gnocchi). ``next`` first."""

@@ -7,13 +7,16 @@ endpoint's URL, so no request leaves for another host.
 
 from __future__ import annotations
 
+import json
 import time
+from typing import Any
 
 from tui.backend.models import CatalogEndpoint, catalog_endpoints
 from tui.backend.openstack.core import OpenStackCore, error_message
 from tui.backend.raw_http import (
     MAX_SHOWN_BYTES,
     RawResponse,
+    body_text,
     read_request,
     shown_headers,
 )
@@ -40,17 +43,19 @@ class RawAPI(OpenStackCore):
             session = self._connection().session
             started = time.monotonic()
             response = session.request(
-                url, method, headers={"Accept": "application/json"}, raise_exc=False
+                url, method, headers={"Accept": "application/json"}, raise_exc=False, stream=True
             )
+            try:
+                text = body_text(response.headers.get("Content-Type", ""), read_capped(response))
+            finally:
+                response.close()
             elapsed = int((time.monotonic() - started) * 1000)
-            content = response.content[:MAX_SHOWN_BYTES]
-            text = content.decode(response.encoding or "utf-8", errors="replace")
             message = ""
             if response.status_code >= 400:
                 try:
-                    payload: object = response.json()
+                    payload: object = json.loads(text)
                 except ValueError:
-                    payload = response.text
+                    payload = text
                 message = error_message(payload, response.reason or "error")
             return RawResponse(
                 method=method,
@@ -65,3 +70,13 @@ class RawAPI(OpenStackCore):
             )
 
         return await self._call(operation, send)
+
+
+def read_capped(response: Any) -> bytes:
+    """At most MAX_SHOWN_BYTES of a streamed body (an image file is never read whole)."""
+    data = bytearray()
+    for chunk in response.iter_content(chunk_size=65536):
+        data += chunk
+        if len(data) >= MAX_SHOWN_BYTES:
+            break
+    return bytes(data[:MAX_SHOWN_BYTES])
