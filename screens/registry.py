@@ -13,6 +13,7 @@ from tui.screens.aggregates import (
 from tui.screens.catalog import FLAVORS, IMAGES, KEYPAIRS
 from tui.screens.floating_ips import FLOATING_IPS
 from tui.screens.hypervisors import HYPERVISORS
+from tui.screens.metrics import METRIC_RESOURCES, RESOURCE_METRICS
 from tui.screens.networks import (
     NETWORKS,
     PORTS,
@@ -23,6 +24,7 @@ from tui.screens.networks import (
 )
 from tui.screens.projects import PROJECTS
 from tui.screens.quotas import QUOTA_DEFAULTS, QUOTAS
+from tui.screens.raw import RAW
 from tui.screens.servers import SERVERS
 from tui.screens.services import COMPUTE_SERVICES, NETWORK_AGENTS
 from tui.screens.volumes import ATTACHMENTS, VOLUME_SNAPSHOTS, VOLUMES
@@ -56,6 +58,10 @@ RESOURCES: dict[str, Resource] = {
         ZONE_HOSTS,
         QUOTAS,
         QUOTA_DEFAULTS,
+        # -- issue 6: telemetry (Gnocchi) and the raw API browser
+        METRIC_RESOURCES,
+        RESOURCE_METRICS,
+        RAW,
     )
 }
 

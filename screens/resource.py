@@ -59,6 +59,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
         for act in resource.actions:
             self._bindings.bind(act.key, f"act('{act.name}')", act.description, show=False)
         for view in resource.views:
+            if view.key == "enter":
+                continue
             self._bindings.bind(view.key, f"view('{view.name}')", view.description, show=False)
 
     def compose(self) -> ComposeResult:
@@ -194,8 +196,11 @@ class ResourceScreen(ActingMixin, Screen[None]):
     @on(ResourceTable.Selected)
     def _selected(self, event: ResourceTable.Selected) -> None:
         event.stop()
+        enter_view = next((v for v in self.resource.views if v.key == "enter"), None)
         if self.resource.drill("enter"):
             self.action_drill("enter")
+        elif enter_view is not None:  # a row that opens a dedicated screen (measures...)
+            self.action_view(enter_view.name)
         else:
             self.action_describe()
 

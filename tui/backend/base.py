@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import Protocol, runtime_checkable
 
+from tui.backend.gnocchi import MeasureQuery
 from tui.backend.models import (
     Aggregate,
     AvailabilityZone,
     BootSpec,
+    CatalogEndpoint,
     CloudInfo,
     ComputeService,
     Flavor,
@@ -20,6 +22,9 @@ from tui.backend.models import (
     Hypervisor,
     Image,
     Keypair,
+    Measure,
+    Metric,
+    MetricResource,
     Network,
     NetworkAgent,
     Port,
@@ -35,6 +40,7 @@ from tui.backend.models import (
     VolumeSnapshot,
     VolumeSpec,
 )
+from tui.backend.raw_http import RawResponse
 
 # Server actions the backend knows (POST /servers/{id}/action unless noted). Arguments:
 # reboot(hard: bool), reset_state(state: "error"|"active"), rename(name) [PUT /servers/{id}],
@@ -298,4 +304,32 @@ class Backend(Protocol):
 
     async def update_quotas(self, service: str, project_id: str, limits: Mapping[str, int]) -> None:
         """Set some limits of one service (-1: unlimited); audited."""
+        ...
+
+    # -- issue 6: telemetry (Gnocchi, catalog type "metric") and the raw API browser -------
+
+    def metric_resources(
+        self, *, resource_type: str = "generic", page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[MetricResource]]:
+        """Gnocchi resources (instances, disks, hosts...), with their type's attributes."""
+        ...
+
+    async def metric_resource(self, resource_id: str) -> MetricResource: ...
+
+    async def resource_metrics(self, resource_id: str) -> list[Metric]: ...
+
+    async def metric(self, metric_id: str) -> Metric:
+        """One metric with its archive policy (granularities, aggregation methods)."""
+        ...
+
+    async def measures(self, metric_id: str, query: MeasureQuery) -> list[Measure]: ...
+
+    async def catalog(self) -> list[CatalogEndpoint]:
+        """Every endpoint of the token's service catalog."""
+        ...
+
+    async def raw_get(
+        self, endpoint: CatalogEndpoint, path: str, *, method: str = "GET"
+    ) -> RawResponse:
+        """GET (or HEAD) a path below a catalog endpoint; every HTTP status is an answer."""
         ...

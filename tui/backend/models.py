@@ -979,3 +979,170 @@ def quota_usages(
         )
         for resource, limit, in_use, reserved in entries
     ]
+
+
+# -- issue 6: telemetry (Gnocchi) and the raw API browser ------------------------------
+
+
+def duration_seconds(value: Any) -> float:
+    """Gnocchi's durations: seconds (300, "300.0") or a timedelta text ("1 day, 0:05:00")."""
+    if isinstance(value, int | float):
+        return float(value)
+    text = _str(value).strip()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    days = 0.0
+    if "day" in text:
+        head, _, text = text.partition(",")
+        days = float(head.split()[0])
+        text = text.strip() or "0:00:00"
+    try:
+        hours, minutes, seconds = text.split(":")
+        return days * 86400 + int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+    except ValueError:
+        return days * 86400
+
+
+@dataclass(frozen=True, slots=True)
+class MetricResource:
+    """A Gnocchi resource (instance, instance_disk, image, generic...) and its metrics."""
+
+    id: str
+    type: str
+    original_resource_id: str
+    project_id: str
+    user_id: str
+    started_at: str
+    ended_at: str
+    display_name: str
+    metrics: tuple[tuple[str, str], ...]  # (metric name, metric id)
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        metrics = d.get("metrics") or {}
+        return cls(
+            id=_str(d.get("id")),
+            type=_str(d.get("type")),
+            original_resource_id=_str(d.get("original_resource_id")),
+            project_id=_str(d.get("project_id")),
+            user_id=_str(d.get("user_id")),
+            started_at=_str(d.get("started_at")),
+            ended_at=_str(d.get("ended_at")),
+            display_name=_str(d.get("display_name") or d.get("name") or d.get("host")),
+            metrics=tuple(sorted((str(k), _str(v)) for k, v in metrics.items())),
+            raw=d,
+        )
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.original_resource_id
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """A Gnocchi metric; its archive policy's granularities when the API gave the details."""
+
+    id: str
+    name: str
+    unit: str
+    archive_policy_name: str
+    resource_id: str
+    granularities: tuple[tuple[float, float], ...]  # (granularity, timespan) in seconds
+    aggregation_methods: tuple[str, ...]
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        policy = d.get("archive_policy") or {}
+        definition = policy.get("definition") or ()
+        return cls(
+            id=_str(d.get("id")),
+            name=_str(d.get("name")),
+            unit=_str(d.get("unit")),
+            archive_policy_name=_str(d.get("archive_policy_name") or policy.get("name")),
+            resource_id=_str(d.get("resource_id") or (d.get("resource") or {}).get("id")),
+            granularities=tuple(
+                sorted(
+                    (
+                        duration_seconds(item.get("granularity")),
+                        duration_seconds(item.get("timespan")),
+                    )
+                    for item in definition
+                )
+            ),
+            aggregation_methods=tuple(policy.get("aggregation_methods") or ()),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One aggregated point: Gnocchi's [timestamp, granularity, value] triple."""
+
+    timestamp: str
+    granularity: float
+    value: float | None
+    raw: Any = field(default=(), compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Any) -> Self:
+        timestamp, granularity, value = d
+        return cls(
+            timestamp=_str(timestamp),
+            granularity=duration_seconds(granularity),
+            value=None if value is None else float(value),
+            raw=d,
+        )
+
+    @property
+    def id(self) -> str:
+        return f"{self.timestamp}@{self.granularity:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEndpoint:
+    """One endpoint of the token's service catalog: what the raw browser can GET from."""
+
+    id: str
+    type: str
+    name: str
+    interface: str
+    region: str
+    url: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        """``d``: one catalog entry's endpoint, with the entry's ``type`` and ``name``."""
+        kind = _str(d.get("type"))
+        interface = _str(d.get("interface"))
+        region = _str(d.get("region_id") or d.get("region"))
+        return cls(
+            id=_str(d.get("id")) or f"{kind}/{interface}/{region}",
+            type=kind,
+            name=_str(d.get("name")),
+            interface=interface,
+            region=region,
+            url=_str(d.get("url")),
+            raw=d,
+        )
+
+
+def catalog_endpoints(catalog: Any) -> list[CatalogEndpoint]:
+    """Every endpoint of a token's catalog (Keystone v3 or v2 shape), sorted by type."""
+    found: list[CatalogEndpoint] = []
+    for entry in catalog or ():
+        base = {"type": entry.get("type"), "name": entry.get("name")}
+        for endpoint in entry.get("endpoints") or ():
+            if "url" in endpoint:
+                found.append(CatalogEndpoint.from_api({**endpoint, **base}))
+                continue
+            for interface in ("public", "internal", "admin"):  # v2: publicURL, internalURL...
+                if url := endpoint.get(f"{interface}URL"):
+                    d = {**base, "interface": interface, "region": endpoint.get("region")}
+                    found.append(CatalogEndpoint.from_api({**d, "url": url}))
+    order = {"public": 0, "internal": 1, "admin": 2}
+    return sorted(found, key=lambda e: (e.type, order.get(e.interface, 3), e.region, e.url))

@@ -13,8 +13,10 @@ from tui.backend.memory.compute import ComputeMemory
 from tui.backend.memory.data import fixed_id
 from tui.backend.memory.identity import IdentityMemory
 from tui.backend.memory.image import ImageMemory
+from tui.backend.memory.metric import MetricMemory
 from tui.backend.memory.network import NetworkMemory
 from tui.backend.memory.quotas import QuotasMemory
+from tui.backend.memory.raw import RawMemory
 from tui.backend.memory.services import ServicesMemory
 from tui.backend.memory.volume import VolumeMemory
 
@@ -30,6 +32,9 @@ class MemoryBackend(
     # issue 6 (aggregates, zones, quotas)
     AggregatesMemory,
     QuotasMemory,
+    # -- issue 6: telemetry and the raw API browser
+    MetricMemory,
+    RawMemory,
 ):
     """An in-memory cloud: 3 projects, 4 hypervisors and 40 servers unless told otherwise,
     with their networks, ports, floating IPs, volumes, images, flavors and keypairs."""

@@ -8,8 +8,10 @@ from tui.backend.openstack.compute import ComputeAPI
 from tui.backend.openstack.core import error_message, translate_exception
 from tui.backend.openstack.identity import IdentityAPI
 from tui.backend.openstack.image import ImageAPI
+from tui.backend.openstack.metric import MetricAPI
 from tui.backend.openstack.network import NetworkAPI
 from tui.backend.openstack.quotas import QuotasAPI
+from tui.backend.openstack.raw import RawAPI
 from tui.backend.openstack.services import ServicesAPI
 from tui.backend.openstack.volume import VolumeAPI
 
@@ -25,6 +27,9 @@ class OpenStackBackend(
     # issue 6 (aggregates, zones, quotas)
     AggregatesAPI,
     QuotasAPI,
+    # -- issue 6: telemetry and the raw API browser
+    MetricAPI,
+    RawAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 
