@@ -14,6 +14,8 @@ from tui.screens.networks import (
     SECURITY_GROUPS,
     SUBNETS,
 )
+from tui.screens.overview import OVERVIEW
+from tui.screens.pools import POOLS
 from tui.screens.projects import PROJECTS
 from tui.screens.servers import SERVERS
 from tui.screens.services import COMPUTE_SERVICES, NETWORK_AGENTS
@@ -40,6 +42,9 @@ RESOURCES: dict[str, Resource] = {
         KEYPAIRS,
         COMPUTE_SERVICES,
         NETWORK_AGENTS,
+        # -- issue 6: health overview and volume pools (overview helper)
+        OVERVIEW,
+        POOLS,
     )
 }
 

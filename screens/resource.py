@@ -137,7 +137,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
         if ident and self.resource.get is not None:
             yield [await self.resource.get(self.app.backend, ident)]
             return
-        async for page in self.resource.list(self.app.backend, self.scope):
+        lister = self.scope.lister or self.resource.list
+        async for page in lister(self.app.backend, self.scope):
             yield page
 
     def _failed(self, exc: BackendError) -> None:
@@ -287,7 +288,7 @@ class ResourceScreen(ActingMixin, Screen[None]):
         row: Any = self.table.selected
         if drill is None or row is None:
             return
-        self.app.open_resource(drill.target, drill.scope(row), push=True)
+        self.app.open_resource(drill.target_of(row), drill.scope(row), push=True)
 
     def refresh_crumbs(self) -> None:
         self._update_crumbs()

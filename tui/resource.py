@@ -65,6 +65,9 @@ class Scope:
     all_projects: bool = False
     filters: tuple[tuple[str, str], ...] = ()
     label: str = ""
+    # A list of its own instead of the resource's (the overview's "servers in ERROR"...):
+    # the rows an API filter returns, shown with the resource's columns and actions.
+    lister: Lister | None = None
 
     def get(self, key: str, default: str | None = None) -> str | None:
         return dict(self.filters).get(key, default)
@@ -91,9 +94,12 @@ class Drill:
     """A key on a row that opens another resource scoped to that row."""
 
     key: str
-    target: str
+    target: str | Callable[[Row], str]  # a resource name, or one per row (the overview)
     scope: Callable[[Row], Scope]
     description: str
+
+    def target_of(self, row: Row) -> str:
+        return self.target if isinstance(self.target, str) else self.target(row)
 
 
 def always(row: Row) -> bool:

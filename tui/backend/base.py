@@ -7,6 +7,7 @@ while later ones are still on the wire. Every failure is a ``BackendError``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from tui.backend.models import (
@@ -29,6 +30,7 @@ from tui.backend.models import (
     Subnet,
     User,
     Volume,
+    VolumePool,
     VolumeSnapshot,
     VolumeSpec,
 )
@@ -259,3 +261,37 @@ class Backend(Protocol):
     async def l3_agents_of_router(self, router_id: str) -> list[NetworkAgent]: ...
 
     async def routers_of_l3_agent(self, agent_id: str) -> list[Router]: ...
+
+    # -- issue 6: health overview and volume pools (overview helper) -------------------------
+
+    def servers_in_status(
+        self, status: str, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        """Every project's servers in one status (admin): servers/detail?status=ERROR."""
+        ...
+
+    def servers_in_task_state(
+        self, task_state: str, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        """Every project's servers in one task state not updated since `before` (admin)."""
+        ...
+
+    def volumes_in_status(
+        self,
+        status: str,
+        *,
+        before: datetime | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncIterator[list[Volume]]:
+        """Every project's volumes in one status, optionally not updated since `before`."""
+        ...
+
+    async def volume_pools(self) -> list[VolumePool]:
+        """Cinder's scheduler pools with their capacity (admin)."""
+        ...
+
+    def volumes_on_host(
+        self, host: str, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Volume]]:
+        """Every project's volumes on a backend or pool (admin, host filter)."""
+        ...

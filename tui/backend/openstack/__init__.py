@@ -5,15 +5,26 @@ from __future__ import annotations
 from tui.backend.openstack.agents import AgentsAPI
 from tui.backend.openstack.compute import ComputeAPI
 from tui.backend.openstack.core import error_message, translate_exception
+from tui.backend.openstack.health import HealthAPI
 from tui.backend.openstack.identity import IdentityAPI
 from tui.backend.openstack.image import ImageAPI
 from tui.backend.openstack.network import NetworkAPI
+from tui.backend.openstack.pools import PoolsAPI
 from tui.backend.openstack.services import ServicesAPI
 from tui.backend.openstack.volume import VolumeAPI
 
 
 class OpenStackBackend(
-    ComputeAPI, NetworkAPI, VolumeAPI, ImageAPI, IdentityAPI, AgentsAPI, ServicesAPI
+    ComputeAPI,
+    NetworkAPI,
+    VolumeAPI,
+    ImageAPI,
+    IdentityAPI,
+    AgentsAPI,
+    ServicesAPI,
+    # -- issue 6: health overview and volume pools (overview helper)
+    HealthAPI,
+    PoolsAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 

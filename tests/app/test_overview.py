@@ -1,0 +1,164 @@
+"""The health overview on the in-memory cloud (issue 6, item 8): counts, states, drills."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
+from tui.app import StackdeckApp
+from tui.backend.errors import Forbidden
+from tui.backend.memory import MemoryBackend
+from tui.config import Settings
+from tui.screens.overview import CHECKS, CheckResult, Thresholds
+from tui.screens.registry import RESOURCES
+from tui.screens.resource import ResourceScreen
+
+# hypervisors=2, servers=5: no host down or disabled, every server ACTIVE or SHUTOFF
+HEALTHY = {"hypervisors": 2, "servers": 5}
+
+
+def overview_app(**backend_args: object) -> StackdeckApp:
+    return demo_app(start="overview", **backend_args)  # type: ignore[arg-type]
+
+
+def lines(screen: ResourceScreen) -> dict[str, CheckResult]:
+    return {row.id: row for row in screen.table.rows_in_view()}
+
+
+async def open_overview(pilot, app: StackdeckApp) -> ResourceScreen:  # type: ignore[no-untyped-def]
+    await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen))
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, ResourceScreen) and screen.resource.name == "overview"
+    await wait_for(pilot, lambda: screen.loaded)
+    return screen
+
+
+def test_every_drill_target_is_a_resource() -> None:
+    assert {c.target for c in CHECKS} <= set(RESOURCES)
+    assert RESOURCES["overview"].names() == ("overview", "health", "home", "dash")
+
+
+async def test_problems_show_with_counts_states_and_reasons() -> None:
+    app = overview_app()
+    async with app.run_test(size=(160, 30)) as pilot:
+        screen = await open_overview(pilot, app)
+        got = lines(screen)
+        assert (got["servers-error"].state, got["servers-error"].count) == ("problem", 3)
+        assert got["services-disabled"].state == "warning"
+        assert "hardware maintenance (RAID)" in got["services-disabled"].detail
+        assert (got["services-down"].count, got["agents-down"].count) == (1, 1)
+        assert got["hypervisors"].state == "problem"  # compute4 is down, not only disabled
+        assert got["servers-stuck"].state == "warning" and "spawning" in got["servers-stuck"].detail
+        assert got["volumes-error"].state == "ok" and got["agents-disabled"].state == "ok"
+        text = screen_text(pilot)
+        assert "Health overview" in text and "4 problems · 2 warnings" in text
+        assert "Servers in a task > 15 min" in text
+
+
+async def test_healthy_cloud_says_all_clear() -> None:
+    app = overview_app(**HEALTHY)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_overview(pilot, app)
+        assert {r.state for r in lines(screen).values()} == {"ok"}
+        assert "all clear" in screen_text(pilot)
+
+
+@pytest.mark.parametrize(
+    ("check", "target", "expected"),
+    [
+        ("servers-error", "servers", {"lb-06", "db-18", "lb-30"}),
+        ("services-disabled", "compute-services", {"nova-compute@compute3"}),
+        ("agents-down", "network-agents", {"neutron-openvswitch-agent@compute4"}),
+        ("hypervisors", "hypervisors", {"compute3", "compute4"}),
+    ],
+)
+async def test_enter_lists_what_the_line_counts(check: str, target: str, expected: set) -> None:
+    app = overview_app()
+    async with app.run_test(size=(160, 30)) as pilot:
+        screen = await open_overview(pilot, app)
+        await select(pilot, lines(screen)[check].name)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is not screen)
+        await settle(pilot)
+        drilled = app.screen
+        assert isinstance(drilled, ResourceScreen) and drilled.resource.name == target
+        assert {drilled.resource.label(r) for r in drilled.table.rows_in_view()} == expected
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+
+
+async def test_volume_problems_and_the_stuck_threshold() -> None:
+    backend = MemoryBackend()
+    volumes = [v async for page in backend.volumes(all_projects=True) for v in page]
+    backend.put_volume_state(volumes[0].id, "error_deleting")
+    backend.put_volume_state(volumes[1].id, "creating")  # updated long ago: stuck
+    backend.put_volume_state(volumes[2].id, "detaching", updated_at="2999-01-01T00:00:00Z")
+    app = StackdeckApp(
+        backend, Settings(demo=True, refresh_seconds=0, start_resource="", stuck_minutes=30)
+    )
+    async with app.run_test(size=(160, 30)) as pilot:
+        screen = await open_overview(pilot, app)
+        got = lines(screen)
+        assert Thresholds.stuck_minutes == 30 and got["volumes-stuck"].name.endswith("> 30 min")
+        assert (got["volumes-error"].count, got["volumes-error"].state) == (1, "problem")
+        assert "error_deleting" in got["volumes-error"].detail
+        assert got["volumes-stuck"].count == 1 and "creating" in got["volumes-stuck"].detail
+        await select(pilot, got["volumes-stuck"].name)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is not screen)
+        await settle(pilot)
+        assert [v.id for v in app.screen.table.rows_in_view()] == [volumes[1].id]  # type: ignore[attr-defined]
+
+
+async def test_a_refused_check_spoils_only_its_line() -> None:
+    backend = MemoryBackend()
+
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise Forbidden("Policy doesn't allow get_agent", status=403, operation="list agents")
+
+    backend.network_agents = refuse  # type: ignore[method-assign]
+    app = StackdeckApp(backend, Settings(demo=True, refresh_seconds=0, start_resource="overview"))
+    async with app.run_test(size=(160, 30)) as pilot:
+        screen = await open_overview(pilot, app)
+        got = lines(screen)
+        assert got["agents-down"].state == got["agents-disabled"].state == "error"
+        assert got["agents-down"].detail == "needs admin rights (HTTP 403)"
+        assert got["servers-error"].count == 3 and got["services-down"].state == "problem"
+        assert "2 checks failed" in screen_text(pilot)
+
+
+async def test_refresh_keeps_the_last_answers_until_new_ones_come() -> None:
+    backend = MemoryBackend()
+    app = StackdeckApp(backend, Settings(demo=True, refresh_seconds=0, start_resource="overview"))
+    async with app.run_test(size=(160, 30)) as pilot:
+        screen = await open_overview(pilot, app)
+        assert lines(screen)["servers-error"].count == 3
+        error = next(s for p in [x async for x in backend.servers_in_status("ERROR")] for s in p)
+        await backend.server_action(error.id, "reset_state", state="active")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: lines(screen)["servers-error"].count == 2)
+        assert "checking" not in screen_text(pilot)
+
+
+async def test_admins_start_on_the_overview_members_on_servers() -> None:
+    for is_admin, expected in ((True, "overview"), (False, "servers")):
+        app = demo_app(start="", is_admin=is_admin)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen))
+            await settle(pilot)
+            assert app.screen.resource.name == expected  # type: ignore[attr-defined]
+    app = demo_app(start="volumes")  # an explicit start still wins
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen))
+        await settle(pilot)
+        assert app.screen.resource.name == "volumes"  # type: ignore[attr-defined]
+
+
+async def test_members_see_each_line_needs_admin() -> None:
+    app = overview_app(is_admin=False)
+    async with app.run_test(size=(160, 30)) as pilot:
+        screen = await open_overview(pilot, app)
+        got = lines(screen)
+        for check in ("services-down", "agents-down", "hypervisors", "servers-error"):
+            assert got[check].detail == "needs admin rights (HTTP 403)", check
