@@ -119,6 +119,12 @@ class ResourceScreen(ActingMixin, Screen[None]):
                 first = False
                 self.pages += 1
                 self._update_crumbs()
+            if not table.total_count and self.resource.needs_admin and not info.is_admin:
+                # Neutron answers a member's admin-only list with none rather than a 403
+                table.empty_message = (
+                    f"{self.resource.title} need admin rights here"
+                    " (the cloud lists none to a member)."
+                )
             if first:
                 table.load([], replace=True)
             if self.resource.summary is not None:

@@ -143,11 +143,11 @@ async def test_refresh_keeps_the_last_answers_until_new_ones_come() -> None:
 
 async def test_admins_start_on_the_overview_members_on_servers() -> None:
     for is_admin, expected in ((True, "overview"), (False, "servers")):
-        app = demo_app(start="", is_admin=is_admin)
-        async with app.run_test(size=(120, 30)) as pilot:
-            await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen))
+        home = demo_app(start="", is_admin=is_admin)
+        async with home.run_test(size=(120, 30)) as pilot:
+            await wait_for(pilot, lambda h=home: isinstance(h.screen, ResourceScreen))
             await settle(pilot)
-            assert app.screen.resource.name == expected  # type: ignore[attr-defined]
+            assert home.screen.resource.name == expected  # type: ignore[attr-defined]
     app = demo_app(start="volumes")  # an explicit start still wins
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen))
@@ -160,5 +160,8 @@ async def test_members_see_each_line_needs_admin() -> None:
     async with app.run_test(size=(160, 30)) as pilot:
         screen = await open_overview(pilot, app)
         got = lines(screen)
-        for check in ("services-down", "agents-down", "hypervisors", "servers-error"):
+        for check in ("services-down", "hypervisors", "servers-error", "servers-stuck"):
             assert got[check].detail == "needs admin rights (HTTP 403)", check
+        # Neutron shows a member no agents rather than refusing: not "OK, 0 down"
+        assert got["agents-down"].state == "error"
+        assert got["agents-down"].detail == "needs admin rights (members see none)"
