@@ -833,7 +833,7 @@ class VolumePool:
             thin_provisioning=_bool(caps.get("thin_provisioning_support")),
             max_over_subscription_ratio=_str(caps.get("max_over_subscription_ratio")),
             qos_support=_bool(caps.get("QoS_support")),
-            updated=_str(caps.get("timestamp")),
+            updated=_str(caps.get("timestamp") or caps.get("updated")),  # the API ref says updated
             raw=d,
         )
 
