@@ -69,6 +69,11 @@ def _driver(pool: VolumePool) -> str:
     return f"{pool.vendor} {pool.driver_version}".strip()
 
 
+def _updated(pool: VolumePool) -> str:
+    """When the backend last reported, to the minute (Cinder adds microseconds)."""
+    return pool.updated[:16].replace("T", " ")
+
+
 def _ratio(row: Row) -> str:
     return str(row.max_over_subscription_ratio or "-")
 
@@ -78,7 +83,7 @@ POOLS = Resource(
     title="Volume pools",
     aliases=("volume-pools", "backends", "pool", "get-pools"),
     columns=(
-        Col("Pool", attr("name"), min_width=10, max_width=40),
+        Col("Pool", attr("name"), min_width=22, max_width=48),
         Col("Backend", attr("backend_name"), min_width=6, max_width=20),
         Col("Protocol", attr("storage_protocol"), min_width=4, max_width=10),
         Col(
@@ -100,7 +105,7 @@ POOLS = Resource(
         Col("Thin", lambda p: yes_no(p.thin_provisioning), min_width=3, max_width=4),
         Col("Oversub", _ratio, min_width=4, max_width=8, align="right"),
         Col("QoS", lambda p: yes_no(p.qos_support), min_width=3, max_width=3),
-        Col("Updated", attr("updated"), min_width=10, max_width=26),
+        Col("Updated", _updated, min_width=10, max_width=16),
     ),
     list=list_pools,
     label=lambda p: p.name,
