@@ -166,6 +166,8 @@ class Resource:
     badge_column: str = ""  # the column that shows "⟳ stopping" (default: the first)
     failure: Callable[[Row], str | None] = lambda row: None  # why a followed row failed
     summary: Callable[[Sequence[Row]], str] | None = None  # totals shown above the list
+    # the facts describe shows above the raw record, as (label, value) lines
+    facts: Callable[[Row], Sequence[tuple[str, str]]] | None = None
     # Catalog service types this resource needs (any of them), and how to name the service
     # when the cloud has none: the screen then says so instead of listing.
     service: tuple[str, ...] = ()

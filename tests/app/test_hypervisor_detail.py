@@ -5,8 +5,13 @@ from __future__ import annotations
 from tests.app.test_issue4_screens import current, goto
 from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.screens.describe import DescribeScreen
+from tui.screens.hypervisors import facts
 
 DETAIL_KEYS = (
+    "State / status up / disabled: hardware maintenance (RAID)",
+    "CPU Intel Icelake-Server x86_64",
+    "vCPUs used 20 of 64",
+    "Running VMs 10",
     '"cpu_info"',
     '"model": "Icelake-Server"',
     '"vcpus"',
@@ -25,14 +30,14 @@ DETAIL_KEYS = (
 
 async def test_describe_shows_the_hypervisor_detail() -> None:
     app = demo_app()
-    async with app.run_test(size=(100, 80)) as pilot:
+    async with app.run_test(size=(120, 80)) as pilot:
         await settle(pilot)
         await goto(pilot, "hv")
         await select(pilot, "compute3")
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, DescribeScreen))
         await pilot.pause(0.2)
-        text = screen_text(pilot)
+        text = " ".join(screen_text(pilot).split())
         missing = [key for key in DETAIL_KEYS if key not in text]
         assert not missing, missing
 
@@ -52,3 +57,12 @@ async def test_enter_lists_the_servers_on_that_host_in_every_project() -> None:
         assert rows and {s.host for s in rows} == {"compute2"}
         assert len({s.project_id for s in rows}) > 1, "servers of every project"
         assert "host compute2" in screen_text(pilot)
+
+
+def test_cpu_info_as_a_string_or_missing() -> None:
+    """Before 2.28 Nova sends cpu_info as a JSON string; some drivers send nothing."""
+    from tui.backend.models import Hypervisor
+
+    old = Hypervisor.from_api({"cpu_info": '{"vendor": "AMD", "model": "EPYC", "arch": "x86_64"}'})
+    assert dict(facts(old))["CPU"] == "AMD EPYC x86_64"
+    assert dict(facts(Hypervisor.from_api({})))["CPU"] == "not reported"

@@ -84,3 +84,13 @@ async def test_pools_show_cinder_capacity_and_their_volumes(devcloud: Path) -> N
         names = {v.name for v in volumes.table.rows_in_view()}
         assert {"scratch", "backups", "db-data"} <= names
         assert {v.host for v in volumes.table.rows_in_view()} == {"controller@fake#fake"}
+
+
+async def test_hypervisor_facts_from_the_real_nova(admin: OpenStackBackend) -> None:
+    from tui.screens.hypervisors import facts
+
+    listed = await collect(admin.hypervisors())
+    shown = dict(facts(await admin.hypervisor(listed[0].id)))
+    assert shown["CPU"].startswith("Intel Nehalem x86_64"), shown  # the fake driver's CPU
+    assert shown["vCPUs used"].endswith("of 1000") and shown["State / status"] == "up / enabled"
+    assert shown["Service"].startswith(listed[0].host)
