@@ -89,13 +89,15 @@ class ResourceScreen(ActingMixin, Screen[None]):
         self._update_crumbs()
         seconds = self.app.settings.refresh_seconds
         if seconds > 0:
-            self.set_interval(seconds, self._auto_refresh)
+            self.set_interval(seconds, self._refresh_tick)
         self.load()
 
     # -- loading -------------------------------------------------------------------------
 
     @work(exclusive=True, group="load")
     async def load(self) -> None:
+        if not self.query("#table"):
+            return  # a refresh tick while the app closes
         table = self.table
         table.waiting = self.fetching = True
         self.error = None
@@ -160,7 +162,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
             self.table.load([], replace=True)
         self.app.notify_error(exc)
 
-    def _auto_refresh(self) -> None:
+    def _refresh_tick(self) -> None:
+        # not "_auto_refresh": Textual's DOMNode has an attribute of that name (None)
         if (
             self.is_current
             and self.loaded
@@ -170,6 +173,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
             self.load()
 
     def _update_crumbs(self) -> None:
+        if not self.query("#crumbs"):
+            return  # the screen is being taken down
         table = self.table
         text = Text()
         text.append(f" {self.resource.title} ", style="bold reverse")
@@ -254,7 +259,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
             row = self.table.selected
             return view is not None and row is not None and view.when(row)
         if action == "toggle_all_projects":
-            return self.resource.all_projects_toggle
+            # a list of its own (the overview's drills) is already every project's
+            return self.resource.all_projects_toggle and self.scope.lister is None
         if action == "back":
             return True
         if action == "describe":

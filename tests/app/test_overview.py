@@ -165,3 +165,34 @@ async def test_members_see_each_line_needs_admin() -> None:
         # Neutron shows a member no agents rather than refusing: not "OK, 0 down"
         assert got["agents-down"].state == "error"
         assert got["agents-down"].detail == "needs admin rights (members see none)"
+
+
+async def test_auto_refresh_follows_the_refresh_setting() -> None:
+    backend = MemoryBackend()
+    settings = Settings(demo=True, refresh_seconds=0.2, start_resource="overview")
+    app = StackdeckApp(backend, settings)
+    async with app.run_test(size=(160, 30)) as pilot:
+        screen = await open_overview(pilot, app)
+        assert lines(screen)["servers-error"].count == 3
+        error = next(s for p in [x async for x in backend.servers_in_status("ERROR")] for s in p)
+        await backend.server_action(error.id, "reset_state", state="active")
+        await wait_for(pilot, lambda: lines(screen)["servers-error"].count == 2)
+
+
+async def test_a_drilled_list_is_every_projects_and_reloads_its_own_filter() -> None:
+    backend = MemoryBackend()
+    app = StackdeckApp(backend, Settings(demo=True, refresh_seconds=0, start_resource="overview"))
+    async with app.run_test(size=(160, 30)) as pilot:
+        screen = await open_overview(pilot, app)
+        await select(pilot, "Servers in ERROR")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is not screen)
+        await settle(pilot)
+        servers = app.screen
+        assert isinstance(servers, ResourceScreen) and servers.table.total_count == 3
+        assert servers.check_action("toggle_all_projects", ()) is False
+        lb06 = next(s for s in servers.table.rows_in_view() if s.name == "lb-06")
+        await backend.server_action(lb06.id, "reset_state", state="active")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: servers.table.total_count == 2)
+        assert {s.status for s in servers.table.rows_in_view()} == {"ERROR"}
