@@ -328,8 +328,15 @@ def summary(rows: Sequence[CheckResult]) -> str:
     problems = sum(1 for r in rows if r.state == "problem")
     warnings = sum(1 for r in rows if r.state == "warning")
     failed = sum(1 for r in rows if r.state == "error")
-    parts = [f"{n} {what}" for n, what in ((problems, "problems"), (warnings, "warnings"),
-                                          (failed, "checks failed")) if n]  # fmt: skip
+    parts = [
+        f"{n} {one if n == 1 else many}"
+        for n, one, many in (
+            (problems, "problem", "problems"),
+            (warnings, "warning", "warnings"),
+            (failed, "check failed", "checks failed"),
+        )
+        if n
+    ]
     return " · ".join(parts) if parts else "all clear"
 
 

@@ -48,19 +48,19 @@ def volumes_in_pool(pool: VolumePool) -> Scope:
     return Scope(all_projects=True, label=f"pool {pool.name}", lister=lister)
 
 
-def _sum(rows: Sequence[VolumePool], get: Callable[[VolumePool], float | None]) -> float:
-    return sum(value for row in rows if (value := get(row)) is not None)
+def _sum(rows: Sequence[VolumePool], get: Callable[[VolumePool], float | None]) -> str:
+    """A column's total in GB, over the pools that report it ("unknown" if none does)."""
+    known = [value for row in rows if (value := get(row)) is not None]
+    return f"{_gb(sum(known))} GB" if known else "unknown"
 
 
 def totals(rows: Sequence[VolumePool]) -> str:
-    total = _sum(rows, lambda p: p.total_gb)
-    free = _sum(rows, lambda p: p.free_gb)
-    allocated = _sum(rows, lambda p: p.allocated_gb)
-    provisioned = _sum(rows, lambda p: p.provisioned_gb)
     unknown = sum(1 for p in rows if p.total_gb is None)
     text = (
-        f"{len(rows)} pools  total {_gb(total)} GB  free {_gb(free)} GB"
-        f"  allocated {_gb(allocated)} GB  provisioned {_gb(provisioned)} GB"
+        f"{len(rows)} pool{'' if len(rows) == 1 else 's'}"
+        f"  total {_sum(rows, lambda p: p.total_gb)}  free {_sum(rows, lambda p: p.free_gb)}"
+        f"  allocated {_sum(rows, lambda p: p.allocated_gb)}"
+        f"  provisioned {_sum(rows, lambda p: p.provisioned_gb)}"
     )
     return text + (f"  ({unknown} without capacity)" if unknown else "")
 

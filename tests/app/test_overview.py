@@ -196,3 +196,14 @@ async def test_a_drilled_list_is_every_projects_and_reloads_its_own_filter() -> 
         await pilot.press("r")
         await wait_for(pilot, lambda: servers.table.total_count == 2)
         assert {s.status for s in servers.table.rows_in_view()} == {"ERROR"}
+
+
+def test_summary_counts_lines_by_state() -> None:
+    from tui.screens.overview import summary
+
+    def result(state: str) -> CheckResult:
+        return CheckResult(CHECKS[0], state, 1)  # type: ignore[arg-type]
+
+    assert summary([result("problem"), result("warning"), result("ok")]) == "1 problem · 1 warning"
+    assert summary([result("error"), result("error")]) == "2 checks failed"
+    assert summary([result("ok"), result("n/a")]) == "all clear"

@@ -28,6 +28,8 @@ def test_capacity_totals_and_drivers_that_cannot_tell() -> None:
     text = totals(rows)
     assert text.startswith("2 pools  total 1,000 GB  free 250 GB  allocated 609 GB")
     assert text.endswith("(1 without capacity)")
+    lone = totals(rows[1:])
+    assert lone.startswith("1 pool  total unknown  free unknown  allocated 9 GB"), lone
 
 
 async def test_pools_show_capacity_and_list_their_volumes() -> None:
