@@ -207,3 +207,20 @@ def test_summary_counts_lines_by_state() -> None:
     assert summary([result("problem"), result("warning"), result("ok")]) == "1 problem · 1 warning"
     assert summary([result("error"), result("error")]) == "2 checks failed"
     assert summary([result("ok"), result("n/a")]) == "all clear"
+
+
+async def test_a_failed_connection_starts_on_servers_which_says_why() -> None:
+    from tui.backend.errors import ConnectionLost
+
+    backend = MemoryBackend()
+
+    async def unreachable() -> None:
+        raise ConnectionLost("Unable to reach keystone", operation="authenticate")
+
+    backend.connect = unreachable  # type: ignore[method-assign,assignment]
+    app = StackdeckApp(backend, Settings(demo=True, refresh_seconds=0, start_resource=""))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen))
+        await settle(pilot)
+        assert app.screen.resource.name == "servers"  # type: ignore[attr-defined]
+        assert "Unable to reach keystone" in screen_text(pilot)
