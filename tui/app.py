@@ -145,6 +145,10 @@ class StackdeckApp(App[None]):
 
     async def _open_home(self) -> None:
         """The first screen by default: the health overview for admins, servers otherwise."""
+        if not self.backend.info.is_admin:  # not known before the cloud says who we are
+            from tui.screens.home import ConnectingScreen
+
+            self.push_screen(ConnectingScreen())
         try:
             info = await self.ensure_connected()
         except BackendError:

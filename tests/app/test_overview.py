@@ -224,3 +224,26 @@ async def test_a_failed_connection_starts_on_servers_which_says_why() -> None:
         await settle(pilot)
         assert app.screen.resource.name == "servers"  # type: ignore[attr-defined]
         assert "Unable to reach keystone" in screen_text(pilot)
+
+
+async def test_the_header_says_connecting_until_the_cloud_says_who_we_are() -> None:
+    import asyncio
+
+    backend = MemoryBackend(is_admin=False)
+    answer = asyncio.Event()
+    connect = backend.connect
+
+    async def slow() -> object:
+        await answer.wait()
+        return await connect()
+
+    backend.connect = slow  # type: ignore[method-assign,assignment]
+    app = StackdeckApp(backend, Settings(demo=True, refresh_seconds=0, start_resource=""))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: "Connecting to demo…" in screen_text(pilot))
+        assert "connecting" in screen_text(pilot)
+        answer.set()
+        await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen))
+        await settle(pilot)
+        assert app.screen.resource.name == "servers"  # type: ignore[attr-defined]
+        assert len(app.screen_stack) == 2, "the placeholder is replaced, not stacked"
