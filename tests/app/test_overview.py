@@ -247,3 +247,15 @@ async def test_the_header_says_connecting_until_the_cloud_says_who_we_are() -> N
         await settle(pilot)
         assert app.screen.resource.name == "servers"  # type: ignore[attr-defined]
         assert len(app.screen_stack) == 2, "the placeholder is replaced, not stacked"
+
+
+async def test_each_line_says_checking_until_its_check_answers() -> None:
+    app = overview_app(latency=0.3)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await wait_for(pilot, lambda: "checking…" in screen_text(pilot))
+        screen = app.screen
+        assert isinstance(screen, ResourceScreen)
+        assert {r.state for r in lines(screen).values()} == {"checking"}
+        assert "…" in screen_text(pilot)  # the counts are not known yet
+        await wait_for(pilot, lambda: screen.loaded)
+        assert "checking" not in {r.state for r in lines(screen).values()}
