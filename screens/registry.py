@@ -22,6 +22,8 @@ from tui.screens.networks import (
     SECURITY_GROUPS,
     SUBNETS,
 )
+from tui.screens.overview import OVERVIEW
+from tui.screens.pools import POOLS
 from tui.screens.projects import PROJECTS
 from tui.screens.quotas import QUOTA_DEFAULTS, QUOTAS
 from tui.screens.raw import RAW
@@ -62,6 +64,9 @@ RESOURCES: dict[str, Resource] = {
         METRIC_RESOURCES,
         RESOURCE_METRICS,
         RAW,
+        # -- issue 6: health overview and volume pools (overview helper)
+        OVERVIEW,
+        POOLS,
     )
 }
 

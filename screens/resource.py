@@ -91,13 +91,15 @@ class ResourceScreen(ActingMixin, Screen[None]):
         self._update_crumbs()
         seconds = self.app.settings.refresh_seconds
         if seconds > 0:
-            self.set_interval(seconds, self._auto_refresh)
+            self.set_interval(seconds, self._refresh_tick)
         self.load()
 
     # -- loading -------------------------------------------------------------------------
 
     @work(exclusive=True, group="load")
     async def load(self) -> None:
+        if not self.query("#table"):
+            return  # a refresh tick while the app closes
         table = self.table
         table.waiting = self.fetching = True
         self.error = None
@@ -121,6 +123,12 @@ class ResourceScreen(ActingMixin, Screen[None]):
                 first = False
                 self.pages += 1
                 self._update_crumbs()
+            if not table.total_count and self.resource.needs_admin and not info.is_admin:
+                # Neutron answers a member's admin-only list with none rather than a 403
+                table.empty_message = (
+                    f"{self.resource.title} need admin rights here"
+                    " (the cloud lists none to a member)."
+                )
             if first:
                 table.load([], replace=True)
             if self.resource.summary is not None:
@@ -139,7 +147,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
         if ident and self.resource.get is not None:
             yield [await self.resource.get(self.app.backend, ident)]
             return
-        async for page in self.resource.list(self.app.backend, self.scope):
+        lister = self.scope.lister or self.resource.list
+        async for page in lister(self.app.backend, self.scope):
             yield page
 
     def _failed(self, exc: BackendError) -> None:
@@ -155,7 +164,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
             self.table.load([], replace=True)
         self.app.notify_error(exc)
 
-    def _auto_refresh(self) -> None:
+    def _refresh_tick(self) -> None:
+        # not "_auto_refresh": Textual's DOMNode has an attribute of that name (None)
         if (
             self.is_current
             and self.loaded
@@ -165,6 +175,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
             self.load()
 
     def _update_crumbs(self) -> None:
+        if not self.query("#crumbs"):
+            return  # the screen is being taken down
         table = self.table
         text = Text()
         text.append(f" {self.resource.title} ", style="bold reverse")
@@ -252,7 +264,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
             row = self.table.selected
             return view is not None and row is not None and view.when(row)
         if action == "toggle_all_projects":
-            return self.resource.all_projects_toggle
+            # a list of its own (the overview's drills) is already every project's
+            return self.resource.all_projects_toggle and self.scope.lister is None
         if action == "back":
             return True
         if action == "describe":
@@ -292,7 +305,7 @@ class ResourceScreen(ActingMixin, Screen[None]):
         row: Any = self.table.selected
         if drill is None or row is None:
             return
-        self.app.open_resource(drill.target, drill.scope(row), push=True)
+        self.app.open_resource(drill.target_of(row), drill.scope(row), push=True)
 
     def refresh_crumbs(self) -> None:
         self._update_crumbs()

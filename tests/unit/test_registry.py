@@ -28,6 +28,8 @@ def test_every_alias_names_one_resource() -> None:
 @pytest.mark.parametrize("resource", RESOURCES.values(), ids=lambda r: r.name)
 def test_links_and_keys(resource: Resource) -> None:
     for drill in resource.drills:
+        if not isinstance(drill.target, str):
+            continue  # one target per row: the resource's own tests check them
         assert drill.target in RESOURCES, f"{resource.name} links to unknown {drill.target}"
     own = [d.key for d in resource.drills if d.key != "enter"]
     own += [a.key for a in resource.actions] + [v.key for v in resource.views if v.key != "enter"]

@@ -7,6 +7,7 @@ while later ones are still on the wire. Every failure is a ``BackendError``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from tui.backend.gnocchi import MeasureQuery
@@ -37,6 +38,7 @@ from tui.backend.models import (
     Subnet,
     User,
     Volume,
+    VolumePool,
     VolumeSnapshot,
     VolumeSpec,
 )
@@ -332,4 +334,38 @@ class Backend(Protocol):
         self, endpoint: CatalogEndpoint, path: str, *, method: str = "GET"
     ) -> RawResponse:
         """GET (or HEAD) a path below a catalog endpoint; every HTTP status is an answer."""
+        ...
+
+    # -- issue 6: health overview and volume pools (overview helper) -------------------------
+
+    def servers_in_status(
+        self, status: str, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        """Every project's servers in one status (admin): servers/detail?status=ERROR."""
+        ...
+
+    def servers_in_task_state(
+        self, task_state: str, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        """Every project's servers in one task state not updated since `before` (admin)."""
+        ...
+
+    def volumes_in_status(
+        self,
+        status: str,
+        *,
+        before: datetime | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncIterator[list[Volume]]:
+        """Every project's volumes in one status, optionally not updated since `before`."""
+        ...
+
+    async def volume_pools(self) -> list[VolumePool]:
+        """Cinder's scheduler pools with their capacity (admin)."""
+        ...
+
+    def volumes_on_host(
+        self, host: str, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Volume]]:
+        """Every project's volumes on a backend or pool (admin, host filter)."""
         ...

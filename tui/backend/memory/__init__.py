@@ -11,10 +11,12 @@ from tui.backend.memory.agents import AgentsMemory
 from tui.backend.memory.aggregates import AggregatesMemory
 from tui.backend.memory.compute import ComputeMemory
 from tui.backend.memory.data import fixed_id
+from tui.backend.memory.health import HealthMemory
 from tui.backend.memory.identity import IdentityMemory
 from tui.backend.memory.image import ImageMemory
 from tui.backend.memory.metric import MetricMemory
 from tui.backend.memory.network import NetworkMemory
+from tui.backend.memory.pools import PoolsMemory
 from tui.backend.memory.quotas import QuotasMemory
 from tui.backend.memory.raw import RawMemory
 from tui.backend.memory.services import ServicesMemory
@@ -35,6 +37,9 @@ class MemoryBackend(
     # -- issue 6: telemetry and the raw API browser
     MetricMemory,
     RawMemory,
+    # -- issue 6: health overview and volume pools (overview helper)
+    HealthMemory,
+    PoolsMemory,
 ):
     """An in-memory cloud: 3 projects, 4 hypervisors and 40 servers unless told otherwise,
     with their networks, ports, floating IPs, volumes, images, flavors and keypairs."""

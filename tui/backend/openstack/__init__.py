@@ -6,10 +6,12 @@ from tui.backend.openstack.agents import AgentsAPI
 from tui.backend.openstack.aggregates import AggregatesAPI
 from tui.backend.openstack.compute import ComputeAPI
 from tui.backend.openstack.core import error_message, translate_exception
+from tui.backend.openstack.health import HealthAPI
 from tui.backend.openstack.identity import IdentityAPI
 from tui.backend.openstack.image import ImageAPI
 from tui.backend.openstack.metric import MetricAPI
 from tui.backend.openstack.network import NetworkAPI
+from tui.backend.openstack.pools import PoolsAPI
 from tui.backend.openstack.quotas import QuotasAPI
 from tui.backend.openstack.raw import RawAPI
 from tui.backend.openstack.services import ServicesAPI
@@ -30,6 +32,9 @@ class OpenStackBackend(
     # -- issue 6: telemetry and the raw API browser
     MetricAPI,
     RawAPI,
+    # -- issue 6: health overview and volume pools (overview helper)
+    HealthAPI,
+    PoolsAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 
