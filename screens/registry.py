@@ -6,6 +6,8 @@ from tui.resource import Resource
 from tui.screens.catalog import FLAVORS, IMAGES, KEYPAIRS
 from tui.screens.floating_ips import FLOATING_IPS
 from tui.screens.hypervisors import HYPERVISORS
+from tui.screens.identity import ROLE_ASSIGNMENTS, ROLES, USERS
+from tui.screens.keystone_catalog import CATALOG_SERVICES, ENDPOINTS
 from tui.screens.networks import (
     NETWORKS,
     PORTS,
@@ -17,6 +19,7 @@ from tui.screens.networks import (
 from tui.screens.projects import PROJECTS
 from tui.screens.servers import SERVERS
 from tui.screens.services import COMPUTE_SERVICES, NETWORK_AGENTS
+from tui.screens.token import TOKEN
 from tui.screens.volumes import ATTACHMENTS, VOLUME_SNAPSHOTS, VOLUMES
 
 RESOURCES: dict[str, Resource] = {
@@ -40,6 +43,13 @@ RESOURCES: dict[str, Resource] = {
         KEYPAIRS,
         COMPUTE_SERVICES,
         NETWORK_AGENTS,
+        # issue 6: identity
+        USERS,
+        ROLES,
+        ROLE_ASSIGNMENTS,
+        CATALOG_SERVICES,
+        ENDPOINTS,
+        TOKEN,
     )
 }
 
