@@ -50,7 +50,7 @@ def from_now(text: str, at: datetime) -> str:
     parts = [f"{days} d"] if days else []
     if hours:
         parts.append(f"{hours} h")
-    if not days:
+    if not days and (mins or not hours):
         parts.append(f"{mins} min")
     span = " ".join(parts)
     return f"in {span}" if seconds >= 0 else f"expired {span} ago"
