@@ -299,13 +299,13 @@ ROLE_ASSIGNMENTS = Resource(
             "u",
             "role-assignments",
             lambda a: Scope(filters=(("user_id", a.actor_id),), label=f"user {a.actor_name}"),
-            "This user's assignments",
+            "User's roles",
         ),
         Drill(
             "p",
             "role-assignments",
             lambda a: Scope(filters=(("project_id", a.scope_id),), label=f"project {a.scope_name}"),
-            "This project's assignments",
+            "Project's roles",
         ),
     ),
     actions=(

@@ -56,11 +56,13 @@ def from_now(text: str, at: datetime) -> str:
     return f"in {span}" if seconds >= 0 else f"expired {span} ago"
 
 
-def _who(name: str, ident: str, domain: str) -> str:
-    text = name or ident
-    if name and ident:
-        text += f" (id {ident})"
-    return f"{text}, domain {domain}" if domain else text
+def _short(stamp: str) -> str:
+    """Keystone's `2026-01-05T10:00:00.000000Z` without the zero fraction."""
+    return stamp.replace(".000000Z", "Z")
+
+
+def _in_domain(name: str, domain: str) -> str:
+    return f"{name}, domain {domain}" if domain else name
 
 
 def token_lines(token: TokenInfo, at: datetime) -> list[TokenLine]:
@@ -70,31 +72,34 @@ def token_lines(token: TokenInfo, at: datetime) -> list[TokenLine]:
         return TokenLine(item, item, value, region, raw)
 
     if token.project_id:
-        scope = line("Project", _who(token.project_name, token.project_id, token.project_domain))
+        scope = [
+            line("Project", _in_domain(token.project_name, token.project_domain)),
+            line("Project id", token.project_id),
+        ]
     elif token.domain_scope:
-        scope = line("Domain scope", token.domain_scope)
+        scope = [line("Domain scope", token.domain_scope)]
     elif token.system_scope:
-        scope = line("System scope", "all")
+        scope = [line("System scope", "all")]
     else:
-        scope = line("Scope", "unscoped")
-    expires = token.expires_at
-    if (relative := from_now(expires, at)) != "":
-        expires += f"  ({relative})"
+        scope = [line("Scope", "unscoped")]
+    expires = _short(token.expires_at)
+    if relative := from_now(token.expires_at, at):
+        expires = f"{relative} ({expires})"
     lines = [
-        line("User", _who(token.user_name, token.user_id, token.user_domain)),
-        scope,
+        line("User", _in_domain(token.user_name, token.user_domain)),
+        line("User id", token.user_id),
+        *scope,
         line("Roles", ", ".join(token.roles) or "(none)"),
-        line("Issued at", token.issued_at),
-        line("Expires at", expires),
+        line("Expires", expires),
+        line("Issued at", _short(token.issued_at)),
         line("Audit ids", ", ".join(token.audit_ids)),
         line("Auth methods", ", ".join(token.methods)),
         line("Token id", "hidden (it is a secret)"),
     ]
     for entry in token.catalog:
-        service = entry.service_type
+        item = f"{entry.service_type} {entry.interface}"
         if entry.service_name:
-            service += f" ({entry.service_name})"
-        item = f"{service} {entry.interface}"
+            item += f" ({entry.service_name})"
         lines.append(
             TokenLine(f"catalog {item} {entry.region}", item, entry.url, entry.region, raw)
         )
@@ -126,7 +131,7 @@ TOKEN = Resource(
     title="My token",
     aliases=("whoami", "my-token"),
     columns=(
-        Col("Item", attr("item"), min_width=10, max_width=30),
+        Col("Item", attr("item"), min_width=12, max_width=28),
         Col("Value", attr("value"), min_width=20, max_width=80),
         Col("Region", attr("region"), min_width=6, max_width=14),
     ),

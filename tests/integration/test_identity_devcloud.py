@@ -203,5 +203,7 @@ async def test_app_shows_403_and_the_token_on_devcloud(devcloud: Path) -> None:
         await pilot.press("colon", *"whoami", "enter")
         await settle(pilot, rounds=400)
         text = screen_text(pilot)
-        assert "demo (id" in text and "member" in text and "hidden (it is a secret)" in text
-        assert "(in " in text, "a fresh token expires in the future"
+        assert "demo, domain Default" in text and "member" in text
+        assert "hidden (it is a secret)" in text
+        expires = next(ln for ln in text.splitlines() if ln.startswith("Expires"))
+        assert " in " in expires and "expired" not in expires, "a fresh token expires later"
