@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import wraps
 from typing import Any
 
 from tui.backend.base import Backend
+from tui.backend.errors import Forbidden
 from tui.backend.models import Role, RoleAssignment, User, UserSpec
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
 from tui.screens.choices import collect, project_choices
 from tui.screens.columns import state_style
+
+Run = Callable[[Backend, Any, Values], Awaitable[Any]]
+
+
+def admin_only(run: Run) -> Run:
+    """A Keystone write whose policy refusal (403) says plainly that it needs admin rights."""
+
+    @wraps(run)
+    async def checked(backend: Backend, row: Any, values: Values) -> Any:
+        try:
+            return await run(backend, row, values)
+        except Forbidden as exc:
+            words = exc.message.lower()
+            if "not authorized" in words or "policy" in words:
+                exc.message = f"needs admin rights here: {exc.message}"
+            raise
+
+    return checked
 
 
 def enabled_text(row: Any) -> str:
@@ -70,6 +90,7 @@ def create_user_form(_row: object) -> Form:
     )
 
 
+@admin_only
 async def create_user(backend: Backend, row: object, values: Values) -> User:
     return await backend.create_user(
         UserSpec(
@@ -94,6 +115,7 @@ def set_password_form(user: User) -> Form:
     )
 
 
+@admin_only
 async def set_password(backend: Backend, user: User, values: Values) -> None:
     await backend.set_user_password(user, values["password"])
 
@@ -106,18 +128,22 @@ def edit_email_form(user: User) -> Form:
     )
 
 
+@admin_only
 async def edit_email(backend: Backend, user: User, values: Values) -> None:
     await backend.update_user(user, email=values.get("email") or "")
 
 
+@admin_only
 async def enable_user(backend: Backend, user: User, values: Values) -> None:
     await backend.update_user(user, enabled=True)
 
 
+@admin_only
 async def disable_user(backend: Backend, user: User, values: Values) -> None:
     await backend.update_user(user, enabled=False)
 
 
+@admin_only
 async def delete_user(backend: Backend, user: User, values: Values) -> None:
     await backend.delete_user(user)
 
@@ -261,12 +287,14 @@ def grant_form(_row: object) -> Form:
     )
 
 
+@admin_only
 async def grant(backend: Backend, row: object, values: Values) -> None:
     await backend.grant_role(
         user_id=values["user_id"], project_id=values["project_id"], role_id=values["role_id"]
     )
 
 
+@admin_only
 async def revoke(backend: Backend, row: RoleAssignment, values: Values) -> None:
     await backend.revoke_role(user_id=row.actor_id, project_id=row.scope_id, role_id=row.role_id)
 

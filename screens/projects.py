@@ -10,7 +10,7 @@ from tui.backend.models import Project, ProjectSpec
 from tui.forms import Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
 from tui.screens.choices import project_choices
-from tui.screens.identity import enabled_col
+from tui.screens.identity import admin_only, enabled_col
 
 
 def list_projects(backend: Backend, scope: Scope) -> AsyncIterator[list[Project]]:
@@ -51,6 +51,7 @@ def create_project_form(_row: object) -> Form:
     )
 
 
+@admin_only
 async def create_project(backend: Backend, row: object, values: Values) -> Project:
     project = await backend.create_project(
         ProjectSpec(
@@ -73,18 +74,22 @@ def edit_description_form(project: Project) -> Form:
     )
 
 
+@admin_only
 async def edit_description(backend: Backend, project: Project, values: Values) -> None:
     await backend.update_project(project, description=values.get("description") or "")
 
 
+@admin_only
 async def enable(backend: Backend, project: Project, values: Values) -> None:
     await backend.update_project(project, enabled=True)
 
 
+@admin_only
 async def disable(backend: Backend, project: Project, values: Values) -> None:
     await backend.update_project(project, enabled=False)
 
 
+@admin_only
 async def delete(backend: Backend, project: Project, values: Values) -> None:
     await backend.delete_project(project)
     Names.projects.pop(project.id, None)

@@ -299,3 +299,23 @@ async def test_read_only_offers_no_identity_writes() -> None:
                 await pilot.pause()
                 assert current(app) is screen, f"{name}: {key} opened nothing"
     assert backend.writes == []
+
+
+async def test_a_members_write_is_refused_as_needing_admin(tmp_path: Path) -> None:
+    import pytest
+
+    from tui.backend.errors import Forbidden
+    from tui.backend.memory import MemoryBackend
+    from tui.screens.projects import create_project
+
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    backend = MemoryBackend(is_admin=False, audit=audit)
+    values = {"name": "sdtest-nope", "domain_id": "default", "enabled": True}
+    with pytest.raises(Forbidden) as refused:
+        await create_project(backend, None, values)
+    assert refused.value.summary().startswith("create-project failed (HTTP 403)")
+    assert "needs admin rights here: Policy doesn't allow" in refused.value.message
+    assert refused.value.request_id
+    assert [(r.action, r.result.split(":")[0]) for r in audit.records()] == [
+        ("create-project", "error")
+    ]

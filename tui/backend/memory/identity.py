@@ -4,8 +4,8 @@ and the token, shaped like Keystone's JSON."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
 
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory.core import MemoryCore
@@ -39,6 +39,7 @@ CATALOG = (
     ("metric", "gnocchi", "Metric", 8041, ""),
 )
 INTERFACES = ("public", "internal", "admin")
+T = TypeVar("T")
 
 
 def _link(path: str) -> dict[str, str]:
@@ -56,6 +57,17 @@ class IdentityMemory(MemoryCore):
     _created_projects = 0
     _created_users = 0
 
+    async def _admin_write(
+        self, policy: str, action: str, target: str, change: Callable[[], T]
+    ) -> T:
+        """A write Keystone's default policy keeps for admins: a 403 (audited) otherwise."""
+
+        def guarded() -> T:
+            self._require_admin(action, policy)
+            return change()
+
+        return await self._write(action, target, guarded)
+
     # -- projects ------------------------------------------------------------------------
 
     async def projects(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Project]]:
@@ -70,7 +82,6 @@ class IdentityMemory(MemoryCore):
         return self.project_names() if self._is_admin else {}
 
     async def create_project(self, spec: ProjectSpec) -> Project:
-        self._require_admin("create-project", "identity:create_project")
 
         def change() -> Project:
             if any(p.name == spec.name and p.domain_id == spec.domain_id for p in self._projects):
@@ -99,12 +110,13 @@ class IdentityMemory(MemoryCore):
             self._projects.append(project)
             return project
 
-        return await self._write("create-project", f"project {spec.name}", change)
+        return await self._admin_write(
+            "identity:create_project", "create-project", f"project {spec.name}", change
+        )
 
     async def update_project(
         self, project: Project, *, enabled: bool | None = None, description: str | None = None
     ) -> Project:
-        self._require_admin("update-project", "identity:update_project")
         action, change = identity_change("project", enabled, description=description)
 
         def apply() -> Project:
@@ -113,10 +125,11 @@ class IdentityMemory(MemoryCore):
             self._projects[self._projects.index(current)] = fresh
             return fresh
 
-        return await self._write(action, f"project {project.name} ({project.id})", apply)
+        return await self._admin_write(
+            "identity:update_project", action, f"project {project.name} ({project.id})", apply
+        )
 
     async def delete_project(self, project: Project) -> None:
-        self._require_admin("delete-project", "identity:delete_project")
 
         def change() -> None:
             current = self._find(self._projects, project.id, "project")
@@ -131,7 +144,12 @@ class IdentityMemory(MemoryCore):
                 a for a in self._assignments if RoleAssignment.from_api(a).scope_id != project.id
             ]
 
-        await self._write("delete-project", f"project {project.name} ({project.id})", change)
+        await self._admin_write(
+            "identity:delete_project",
+            "delete-project",
+            f"project {project.name} ({project.id})",
+            change,
+        )
 
     # -- users ---------------------------------------------------------------------------
 
@@ -177,7 +195,6 @@ class IdentityMemory(MemoryCore):
         return self._find(self._users, user_id, "user")
 
     async def create_user(self, spec: UserSpec) -> User:
-        self._require_admin("create-user", "identity:create_user")
 
         def change() -> User:
             if any(u.name == spec.name and u.domain_id == spec.domain_id for u in self._users):
@@ -206,12 +223,13 @@ class IdentityMemory(MemoryCore):
             self._passwords[ident] = _digest(spec.password)
             return user
 
-        return await self._write("create-user", f"user {spec.name}", change)
+        return await self._admin_write(
+            "identity:create_user", "create-user", f"user {spec.name}", change
+        )
 
     async def update_user(
         self, user: User, *, enabled: bool | None = None, email: str | None = None
     ) -> User:
-        self._require_admin("update-user", "identity:update_user")
         action, change = identity_change("user", enabled, email=email)
 
         def apply() -> User:
@@ -220,19 +238,21 @@ class IdentityMemory(MemoryCore):
             self._users[self._users.index(current)] = fresh
             return fresh
 
-        return await self._write(action, f"user {user.name} ({user.id})", apply)
+        return await self._admin_write(
+            "identity:update_user", action, f"user {user.name} ({user.id})", apply
+        )
 
     async def set_user_password(self, user: User, password: str) -> None:
-        self._require_admin("set-password", "identity:update_user")
 
         def change() -> None:
             self._find(self._users, user.id, "user")
             self._passwords[user.id] = _digest(password)
 
-        await self._write("set-password", f"user {user.name} ({user.id})", change)
+        await self._admin_write(
+            "identity:update_user", "set-password", f"user {user.name} ({user.id})", change
+        )
 
     async def delete_user(self, user: User) -> None:
-        self._require_admin("delete-user", "identity:delete_user")
 
         def change() -> None:
             self._users.remove(self._find(self._users, user.id, "user"))
@@ -241,7 +261,9 @@ class IdentityMemory(MemoryCore):
                 a for a in self._assignments if RoleAssignment.from_api(a).actor_id != user.id
             ]
 
-        await self._write("delete-user", f"user {user.name} ({user.id})", change)
+        await self._admin_write(
+            "identity:delete_user", "delete-user", f"user {user.name} ({user.id})", change
+        )
 
     # -- roles and assignments -----------------------------------------------------------
 
@@ -303,7 +325,6 @@ class IdentityMemory(MemoryCore):
         ]
 
     async def grant_role(self, *, user_id: str, project_id: str, role_id: str) -> None:
-        self._require_admin("grant-role", "identity:create_grant")
 
         def change() -> None:
             user = self._find(self._users, user_id, "user")
@@ -314,10 +335,9 @@ class IdentityMemory(MemoryCore):
                 self._assignments.append(record)
 
         target = f"role {role_id} for user {user_id} on project {project_id}"
-        await self._write("grant-role", target, change)
+        await self._admin_write("identity:create_grant", "grant-role", target, change)
 
     async def revoke_role(self, *, user_id: str, project_id: str, role_id: str) -> None:
-        self._require_admin("revoke-role", "identity:revoke_grant")
 
         def change() -> None:
             for a in self._assignments:
@@ -332,7 +352,7 @@ class IdentityMemory(MemoryCore):
             )
 
         target = f"role {role_id} for user {user_id} on project {project_id}"
-        await self._write("revoke-role", target, change)
+        await self._admin_write("identity:revoke_grant", "revoke-role", target, change)
 
     # -- the catalog ---------------------------------------------------------------------
 
