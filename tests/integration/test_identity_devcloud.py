@@ -213,3 +213,9 @@ async def test_app_shows_403_and_the_token_on_devcloud(devcloud: Path) -> None:
         assert "hidden (it is a secret)" in text
         expires = next(ln for ln in text.splitlines() if ln.startswith("Expires"))
         assert " in " in expires and "expired" not in expires, "a fresh token expires later"
+        await pilot.press("d")
+        await pilot.pause(0.5)
+        described = screen_text(pilot)
+        assert "audit_ids" in described
+        token_id = app.backend._connection().session.get_token()  # type: ignore[attr-defined]
+        assert token_id not in text and token_id not in described
