@@ -10,7 +10,7 @@ from tui.backend.models import Project, ProjectSpec
 from tui.forms import Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
 from tui.screens.choices import project_choices
-from tui.screens.identity import admin_only, enabled_col
+from tui.screens.identity import admin_only, enabled_col, grant, grant_form, set_enabled
 
 
 def list_projects(backend: Backend, scope: Scope) -> AsyncIterator[list[Project]]:
@@ -79,14 +79,8 @@ async def edit_description(backend: Backend, project: Project, values: Values) -
     await backend.update_project(project, description=values.get("description") or "")
 
 
-@admin_only
-async def enable(backend: Backend, project: Project, values: Values) -> None:
-    await backend.update_project(project, enabled=True)
-
-
-@admin_only
-async def disable(backend: Backend, project: Project, values: Values) -> None:
-    await backend.update_project(project, enabled=False)
+enable = set_enabled(True)
+disable = set_enabled(False)
 
 
 @admin_only
@@ -138,6 +132,7 @@ PROJECTS = Resource(
             form=edit_description_form,
             progress="saving",
         ),
+        Action("grant", "A", "Add a role for a user", grant, form=grant_form, follow="none"),
         Action(
             "disable",
             "D",

@@ -6,7 +6,6 @@ from tui.resource import Resource
 from tui.screens.catalog import FLAVORS, IMAGES, KEYPAIRS
 from tui.screens.floating_ips import FLOATING_IPS
 from tui.screens.hypervisors import HYPERVISORS
-from tui.screens.identity import ROLE_ASSIGNMENTS, ROLES, USERS
 from tui.screens.keystone_catalog import CATALOG_SERVICES, ENDPOINTS
 from tui.screens.networks import (
     NETWORKS,
@@ -17,9 +16,11 @@ from tui.screens.networks import (
     SUBNETS,
 )
 from tui.screens.projects import PROJECTS
+from tui.screens.roles import ROLE_ASSIGNMENTS, ROLES
 from tui.screens.servers import SERVERS
 from tui.screens.services import COMPUTE_SERVICES, NETWORK_AGENTS
 from tui.screens.token import TOKEN
+from tui.screens.users import USERS
 from tui.screens.volumes import ATTACHMENTS, VOLUME_SNAPSHOTS, VOLUMES
 
 RESOURCES: dict[str, Resource] = {

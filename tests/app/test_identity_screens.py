@@ -186,6 +186,38 @@ async def test_assign_role_from_a_user_and_remove_it() -> None:
     assert [a for a, _ in backend.writes] == ["grant-role", "revoke-role"]
 
 
+async def test_grant_from_a_user_row_and_from_a_project_row() -> None:
+    app = demo_app()
+    backend = app.backend
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await goto(pilot, "users")
+        await select(pilot, "demo-user")
+        form = await open_form(pilot, "A")
+        assert [f.name for f in form.form.fields] == ["role_id", "project_id"]
+        assert "demo-user" in screen_text(pilot)
+        await pick(pilot, "role_id", "reader")
+        await pick(pilot, "project_id", "ops")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(backend.writes) == 1)
+        await goto(pilot, "projects")
+        await select(pilot, "ops")
+        form = await open_form(pilot, "A")
+        assert [f.name for f in form.form.fields] == ["user_id", "role_id"]
+        await pick(pilot, "user_id", "admin")
+        await pick(pilot, "role_id", "manager")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(backend.writes) == 2)
+        await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen))
+        await pilot.press("R")
+        await settle(pilot)
+        assert names(current(app)) == {
+            "ops-user member on project ops",
+            "demo-user reader on project ops",
+            "admin manager on project ops",
+        }
+
+
 async def test_project_drills_to_its_assignments_and_roles_to_holders() -> None:
     app = demo_app()
     async with app.run_test(size=(160, 40)) as pilot:
@@ -238,7 +270,13 @@ async def test_token_screen_shows_who_and_never_the_token() -> None:
         assert "expired" in text  # the demo's token is from January
         assert "hidden (it is a secret)" in text
         assert "compute public (nova)" in text and "http://cloud.example.org:8774" in text
-        await goto(pilot, "token")
+        await goto(pilot, "servers")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Open My token")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
         assert current(app).resource.name == "token"
 
 
