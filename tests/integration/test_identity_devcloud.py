@@ -219,3 +219,69 @@ async def test_app_shows_403_and_the_token_on_devcloud(devcloud: Path) -> None:
         assert "audit_ids" in described
         token_id = app.backend._connection().session.get_token()  # type: ignore[attr-defined]
         assert token_id not in text and token_id not in described
+
+
+async def test_keys_create_a_user_and_set_its_password_on_devcloud(
+    devcloud: Path, tmp_path: Path
+) -> None:
+    from tests.app.test_identity_screens import confirm_yes, names, open_form
+    from tests.app.test_issue4_screens import goto, pick, type_into
+    from tests.app_helpers import select, wait_for
+    from tui.screens.confirm import ConfirmScreen
+
+    audit_file = tmp_path / "audit.jsonl"
+    backend = OpenStackBackend("devcloud-admin", audit=AuditLog(audit_file))
+    app = StackdeckApp(backend, Settings(cloud="devcloud-admin", refresh_seconds=0))
+    name = f"sdtest-idk-{uuid4().hex[:6]}"
+    first, second = f"Pw-{uuid4().hex}", f"Pw2-{uuid4().hex}"
+    seen: list[str] = []
+    try:
+        async with app.run_test(size=(160, 40)) as pilot:
+            await settle(pilot, rounds=400)
+            users = await goto(pilot, "users")
+            await settle(pilot, rounds=400)
+            await open_form(pilot, "n")
+            await type_into(pilot, "name", name)
+            await type_into(pilot, "password", first)
+            await type_into(pilot, "password_again", first)
+            await pick(pilot, "default_project_id", "demo")
+            seen.append(screen_text(pilot))
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: name in names(users), rounds=400)
+            await select(pilot, name)
+            await open_form(pilot, "A")
+            await pick(pilot, "role_id", "member")
+            await pick(pilot, "project_id", "demo")
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: app.screen is users, rounds=400)
+            assert authenticate(name, first, "demo")
+            await open_form(pilot, "P")
+            await type_into(pilot, "password", second)
+            await type_into(pilot, "password_again", second)
+            seen.append(screen_text(pilot))
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: app.screen is users, rounds=400)
+            await wait_for(pilot, lambda: not users.in_flight, rounds=400)
+            assert authenticate(name, second, "demo")
+            await pilot.press("D")
+            await confirm_yes(pilot)
+            await wait_for(pilot, lambda: not users.table.selected.enabled, rounds=400)
+            assert cannot_authenticate(name, second, "demo")
+            await wait_for(pilot, lambda: not users.in_flight, rounds=400)
+            await pilot.press("ctrl+d")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+            await pilot.press(*name, "enter")
+            await wait_for(pilot, lambda: name not in names(users), rounds=400)
+            seen.append(screen_text(pilot))
+    finally:
+        cleanup = OpenStackBackend("devcloud-admin")
+        await cleanup.connect()
+        for user in await collect(cleanup.users()):
+            if user.name == name:
+                await cleanup.delete_user(user)
+        await cleanup.close()
+    audit = audit_file.read_text()
+    for secret in (first, second):
+        assert secret not in audit and all(secret not in text for text in seen)
+    for action in ("create-user", "grant-role", "set-password", "disable-user", "delete-user"):
+        assert f'"action": "{action}"' in audit
