@@ -91,9 +91,9 @@ async def delete(backend: Backend, project: Project, values: Values) -> None:
 
 def _delete_message(project: Project) -> str:
     return (
-        f"Delete project {project.name} from Keystone. Its servers, volumes, networks and "
-        "other resources are NOT deleted: they stay, owned by a project id that no longer "
-        "exists. Clean them up first if they should go."
+        f"Keystone deletes only the project record of {project.name}: its servers, volumes, "
+        "networks and other resources are NOT deleted. They stay, owned by a project id "
+        "that no longer exists; clean them up first if they should go."
     )
 
 
