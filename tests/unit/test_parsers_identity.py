@@ -150,3 +150,14 @@ async def test_demo_payloads_are_shaped_like_keystones() -> None:
     assert set(token.raw) == set(load("auth_tokens")["token"])
     users = [u async for page in backend.users() for u in page]
     assert keys(users) <= set(load("users")["users"][0]) | {"email", "default_project_id"}
+
+
+async def test_demo_seeds_one_user_per_own_project_even_after_creating_projects() -> None:
+    from tui.backend.models import ProjectSpec
+
+    backend = MemoryBackend()
+    await backend.create_project(ProjectSpec(name="sdtest-new"))
+    users = [u.name async for page in backend.users() for u in page]
+    assert users == ["admin", "demo-user", "ops-user"]
+    assignments = [a async for page in backend.role_assignments() for a in page]
+    assert len(assignments) == 3

@@ -153,6 +153,10 @@ class IdentityMemory(MemoryCore):
 
     # -- users ---------------------------------------------------------------------------
 
+    def _seed_projects(self) -> list[Project]:
+        """The demo's own projects (one seeded user each), not those created since."""
+        return [p for i, p in enumerate(self._projects) if p.id == fixed_id("project", i)]
+
     @property
     def _users(self) -> list[User]:
         if self._users_state is None:
@@ -170,7 +174,7 @@ class IdentityMemory(MemoryCore):
                         "links": _link(f"/users/{fixed_id('user', i)}"),
                     }
                 )
-                for i, p in enumerate(self._projects)
+                for i, p in enumerate(self._seed_projects())
             ]
         return self._users_state
 
@@ -303,7 +307,9 @@ class IdentityMemory(MemoryCore):
             admin, member = self._all_roles()[:2]
             self._assignments_state = [
                 self._assignment_json(user, admin if i == 0 else member, project)
-                for i, (user, project) in enumerate(zip(self._users, self._projects, strict=False))
+                for i, (user, project) in enumerate(
+                    zip(self._users, self._seed_projects(), strict=False)
+                )
             ]
         return self._assignments_state
 
