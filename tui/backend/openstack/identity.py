@@ -75,6 +75,16 @@ class IdentityAPI(OpenStackCore):
         async for page in self._paged(f"list {key.replace('_', ' ')}", fetch):
             yield page
 
+    async def _patch(
+        self, kind: str, ident: str, target: str, enabled: bool | None, **fields: str | None
+    ) -> Json:
+        """PATCH a project or user; returns the updated record."""
+        action, change = identity_change(kind, enabled, **fields)
+        answer = await self._write(
+            action, target, "PATCH", "identity", f"/{kind}s/{ident}", body={kind: change}
+        )
+        return answer[kind]
+
     # -- projects ------------------------------------------------------------------------
 
     async def projects(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Project]]:
@@ -111,16 +121,10 @@ class IdentityAPI(OpenStackCore):
     async def update_project(
         self, project: Project, *, enabled: bool | None = None, description: str | None = None
     ) -> Project:
-        action, change = identity_change("project", enabled, description=description)
-        answer = await self._write(
-            action,
-            _project_target(project),
-            "PATCH",
-            "identity",
-            f"/projects/{project.id}",
-            body={"project": change},
+        answer = await self._patch(
+            "project", project.id, _project_target(project), enabled, description=description
         )
-        return Project.from_api(answer["project"])
+        return Project.from_api(answer)
 
     async def delete_project(self, project: Project) -> None:
         await self._write(
@@ -166,16 +170,8 @@ class IdentityAPI(OpenStackCore):
     async def update_user(
         self, user: User, *, enabled: bool | None = None, email: str | None = None
     ) -> User:
-        action, change = identity_change("user", enabled, email=email)
-        answer = await self._write(
-            action,
-            _user_target(user),
-            "PATCH",
-            "identity",
-            f"/users/{user.id}",
-            body={"user": change},
-        )
-        return User.from_api(answer["user"])
+        answer = await self._patch("user", user.id, _user_target(user), enabled, email=email)
+        return User.from_api(answer)
 
     async def set_user_password(self, user: User, password: str) -> None:
         await self._secret_write(
