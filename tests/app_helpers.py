@@ -18,12 +18,17 @@ def demo_app(*, servers: int = 40, start: str = "servers", **backend_args: objec
 
 
 async def settle(pilot: Pilot[None], *, rounds: int = 40) -> None:
-    """Wait until the current resource screen has finished loading (or failed)."""
+    """Wait until the current resource screen has finished loading (or failed), past the
+    screen shown while the first connection decides which list comes first."""
+    from tui.screens.home import ConnectingScreen
     from tui.screens.resource import ResourceScreen
 
     for _ in range(rounds):
         await pilot.pause()
         screen = pilot.app.screen
+        if isinstance(screen, ConnectingScreen):
+            await pilot.pause(0.01)
+            continue
         if not isinstance(screen, ResourceScreen):
             break
         if (
