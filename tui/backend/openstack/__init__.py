@@ -5,6 +5,7 @@ from __future__ import annotations
 from tui.backend.openstack.agents import AgentsAPI
 from tui.backend.openstack.compute import ComputeAPI
 from tui.backend.openstack.core import error_message, translate_exception
+from tui.backend.openstack.flavors import FlavorsAPI
 from tui.backend.openstack.identity import IdentityAPI
 from tui.backend.openstack.image import ImageAPI
 from tui.backend.openstack.network import NetworkAPI
@@ -13,7 +14,15 @@ from tui.backend.openstack.volume import VolumeAPI
 
 
 class OpenStackBackend(
-    ComputeAPI, NetworkAPI, VolumeAPI, ImageAPI, IdentityAPI, AgentsAPI, ServicesAPI
+    ComputeAPI,
+    NetworkAPI,
+    VolumeAPI,
+    ImageAPI,
+    IdentityAPI,
+    AgentsAPI,
+    ServicesAPI,
+    # -- issue 6: images and flavors --
+    FlavorsAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 
