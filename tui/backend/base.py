@@ -7,17 +7,23 @@ while later ones are still on the wire. Every failure is a ``BackendError``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
-from tui.backend.models import (
+from tui.backend.models import (  # issue 6: images and flavors
     AvailabilityZone,
     BootSpec,
     CloudInfo,
     ComputeService,
+    Download,
     Flavor,
+    FlavorAccess,
+    FlavorExtraSpec,
+    FlavorSpec,
     FloatingIP,
     Hypervisor,
     Image,
+    ImageMember,
+    ImageSpec,
     Keypair,
     Network,
     NetworkAgent,
@@ -32,6 +38,7 @@ from tui.backend.models import (
     VolumeSnapshot,
     VolumeSpec,
 )
+from tui.backend.transfer import Progress, no_progress
 
 # Server actions the backend knows (POST /servers/{id}/action unless noted). Arguments:
 # reboot(hard: bool), reset_state(state: "error"|"active"), rename(name) [PUT /servers/{id}],
@@ -259,3 +266,59 @@ class Backend(Protocol):
     async def l3_agents_of_router(self, router_id: str) -> list[NetworkAgent]: ...
 
     async def routers_of_l3_agent(self, agent_id: str) -> list[Router]: ...
+
+    # -- issue 6: images (Glance v2) and flavors (Nova) -----------------------------------
+    # Transfers report to a `Progress` (tui/backend/transfer.py) from the worker thread; it
+    # may raise TransferCancelled to stop them.
+
+    async def create_image(self, spec: ImageSpec) -> Image:
+        """The image record (status queued); its data comes with `upload_image_data`."""
+        ...
+
+    async def upload_image_data(
+        self, image_id: str, path: str, progress: Progress = no_progress
+    ) -> None: ...
+
+    async def download_image(
+        self, image: Image, path: str, progress: Progress = no_progress, *, overwrite: bool = False
+    ) -> Download:
+        """Stream into `path`, verify Glance's checksum; no partial file is left on failure."""
+        ...
+
+    async def delete_image(self, image_id: str) -> None: ...
+
+    async def update_image(self, image_id: str, **changes: Any) -> Image:
+        """Replace top-level attributes: protected, visibility, name, min_disk, min_ram..."""
+        ...
+
+    async def image_members(self, image_id: str) -> list[ImageMember]: ...
+
+    async def add_image_member(self, image_id: str, project_id: str) -> ImageMember: ...
+
+    async def remove_image_member(self, image_id: str, project_id: str) -> None: ...
+
+    async def set_image_member_status(
+        self, image_id: str, project_id: str, status: str
+    ) -> None: ...
+
+    async def create_flavor(self, spec: FlavorSpec) -> Flavor: ...
+
+    async def delete_flavor(self, flavor_id: str) -> None: ...
+
+    async def flavor_extra_specs(self, flavor_id: str) -> list[FlavorExtraSpec]: ...
+
+    async def set_flavor_extra_specs(self, flavor_id: str, specs: dict[str, str]) -> None: ...
+
+    async def unset_flavor_extra_spec(self, flavor_id: str, key: str) -> None: ...
+
+    async def flavor_access(self, flavor_id: str) -> list[FlavorAccess]: ...
+
+    async def add_flavor_access(self, flavor_id: str, project_id: str) -> None: ...
+
+    async def remove_flavor_access(self, flavor_id: str, project_id: str) -> None: ...
+
+    def servers_with_flavor(
+        self, flavor_id: str, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        """Servers built from this flavor, in every project for an admin."""
+        ...

@@ -10,6 +10,7 @@ from __future__ import annotations
 from tui.backend.memory.agents import AgentsMemory
 from tui.backend.memory.compute import ComputeMemory
 from tui.backend.memory.data import fixed_id
+from tui.backend.memory.flavors import FlavorsMemory
 from tui.backend.memory.identity import IdentityMemory
 from tui.backend.memory.image import ImageMemory
 from tui.backend.memory.network import NetworkMemory
@@ -25,6 +26,8 @@ class MemoryBackend(
     IdentityMemory,
     AgentsMemory,
     ServicesMemory,
+    # -- issue 6: images and flavors --
+    FlavorsMemory,
 ):
     """An in-memory cloud: 3 projects, 4 hypervisors and 40 servers unless told otherwise,
     with their networks, ports, floating IPs, volumes, images, flavors and keypairs."""

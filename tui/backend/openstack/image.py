@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import BackendError
+from tui.backend.image_data import Checksums, refuse_overwrite, remove_partial
 from tui.backend.models import Download, Image, ImageMember, ImageSpec
 from tui.backend.openstack.core import OpenStackCore
 from tui.backend.transfer import (
@@ -28,38 +27,6 @@ OCTETS = {"Content-Type": "application/octet-stream"}
 def image_changes(**changes: Any) -> list[dict[str, Any]]:
     """A JSON patch replacing top-level image attributes."""
     return [{"op": "replace", "path": f"/{key}", "value": value} for key, value in changes.items()]
-
-
-class Checksums:
-    """The digests Glance may give for an image: os_hash_value (its algorithm) and md5."""
-
-    def __init__(self, image: Image) -> None:
-        raw = image.raw
-        self.algorithm = str(raw.get("os_hash_algo") or "") if raw.get("os_hash_value") else ""
-        self.expected = str(raw.get("os_hash_value") or "")
-        if not self.algorithm and raw.get("checksum"):
-            self.algorithm, self.expected = "md5", str(raw["checksum"])
-        self._hash = hashlib.new(self.algorithm) if self.algorithm else None
-
-    def update(self, chunk: bytes) -> None:
-        if self._hash is not None:
-            self._hash.update(chunk)
-
-    def result(self, path: str, size: int) -> Download:
-        digest = self._hash.hexdigest() if self._hash is not None else ""
-        verified = bool(self.algorithm) and digest == self.expected
-        if self.algorithm and not verified:
-            raise BackendError(
-                f"{self.algorithm} of the downloaded data is {digest}, Glance says "
-                f"{self.expected}: the partial file was removed.",
-                operation="download image",
-            )
-        return Download(path, size, self.algorithm, digest, verified)
-
-
-def remove_partial(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink()
 
 
 class ImageAPI(OpenStackCore):
@@ -108,9 +75,7 @@ class ImageAPI(OpenStackCore):
     ) -> Download:
         """Stream the image's data into `path`, checking Glance's checksum; a failed or
         cancelled download leaves no partial file behind."""
-        target = Path(path).expanduser()
-        if target.exists() and not overwrite:
-            raise BackendError(f"{target} exists; not overwritten.", operation="download image")
+        target = refuse_overwrite(path, overwrite)
 
         def fetch() -> Download:
             response = self._request(
