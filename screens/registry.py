@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from tui.resource import Resource
 from tui.screens.catalog import FLAVORS, IMAGES, KEYPAIRS
+from tui.screens.flavors import FLAVOR_ACCESS, FLAVOR_EXTRA_SPECS
 from tui.screens.floating_ips import FLOATING_IPS
 from tui.screens.hypervisors import HYPERVISORS
+from tui.screens.images import IMAGE_MEMBERS
 from tui.screens.networks import (
     NETWORKS,
     PORTS,
@@ -40,6 +42,10 @@ RESOURCES: dict[str, Resource] = {
         KEYPAIRS,
         COMPUTE_SERVICES,
         NETWORK_AGENTS,
+        # -- issue 6: images and flavors --
+        IMAGE_MEMBERS,
+        FLAVOR_EXTRA_SPECS,
+        FLAVOR_ACCESS,
     )
 }
 
