@@ -202,7 +202,7 @@ FLAVORS = Resource(
             "o",
             "flavor-access",
             lambda f: scoped("flavor_id", f.id, f"flavor {f.name}"),
-            "Projects with access (private flavor)",
+            "Access",
         ),
         Drill(
             "s",
@@ -210,7 +210,7 @@ FLAVORS = Resource(
             lambda f: Scope(
                 all_projects=True, filters=(("flavor", f.id),), label=f"flavor {f.name}"
             ),
-            "Servers using this flavor",
+            "Servers",
         ),
     ),
     actions=(
