@@ -163,11 +163,6 @@ async def grant(backend: Backend, flavor: Flavor, values: Values) -> None:
     await backend.add_flavor_access(flavor.id, values["project_id"])
 
 
-def _spec_count(flavor: Flavor) -> str:
-    specs = flavor.raw.get("extra_specs")
-    return "" if specs is None else str(len(specs))
-
-
 FLAVORS = Resource(
     name="flavors",
     title="Flavors",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -394,12 +394,13 @@ async def remove_member(backend: Backend, member: ImageMember, values: Values) -
     await backend.remove_image_member(member.image_id, member.member_id)
 
 
-async def accept(backend: Backend, member: ImageMember, values: Values) -> None:
-    await backend.set_image_member_status(member.image_id, member.member_id, "accepted")
+def answer(status: str) -> Callable[[Backend, ImageMember, Values], Awaitable[None]]:
+    """The member project's answer to the share: accepted or rejected."""
 
+    async def run(backend: Backend, member: ImageMember, values: Values) -> None:
+        await backend.set_image_member_status(member.image_id, member.member_id, status)
 
-async def reject(backend: Backend, member: ImageMember, values: Values) -> None:
-    await backend.set_image_member_status(member.image_id, member.member_id, "rejected")
+    return run
 
 
 IMAGE_MEMBERS = Resource(
@@ -437,7 +438,7 @@ IMAGE_MEMBERS = Resource(
             "accept",
             "A",
             "Accept the share (as that project)",
-            accept,
+            answer("accepted"),
             lambda m: m.status != "accepted",
             confirm="none",
             follow="list",
@@ -446,7 +447,7 @@ IMAGE_MEMBERS = Resource(
             "reject",
             "R",
             "Reject the share (as that project)",
-            reject,
+            answer("rejected"),
             lambda m: m.status != "rejected",
             confirm="yes",
             follow="list",

@@ -41,6 +41,21 @@ def notes(app) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(n.message for n in app._notifications)
 
 
+async def confirm_yes(pilot, key: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(key)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+    await pilot.click("#confirm-yes")
+
+
+async def submit_form(pilot, key: str, field: str, choice: str) -> None:  # type: ignore[no-untyped-def]
+    """Open an action's form, pick one choice, submit, wait until the form is gone."""
+    await pilot.press(key)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormScreen))
+    await pick(pilot, field, choice)
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: not isinstance(pilot.app.screen, FormScreen))
+
+
 def names(app) -> set[str]:  # type: ignore[no-untyped-def]
     return {r.name for r in current(app).table.rows_in_view()}
 
@@ -172,9 +187,7 @@ async def test_protected_image_delete_is_refused_with_glances_words(tmp_path: Pa
         await settle(pilot)
         images = await goto(pilot, "images")
         await select(pilot, "ops-toolbox")
-        await pilot.press("p")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.click("#confirm-yes")
+        await confirm_yes(pilot, "p")
         await wait_for(pilot, lambda: images.table.selected.protected)
         await wait_for(pilot, lambda: not images.in_flight)
         await pilot.press("ctrl+d")
@@ -215,9 +228,7 @@ async def test_share_offers_to_switch_to_shared_then_members_show_names() -> Non
         text = screen_text(pilot)
         assert "demo" in text and "pending" in text
         await select(pilot, "demo")
-        await pilot.press("ctrl+d")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.click("#confirm-yes")
+        await confirm_yes(pilot, "ctrl+d")
         await wait_for(pilot, lambda: members.table.total_count == 0)
 
 
@@ -261,26 +272,18 @@ async def test_flavor_create_validates_keeps_values_then_specs_and_access(tmp_pa
             ("hw:mem_page_size", "large"),
         }
         await select(pilot, "hw:mem_page_size")
-        await pilot.press("ctrl+d")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.click("#confirm-yes")
+        await confirm_yes(pilot, "ctrl+d")
         await wait_for(pilot, lambda: specs.table.total_count == 1)
         await pilot.press("escape")
         await settle(pilot)
         await select(pilot, "c4.pinned")
-        await pilot.press("T")
-        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
-        await pick(pilot, "project_id", "demo")
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen))
+        await submit_form(pilot, "T", "project_id", "demo")
         await pilot.press("o")
         await settle(pilot)
         access = current(app)
         assert access.resource.name == "flavor-access" and "demo" in screen_text(pilot)
         await select(pilot, "demo")
-        await pilot.press("ctrl+d")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.click("#confirm-yes")
+        await confirm_yes(pilot, "ctrl+d")
         await wait_for(pilot, lambda: access.table.total_count == 0)
         await pilot.press("escape")
         await settle(pilot)
