@@ -249,7 +249,9 @@ async def set_visibility(backend: Backend, image: Image, values: Values) -> Imag
 def share_form(image: Image) -> Form:
     shared = image.visibility == "shared"
 
-    def need_shared(values: Values) -> dict[str, str]:
+    def check(values: Values) -> dict[str, str]:
+        if not values.get("project_id") and not values.get("other_project"):
+            return {"project_id": "choose a project (or give its ID below)"}
         if shared or values.get("make_shared"):
             return {}
         return {"make_shared": f"only shared images have members (it is {image.visibility})"}
@@ -258,7 +260,12 @@ def share_form(image: Image) -> Form:
         title=f"Share {image.name or image.id} with a project",
         description="The project sees the image once it accepts the share.",
         fields=(
-            Field("project_id", "Project", kind="choice", required=True, choices=project_choices),
+            Field("project_id", "Project", kind="choice", choices=project_choices),
+            Field(
+                "other_project",
+                "… or a project ID",
+                placeholder="when the project is not in the list (not an admin)",
+            ),
             Field(
                 "make_shared",
                 f"Switch visibility from {image.visibility} to shared",
@@ -268,14 +275,15 @@ def share_form(image: Image) -> Form:
             ),
         ),
         submit_label="Share",
-        check=need_shared,
+        check=check,
     )
 
 
 async def share(backend: Backend, image: Image, values: Values) -> ImageMember:
     if image.visibility != "shared":
         await backend.update_image(image.id, visibility="shared")
-    return await backend.add_image_member(image.id, values["project_id"])
+    project_id = values.get("project_id") or values["other_project"]
+    return await backend.add_image_member(image.id, project_id)
 
 
 IMAGES = Resource(
@@ -296,7 +304,7 @@ IMAGES = Resource(
         ),
         Col("Disk", attr("disk_format"), min_width=4, max_width=6),
         Col("Container", attr("container_format"), min_width=4, max_width=9),
-        Col("Owner", attr("owner"), min_width=6, max_width=32),
+        project_col("Owner", "owner"),
         Col("Created", attr("created"), min_width=10, max_width=20),
     ),
     list=lambda backend, scope: backend.images(),

@@ -11,7 +11,7 @@ import pytest
 from tests.app.test_issue4_screens import current, goto, pick, type_into
 from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.backend.audit import AuditLog
-from tui.backend.memory import MemoryBackend
+from tui.backend.memory import MemoryBackend, fixed_id
 from tui.backend.models import ImageSpec
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
@@ -379,3 +379,23 @@ def test_disk_format_is_guessed_from_extension_then_magic(
 def test_transfer_stats_text() -> None:
     assert stats_text(3 * MiB // 2, 3 * MiB, 1.0) == "1.5 MiB / 3.0 MiB  50%  1.5 MiB/s"
     assert stats_text(100, None, 0) == "100 B"
+
+
+async def test_non_admin_shares_by_project_id_when_projects_cannot_be_listed() -> None:
+    app = demo_app(is_admin=False)
+    backend: MemoryBackend = app.backend  # type: ignore[assignment]
+    image = await backend.create_image(ImageSpec("team-image", visibility="shared"))
+    other = fixed_id("project", 1)
+    async with app.run_test(size=(160, 44)) as pilot:
+        await settle(pilot)
+        await goto(pilot, "images")
+        await select(pilot, "team-image")
+        await pilot.press("M")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "choose a project (or give its ID below)" in screen_text(pilot)
+        await type_into(pilot, "other_project", other)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen))
+    assert [m.member_id for m in await backend.image_members(image.id)] == [other]
