@@ -336,6 +336,11 @@ async def test_non_admin_gets_a_clear_403_for_flavor_writes() -> None:
         text = screen_text(pilot)
         assert "HTTP 403" in text and "os-flavor-manage:create" in text
         assert app.screen.raw_values()["name"] == "mine"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("o")
+        await settle(pilot)
+        assert "Flavor access need admin rights here (HTTP 403)" in screen_text(pilot)
 
 
 async def test_read_only_keeps_download_and_hides_every_image_and_flavor_write(

@@ -13,7 +13,7 @@ from tui.backend.memory import data
 from tui.backend.memory.core import MemoryCore
 from tui.backend.models import Flavor, FlavorAccess, FlavorExtraSpec, FlavorSpec, Server
 
-_POLICY = "os_compute_api:os-flavor-manage"
+_POLICY = "os_compute_api:os-flavor-"  # + manage:create, extra-specs:delete, access...
 
 
 class FlavorsMemory(MemoryCore):
@@ -29,13 +29,13 @@ class FlavorsMemory(MemoryCore):
         access: dict[str, set[str]] = self.__dict__.setdefault("_flavor_access_lists", {})
         return access
 
-    def _admin_flavor(self, flavor_id: str, what: str) -> Flavor:
-        self._require_admin(what, f"{_POLICY}:{what.replace(' ', '_')}")
+    def _admin_flavor(self, flavor_id: str, what: str, policy: str) -> Flavor:
+        self._require_admin(what, _POLICY + policy)
         return self._lookup(self._cloud.flavors, flavor_id, "flavor")
 
     async def create_flavor(self, spec: FlavorSpec) -> Flavor:
         def create() -> Flavor:
-            self._require_admin("create flavor", f"{_POLICY}:create")
+            self._require_admin("create flavor", _POLICY + "manage:create")
             if any(f.name == spec.name for f in self._cloud.flavors):
                 raise self.refused(409, f"Flavor with name {spec.name} already exists.")
             flavor_id = spec.flavor_id or data.fixed_id("flavor", self._cloud.serial())
@@ -61,7 +61,7 @@ class FlavorsMemory(MemoryCore):
 
     async def delete_flavor(self, flavor_id: str) -> None:
         def delete() -> None:
-            self._admin_flavor(flavor_id, "delete")
+            self._admin_flavor(flavor_id, "delete flavor", "manage:delete")
             self._cloud.flavors.remove(flavor_id)
             self._flavor_access().pop(flavor_id, None)
 
@@ -73,7 +73,7 @@ class FlavorsMemory(MemoryCore):
 
     async def set_flavor_extra_specs(self, flavor_id: str, specs: dict[str, str]) -> None:
         def update() -> None:
-            flavor = self._admin_flavor(flavor_id, "update extra specs")
+            flavor = self._admin_flavor(flavor_id, "set extra specs", "extra-specs:create")
             merged = {**(flavor.raw.get("extra_specs") or {}), **specs}
             self._cloud.update(self._cloud.flavors, flavor, {"extra_specs": merged})
 
@@ -82,7 +82,7 @@ class FlavorsMemory(MemoryCore):
 
     async def unset_flavor_extra_spec(self, flavor_id: str, key: str) -> None:
         def unset() -> None:
-            flavor = self._admin_flavor(flavor_id, "delete extra specs")
+            flavor = self._admin_flavor(flavor_id, "unset extra spec", "extra-specs:delete")
             specs = dict(flavor.raw.get("extra_specs") or {})
             if specs.pop(key, None) is None:
                 raise self.refused(404, f"Flavor {flavor_id} has no extra specs with key {key}.")
@@ -91,6 +91,7 @@ class FlavorsMemory(MemoryCore):
         await self._write("unset-flavor-extra-spec", f"{flavor_id} ({key})", unset)
 
     async def flavor_access(self, flavor_id: str) -> list[FlavorAccess]:
+        self._require_admin("list flavor access", "os_compute_api:os-flavor-access")
         flavor = await self.flavor(flavor_id)
         if flavor.is_public:
             raise self.refused(404, "Access list not available for public flavors.")
@@ -101,7 +102,7 @@ class FlavorsMemory(MemoryCore):
 
     async def add_flavor_access(self, flavor_id: str, project_id: str) -> None:
         def grant() -> None:
-            flavor = self._admin_flavor(flavor_id, "add tenant access")
+            flavor = self._admin_flavor(flavor_id, "grant access", "access:add_tenant_access")
             if flavor.is_public:
                 raise self.refused(409, "Can not add access to a public flavor.")
             projects = self._flavor_access().setdefault(flavor_id, set())
@@ -117,7 +118,7 @@ class FlavorsMemory(MemoryCore):
 
     async def remove_flavor_access(self, flavor_id: str, project_id: str) -> None:
         def revoke() -> None:
-            self._admin_flavor(flavor_id, "remove tenant access")
+            self._admin_flavor(flavor_id, "revoke access", "access:remove_tenant_access")
             projects = self._flavor_access().get(flavor_id, set())
             if project_id not in projects:
                 raise self.refused(
