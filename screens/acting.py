@@ -27,6 +27,7 @@ FOLLOW_SECONDS = 300.0
 PREVIEW_LINES = 12
 FIRST_POLL = 0.5
 MAX_POLL = 3.0
+TRANSFER_RELOAD = 1.0
 
 
 class ActingMixin:
@@ -45,6 +46,8 @@ class ActingMixin:
         def load(self) -> Any: ...
 
         def run_worker(self, work: Any, **kwargs: Any) -> Any: ...
+
+        def set_timer(self, delay: float, callback: Any) -> Any: ...
 
     @property
     def read_only(self) -> bool:
@@ -166,6 +169,7 @@ class ActingMixin:
         """Show its progress; a record it fills (an image) shows in the list meanwhile."""
         if action.follow == "list":
             self.load()
+            self.set_timer(TRANSFER_RELOAD, self.load)  # by then the record shows it is filling
         result = await self.app.push_screen_wait(TransferScreen(transfer))
         if result is None:
             if action.follow == "list":

@@ -106,8 +106,7 @@ async def test_cancel_stops_the_upload_and_removes_the_half_made_image(tmp_path:
         await wait_for(
             pilot,
             lambda: any(
-                r.name == "big.img" and r.status in ("queued", "saving")
-                for r in below.table.rows_in_view()
+                (r.name, r.status) == ("big.img", "saving") for r in below.table.rows_in_view()
             ),
         )
         await pilot.press("escape")
