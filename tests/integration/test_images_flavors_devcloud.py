@@ -39,7 +39,7 @@ async def settled_image(backend: OpenStackBackend, image_id: str):  # type: igno
 
 
 async def test_upload_download_share_and_delete_an_image(
-    admin: OpenStackBackend, tmp_path: Path
+    admin: OpenStackBackend, demo: OpenStackBackend, tmp_path: Path
 ) -> None:
     audit = AuditLog(tmp_path / "audit.jsonl")
     backend = OpenStackBackend("devcloud-admin", audit=audit)
@@ -76,6 +76,10 @@ async def test_upload_download_share_and_delete_an_image(
         assert (member.member_id, member.status) == (demo_id, "pending")
         members = await backend.image_members(image.id)
         assert [(m.member_id, m.status) for m in members] == [(demo_id, "pending")]
+        await demo.set_image_member_status(image.id, demo_id, "accepted")
+        assert image.id in {i.id async for page in demo.images() for i in page}
+        members = await backend.image_members(image.id)
+        assert [(m.member_id, m.status) for m in members] == [(demo_id, "accepted")]
         await backend.remove_image_member(image.id, demo_id)
         assert await backend.image_members(image.id) == []
 

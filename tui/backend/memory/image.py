@@ -214,6 +214,8 @@ class ImageMemory(MemoryCore):
 
     async def set_image_member_status(self, image_id: str, project_id: str, status: str) -> None:
         def answer() -> None:
+            if not (self._is_admin or self._mine(project_id)):
+                raise self.refused(403, "Only the member project may answer an image share.")
             member = self._image_state()["members"].get(image_id, {}).get(project_id)
             if member is None:
                 raise self.refused(404, f"{project_id} is not a member of image {image_id}.")
