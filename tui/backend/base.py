@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, Protocol, runtime_checkable
 
-from tui.backend.models import (  # issue 6: images and flavors
+from tui.backend.models import (
     AvailabilityZone,
     BootSpec,
     CloudInfo,
