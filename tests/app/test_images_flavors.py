@@ -403,3 +403,32 @@ async def test_non_admin_shares_by_project_id_when_projects_cannot_be_listed() -
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen))
     assert [m.member_id for m in await backend.image_members(image.id)] == [other]
+
+
+async def test_set_visibility_and_edit_an_extra_spec(tmp_path: Path) -> None:
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    app = demo_app(audit=audit)
+    async with app.run_test(size=(160, 44)) as pilot:
+        await settle(pilot)
+        images = await goto(pilot, "images")
+        await select(pilot, "ops-toolbox")
+        await submit_form(pilot, "v", "visibility", "community")
+        await wait_for(pilot, lambda: images.table.selected.visibility == "community")
+        await goto(pilot, "flavors")
+        await select(pilot, "huge.gpu")
+        await pilot.press("enter")
+        await settle(pilot)
+        specs = current(app)
+        await select(pilot, "resources:VGPU")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        assert app.screen.raw_values()["value"] == "8"
+        await type_into(pilot, "value", "4")
+        await pilot.press("ctrl+s")
+        await wait_for(
+            pilot,
+            lambda: (
+                ("resources:VGPU", "4") in {(s.key, s.value) for s in specs.table.rows_in_view()}
+            ),
+        )
+    assert [r.action for r in audit.records()] == ["update-image", "set-flavor-extra-specs"]
