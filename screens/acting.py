@@ -17,6 +17,7 @@ from textual.css.query import NoMatches
 from tui.backend.errors import BackendError, NotFound
 from tui.forms import Form
 from tui.resource import Action, Resource, Row
+from tui.screens.transfer import Transfer, TransferScreen
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
@@ -26,6 +27,7 @@ FOLLOW_SECONDS = 300.0
 PREVIEW_LINES = 12
 FIRST_POLL = 0.5
 MAX_POLL = 3.0
+TRANSFER_RELOAD = 1.0
 
 
 class ActingMixin:
@@ -44,6 +46,8 @@ class ActingMixin:
         def load(self) -> Any: ...
 
         def run_worker(self, work: Any, **kwargs: Any) -> Any: ...
+
+        def set_timer(self, delay: float, callback: Any) -> Any: ...
 
     @property
     def read_only(self) -> bool:
@@ -95,6 +99,8 @@ class ActingMixin:
             if key is not None:
                 self.table.set_badge(key, f"⟳ {action.progress or action.name}")
             result = await self._run(action, row)
+            if isinstance(result, Transfer):  # issue 6: bytes to move, with a progress bar
+                result = await self._transfer(action, result)
             if result is _CANCELLED:
                 return
             label = self.resource.label(row) if row is not None else self.resource.title
@@ -114,6 +120,10 @@ class ActingMixin:
         label = self.resource.label(row) if row is not None else self.resource.title
         body = Text(action.message(row) if action.message else f"{action.description}: {label}")
         expected = label if action.confirm == "name" else None
+        if action.confirm == "name" and action.preview is not None:  # warnings, e.g. still used
+            body.append(
+                "".join(f"\n{line}" for line in await action.preview(self.app.backend, row))
+            )
         if action.confirm == "count" and action.preview is not None:
             items = await action.preview(self.app.backend, row)
             if not items:
@@ -154,6 +164,18 @@ class ActingMixin:
         )
         result = await self.app.push_screen_wait(screen)
         return _CANCELLED if result is None else result
+
+    async def _transfer(self, action: Action, transfer: Transfer) -> Any:
+        """Show its progress; a record it fills (an image) shows in the list meanwhile."""
+        if action.follow == "list":
+            self.load()
+            self.set_timer(TRANSFER_RELOAD, self.load)  # by then the record shows it is filling
+        result = await self.app.push_screen_wait(TransferScreen(transfer))
+        if result is None:
+            if action.follow == "list":
+                self.load()  # the half-made record was cleaned up
+            return _CANCELLED
+        return result
 
     async def _follow(self, action: Action, row: Row | None, result: Any) -> None:
         if action.follow == "none":

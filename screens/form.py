@@ -144,6 +144,16 @@ class FormScreen(ModalScreen[Any]):
     def _changed(self) -> None:
         self._apply_visibility()
 
+    @on(Input.Changed)
+    def _noted(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("input-")
+        f = next((f for f in self.form.fields if f.name == name and f.note is not None), None)
+        if f is not None and f.note is not None:
+            help_line = self.query_one(f"#help-{f.name}", Static)
+            note = f.note(event.value)
+            help_line.update(Text(note, style="cyan") if note else f.help)
+            help_line.set_class(not (note or f.help), "-empty")
+
     @on(Picker.Changed)
     def _picked(self, event: Picker.Changed) -> None:
         self._apply_visibility()

@@ -11,8 +11,10 @@ from tui.screens.aggregates import (
     ZONE_HOSTS,
 )
 from tui.screens.catalog import FLAVORS, IMAGES, KEYPAIRS
+from tui.screens.flavors import FLAVOR_ACCESS, FLAVOR_EXTRA_SPECS
 from tui.screens.floating_ips import FLOATING_IPS
 from tui.screens.hypervisors import HYPERVISORS
+from tui.screens.images import IMAGE_MEMBERS
 from tui.screens.keystone_catalog import CATALOG_SERVICES, ENDPOINTS
 from tui.screens.metrics import METRIC_RESOURCES, RESOURCE_METRICS
 from tui.screens.networks import (
@@ -78,6 +80,10 @@ RESOURCES: dict[str, Resource] = {
         CATALOG_SERVICES,
         ENDPOINTS,
         TOKEN,
+        # -- issue 6: images and flavors --
+        IMAGE_MEMBERS,
+        FLAVOR_EXTRA_SPECS,
+        FLAVOR_ACCESS,
     )
 }
 

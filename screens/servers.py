@@ -13,6 +13,8 @@ from tui.screens.columns import state_col, task_col
 
 
 def list_servers(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
+    if (flavor_id := scope.get("flavor")) is not None:  # issue 6: servers using a flavor
+        return backend.servers_with_flavor(flavor_id)
     return backend.servers(
         all_projects=scope.all_projects,
         host=scope.get("host"),

@@ -53,6 +53,7 @@ class Field:
     validate: Validator | None = None
     visible: Callable[[Values], bool] | None = None
     depends_on: str = ""  # reload the choices when this other field changes
+    note: Callable[[str], str] | None = None  # a live line about what was typed (a file's size)
 
     def shown(self, values: Values) -> bool:
         return self.visible is None or self.visible(values)

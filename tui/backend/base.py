@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from tui.backend.gnocchi import MeasureQuery
 from tui.backend.models import (
@@ -18,10 +18,16 @@ from tui.backend.models import (
     CatalogEndpoint,
     CloudInfo,
     ComputeService,
+    Download,
     Flavor,
+    FlavorAccess,
+    FlavorExtraSpec,
+    FlavorSpec,
     FloatingIP,
     Hypervisor,
     Image,
+    ImageMember,
+    ImageSpec,
     Keypair,
     Measure,
     Metric,
@@ -54,6 +60,7 @@ if TYPE_CHECKING:  # issue 6: identity
         TokenInfo,
         UserSpec,
     )
+from tui.backend.transfer import Progress, no_progress
 
 # Server actions the backend knows (POST /servers/{id}/action unless noted). Arguments:
 # reboot(hard: bool), reset_state(state: "error"|"active"), rename(name) [PUT /servers/{id}],
@@ -428,4 +435,58 @@ class Backend(Protocol):
 
     async def token_info(self) -> TokenInfo:
         """Our own token as Keystone validates it (GET /v3/auth/tokens), without its id."""
+    # -- issue 6: images (Glance v2) and flavors (Nova) -----------------------------------
+    # Transfers report to a `Progress` (tui/backend/transfer.py) from the worker thread; it
+    # may raise TransferCancelled to stop them.
+
+    async def create_image(self, spec: ImageSpec) -> Image:
+        """The image record (status queued); its data comes with `upload_image_data`."""
+        ...
+
+    async def upload_image_data(
+        self, image_id: str, path: str, progress: Progress = no_progress
+    ) -> None: ...
+
+    async def download_image(
+        self, image: Image, path: str, progress: Progress = no_progress, *, overwrite: bool = False
+    ) -> Download:
+        """Stream into `path`, verify Glance's checksum; no partial file is left on failure."""
+        ...
+
+    async def delete_image(self, image_id: str) -> None: ...
+
+    async def update_image(self, image_id: str, **changes: Any) -> Image:
+        """Replace top-level attributes: protected, visibility, name, min_disk, min_ram..."""
+        ...
+
+    async def image_members(self, image_id: str) -> list[ImageMember]: ...
+
+    async def add_image_member(self, image_id: str, project_id: str) -> ImageMember: ...
+
+    async def remove_image_member(self, image_id: str, project_id: str) -> None: ...
+
+    async def set_image_member_status(
+        self, image_id: str, project_id: str, status: str
+    ) -> None: ...
+
+    async def create_flavor(self, spec: FlavorSpec) -> Flavor: ...
+
+    async def delete_flavor(self, flavor_id: str) -> None: ...
+
+    async def flavor_extra_specs(self, flavor_id: str) -> list[FlavorExtraSpec]: ...
+
+    async def set_flavor_extra_specs(self, flavor_id: str, specs: dict[str, str]) -> None: ...
+
+    async def unset_flavor_extra_spec(self, flavor_id: str, key: str) -> None: ...
+
+    async def flavor_access(self, flavor_id: str) -> list[FlavorAccess]: ...
+
+    async def add_flavor_access(self, flavor_id: str, project_id: str) -> None: ...
+
+    async def remove_flavor_access(self, flavor_id: str, project_id: str) -> None: ...
+
+    def servers_with_flavor(
+        self, flavor_id: str, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        """Servers built from this flavor, in every project for an admin."""
         ...

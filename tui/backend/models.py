@@ -1446,3 +1446,122 @@ class UserSpec:
     default_project_id: str = ""
     enabled: bool = True
     description: str = ""
+
+
+# -- issue 6: images and flavors (writes, members, extra specs, access) ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSpec:
+    """What a new Glance image record says about itself (POST /v2/images)."""
+
+    name: str
+    disk_format: str = "qcow2"
+    container_format: str = "bare"
+    visibility: str = "private"
+    min_disk: int = 0
+    min_ram: int = 0
+    protected: bool = False
+    properties: tuple[tuple[str, str], ...] = ()
+
+    def body(self) -> dict[str, Any]:
+        return {
+            **dict(self.properties),
+            "name": self.name,
+            "disk_format": self.disk_format,
+            "container_format": self.container_format,
+            "visibility": self.visibility,
+            "min_disk": self.min_disk,
+            "min_ram": self.min_ram,
+            "protected": self.protected,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ImageMember:
+    """A project an image is shared with, and whether it accepted (GET /v2/images/{id}/members)."""
+
+    image_id: str
+    member_id: str
+    status: str
+    created: str
+    updated: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(
+            image_id=_str(d.get("image_id")),
+            member_id=_str(d.get("member_id")),
+            status=_str(d.get("status")),
+            created=_str(d.get("created_at")),
+            updated=_str(d.get("updated_at")),
+            raw=d,
+        )
+
+    @property
+    def id(self) -> str:
+        return self.member_id
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """A finished image download: where it went, how big, and what the checksum check said."""
+
+    path: str
+    size: int
+    algorithm: str  # "sha512", "md5" or "" when Glance gave no checksum
+    digest: str
+    verified: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FlavorSpec:
+    """What a new Nova flavor is (POST /flavors); `flavor_id` "" lets Nova choose."""
+
+    name: str
+    vcpus: int
+    ram_mb: int
+    disk_gb: int = 0
+    ephemeral_gb: int = 0
+    swap_mb: int = 0
+    rxtx_factor: float = 1.0
+    is_public: bool = True
+    description: str = ""
+    flavor_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FlavorExtraSpec:
+    """One key of a flavor's extra specs (GET /flavors/{id}/os-extra_specs)."""
+
+    flavor_id: str
+    key: str
+    value: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, flavor_id: str, body: Json) -> list[Self]:
+        specs = body.get("extra_specs") or {}
+        return [cls(flavor_id, str(k), _str(v), {k: v}) for k, v in sorted(specs.items())]
+
+    @property
+    def id(self) -> str:
+        return self.key
+
+
+@dataclass(frozen=True, slots=True)
+class FlavorAccess:
+    """A project allowed to use a private flavor (GET /flavors/{id}/os-flavor-access)."""
+
+    flavor_id: str
+    project_id: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(flavor_id=_str(d.get("flavor_id")), project_id=_str(d.get("tenant_id")), raw=d)
+
+    @property
+    def id(self) -> str:
+        return self.project_id

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
+from tui.backend.errors import BackendError
+
 Progress = Callable[[int, "int | None"], None]  # (bytes done, bytes total or None)
 
 CHUNK = 1 << 20
@@ -26,3 +28,24 @@ def read_chunks(file: BinaryIO, total: int | None, progress: Progress) -> Iterat
         done += len(chunk)
         progress(done, total)
         yield chunk
+
+
+# -- issue 6: stopping a transfer ------------------------------------------------------------
+
+
+class TransferCancelled(BackendError):
+    """Raised by a `Progress` callback to stop a transfer; the backend cleans up and re-raises."""
+
+
+def watched(progress: Progress) -> tuple[Progress, list[bool]]:
+    """`progress`, plus a flag list that says whether it asked to stop (an SDK may wrap errors)."""
+    stopped: list[bool] = []
+
+    def report(done: int, total: int | None) -> None:
+        try:
+            progress(done, total)
+        except TransferCancelled:
+            stopped.append(True)
+            raise
+
+    return report, stopped

@@ -11,6 +11,7 @@ from tui.backend.memory.agents import AgentsMemory
 from tui.backend.memory.aggregates import AggregatesMemory
 from tui.backend.memory.compute import ComputeMemory
 from tui.backend.memory.data import fixed_id
+from tui.backend.memory.flavors import FlavorsMemory
 from tui.backend.memory.health import HealthMemory
 from tui.backend.memory.identity import IdentityMemory
 from tui.backend.memory.image import ImageMemory
@@ -40,6 +41,8 @@ class MemoryBackend(
     # -- issue 6: health overview and volume pools (overview helper)
     HealthMemory,
     PoolsMemory,
+    # -- issue 6: images and flavors --
+    FlavorsMemory,
 ):
     """An in-memory cloud: 3 projects, 4 hypervisors and 40 servers unless told otherwise,
     with their networks, ports, floating IPs, volumes, images, flavors and keypairs."""

@@ -1,17 +1,44 @@
-"""In-memory Glance: images (an admin sees all; others the public ones and their own)."""
+"""In-memory Glance: images (an admin sees all; others the public, shared and their own),
+their data (kept in memory, moved chunk by chunk like the real transfer) and members."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 
+from tui.backend import transfer
 from tui.backend.base import DEFAULT_PAGE_SIZE
+from tui.backend.errors import BackendError
+from tui.backend.image_data import Checksums, refuse_overwrite, remove_partial
+from tui.backend.memory import data
 from tui.backend.memory.core import MemoryCore
-from tui.backend.models import Image
+from tui.backend.models import Download, Image, ImageMember, ImageSpec
+from tui.backend.transfer import Progress, no_progress, read_chunks
+
+VISIBILITIES = ("private", "shared", "community", "public")
 
 
 class ImageMemory(MemoryCore):
+    # Seconds between chunks of a transfer: tests slow it down to watch or cancel it.
+    transfer_pause = 0.0
+
+    def _image_state(self) -> dict[str, Any]:
+        """Data and members of images, made on first use (the mixins share one __init__)."""
+        state: dict[str, Any] = self.__dict__.setdefault(
+            "_image_extra", {"blobs": {}, "members": {}}
+        )
+        return state
+
     def _image_visible(self, image: Image) -> bool:
-        return self._is_admin or image.visibility == "public" or self._mine(image.owner)
+        if self._is_admin or image.visibility in ("public", "community"):
+            return True
+        if self._mine(image.owner):
+            return True
+        members = self._image_state()["members"].get(image.id, {})
+        return image.visibility == "shared" and self._info.project_id in members
 
     async def images(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Image]]:
         async for page in self._select(self._cloud.images, page_size, self._image_visible):
@@ -19,3 +46,181 @@ class ImageMemory(MemoryCore):
 
     async def image(self, image_id: str) -> Image:
         return self._lookup(self._cloud.images, image_id, "image", self._image_visible)
+
+    # -- issue 6: writes, data, members --------------------------------------------------
+
+    def _check_visibility(self, visibility: str) -> None:
+        if visibility not in VISIBILITIES:
+            raise self.refused(400, f"Invalid visibility value: {visibility}")
+        if visibility == "public" and not self._is_admin:
+            raise self.refused(403, "You are not authorized to complete publicize_image action.")
+
+    def _my_image(self, image_id: str) -> Image:
+        image = self._lookup(self._cloud.images, image_id, "image", self._image_visible)
+        if not (self._is_admin or self._mine(image.owner)):
+            raise self.refused(403, f"You are not permitted to modify image {image_id}.")
+        return image
+
+    async def create_image(self, spec: ImageSpec) -> Image:
+        def create() -> Image:
+            self._check_visibility(spec.visibility)
+            image_id = data.fixed_id("image", 10_000 + self._cloud.serial())
+            raw = data.image_json(
+                image_id,
+                spec.name,
+                self._info.project_id,
+                visibility=spec.visibility,
+                disk_format=spec.disk_format,
+                min_disk=spec.min_disk,
+                min_ram=spec.min_ram,
+                status="queued",
+                properties=dict(spec.properties),
+            )
+            raw = {**raw, "container_format": spec.container_format, "protected": spec.protected}
+            return self._cloud.images.add(Image.from_api(raw))
+
+        return await self._write("create-image", spec.name, create)
+
+    async def _pace(self) -> None:
+        await asyncio.sleep(self.transfer_pause or self._latency)
+
+    async def upload_image_data(
+        self, image_id: str, path: str, progress: Progress = no_progress
+    ) -> None:
+        source = Path(path)
+        total = source.stat().st_size
+
+        def begin() -> Image:
+            image = self._my_image(image_id)
+            if image.status != "queued":
+                raise self.refused(
+                    409, f"Image status transition from {image.status} to saving is not allowed"
+                )
+            return self._cloud.update(self._cloud.images, image, {"status": "saving"})
+
+        image = await self._write(
+            "upload-image", f"{image_id} ({total} bytes from {source.name})", begin
+        )
+        chunks: list[bytes] = []
+        try:
+            with source.open("rb") as file:
+                for chunk in read_chunks(file, total, progress):
+                    chunks.append(chunk)
+                    await self._pace()
+        except BaseException:
+            self._cloud.update(self._cloud.images, image, {"status": "queued"})
+            raise
+        blob = b"".join(chunks)
+        self._image_state()["blobs"][image_id] = blob
+        self._cloud.update(
+            self._cloud.images,
+            image,
+            {
+                "status": "active",
+                "size": len(blob),
+                "virtual_size": None,
+                "checksum": hashlib.md5(blob, usedforsecurity=False).hexdigest(),
+                "os_hash_algo": "sha512",
+                "os_hash_value": hashlib.sha512(blob).hexdigest(),
+            },
+        )
+
+    async def download_image(
+        self, image: Image, path: str, progress: Progress = no_progress, *, overwrite: bool = False
+    ) -> Download:
+        target = refuse_overwrite(path, overwrite)
+        current = await self.image(image.id)
+        blob = self._image_state()["blobs"].get(image.id)
+        if blob is None:
+            raise BackendError(
+                f"Image {image.name or image.id} has no data in the demo cloud "
+                f"(status {current.status}).",
+                status=204,
+                operation="download image",
+            )
+        sums = Checksums(current)
+        done = 0
+        try:
+            with target.open("wb") as out:
+                progress(0, len(blob))
+                for start in range(0, len(blob), transfer.CHUNK):
+                    chunk = blob[start : start + transfer.CHUNK]
+                    await self._pace()
+                    out.write(chunk)
+                    sums.update(chunk)
+                    done += len(chunk)
+                    progress(done, len(blob))
+            return sums.result(str(target), done)
+        except BaseException:
+            remove_partial(target)
+            raise
+
+    async def delete_image(self, image_id: str) -> None:
+        def delete() -> None:
+            image = self._my_image(image_id)
+            if image.protected:
+                raise self.refused(403, f"Image {image_id} is protected and cannot be deleted.")
+            self._cloud.images.remove(image_id)
+            state = self._image_state()
+            state["blobs"].pop(image_id, None)
+            state["members"].pop(image_id, None)
+
+        await self._write("delete-image", image_id, delete)
+
+    async def update_image(self, image_id: str, **changes: Any) -> Image:
+        def update() -> Image:
+            image = self._my_image(image_id)
+            if "visibility" in changes:
+                self._check_visibility(str(changes["visibility"]))
+            return self._cloud.update(self._cloud.images, image, changes)
+
+        what = ", ".join(f"{k}={v}" for k, v in changes.items())
+        return await self._write("update-image", f"{image_id} ({what})", update)
+
+    async def image_members(self, image_id: str) -> list[ImageMember]:
+        await self.image(image_id)
+        members = self._image_state()["members"].get(image_id, {})
+        return [ImageMember.from_api(m) for m in members.values()]
+
+    async def add_image_member(self, image_id: str, project_id: str) -> ImageMember:
+        def add() -> ImageMember:
+            image = self._my_image(image_id)
+            if image.visibility != "shared":
+                raise self.refused(403, "Only shared images have members.")
+            members = self._image_state()["members"].setdefault(image_id, {})
+            if project_id in members:
+                raise self.refused(409, f"Member {project_id} already exists for image {image_id}.")
+            when = data.stamp(120 + self._cloud.serial())
+            members[project_id] = {
+                "image_id": image_id,
+                "member_id": project_id,
+                "status": "pending",
+                "created_at": when,
+                "updated_at": when,
+                "schema": "/v2/schemas/member",
+            }
+            return ImageMember.from_api(members[project_id])
+
+        return await self._write("add-image-member", f"{image_id} → project {project_id}", add)
+
+    async def remove_image_member(self, image_id: str, project_id: str) -> None:
+        def remove() -> None:
+            self._my_image(image_id)
+            members = self._image_state()["members"].get(image_id, {})
+            if members.pop(project_id, None) is None:
+                raise self.refused(404, f"{project_id} is not a member of image {image_id}.")
+
+        await self._write("remove-image-member", f"{image_id} → project {project_id}", remove)
+
+    async def set_image_member_status(self, image_id: str, project_id: str, status: str) -> None:
+        def answer() -> None:
+            if not (self._is_admin or self._mine(project_id)):
+                raise self.refused(403, "Only the member project may answer an image share.")
+            member = self._image_state()["members"].get(image_id, {}).get(project_id)
+            if member is None:
+                raise self.refused(404, f"{project_id} is not a member of image {image_id}.")
+            member["status"] = status
+
+        await self._write(
+            f"set-image-member-{status}", f"{image_id} → project {project_id}", answer
+        )

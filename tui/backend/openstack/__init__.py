@@ -6,6 +6,7 @@ from tui.backend.openstack.agents import AgentsAPI
 from tui.backend.openstack.aggregates import AggregatesAPI
 from tui.backend.openstack.compute import ComputeAPI
 from tui.backend.openstack.core import error_message, translate_exception
+from tui.backend.openstack.flavors import FlavorsAPI
 from tui.backend.openstack.health import HealthAPI
 from tui.backend.openstack.identity import IdentityAPI
 from tui.backend.openstack.image import ImageAPI
@@ -35,6 +36,8 @@ class OpenStackBackend(
     # -- issue 6: health overview and volume pools (overview helper)
     HealthAPI,
     PoolsAPI,
+    # -- issue 6: images and flavors --
+    FlavorsAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 

@@ -8,6 +8,7 @@ worker threads. ``openstack`` is imported on first connect, never at module impo
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -65,6 +66,8 @@ def error_message(body: Any, fallback: str) -> str:
         if body.get("faultstring"):
             return str(body["faultstring"]).strip()
     if isinstance(body, str) and body.strip():
+        if body.lstrip().startswith("<"):  # webob's HTML error page (Glance): drop the markup
+            body = re.sub(r"<title>.*?</title>|<h1>.*?</h1>|<[^>]+>", "\n", body, flags=re.S)
         lines = [ln.strip() for ln in body.strip().splitlines() if ln.strip()]
         return lines[-1] if lines else fallback
     return fallback
@@ -173,12 +176,22 @@ class OpenStackCore:
         microversion: str | None = None,
         operation: str = "",
         headers: Mapping[str, str] | None = None,
+        data: Any = None,
+        stream: bool = False,
     ) -> Response:
-        """One HTTP call on a service's adapter; a 4xx/5xx becomes a BackendError."""
+        """One HTTP call on a service's adapter; a 4xx/5xx becomes a BackendError.
+
+        ``data`` is a raw body (bytes or an iterator of chunks); ``stream`` leaves the answer's
+        body on the wire for ``iter_content`` (image data).
+        """
         adapter = getattr(self._connection(), service.replace("-", "_"))
         kwargs: dict[str, Any] = {"params": dict(params or {}), "raise_exc": False}
         if body is not None:
             kwargs["json"] = body
+        if data is not None:
+            kwargs["data"] = data
+        if stream:
+            kwargs["stream"] = True
         if microversion:
             kwargs["microversion"] = microversion
         if headers:
@@ -221,6 +234,8 @@ class OpenStackCore:
         *,
         body: Any = None,
         microversion: Microversion = None,
+        headers: Mapping[str, str] | None = None,
+        data: Any = None,
     ) -> Json:
         """A mutating call: refused when read-only, audited whatever happens.
 
@@ -235,7 +250,14 @@ class OpenStackCore:
         def send() -> Json:
             version = microversion() if callable(microversion) else microversion
             response = self._request(
-                method, service, path, body=body, microversion=version, operation=action
+                method,
+                service,
+                path,
+                body=body,
+                microversion=version,
+                operation=action,
+                headers=headers,
+                data=data,
             )
             self._audited(action, target, "ok", _request_id(response.headers))
             if response.status_code == 204 or not response.content:

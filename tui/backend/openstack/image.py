@@ -1,12 +1,32 @@
-"""Glance: images (v2 pages by limit/marker and answers ``next``)."""
+"""Glance: images (v2 pages by limit/marker and answers ``next``), their data and members."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 
 from tui.backend.base import DEFAULT_PAGE_SIZE
-from tui.backend.models import Image
+from tui.backend.errors import BackendError
+from tui.backend.image_data import Checksums, refuse_overwrite, remove_partial
+from tui.backend.models import Download, Image, ImageMember, ImageSpec
 from tui.backend.openstack.core import OpenStackCore
+from tui.backend.transfer import (
+    CHUNK,
+    Progress,
+    TransferCancelled,
+    no_progress,
+    read_chunks,
+    watched,
+)
+
+JSON_PATCH = {"Content-Type": "application/openstack-images-v2.1-json-patch"}
+OCTETS = {"Content-Type": "application/octet-stream"}
+
+
+def image_changes(**changes: Any) -> list[dict[str, Any]]:
+    """A JSON patch replacing top-level image attributes."""
+    return [{"op": "replace", "path": f"/{key}", "value": value} for key, value in changes.items()]
 
 
 class ImageAPI(OpenStackCore):
@@ -18,3 +38,131 @@ class ImageAPI(OpenStackCore):
 
     async def image(self, image_id: str) -> Image:
         return await self._show("image", f"/images/{image_id}", None, Image.from_api, kind="image")
+
+    # -- issue 6: writes, data, members --------------------------------------------------
+
+    async def create_image(self, spec: ImageSpec) -> Image:
+        body = await self._write(
+            "create-image", spec.name, "POST", "image", "/images", body=spec.body()
+        )
+        return Image.from_api(body)
+
+    async def upload_image_data(
+        self, image_id: str, path: str, progress: Progress = no_progress
+    ) -> None:
+        """PUT the file's bytes as the image's data; `progress` may stop it (TransferCancelled)."""
+        source = Path(path)
+        total = source.stat().st_size
+        report, stopped = watched(progress)
+        with source.open("rb") as file:
+            try:
+                await self._write(
+                    "upload-image",
+                    f"{image_id} ({total} bytes from {source.name})",
+                    "PUT",
+                    "image",
+                    f"/images/{image_id}/file",
+                    headers=OCTETS,
+                    data=read_chunks(file, total, report),
+                )
+            except BackendError:
+                if stopped:
+                    raise TransferCancelled("Upload cancelled.", operation="upload image") from None
+                raise
+
+    async def download_image(
+        self, image: Image, path: str, progress: Progress = no_progress, *, overwrite: bool = False
+    ) -> Download:
+        """Stream the image's data into `path`, checking Glance's checksum; a failed or
+        cancelled download leaves no partial file behind."""
+        target = refuse_overwrite(path, overwrite)
+
+        def fetch() -> Download:
+            response = self._request(
+                "GET",
+                "image",
+                f"/images/{image.id}/file",
+                stream=True,
+                operation="download image",
+            )
+            if response.status_code == 204:
+                raise BackendError(
+                    f"Image {image.name or image.id} has no data (status {image.status}).",
+                    status=204,
+                    operation="download image",
+                )
+            length = response.headers.get("Content-Length")
+            total = int(length) if length and length.isdigit() else (image.size or None)
+            sums = Checksums(image)
+            done = 0
+            try:
+                with target.open("wb") as out:
+                    progress(0, total)
+                    for chunk in response.iter_content(CHUNK):
+                        out.write(chunk)
+                        sums.update(chunk)
+                        done += len(chunk)
+                        progress(done, total)
+                return sums.result(str(target), done)
+            except BaseException:
+                remove_partial(target)
+                raise
+            finally:
+                response.close()
+
+        return await self._call("download image", fetch)
+
+    async def delete_image(self, image_id: str) -> None:
+        await self._write("delete-image", image_id, "DELETE", "image", f"/images/{image_id}")
+
+    async def update_image(self, image_id: str, **changes: Any) -> Image:
+        """Replace top-level attributes (protected, visibility, name, min_disk...)."""
+        what = ", ".join(f"{k}={v}" for k, v in changes.items())
+        body = await self._write(
+            "update-image",
+            f"{image_id} ({what})",
+            "PATCH",
+            "image",
+            f"/images/{image_id}",
+            body=image_changes(**changes),
+            headers=JSON_PATCH,
+        )
+        return Image.from_api(body)
+
+    async def image_members(self, image_id: str) -> list[ImageMember]:
+        def fetch() -> list[ImageMember]:
+            body = self._get("image", f"/images/{image_id}/members", operation="list members")
+            return [ImageMember.from_api(m) for m in body.get("members") or ()]
+
+        return await self._call("list image members", fetch)
+
+    async def add_image_member(self, image_id: str, project_id: str) -> ImageMember:
+        body = await self._write(
+            "add-image-member",
+            f"{image_id} → project {project_id}",
+            "POST",
+            "image",
+            f"/images/{image_id}/members",
+            body={"member": project_id},
+        )
+        return ImageMember.from_api(body)
+
+    async def remove_image_member(self, image_id: str, project_id: str) -> None:
+        await self._write(
+            "remove-image-member",
+            f"{image_id} → project {project_id}",
+            "DELETE",
+            "image",
+            f"/images/{image_id}/members/{project_id}",
+        )
+
+    async def set_image_member_status(self, image_id: str, project_id: str, status: str) -> None:
+        """The consumer project's answer to a share: accepted, rejected or pending."""
+        await self._write(
+            f"set-image-member-{status}",
+            f"{image_id} → project {project_id}",
+            "PUT",
+            "image",
+            f"/images/{image_id}/members/{project_id}",
+            body={"status": status},
+        )
