@@ -16,7 +16,7 @@ from textual.css.query import NoMatches
 
 from tui.backend.errors import BackendError, NotFound
 from tui.forms import Form
-from tui.resource import Action, Resource, Row
+from tui.resource import Action, Resource, Row, Scope
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
@@ -33,6 +33,7 @@ class ActingMixin:
 
     app: StackdeckApp
     resource: Resource
+    scope: Scope
     in_flight: dict[str, str]
     is_mounted: bool
 
@@ -94,7 +95,8 @@ class ActingMixin:
                 return
             if key is not None:
                 self.table.set_badge(key, f"⟳ {action.progress or action.name}")
-            result = await self._run(action, row)
+            # An action on the list (create, upload) gets the list's scope as its "row".
+            result = await self._run(action, row if action.on_row else self.scope)
             if result is _CANCELLED:
                 return
             label = self.resource.label(row) if row is not None else self.resource.title

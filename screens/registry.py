@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tui.resource import Resource
 from tui.screens.catalog import FLAVORS, IMAGES, KEYPAIRS
+from tui.screens.containers import CONTAINER_OBJECTS, CONTAINERS
 from tui.screens.floating_ips import FLOATING_IPS
 from tui.screens.hypervisors import HYPERVISORS
 from tui.screens.networks import (
@@ -17,6 +18,7 @@ from tui.screens.networks import (
 from tui.screens.projects import PROJECTS
 from tui.screens.servers import SERVERS
 from tui.screens.services import COMPUTE_SERVICES, NETWORK_AGENTS
+from tui.screens.stacks import STACK_EVENTS, STACK_RESOURCES, STACKS
 from tui.screens.volumes import ATTACHMENTS, VOLUME_SNAPSHOTS, VOLUMES
 
 RESOURCES: dict[str, Resource] = {
@@ -40,6 +42,12 @@ RESOURCES: dict[str, Resource] = {
         KEYPAIRS,
         COMPUTE_SERVICES,
         NETWORK_AGENTS,
+        # issue 6: optional services (Heat, Swift)
+        STACKS,
+        STACK_RESOURCES,
+        STACK_EVENTS,
+        CONTAINERS,
+        CONTAINER_OBJECTS,
     )
 }
 

@@ -54,7 +54,7 @@ class ResourceScreen(ActingMixin, Screen[None]):
         self.in_flight: dict[str, str] = {}
         self.summary = ""
         for drill in resource.drills:
-            if drill.key != "enter":
+            if drill.key != "enter" and resource.drill(drill.key) is drill:
                 self._bindings.bind(drill.key, f"drill('{drill.key}')", drill.description)
         for act in resource.actions:
             self._bindings.bind(act.key, f"act('{act.name}')", act.description, show=False)
@@ -194,7 +194,7 @@ class ResourceScreen(ActingMixin, Screen[None]):
     @on(ResourceTable.Selected)
     def _selected(self, event: ResourceTable.Selected) -> None:
         event.stop()
-        if self.resource.drill("enter"):
+        if self.resource.drill("enter", self.table.selected):
             self.action_drill("enter")
         else:
             self.action_describe()
@@ -283,9 +283,11 @@ class ResourceScreen(ActingMixin, Screen[None]):
             self.app.push_screen(view.open(row))
 
     def action_drill(self, key: str) -> None:
-        drill: Drill | None = self.resource.drill(key)
         row: Any = self.table.selected
-        if drill is None or row is None:
+        if row is None:
+            return
+        drill: Drill | None = self.resource.drill(key, row)
+        if drill is None:
             return
         self.app.open_resource(drill.target, drill.scope(row), push=True)
 

@@ -162,7 +162,8 @@ async def test_read_only_walks_every_action_of_every_resource(tmp_path: Path) ->
             screen = servers_screen(app)
             assert screen.resource is resource
             for action in resource.actions:
-                assert action.mutating, f"{resource.name}.{action.name} should be a write"
+                if not action.mutating:  # a read (a download) stays offered: it changes nothing
+                    continue
                 assert screen.check_action("act", (action.name,)) is False
                 await pilot.press(action.key)
                 await pilot.pause()

@@ -14,6 +14,7 @@ from tui.backend.models import (
     BootSpec,
     CloudInfo,
     ComputeService,
+    Container,
     Flavor,
     FloatingIP,
     Hypervisor,
@@ -26,12 +27,18 @@ from tui.backend.models import (
     Router,
     SecurityGroup,
     Server,
+    Stack,
+    StackEvent,
+    StackResource,
+    StackSpec,
     Subnet,
+    SwiftObject,
     User,
     Volume,
     VolumeSnapshot,
     VolumeSpec,
 )
+from tui.backend.transfer import Progress, no_progress
 
 # Server actions the backend knows (POST /servers/{id}/action unless noted). Arguments:
 # reboot(hard: bool), reset_state(state: "error"|"active"), rename(name) [PUT /servers/{id}],
@@ -259,3 +266,72 @@ class Backend(Protocol):
     async def l3_agents_of_router(self, router_id: str) -> list[NetworkAgent]: ...
 
     async def routers_of_l3_agent(self, agent_id: str) -> list[Router]: ...
+
+    # -- issue 6: Heat stacks (orchestration) --------------------------------------------
+
+    def stacks(
+        self, *, all_projects: bool = False, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Stack]]:
+        """Newest first; `all_projects` (admin) lists every project's (global_tenant)."""
+        ...
+
+    async def stack(self, stack_id: str) -> Stack:
+        """The full record: parameters, outputs, template description."""
+        ...
+
+    async def stack_resources(self, stack: Stack) -> list[StackResource]: ...
+
+    def stack_events(
+        self, stack: Stack, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[StackEvent]]:
+        """Newest first."""
+        ...
+
+    async def create_stack(self, spec: StackSpec) -> Stack: ...
+
+    async def delete_stack(self, stack: Stack) -> None: ...
+
+    # -- issue 6: Swift containers and objects (object-store) ----------------------------
+
+    def containers(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Container]]: ...
+
+    async def container(self, name: str) -> Container: ...
+
+    async def create_container(self, name: str) -> Container: ...
+
+    async def delete_container(self, name: str) -> None:
+        """Only an empty container: a non-empty one is Swift's 409, said plainly."""
+        ...
+
+    def objects(
+        self,
+        container: str,
+        *,
+        prefix: str = "",
+        delimiter: str = "",
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncIterator[list[SwiftObject]]:
+        """With a delimiter, names below the next delimiter fold into pseudo-folders."""
+        ...
+
+    async def delete_object(self, container: str, name: str) -> None: ...
+
+    async def upload_object(
+        self,
+        container: str,
+        name: str,
+        path: str,
+        progress: Progress = no_progress,
+        *,
+        content_type: str = "",
+    ) -> SwiftObject:
+        """A local file (up to 5 GiB: no segmented large objects) becomes an object."""
+        ...
+
+    async def download_object(
+        self, container: str, name: str, path: str, progress: Progress = no_progress
+    ) -> int:
+        """An object into a local file (written whole or not at all); the bytes written."""
+        ...

@@ -13,6 +13,8 @@ from tui.backend.memory.data import fixed_id
 from tui.backend.memory.identity import IdentityMemory
 from tui.backend.memory.image import ImageMemory
 from tui.backend.memory.network import NetworkMemory
+from tui.backend.memory.object_store import ObjectStoreMemory
+from tui.backend.memory.orchestration import OrchestrationMemory
 from tui.backend.memory.services import ServicesMemory
 from tui.backend.memory.volume import VolumeMemory
 
@@ -25,6 +27,9 @@ class MemoryBackend(
     IdentityMemory,
     AgentsMemory,
     ServicesMemory,
+    # issue 6: optional services
+    OrchestrationMemory,
+    ObjectStoreMemory,
 ):
     """An in-memory cloud: 3 projects, 4 hypervisors and 40 servers unless told otherwise,
     with their networks, ports, floating IPs, volumes, images, flavors and keypairs."""

@@ -8,12 +8,23 @@ from tui.backend.openstack.core import error_message, translate_exception
 from tui.backend.openstack.identity import IdentityAPI
 from tui.backend.openstack.image import ImageAPI
 from tui.backend.openstack.network import NetworkAPI
+from tui.backend.openstack.object_store import ObjectStoreAPI
+from tui.backend.openstack.orchestration import OrchestrationAPI
 from tui.backend.openstack.services import ServicesAPI
 from tui.backend.openstack.volume import VolumeAPI
 
 
 class OpenStackBackend(
-    ComputeAPI, NetworkAPI, VolumeAPI, ImageAPI, IdentityAPI, AgentsAPI, ServicesAPI
+    ComputeAPI,
+    NetworkAPI,
+    VolumeAPI,
+    ImageAPI,
+    IdentityAPI,
+    AgentsAPI,
+    ServicesAPI,
+    # issue 6: optional services
+    OrchestrationAPI,
+    ObjectStoreAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 

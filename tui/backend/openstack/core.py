@@ -49,6 +49,8 @@ _SERVICE_LABEL = {
     "block-storage": "Cinder",
     "image": "Glance",
     "placement": "Placement",
+    "orchestration": "Heat",
+    "object-store": "Swift",
 }
 
 
@@ -173,12 +175,22 @@ class OpenStackCore:
         microversion: str | None = None,
         operation: str = "",
         headers: Mapping[str, str] | None = None,
+        data: Any = None,
+        stream: bool = False,
     ) -> Response:
-        """One HTTP call on a service's adapter; a 4xx/5xx becomes a BackendError."""
+        """One HTTP call on a service's adapter; a 4xx/5xx becomes a BackendError.
+
+        ``data`` is a raw body (bytes or an iterator of chunks) instead of JSON; ``stream``
+        leaves the answer's body unread, for downloads.
+        """
         adapter = getattr(self._connection(), service.replace("-", "_"))
         kwargs: dict[str, Any] = {"params": dict(params or {}), "raise_exc": False}
         if body is not None:
             kwargs["json"] = body
+        if data is not None:
+            kwargs["data"] = data
+        if stream:
+            kwargs["stream"] = True
         if microversion:
             kwargs["microversion"] = microversion
         if headers:
@@ -221,8 +233,12 @@ class OpenStackCore:
         *,
         body: Any = None,
         microversion: Microversion = None,
+        data: Callable[[], Any] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Json:
         """A mutating call: refused when read-only, audited whatever happens.
+
+        ``data`` makes the raw body (an upload's chunks) in the worker thread, once allowed.
 
         ``microversion`` may be a callable, resolved in the worker thread once the call is
         allowed, so a refused write sends no request at all (not even version discovery).
@@ -235,7 +251,14 @@ class OpenStackCore:
         def send() -> Json:
             version = microversion() if callable(microversion) else microversion
             response = self._request(
-                method, service, path, body=body, microversion=version, operation=action
+                method,
+                service,
+                path,
+                body=body,
+                microversion=version,
+                operation=action,
+                headers=headers,
+                data=data() if data is not None else None,
             )
             self._audited(action, target, "ok", _request_id(response.headers))
             if response.status_code == 204 or not response.content:
