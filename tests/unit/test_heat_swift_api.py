@@ -21,7 +21,6 @@ from tui.backend.openstack import OpenStackBackend
 from tui.backend.openstack.object_store import (
     container_from_headers,
     container_path,
-    content_type_for,
     list_query,
     object_from_headers,
     object_path,
@@ -37,6 +36,7 @@ from tui.backend.openstack.orchestration import (
     stack_path,
     stacks_query,
 )
+from tui.backend.swift import content_type_for
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "api"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import mimetypes
+
 from tui.backend.errors import BackendError, Conflict
 
 # One PUT holds at most 5 GiB; bigger objects need segments (SLO/DLO), not done here.
@@ -24,3 +26,8 @@ def too_large(path: str, size: int) -> BackendError:
         "which stackdeck does not upload.",
         operation="upload-object",
     )
+
+
+def content_type_for(path: str, given: str = "") -> str:
+    """What to send as Content-Type: the operator's word, else a guess from the name."""
+    return given or mimetypes.guess_type(path)[0] or "application/octet-stream"

@@ -17,7 +17,7 @@ from typing import Any
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory.core import MemoryCore
 from tui.backend.models import Container, SwiftObject
-from tui.backend.swift import MAX_OBJECT_BYTES, not_empty, too_large
+from tui.backend.swift import MAX_OBJECT_BYTES, content_type_for, not_empty, too_large
 from tui.backend.transfer import CHUNK, Progress, no_progress, read_chunks
 
 _SEED_TIME = "2026-11-0{day}T0{hour}:{minute:02d}:00.000000"
@@ -185,7 +185,7 @@ class ObjectStoreMemory(MemoryCore):
         size = os.path.getsize(path)
         if size > MAX_OBJECT_BYTES:
             raise too_large(path, size)
-        kind = content_type or mimetypes.guess_type(path)[0] or "application/octet-stream"
+        kind = content_type_for(path, content_type)
 
         def upload() -> None:
             bucket = self._bucket(container, "upload-object")

@@ -307,14 +307,14 @@ class OrchestrationMemory(MemoryCore):
         parameters = dict(spec.parameters)
 
         def create() -> Stack:
-            if (why := check_template(spec.template, parameters)) is not None:
-                raise self.refused(400, f"Heat: {why}", "create-stack")
             if any(
                 s.raw["stack_name"] == spec.name and s.raw["project"] == project
                 for s in stacks.values()
                 if s.status != "DELETE_COMPLETE"
             ):
                 raise self.refused(409, f"Heat: The Stack ({spec.name}) already exists.")
+            if (why := check_template(spec.template, parameters)) is not None:
+                raise self.refused(400, f"Heat: {why}", "create-stack")
             ident = fixed_id("stack-created", self._cloud.serial())
             stack = self._new_stack(ident, spec.name, project, 2000 + 60 * len(stacks))
             description = str(spec.template.get("description") or "No description")

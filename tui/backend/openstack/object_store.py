@@ -8,7 +8,6 @@ last name seen. Large objects (over 5 GiB: SLO/DLO segments) are not handled.
 from __future__ import annotations
 
 import contextlib
-import mimetypes
 import os
 import tempfile
 from collections.abc import AsyncIterator, Mapping
@@ -20,7 +19,7 @@ from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import BackendError, Conflict
 from tui.backend.models import Container, SwiftObject
 from tui.backend.openstack.core import OpenStackCore
-from tui.backend.swift import MAX_OBJECT_BYTES, not_empty, too_large
+from tui.backend.swift import MAX_OBJECT_BYTES, content_type_for, not_empty, too_large
 from tui.backend.transfer import CHUNK, Progress, no_progress, read_chunks
 
 if TYPE_CHECKING:
@@ -84,10 +83,6 @@ def object_from_headers(container: str, name: str, headers: Mapping[str, str]) -
         },
         container=container,
     )
-
-
-def content_type_for(path: str, given: str = "") -> str:
-    return given or mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
 class ObjectStoreAPI(OpenStackCore):
