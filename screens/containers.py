@@ -43,6 +43,16 @@ def bytes_col(title: str = "Size") -> Col:
     )
 
 
+def modified_col() -> Col:
+    """Swift's listing times to the second (they carry microseconds)."""
+    return Col(
+        "Last modified",
+        lambda row: row.last_modified.split(".")[0],
+        min_width=10,
+        max_width=26,
+    )
+
+
 # -- containers -----------------------------------------------------------------------------
 
 
@@ -100,7 +110,7 @@ CONTAINERS = Resource(
         Col("Name", attr("name"), min_width=8, max_width=40),
         count_col("Objects", lambda c: c.count),
         bytes_col("Bytes"),
-        Col("Last modified", attr("last_modified"), min_width=10, max_width=26),
+        modified_col(),
     ),
     list=lambda backend, scope: backend.containers(),
     key=lambda c: c.name,
@@ -267,7 +277,7 @@ CONTAINER_OBJECTS = Resource(
         ),
         bytes_col(),
         Col("Content type", attr("content_type"), min_width=6, max_width=30),
-        Col("Last modified", attr("last_modified"), min_width=10, max_width=26),
+        modified_col(),
         Col("Hash", attr("hash"), min_width=6, max_width=32),
     ),
     list=list_objects,

@@ -181,7 +181,7 @@ def status_col(title: str = "Status") -> Col:
     return Col(
         title,
         attr("status"),
-        min_width=10,
+        min_width=15,
         max_width=20,
         style=lambda row: status_style(row.status),
     )
