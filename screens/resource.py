@@ -124,12 +124,26 @@ class ResourceScreen(ActingMixin, Screen[None]):
             if self.resource.summary is not None:
                 self.summary = self.resource.summary(table.rows_in_view())
             self.loaded = True
+            self._follow_unsettled()
             self.app.cloud_state = "connected"
         except BackendError as exc:
             self._failed(exc)
         finally:
             table.waiting = self.fetching = False
             self._update_crumbs()
+
+    def _follow_unsettled(self) -> None:
+        """Rows caught mid-change (a stack IN_PROGRESS) are followed until they settle,
+        for resources that ask (``extra["follow_unsettled"]``)."""
+        if not self.resource.extra.get("follow_unsettled") or self.resource.get is None:
+            return
+        moving = [r for r in self.table.rows_in_view() if not self.resource.settled(r)]
+        if moving:
+            self.run_worker(
+                self._poll(moving, gone=False, expect_change=False),
+                group="follow-unsettled",
+                exclusive=True,
+            )
 
     async def _pages(self) -> AsyncIterator[list[Any]]:
         """The list's pages; a cross-link to one resource by id fetches just that one."""

@@ -228,6 +228,7 @@ STACKS = Resource(
     all_projects_toggle=True,
     settled=lambda s: s.settled,
     failure=_failure,
+    extra={"follow_unsettled": True},
     badge_column="Status",
     drills=(
         Drill("enter", "stack-resources", _stack_scope, "Resources of this stack"),

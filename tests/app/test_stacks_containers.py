@@ -289,3 +289,28 @@ async def test_a_cloud_without_heat_or_swift_says_so() -> None:
         await goto(pilot, "containers")
         assert "This cloud's catalog has no Swift service (object-store)." in screen_text(pilot)
     assert app.backend.writes == []
+
+
+async def test_a_stack_found_in_progress_is_followed_and_described() -> None:
+    from tui.backend.models import StackSpec
+    from tui.screens.describe import DescribeScreen
+
+    app = demo_app()
+    template = {
+        "heat_template_version": "2018-08-31",
+        "description": "batch workers",
+        "resources": {"key": {"type": "OS::Heat::RandomString"}},
+    }
+    await app.backend.create_stack(StackSpec(name="batch", template=template))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await goto(pilot, "stacks")
+        assert stack_named(app, "batch").status == "CREATE_IN_PROGRESS"
+        await wait_for(pilot, lambda: stack_named(app, "batch").status == "CREATE_COMPLETE")
+        await select(pilot, "batch")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, DescribeScreen))
+        await pilot.pause(0.2)
+        text = screen_text(pilot)
+        assert '"template_description": "batch workers"' in text
+        assert '"parameters"' in text and '"outputs"' in text
