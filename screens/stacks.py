@@ -226,6 +226,7 @@ STACKS = Resource(
     list=list_stacks,
     get=lambda b, i: b.stack(i),
     all_projects_toggle=True,
+    default_all_projects=True,
     settled=lambda s: s.settled,
     failure=_failure,
     extra={"follow_unsettled": True},

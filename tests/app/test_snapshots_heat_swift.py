@@ -14,8 +14,8 @@ from tests.app.test_snapshots import SIZES, shoot
     "keys",
     [
         pytest.param((":stacks",), id="stacks"),
-        pytest.param((":stacks", "j", "enter"), id="stack_resources"),
-        pytest.param((":stacks", "j", "e"), id="stack_events"),
+        pytest.param((":stacks", "G", "enter"), id="stack_resources"),
+        pytest.param((":stacks", "G", "e"), id="stack_events"),
         pytest.param((":containers",), id="containers"),
         pytest.param((":containers", "enter"), id="objects"),
         pytest.param((":containers", "enter", "j", "enter"), id="objects_folder"),
