@@ -140,13 +140,13 @@ def test_counts_and_metadata_from_headers() -> None:
 def test_heat_queries_and_bodies() -> None:
     assert stacks_query(True, 50, "m1") == {
         "limit": 50,
-        "sort_keys": "created_at",
+        "sort_keys": "creation_time",
         "sort_dir": "desc",
         "global_tenant": 1,
         "marker": "m1",
     }
     assert "global_tenant" not in stacks_query(False, 50, None)
-    assert events_query(20, None) == {"limit": 20, "sort_keys": "event_time", "sort_dir": "desc"}
+    assert events_query(20, None) == {"limit": 20, "sort_dir": "desc"}
     stack = Stack.from_api({"id": "i d", "stack_name": "web/1"})
     assert stack_path(stack) == "/stacks/web%2F1/i%20d"
     spec = StackSpec(

@@ -23,7 +23,7 @@ def stack_path(stack: Stack) -> str:
 
 
 def stacks_query(all_projects: bool, limit: int, marker: str | None) -> dict[str, Any]:
-    query: dict[str, Any] = {"limit": limit, "sort_keys": "created_at", "sort_dir": "desc"}
+    query: dict[str, Any] = {"limit": limit, "sort_keys": "creation_time", "sort_dir": "desc"}
     if all_projects:
         query["global_tenant"] = 1
     if marker:
@@ -32,7 +32,8 @@ def stacks_query(all_projects: bool, limit: int, marker: str | None) -> dict[str
 
 
 def events_query(limit: int, marker: str | None) -> dict[str, Any]:
-    query: dict[str, Any] = {"limit": limit, "sort_keys": "event_time", "sort_dir": "desc"}
+    """Newest first: events sort by their time unless told otherwise; only the direction."""
+    query: dict[str, Any] = {"limit": limit, "sort_dir": "desc"}
     if marker:
         query["marker"] = marker
     return query
