@@ -186,6 +186,15 @@ def _valid_upload(value: Any, _values: Values) -> str | None:
     return None
 
 
+def _valid_object_name(value: Any, _values: Values) -> str | None:
+    text = str(value)
+    if text.endswith(DELIMITER):
+        return "ends with '/': that names a folder, not an object"
+    if len(text.encode()) > 1024:
+        return "at most 1024 bytes"
+    return None
+
+
 def upload_form(scope: object) -> Form:
     container, prefix = _where(scope) if isinstance(scope, Scope) else ("", "")
     return Form(
@@ -204,6 +213,7 @@ def upload_form(scope: object) -> Form:
                 "name",
                 "Object name",
                 placeholder=f"{prefix}(the file's name)",
+                validate=_valid_object_name,
                 help="the full name; '/' makes pseudo-folders",
             ),
             Field("content_type", "Content type", placeholder="(guessed from the name)"),

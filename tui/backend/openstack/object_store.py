@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import uuid
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -213,11 +213,11 @@ class ObjectStoreAPI(OpenStackCore):
                 operation="download object",
             )
             total = int(response.headers.get("Content-Length", 0)) or None
-            # Into a temporary file beside the target, renamed when complete.
-            fd, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+            # Into a new file beside the target (the umask's usual mode), renamed when whole.
+            partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
             done = 0
             try:
-                with os.fdopen(fd, "wb") as out, contextlib.closing(response):
+                with open(partial, "xb") as out, contextlib.closing(response):
                     progress(0, total)
                     for chunk in response.iter_content(CHUNK):
                         out.write(chunk)
