@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -162,9 +163,14 @@ async def test_container_life_and_the_409(tmp_path: Path) -> None:
     source = tmp_path / "a.txt"
     source.write_bytes(b"line\n" * 1000)
     progress: list[tuple[int, int | None]] = []
-    stored = await swift.upload_object(
-        "logs", "2026/a.txt", str(source), lambda d, t: progress.append((d, t))
-    )
+    threads: set[str] = set()
+
+    def watch(done: int, total: int | None) -> None:
+        progress.append((done, total))
+        threads.add(threading.current_thread().name)
+
+    stored = await swift.upload_object("logs", "2026/a.txt", str(source), watch)
+    assert threading.main_thread().name not in threads, "progress comes from a worker thread"
     assert (stored.bytes, stored.content_type) == (5000, "text/plain")
     assert progress[-1] == (5000, 5000)
     assert (await swift.container("logs")).count == 1

@@ -6,6 +6,7 @@ under a delimiter) and parsed by the same models as the real ones.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import mimetypes
 import os
@@ -187,10 +188,16 @@ class ObjectStoreMemory(MemoryCore):
             raise too_large(path, size)
         kind = content_type_for(path, content_type)
 
+        def send() -> bytes:
+            with open(path, "rb") as file:
+                return b"".join(read_chunks(file, size, progress))
+
+        # The bytes move in a worker thread, reporting progress from there like the real
+        # backend does; a read-only backend refuses before reading anything.
+        data = b"" if self._read_only else await asyncio.to_thread(send)
+
         def upload() -> None:
             bucket = self._bucket(container, "upload-object")
-            with open(path, "rb") as file:
-                data = b"".join(read_chunks(file, size, progress))
             bucket.objects[name] = _Blob(data, kind, self._stamp())
 
         await self._write("upload-object", f"object {container}/{name} ({size} bytes)", upload)
@@ -202,11 +209,15 @@ class ObjectStoreMemory(MemoryCore):
     ) -> int:
         data = self._blob(container, name, "download object").data
         target = Path(path)
-        partial = target.with_name(f".{target.name}.part")
-        progress(0, len(data))
-        with open(partial, "wb") as out:
-            for start in range(0, len(data), CHUNK):
-                out.write(data[start : start + CHUNK])
-                progress(min(start + CHUNK, len(data)), len(data))
-        partial.replace(target)
-        return len(data)
+
+        def receive() -> int:
+            partial = target.with_name(f".{target.name}.part")
+            progress(0, len(data))
+            with open(partial, "wb") as out:
+                for start in range(0, len(data), CHUNK):
+                    out.write(data[start : start + CHUNK])
+                    progress(min(start + CHUNK, len(data)), len(data))
+            partial.replace(target)
+            return len(data)
+
+        return await asyncio.to_thread(receive)
