@@ -14,8 +14,7 @@ from textual.widgets import Input, Static
 
 from tui.backend.errors import BackendError
 from tui.backend.models import Server
-from tui.forms import Field, Form, Values
-from tui.screens.form import FormScreen
+from tui.screens.text_search import TextSearch
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
 from tui.widgets.text_view import TextView
@@ -31,7 +30,7 @@ def length_label(length: int | None) -> str:
     return "all lines" if length is None else f"last {length} lines"
 
 
-class ConsoleLogScreen(Screen[None]):
+class ConsoleLogScreen(TextSearch, Screen[None]):
     app: StackdeckApp
 
     BINDINGS = [
@@ -108,11 +107,7 @@ class ConsoleLogScreen(Screen[None]):
         text.append(
             "  following" if self.follow else "  paused", style="green" if self.follow else "yellow"
         )
-        view = self.view
-        if view.query:
-            found = len(view.matches)
-            where = f"{view.current + 1}/{found}" if found else "no match"
-            text.append(f"  search '{view.query}': {where}", style="italic")
+        text.append(self.search_crumb(), style="italic")
         if self.error is not None:
             text.append(f"  ✖ HTTP {self.error.status or '?'}", style="bold red")
         self.query_one("#crumbs", Static).update(text)
@@ -120,11 +115,7 @@ class ConsoleLogScreen(Screen[None]):
     # -- keys ----------------------------------------------------------------------------
 
     def action_back(self) -> None:
-        box = self.query_one("#search", Input)
-        if box.has_focus:
-            box.display = False
-            self.view.focus()
-        else:
+        if not self.close_search():
             self.app.pop_screen()
 
     def action_toggle_follow(self) -> None:
@@ -138,47 +129,14 @@ class ConsoleLogScreen(Screen[None]):
         self.text = ""
         self.action_reload()
 
-    def action_search(self) -> None:
-        box = self.query_one("#search", Input)
-        box.display = True
-        box.value = self.view.query
-        box.focus()
-
     @on(Input.Submitted, "#search")
     def _search(self, event: Input.Submitted) -> None:
-        found = self.view.search(event.value.strip())
-        event.input.display = False
-        self.view.focus()
-        if event.value.strip() and not found:
-            self.app.notify(f"No match for '{event.value.strip()}'", severity="warning")
-        self._update_crumbs()
-
-    def action_next_match(self) -> None:
-        self.view.next_match(1)
-        self._update_crumbs()
-
-    def action_previous_match(self) -> None:
-        self.view.next_match(-1)
-        self._update_crumbs()
+        self.searched(event)
 
     def action_save(self) -> None:
-        default = str(Path.cwd() / f"console-{self.server.name or self.server.id}.log")
-        form = Form(
-            title=f"Save the console log of {self.server.name}",
-            fields=(Field("path", "File", required=True, default=default),),
-            submit=self._write,
-            submit_label="Save",
+        self.ask_save(
+            f"Save the console log of {self.server.name}",
+            Path.cwd() / f"console-{self.server.name or self.server.id}.log",
+            lambda: self.text,
+            f"Saved {len(self.text.splitlines())} lines to",
         )
-        self.app.push_screen(FormScreen(form), self._saved)
-
-    async def _write(self, backend: object, values: Values) -> str:
-        path = Path(values["path"]).expanduser()
-        try:
-            path.write_text(self.text, encoding="utf-8")
-        except OSError as exc:
-            raise BackendError(f"{path}: {exc.strerror or exc}", operation="save log") from exc
-        return str(path)
-
-    def _saved(self, path: str | None) -> None:
-        if path:
-            self.app.notify(f"Saved {len(self.text.splitlines())} lines to {path}", timeout=5)

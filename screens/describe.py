@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from rich.console import Group
 from rich.syntax import Syntax
+from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -21,6 +24,15 @@ from tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
+
+
+def facts_table(facts: Sequence[tuple[str, str]]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column()
+    for label, value in facts:
+        table.add_row(label, value)
+    return table
 
 
 def record_text(row: Any) -> str:
@@ -69,7 +81,9 @@ class DescribeScreen(Screen[None]):
             (note, "italic"),
         )
         self.query_one("#crumbs", Static).update(crumbs)
-        body = Syntax(record_text(row), "json", theme="ansi_dark", word_wrap=True)
+        record = Syntax(record_text(row), "json", theme="ansi_dark", word_wrap=True)
+        facts = self.resource.facts(row) if self.resource.facts else ()
+        body = Group(facts_table(facts), Text(""), record) if facts else record
         self.query_one("#body", Static).update(body)
 
     @work(exclusive=True, group="describe")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Sequence
+from typing import Any
 
 from tui.backend.base import Backend
 from tui.backend.models import Hypervisor
@@ -36,6 +38,48 @@ def totals(rows: Sequence[Hypervisor]) -> str:
     )
 
 
+def _cpu(raw: Any) -> str:
+    """cpu_info: a dict from 2.28 on, a JSON string before (or junk from some drivers)."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return raw
+    if not isinstance(raw, dict):
+        return ""
+    topology = raw.get("topology") or {}
+    shape = ", ".join(
+        f"{topology[k]} {k}" for k in ("sockets", "cores", "threads") if topology.get(k)
+    )
+    what = " ".join(str(raw[k]) for k in ("vendor", "model", "arch") if raw.get(k))
+    return what + (f"  ({shape})" if shape else "")
+
+
+def facts(h: Hypervisor) -> list[tuple[str, str]]:
+    """What `openstack hypervisor show` says first: capacity, usage, state, service."""
+    raw = h.raw
+    service = raw.get("service") or {}
+    state = f"{h.state or '?'} / {h.status or '?'}"
+    if h.disabled_reason:
+        state += f": {h.disabled_reason}"
+    free_ram = (h.memory_mb - h.memory_mb_used) / 1024
+    return [
+        ("Hypervisor", f"{h.name}  {h.type} {raw.get('hypervisor_version', '')}".rstrip()),
+        ("Host IP", h.host_ip),
+        ("State / status", state),
+        ("Service", f"{service.get('host', h.host)}  id {service.get('id', '')}".rstrip()),
+        ("CPU", _cpu(raw.get("cpu_info")) or "not reported"),
+        ("vCPUs used", f"{h.vcpus_used} of {h.vcpus}"),
+        (
+            "RAM used",
+            f"{h.memory_mb_used / 1024:.1f} of {h.memory_mb / 1024:.1f} GiB"
+            f" ({free_ram:.1f} GiB free)",
+        ),
+        ("Disk used", f"{h.local_gb_used} of {h.local_gb} GB"),
+        ("Running VMs", str(h.running_vms)),
+    ]
+
+
 HYPERVISORS = Resource(
     name="hypervisors",
     title="Hypervisors",
@@ -57,4 +101,5 @@ HYPERVISORS = Resource(
     drills=(Drill("enter", "servers", servers_on_host, "Servers on this host"),),
     needs_admin=True,
     summary=totals,
+    facts=facts,
 )

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from tui.resource import Resource
+from tui.screens.aggregates import (
+    AGGREGATE_HOSTS,
+    AGGREGATE_SERVERS,
+    AGGREGATES,
+    AVAILABILITY_ZONES,
+    ZONE_HOSTS,
+)
 from tui.screens.catalog import FLAVORS, IMAGES, KEYPAIRS
 from tui.screens.containers import CONTAINER_OBJECTS, CONTAINERS
 from tui.screens.floating_ips import FLOATING_IPS
 from tui.screens.hypervisors import HYPERVISORS
+from tui.screens.metrics import METRIC_RESOURCES, RESOURCE_METRICS
 from tui.screens.networks import (
     NETWORKS,
     PORTS,
@@ -15,7 +23,11 @@ from tui.screens.networks import (
     SECURITY_GROUPS,
     SUBNETS,
 )
+from tui.screens.overview import OVERVIEW
+from tui.screens.pools import POOLS
 from tui.screens.projects import PROJECTS
+from tui.screens.quotas import QUOTA_DEFAULTS, QUOTAS
+from tui.screens.raw import RAW
 from tui.screens.servers import SERVERS
 from tui.screens.services import COMPUTE_SERVICES, NETWORK_AGENTS
 from tui.screens.stacks import STACK_EVENTS, STACK_RESOURCES, STACKS
@@ -42,6 +54,21 @@ RESOURCES: dict[str, Resource] = {
         KEYPAIRS,
         COMPUTE_SERVICES,
         NETWORK_AGENTS,
+        # issue 6 (aggregates, zones, quotas)
+        AGGREGATES,
+        AGGREGATE_HOSTS,
+        AGGREGATE_SERVERS,
+        AVAILABILITY_ZONES,
+        ZONE_HOSTS,
+        QUOTAS,
+        QUOTA_DEFAULTS,
+        # -- issue 6: telemetry (Gnocchi) and the raw API browser
+        METRIC_RESOURCES,
+        RESOURCE_METRICS,
+        RAW,
+        # -- issue 6: health overview and volume pools (overview helper)
+        OVERVIEW,
+        POOLS,
         # issue 6: optional services (Heat, Swift)
         STACKS,
         STACK_RESOURCES,

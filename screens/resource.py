@@ -59,6 +59,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
         for act in resource.actions:
             self._bindings.bind(act.key, f"act('{act.name}')", act.description, show=False)
         for view in resource.views:
+            if view.key == "enter":
+                continue
             self._bindings.bind(view.key, f"view('{view.name}')", view.description, show=False)
 
     def compose(self) -> ComposeResult:
@@ -89,13 +91,15 @@ class ResourceScreen(ActingMixin, Screen[None]):
         self._update_crumbs()
         seconds = self.app.settings.refresh_seconds
         if seconds > 0:
-            self.set_interval(seconds, self._auto_refresh)
+            self.set_interval(seconds, self._refresh_tick)
         self.load()
 
     # -- loading -------------------------------------------------------------------------
 
     @work(exclusive=True, group="load")
     async def load(self) -> None:
+        if not self.query("#table"):
+            return  # a refresh tick while the app closes
         table = self.table
         table.waiting = self.fetching = True
         self.error = None
@@ -119,6 +123,12 @@ class ResourceScreen(ActingMixin, Screen[None]):
                 first = False
                 self.pages += 1
                 self._update_crumbs()
+            if not table.total_count and self.resource.needs_admin and not info.is_admin:
+                # Neutron answers a member's admin-only list with none rather than a 403
+                table.empty_message = (
+                    f"{self.resource.title} need admin rights here"
+                    " (the cloud lists none to a member)."
+                )
             if first:
                 table.load([], replace=True)
             if self.resource.summary is not None:
@@ -151,7 +161,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
         if ident and self.resource.get is not None:
             yield [await self.resource.get(self.app.backend, ident)]
             return
-        async for page in self.resource.list(self.app.backend, self.scope):
+        lister = self.scope.lister or self.resource.list
+        async for page in lister(self.app.backend, self.scope):
             yield page
 
     def _failed(self, exc: BackendError) -> None:
@@ -167,7 +178,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
             self.table.load([], replace=True)
         self.app.notify_error(exc)
 
-    def _auto_refresh(self) -> None:
+    def _refresh_tick(self) -> None:
+        # not "_auto_refresh": Textual's DOMNode has an attribute of that name (None)
         if (
             self.is_current
             and self.loaded
@@ -177,6 +189,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
             self.load()
 
     def _update_crumbs(self) -> None:
+        if not self.query("#crumbs"):
+            return  # the screen is being taken down
         table = self.table
         text = Text()
         text.append(f" {self.resource.title} ", style="bold reverse")
@@ -208,8 +222,11 @@ class ResourceScreen(ActingMixin, Screen[None]):
     @on(ResourceTable.Selected)
     def _selected(self, event: ResourceTable.Selected) -> None:
         event.stop()
+        enter_view = next((v for v in self.resource.views if v.key == "enter"), None)
         if self.resource.drill("enter", self.table.selected):
             self.action_drill("enter")
+        elif enter_view is not None:  # a row that opens a dedicated screen (measures...)
+            self.action_view(enter_view.name)
         else:
             self.action_describe()
 
@@ -261,7 +278,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
             row = self.table.selected
             return view is not None and row is not None and view.when(row)
         if action == "toggle_all_projects":
-            return self.resource.all_projects_toggle
+            # a list of its own (the overview's drills) is already every project's
+            return self.resource.all_projects_toggle and self.scope.lister is None
         if action == "back":
             return True
         if action == "describe":
@@ -303,7 +321,7 @@ class ResourceScreen(ActingMixin, Screen[None]):
         drill: Drill | None = self.resource.drill(key, row)
         if drill is None:
             return
-        self.app.open_resource(drill.target, drill.scope(row), push=True)
+        self.app.open_resource(drill.target_of(row), drill.scope(row), push=True)
 
     def refresh_crumbs(self) -> None:
         self._update_crumbs()

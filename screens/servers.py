@@ -151,6 +151,12 @@ def ssh_floating(server: Server) -> object:
     return TerminalScreen(server, "floating")
 
 
+def gnocchi_metrics(server: Server) -> object:  # issue 6: telemetry
+    from tui.screens.metrics import server_metrics
+
+    return server_metrics(server)
+
+
 def vnc_console(server: Server) -> object:
     from tui.screens.vnc import VncScreen
 
@@ -162,6 +168,8 @@ SERVER_VIEWS = (
     View("s", "ssh", "SSH (DHCP namespace)", ssh_namespace, lambda s: bool(s.fixed_ips)),
     View("S", "ssh-floating", "SSH (floating IP)", ssh_floating, lambda s: bool(s.floating_ips)),
     View("v", "vnc", "VNC console URL", vnc_console, lambda s: bool(s.host)),
+    # -- issue 6: telemetry
+    View("M", "metrics", "Metrics (Gnocchi)", gnocchi_metrics),
 )
 
 SERVER_DRILLS = (

@@ -279,17 +279,17 @@ LINKED_TYPES = {
 }
 
 
-def _link(resource_type: str, target: str) -> Drill:
-    def applies(res: StackResource) -> bool:
-        return res.type == resource_type and bool(res.physical_id)
+def _linked(res: StackResource) -> bool:
+    return res.type in LINKED_TYPES and bool(res.physical_id)
 
-    return Drill(
-        "enter",
-        target,
-        lambda res: one(res.physical_id, f"stack resource {res.name}"),
-        f"The {target.rstrip('s')} it is",
-        when=applies,
-    )
+
+LINK = Drill(
+    "enter",
+    lambda res: LINKED_TYPES[res.type],
+    lambda res: one(res.physical_id, f"stack resource {res.name}"),
+    "What it built (server, volume, network, port...)",
+    when=_linked,
+)
 
 
 STACK_RESOURCES = Resource(
@@ -307,7 +307,7 @@ STACK_RESOURCES = Resource(
     list=list_resources,
     key=lambda r: r.name,
     label=lambda r: r.name,
-    drills=tuple(_link(kind, target) for kind, target in LINKED_TYPES.items()),
+    drills=(LINK,),
     service=HEAT,
     service_name="Heat",
 )

@@ -127,8 +127,13 @@ class StackdeckApp(App[None]):
     # -- navigation ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        from tui.screens.overview import Thresholds
+
+        Thresholds.stuck_minutes = max(1, self.settings.stuck_minutes)
         start = self.settings.start_resource
-        if start in ("", "servers"):
+        if start == "":
+            self.run_worker(self._open_home(), exclusive=True, group="home")
+        elif start == "servers":
             # the usual first list: only its own module before the first frame, the
             # registry of every resource right after it
             from tui.screens.servers import SERVERS
@@ -137,6 +142,18 @@ class StackdeckApp(App[None]):
             self.call_after_refresh(_load_registry)
         else:
             self.open_resource(start)
+
+    async def _open_home(self) -> None:
+        """The first screen by default: the health overview for admins, servers otherwise."""
+        if not self.backend.info.is_admin:  # not known before the cloud says who we are
+            from tui.screens.home import ConnectingScreen
+
+            self.push_screen(ConnectingScreen())
+        try:
+            info = await self.ensure_connected()
+        except BackendError:
+            info = None  # the servers screen shows the failure and retries
+        self.open_resource("overview" if info is not None and info.is_admin else "servers")
 
     def open_resource(self, name: str, scope: Scope | None = None, *, push: bool = False) -> bool:
         """Show a resource list; `push` stacks it (drill-down), else it replaces the stack."""

@@ -34,7 +34,8 @@ class Settings:
     theme: str = "textual-dark"
     page_size: int = 1000
     refresh_seconds: float = 30.0
-    start_resource: str = ""
+    start_resource: str = ""  # "": the health overview for admins, servers for the others
+    stuck_minutes: int = 15  # the overview: a task or volume transition longer is "stuck"
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 

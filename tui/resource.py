@@ -65,6 +65,9 @@ class Scope:
     all_projects: bool = False
     filters: tuple[tuple[str, str], ...] = ()
     label: str = ""
+    # A list of its own instead of the resource's (the overview's "servers in ERROR"...):
+    # the rows an API filter returns, shown with the resource's columns and actions.
+    lister: Lister | None = None
 
     def get(self, key: str, default: str | None = None) -> str | None:
         return dict(self.filters).get(key, default)
@@ -104,10 +107,13 @@ class Drill:
     """
 
     key: str
-    target: str
+    target: str | Callable[[Row], str]  # a resource name, or one per row (the overview)
     scope: Callable[[Row], Scope]
     description: str
     when: Callable[[Row], bool] = always
+
+    def target_of(self, row: Row) -> str:
+        return self.target if isinstance(self.target, str) else self.target(row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +176,8 @@ class Resource:
     badge_column: str = ""  # the column that shows "⟳ stopping" (default: the first)
     failure: Callable[[Row], str | None] = lambda row: None  # why a followed row failed
     summary: Callable[[Sequence[Row]], str] | None = None  # totals shown above the list
+    # the facts describe shows above the raw record, as (label, value) lines
+    facts: Callable[[Row], Sequence[tuple[str, str]]] | None = None
     # Catalog service types this resource needs (any of them), and how to name the service
     # when the cloud has none: the screen then says so instead of listing.
     service: tuple[str, ...] = ()

@@ -36,9 +36,9 @@ class TextView(ScrollView, can_focus=True):
 
     # -- content -------------------------------------------------------------------------
 
-    def set_text(self, text: str) -> None:
-        """Replace the content; stays at the bottom if it was there (follow mode)."""
-        at_end = self.scroll_offset.y >= self.max_scroll_y
+    def set_text(self, text: str, *, follow: bool = True) -> None:
+        """Replace the content; stays at the bottom if it was there (`follow`), else at the top."""
+        at_end = follow and self.scroll_offset.y >= self.max_scroll_y
         self.lines = [line.translate(_CONTROL) for line in text.splitlines()]
         self._width = max((len(line) for line in self.lines), default=0)
         self.virtual_size = Size(self._width, len(self.lines))
@@ -46,6 +46,8 @@ class TextView(ScrollView, can_focus=True):
         self.refresh()
         if at_end:
             self.call_after_refresh(self.scroll_end, animate=False)
+        elif not follow:
+            self.scroll_home(animate=False)
 
     # -- search --------------------------------------------------------------------------
 

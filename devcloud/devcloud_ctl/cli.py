@@ -299,6 +299,7 @@ class Cloud:
                 for future in as_completed(futures):
                     if future.result():
                         step(f"stopped {futures[future]}")
+        dhcp.before_down(self)  # again: the agent may have restarted one while it was stopping
         dhcp.after_down(self)
 
     def status_row(self, service: Service) -> StatusRow:

@@ -13,7 +13,8 @@ from tui.screens.resource import ResourceScreen
 
 
 def app_for(cloud: str) -> StackdeckApp:
-    return StackdeckApp(OpenStackBackend(cloud), Settings(cloud=cloud, refresh_seconds=0))
+    settings = Settings(cloud=cloud, refresh_seconds=0, start_resource="servers")
+    return StackdeckApp(OpenStackBackend(cloud), settings)
 
 
 def current(app: StackdeckApp) -> ResourceScreen:

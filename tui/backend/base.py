@@ -6,12 +6,16 @@ while later ones are still on the wire. Every failure is a ``BackendError``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from tui.backend.gnocchi import MeasureQuery
 from tui.backend.models import (
+    Aggregate,
     AvailabilityZone,
     BootSpec,
+    CatalogEndpoint,
     CloudInfo,
     ComputeService,
     Container,
@@ -20,13 +24,18 @@ from tui.backend.models import (
     Hypervisor,
     Image,
     Keypair,
+    Measure,
+    Metric,
+    MetricResource,
     Network,
     NetworkAgent,
     Port,
     Project,
+    QuotaUsage,
     Router,
     SecurityGroup,
     Server,
+    ServiceZone,
     Stack,
     StackEvent,
     StackResource,
@@ -35,9 +44,11 @@ from tui.backend.models import (
     SwiftObject,
     User,
     Volume,
+    VolumePool,
     VolumeSnapshot,
     VolumeSpec,
 )
+from tui.backend.raw_http import RawResponse
 from tui.backend.transfer import Progress, no_progress
 
 # Server actions the backend knows (POST /servers/{id}/action unless noted). Arguments:
@@ -266,6 +277,105 @@ class Backend(Protocol):
     async def l3_agents_of_router(self, router_id: str) -> list[NetworkAgent]: ...
 
     async def routers_of_l3_agent(self, agent_id: str) -> list[Router]: ...
+
+    # -- issue 6 (aggregates, zones, quotas) ------------------------------------------------
+    # Host aggregates (admin), every service's availability zones, per-project quotas.
+
+    def aggregates(self) -> AsyncIterator[list[Aggregate]]: ...
+
+    async def aggregate(self, aggregate_id: str) -> Aggregate: ...
+
+    async def create_aggregate(self, name: str, availability_zone: str = "") -> Aggregate: ...
+
+    async def delete_aggregate(self, aggregate: Aggregate) -> None:
+        """Nova refuses while hosts are in it (HTTP 400, its message says so)."""
+        ...
+
+    async def add_aggregate_host(self, aggregate: Aggregate, host: str) -> Aggregate: ...
+
+    async def remove_aggregate_host(self, aggregate: Aggregate, host: str) -> Aggregate: ...
+
+    async def set_aggregate_metadata(
+        self, aggregate: Aggregate, metadata: Mapping[str, str | None]
+    ) -> Aggregate:
+        """Set keys to values; a key mapped to None is unset."""
+        ...
+
+    async def service_zones(self) -> list[ServiceZone]:
+        """Nova's zones (with hosts for admins), Cinder's and Neutron's, where offered."""
+        ...
+
+    async def quotas(self, project_id: str) -> list[QuotaUsage]:
+        """The project's compute, network and block-storage quotas with usage and defaults."""
+        ...
+
+    async def quota_defaults(self, project_id: str) -> list[QuotaUsage]: ...
+
+    async def update_quotas(self, service: str, project_id: str, limits: Mapping[str, int]) -> None:
+        """Set some limits of one service (-1: unlimited); audited."""
+        ...
+
+    # -- issue 6: telemetry (Gnocchi, catalog type "metric") and the raw API browser -------
+
+    def metric_resources(
+        self, *, resource_type: str = "generic", page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[MetricResource]]:
+        """Gnocchi resources (instances, disks, hosts...), with their type's attributes."""
+        ...
+
+    async def metric_resource(self, resource_id: str) -> MetricResource: ...
+
+    async def resource_metrics(self, resource_id: str) -> list[Metric]: ...
+
+    async def metric(self, metric_id: str) -> Metric:
+        """One metric with its archive policy (granularities, aggregation methods)."""
+        ...
+
+    async def measures(self, metric_id: str, query: MeasureQuery) -> list[Measure]: ...
+
+    async def catalog(self) -> list[CatalogEndpoint]:
+        """Every endpoint of the token's service catalog."""
+        ...
+
+    async def raw_get(
+        self, endpoint: CatalogEndpoint, path: str, *, method: str = "GET"
+    ) -> RawResponse:
+        """GET (or HEAD) a path below a catalog endpoint; every HTTP status is an answer."""
+        ...
+
+    # -- issue 6: health overview and volume pools (overview helper) -------------------------
+
+    def servers_in_status(
+        self, status: str, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        """Every project's servers in one status (admin): servers/detail?status=ERROR."""
+        ...
+
+    def servers_in_task_state(
+        self, task_state: str, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        """Every project's servers in one task state not updated since `before` (admin)."""
+        ...
+
+    def volumes_in_status(
+        self,
+        status: str,
+        *,
+        before: datetime | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncIterator[list[Volume]]:
+        """Every project's volumes in one status, optionally not updated since `before`."""
+        ...
+
+    async def volume_pools(self) -> list[VolumePool]:
+        """Cinder's scheduler pools with their capacity (admin)."""
+        ...
+
+    def volumes_on_host(
+        self, host: str, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Volume]]:
+        """Every project's volumes on a backend or pool (admin, host filter)."""
+        ...
 
     # -- issue 6: Heat stacks (orchestration) --------------------------------------------
 

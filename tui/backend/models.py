@@ -783,6 +783,437 @@ class NetworkAgent:
         return f"{self.binary}@{self.host}"
 
 
+# -- issue 6 (aggregates, zones, quotas): host aggregates, every service's zones, quotas ------
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    id: str  # Nova's integer id as text: the API addresses aggregates by it
+    uuid: str
+    name: str
+    availability_zone: str
+    hosts: tuple[str, ...]
+    metadata: tuple[tuple[str, str], ...]
+    created: str
+    updated: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        metadata = d.get("metadata") or {}
+        return cls(
+            id=_str(d.get("id")),
+            uuid=_str(d.get("uuid")),
+            name=_str(d.get("name")),
+            availability_zone=_str(d.get("availability_zone")),
+            hosts=tuple(sorted(d.get("hosts") or ())),
+            metadata=tuple(sorted((str(k), _str(v)) for k, v in metadata.items())),
+            created=_str(d.get("created_at")),
+            updated=_str(d.get("updated_at")),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ZoneHost:
+    """One service on one host of a compute zone (os-availability-zone/detail)."""
+
+    zone: str
+    host: str
+    binary: str
+    available: bool  # enabled
+    active: bool  # up
+    updated: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.zone}/{self.host}/{self.binary}"
+
+
+ZONE_SERVICES = {"compute": "Nova", "block-storage": "Cinder", "network": "Neutron"}
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceZone:
+    """An availability zone of one service: Nova and Cinder's zoneInfo, Neutron's zones."""
+
+    service: str  # compute, block-storage or network
+    name: str
+    resource: str  # what the zone holds: Neutron says network or router; else the service
+    available: bool
+    hosts: tuple[ZoneHost, ...]
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json, service: str = "compute") -> Self:
+        if "zoneName" not in d:  # Neutron: {"name", "resource", "state"}
+            return cls(
+                service=service,
+                name=_str(d.get("name")),
+                resource=_str(d.get("resource")) or service,
+                available=d.get("state") == "available",
+                hosts=(),
+                raw=d,
+            )
+        name = _str(d.get("zoneName"))
+        hosts = tuple(
+            ZoneHost(
+                zone=name,
+                host=str(host),
+                binary=str(binary),
+                available=_bool(state.get("available")),
+                active=_bool(state.get("active")),
+                updated=_str(state.get("updated_at")),
+                raw={"zone": name, "host": host, "binary": binary, **state},
+            )
+            for host, services in sorted((d.get("hosts") or {}).items())
+            for binary, state in sorted((services or {}).items())
+        )
+        return cls(
+            service=service,
+            name=name,
+            resource="volume" if service == "block-storage" else service,
+            available=_bool((d.get("zoneState") or {}).get("available")),
+            hosts=hosts,
+            raw=d,
+        )
+
+    @property
+    def id(self) -> str:
+        return f"{self.service}/{self.resource}/{self.name}"
+
+    @property
+    def host_names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(h.host for h in self.hosts))
+
+
+UNLIMITED = -1
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaUsage:
+    """One (service, resource) quota of a project: its limit, what is used and reserved."""
+
+    service: str  # compute, network or block-storage
+    project_id: str
+    resource: str
+    limit: int  # -1: unlimited
+    in_use: int
+    reserved: int
+    default: int | None  # the service's default for this resource, when known
+    # (resource, limit, in use + reserved) of the whole service, for the edit form.
+    service_limits: tuple[tuple[str, int, int], ...] = field(default=(), compare=False, repr=False)
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.service}/{self.resource}"
+
+    @property
+    def name(self) -> str:
+        return f"{ZONE_SERVICES.get(self.service, self.service)} {self.resource}"
+
+    @property
+    def unlimited(self) -> bool:
+        return self.limit < 0
+
+    @property
+    def used(self) -> int:
+        return self.in_use + self.reserved
+
+    @property
+    def free(self) -> int | None:
+        return None if self.unlimited else self.limit - self.used
+
+    @property
+    def percent(self) -> float | None:
+        """Share of the limit in use (None when unlimited; inf for use over a zero limit)."""
+        if self.unlimited:
+            return None
+        if self.limit == 0:
+            return float("inf") if self.used else 0.0
+        return 100.0 * self.used / self.limit
+
+    @property
+    def over(self) -> bool:
+        return not self.unlimited and self.used > self.limit
+
+    @property
+    def differs(self) -> bool:
+        return self.default is not None and self.limit != self.default
+
+
+def quota_usages(
+    service: str, project_id: str, body: Json, defaults: Json | None = None
+) -> list[QuotaUsage]:
+    """Rows of a quota set with usage: Nova's and Cinder's ``quota_set`` ({limit, in_use,
+    reserved} per resource), Neutron's ``quota`` ({limit, used, reserved}); or of a plain set
+    of limits (the defaults: resource → int), shown with nothing used."""
+    entries: list[tuple[str, int, int, int]] = []
+    for resource, value in body.items():
+        if resource == "id":
+            continue
+        if isinstance(value, Mapping):
+            used = value.get("in_use", value.get("used"))
+            entries.append(
+                (resource, _int(value.get("limit")), _int(used), _int(value.get("reserved")))
+            )
+        elif isinstance(value, int | str) and not isinstance(value, bool):
+            entries.append((resource, _int(value), 0, 0))
+    limits = tuple(
+        (resource, limit, used + reserved) for resource, limit, used, reserved in entries
+    )
+    known = defaults or {}
+    return [
+        QuotaUsage(
+            service=service,
+            project_id=project_id,
+            resource=resource,
+            limit=limit,
+            in_use=in_use,
+            reserved=reserved,
+            default=_int(known[resource]) if resource in known else None,
+            service_limits=limits,
+            raw={resource: body.get(resource)},
+        )
+        for resource, limit, in_use, reserved in entries
+    ]
+
+
+# -- issue 6: telemetry (Gnocchi) and the raw API browser ------------------------------
+
+
+def duration_seconds(value: Any) -> float:
+    """Gnocchi's durations: seconds (300, "300.0") or a timedelta text ("1 day, 0:05:00")."""
+    if isinstance(value, int | float):
+        return float(value)
+    text = _str(value).strip()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    days = 0.0
+    if "day" in text:
+        head, _, text = text.partition(",")
+        days = float(head.split()[0])
+        text = text.strip() or "0:00:00"
+    try:
+        hours, minutes, seconds = text.split(":")
+        return days * 86400 + int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+    except ValueError:
+        return days * 86400
+
+
+@dataclass(frozen=True, slots=True)
+class MetricResource:
+    """A Gnocchi resource (instance, instance_disk, image, generic...) and its metrics."""
+
+    id: str
+    type: str
+    original_resource_id: str
+    project_id: str
+    user_id: str
+    started_at: str
+    ended_at: str
+    display_name: str
+    metrics: tuple[tuple[str, str], ...]  # (metric name, metric id)
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        metrics = d.get("metrics") or {}
+        return cls(
+            id=_str(d.get("id")),
+            type=_str(d.get("type")),
+            original_resource_id=_str(d.get("original_resource_id")),
+            project_id=_str(d.get("project_id")),
+            user_id=_str(d.get("user_id")),
+            started_at=_str(d.get("started_at")),
+            ended_at=_str(d.get("ended_at")),
+            display_name=_str(d.get("display_name") or d.get("name") or d.get("host")),
+            metrics=tuple(sorted((str(k), _str(v)) for k, v in metrics.items())),
+            raw=d,
+        )
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.original_resource_id
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """A Gnocchi metric; its archive policy's granularities when the API gave the details."""
+
+    id: str
+    name: str
+    unit: str
+    archive_policy_name: str
+    resource_id: str
+    granularities: tuple[tuple[float, float], ...]  # (granularity, timespan) in seconds
+    aggregation_methods: tuple[str, ...]
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        policy = d.get("archive_policy") or {}
+        definition = policy.get("definition") or ()
+        return cls(
+            id=_str(d.get("id")),
+            name=_str(d.get("name")),
+            unit=_str(d.get("unit")),
+            archive_policy_name=_str(d.get("archive_policy_name") or policy.get("name")),
+            resource_id=_str(d.get("resource_id") or (d.get("resource") or {}).get("id")),
+            granularities=tuple(
+                sorted(
+                    (
+                        duration_seconds(item.get("granularity")),
+                        duration_seconds(item.get("timespan")),
+                    )
+                    for item in definition
+                )
+            ),
+            aggregation_methods=tuple(policy.get("aggregation_methods") or ()),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One aggregated point: Gnocchi's [timestamp, granularity, value] triple."""
+
+    timestamp: str
+    granularity: float
+    value: float | None
+    raw: Any = field(default=(), compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Any) -> Self:
+        timestamp, granularity, value = d
+        return cls(
+            timestamp=_str(timestamp),
+            granularity=duration_seconds(granularity),
+            value=None if value is None else float(value),
+            raw=d,
+        )
+
+    @property
+    def id(self) -> str:
+        return f"{self.timestamp}@{self.granularity:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEndpoint:
+    """One endpoint of the token's service catalog: what the raw browser can GET from."""
+
+    id: str
+    type: str
+    name: str
+    interface: str
+    region: str
+    url: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        """``d``: one catalog entry's endpoint, with the entry's ``type`` and ``name``."""
+        kind = _str(d.get("type"))
+        interface = _str(d.get("interface"))
+        region = _str(d.get("region_id") or d.get("region"))
+        return cls(
+            id=_str(d.get("id")) or f"{kind}/{interface}/{region}",
+            type=kind,
+            name=_str(d.get("name")),
+            interface=interface,
+            region=region,
+            url=_str(d.get("url")),
+            raw=d,
+        )
+
+
+def catalog_endpoints(catalog: Any) -> list[CatalogEndpoint]:
+    """Every endpoint of a token's catalog (Keystone v3 or v2 shape), sorted by type."""
+    found: list[CatalogEndpoint] = []
+    for entry in catalog or ():
+        base = {"type": entry.get("type"), "name": entry.get("name")}
+        for endpoint in entry.get("endpoints") or ():
+            if "url" in endpoint:
+                found.append(CatalogEndpoint.from_api({**endpoint, **base}))
+                continue
+            for interface in ("public", "internal", "admin"):  # v2: publicURL, internalURL...
+                if url := endpoint.get(f"{interface}URL"):
+                    d = {**base, "interface": interface, "region": endpoint.get("region")}
+                    found.append(CatalogEndpoint.from_api({**d, "url": url}))
+    order = {"public": 0, "internal": 1, "admin": 2}
+    return sorted(found, key=lambda e: (e.type, order.get(e.interface, 3), e.region, e.url))
+
+
+# -- issue 6: Cinder backend pools (overview helper) ------------------------------------------
+
+
+def _capacity(value: Any) -> float | None:
+    """A pool capacity in GB; None for "infinite"/"unknown" (drivers that cannot tell)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class VolumePool:
+    """One Cinder scheduler pool (GET /scheduler-stats/get_pools?detail=true)."""
+
+    name: str  # host@backend#pool
+    backend_name: str
+    driver_version: str
+    vendor: str
+    storage_protocol: str
+    total_gb: float | None
+    free_gb: float | None
+    allocated_gb: float | None
+    provisioned_gb: float | None
+    reserved_percentage: int
+    thin_provisioning: bool
+    max_over_subscription_ratio: str
+    qos_support: bool
+    updated: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        caps = d.get("capabilities") or {}
+        return cls(
+            name=_str(d.get("name")),
+            backend_name=_str(caps.get("volume_backend_name")),
+            driver_version=_str(caps.get("driver_version")),
+            vendor=_str(caps.get("vendor_name")),
+            storage_protocol=_str(caps.get("storage_protocol")),
+            total_gb=_capacity(caps.get("total_capacity_gb")),
+            free_gb=_capacity(caps.get("free_capacity_gb")),
+            allocated_gb=_capacity(caps.get("allocated_capacity_gb")),
+            provisioned_gb=_capacity(caps.get("provisioned_capacity_gb")),
+            reserved_percentage=_int(caps.get("reserved_percentage")),
+            thin_provisioning=_bool(caps.get("thin_provisioning_support")),
+            max_over_subscription_ratio=_str(caps.get("max_over_subscription_ratio")),
+            qos_support=_bool(caps.get("QoS_support")),
+            updated=_str(caps.get("timestamp") or caps.get("updated")),  # the API ref says updated
+            raw=d,
+        )
+
+    @property
+    def id(self) -> str:
+        return self.name
+
+    @property
+    def used_percent(self) -> float | None:
+        """How full the pool is: (total - free) / total; None when the driver cannot tell."""
+        if not self.total_gb or self.free_gb is None:
+            return None
+        return 100.0 * (self.total_gb - self.free_gb) / self.total_gb
+
+
 # -- issue 6: Heat stacks and Swift containers/objects --------------------------------------
 
 

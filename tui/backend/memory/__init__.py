@@ -8,13 +8,19 @@ the same size knobs always give the same cloud.
 from __future__ import annotations
 
 from tui.backend.memory.agents import AgentsMemory
+from tui.backend.memory.aggregates import AggregatesMemory
 from tui.backend.memory.compute import ComputeMemory
 from tui.backend.memory.data import fixed_id
+from tui.backend.memory.health import HealthMemory
 from tui.backend.memory.identity import IdentityMemory
 from tui.backend.memory.image import ImageMemory
+from tui.backend.memory.metric import MetricMemory
 from tui.backend.memory.network import NetworkMemory
 from tui.backend.memory.object_store import ObjectStoreMemory
 from tui.backend.memory.orchestration import OrchestrationMemory
+from tui.backend.memory.pools import PoolsMemory
+from tui.backend.memory.quotas import QuotasMemory
+from tui.backend.memory.raw import RawMemory
 from tui.backend.memory.services import ServicesMemory
 from tui.backend.memory.volume import VolumeMemory
 
@@ -27,7 +33,16 @@ class MemoryBackend(
     IdentityMemory,
     AgentsMemory,
     ServicesMemory,
-    # issue 6: optional services
+    # issue 6 (aggregates, zones, quotas)
+    AggregatesMemory,
+    QuotasMemory,
+    # -- issue 6: telemetry and the raw API browser
+    MetricMemory,
+    RawMemory,
+    # -- issue 6: health overview and volume pools (overview helper)
+    HealthMemory,
+    PoolsMemory,
+    # issue 6: optional services (Heat, Swift)
     OrchestrationMemory,
     ObjectStoreMemory,
 ):

@@ -92,6 +92,7 @@ def hypervisor_json(n: int) -> dict[str, Any]:
             "id": fixed_id("service", n),
             "disabled_reason": "hardware maintenance (RAID)" if disabled else None,
         },
+        **hypervisor_detail_json(n),
     }
 
 
@@ -848,3 +849,21 @@ def console_lines(name: str, ip: str) -> list[str]:
         "",
         f"{name} login: ",
     ]
+
+
+# -- issue 6: hypervisor detail (overview helper) ---------------------------------------------
+
+
+def hypervisor_detail_json(n: int) -> dict[str, Any]:
+    """What GET /os-hypervisors/detail adds at 2.28-2.87: the host's CPU, as a dict."""
+    return {
+        "cpu_info": {
+            "arch": "x86_64",
+            "model": "Icelake-Server" if n % 2 == 0 else "Cascadelake-Server",
+            "vendor": "Intel",
+            "features": ["avx512f", "aes", "pdpe1gb", "vmx"],
+            "topology": {"cores": 16, "threads": 2, "sockets": 2},
+        },
+        "current_workload": 0,
+        "disk_available_least": 3_400,
+    }

@@ -141,8 +141,8 @@ class ServicesMemory(MemoryCore):
     async def network_agents(
         self, *, host: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[NetworkAgent]]:
-        self._require_admin("list network agents", "get_agent")
-        agents = [a for a in self._all_agents() if host in (None, a.host)]
+        # Neutron filters out what policy hides: a member gets an empty list, not a 403
+        agents = [a for a in self._all_agents() if host in (None, a.host) and self._is_admin]
         async for page in self._pages(agents, page_size):
             yield page
 

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from tui.backend.openstack.agents import AgentsAPI
+from tui.backend.openstack.aggregates import AggregatesAPI
 from tui.backend.openstack.compute import ComputeAPI
 from tui.backend.openstack.core import error_message, translate_exception
+from tui.backend.openstack.health import HealthAPI
 from tui.backend.openstack.identity import IdentityAPI
 from tui.backend.openstack.image import ImageAPI
+from tui.backend.openstack.metric import MetricAPI
 from tui.backend.openstack.network import NetworkAPI
 from tui.backend.openstack.object_store import ObjectStoreAPI
 from tui.backend.openstack.orchestration import OrchestrationAPI
+from tui.backend.openstack.pools import PoolsAPI
+from tui.backend.openstack.quotas import QuotasAPI
+from tui.backend.openstack.raw import RawAPI
 from tui.backend.openstack.services import ServicesAPI
 from tui.backend.openstack.volume import VolumeAPI
 
@@ -22,7 +28,16 @@ class OpenStackBackend(
     IdentityAPI,
     AgentsAPI,
     ServicesAPI,
-    # issue 6: optional services
+    # issue 6 (aggregates, zones, quotas)
+    AggregatesAPI,
+    QuotasAPI,
+    # -- issue 6: telemetry and the raw API browser
+    MetricAPI,
+    RawAPI,
+    # -- issue 6: health overview and volume pools (overview helper)
+    HealthAPI,
+    PoolsAPI,
+    # issue 6: optional services (Heat, Swift)
     OrchestrationAPI,
     ObjectStoreAPI,
 ):

@@ -1,0 +1,169 @@
+"""In-memory quotas of Nova, Neutron and Cinder: devcloud's defaults, usage from the cloud.
+
+Bodies are shaped like the real answers (tests/fixtures/api/quota_*.json): Nova's and
+Cinder's ``quota_set`` with {limit, in_use, reserved}, Neutron's ``quota`` with
+{limit, used, reserved}. Limits set by an admin override the defaults per project.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tui.backend.memory.core import MemoryCore
+from tui.backend.models import QuotaUsage, quota_usages
+
+DEFAULTS: dict[str, dict[str, int]] = {
+    "compute": {
+        "cores": 20,
+        "instances": 10,
+        "key_pairs": 100,
+        "metadata_items": 128,
+        "ram": 51200,
+        "server_group_members": 10,
+        "server_groups": 10,
+    },
+    "network": {
+        "network": 100,
+        "subnet": 100,
+        "subnetpool": -1,
+        "port": 500,
+        "router_route": 30,
+        "router": 10,
+        "floatingip": 50,
+        "rbac_policy": 10,
+        "security_group": 10,
+        "security_group_rule": 100,
+    },
+    "block-storage": {
+        "volumes": 10,
+        "per_volume_gigabytes": -1,
+        "snapshots": 10,
+        "gigabytes": 1000,
+        "backups": 10,
+        "backup_gigabytes": 1000,
+        "groups": 10,
+    },
+}
+_USED_KEY = {"compute": "in_use", "network": "used", "block-storage": "in_use"}
+# Nova and Neutron refuse a limit below what is used; Cinder (flat quotas) does not.
+_CHECKS_USAGE = {"compute", "network"}
+_POLICY = {
+    "compute": "os_compute_api:os-quota-sets:update",
+    "network": "update_quota",
+    "block-storage": "volume_extension:quotas:update",
+}
+
+
+class QuotasMemory(MemoryCore):
+    _quota_limits: dict[tuple[str, str], dict[str, int]] | None = None
+
+    def _limits(self, service: str, project_id: str) -> dict[str, int]:
+        if self._quota_limits is None:
+            self._quota_limits = {}
+        key = (service, project_id)
+        if key not in self._quota_limits:
+            limits = dict(DEFAULTS[service])
+            if service == "compute":
+                limits["instances"] = self._instance_quota
+            self._quota_limits[key] = limits
+        return self._quota_limits[key]
+
+    def _check_project(self, project_id: str, service: str) -> None:
+        if project_id != self._info.project_id:
+            self._require_admin(f"show {service} quotas", "os_compute_api:os-quota-sets:show")
+        if not any(p.id == project_id for p in self._projects):
+            raise self.not_found("project", project_id, f"show {service} quotas")
+
+    async def quotas(self, project_id: str) -> list[QuotaUsage]:
+        rows: list[QuotaUsage] = []
+        for service in DEFAULTS:
+            self._check_project(project_id, service)
+            usage = self._usage(service, project_id)
+            body = {
+                resource: {
+                    _USED_KEY[service]: usage.get(resource, 0),
+                    "limit": limit,
+                    "reserved": 0,
+                }
+                for resource, limit in self._limits(service, project_id).items()
+            }
+            rows += quota_usages(service, project_id, body, DEFAULTS[service])
+        return rows
+
+    async def quota_defaults(self, project_id: str) -> list[QuotaUsage]:
+        return [
+            row
+            for service, defaults in DEFAULTS.items()
+            for row in quota_usages(service, project_id, defaults, defaults)
+        ]
+
+    async def update_quotas(self, service: str, project_id: str, limits: Mapping[str, int]) -> None:
+        changes = ", ".join(f"{k}={v}" for k, v in limits.items())
+        target = f"{service} quotas of project {project_id}: {changes}"
+
+        def change() -> None:
+            self._require_admin(f"update {service} quotas", _POLICY[service])
+            current = self._limits(service, project_id)
+            usage = self._usage(service, project_id)
+            for resource, value in limits.items():
+                if resource not in current:
+                    raise self.refused(400, f"Bad quota resource: {resource}")
+                if value < -1:
+                    raise self.refused(
+                        400,
+                        f"Invalid input for field/attribute {resource}. Value: {value}. "
+                        f"{value} is less than the minimum of -1",
+                    )
+                used = usage.get(resource, 0)
+                if service in _CHECKS_USAGE and value != -1 and value < used:
+                    raise self.refused(400, _below_usage(service, resource, value, used))
+            current.update(limits)
+            if service == "compute" and project_id == self._info.project_id:
+                self._instance_quota = current["instances"]
+
+        await self._write("update-quotas", target, change)
+
+    def _usage(self, service: str, project_id: str) -> dict[str, int]:
+        cloud = self._cloud
+        if service == "compute":
+            servers = [s for s in cloud.servers if s.project_id == project_id]
+            flavors = [s.raw.get("flavor") or {} for s in servers]
+            return {
+                "instances": len(servers),
+                "cores": sum(int(f.get("vcpus") or 0) for f in flavors),
+                "ram": sum(int(f.get("ram") or 0) for f in flavors),
+            }
+        if service == "network":
+            groups = [g for g in cloud.security_groups if g.project_id == project_id]
+            return {
+                "network": _count(cloud.networks, project_id),
+                "subnet": _count(cloud.subnets, project_id),
+                "port": _count(cloud.ports, project_id),
+                "router": _count(cloud.routers, project_id),
+                "floatingip": _count(cloud.floating_ips, project_id),
+                "security_group": len(groups),
+                "security_group_rule": sum(len(g.rules) for g in groups),
+            }
+        volumes = [v for v in cloud.volumes if v.project_id == project_id]
+        return {
+            "volumes": len(volumes),
+            "gigabytes": sum(v.size_gb for v in volumes),
+            "snapshots": _count(cloud.snapshots, project_id),
+        }
+
+
+def _count(store: Any, project_id: str) -> int:
+    return sum(1 for record in store if record.project_id == project_id)
+
+
+def _below_usage(service: str, resource: str, value: int, used: int) -> str:
+    """The services' own words (captured from devcloud)."""
+    if service == "compute":
+        return (
+            f"Quota limit {value} for {resource} must be greater than or equal to already "
+            f"used and reserved {used}."
+        )
+    return (
+        f"Quota limit {value} for {resource} must be greater than or equal to already used {used}"
+    )

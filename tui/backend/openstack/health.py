@@ -1,0 +1,69 @@
+"""What the health overview asks: lists narrowed by the services' own filters (admin).
+
+Nova and Cinder take one value per filter (``status=a&status=b`` keeps the last), so each
+call asks for one state; the overview runs them concurrently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from tui.backend.base import DEFAULT_PAGE_SIZE
+from tui.backend.models import Server, Volume
+from tui.backend.openstack.core import OpenStackCore
+from tui.backend.timestamps import api_time, not_after
+
+# Cinder compares updated_at (updated_at=lte:...) from 3.60 on.
+VOLUME_TIME_FILTER_MV = (3, 60)
+
+
+class HealthAPI(OpenStackCore):
+    if TYPE_CHECKING:  # ComputeAPI's, beside this mixin in OpenStackBackend
+
+        def _servers_where(
+            self, params: Mapping[str, Any], page_size: int
+        ) -> AsyncIterator[list[Server]]: ...
+
+    async def servers_in_status(
+        self, status: str, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        """Every project's servers in one status (ERROR...): servers/detail?status=."""
+        async for page in self._servers_where({"all_tenants": 1, "status": status}, page_size):
+            yield page
+
+    async def servers_in_task_state(
+        self, task_state: str, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        """Every project's servers in one task state, not updated since `before` (2.66+)."""
+        params = {"all_tenants": 1, "task_state": task_state, "changes-before": api_time(before)}
+        async for page in self._servers_where(params, page_size):
+            # an older Nova ignores changes-before: check what it could not
+            if kept := [s for s in page if not_after(s.updated, before)]:
+                yield kept
+
+    async def volumes_in_status(
+        self,
+        status: str,
+        *,
+        before: datetime | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncIterator[list[Volume]]:
+        """Every project's volumes in one status, optionally not updated since `before`."""
+        params: dict[str, Any] = {"all_tenants": 1, "status": status}
+        if before is not None:
+            params["updated_at"] = f"lte:{api_time(before)}"
+        async for page in self._collection(
+            "block-storage",
+            "/volumes/detail",
+            "volumes",
+            Volume.from_api,
+            params,
+            page_size=page_size,
+            microversion=lambda: self._version("block-storage", VOLUME_TIME_FILTER_MV),
+        ):
+            if before is not None:
+                page = [v for v in page if not_after(str(v.raw.get("updated_at") or ""), before)]
+            if page:
+                yield page

@@ -1,0 +1,105 @@
+"""Gnocchi (catalog type ``metric``): resources, their metrics, and measures, over raw HTTP.
+
+openstacksdk has no Gnocchi proxy; requests go through the authenticated keystoneauth session
+to the catalog's ``metric`` endpoint. Lists page with ``limit``/``marker`` and the ``Link``
+header, as the Gnocchi API does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from tui.backend import gnocchi
+from tui.backend.base import DEFAULT_PAGE_SIZE
+from tui.backend.errors import error_for_status
+from tui.backend.gnocchi import MeasureQuery
+from tui.backend.models import Measure, Metric, MetricResource
+from tui.backend.openstack.core import OpenStackCore, _request_id
+
+
+class MetricAPI(OpenStackCore):
+    def _gnocchi(
+        self, path: str, params: Mapping[str, str] | None, operation: str
+    ) -> tuple[Any, Mapping[str, str]]:
+        """GET a Gnocchi path; a 4xx/5xx becomes a BackendError with Gnocchi's description."""
+        conn = self._connection()
+        endpoint_filter = {
+            "service_type": gnocchi.SERVICE_TYPE,
+            "interface": conn.config.get_interface() or "public",
+            "region_name": conn.config.get_region_name() or None,
+        }
+        response = conn.session.request(
+            path,
+            "GET",
+            endpoint_filter=endpoint_filter,
+            params=dict(params or {}),
+            headers={"Accept": "application/json"},
+            raise_exc=False,
+        )
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = response.text
+        if response.status_code >= 400:
+            raise error_for_status(
+                response.status_code,
+                f"Gnocchi: {gnocchi.error_text(body, response.reason or 'error')}",
+                request_id=_request_id(response.headers),
+                operation=operation,
+            )
+        return body, response.headers
+
+    async def metric_resources(
+        self, *, resource_type: str = "generic", page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[MetricResource]]:
+        operation = "list telemetry resources"
+        path = gnocchi.resources_path(resource_type)
+
+        def fetch(marker: str | None) -> tuple[list[MetricResource], str | None]:
+            params = gnocchi.resources_params(page_size, marker)
+            body, headers = self._gnocchi(path, params, operation)
+            rows = [MetricResource.from_api(d) for d in body or ()]
+            return rows, gnocchi.next_marker(headers.get("Link")) if rows else None
+
+        async for page in self._paged(operation, fetch):
+            yield page
+
+    async def metric_resource(self, resource_id: str) -> MetricResource:
+        operation = "show telemetry resource"
+
+        def fetch() -> MetricResource:
+            body, _ = self._gnocchi(gnocchi.resource_path(resource_id), None, operation)
+            return MetricResource.from_api(body)
+
+        return await self._call(operation, fetch)
+
+    async def resource_metrics(self, resource_id: str) -> list[Metric]:
+        operation = "list metrics of a resource"
+
+        def fetch() -> list[Metric]:
+            path = gnocchi.resource_metrics_path(resource_id)
+            body, _ = self._gnocchi(path, None, operation)
+            return sorted((Metric.from_api(d) for d in body or ()), key=lambda m: m.name)
+
+        return await self._call(operation, fetch)
+
+    async def metric(self, metric_id: str) -> Metric:
+        operation = "show metric"
+
+        def fetch() -> Metric:
+            body, _ = self._gnocchi(gnocchi.metric_path(metric_id), None, operation)
+            return Metric.from_api(body)
+
+        return await self._call(operation, fetch)
+
+    async def measures(self, metric_id: str, query: MeasureQuery) -> list[Measure]:
+        operation = "read measures"
+
+        def fetch() -> list[Measure]:
+            params = gnocchi.measures_params(query, datetime.now(UTC))
+            body, _ = self._gnocchi(gnocchi.measures_path(metric_id), params, operation)
+            return [Measure.from_api(d) for d in body or ()]
+
+        return await self._call(operation, fetch)

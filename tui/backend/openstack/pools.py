@@ -1,0 +1,39 @@
+"""Cinder's scheduler pools (capacity per backend) and the volumes on one of them (admin)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from tui.backend.base import DEFAULT_PAGE_SIZE
+from tui.backend.models import Volume, VolumePool
+from tui.backend.openstack.core import OpenStackCore
+
+
+class PoolsAPI(OpenStackCore):
+    async def volume_pools(self) -> list[VolumePool]:
+        def fetch() -> list[VolumePool]:
+            body = self._get(
+                "block-storage",
+                "/scheduler-stats/get_pools",
+                {"detail": "true"},
+                self._volume_version(),
+                "list volume pools",
+            )
+            return [VolumePool.from_api(d) for d in body.get("pools") or ()]
+
+        return await self._call("list volume pools", fetch)
+
+    async def volumes_on_host(
+        self, host: str, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Volume]]:
+        """Every project's volumes on a backend (host@backend) or pool (host@backend#pool)."""
+        async for page in self._collection(
+            "block-storage",
+            "/volumes/detail",
+            "volumes",
+            Volume.from_api,
+            {"all_tenants": 1, "host": host},
+            page_size=page_size,
+            microversion=self._volume_version,
+        ):
+            yield page
