@@ -205,3 +205,13 @@ async def test_swift_writes_are_refused_read_only(tmp_path: Path) -> None:
     target = tmp_path / "readme"
     assert await swift.download_object("backups", "README.txt", str(target)) == 310
     assert swift.writes == []
+
+
+async def test_over_5_gib_is_refused_before_anything_is_read(tmp_path: Path) -> None:
+    big = tmp_path / "disk.img"
+    with open(big, "wb") as sparse:
+        sparse.truncate(5 * 1024**3 + 1)
+    swift = MemoryBackend()
+    with pytest.raises(BackendError, match="need segments"):
+        await swift.upload_object("backups", "disk.img", str(big))
+    assert swift.writes == []

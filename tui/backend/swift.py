@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+import os
 
 from tui.backend.errors import BackendError, Conflict
 
@@ -31,3 +32,11 @@ def too_large(path: str, size: int) -> BackendError:
 def content_type_for(path: str, given: str = "") -> str:
     """What to send as Content-Type: the operator's word, else a guess from the name."""
     return given or mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
+def upload_size(path: str) -> int:
+    """The size of a file to upload; one over 5 GiB is refused before anything is sent."""
+    size = os.path.getsize(path)
+    if size > MAX_OBJECT_BYTES:
+        raise too_large(path, size)
+    return size

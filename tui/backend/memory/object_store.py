@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import mimetypes
-import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory.core import MemoryCore
 from tui.backend.models import Container, SwiftObject
-from tui.backend.swift import MAX_OBJECT_BYTES, content_type_for, not_empty, too_large
+from tui.backend.swift import content_type_for, not_empty, upload_size
 from tui.backend.transfer import CHUNK, Progress, no_progress, read_chunks
 
 _SEED_TIME = "2026-11-0{day}T0{hour}:{minute:02d}:00.000000"
@@ -183,9 +182,7 @@ class ObjectStoreMemory(MemoryCore):
         *,
         content_type: str = "",
     ) -> SwiftObject:
-        size = os.path.getsize(path)
-        if size > MAX_OBJECT_BYTES:
-            raise too_large(path, size)
+        size = upload_size(path)
         kind = content_type_for(path, content_type)
 
         def send() -> bytes:

@@ -19,7 +19,7 @@ from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import BackendError, Conflict
 from tui.backend.models import Container, SwiftObject
 from tui.backend.openstack.core import OpenStackCore
-from tui.backend.swift import MAX_OBJECT_BYTES, content_type_for, not_empty, too_large
+from tui.backend.swift import content_type_for, not_empty, upload_size
 from tui.backend.transfer import CHUNK, Progress, no_progress, read_chunks
 
 if TYPE_CHECKING:
@@ -178,9 +178,7 @@ class ObjectStoreAPI(OpenStackCore):
         *,
         content_type: str = "",
     ) -> SwiftObject:
-        size = os.path.getsize(path)
-        if size > MAX_OBJECT_BYTES:
-            raise too_large(path, size)
+        size = upload_size(path)
         with open(path, "rb") as file:
             await self._write(
                 "upload-object",
