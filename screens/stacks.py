@@ -78,16 +78,24 @@ def _valid_stack_name(value: Any, _values: Values) -> str | None:
     return "starts with a letter; then letters, digits, '_', '-' or '.'"
 
 
-def parameter_problems(template: Mapping[str, Any], given: Mapping[str, str]) -> str | None:
-    """Parameters the template does not declare, or needs and did not get."""
+def parameter_problems(
+    template: Mapping[str, Any],
+    given: Mapping[str, str],
+    environment: Mapping[str, Any] | None = None,
+) -> str | None:
+    """Parameters the template does not declare, or needs and did not get (an environment's
+    ``parameters`` count as given, its ``parameter_defaults`` as defaults)."""
     declared = template.get("parameters") or {}
+    env = environment or {}
+    given = {**(env.get("parameters") or {}), **given}
     unknown = sorted(set(given) - set(declared))
     if unknown:
         return f"not in the template: {', '.join(unknown)}"
+    defaults = set(env.get("parameter_defaults") or ())
     missing = sorted(
         name
         for name, spec in declared.items()
-        if name not in given and "default" not in (spec or {})
+        if name not in given and name not in defaults and "default" not in (spec or {})
     )
     if missing:
         return f"the template needs: {', '.join(missing)}"
@@ -98,7 +106,10 @@ def _check_create(values: Values) -> dict[str, str]:
     template, error = load_template(values["template"])
     if error is not None:
         return {}
-    problem = parameter_problems(template, dict(values.get("parameters") or ()))
+    environment = None
+    if values.get("environment"):
+        environment = load_yaml(values["environment"], "environment")[0]
+    problem = parameter_problems(template, dict(values.get("parameters") or ()), environment)
     return {"parameters": problem} if problem else {}
 
 

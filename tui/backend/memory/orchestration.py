@@ -42,16 +42,21 @@ def _fails(definition: Mapping[str, Any]) -> bool:
     return definition.get("type") == "OS::Heat::TestResource" and bool(properties.get("fail"))
 
 
-def check_template(template: Json, given: Mapping[str, str]) -> str | None:
+def check_template(
+    template: Json, given: Mapping[str, str], environment: Json | None = None
+) -> str | None:
     """Heat's refusal (400) of a template and parameters, or None."""
     if "heat_template_version" not in template:
         return "Template format version not found."
     declared = template.get("parameters") or {}
+    env = environment or {}
+    given = {**(env.get("parameters") or {}), **given}
+    defaults = env.get("parameter_defaults") or {}
     for name in given:
         if name not in declared:
             return f"The Parameter ({name}) was not defined in template."
     for name, definition in declared.items():
-        if name not in given and "default" not in (definition or {}):
+        if name not in given and name not in defaults and "default" not in (definition or {}):
             return f"The Parameter ({name}) was not provided."
     if not isinstance(template.get("resources") or {}, Mapping):
         return "The template section is invalid: resources"
@@ -313,7 +318,7 @@ class OrchestrationMemory(MemoryCore):
                 if s.status != "DELETE_COMPLETE"
             ):
                 raise self.refused(409, f"Heat: The Stack ({spec.name}) already exists.")
-            if (why := check_template(spec.template, parameters)) is not None:
+            if (why := check_template(spec.template, parameters, spec.environment)) is not None:
                 raise self.refused(400, f"Heat: {why}", "create-stack")
             ident = fixed_id("stack-created", self._cloud.serial())
             stack = self._new_stack(ident, spec.name, project, 2000 + 60 * len(stacks))
@@ -324,7 +329,9 @@ class OrchestrationMemory(MemoryCore):
                 disable_rollback=not spec.rollback,
                 timeout_mins=spec.timeout_mins,
             )
-            stack.raw["parameters"].update(self._parameters(spec.template, parameters))
+            stack.raw["parameters"].update(
+                self._parameters(spec.template, parameters, spec.environment)
+            )
             self._event(stack, None, "CREATE_IN_PROGRESS", "Stack CREATE started")
             self._plan(stack, spec)
             stacks[ident] = stack
@@ -336,10 +343,19 @@ class OrchestrationMemory(MemoryCore):
         return await self._write("create-stack", f"stack {spec.name}", create)
 
     @staticmethod
-    def _parameters(template: Json, given: Mapping[str, str]) -> dict[str, str]:
+    def _parameters(
+        template: Json, given: Mapping[str, str], environment: Json | None
+    ) -> dict[str, str]:
+        """What a stack shows as its parameters: given, else the environment's, else default."""
+        env = environment or {}
+        known = {
+            **(env.get("parameter_defaults") or {}),
+            **(env.get("parameters") or {}),
+            **given,
+        }
         declared = template.get("parameters") or {}
         return {
-            name: str(given.get(name, (definition or {}).get("default", "")))
+            name: str(known.get(name, (definition or {}).get("default", "")))
             for name, definition in declared.items()
         }
 
