@@ -287,6 +287,10 @@ LINKED_TYPES = {
     "OS::Neutron::Port": "ports",
     "OS::Neutron::SecurityGroup": "security-groups",
     "OS::Neutron::FloatingIP": "floating-ips",
+    # nested stacks: the physical id is the nested stack's
+    "OS::Heat::Stack": "stacks",
+    "OS::Heat::ResourceGroup": "stacks",
+    "OS::Heat::AutoScalingGroup": "stacks",
 }
 
 

@@ -75,3 +75,28 @@ async def test_the_memory_heat_reads_the_environment_too() -> None:
     shown = await heat.stack(created.id)
     assert shown.raw["parameters"]["flavor"] == "m1.tiny"
     assert shown.raw["parameters"]["image"] == "fedora"
+
+
+@pytest.mark.parametrize(
+    ("kind", "target"),
+    [
+        ("OS::Nova::Server", "servers"),
+        ("OS::Cinder::Volume", "volumes"),
+        ("OS::Neutron::Port", "ports"),
+        ("OS::Heat::ResourceGroup", "stacks"),
+        ("OS::Heat::RandomString", None),
+    ],
+)
+def test_a_stack_resource_leads_to_what_it_built(kind: str, target: str | None) -> None:
+    from tui.backend.models import StackResource
+    from tui.screens.stacks import STACK_RESOURCES
+
+    row = StackResource.from_api(
+        {"resource_name": "r", "resource_type": kind, "physical_resource_id": "p1"}
+    )
+    drill = STACK_RESOURCES.drill("enter", row)
+    assert (drill.target_of(row) if drill else None) == target
+    if drill is not None:
+        assert drill.scope(row).get("id") == "p1"
+    unbuilt = StackResource.from_api({"resource_name": "r", "resource_type": kind})
+    assert STACK_RESOURCES.drill("enter", unbuilt) is None, "nothing built yet: describe it"
