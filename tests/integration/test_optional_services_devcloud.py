@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_helpers import screen_text, settle
+from tests.app_helpers import screen_text, settle, wait_for
 from tui.app import StackdeckApp
 from tui.backend.errors import BackendError
 from tui.backend.openstack import OpenStackBackend
 from tui.config import Settings
 from tui.screens.containers import CONTAINERS
+from tui.screens.registry import lookup
 from tui.screens.resource import ResourceScreen
 from tui.screens.stacks import STACKS
 
@@ -32,9 +33,11 @@ async def test_the_catalog_has_neither(admin: OpenStackBackend) -> None:
 
 @pytest.mark.parametrize("cloud", ["devcloud-admin", "devcloud-demo"])
 async def test_the_screens_say_so_and_list_nothing(devcloud: Path, cloud: str) -> None:
-    app = StackdeckApp(OpenStackBackend(cloud), Settings(cloud=cloud, refresh_seconds=0))
+    settings = Settings(cloud=cloud, refresh_seconds=0, start_resource="servers")
+    app = StackdeckApp(OpenStackBackend(cloud), settings)
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot, rounds=200)
+        await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen), rounds=400)
+        await settle(pilot, rounds=400)
         for command, message in (
             ("stacks", NO_HEAT),
             ("heat", NO_HEAT),
@@ -44,7 +47,7 @@ async def test_the_screens_say_so_and_list_nothing(devcloud: Path, cloud: str) -
             await pilot.press("colon", *command, "enter")
             await settle(pilot, rounds=200)
             screen = app.screen
-            assert isinstance(screen, ResourceScreen)
+            assert isinstance(screen, ResourceScreen) and screen.resource is lookup(command)
             assert message in screen_text(pilot)
             assert screen.error is None and screen.table.total_count == 0
 
