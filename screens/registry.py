@@ -14,6 +14,7 @@ from tui.screens.catalog import FLAVORS, IMAGES, KEYPAIRS
 from tui.screens.containers import CONTAINER_OBJECTS, CONTAINERS
 from tui.screens.floating_ips import FLOATING_IPS
 from tui.screens.hypervisors import HYPERVISORS
+from tui.screens.keystone_catalog import CATALOG_SERVICES, ENDPOINTS
 from tui.screens.metrics import METRIC_RESOURCES, RESOURCE_METRICS
 from tui.screens.networks import (
     NETWORKS,
@@ -28,9 +29,12 @@ from tui.screens.pools import POOLS
 from tui.screens.projects import PROJECTS
 from tui.screens.quotas import QUOTA_DEFAULTS, QUOTAS
 from tui.screens.raw import RAW
+from tui.screens.roles import ROLE_ASSIGNMENTS, ROLES
 from tui.screens.servers import SERVERS
 from tui.screens.services import COMPUTE_SERVICES, NETWORK_AGENTS
 from tui.screens.stacks import STACK_EVENTS, STACK_RESOURCES, STACKS
+from tui.screens.token import TOKEN
+from tui.screens.users import USERS
 from tui.screens.volumes import ATTACHMENTS, VOLUME_SNAPSHOTS, VOLUMES
 
 RESOURCES: dict[str, Resource] = {
@@ -69,6 +73,13 @@ RESOURCES: dict[str, Resource] = {
         # -- issue 6: health overview and volume pools (overview helper)
         OVERVIEW,
         POOLS,
+        # issue 6: identity
+        USERS,
+        ROLES,
+        ROLE_ASSIGNMENTS,
+        CATALOG_SERVICES,
+        ENDPOINTS,
+        TOKEN,
         # issue 6: optional services (Heat, Swift)
         STACKS,
         STACK_RESOURCES,

@@ -265,3 +265,15 @@ async def test_read_only_walk_sends_nothing(tmp_path: Path) -> None:
         assert current(app).table.total_count
     assert app.backend.writes == []
     assert audit.records() == []
+
+
+async def test_q_on_a_project_opens_its_quotas() -> None:
+    app = demo_app(start="projects")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await select(pilot, "ops")
+        await pilot.press("q")
+        await settle(pilot)
+        assert current(app).resource.name == "quotas"
+        assert "project ops" in screen_text(pilot)
+        assert "cores" in screen_text(pilot)

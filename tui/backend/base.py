@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from tui.backend.gnocchi import MeasureQuery
 from tui.backend.models import (
@@ -50,6 +50,17 @@ from tui.backend.models import (
 )
 from tui.backend.raw_http import RawResponse
 from tui.backend.transfer import Progress, no_progress
+
+if TYPE_CHECKING:  # issue 6: identity
+    from tui.backend.models import (
+        CatalogService,
+        Endpoint,
+        ProjectSpec,
+        Role,
+        RoleAssignment,
+        TokenInfo,
+        UserSpec,
+    )
 
 # Server actions the backend knows (POST /servers/{id}/action unless noted). Arguments:
 # reboot(hard: bool), reset_state(state: "error"|"active"), rename(name) [PUT /servers/{id}],
@@ -375,6 +386,55 @@ class Backend(Protocol):
         self, host: str, *, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[Volume]]:
         """Every project's volumes on a backend or pool (admin, host filter)."""
+        ...
+
+    # -- issue 6: identity (Keystone) ----------------------------------------------------
+    # Writes are audited (never with a password) and refused read-only.
+
+    async def create_project(self, spec: ProjectSpec) -> Project: ...
+
+    async def update_project(
+        self, project: Project, *, enabled: bool | None = None, description: str | None = None
+    ) -> Project: ...
+
+    async def delete_project(self, project: Project) -> None:
+        """Only the Keystone record: the project's servers, volumes... stay."""
+        ...
+
+    async def user(self, user_id: str) -> User: ...
+
+    async def create_user(self, spec: UserSpec) -> User: ...
+
+    async def update_user(
+        self, user: User, *, enabled: bool | None = None, email: str | None = None
+    ) -> User: ...
+
+    async def set_user_password(self, user: User, password: str) -> None: ...
+
+    async def delete_user(self, user: User) -> None: ...
+
+    def roles(self) -> AsyncIterator[list[Role]]: ...
+
+    def role_assignments(
+        self,
+        *,
+        user_id: str | None = None,
+        project_id: str | None = None,
+        role_id: str | None = None,
+    ) -> AsyncIterator[list[RoleAssignment]]:
+        """With names (include_names=true), for a user, a project or a role."""
+        ...
+
+    async def grant_role(self, *, user_id: str, project_id: str, role_id: str) -> None: ...
+
+    async def revoke_role(self, *, user_id: str, project_id: str, role_id: str) -> None: ...
+
+    def catalog_services(self) -> AsyncIterator[list[CatalogService]]: ...
+
+    def endpoints(self, *, service_id: str | None = None) -> AsyncIterator[list[Endpoint]]: ...
+
+    async def token_info(self) -> TokenInfo:
+        """Our own token as Keystone validates it (GET /v3/auth/tokens), without its id."""
         ...
 
     # -- issue 6: Heat stacks (orchestration) --------------------------------------------

@@ -1,16 +1,75 @@
-"""In-memory Keystone: projects and users."""
+"""In-memory Keystone: projects, users and passwords, roles and assignments, the catalog,
+and the token, shaped like Keystone's JSON."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import hashlib
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
 
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory.core import MemoryCore
-from tui.backend.memory.data import fixed_id
-from tui.backend.models import Project, User
+from tui.backend.memory.data import fixed_id, stamp
+from tui.backend.models import (
+    CatalogService,
+    Endpoint,
+    Json,
+    Project,
+    ProjectSpec,
+    Role,
+    RoleAssignment,
+    TokenInfo,
+    User,
+    UserSpec,
+    identity_change,
+)
+
+KEYSTONE = "http://controller:5000/v3"
+ROLE_NAMES = ("admin", "member", "reader", "manager")
+# type, name, description, port and path of the demo cloud's catalog entries
+CATALOG = (
+    ("identity", "keystone", "Identity", 5000, "/v3"),
+    ("compute", "nova", "Compute API", 8774, "/v2.1"),
+    ("image", "glance", "Image API", 9292, ""),
+    ("network", "neutron", "Networking", 9696, ""),
+    ("block-storage", "cinder", "Block Storage API", 8776, "/v3/%(project_id)s"),
+    ("placement", "placement", "Placement API", 8778, ""),
+    ("orchestration", "heat", "Orchestration", 8004, "/v1/%(project_id)s"),
+    ("object-store", "swift", "Object Storage", 8080, "/v1/AUTH_%(project_id)s"),
+    ("metric", "gnocchi", "Metric", 8041, ""),
+)
+INTERFACES = ("public", "internal", "admin")
+T = TypeVar("T")
+
+
+def _link(path: str) -> dict[str, str]:
+    return {"self": f"{KEYSTONE}{path}"}
+
+
+def _digest(password: str) -> str:
+    return hashlib.sha256(password.encode()).hexdigest()
 
 
 class IdentityMemory(MemoryCore):
+    _users_state: list[User] | None = None
+    _password_digests: dict[str, str] | None = None
+    _assignments_state: list[Json] | None = None
+    _created_projects = 0
+    _created_users = 0
+
+    async def _admin_write(
+        self, policy: str, action: str, target: str, change: Callable[[], T]
+    ) -> T:
+        """A write Keystone's default policy keeps for admins: a 403 (audited) otherwise."""
+
+        def guarded() -> T:
+            self._require_admin(action, policy)
+            return change()
+
+        return await self._write(action, target, guarded)
+
+    # -- projects ------------------------------------------------------------------------
+
     async def projects(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Project]]:
         self._require_admin("list projects", "identity:list_projects")
         async for page in self._pages(self._projects, page_size):
@@ -19,23 +78,380 @@ class IdentityMemory(MemoryCore):
     async def project(self, project_id: str) -> Project:
         return self._find(self._projects, project_id, "project")
 
-    async def users(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[User]]:
-        self._require_admin("list users", "identity:list_users")
-        users = [
-            User.from_api(
-                {
-                    "id": fixed_id("user", i),
-                    "name": "admin" if i == 0 else f"{p.name}-user",
-                    "domain_id": "default",
-                    "enabled": True,
-                    "email": f"{p.name}@example.org",
-                    "default_project_id": p.id,
-                }
-            )
-            for i, p in enumerate(self._projects)
-        ]
-        async for page in self._pages(users, page_size):
-            yield page
-
     async def project_name_map(self) -> dict[str, str]:
         return self.project_names() if self._is_admin else {}
+
+    async def create_project(self, spec: ProjectSpec) -> Project:
+
+        def change() -> Project:
+            if any(p.name == spec.name and p.domain_id == spec.domain_id for p in self._projects):
+                raise self.refused(
+                    409,
+                    f"Conflict occurred attempting to store project - Duplicate entry: {spec.name}",
+                )
+            if spec.parent_id:
+                self._find(self._projects, spec.parent_id, "project")
+            self._created_projects += 1
+            ident = fixed_id("new-project", self._created_projects)
+            project = Project.from_api(
+                {
+                    "id": ident,
+                    "name": spec.name,
+                    "domain_id": spec.domain_id,
+                    "enabled": spec.enabled,
+                    "description": spec.description,
+                    "parent_id": spec.parent_id or spec.domain_id,
+                    "is_domain": False,
+                    "tags": [],
+                    "options": {},
+                    "links": _link(f"/projects/{ident}"),
+                }
+            )
+            self._projects.append(project)
+            return project
+
+        return await self._admin_write(
+            "identity:create_project", "create-project", f"project {spec.name}", change
+        )
+
+    async def update_project(
+        self, project: Project, *, enabled: bool | None = None, description: str | None = None
+    ) -> Project:
+        action, change = identity_change("project", enabled, description=description)
+
+        def apply() -> Project:
+            current = self._find(self._projects, project.id, "project")
+            fresh = Project.from_api({**current.raw, **change})
+            self._projects[self._projects.index(current)] = fresh
+            return fresh
+
+        return await self._admin_write(
+            "identity:update_project", action, f"project {project.name} ({project.id})", apply
+        )
+
+    async def delete_project(self, project: Project) -> None:
+
+        def change() -> None:
+            current = self._find(self._projects, project.id, "project")
+            if any(p.parent_id == project.id for p in self._projects):
+                raise self.refused(
+                    403,
+                    "Cannot delete the project since it is not a leaf in the hierarchy. "
+                    "Use the cascade option if you want to delete a subtree.",
+                )
+            self._projects.remove(current)
+            self._assignments[:] = [
+                a for a in self._assignments if RoleAssignment.from_api(a).scope_id != project.id
+            ]
+
+        await self._admin_write(
+            "identity:delete_project",
+            "delete-project",
+            f"project {project.name} ({project.id})",
+            change,
+        )
+
+    # -- users ---------------------------------------------------------------------------
+
+    def _seed_projects(self) -> list[Project]:
+        """The demo's own projects (one seeded user each), not those created since."""
+        return [p for i, p in enumerate(self._projects) if p.id == fixed_id("project", i)]
+
+    @property
+    def _users(self) -> list[User]:
+        if self._users_state is None:
+            self._users_state = [
+                User.from_api(
+                    {
+                        "id": fixed_id("user", i),
+                        "name": "admin" if i == 0 else f"{p.name}-user",
+                        "domain_id": "default",
+                        "enabled": True,
+                        "email": f"{p.name}@example.org",
+                        "default_project_id": p.id,
+                        "password_expires_at": None,
+                        "options": {},
+                        "links": _link(f"/users/{fixed_id('user', i)}"),
+                    }
+                )
+                for i, p in enumerate(self._seed_projects())
+            ]
+        return self._users_state
+
+    @property
+    def _passwords(self) -> dict[str, str]:
+        if self._password_digests is None:
+            self._password_digests = {}
+        return self._password_digests
+
+    def password_matches(self, user_id: str, password: str) -> bool:
+        """Whether `password` would authenticate the user (tests; the demo keeps digests)."""
+        user = self._find(self._users, user_id, "user")
+        return user.enabled and self._passwords.get(user_id) == _digest(password)
+
+    async def users(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[User]]:
+        self._require_admin("list users", "identity:list_users")
+        async for page in self._pages(list(self._users), page_size):
+            yield page
+
+    async def user(self, user_id: str) -> User:
+        self._require_admin("show user", "identity:get_user")
+        return self._find(self._users, user_id, "user")
+
+    async def create_user(self, spec: UserSpec) -> User:
+
+        def change() -> User:
+            if any(u.name == spec.name and u.domain_id == spec.domain_id for u in self._users):
+                raise self.refused(
+                    409,
+                    f"Conflict occurred attempting to store user - Duplicate entry: {spec.name}",
+                )
+            if spec.default_project_id:
+                self._find(self._projects, spec.default_project_id, "project")
+            self._created_users += 1
+            ident = fixed_id("new-user", self._created_users)
+            raw: dict[str, Any] = {
+                "id": ident,
+                "name": spec.name,
+                "domain_id": spec.domain_id,
+                "enabled": spec.enabled,
+                "password_expires_at": None,
+                "options": {},
+                "links": _link(f"/users/{ident}"),
+            }
+            for key in ("email", "default_project_id", "description"):
+                if value := getattr(spec, key):
+                    raw[key] = value
+            user = User.from_api(raw)
+            self._users.append(user)
+            self._passwords[ident] = _digest(spec.password)
+            return user
+
+        return await self._admin_write(
+            "identity:create_user", "create-user", f"user {spec.name}", change
+        )
+
+    async def update_user(
+        self, user: User, *, enabled: bool | None = None, email: str | None = None
+    ) -> User:
+        action, change = identity_change("user", enabled, email=email)
+
+        def apply() -> User:
+            current = self._find(self._users, user.id, "user")
+            fresh = User.from_api({**current.raw, **change})
+            self._users[self._users.index(current)] = fresh
+            return fresh
+
+        return await self._admin_write(
+            "identity:update_user", action, f"user {user.name} ({user.id})", apply
+        )
+
+    async def set_user_password(self, user: User, password: str) -> None:
+
+        def change() -> None:
+            self._find(self._users, user.id, "user")
+            self._passwords[user.id] = _digest(password)
+
+        await self._admin_write(
+            "identity:update_user", "set-password", f"user {user.name} ({user.id})", change
+        )
+
+    async def delete_user(self, user: User) -> None:
+
+        def change() -> None:
+            self._users.remove(self._find(self._users, user.id, "user"))
+            self._passwords.pop(user.id, None)
+            self._assignments[:] = [
+                a for a in self._assignments if RoleAssignment.from_api(a).actor_id != user.id
+            ]
+
+        await self._admin_write(
+            "identity:delete_user", "delete-user", f"user {user.name} ({user.id})", change
+        )
+
+    # -- roles and assignments -----------------------------------------------------------
+
+    def _all_roles(self) -> list[Role]:
+        return [
+            Role.from_api(
+                {
+                    "id": fixed_id("role", i),
+                    "name": name,
+                    "domain_id": None,
+                    "description": None,
+                    "options": {"immutable": True},
+                    "links": _link(f"/roles/{fixed_id('role', i)}"),
+                }
+            )
+            for i, name in enumerate(ROLE_NAMES)
+        ]
+
+    async def roles(self) -> AsyncIterator[list[Role]]:
+        self._require_admin("list roles", "identity:list_roles")
+        yield self._all_roles()
+
+    def _assignment_json(self, user: User, role: Role, project: Project) -> Json:
+        default = {"id": "default", "name": "Default"}
+        return {
+            "role": {"id": role.id, "name": role.name},
+            "user": {"id": user.id, "name": user.name, "domain": default},
+            "scope": {"project": {"id": project.id, "name": project.name, "domain": default}},
+            "links": {
+                "assignment": f"{KEYSTONE}/projects/{project.id}/users/{user.id}/roles/{role.id}"
+            },
+        }
+
+    @property
+    def _assignments(self) -> list[Json]:
+        if self._assignments_state is None:
+            admin, member = self._all_roles()[:2]
+            self._assignments_state = [
+                self._assignment_json(user, admin if i == 0 else member, project)
+                for i, (user, project) in enumerate(
+                    zip(self._users, self._seed_projects(), strict=False)
+                )
+            ]
+        return self._assignments_state
+
+    async def role_assignments(
+        self,
+        *,
+        user_id: str | None = None,
+        project_id: str | None = None,
+        role_id: str | None = None,
+    ) -> AsyncIterator[list[RoleAssignment]]:
+        self._require_admin("list role assignments", "identity:list_role_assignments")
+        rows = [RoleAssignment.from_api(a) for a in self._assignments]
+        yield [
+            r
+            for r in rows
+            if user_id in (None, r.actor_id)
+            and project_id in (None, r.scope_id)
+            and role_id in (None, r.role_id)
+        ]
+
+    async def grant_role(self, *, user_id: str, project_id: str, role_id: str) -> None:
+
+        def change() -> None:
+            user = self._find(self._users, user_id, "user")
+            project = self._find(self._projects, project_id, "project")
+            role = self._find(self._all_roles(), role_id, "role")
+            record = self._assignment_json(user, role, project)
+            if record not in self._assignments:
+                self._assignments.append(record)
+
+        target = f"role {role_id} for user {user_id} on project {project_id}"
+        await self._admin_write("identity:create_grant", "grant-role", target, change)
+
+    async def revoke_role(self, *, user_id: str, project_id: str, role_id: str) -> None:
+
+        def change() -> None:
+            for a in self._assignments:
+                row = RoleAssignment.from_api(a)
+                if (row.actor_id, row.scope_id, row.role_id) == (user_id, project_id, role_id):
+                    self._assignments.remove(a)
+                    return
+            raise self.refused(
+                404,
+                f"Could not find role assignment with role: {role_id}, user or group: "
+                f"{user_id}, project, domain, or system: {project_id}.",
+            )
+
+        target = f"role {role_id} for user {user_id} on project {project_id}"
+        await self._admin_write("identity:revoke_grant", "revoke-role", target, change)
+
+    # -- the catalog ---------------------------------------------------------------------
+
+    def _services_json(self) -> list[dict[str, Any]]:
+        present = set(self._info.services) | {"identity"}
+        return [
+            {
+                "id": fixed_id("catalog-service", n),
+                "type": kind,
+                "name": name,
+                "description": description,
+                "enabled": True,
+                "links": _link(f"/services/{fixed_id('catalog-service', n)}"),
+            }
+            for n, (kind, name, description, _port, _path) in enumerate(CATALOG)
+            if kind in present
+        ]
+
+    def _endpoints_json(self, service_id: str | None = None) -> list[dict[str, Any]]:
+        rows = []
+        for n, (_kind, _name, _description, port, path) in enumerate(CATALOG):
+            sid = fixed_id("catalog-service", n)
+            if service_id not in (None, sid):
+                continue
+            for k, interface in enumerate(INTERFACES):
+                host = "controller" if interface != "public" else "cloud.example.org"
+                eid = fixed_id("endpoint", n * 10 + k)
+                rows.append(
+                    {
+                        "id": eid,
+                        "interface": interface,
+                        "region_id": self._info.region,
+                        "region": self._info.region,
+                        "service_id": sid,
+                        "url": f"http://{host}:{port}{path}",
+                        "enabled": True,
+                        "links": _link(f"/endpoints/{eid}"),
+                    }
+                )
+        present = {s["id"] for s in self._services_json()}
+        return [r for r in rows if r["service_id"] in present]
+
+    async def catalog_services(self) -> AsyncIterator[list[CatalogService]]:
+        self._require_admin("list services", "identity:list_services")
+        yield [CatalogService.from_api(s) for s in self._services_json()]
+
+    async def endpoints(self, *, service_id: str | None = None) -> AsyncIterator[list[Endpoint]]:
+        self._require_admin("list endpoints", "identity:list_endpoints")
+        services = {s["id"]: CatalogService.from_api(s) for s in self._services_json()}
+        rows = []
+        for d in self._endpoints_json(service_id):
+            endpoint = Endpoint.from_api(d)
+            rows.append(endpoint.with_service(services[endpoint.service_id]))
+        yield rows
+
+    # -- our token -----------------------------------------------------------------------
+
+    async def token_info(self) -> TokenInfo:
+        info = self._info
+        default = {"id": "default", "name": "Default"}
+        roles = self._all_roles()
+        mine = roles[:3] if info.is_admin else roles[1:3]
+        services = {s["id"]: s for s in self._services_json()}
+        catalog = [
+            {
+                "id": s["id"],
+                "type": s["type"],
+                "name": s["name"],
+                "endpoints": [
+                    {
+                        **{k: e[k] for k in ("id", "interface", "region_id", "region")},
+                        "url": e["url"].replace("%(project_id)s", info.project_id),
+                    }
+                    for e in self._endpoints_json(s["id"])
+                ],
+            }
+            for s in services.values()
+        ]
+        return TokenInfo.from_api(
+            {
+                "methods": ["password"],
+                "user": {
+                    "domain": default,
+                    "id": info.user_id,
+                    "name": info.user,
+                    "password_expires_at": None,
+                },
+                "audit_ids": ["dEm0aUd1tIdXq2mB7Kc9Zw"],
+                "expires_at": stamp(60).replace("Z", ".000000Z"),
+                "issued_at": stamp(0).replace("Z", ".000000Z"),
+                "project": {"domain": default, "id": info.project_id, "name": info.project},
+                "is_domain": False,
+                "roles": [{"id": r.id, "name": r.name} for r in mine],
+                "catalog": catalog,
+            }
+        )

@@ -1,4 +1,5 @@
-"""Keystone: projects and users."""
+"""Keystone v3: projects, users (and their passwords), roles and assignments, the catalog,
+and our own token as Keystone sees it."""
 
 from __future__ import annotations
 
@@ -7,29 +8,84 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from tui.backend.base import DEFAULT_PAGE_SIZE
-from tui.backend.models import Json, Project, User
-from tui.backend.openstack.core import OpenStackCore
+from tui.backend.errors import BackendError, ReadOnlyError, error_for_status
+from tui.backend.models import (
+    CatalogService,
+    Endpoint,
+    Json,
+    Project,
+    ProjectSpec,
+    Role,
+    RoleAssignment,
+    TokenInfo,
+    User,
+    UserSpec,
+    identity_change,
+)
+from tui.backend.openstack.core import OpenStackCore, _request_id, error_message
 
 T = TypeVar("T")
+HIDDEN = "****"
+
+
+def _project_target(project: Project) -> str:
+    return f"project {project.name} ({project.id})"
+
+
+def _user_target(user: User) -> str:
+    return f"user {user.name} ({user.id})"
+
+
+def _grant_target(user_id: str, project_id: str, role_id: str) -> str:
+    return f"role {role_id} for user {user_id} on project {project_id}"
+
+
+def scrub(text: str, secret: str) -> str:
+    """`text` with every occurrence of `secret` masked (services may echo bad input back)."""
+    return text.replace(secret, HIDDEN) if secret else text
 
 
 class IdentityAPI(OpenStackCore):
     def _keystone_pages(
-        self, path: str, key: str, parse: Callable[[Json], T], page_size: int
+        self,
+        path: str,
+        key: str,
+        parse: Callable[[Json], T],
+        page_size: int,
+        params: dict[str, Any] | None = None,
     ) -> Callable[[str | None], tuple[list[T], str | None]]:
         """Keystone pages by ``links.next`` (when list_limit is set), not always by marker."""
 
         def fetch(marker: str | None) -> tuple[list[T], str | None]:
-            params: dict[str, Any] = {"limit": page_size}
+            query: dict[str, Any] = {**(params or {}), "limit": page_size}
             if marker:
-                params["marker"] = marker
-            body = self._get("identity", path, params, operation=f"list {key}")
+                query["marker"] = marker
+            body = self._get("identity", path, query, operation=f"list {key}")
             items = [parse(d) for d in body.get(key, [])]
             nxt = (body.get("links") or {}).get("next")
             next_marker = parse_qs(urlsplit(nxt).query).get("marker", [None])[0] if nxt else None
             return items, next_marker
 
         return fetch
+
+    async def _keystone_list(
+        self, path: str, key: str, parse: Callable[[Json], T], params: dict[str, Any] | None = None
+    ) -> AsyncIterator[list[T]]:
+        fetch = self._keystone_pages(path, key, parse, DEFAULT_PAGE_SIZE, params)
+        async for page in self._paged(f"list {key.replace('_', ' ')}", fetch):
+            yield page
+
+    async def _patch(
+        self, kind: str, ident: str, target: str, enabled: bool | None, **fields: str | None
+    ) -> Json:
+        """PATCH a project or user; returns the updated record."""
+        action, change = identity_change(kind, enabled, **fields)
+        answer = await self._write(
+            action, target, "PATCH", "identity", f"/{kind}s/{ident}", body={kind: change}
+        )
+        return answer[kind]
+
+    # -- projects ------------------------------------------------------------------------
 
     async def projects(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Project]]:
         fetch = self._keystone_pages("/projects", "projects", Project.from_api, page_size)
@@ -43,11 +99,215 @@ class IdentityAPI(OpenStackCore):
 
         return await self._call("show project", fetch)
 
+    async def create_project(self, spec: ProjectSpec) -> Project:
+        body: dict[str, Any] = {
+            "name": spec.name,
+            "description": spec.description,
+            "domain_id": spec.domain_id or "default",
+            "enabled": spec.enabled,
+        }
+        if spec.parent_id:
+            body["parent_id"] = spec.parent_id
+        answer = await self._write(
+            "create-project",
+            f"project {spec.name}",
+            "POST",
+            "identity",
+            "/projects",
+            body={"project": body},
+        )
+        return Project.from_api(answer["project"])
+
+    async def update_project(
+        self, project: Project, *, enabled: bool | None = None, description: str | None = None
+    ) -> Project:
+        answer = await self._patch(
+            "project", project.id, _project_target(project), enabled, description=description
+        )
+        return Project.from_api(answer)
+
+    async def delete_project(self, project: Project) -> None:
+        await self._write(
+            "delete-project",
+            _project_target(project),
+            "DELETE",
+            "identity",
+            f"/projects/{project.id}",
+        )
+
+    async def project_name_map(self) -> dict[str, str]:
+        """Project id → name for labelling lists; empty when projects may not be listed."""
+        return dict(await self._call("list projects", self._names))
+
+    # -- users ---------------------------------------------------------------------------
+
     async def users(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[User]]:
         fetch = self._keystone_pages("/users", "users", User.from_api, page_size)
         async for page in self._paged("list users", fetch):
             yield page
 
-    async def project_name_map(self) -> dict[str, str]:
-        """Project id → name for labelling lists; empty when projects may not be listed."""
-        return dict(await self._call("list projects", self._names))
+    async def user(self, user_id: str) -> User:
+        return await self._show("identity", f"/users/{user_id}", "user", User.from_api, kind="user")
+
+    async def create_user(self, spec: UserSpec) -> User:
+        body: dict[str, Any] = {
+            "name": spec.name,
+            "password": spec.password,
+            "domain_id": spec.domain_id or "default",
+            "enabled": spec.enabled,
+        }
+        if spec.email:
+            body["email"] = spec.email
+        if spec.default_project_id:
+            body["default_project_id"] = spec.default_project_id
+        if spec.description:
+            body["description"] = spec.description
+        answer = await self._secret_write(
+            "create-user", f"user {spec.name}", "POST", "/users", {"user": body}, spec.password
+        )
+        return User.from_api(answer["user"])
+
+    async def update_user(
+        self, user: User, *, enabled: bool | None = None, email: str | None = None
+    ) -> User:
+        answer = await self._patch("user", user.id, _user_target(user), enabled, email=email)
+        return User.from_api(answer)
+
+    async def set_user_password(self, user: User, password: str) -> None:
+        await self._secret_write(
+            "set-password",
+            _user_target(user),
+            "PATCH",
+            f"/users/{user.id}",
+            {"user": {"password": password}},
+            password,
+        )
+
+    async def delete_user(self, user: User) -> None:
+        await self._write(
+            "delete-user", _user_target(user), "DELETE", "identity", f"/users/{user.id}"
+        )
+
+    async def _secret_write(
+        self, action: str, target: str, method: str, path: str, body: Json, secret: str
+    ) -> Json:
+        """Like ``_write``, for a body holding a password: the request is not logged (not
+        even at debug level) and the secret is masked in any error and in the audit."""
+        if self._read_only:
+            raise ReadOnlyError(
+                f"stackdeck runs read-only: {action} on {target} was not sent.", operation=action
+            )
+
+        def send() -> Json:
+            adapter = self._connection().identity
+            response = adapter.request(path, method, json=body, raise_exc=False, log=False)
+            request_id = _request_id(response.headers)
+            if response.status_code >= 400:
+                try:
+                    payload: Any = response.json()
+                except ValueError:
+                    payload = response.text
+                message = scrub(error_message(payload, response.reason or "error"), secret)
+                raise error_for_status(
+                    response.status_code,
+                    f"Keystone: {message}",
+                    request_id=request_id,
+                    operation=action,
+                )
+            self._audited(action, target, "ok", request_id)
+            return response.json() if response.content else {}
+
+        try:
+            return await self._call(action, send)
+        except BackendError as exc:
+            exc.message = scrub(exc.message, secret)
+            self._audited(
+                action, target, f"error: {exc.status or ''} {exc.message}".strip(), exc.request_id
+            )
+            raise
+
+    # -- roles and assignments -----------------------------------------------------------
+
+    async def roles(self) -> AsyncIterator[list[Role]]:
+        async for page in self._keystone_list("/roles", "roles", Role.from_api):
+            yield page
+
+    async def role_assignments(
+        self,
+        *,
+        user_id: str | None = None,
+        project_id: str | None = None,
+        role_id: str | None = None,
+    ) -> AsyncIterator[list[RoleAssignment]]:
+        params: dict[str, Any] = {"include_names": "true"}
+        for key, value in (
+            ("user.id", user_id),
+            ("scope.project.id", project_id),
+            ("role.id", role_id),
+        ):
+            if value:
+                params[key] = value
+
+        def fetch() -> list[RoleAssignment]:
+            body = self._get(
+                "identity", "/role_assignments", params, operation="list role assignments"
+            )
+            return [RoleAssignment.from_api(d) for d in body.get("role_assignments", [])]
+
+        yield await self._call("list role assignments", fetch)
+
+    async def grant_role(self, *, user_id: str, project_id: str, role_id: str) -> None:
+        await self._write(
+            "grant-role",
+            _grant_target(user_id, project_id, role_id),
+            "PUT",
+            "identity",
+            f"/projects/{project_id}/users/{user_id}/roles/{role_id}",
+        )
+
+    async def revoke_role(self, *, user_id: str, project_id: str, role_id: str) -> None:
+        await self._write(
+            "revoke-role",
+            _grant_target(user_id, project_id, role_id),
+            "DELETE",
+            "identity",
+            f"/projects/{project_id}/users/{user_id}/roles/{role_id}",
+        )
+
+    # -- the catalog ---------------------------------------------------------------------
+
+    async def catalog_services(self) -> AsyncIterator[list[CatalogService]]:
+        async for page in self._keystone_list("/services", "services", CatalogService.from_api):
+            yield page
+
+    async def endpoints(self, *, service_id: str | None = None) -> AsyncIterator[list[Endpoint]]:
+        def fetch() -> list[Endpoint]:
+            services = self._get("identity", "/services", operation="list services")
+            by_id = {s["id"]: CatalogService.from_api(s) for s in services.get("services", [])}
+            params = {"service_id": service_id} if service_id else {}
+            body = self._get("identity", "/endpoints", params, operation="list endpoints")
+            return [_labelled(Endpoint.from_api(d), by_id) for d in body.get("endpoints", [])]
+
+        yield await self._call("list endpoints", fetch)
+
+    # -- our token -----------------------------------------------------------------------
+
+    async def token_info(self) -> TokenInfo:
+        def fetch() -> TokenInfo:
+            session = self._connection().session
+            token = session.get_token()
+            response = self._request(
+                "GET",
+                "identity",
+                "/auth/tokens",
+                headers={"X-Subject-Token": token},
+                operation="validate token",
+            )
+            return TokenInfo.from_api(response.json()["token"])
+
+        return await self._call("validate token", fetch)
+
+
+def _labelled(endpoint: Endpoint, services: dict[str, CatalogService]) -> Endpoint:
+    service = services.get(endpoint.service_id)
+    return endpoint if service is None else endpoint.with_service(service)
