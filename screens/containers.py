@@ -276,7 +276,7 @@ def _is_object(obj: SwiftObject) -> bool:
 CONTAINER_OBJECTS = Resource(
     name="container-objects",
     title="Objects",
-    aliases=("swift-objects", "object"),
+    aliases=("swift-objects",),
     columns=(
         Col(
             "Name",
