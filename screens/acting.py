@@ -16,7 +16,7 @@ from textual.css.query import NoMatches
 
 from tui.backend.errors import BackendError, NotFound
 from tui.forms import Form
-from tui.resource import Action, Resource, Row
+from tui.resource import Action, Resource, Row, Scope
 from tui.screens.transfer import Transfer, TransferScreen
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ class ActingMixin:
 
     app: StackdeckApp
     resource: Resource
+    scope: Scope
     in_flight: dict[str, str]
     is_mounted: bool
 
@@ -98,7 +99,8 @@ class ActingMixin:
                 return
             if key is not None:
                 self.table.set_badge(key, f"⟳ {action.progress or action.name}")
-            result = await self._run(action, row)
+            # An action on the list (create, upload) gets the list's scope as its "row".
+            result = await self._run(action, row if action.on_row else self.scope)
             if isinstance(result, Transfer):  # issue 6: bytes to move, with a progress bar
                 result = await self._transfer(action, result)
             if result is _CANCELLED:

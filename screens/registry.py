@@ -11,6 +11,7 @@ from tui.screens.aggregates import (
     ZONE_HOSTS,
 )
 from tui.screens.catalog import FLAVORS, IMAGES, KEYPAIRS
+from tui.screens.containers import CONTAINER_OBJECTS, CONTAINERS
 from tui.screens.flavors import FLAVOR_ACCESS, FLAVOR_EXTRA_SPECS
 from tui.screens.floating_ips import FLOATING_IPS
 from tui.screens.hypervisors import HYPERVISORS
@@ -33,6 +34,7 @@ from tui.screens.raw import RAW
 from tui.screens.roles import ROLE_ASSIGNMENTS, ROLES
 from tui.screens.servers import SERVERS
 from tui.screens.services import COMPUTE_SERVICES, NETWORK_AGENTS
+from tui.screens.stacks import STACK_EVENTS, STACK_RESOURCES, STACKS
 from tui.screens.token import TOKEN
 from tui.screens.users import USERS
 from tui.screens.volumes import ATTACHMENTS, VOLUME_SNAPSHOTS, VOLUMES
@@ -84,6 +86,12 @@ RESOURCES: dict[str, Resource] = {
         IMAGE_MEMBERS,
         FLAVOR_EXTRA_SPECS,
         FLAVOR_ACCESS,
+        # issue 6: optional services (Heat, Swift)
+        STACKS,
+        STACK_RESOURCES,
+        STACK_EVENTS,
+        CONTAINERS,
+        CONTAINER_OBJECTS,
     )
 }
 

@@ -54,7 +54,7 @@ class ResourceScreen(ActingMixin, Screen[None]):
         self.in_flight: dict[str, str] = {}
         self.summary = ""
         for drill in resource.drills:
-            if drill.key != "enter":
+            if drill.key != "enter" and resource.drill(drill.key) is drill:
                 self._bindings.bind(drill.key, f"drill('{drill.key}')", drill.description)
         for act in resource.actions:
             self._bindings.bind(act.key, f"act('{act.name}')", act.description, show=False)
@@ -134,12 +134,26 @@ class ResourceScreen(ActingMixin, Screen[None]):
             if self.resource.summary is not None:
                 self.summary = self.resource.summary(table.rows_in_view())
             self.loaded = True
+            self._follow_unsettled()
             self.app.cloud_state = "connected"
         except BackendError as exc:
             self._failed(exc)
         finally:
             table.waiting = self.fetching = False
             self._update_crumbs()
+
+    def _follow_unsettled(self) -> None:
+        """Rows caught mid-change (a stack IN_PROGRESS) are followed until they settle,
+        for resources that ask (``extra["follow_unsettled"]``)."""
+        if not self.resource.extra.get("follow_unsettled") or self.resource.get is None:
+            return
+        moving = [r for r in self.table.rows_in_view() if not self.resource.settled(r)]
+        if moving:
+            self.run_worker(
+                self._poll(moving, gone=False, expect_change=False),
+                group="follow-unsettled",
+                exclusive=True,
+            )
 
     async def _pages(self) -> AsyncIterator[list[Any]]:
         """The list's pages; a cross-link to one resource by id fetches just that one."""
@@ -209,7 +223,7 @@ class ResourceScreen(ActingMixin, Screen[None]):
     def _selected(self, event: ResourceTable.Selected) -> None:
         event.stop()
         enter_view = next((v for v in self.resource.views if v.key == "enter"), None)
-        if self.resource.drill("enter"):
+        if self.resource.drill("enter", self.table.selected):
             self.action_drill("enter")
         elif enter_view is not None:  # a row that opens a dedicated screen (measures...)
             self.action_view(enter_view.name)
@@ -301,9 +315,11 @@ class ResourceScreen(ActingMixin, Screen[None]):
             self.app.push_screen(view.open(row))
 
     def action_drill(self, key: str) -> None:
-        drill: Drill | None = self.resource.drill(key)
         row: Any = self.table.selected
-        if drill is None or row is None:
+        if row is None:
+            return
+        drill: Drill | None = self.resource.drill(key, row)
+        if drill is None:
             return
         self.app.open_resource(drill.target_of(row), drill.scope(row), push=True)
 

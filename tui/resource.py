@@ -89,21 +89,31 @@ async def where(
             yield kept
 
 
+def always(row: Row) -> bool:
+    return True
+
+
+async def nothing() -> AsyncIterator[list[Row]]:
+    """No pages (a drill-down list opened without what it drills into)."""
+    return
+    yield  # pragma: no cover - makes this an (empty) async generator
+
+
 @dataclass(frozen=True, slots=True)
 class Drill:
-    """A key on a row that opens another resource scoped to that row."""
+    """A key on a row that opens another resource scoped to that row.
+
+    Several drills may share a key: the first whose `when` holds for the row is taken.
+    """
 
     key: str
     target: str | Callable[[Row], str]  # a resource name, or one per row (the overview)
     scope: Callable[[Row], Scope]
     description: str
+    when: Callable[[Row], bool] = always
 
     def target_of(self, row: Row) -> str:
         return self.target if isinstance(self.target, str) else self.target(row)
-
-
-def always(row: Row) -> bool:
-    return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +200,9 @@ class Resource:
     def action(self, name: str) -> Action | None:
         return next((a for a in self.actions if a.name == name), None)
 
-    def drill(self, key: str) -> Drill | None:
-        return next((d for d in self.drills if d.key == key), None)
+    def drill(self, key: str, row: Row | None = None) -> Drill | None:
+        """The drill on `key` (for `row`: the first one that applies to it)."""
+        return next((d for d in self.drills if d.key == key and (row is None or d.when(row))), None)
 
     def missing_service(self, services: Sequence[str]) -> str | None:
         """Why this resource cannot be shown on a cloud with `services`, or None."""

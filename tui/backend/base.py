@@ -18,6 +18,7 @@ from tui.backend.models import (
     CatalogEndpoint,
     CloudInfo,
     ComputeService,
+    Container,
     Download,
     Flavor,
     FlavorAccess,
@@ -41,7 +42,12 @@ from tui.backend.models import (
     SecurityGroup,
     Server,
     ServiceZone,
+    Stack,
+    StackEvent,
+    StackResource,
+    StackSpec,
     Subnet,
+    SwiftObject,
     User,
     Volume,
     VolumePool,
@@ -49,6 +55,7 @@ from tui.backend.models import (
     VolumeSpec,
 )
 from tui.backend.raw_http import RawResponse
+from tui.backend.transfer import Progress, no_progress
 
 if TYPE_CHECKING:  # issue 6: identity
     from tui.backend.models import (
@@ -60,7 +67,6 @@ if TYPE_CHECKING:  # issue 6: identity
         TokenInfo,
         UserSpec,
     )
-from tui.backend.transfer import Progress, no_progress
 
 # Server actions the backend knows (POST /servers/{id}/action unless noted). Arguments:
 # reboot(hard: bool), reset_state(state: "error"|"active"), rename(name) [PUT /servers/{id}],
@@ -489,4 +495,73 @@ class Backend(Protocol):
         self, flavor_id: str, *, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[Server]]:
         """Servers built from this flavor, in every project for an admin."""
+        ...
+
+    # -- issue 6: Heat stacks (orchestration) --------------------------------------------
+
+    def stacks(
+        self, *, all_projects: bool = False, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Stack]]:
+        """Newest first; `all_projects` (admin) lists every project's (global_tenant)."""
+        ...
+
+    async def stack(self, stack_id: str) -> Stack:
+        """The full record: parameters, outputs, template description."""
+        ...
+
+    async def stack_resources(self, stack: Stack) -> list[StackResource]: ...
+
+    def stack_events(
+        self, stack: Stack, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[StackEvent]]:
+        """Newest first."""
+        ...
+
+    async def create_stack(self, spec: StackSpec) -> Stack: ...
+
+    async def delete_stack(self, stack: Stack) -> None: ...
+
+    # -- issue 6: Swift containers and objects (object-store) ----------------------------
+
+    def containers(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Container]]: ...
+
+    async def container(self, name: str) -> Container: ...
+
+    async def create_container(self, name: str) -> Container: ...
+
+    async def delete_container(self, name: str) -> None:
+        """Only an empty container: a non-empty one is Swift's 409, said plainly."""
+        ...
+
+    def objects(
+        self,
+        container: str,
+        *,
+        prefix: str = "",
+        delimiter: str = "",
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncIterator[list[SwiftObject]]:
+        """With a delimiter, names below the next delimiter fold into pseudo-folders."""
+        ...
+
+    async def delete_object(self, container: str, name: str) -> None: ...
+
+    async def upload_object(
+        self,
+        container: str,
+        name: str,
+        path: str,
+        progress: Progress = no_progress,
+        *,
+        content_type: str = "",
+    ) -> SwiftObject:
+        """A local file (up to 5 GiB: no segmented large objects) becomes an object."""
+        ...
+
+    async def download_object(
+        self, container: str, name: str, path: str, progress: Progress = no_progress
+    ) -> int:
+        """An object into a local file (written whole or not at all); the bytes written."""
         ...

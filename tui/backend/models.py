@@ -1565,3 +1565,164 @@ class FlavorAccess:
     @property
     def id(self) -> str:
         return self.project_id
+
+
+# -- issue 6: Heat stacks and Swift containers/objects --------------------------------------
+
+
+def _settled_status(status: str) -> bool:
+    return not status.endswith("_IN_PROGRESS")
+
+
+@dataclass(frozen=True, slots=True)
+class Stack:
+    id: str
+    name: str
+    status: str  # CREATE_COMPLETE, UPDATE_IN_PROGRESS, DELETE_FAILED, ...
+    status_reason: str
+    created: str
+    updated: str
+    project_id: str
+    description: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        parameters = d.get("parameters") or {}
+        return cls(
+            id=_str(d.get("id")),
+            name=_str(d.get("stack_name")),
+            status=_str(d.get("stack_status")),
+            status_reason=_str(d.get("stack_status_reason")),
+            created=_str(d.get("creation_time")),
+            updated=_str(d.get("updated_time")),
+            # "project" only in lists with global_tenant; a show has OS::project_id.
+            project_id=_str(d.get("project") or parameters.get("OS::project_id")),
+            description=_str(d.get("description")),
+            raw=d,
+        )
+
+    @property
+    def settled(self) -> bool:
+        return _settled_status(self.status)
+
+    @property
+    def failed(self) -> bool:
+        return self.status.endswith("_FAILED")
+
+
+@dataclass(frozen=True, slots=True)
+class StackSpec:
+    """A new stack: the parsed template (and environment), parameters, timeout, rollback."""
+
+    name: str
+    template: Json
+    parameters: tuple[tuple[str, str], ...] = ()
+    environment: Json | None = None
+    timeout_mins: int | None = None
+    rollback: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class StackResource:
+    name: str
+    type: str
+    status: str
+    status_reason: str
+    physical_id: str
+    updated: str
+    required_by: tuple[str, ...]
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(
+            name=_str(d.get("resource_name") or d.get("logical_resource_id")),
+            type=_str(d.get("resource_type")),
+            status=_str(d.get("resource_status")),
+            status_reason=_str(d.get("resource_status_reason")),
+            physical_id=_str(d.get("physical_resource_id")),
+            updated=_str(d.get("updated_time") or d.get("creation_time")),
+            required_by=tuple(_str(r) for r in d.get("required_by") or ()),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StackEvent:
+    id: str
+    time: str
+    resource_name: str
+    status: str
+    status_reason: str
+    physical_id: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(
+            id=_str(d.get("id")),
+            time=_str(d.get("event_time")),
+            resource_name=_str(d.get("resource_name") or d.get("logical_resource_id")),
+            status=_str(d.get("resource_status")),
+            status_reason=_str(d.get("resource_status_reason")),
+            physical_id=_str(d.get("physical_resource_id")),
+            raw=d,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    name: str
+    count: int
+    bytes: int
+    last_modified: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json) -> Self:
+        return cls(
+            name=_str(d.get("name")),
+            count=_int(d.get("count")),
+            bytes=_int(d.get("bytes")),
+            last_modified=_str(d.get("last_modified")),
+            raw=d,
+        )
+
+    @property
+    def id(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class SwiftObject:
+    """An object of a container, or a pseudo-folder (a ``subdir`` of a delimiter listing)."""
+
+    container: str
+    name: str  # the full name ("photos/2024/a.jpg"; a folder ends with the delimiter)
+    short: str  # the name within the listed prefix ("a.jpg", "2024/")
+    folder: bool
+    bytes: int
+    content_type: str
+    last_modified: str
+    hash: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_api(cls, d: Json, prefix: str = "", container: str = "") -> Self:
+        name = _str(d.get("subdir") or d.get("name"))
+        return cls(
+            container=container,
+            name=name,
+            short=name[len(prefix) :] if prefix and name.startswith(prefix) else name,
+            folder="subdir" in d,
+            bytes=_int(d.get("bytes")),
+            content_type=_str(d.get("content_type")),
+            last_modified=_str(d.get("last_modified")),
+            hash=_str(d.get("hash")),
+            raw=d,
+        )
+
+    @property
+    def id(self) -> str:
+        return self.name

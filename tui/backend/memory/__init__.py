@@ -17,6 +17,8 @@ from tui.backend.memory.identity import IdentityMemory
 from tui.backend.memory.image import ImageMemory
 from tui.backend.memory.metric import MetricMemory
 from tui.backend.memory.network import NetworkMemory
+from tui.backend.memory.object_store import ObjectStoreMemory
+from tui.backend.memory.orchestration import OrchestrationMemory
 from tui.backend.memory.pools import PoolsMemory
 from tui.backend.memory.quotas import QuotasMemory
 from tui.backend.memory.raw import RawMemory
@@ -43,6 +45,9 @@ class MemoryBackend(
     PoolsMemory,
     # -- issue 6: images and flavors --
     FlavorsMemory,
+    # issue 6: optional services (Heat, Swift)
+    OrchestrationMemory,
+    ObjectStoreMemory,
 ):
     """An in-memory cloud: 3 projects, 4 hypervisors and 40 servers unless told otherwise,
     with their networks, ports, floating IPs, volumes, images, flavors and keypairs."""

@@ -12,6 +12,8 @@ from tui.backend.openstack.identity import IdentityAPI
 from tui.backend.openstack.image import ImageAPI
 from tui.backend.openstack.metric import MetricAPI
 from tui.backend.openstack.network import NetworkAPI
+from tui.backend.openstack.object_store import ObjectStoreAPI
+from tui.backend.openstack.orchestration import OrchestrationAPI
 from tui.backend.openstack.pools import PoolsAPI
 from tui.backend.openstack.quotas import QuotasAPI
 from tui.backend.openstack.raw import RawAPI
@@ -38,6 +40,9 @@ class OpenStackBackend(
     PoolsAPI,
     # -- issue 6: images and flavors --
     FlavorsAPI,
+    # issue 6: optional services (Heat, Swift)
+    OrchestrationAPI,
+    ObjectStoreAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 

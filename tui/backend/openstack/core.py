@@ -50,6 +50,8 @@ _SERVICE_LABEL = {
     "block-storage": "Cinder",
     "image": "Glance",
     "placement": "Placement",
+    "orchestration": "Heat",
+    "object-store": "Swift",
 }
 
 
@@ -181,8 +183,8 @@ class OpenStackCore:
     ) -> Response:
         """One HTTP call on a service's adapter; a 4xx/5xx becomes a BackendError.
 
-        ``data`` is a raw body (bytes or an iterator of chunks); ``stream`` leaves the answer's
-        body on the wire for ``iter_content`` (image data).
+        ``data`` is a raw body instead of JSON (bytes or an iterator of chunks); ``stream``
+        leaves the answer's body unread, for downloads.
         """
         adapter = getattr(self._connection(), service.replace("-", "_"))
         kwargs: dict[str, Any] = {"params": dict(params or {}), "raise_exc": False}
@@ -239,6 +241,9 @@ class OpenStackCore:
     ) -> Json:
         """A mutating call: refused when read-only, audited whatever happens.
 
+        ``data`` is the raw body: bytes, chunks, or a callable making them in the worker
+        thread once the call is allowed (an upload's file is opened only then).
+
         ``microversion`` may be a callable, resolved in the worker thread once the call is
         allowed, so a refused write sends no request at all (not even version discovery).
         """
@@ -257,7 +262,7 @@ class OpenStackCore:
                 microversion=version,
                 operation=action,
                 headers=headers,
-                data=data,
+                data=data() if callable(data) else data,
             )
             self._audited(action, target, "ok", _request_id(response.headers))
             if response.status_code == 204 or not response.content:
