@@ -276,6 +276,8 @@ AGGREGATE_HOSTS = replace(
     title="Aggregate hosts",
     aliases=(),
     list=list_aggregate_hosts,
+    scope_key="hosts",
+    reached_from="an aggregate in :aggregates (enter)",
 )
 
 AGGREGATE_SERVERS = replace(
@@ -285,6 +287,8 @@ AGGREGATE_SERVERS = replace(
     aliases=(),
     list=list_aggregate_servers,
     all_projects_toggle=False,
+    scope_key="hosts",
+    reached_from="an aggregate in :aggregates (s)",
 )
 
 # -- availability zones ---------------------------------------------------------------------

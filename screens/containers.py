@@ -18,18 +18,10 @@ from tui.backend.swift import MAX_OBJECT_BYTES
 from tui.forms import Field, Form, Values
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, nothing
 from tui.screens.columns import count_col
+from tui.screens.transfer import Transfer, human_bytes
 
 SWIFT = ("object-store",)
 DELIMITER = "/"
-
-
-def human_bytes(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if value < 1024 or unit == "TiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"  # pragma: no cover - the loop always returns
 
 
 def bytes_col(title: str = "Size") -> Col:
@@ -222,12 +214,18 @@ def upload_form(scope: object) -> Form:
     )
 
 
-async def upload(backend: Backend, scope: object, values: Values) -> SwiftObject:
+async def upload(backend: Backend, scope: object, values: Values) -> Transfer:
     container, prefix = _where(scope) if isinstance(scope, Scope) else ("", "")
     path = values["path"]
     name = values.get("name") or prefix + Path(path).name
-    return await backend.upload_object(
-        container, name, path, content_type=values.get("content_type") or ""
+    content_type = values.get("content_type") or ""
+    return Transfer(
+        title=f"Uploading {Path(path).name} to {container}/{name}",
+        job=lambda progress: backend.upload_object(
+            container, name, path, progress, content_type=content_type
+        ),
+        total=Path(path).stat().st_size,
+        done=lambda obj: f"{container}/{obj.name}: {human_bytes(obj.bytes)} stored",
     )
 
 
@@ -260,9 +258,14 @@ def download_form(obj: SwiftObject) -> Form:
     )
 
 
-async def download(backend: Backend, obj: SwiftObject, values: Values) -> None:
+async def download(backend: Backend, obj: SwiftObject, values: Values) -> Transfer:
     path = str(Path(values["path"]).expanduser())
-    await backend.download_object(obj.container, obj.name, path)
+    return Transfer(
+        title=f"Downloading {obj.container}/{obj.name}",
+        job=lambda progress: backend.download_object(obj.container, obj.name, path, progress),
+        total=obj.bytes or None,
+        done=lambda size: f"{path}: {human_bytes(size)} written",
+    )
 
 
 async def delete_object(backend: Backend, obj: SwiftObject, _values: Values) -> None:
@@ -333,4 +336,6 @@ CONTAINER_OBJECTS = Resource(
     ),
     service=SWIFT,
     service_name="Swift",
+    scope_key="container",
+    reached_from="a container in :containers (enter)",
 )

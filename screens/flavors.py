@@ -283,6 +283,8 @@ FLAVOR_EXTRA_SPECS = Resource(
         Action("edit", "e", "Change the value", edit_spec, form=edit_spec_form, follow="list"),
         Action("unset", "ctrl+d", "Unset", unset_spec, confirm="yes", follow="list"),
     ),
+    scope_key="flavor_id",
+    reached_from="a flavor in :flavors (enter)",
 )
 
 
@@ -322,4 +324,6 @@ FLAVOR_ACCESS = Resource(
         ),
     ),
     actions=(Action("revoke", "ctrl+d", "Revoke access", revoke, confirm="yes", follow="list"),),
+    scope_key="flavor_id",
+    reached_from="a private flavor in :flavors (o)",
 )

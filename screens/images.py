@@ -461,4 +461,6 @@ IMAGE_MEMBERS = Resource(
             follow="list",
         ),
     ),
+    scope_key="image_id",
+    reached_from="an image in :images (enter)",
 )

@@ -78,10 +78,8 @@ METRIC_RESOURCES = TelemetryResource(
 
 
 async def list_metrics(backend: Backend, scope: Scope) -> AsyncIterator[list[Metric]]:
-    resource_id = scope.get("resource_id")
-    if resource_id:
-        async for page in once(backend.resource_metrics(resource_id)):
-            yield page
+    async for page in once(backend.resource_metrics(scope.get("resource_id") or "")):
+        yield page
 
 
 def measures_screen(metric: Row) -> object:
@@ -105,6 +103,8 @@ RESOURCE_METRICS = TelemetryResource(
     views=(View("enter", "measures", "Measures and chart", measures_screen),),
     service=SERVICE,
     service_name=SERVICE_NAME,
+    scope_key="resource_id",
+    reached_from="a resource in :metrics (enter) or a server (M)",
 )
 
 

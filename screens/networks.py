@@ -267,4 +267,6 @@ SECURITY_GROUP_RULES = Resource(
         Col("ID", attr("id"), min_width=8, max_width=36),
     ),
     list=list_rules,
+    scope_key="security_group_id",
+    reached_from="a security group in :security-groups (enter)",
 )

@@ -106,7 +106,10 @@ class ResourceScreen(ActingMixin, Screen[None]):
         self._update_crumbs()
         try:
             info = await self.app.ensure_connected()
-            if (missing := self.resource.missing_service(info.services)) is not None:
+            missing = self.resource.missing_service(info.services) or (
+                self.resource.missing_parent(self.scope)
+            )
+            if missing is not None:
                 self.table.empty_message = missing
                 table.load([], replace=True)
                 self.loaded = True

@@ -325,6 +325,8 @@ STACK_RESOURCES = Resource(
     drills=(LINK,),
     service=HEAT,
     service_name="Heat",
+    scope_key="stack_id",
+    reached_from="a stack in :stacks (enter)",
 )
 
 # -- events ---------------------------------------------------------------------------------
@@ -349,4 +351,6 @@ STACK_EVENTS = Resource(
     label=lambda e: f"{e.resource_name} {e.status}",
     service=HEAT,
     service_name="Heat",
+    scope_key="stack_id",
+    reached_from="a stack in :stacks (e)",
 )

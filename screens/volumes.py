@@ -295,6 +295,8 @@ ATTACHMENTS = Resource(
     drills=(
         Drill("enter", "servers", lambda a: one(a.server_id, "attached server"), "The server"),
     ),
+    scope_key="volume_id",
+    reached_from="a volume in :volumes (enter)",
 )
 
 

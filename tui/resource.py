@@ -182,6 +182,10 @@ class Resource:
     # when the cloud has none: the screen then says so instead of listing.
     service: tuple[str, ...] = ()
     service_name: str = ""
+    # A list of one parent's items (a flavor's extra specs): the scope key naming the parent,
+    # and where the operator opens it from; without the key the screen says so, not a 404.
+    scope_key: str = ""
+    reached_from: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     async def refetch(self, backend: Backend, row: Row) -> Row:
@@ -210,6 +214,12 @@ class Resource:
             return None
         what = self.service_name or self.service[0]
         return f"This cloud's catalog has no {what} service ({', '.join(self.service)})."
+
+    def missing_parent(self, scope: Scope) -> str | None:
+        """Why this list cannot be shown in `scope` (its parent is not chosen), or None."""
+        if not self.scope_key or scope.get(self.scope_key) or scope.get("id"):
+            return None
+        return f"{self.title} belong to one parent: open them from {self.reached_from}."
 
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)

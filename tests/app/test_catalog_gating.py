@@ -59,3 +59,22 @@ async def test_screen_lists_when_the_catalog_has_the_service() -> None:
         await settle(pilot)
         assert listed == ["stacks"]
         assert "No stacks" in screen_text(pilot)
+
+
+async def test_a_list_of_one_parents_items_opened_directly_says_where_to_open_it() -> None:
+    from tui.screens.registry import RESOURCES
+
+    parented = [r for r in RESOURCES.values() if r.scope_key]
+    assert {"flavor-extra-specs", "image-members", "attachments", "stack-events"} <= {
+        r.name for r in parented
+    }
+    assert all(r.reached_from for r in parented)
+    app = demo_app()
+    async with app.run_test(size=(140, 24)) as pilot:
+        await settle(pilot)
+        for resource in parented:
+            app.open_resource(resource.name)
+            await settle(pilot)
+            text = screen_text(pilot)
+            assert f"open them from {resource.reached_from}" in text, resource.name
+            assert app.screen.error is None  # type: ignore[attr-defined]

@@ -181,6 +181,7 @@ async def test_containers_create_upload_browse_download_delete(tmp_path: Path) -
         await type_into(pilot, "name", "docs/notes.txt")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: [o.short for o in objects.table.rows_in_view()] == ["docs/"])
+        await wait_for(pilot, lambda: "sdtest-ops/docs/notes.txt: 500 B stored" in notes(app))
         await select(pilot, "docs/")
         await pilot.press("enter")
         await settle(pilot)
@@ -195,6 +196,7 @@ async def test_containers_create_upload_browse_download_delete(tmp_path: Path) -
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: target.exists())
         assert target.read_text() == source.read_text()
+        await wait_for(pilot, lambda: f"{target}: 500 B written" in notes(app))
         await pilot.press("escape")
         await settle(pilot)
         assert current(app) is objects

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.test_admin_403 import MEMBERS_SEE_NONE, assert_member_refused
+from tests.app.test_admin_403 import MEMBERS_SEE_NONE, assert_member_refused, parent_scope
 from tests.app_helpers import screen_text, settle, wait_for
 from tui.app import StackdeckApp
 from tui.backend.openstack import OpenStackBackend
@@ -43,13 +43,16 @@ async def test_the_real_cloud_refuses_a_member(devcloud: Path, resource: Resourc
 async def test_the_app_tells_a_member_it_needs_admin(devcloud: Path, resource: Resource) -> None:
     if resource.name in MEMBERS_MAY_LIST:
         pytest.skip(MEMBERS_MAY_LIST[resource.name])
-    settings = Settings(cloud="devcloud-demo", refresh_seconds=0, start_resource=resource.name)
+    settings = Settings(cloud="devcloud-demo", refresh_seconds=0, start_resource="servers")
     app = StackdeckApp(OpenStackBackend("devcloud-demo"), settings)
     async with app.run_test(size=(180, 30)) as pilot:
+        await settle(pilot, rounds=400)
+        app.open_resource(resource.name, await parent_scope(resource, app.backend))
         await wait_for(
             pilot,
             lambda: (
                 isinstance(app.screen, ResourceScreen)
+                and app.screen.resource is resource
                 and (app.screen.loaded or app.screen.error is not None)
             ),
             rounds=400,

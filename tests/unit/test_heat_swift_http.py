@@ -18,6 +18,7 @@ from tui.backend.errors import Conflict, NotFound
 from tui.backend.models import StackSpec
 from tui.backend.openstack import OpenStackBackend
 from tui.backend.openstack.orchestration import create_body
+from tui.backend.transfer import TransferCancelled
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "api"
 STACK_ID = "3095aefc-09fb-4bc7-b1f0-f21a304e864c"
@@ -38,7 +39,7 @@ class Services(BaseHTTPRequestHandler):
     def _body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             data = b""
-            while size := int(self.rfile.readline().strip(), 16):
+            while size := int(self.rfile.readline().strip() or b"0", 16):  # b"": client gave up
                 data += self.rfile.read(size)
                 self.rfile.readline()
             self.rfile.readline()
@@ -188,4 +189,31 @@ async def test_swift_on_the_wire(cloud: type[Services], tmp_path: Path) -> None:
         "Swift: container marktwain is not empty (HTTP 409); delete its objects first."
     )
     assert refused.value.request_id == "tx409"
+    await backend.close()
+
+
+async def test_swift_transfers_stop_when_progress_says_so(
+    cloud: type[Services], tmp_path: Path
+) -> None:
+    payload = bytes(range(256)) * 12_000  # ~3 MiB: several chunks
+    cloud.routes = {
+        ("PUT", "/v1/AUTH_proj/c/big.bin"): (201, {"Etag": "x"}, b""),
+        ("GET", "/v1/AUTH_proj/c/big.bin"): (200, {}, payload),
+    }
+
+    def stop_after_first_chunk(done: int, total: int | None) -> None:
+        if done > 0:
+            raise TransferCancelled("Transfer cancelled.")
+
+    backend = OpenStackBackend("local")
+    source = tmp_path / "big.bin"
+    source.write_bytes(payload)
+    with pytest.raises(TransferCancelled):
+        await backend.upload_object("c", "big.bin", str(source), stop_after_first_chunk)
+    assert not sent(cloud, "HEAD"), "a cancelled upload is not checked as if stored"
+    target = tmp_path / "copy.bin"
+    with pytest.raises(TransferCancelled):
+        await backend.download_object("c", "big.bin", str(target), stop_after_first_chunk)
+    assert not target.exists()
+    assert not list(tmp_path.glob("*.part")), "no partial file left behind"
     await backend.close()

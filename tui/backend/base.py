@@ -441,6 +441,7 @@ class Backend(Protocol):
 
     async def token_info(self) -> TokenInfo:
         """Our own token as Keystone validates it (GET /v3/auth/tokens), without its id."""
+
     # -- issue 6: images (Glance v2) and flavors (Nova) -----------------------------------
     # Transfers report to a `Progress` (tui/backend/transfer.py) from the worker thread; it
     # may raise TransferCancelled to stop them.

@@ -210,11 +210,15 @@ class ObjectStoreMemory(MemoryCore):
         def receive() -> int:
             partial = target.with_name(f".{target.name}.part")
             progress(0, len(data))
-            with open(partial, "wb") as out:
-                for start in range(0, len(data), CHUNK):
-                    out.write(data[start : start + CHUNK])
-                    progress(min(start + CHUNK, len(data)), len(data))
-            partial.replace(target)
+            try:
+                with open(partial, "wb") as out:
+                    for start in range(0, len(data), CHUNK):
+                        out.write(data[start : start + CHUNK])
+                        progress(min(start + CHUNK, len(data)), len(data))
+                partial.replace(target)
+            except BaseException:  # cancelled or failed: no partial file left behind
+                partial.unlink(missing_ok=True)
+                raise
             return len(data)
 
         return await asyncio.to_thread(receive)

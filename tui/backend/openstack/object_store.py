@@ -20,7 +20,14 @@ from tui.backend.errors import BackendError, Conflict
 from tui.backend.models import Container, SwiftObject
 from tui.backend.openstack.core import OpenStackCore
 from tui.backend.swift import content_type_for, not_empty, upload_size
-from tui.backend.transfer import CHUNK, Progress, no_progress, read_chunks
+from tui.backend.transfer import (
+    CHUNK,
+    Progress,
+    TransferCancelled,
+    no_progress,
+    read_chunks,
+    watched,
+)
 
 if TYPE_CHECKING:
     from requests import Response
@@ -179,16 +186,24 @@ class ObjectStoreAPI(OpenStackCore):
         content_type: str = "",
     ) -> SwiftObject:
         size = upload_size(path)
+        report, stopped = watched(progress)
         with open(path, "rb") as file:
-            await self._write(
-                "upload-object",
-                f"object {container}/{name} ({size} bytes)",
-                "PUT",
-                "object-store",
-                object_path(container, name),
-                data=lambda: read_chunks(file, size, progress),
-                headers={"Content-Type": content_type_for(path, content_type)},
-            )
+            try:
+                await self._write(
+                    "upload-object",
+                    f"object {container}/{name} ({size} bytes)",
+                    "PUT",
+                    "object-store",
+                    object_path(container, name),
+                    data=lambda: read_chunks(file, size, report),
+                    headers={"Content-Type": content_type_for(path, content_type)},
+                )
+            except BackendError:
+                if stopped:  # the HTTP layer wraps what the progress callback raised
+                    raise TransferCancelled(
+                        "Upload cancelled.", operation="upload object"
+                    ) from None
+                raise
         stored = await self.object_head(container, name)
         if stored.bytes != size:
             raise BackendError(
