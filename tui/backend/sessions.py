@@ -20,7 +20,7 @@ from typing import Protocol
 
 READ_SIZE = 16 * 1024
 TERM = "xterm-256color"
-HANGUP_GRACE = 0.5
+HANGUP_GRACE = 2.0  # a hung-up program on a busy machine may need a while to be scheduled
 EXIT_WAIT = 1.0
 QUIET_AFTER_EXIT = 0.1
 STALE_VARIABLES = ("COLUMNS", "LINES")
