@@ -20,7 +20,7 @@ from typing import Protocol
 
 READ_SIZE = 16 * 1024
 TERM = "xterm-256color"
-HANGUP_GRACE = 2.0  # a hung-up program on a busy machine may need a while to be scheduled
+HANGUP_GRACE = 0.5
 EXIT_WAIT = 1.0
 QUIET_AFTER_EXIT = 0.1
 STALE_VARIABLES = ("COLUMNS", "LINES")
@@ -73,8 +73,10 @@ def child_environment(extra: Mapping[str, str] | None) -> dict[str, str]:
 
 
 def _claim_controlling_terminal() -> None:
-    """Run in the child after setsid(): make its stdin (the PTY slave) its controlling TTY."""
+    """Run in the child after setsid(): make its stdin (the PTY slave) its controlling TTY,
+    and let a hang-up end it even when stackdeck itself runs under `nohup`."""
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 def _resolve(future: asyncio.Future[None]) -> None:
