@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from itertools import pairwise
@@ -604,6 +605,17 @@ async def test_unmounting_closes_the_session(start: Start) -> None:
         await terminal.remove()
         assert session.exit_status == 128 + 1
     assert await no_processes_left({session.pid}) == []
+
+
+async def test_hang_up_ends_the_program_even_when_stackdeck_ignores_sighup(start: Start) -> None:
+    """`nohup stackdeck` must not hand its ignored SIGHUP down to the programs it runs."""
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        session = await start(["sleep", "60"])
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    await session.close()
+    assert session.exit_status == 128 + signal.SIGHUP
 
 
 # -- snapshot --------------------------------------------------------------------------
