@@ -82,6 +82,27 @@ def _request_id(headers: Mapping[str, str]) -> str | None:
     return None
 
 
+def raise_for_status(
+    response: Any,
+    label: str,
+    operation: str,
+    message: Callable[[Any, str], str] = error_message,
+) -> None:
+    """A 4xx/5xx answer as a BackendError: `label: the service's words`, status, request id."""
+    if response.status_code < 400:
+        return
+    try:
+        payload: Any = response.json()
+    except ValueError:
+        payload = response.text
+    raise error_for_status(
+        response.status_code,
+        f"{label}: {message(payload, response.reason or 'error')}",
+        request_id=_request_id(response.headers),
+        operation=operation,
+    )
+
+
 def marker_of(href: str | None) -> str | None:
     if not href:
         return None
@@ -199,18 +220,8 @@ class OpenStackCore:
         if headers:
             kwargs["headers"] = dict(headers)
         response = adapter.request(path, method, **kwargs)
-        if response.status_code >= 400:
-            try:
-                payload: Any = response.json()
-            except ValueError:
-                payload = response.text
-            label = _SERVICE_LABEL.get(service, service)
-            raise error_for_status(
-                response.status_code,
-                f"{label}: {error_message(payload, response.reason or 'error')}",
-                request_id=_request_id(response.headers),
-                operation=operation or f"{method} {path}",
-            )
+        label = _SERVICE_LABEL.get(service, service)
+        raise_for_status(response, label, operation or f"{method} {path}")
         return response
 
     def _get(

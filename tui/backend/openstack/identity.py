@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from tui.backend.base import DEFAULT_PAGE_SIZE
-from tui.backend.errors import BackendError, ReadOnlyError, error_for_status
+from tui.backend.errors import BackendError, ReadOnlyError
 from tui.backend.models import (
     CatalogService,
     Endpoint,
@@ -22,7 +22,12 @@ from tui.backend.models import (
     UserSpec,
     identity_change,
 )
-from tui.backend.openstack.core import OpenStackCore, _request_id, error_message
+from tui.backend.openstack.core import (
+    OpenStackCore,
+    _request_id,
+    error_message,
+    raise_for_status,
+)
 
 T = TypeVar("T")
 HIDDEN = "****"
@@ -201,20 +206,13 @@ class IdentityAPI(OpenStackCore):
         def send() -> Json:
             adapter = self._connection().identity
             response = adapter.request(path, method, json=body, raise_exc=False, log=False)
-            request_id = _request_id(response.headers)
-            if response.status_code >= 400:
-                try:
-                    payload: Any = response.json()
-                except ValueError:
-                    payload = response.text
-                message = scrub(error_message(payload, response.reason or "error"), secret)
-                raise error_for_status(
-                    response.status_code,
-                    f"Keystone: {message}",
-                    request_id=request_id,
-                    operation=action,
-                )
-            self._audited(action, target, "ok", request_id)
+            raise_for_status(
+                response,
+                "Keystone",
+                action,
+                lambda payload, fallback: scrub(error_message(payload, fallback), secret),
+            )
+            self._audited(action, target, "ok", _request_id(response.headers))
             return response.json() if response.content else {}
 
         try:

@@ -13,10 +13,9 @@ from typing import Any
 
 from tui.backend import gnocchi
 from tui.backend.base import DEFAULT_PAGE_SIZE
-from tui.backend.errors import error_for_status
 from tui.backend.gnocchi import MeasureQuery
 from tui.backend.models import Measure, Metric, MetricResource
-from tui.backend.openstack.core import OpenStackCore, _request_id
+from tui.backend.openstack.core import OpenStackCore, raise_for_status
 
 
 class MetricAPI(OpenStackCore):
@@ -38,17 +37,11 @@ class MetricAPI(OpenStackCore):
             headers={"Accept": "application/json"},
             raise_exc=False,
         )
+        raise_for_status(response, "Gnocchi", operation, gnocchi.error_text)
         try:
             body: Any = response.json()
         except ValueError:
             body = response.text
-        if response.status_code >= 400:
-            raise error_for_status(
-                response.status_code,
-                f"Gnocchi: {gnocchi.error_text(body, response.reason or 'error')}",
-                request_id=_request_id(response.headers),
-                operation=operation,
-            )
         return body, response.headers
 
     async def metric_resources(
