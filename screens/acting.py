@@ -17,10 +17,10 @@ from textual.css.query import NoMatches
 from tui.backend.errors import BackendError, NotFound
 from tui.forms import Form
 from tui.resource import Action, Resource, Row, Scope
-from tui.screens.transfer import Transfer, TransferScreen
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
+    from tui.screens.transfer import Transfer
     from tui.widgets.resource_table import ResourceTable
 
 FOLLOW_SECONDS = 300.0
@@ -101,6 +101,8 @@ class ActingMixin:
                 self.table.set_badge(key, f"⟳ {action.progress or action.name}")
             # An action on the list (create, upload) gets the list's scope as its "row".
             result = await self._run(action, row if action.on_row else self.scope)
+            from tui.screens.transfer import Transfer  # its progress bar: not at start-up
+
             if isinstance(result, Transfer):  # issue 6: bytes to move, with a progress bar
                 result = await self._transfer(action, result)
             if result is _CANCELLED:
@@ -172,6 +174,8 @@ class ActingMixin:
         if action.follow == "list":
             self.load()
             self.set_timer(TRANSFER_RELOAD, self.load)  # by then the record shows it is filling
+        from tui.screens.transfer import TransferScreen
+
         result = await self.app.push_screen_wait(TransferScreen(transfer))
         if result is None:
             if action.follow == "list":

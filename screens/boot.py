@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tui.backend import models
 from tui.backend.base import Backend
-from tui.backend.models import BootSpec, Server
+from tui.backend.models import Server
 from tui.forms import Field, Form, Values, valid_name
 from tui.screens.choices import (
     availability_zone_choices,
@@ -123,9 +124,9 @@ def boot_form(_row: object = None) -> Form:
     )
 
 
-def boot_spec(values: Values) -> BootSpec:
+def boot_spec(values: Values) -> models.BootSpec:
     user_data = Path(values["user_data"]).read_bytes() if values.get("user_data") else b""
-    return BootSpec(
+    return models.BootSpec(
         name=values["name"],
         flavor_id=values["flavor"],
         image_id=values["image"],

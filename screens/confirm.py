@@ -10,9 +10,13 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from tui.styles import STYLES
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Returns True only when the operator confirmed (and typed `expected`, if asked)."""
+
+    CSS_PATH = STYLES / "form.tcss"
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 

@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.backend.errors import BackendError
 from tui.forms import Field, Form, Values, validate
+from tui.styles import STYLES
 from tui.widgets.picker import Picker
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ def error_text(exc: BackendError) -> Text:
 
 class FormScreen(ModalScreen[Any]):
     """Returns what the form's submit returned, or None when cancelled."""
+
+    CSS_PATH = STYLES / "form.tcss"
 
     app: StackdeckApp
 

@@ -21,6 +21,7 @@ from tui.backend.errors import BackendError
 from tui.backend.gnocchi import MeasureQuery
 from tui.backend.models import Measure, Metric
 from tui.resource import Col
+from tui.styles import STYLES
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
 from tui.widgets.resource_table import ResourceTable
@@ -65,6 +66,7 @@ def _cycle(options: tuple[object, ...], current: object) -> object:
 
 
 class MeasuresScreen(Screen[None]):
+    CSS_PATH = STYLES / "telemetry.tcss"
     app: StackdeckApp
 
     BINDINGS = [

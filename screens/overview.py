@@ -12,13 +12,13 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from weakref import WeakKeyDictionary
 
 from tui.backend.base import Backend
 from tui.backend.errors import BackendError, Forbidden
 from tui.backend.models import ComputeService, Hypervisor, NetworkAgent, Server, Volume
+from tui.config import Thresholds
 from tui.resource import Col, Drill, Lister, Resource, Row, Scope, attr
 
 State = Literal["ok", "warning", "problem", "checking", "error", "n/a"]
@@ -48,16 +48,6 @@ VOLUME_TRANSITIONS = (
 )  # fmt: skip
 # Nova answers 40 one-state lists at most this many at a time.
 PARALLEL = 8
-
-
-class Thresholds:
-    """How long a task or a transitional volume state may last; the app sets it from settings."""
-
-    stuck_minutes: int = 15
-
-    @classmethod
-    def before(cls) -> datetime:
-        return datetime.now(UTC) - timedelta(minutes=cls.stuck_minutes)
 
 
 async def merged(

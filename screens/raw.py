@@ -28,6 +28,7 @@ from tui.backend.raw_http import PathError, RawResponse, body_links, clean_path,
 from tui.resource import Col, Resource, Scope, View, attr
 from tui.screens.networks import once
 from tui.screens.text_search import TextSearch
+from tui.styles import STYLES
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
 from tui.widgets.text_view import TextView
@@ -86,6 +87,8 @@ def file_name(endpoint: CatalogEndpoint, path: str) -> str:
 class ChoiceScreen(ModalScreen[str | None]):
     """A short list to choose one line from (recent paths, links of a response)."""
 
+    CSS_PATH = STYLES / "telemetry.tcss"
+
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
 
     def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
@@ -112,6 +115,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 
 
 class RawScreen(TextSearch, Screen[None]):
+    CSS_PATH = STYLES / "telemetry.tcss"
     app: StackdeckApp
 
     BINDINGS = [

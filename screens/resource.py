@@ -73,8 +73,7 @@ class ResourceScreen(ActingMixin, Screen[None]):
             badge_column=self.resource.badge_index(),
             id="table",
         )
-        yield Input(placeholder="filter (esc clears)", id="filter")
-        yield KeyBar()
+        yield KeyBar()  # the filter box goes above it when `/` is first pressed
 
     @property
     def table(self) -> ResourceTable:
@@ -82,11 +81,16 @@ class ResourceScreen(ActingMixin, Screen[None]):
 
     @property
     def filter_input(self) -> Input:
-        return self.query_one("#filter", Input)
+        """The filter box, made on first use: an Input costs ~6 ms of a ~200 ms start."""
+        found = self.query("#filter")
+        if found:
+            return found.first(Input)
+        box = Input(placeholder="filter (esc clears)", id="filter")
+        self.mount(box, before=self.query_one(KeyBar))
+        return box
 
     def on_mount(self) -> None:
         self.app.sync_header(self.query_one(CloudHeader))
-        self.filter_input.display = False
         self.table.focus()
         self._update_crumbs()
         seconds = self.app.settings.refresh_seconds
@@ -264,8 +268,9 @@ class ResourceScreen(ActingMixin, Screen[None]):
         self.table.focus()
 
     def _clear_filter(self) -> None:
-        self.filter_input.value = ""
-        self.filter_input.display = False
+        if self.query("#filter"):
+            self.filter_input.value = ""
+            self.filter_input.display = False
         self.table.filter_text = ""
         self.table.focus()
         self._update_crumbs()
@@ -290,7 +295,7 @@ class ResourceScreen(ActingMixin, Screen[None]):
         return True
 
     def action_back(self) -> None:
-        if self.filter_input.has_focus or self.table.filter_text:
+        if any(box.has_focus for box in self.query("#filter")) or self.table.filter_text:
             self._clear_filter()
         elif len(self.app.screen_stack) > 2:
             self.app.pop_screen()

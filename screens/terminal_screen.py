@@ -23,6 +23,7 @@ from tui.backend.errors import BackendError
 from tui.backend.ssh_config import SshSettings, parse_ssh_settings
 from tui.forms import Choice, Field, Form, Values
 from tui.screens.form import FormScreen
+from tui.styles import STYLES
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
 from tui.widgets.terminal import Terminal
@@ -134,6 +135,8 @@ def connect_form(ssh_plan: SshPlan) -> Form:
 class HostKeyScreen(ModalScreen[str]):
     """An unknown or changed host key: accept once, accept and remember, or refuse."""
 
+    CSS_PATH = STYLES / "terminal_screen.tcss"
+
     BINDINGS = [Binding("escape", "refuse", "Refuse")]
 
     def __init__(self, question: HostKeyQuestion) -> None:
@@ -180,6 +183,8 @@ class HostKeyScreen(ModalScreen[str]):
 
 class TerminalScreen(Screen[None]):
     """A server's shell over SSH: status line, the terminal, the key bar."""
+
+    CSS_PATH = [STYLES / "terminal.tcss", STYLES / "terminal_screen.tcss"]
 
     app: StackdeckApp
 

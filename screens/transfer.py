@@ -23,6 +23,7 @@ from textual.widgets import ProgressBar, Static
 
 from tui.backend.errors import BackendError
 from tui.backend.transfer import Progress, TransferCancelled
+from tui.styles import STYLES
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
@@ -72,6 +73,8 @@ def stats_text(done: int, total: int | None, seconds: float) -> str:
 
 class TransferScreen(ModalScreen[Any]):
     """Runs a `Transfer`; returns its `result`, or None when it failed or was cancelled."""
+
+    CSS_PATH = STYLES / "transfer.tcss"
 
     app: StackdeckApp
 

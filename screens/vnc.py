@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.backend.errors import BackendError
+from tui.styles import STYLES
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
 class VncScreen(ModalScreen[None]):
     """Asks Nova for a noVNC console; shows the URL or why there is none."""
+
+    CSS_PATH = STYLES / "terminal_screen.tcss"
 
     app: StackdeckApp
 

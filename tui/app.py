@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Iterable
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,26 +16,23 @@ from textual.screen import Screen
 from tui.backend.base import Backend
 from tui.backend.errors import BackendError
 from tui.backend.models import CloudInfo
-from tui.config import Settings
+from tui.config import Settings, Thresholds
 from tui.resource import Names, Resource, Scope
 from tui.widgets.header import CloudHeader
 
 if TYPE_CHECKING:
     from textual.command import Provider
 
+# The cyclic GC stays off this long after start-up (tui/cli.py turns it off): past the first
+# frame, the first page and the registry of every resource loaded right after it.
+GC_OFF_AFTER_START = 1.0
 QUIT_COMMANDS = {"q", "quit", "q!", "exit"}
 
 
 def stylesheets() -> list[str | Path]:
-    styles = files("tui.styles")
-    return sorted(
-        (
-            Path(str(styles / entry.name))
-            for entry in styles.iterdir()
-            if entry.name.endswith(".tcss")
-        ),
-        key=lambda p: (p.name != "app.tcss", p.name),
-    )
+    from tui.styles import APP_STYLES, STYLES
+
+    return [STYLES / name for name in APP_STYLES]
 
 
 def resource_commands() -> type[Provider]:
@@ -127,8 +124,7 @@ class StackdeckApp(App[None]):
     # -- navigation ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from tui.screens.overview import Thresholds
-
+        self.set_timer(GC_OFF_AFTER_START, _collect_after_start)
         Thresholds.stuck_minutes = max(1, self.settings.stuck_minutes)
         start = self.settings.start_resource
         if start == "":
@@ -211,6 +207,16 @@ class StackdeckApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help: keys of this screen", "Show every key", self.action_help)
+
+
+def _collect_after_start() -> None:
+    """Turn the cyclic GC back on if `stackdeck` turned it off for start-up (tui/cli.py).
+
+    What start-up made lives as long as the app: frozen, the collector never scans it again.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def _load_registry() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import getpass
 import os
 import sys
@@ -76,6 +77,10 @@ def build_settings(args: argparse.Namespace) -> Settings:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # No cyclic GC until the first screen is drawn (the app then freezes what start-up made
+    # and turns it back on): start-up allocates much and frees little, so the collections
+    # it would trigger find next to nothing and cost ~20 ms of a ~200 ms start.
+    gc.disable()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ("login", "logout"):
         return _login(argv[1:], store=argv[0] == "login")

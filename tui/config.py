@@ -6,8 +6,8 @@ Cloud definitions are not ours: they come from openstacksdk's clouds.yaml / OS_*
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,17 @@ def state_dir() -> Path:
     from platformdirs import user_state_path
 
     return user_state_path(APP_NAME)
+
+
+class Thresholds:
+    """How long a task or a transitional volume state may last before the health overview
+    calls it stuck; the app sets it from the settings."""
+
+    stuck_minutes: int = 15
+
+    @classmethod
+    def before(cls) -> datetime:
+        return datetime.now(UTC) - timedelta(minutes=cls.stuck_minutes)
 
 
 @dataclass(slots=True)
@@ -60,6 +71,8 @@ def load_settings(path: Path | None = None) -> Settings:
     settings = Settings()
     if not path.is_file():
         return settings
+    import tomllib  # only when there is a file: most starts have none
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
@@ -30,6 +29,8 @@ class AuditLog:
         self._lock = threading.Lock()
 
     def record(self, record: AuditRecord) -> None:
+        import json  # not on the start-up path: the first record comes later
+
         line = json.dumps(asdict(record), sort_keys=True) + "\n"
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -38,6 +39,8 @@ class AuditLog:
                 out.write(line)
 
     def records(self) -> list[AuditRecord]:
+        import json
+
         if not self.path.is_file():
             return []
         with self.path.open(encoding="utf-8") as lines:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, quote, urlsplit
 
-from tui.backend.models import Metric
+from tui.backend import models
 
 SERVICE_TYPE = "metric"
 # Gnocchi's built-in aggregation methods, most useful first.
@@ -95,7 +95,7 @@ def measures_params(query: MeasureQuery, now: datetime) -> dict[str, str]:
     return params
 
 
-def fitting_granularity(metric: Metric, window_seconds: int) -> float | None:
+def fitting_granularity(metric: models.Metric, window_seconds: int) -> float | None:
     """The finest granularity whose timespan covers the window (else the coarsest kept)."""
     if not metric.granularities:
         return None
@@ -105,7 +105,7 @@ def fitting_granularity(metric: Metric, window_seconds: int) -> float | None:
     return metric.granularities[-1][0]
 
 
-def aggregations_of(metric: Metric) -> tuple[str, ...]:
+def aggregations_of(metric: models.Metric) -> tuple[str, ...]:
     """The aggregation methods the metric's archive policy keeps (``rate:*`` left out)."""
     kept = [a for a in metric.aggregation_methods if not a.startswith("rate:")]
     return tuple(a for a in AGGREGATIONS if a in kept) or AGGREGATIONS[:4]

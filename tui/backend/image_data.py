@@ -9,14 +9,14 @@ import contextlib
 import hashlib
 from pathlib import Path
 
+from tui.backend import models
 from tui.backend.errors import BackendError
-from tui.backend.models import Download, Image
 
 
 class Checksums:
     """The digest Glance gives for an image: os_hash_value (os_hash_algo), else md5 checksum."""
 
-    def __init__(self, image: Image) -> None:
+    def __init__(self, image: models.Image) -> None:
         raw = image.raw
         self.algorithm = str(raw.get("os_hash_algo") or "") if raw.get("os_hash_value") else ""
         self.expected = str(raw.get("os_hash_value") or "")
@@ -28,7 +28,7 @@ class Checksums:
         if self._hash is not None:
             self._hash.update(chunk)
 
-    def result(self, path: str, size: int) -> Download:
+    def result(self, path: str, size: int) -> models.Download:
         """What was downloaded; a mismatch is an error (the caller removes the file)."""
         digest = self._hash.hexdigest() if self._hash is not None else ""
         if self.algorithm and digest != self.expected:
@@ -37,7 +37,7 @@ class Checksums:
                 f"{self.expected}: the partial file was removed.",
                 operation="download image",
             )
-        return Download(path, size, self.algorithm, digest, bool(self.algorithm))
+        return models.Download(path, size, self.algorithm, digest, bool(self.algorithm))
 
 
 def remove_partial(path: Path) -> None:

@@ -12,9 +12,9 @@ import uuid
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+from tui.backend import models
 from tui.backend.memory.core import MemoryCore
 from tui.backend.memory.data import stamp
-from tui.backend.models import Aggregate, ServiceZone
 
 DEFAULT_ZONE = "nova"
 INTERNAL_ZONE = "internal"
@@ -42,43 +42,43 @@ def aggregate_json(
 
 
 class AggregatesMemory(MemoryCore):
-    _aggregate_list: list[Aggregate] | None = None
+    _aggregate_list: list[models.Aggregate] | None = None
 
-    def _aggregates(self) -> list[Aggregate]:
+    def _aggregates(self) -> list[models.Aggregate]:
         if self._aggregate_list is None:
             hosts = [h.host for h in self._cloud.hypervisors]
             seeds = [
                 aggregate_json(1, "highspec", hosts[:2], {"highspec": "true"}),
                 aggregate_json(2, "gpu", hosts[2:3], {"gpu": "true", "pinned": "true"}),
             ]
-            self._aggregate_list = [Aggregate.from_api(a) for a in seeds if a["hosts"]]
+            self._aggregate_list = [models.Aggregate.from_api(a) for a in seeds if a["hosts"]]
         return self._aggregate_list
 
     def _aggregate_policy(self, operation: str, rule: str) -> None:
         self._require_admin(operation, f"os_compute_api:os-aggregates:{rule}")
 
-    async def aggregates(self) -> AsyncIterator[list[Aggregate]]:
+    async def aggregates(self) -> AsyncIterator[list[models.Aggregate]]:
         self._aggregate_policy("list aggregates", "index")
         async for page in self._pages(list(self._aggregates()), 1000):
             yield page
 
-    async def aggregate(self, aggregate_id: str) -> Aggregate:
+    async def aggregate(self, aggregate_id: str) -> models.Aggregate:
         self._aggregate_policy("show aggregate", "show")
         found = next((a for a in self._aggregates() if a.id == aggregate_id), None)
         if found is None:
             raise self.refused(404, f"Aggregate {aggregate_id} could not be found.")
         return found
 
-    def _replace(self, old: Aggregate, **changes: Any) -> Aggregate:
-        fresh = Aggregate.from_api({**old.raw, **changes, "updated_at": stamp(900)})
+    def _replace(self, old: models.Aggregate, **changes: Any) -> models.Aggregate:
+        fresh = models.Aggregate.from_api({**old.raw, **changes, "updated_at": stamp(900)})
         aggregates = self._aggregates()
         aggregates[aggregates.index(old)] = fresh
         return fresh
 
-    async def create_aggregate(self, name: str, availability_zone: str = "") -> Aggregate:
+    async def create_aggregate(self, name: str, availability_zone: str = "") -> models.Aggregate:
         self._aggregate_policy("create aggregate", "create")
 
-        def change() -> Aggregate:
+        def change() -> models.Aggregate:
             if any(a.name == name for a in self._aggregates()):
                 raise self.refused(409, f"Aggregate {name} already exists.")
             if availability_zone and availability_zone == INTERNAL_ZONE:
@@ -86,13 +86,15 @@ class AggregatesMemory(MemoryCore):
                     400, "Aggregate create failed: the internal zone cannot be assigned"
                 )
             n = max((int(a.id) for a in self._aggregates()), default=0) + 1
-            created = Aggregate.from_api(aggregate_json(n, name, [], {}, availability_zone or None))
+            created = models.Aggregate.from_api(
+                aggregate_json(n, name, [], {}, availability_zone or None)
+            )
             self._aggregates().append(created)
             return created
 
         return await self._write("create-aggregate", f"aggregate {name}", change)
 
-    async def delete_aggregate(self, aggregate: Aggregate) -> None:
+    async def delete_aggregate(self, aggregate: models.Aggregate) -> None:
         self._aggregate_policy("delete aggregate", "delete")
 
         def change() -> None:
@@ -107,16 +109,16 @@ class AggregatesMemory(MemoryCore):
 
         await self._write("delete-aggregate", _target(aggregate), change)
 
-    def _current(self, aggregate: Aggregate) -> Aggregate:
+    def _current(self, aggregate: models.Aggregate) -> models.Aggregate:
         found = next((a for a in self._aggregates() if a.id == aggregate.id), None)
         if found is None:
             raise self.refused(404, f"Aggregate {aggregate.id} could not be found.")
         return found
 
-    async def add_aggregate_host(self, aggregate: Aggregate, host: str) -> Aggregate:
+    async def add_aggregate_host(self, aggregate: models.Aggregate, host: str) -> models.Aggregate:
         self._aggregate_policy("add aggregate host", "add_host")
 
-        def change() -> Aggregate:
+        def change() -> models.Aggregate:
             current = self._current(aggregate)
             if host not in {h.host for h in self._cloud.hypervisors}:
                 raise self.refused(404, f"Compute host {host} could not be found.")
@@ -147,10 +149,12 @@ class AggregatesMemory(MemoryCore):
             "add-aggregate-host", f"host {host} to {_target(aggregate)}", change
         )
 
-    async def remove_aggregate_host(self, aggregate: Aggregate, host: str) -> Aggregate:
+    async def remove_aggregate_host(
+        self, aggregate: models.Aggregate, host: str
+    ) -> models.Aggregate:
         self._aggregate_policy("remove aggregate host", "remove_host")
 
-        def change() -> Aggregate:
+        def change() -> models.Aggregate:
             current = self._current(aggregate)
             if host not in current.hosts:
                 raise self.refused(404, f"Aggregate {current.id} has no host {host}.")
@@ -161,12 +165,12 @@ class AggregatesMemory(MemoryCore):
         )
 
     async def set_aggregate_metadata(
-        self, aggregate: Aggregate, metadata: Mapping[str, str | None]
-    ) -> Aggregate:
+        self, aggregate: models.Aggregate, metadata: Mapping[str, str | None]
+    ) -> models.Aggregate:
         self._aggregate_policy("set aggregate metadata", "set_metadata")
         described = ", ".join(f"{k}={v}" if v is not None else f"-{k}" for k, v in metadata.items())
 
-        def change() -> Aggregate:
+        def change() -> models.Aggregate:
             current = self._current(aggregate)
             for key in metadata:
                 if not _METADATA_KEY.match(key):
@@ -209,15 +213,15 @@ class AggregatesMemory(MemoryCore):
 
     # -- zones -----------------------------------------------------------------------------
 
-    async def service_zones(self) -> list[ServiceZone]:
+    async def service_zones(self) -> list[models.ServiceZone]:
         zones = self._compute_zones()
-        zones.append(ServiceZone.from_api(_zone_info(DEFAULT_ZONE), "block-storage"))
+        zones.append(models.ServiceZone.from_api(_zone_info(DEFAULT_ZONE), "block-storage"))
         for resource in ("network", "router"):
             raw = {"name": DEFAULT_ZONE, "resource": resource, "state": "available"}
-            zones.append(ServiceZone.from_api(raw, "network"))
+            zones.append(models.ServiceZone.from_api(raw, "network"))
         return zones
 
-    def _compute_zones(self) -> list[ServiceZone]:
+    def _compute_zones(self) -> list[models.ServiceZone]:
         zone_of: dict[str, str] = {}
         for aggregate in self._aggregates():
             for host in aggregate.hosts:
@@ -233,19 +237,21 @@ class AggregatesMemory(MemoryCore):
             zone = zone_of.get(hv.host, DEFAULT_ZONE)
             members.setdefault(zone, {})[hv.host] = {"nova-compute": service}
         if not self._is_admin:  # the plain list: zones without hosts, no internal zone
-            return [ServiceZone.from_api(_zone_info(z)) for z in sorted(members)]
+            return [models.ServiceZone.from_api(_zone_info(z)) for z in sorted(members)]
         up = {"available": True, "active": True, "updated_at": stamp(61).replace("Z", ".000000")}
         internal = {CONTROLLER: {"nova-conductor": up, "nova-scheduler": up}}
         infos = [_zone_info(INTERNAL_ZONE, internal)]
         infos += [_zone_info(zone, hosts) for zone, hosts in members.items()]
-        return [ServiceZone.from_api(info) for info in sorted(infos, key=lambda z: z["zoneName"])]
+        return [
+            models.ServiceZone.from_api(info) for info in sorted(infos, key=lambda z: z["zoneName"])
+        ]
 
 
 def _zone_info(name: str, hosts: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"zoneName": name, "zoneState": {"available": True}, "hosts": hosts}
 
 
-def _zone_change(aggregate: Aggregate, host: str, old: str | None, servers: int) -> str:
+def _zone_change(aggregate: models.Aggregate, host: str, old: str | None, servers: int) -> str:
     """Nova's refusal (captured from devcloud) to move a host with servers to another zone."""
     return (
         f"Cannot add host to aggregate {aggregate.id}. Reason: The host cannot be added to the "
@@ -257,5 +263,5 @@ def _zone_change(aggregate: Aggregate, host: str, old: str | None, servers: int)
     )
 
 
-def _target(aggregate: Aggregate) -> str:
+def _target(aggregate: models.Aggregate) -> str:
     return f"aggregate {aggregate.name} ({aggregate.id})"

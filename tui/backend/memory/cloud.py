@@ -11,26 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol, Self, TypeVar, cast
 
+from tui.backend import models
 from tui.backend.memory import data
 from tui.backend.memory.seed import Seed
 from tui.backend.memory.store import Store
-from tui.backend.models import (
-    BootSpec,
-    Flavor,
-    FloatingIP,
-    Hypervisor,
-    Image,
-    Json,
-    Keypair,
-    Network,
-    Port,
-    Router,
-    SecurityGroup,
-    Server,
-    Subnet,
-    Volume,
-    VolumeSnapshot,
-)
+from tui.backend.models import Hypervisor, Json, Server
 
 ROOT_DEVICE = "/dev/vda"
 NO_VALID_HOST = "No valid host was found. There are not enough hosts available."
@@ -61,7 +46,7 @@ R = TypeVar("R", bound=Record)
 class Build:
     """A server accepted by POST /servers that has not finished building."""
 
-    spec: BootSpec
+    spec: models.BootSpec
     network_ids: tuple[str, ...]
     port_ids: tuple[str, ...]
     fails: bool
@@ -74,17 +59,17 @@ class Cloud:
         self.project_ids = seed.project_ids
         self.hypervisors = hypervisors
         self.servers: Store[Server] = Store(seed.servers())
-        self.flavors: Store[Flavor] = Store(seed.flavors())
-        self.images: Store[Image] = Store(seed.images())
-        self.keypairs: Store[Keypair] = Store(seed.keypairs(user_id))
-        self.networks: Store[Network] = Store(seed.networks())
-        self.subnets: Store[Subnet] = Store(seed.subnets())
-        self.routers: Store[Router] = Store(seed.routers())
-        self.ports: Store[Port] = Store(seed.ports())
-        self.floating_ips: Store[FloatingIP] = Store(seed.floating_ips())
-        self.security_groups: Store[SecurityGroup] = Store(seed.security_groups())
-        self.volumes: Store[Volume] = Store(seed.volumes())
-        self.snapshots: Store[VolumeSnapshot] = Store(seed.snapshots(dict(enumerate(self.volumes))))
+        self.flavors: Store[models.Flavor] = Store(seed.flavors())
+        self.images: Store[models.Image] = Store(seed.images())
+        self.keypairs: Store[models.Keypair] = Store(seed.keypairs(user_id))
+        self.networks: Store[models.Network] = Store(seed.networks())
+        self.subnets: Store[models.Subnet] = Store(seed.subnets())
+        self.routers: Store[models.Router] = Store(seed.routers())
+        self.ports: Store[models.Port] = Store(seed.ports())
+        self.floating_ips: Store[models.FloatingIP] = Store(seed.floating_ips())
+        self.security_groups: Store[models.SecurityGroup] = Store(seed.security_groups())
+        self.volumes: Store[models.Volume] = Store(seed.volumes())
+        self.snapshots: Store[models.VolumeSnapshot] = Store(seed.snapshots())
         self.router_of_network = {
             data.fixed_id("network", p): data.fixed_id("router", p)
             for p in range(len(self.project_ids))
@@ -108,7 +93,7 @@ class Cloud:
             return store.put(cast(R, Server.from_api(raw, self.names)))
         return store.put(record.from_api(raw))
 
-    def project_network(self, project_id: str) -> Network | None:
+    def project_network(self, project_id: str) -> models.Network | None:
         return next(
             (n for n in self.networks if n.project_id == project_id and not n.external), None
         )
@@ -119,7 +104,7 @@ class Cloud:
 
     # -- ports and addresses ---------------------------------------------------------------
 
-    def ports_of(self, server_id: str) -> list[Port]:
+    def ports_of(self, server_id: str) -> list[models.Port]:
         """A server's ports, found by id: a seeded server has one iff it has an address."""
         ids = self._server_ports.get(server_id)
         if ids is None:
@@ -127,7 +112,7 @@ class Cloud:
             ids = [data.server_port_id(server_id)] if server and server.fixed_ips else []
         return [port for port in map(self.ports.get, ids) if port is not None]
 
-    def new_port(self, network_id: str, server: Server, host: str) -> Port:
+    def new_port(self, network_id: str, server: Server, host: str) -> models.Port:
         network = self.networks.get(network_id)
         subnet = self.subnets.get(network.subnet_ids[0]) if network and network.subnet_ids else None
         if network is None or subnet is None:
@@ -148,9 +133,9 @@ class Cloud:
             host=host,
             security_groups=self.security_group_ids(server.project_id, groups),
         )
-        return self.ports.add(Port.from_api(data.port_json(spec, 5000 + n)))
+        return self.ports.add(models.Port.from_api(data.port_json(spec, 5000 + n)))
 
-    def bind_port(self, port: Port, server: Server, host: str) -> Port:
+    def bind_port(self, port: models.Port, server: Server, host: str) -> models.Port:
         self._user_ports.add(port.id)
         changes = {
             "device_id": server.id,
@@ -161,7 +146,7 @@ class Cloud:
         }
         return self.update(self.ports, port, changes)
 
-    def _addresses(self, ports: list[Port]) -> dict[str, list[Json]]:
+    def _addresses(self, ports: list[models.Port]) -> dict[str, list[Json]]:
         addresses: dict[str, list[Json]] = {}
         for port in ports:
             network = self.networks.get(port.network_id)
@@ -177,7 +162,7 @@ class Cloud:
             )
         return addresses
 
-    def _show_floating(self, port: Port, address: str, present: bool) -> None:
+    def _show_floating(self, port: models.Port, address: str, present: bool) -> None:
         """Add or drop a floating address in the addresses of the server owning ``port``."""
         server = self.servers.get(port.device_id) if port.device_id else None
         network = self.networks.get(port.network_id)
@@ -197,7 +182,9 @@ class Cloud:
         addresses[network.name] = entries
         self.update(self.servers, server, {"addresses": addresses})
 
-    def link_floating_ip(self, fip: FloatingIP, port: Port, fixed_ip: str) -> FloatingIP:
+    def link_floating_ip(
+        self, fip: models.FloatingIP, port: models.Port, fixed_ip: str
+    ) -> models.FloatingIP:
         if fip.port_id:
             self.unlink_floating_ip(fip)
             fip = self.floating_ips.get(fip.id) or fip
@@ -215,21 +202,21 @@ class Cloud:
         self._linked.setdefault(port.id, set()).add(fip.id)
         return self.update(self.floating_ips, fip, linked)
 
-    def unlink_floating_ip(self, fip: FloatingIP) -> FloatingIP:
+    def unlink_floating_ip(self, fip: models.FloatingIP) -> models.FloatingIP:
         port = self.ports.get(fip.port_id) if fip.port_id else None
         if port is not None:
             self._show_floating(port, fip.address, present=False)
         self._linked.get(fip.port_id, set()).discard(fip.id)
         return self.update(self.floating_ips, fip, _FREE_FLOATING_IP)
 
-    def floating_ips_on(self, port: Port) -> list[FloatingIP]:
+    def floating_ips_on(self, port: models.Port) -> list[models.FloatingIP]:
         """The floating IPs on a port, by id: no walk through a huge cloud's addresses."""
         ids = self._linked.get(port.id, set())
         found = [f for f in map(self.floating_ips.get, ids) if f and f.port_id == port.id]
         seeded = self._seeded_floating_ip(port, {f.address for f in found})
         return found + ([seeded] if seeded else [])
 
-    def _seeded_floating_ip(self, port: Port, linked: set[str]) -> FloatingIP | None:
+    def _seeded_floating_ip(self, port: models.Port, linked: set[str]) -> models.FloatingIP | None:
         """A seeded server's own floating IP, while its addresses still show it."""
         if port.id != data.server_port_id(port.device_id):
             return None
@@ -241,7 +228,7 @@ class Cloud:
 
     # -- volumes ---------------------------------------------------------------------------
 
-    def attached_volumes(self, server: Server) -> list[Volume]:
+    def attached_volumes(self, server: Server) -> list[models.Volume]:
         ids = [v["id"] for v in server.raw.get("os-extended-volumes:volumes_attached") or ()]
         return [volume for volume in map(self.volumes.get, ids) if volume is not None]
 
@@ -255,7 +242,11 @@ class Cloud:
         return next(f"/dev/vd{c}" for c in "bcdefghijklmnopqrstuvwxyz" if f"/dev/vd{c}" not in used)
 
     def attach(
-        self, server: Server, volume: Volume, device: str, delete_on_termination: bool = False
+        self,
+        server: Server,
+        volume: models.Volume,
+        device: str,
+        delete_on_termination: bool = False,
     ) -> None:
         attachment = data.attachment_json(
             volume.id,
@@ -272,7 +263,7 @@ class Cloud:
         ]
         self.update(self.servers, server, {"os-extended-volumes:volumes_attached": attached})
 
-    def detach(self, server: Server, volume: Volume) -> None:
+    def detach(self, server: Server, volume: models.Volume) -> None:
         attachments = [a for a in volume.raw.get("attachments", []) if a["server_id"] != server.id]
         status = "in-use" if attachments else "available"
         self.update(self.volumes, volume, {"status": status, "attachments": attachments})
@@ -317,7 +308,7 @@ class Cloud:
             self._boot_volume(server, build.spec)
         return self.servers.get(server.id) or server
 
-    def _boot_volume(self, server: Server, spec: BootSpec) -> None:
+    def _boot_volume(self, server: Server, spec: models.BootSpec) -> None:
         n = self.serial()
         raw = data.volume_json(
             data.fixed_id("volume", 1000 + n),
@@ -328,7 +319,7 @@ class Cloud:
             bootable=True,
             source={"volume_image_metadata": {"image_id": spec.image_id}},
         )
-        volume = self.volumes.add(Volume.from_api(raw))
+        volume = self.volumes.add(models.Volume.from_api(raw))
         self.attach(server, volume, ROOT_DEVICE, spec.delete_volume_on_terminate)
 
     def drop_server(self, server: Server) -> None:

@@ -5,21 +5,13 @@ from __future__ import annotations
 import base64
 from collections.abc import AsyncIterator, Callable, Mapping
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE, SERVER_ACTIONS
 from tui.backend.errors import BackendError
 from tui.backend.memory import data
 from tui.backend.memory.cloud import Build
 from tui.backend.memory.core import MemoryCore
-from tui.backend.models import (
-    AvailabilityZone,
-    BootSpec,
-    Flavor,
-    Hypervisor,
-    Image,
-    Json,
-    Keypair,
-    Server,
-)
+from tui.backend.models import Hypervisor, Json, Server
 
 ZONE = "nova"
 
@@ -110,24 +102,26 @@ class ComputeMemory(MemoryCore):
 
     # -- flavors, keypairs, zones ------------------------------------------------------------
 
-    async def flavors(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Flavor]]:
+    async def flavors(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[models.Flavor]]:
         async for page in self._select(self._cloud.flavors, page_size, self._may_use):
             yield page
 
-    def _may_use(self, flavor: Flavor) -> bool:
+    def _may_use(self, flavor: models.Flavor) -> bool:
         return flavor.is_public or self._is_admin
 
-    async def flavor(self, flavor_id: str) -> Flavor:
+    async def flavor(self, flavor_id: str) -> models.Flavor:
         return self._lookup(self._cloud.flavors, flavor_id, "flavor", self._may_use)
 
-    async def keypairs(self) -> AsyncIterator[list[Keypair]]:
+    async def keypairs(self) -> AsyncIterator[list[models.Keypair]]:
         async for page in self._pages(self._cloud.keypairs, DEFAULT_PAGE_SIZE):
             yield page
 
-    async def availability_zones(self) -> list[AvailabilityZone]:
+    async def availability_zones(self) -> list[models.AvailabilityZone]:
         hosts = [h.host for h in self._cloud.hypervisors] if self._is_admin else []
         raw = data.zone_json(ZONE, hosts)
-        return [AvailabilityZone.from_api(raw if hosts else {**raw, "hosts": None})]
+        return [models.AvailabilityZone.from_api(raw if hosts else {**raw, "hosts": None})]
 
     # -- server actions ------------------------------------------------------------------------
 
@@ -204,15 +198,15 @@ class ComputeMemory(MemoryCore):
             minutes=5000 + n,
             properties=properties,
         )
-        self._cloud.images.add(Image.from_api(raw))
+        self._cloud.images.add(models.Image.from_api(raw))
 
     # -- boot ----------------------------------------------------------------------------------
 
-    async def create_servers(self, spec: BootSpec) -> list[Server]:
+    async def create_servers(self, spec: models.BootSpec) -> list[Server]:
         target = f"server {spec.name}" if spec.count == 1 else f"{spec.count} servers {spec.name}"
         return await self._write("boot", target, lambda: self._boot(spec))
 
-    def _boot(self, spec: BootSpec) -> list[Server]:
+    def _boot(self, spec: models.BootSpec) -> list[Server]:
         flavor = self._boot_flavor(spec)
         self._check_boot_sources(spec)
         network_ids = self._boot_networks(spec)
@@ -229,7 +223,7 @@ class ComputeMemory(MemoryCore):
         return servers
 
     def _new_server(
-        self, spec: BootSpec, flavor: Flavor, name: str, reservation: str, index: int
+        self, spec: models.BootSpec, flavor: models.Flavor, name: str, reservation: str, index: int
     ) -> Server:
         n = self._cloud.serial()
         raw = data.booted_server_json(
@@ -247,7 +241,7 @@ class ComputeMemory(MemoryCore):
         self._cloud.booted.add(server.id)
         return server
 
-    def _boot_flavor(self, spec: BootSpec) -> Flavor:
+    def _boot_flavor(self, spec: models.BootSpec) -> models.Flavor:
         if spec.count < 1:
             raise self.refused(400, "min_count must be at least 1")
         flavor = self._cloud.flavors.get(spec.flavor_id)
@@ -255,7 +249,7 @@ class ComputeMemory(MemoryCore):
             raise self.refused(400, f"Flavor {spec.flavor_id} could not be found.")
         return flavor
 
-    def _check_boot_sources(self, spec: BootSpec) -> None:
+    def _check_boot_sources(self, spec: models.BootSpec) -> None:
         if not spec.image_id:
             raise self.refused(400, "Missing imageRef attribute")
         if self._cloud.images.get(spec.image_id) is None:
@@ -271,7 +265,7 @@ class ComputeMemory(MemoryCore):
                     400, f"Security group {name} not found for project {self._info.project_id}."
                 )
 
-    def _boot_networks(self, spec: BootSpec) -> tuple[str, ...]:
+    def _boot_networks(self, spec: models.BootSpec) -> tuple[str, ...]:
         if spec.network_ids == ("none",):
             return ()
         if spec.network_ids == ("auto",) or not (spec.network_ids or spec.port_ids):
@@ -293,7 +287,7 @@ class ComputeMemory(MemoryCore):
                 )
         return spec.network_ids
 
-    def _check_boot_ports(self, spec: BootSpec) -> None:
+    def _check_boot_ports(self, spec: models.BootSpec) -> None:
         if spec.port_ids and spec.count > 1:
             raise self.refused(
                 400,
@@ -376,7 +370,7 @@ class ComputeMemory(MemoryCore):
         await self._write("detach-volume", target, change)
 
 
-def _boot_extras(spec: BootSpec, index: int, n: int) -> Json:
+def _boot_extras(spec: models.BootSpec, index: int, n: int) -> Json:
     extras: dict[str, object] = {
         "OS-EXT-SRV-ATTR:launch_index": index,
         "OS-EXT-SRV-ATTR:instance_name": f"instance-{0x1000 + n:08x}",

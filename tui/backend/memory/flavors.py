@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory import data
 from tui.backend.memory.core import MemoryCore
-from tui.backend.models import Flavor, FlavorAccess, FlavorExtraSpec, FlavorSpec, Server
+from tui.backend.models import Server
 
 _POLICY = "os_compute_api:os-flavor-"  # + manage:create, extra-specs:delete, access...
 
@@ -19,7 +20,7 @@ _POLICY = "os_compute_api:os-flavor-"  # + manage:create, extra-specs:delete, ac
 class FlavorsMemory(MemoryCore):
     if TYPE_CHECKING:  # from ComputeMemory, beside this mixin in MemoryBackend
 
-        async def flavor(self, flavor_id: str) -> Flavor: ...
+        async def flavor(self, flavor_id: str) -> models.Flavor: ...
 
         def servers(
             self, *, all_projects: bool = False, page_size: int = DEFAULT_PAGE_SIZE
@@ -29,12 +30,12 @@ class FlavorsMemory(MemoryCore):
         access: dict[str, set[str]] = self.__dict__.setdefault("_flavor_access_lists", {})
         return access
 
-    def _admin_flavor(self, flavor_id: str, what: str, policy: str) -> Flavor:
+    def _admin_flavor(self, flavor_id: str, what: str, policy: str) -> models.Flavor:
         self._require_admin(what, _POLICY + policy)
         return self._lookup(self._cloud.flavors, flavor_id, "flavor")
 
-    async def create_flavor(self, spec: FlavorSpec) -> Flavor:
-        def create() -> Flavor:
+    async def create_flavor(self, spec: models.FlavorSpec) -> models.Flavor:
+        def create() -> models.Flavor:
             self._require_admin("create flavor", _POLICY + "manage:create")
             if any(f.name == spec.name for f in self._cloud.flavors):
                 raise self.refused(409, f"Flavor with name {spec.name} already exists.")
@@ -55,7 +56,7 @@ class FlavorsMemory(MemoryCore):
                 "description": spec.description or None,
                 "extra_specs": {},
             }
-            return self._cloud.flavors.add(Flavor.from_api(raw))
+            return self._cloud.flavors.add(models.Flavor.from_api(raw))
 
         return await self._write("create-flavor", spec.name, create)
 
@@ -67,9 +68,11 @@ class FlavorsMemory(MemoryCore):
 
         await self._write("delete-flavor", flavor_id, delete)
 
-    async def flavor_extra_specs(self, flavor_id: str) -> list[FlavorExtraSpec]:
+    async def flavor_extra_specs(self, flavor_id: str) -> list[models.FlavorExtraSpec]:
         flavor = await self.flavor(flavor_id)
-        return FlavorExtraSpec.from_api(flavor_id, {"extra_specs": flavor.raw.get("extra_specs")})
+        return models.FlavorExtraSpec.from_api(
+            flavor_id, {"extra_specs": flavor.raw.get("extra_specs")}
+        )
 
     async def set_flavor_extra_specs(self, flavor_id: str, specs: dict[str, str]) -> None:
         def update() -> None:
@@ -90,13 +93,13 @@ class FlavorsMemory(MemoryCore):
 
         await self._write("unset-flavor-extra-spec", f"{flavor_id} ({key})", unset)
 
-    async def flavor_access(self, flavor_id: str) -> list[FlavorAccess]:
+    async def flavor_access(self, flavor_id: str) -> list[models.FlavorAccess]:
         self._require_admin("list flavor access", "os_compute_api:os-flavor-access")
         flavor = await self.flavor(flavor_id)
         if flavor.is_public:
             raise self.refused(404, "Access list not available for public flavors.")
         return [
-            FlavorAccess.from_api({"flavor_id": flavor_id, "tenant_id": p})
+            models.FlavorAccess.from_api({"flavor_id": flavor_id, "tenant_id": p})
             for p in sorted(self._flavor_access().get(flavor_id, ()))
         ]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory.core import MemoryCore
-from tui.backend.models import Server, Volume
+from tui.backend.models import Server
 from tui.backend.timestamps import not_after
 
 
@@ -37,20 +38,20 @@ class HealthMemory(MemoryCore):
         *,
         before: datetime | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> AsyncIterator[list[Volume]]:
+    ) -> AsyncIterator[list[models.Volume]]:
         # Cinder ignores all_tenants for a member: they get their own project's volumes
-        def keep(volume: Volume) -> bool:
+        def keep(volume: models.Volume) -> bool:
             stamp = str(volume.raw.get("updated_at") or "")
             return self._owned(volume) and (before is None or not_after(stamp, before))
 
         async for page in self._select(self._cloud.volumes, page_size, keep, status=status):
             yield page
 
-    def put_volume_state(self, volume_id: str, status: str, updated_at: str = "") -> Volume:
+    def put_volume_state(self, volume_id: str, status: str, updated_at: str = "") -> models.Volume:
         """A knob for tests and demos: a volume in `status` (error, creating...), as if
         Cinder had left it there, without an API call (nothing is audited)."""
         volume = self._lookup(self._cloud.volumes, volume_id, "volume")
         raw = {**volume.raw, "status": status}
         if updated_at:
             raw["updated_at"] = updated_at
-        return self._cloud.volumes.put(Volume.from_api(raw))
+        return self._cloud.volumes.put(models.Volume.from_api(raw))

@@ -7,22 +7,11 @@ import hashlib
 from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory.core import MemoryCore
 from tui.backend.memory.data import fixed_id, stamp
-from tui.backend.models import (
-    CatalogService,
-    Endpoint,
-    Json,
-    Project,
-    ProjectSpec,
-    Role,
-    RoleAssignment,
-    TokenInfo,
-    User,
-    UserSpec,
-    identity_change,
-)
+from tui.backend.models import Json, Project, User
 
 KEYSTONE = "http://controller:5000/v3"
 ROLE_NAMES = ("admin", "member", "reader", "manager")
@@ -81,7 +70,7 @@ class IdentityMemory(MemoryCore):
     async def project_name_map(self) -> dict[str, str]:
         return self.project_names() if self._is_admin else {}
 
-    async def create_project(self, spec: ProjectSpec) -> Project:
+    async def create_project(self, spec: models.ProjectSpec) -> Project:
 
         def change() -> Project:
             if any(p.name == spec.name and p.domain_id == spec.domain_id for p in self._projects):
@@ -117,7 +106,7 @@ class IdentityMemory(MemoryCore):
     async def update_project(
         self, project: Project, *, enabled: bool | None = None, description: str | None = None
     ) -> Project:
-        action, change = identity_change("project", enabled, description=description)
+        action, change = models.identity_change("project", enabled, description=description)
 
         def apply() -> Project:
             current = self._find(self._projects, project.id, "project")
@@ -141,7 +130,9 @@ class IdentityMemory(MemoryCore):
                 )
             self._projects.remove(current)
             self._assignments[:] = [
-                a for a in self._assignments if RoleAssignment.from_api(a).scope_id != project.id
+                a
+                for a in self._assignments
+                if models.RoleAssignment.from_api(a).scope_id != project.id
             ]
 
         await self._admin_write(
@@ -198,7 +189,7 @@ class IdentityMemory(MemoryCore):
         self._require_admin("show user", "identity:get_user")
         return self._find(self._users, user_id, "user")
 
-    async def create_user(self, spec: UserSpec) -> User:
+    async def create_user(self, spec: models.UserSpec) -> User:
 
         def change() -> User:
             if any(u.name == spec.name and u.domain_id == spec.domain_id for u in self._users):
@@ -234,7 +225,7 @@ class IdentityMemory(MemoryCore):
     async def update_user(
         self, user: User, *, enabled: bool | None = None, email: str | None = None
     ) -> User:
-        action, change = identity_change("user", enabled, email=email)
+        action, change = models.identity_change("user", enabled, email=email)
 
         def apply() -> User:
             current = self._find(self._users, user.id, "user")
@@ -262,7 +253,9 @@ class IdentityMemory(MemoryCore):
             self._users.remove(self._find(self._users, user.id, "user"))
             self._passwords.pop(user.id, None)
             self._assignments[:] = [
-                a for a in self._assignments if RoleAssignment.from_api(a).actor_id != user.id
+                a
+                for a in self._assignments
+                if models.RoleAssignment.from_api(a).actor_id != user.id
             ]
 
         await self._admin_write(
@@ -271,9 +264,9 @@ class IdentityMemory(MemoryCore):
 
     # -- roles and assignments -----------------------------------------------------------
 
-    def _all_roles(self) -> list[Role]:
+    def _all_roles(self) -> list[models.Role]:
         return [
-            Role.from_api(
+            models.Role.from_api(
                 {
                     "id": fixed_id("role", i),
                     "name": name,
@@ -286,11 +279,11 @@ class IdentityMemory(MemoryCore):
             for i, name in enumerate(ROLE_NAMES)
         ]
 
-    async def roles(self) -> AsyncIterator[list[Role]]:
+    async def roles(self) -> AsyncIterator[list[models.Role]]:
         self._require_admin("list roles", "identity:list_roles")
         yield self._all_roles()
 
-    def _assignment_json(self, user: User, role: Role, project: Project) -> Json:
+    def _assignment_json(self, user: User, role: models.Role, project: Project) -> Json:
         default = {"id": "default", "name": "Default"}
         return {
             "role": {"id": role.id, "name": role.name},
@@ -319,9 +312,9 @@ class IdentityMemory(MemoryCore):
         user_id: str | None = None,
         project_id: str | None = None,
         role_id: str | None = None,
-    ) -> AsyncIterator[list[RoleAssignment]]:
+    ) -> AsyncIterator[list[models.RoleAssignment]]:
         self._require_admin("list role assignments", "identity:list_role_assignments")
-        rows = [RoleAssignment.from_api(a) for a in self._assignments]
+        rows = [models.RoleAssignment.from_api(a) for a in self._assignments]
         yield [
             r
             for r in rows
@@ -347,7 +340,7 @@ class IdentityMemory(MemoryCore):
 
         def change() -> None:
             for a in self._assignments:
-                row = RoleAssignment.from_api(a)
+                row = models.RoleAssignment.from_api(a)
                 if (row.actor_id, row.scope_id, row.role_id) == (user_id, project_id, role_id):
                     self._assignments.remove(a)
                     return
@@ -401,22 +394,24 @@ class IdentityMemory(MemoryCore):
         present = {s["id"] for s in self._services_json()}
         return [r for r in rows if r["service_id"] in present]
 
-    async def catalog_services(self) -> AsyncIterator[list[CatalogService]]:
+    async def catalog_services(self) -> AsyncIterator[list[models.CatalogService]]:
         self._require_admin("list services", "identity:list_services")
-        yield [CatalogService.from_api(s) for s in self._services_json()]
+        yield [models.CatalogService.from_api(s) for s in self._services_json()]
 
-    async def endpoints(self, *, service_id: str | None = None) -> AsyncIterator[list[Endpoint]]:
+    async def endpoints(
+        self, *, service_id: str | None = None
+    ) -> AsyncIterator[list[models.Endpoint]]:
         self._require_admin("list endpoints", "identity:list_endpoints")
-        services = {s["id"]: CatalogService.from_api(s) for s in self._services_json()}
+        services = {s["id"]: models.CatalogService.from_api(s) for s in self._services_json()}
         rows = []
         for d in self._endpoints_json(service_id):
-            endpoint = Endpoint.from_api(d)
+            endpoint = models.Endpoint.from_api(d)
             rows.append(endpoint.with_service(services[endpoint.service_id]))
         yield rows
 
     # -- our token -----------------------------------------------------------------------
 
-    async def token_info(self) -> TokenInfo:
+    async def token_info(self) -> models.TokenInfo:
         info = self._info
         default = {"id": "default", "name": "Default"}
         roles = self._all_roles()
@@ -437,7 +432,7 @@ class IdentityMemory(MemoryCore):
             }
             for s in services.values()
         ]
-        return TokenInfo.from_api(
+        return models.TokenInfo.from_api(
             {
                 "methods": ["password"],
                 "user": {

@@ -9,13 +9,11 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from tui.backend import transfer
+from tui.backend import models, transfer
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import BackendError
-from tui.backend.image_data import Checksums, refuse_overwrite, remove_partial
 from tui.backend.memory import data
 from tui.backend.memory.core import MemoryCore
-from tui.backend.models import Download, Image, ImageMember, ImageSpec
 from tui.backend.transfer import Progress, no_progress, read_chunks
 
 VISIBILITIES = ("private", "shared", "community", "public")
@@ -32,7 +30,7 @@ class ImageMemory(MemoryCore):
         )
         return state
 
-    def _image_visible(self, image: Image) -> bool:
+    def _image_visible(self, image: models.Image) -> bool:
         if self._is_admin or image.visibility in ("public", "community"):
             return True
         if self._mine(image.owner):
@@ -40,11 +38,13 @@ class ImageMemory(MemoryCore):
         members = self._image_state()["members"].get(image.id, {})
         return image.visibility == "shared" and self._info.project_id in members
 
-    async def images(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Image]]:
+    async def images(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[models.Image]]:
         async for page in self._select(self._cloud.images, page_size, self._image_visible):
             yield page
 
-    async def image(self, image_id: str) -> Image:
+    async def image(self, image_id: str) -> models.Image:
         return self._lookup(self._cloud.images, image_id, "image", self._image_visible)
 
     # -- issue 6: writes, data, members --------------------------------------------------
@@ -55,14 +55,14 @@ class ImageMemory(MemoryCore):
         if visibility == "public" and not self._is_admin:
             raise self.refused(403, "You are not authorized to complete publicize_image action.")
 
-    def _my_image(self, image_id: str) -> Image:
+    def _my_image(self, image_id: str) -> models.Image:
         image = self._lookup(self._cloud.images, image_id, "image", self._image_visible)
         if not (self._is_admin or self._mine(image.owner)):
             raise self.refused(403, f"You are not permitted to modify image {image_id}.")
         return image
 
-    async def create_image(self, spec: ImageSpec) -> Image:
-        def create() -> Image:
+    async def create_image(self, spec: models.ImageSpec) -> models.Image:
+        def create() -> models.Image:
             self._check_visibility(spec.visibility)
             image_id = data.fixed_id("image", 10_000 + self._cloud.serial())
             raw = data.image_json(
@@ -77,7 +77,7 @@ class ImageMemory(MemoryCore):
                 properties=dict(spec.properties),
             )
             raw = {**raw, "container_format": spec.container_format, "protected": spec.protected}
-            return self._cloud.images.add(Image.from_api(raw))
+            return self._cloud.images.add(models.Image.from_api(raw))
 
         return await self._write("create-image", spec.name, create)
 
@@ -90,7 +90,7 @@ class ImageMemory(MemoryCore):
         source = Path(path)
         total = source.stat().st_size
 
-        def begin() -> Image:
+        def begin() -> models.Image:
             image = self._my_image(image_id)
             if image.status != "queued":
                 raise self.refused(
@@ -126,8 +126,16 @@ class ImageMemory(MemoryCore):
         )
 
     async def download_image(
-        self, image: Image, path: str, progress: Progress = no_progress, *, overwrite: bool = False
-    ) -> Download:
+        self,
+        image: models.Image,
+        path: str,
+        progress: Progress = no_progress,
+        *,
+        overwrite: bool = False,
+    ) -> models.Download:
+        # downloads' helpers: not on the start-up path
+        from tui.backend.image_data import Checksums, refuse_overwrite, remove_partial
+
         target = refuse_overwrite(path, overwrite)
         current = await self.image(image.id)
         blob = self._image_state()["blobs"].get(image.id)
@@ -167,8 +175,8 @@ class ImageMemory(MemoryCore):
 
         await self._write("delete-image", image_id, delete)
 
-    async def update_image(self, image_id: str, **changes: Any) -> Image:
-        def update() -> Image:
+    async def update_image(self, image_id: str, **changes: Any) -> models.Image:
+        def update() -> models.Image:
             image = self._my_image(image_id)
             if "visibility" in changes:
                 self._check_visibility(str(changes["visibility"]))
@@ -177,13 +185,13 @@ class ImageMemory(MemoryCore):
         what = ", ".join(f"{k}={v}" for k, v in changes.items())
         return await self._write("update-image", f"{image_id} ({what})", update)
 
-    async def image_members(self, image_id: str) -> list[ImageMember]:
+    async def image_members(self, image_id: str) -> list[models.ImageMember]:
         await self.image(image_id)
         members = self._image_state()["members"].get(image_id, {})
-        return [ImageMember.from_api(m) for m in members.values()]
+        return [models.ImageMember.from_api(m) for m in members.values()]
 
-    async def add_image_member(self, image_id: str, project_id: str) -> ImageMember:
-        def add() -> ImageMember:
+    async def add_image_member(self, image_id: str, project_id: str) -> models.ImageMember:
+        def add() -> models.ImageMember:
             image = self._my_image(image_id)
             if image.visibility != "shared":
                 raise self.refused(403, "Only shared images have members.")
@@ -199,7 +207,7 @@ class ImageMemory(MemoryCore):
                 "updated_at": when,
                 "schema": "/v2/schemas/member",
             }
-            return ImageMember.from_api(members[project_id])
+            return models.ImageMember.from_api(members[project_id])
 
         return await self._write("add-image-member", f"{image_id} → project {project_id}", add)
 

@@ -11,14 +11,15 @@ import math
 import zlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tui.backend import gnocchi
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
-from tui.backend.gnocchi import MeasureQuery
 from tui.backend.memory.core import MemoryCore
 from tui.backend.memory.data import derived_id, fixed_id
-from tui.backend.models import Measure, Metric, MetricResource
+
+if TYPE_CHECKING:
+    from tui.backend.gnocchi import MeasureQuery
 
 # The demo's clock for measures: snapshots stay the same whenever they are taken.
 MEMORY_NOW = datetime(2026, 1, 8, 12, 0, tzinfo=UTC)
@@ -149,19 +150,19 @@ class MetricMemory(MemoryCore):
 
     async def metric_resources(
         self, *, resource_type: str = "generic", page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[MetricResource]]:
-        rows = [MetricResource.from_api(d) for d in self._visible_gnocchi(resource_type)]
+    ) -> AsyncIterator[list[models.MetricResource]]:
+        rows = [models.MetricResource.from_api(d) for d in self._visible_gnocchi(resource_type)]
         async for page in self._pages(rows, page_size):
             yield page
 
-    async def metric_resource(self, resource_id: str) -> MetricResource:
+    async def metric_resource(self, resource_id: str) -> models.MetricResource:
         base, metrics = self._gnocchi_lookup(resource_id)
-        return MetricResource.from_api(self._resource_json(base, metrics))
+        return models.MetricResource.from_api(self._resource_json(base, metrics))
 
-    async def resource_metrics(self, resource_id: str) -> list[Metric]:
+    async def resource_metrics(self, resource_id: str) -> list[models.Metric]:
         base, metrics = self._gnocchi_lookup(resource_id)
         return [
-            Metric.from_api(_metric_json(name, unit, base["id"], base["project_id"], False))
+            models.Metric.from_api(_metric_json(name, unit, base["id"], base["project_id"], False))
             for name, unit, *_ in metrics
         ]
 
@@ -173,14 +174,18 @@ class MetricMemory(MemoryCore):
                     return base, definition
         raise self.refused(404, f"Metric {metric_id} does not exist", "show metric")
 
-    async def metric(self, metric_id: str) -> Metric:
+    async def metric(self, metric_id: str) -> models.Metric:
         base, (name, unit, *_) = self._metric_definition(metric_id)
-        return Metric.from_api(_metric_json(name, unit, base["id"], base["project_id"], True))
+        return models.Metric.from_api(
+            _metric_json(name, unit, base["id"], base["project_id"], True)
+        )
 
     def measures_json(self, metric_id: str, query: MeasureQuery) -> list[list[Any]]:
+        from tui.backend import gnocchi  # not on the start-up path
+
         """Gnocchi's answer to GET /v1/metric/{id}/measures, from the demo's clock."""
         _, (_name, _unit, typical, swing) = self._metric_definition(metric_id)
-        policy = Metric.from_api({"archive_policy": ARCHIVE_POLICY})
+        policy = models.Metric.from_api({"archive_policy": ARCHIVE_POLICY})
         if query.aggregation not in gnocchi.aggregations_of(policy):
             raise self.refused(
                 404,
@@ -215,5 +220,5 @@ class MetricMemory(MemoryCore):
                 epoch += granularity
         return sorted(points, key=lambda p: (p[0], p[1]))
 
-    async def measures(self, metric_id: str, query: MeasureQuery) -> list[Measure]:
-        return [Measure.from_api(p) for p in self.measures_json(metric_id, query)]
+    async def measures(self, metric_id: str, query: MeasureQuery) -> list[models.Measure]:
+        return [models.Measure.from_api(p) for p in self.measures_json(metric_id, query)]

@@ -9,26 +9,19 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import AsyncIterator, Iterable
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory import data
 from tui.backend.memory.core import MemoryCore
-from tui.backend.models import (
-    FloatingIP,
-    Network,
-    Port,
-    Router,
-    SecurityGroup,
-    Subnet,
-)
 
 
 class NetworkMemory(MemoryCore):
-    def _network_visible(self, network: Network) -> bool:
+    def _network_visible(self, network: models.Network) -> bool:
         return network.shared or network.external or self._owned(network)
 
     async def networks(
         self, *, external: bool | None = None, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Network]]:
+    ) -> AsyncIterator[list[models.Network]]:
         async for page in self._select(
             self._cloud.networks, page_size, self._network_visible, external=external
         ):
@@ -36,7 +29,7 @@ class NetworkMemory(MemoryCore):
 
     async def subnets(
         self, *, network_id: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Subnet]]:
+    ) -> AsyncIterator[list[models.Subnet]]:
         async for page in self._select(
             self._cloud.subnets, page_size, self._owned, network_id=network_id
         ):
@@ -48,20 +41,22 @@ class NetworkMemory(MemoryCore):
         network_id: str | None = None,
         device_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> AsyncIterator[list[Port]]:
+    ) -> AsyncIterator[list[models.Port]]:
         candidates = self._ports_of_device(device_id) if device_id else self._cloud.ports
         async for page in self._select(
             candidates, page_size, self._owned, network_id=network_id, device_id=device_id
         ):
             yield page
 
-    def _ports_of_device(self, device_id: str) -> Iterable[Port]:
+    def _ports_of_device(self, device_id: str) -> Iterable[models.Port]:
         """A server's ports without walking every port of a huge cloud."""
         if self._cloud.routers.get(device_id) is not None:
             return self._cloud.ports
         return self._cloud.ports_of(device_id)
 
-    async def routers(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Router]]:
+    async def routers(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[models.Router]]:
         async for page in self._select(self._cloud.routers, page_size, self._owned):
             yield page
 
@@ -71,38 +66,38 @@ class NetworkMemory(MemoryCore):
         project_id: str | None = None,
         port_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> AsyncIterator[list[FloatingIP]]:
+    ) -> AsyncIterator[list[models.FloatingIP]]:
         candidates = self._floating_ips_of_port(port_id) if port_id else self._cloud.floating_ips
         async for page in self._select(
             candidates, page_size, self._owned, project_id=project_id, port_id=port_id
         ):
             yield page
 
-    def _floating_ips_of_port(self, port_id: str) -> list[FloatingIP]:
+    def _floating_ips_of_port(self, port_id: str) -> list[models.FloatingIP]:
         port = self._cloud.ports.get(port_id)
         return self._cloud.floating_ips_on(port) if port else []
 
     async def security_groups(
         self, *, project_id: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[SecurityGroup]]:
+    ) -> AsyncIterator[list[models.SecurityGroup]]:
         async for page in self._select(
             self._cloud.security_groups, page_size, self._owned, project_id=project_id
         ):
             yield page
 
-    async def network(self, network_id: str) -> Network:
+    async def network(self, network_id: str) -> models.Network:
         return self._lookup(self._cloud.networks, network_id, "network", self._network_visible)
 
-    async def port(self, port_id: str) -> Port:
+    async def port(self, port_id: str) -> models.Port:
         return self._lookup(self._cloud.ports, port_id, "port", self._owned)
 
-    async def floating_ip(self, floating_ip_id: str) -> FloatingIP:
+    async def floating_ip(self, floating_ip_id: str) -> models.FloatingIP:
         return self._floating_ip(floating_ip_id)
 
-    def _floating_ip(self, floating_ip_id: str) -> FloatingIP:
+    def _floating_ip(self, floating_ip_id: str) -> models.FloatingIP:
         return self._lookup(self._cloud.floating_ips, floating_ip_id, "floating IP", self._owned)
 
-    async def security_group(self, security_group_id: str) -> SecurityGroup:
+    async def security_group(self, security_group_id: str) -> models.SecurityGroup:
         groups = self._cloud.security_groups
         return self._lookup(groups, security_group_id, "security group", self._owned)
 
@@ -110,8 +105,8 @@ class NetworkMemory(MemoryCore):
 
     async def allocate_floating_ip(
         self, network_id: str, *, project_id: str | None = None, description: str = ""
-    ) -> FloatingIP:
-        def change() -> FloatingIP:
+    ) -> models.FloatingIP:
+        def change() -> models.FloatingIP:
             network = self._lookup(self._cloud.networks, network_id, "network")
             if not network.external:
                 raise self.refused(
@@ -129,14 +124,14 @@ class NetworkMemory(MemoryCore):
                 description=description,
                 minutes=5000 + n,
             )
-            return self._cloud.floating_ips.add(FloatingIP.from_api(raw))
+            return self._cloud.floating_ips.add(models.FloatingIP.from_api(raw))
 
         return await self._write("allocate-floating-ip", f"network {network_id}", change)
 
     async def associate_floating_ip(
         self, floating_ip_id: str, port_id: str, fixed_ip: str | None = None
-    ) -> FloatingIP:
-        def change() -> FloatingIP:
+    ) -> models.FloatingIP:
+        def change() -> models.FloatingIP:
             fip = self._floating_ip(floating_ip_id)
             port = self._lookup(self._cloud.ports, port_id, "port", self._owned)
             address = self._fixed_ip_of(port, fixed_ip)
@@ -159,7 +154,7 @@ class NetworkMemory(MemoryCore):
         target = f"floating ip {floating_ip_id} to port {port_id}"
         return await self._write("associate-floating-ip", target, change)
 
-    def _fixed_ip_of(self, port: Port, wanted: str | None) -> str:
+    def _fixed_ip_of(self, port: models.Port, wanted: str | None) -> str:
         addresses = [ip.ip_address for ip in port.fixed_ips]
         if not addresses:
             raise self.refused(400, f"Bad floatingip request: Port {port.id} has no fixed IP.")
@@ -174,8 +169,8 @@ class NetworkMemory(MemoryCore):
             )
         return wanted
 
-    async def disassociate_floating_ip(self, floating_ip_id: str) -> FloatingIP:
-        def change() -> FloatingIP:
+    async def disassociate_floating_ip(self, floating_ip_id: str) -> models.FloatingIP:
+        def change() -> models.FloatingIP:
             return self._cloud.unlink_floating_ip(self._floating_ip(floating_ip_id))
 
         target = f"floating ip {floating_ip_id}"

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory.core import MemoryCore
-from tui.backend.models import Container, SwiftObject
-from tui.backend.swift import content_type_for, not_empty, upload_size
 from tui.backend.transfer import CHUNK, Progress, no_progress, read_chunks
 
 _SEED_TIME = "2026-11-0{day}T0{hour}:{minute:02d}:00.000000"
@@ -126,16 +125,18 @@ class ObjectStoreMemory(MemoryCore):
 
     async def containers(
         self, *, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Container]]:
+    ) -> AsyncIterator[list[models.Container]]:
         account = self._account()
-        listed = [Container.from_api(account[name].listing(name)) for name in sorted(account)]
+        listed = [
+            models.Container.from_api(account[name].listing(name)) for name in sorted(account)
+        ]
         async for page in self._pages(listed, page_size):
             yield page
 
-    async def container(self, name: str) -> Container:
-        return Container.from_api(self._bucket(name).listing(name))
+    async def container(self, name: str) -> models.Container:
+        return models.Container.from_api(self._bucket(name).listing(name))
 
-    async def create_container(self, name: str) -> Container:
+    async def create_container(self, name: str) -> models.Container:
         def create() -> None:
             # Swift answers 202 for a container that exists, and changes nothing.
             self._account().setdefault(name, _Bucket(last_modified=self._stamp()))
@@ -144,6 +145,8 @@ class ObjectStoreMemory(MemoryCore):
         return await self.container(name)
 
     async def delete_container(self, name: str) -> None:
+        from tui.backend.swift import not_empty  # Swift's helpers: not on the start-up path
+
         def delete() -> None:
             bucket = self._bucket(name, "delete-container")
             if bucket.objects:
@@ -159,10 +162,10 @@ class ObjectStoreMemory(MemoryCore):
         prefix: str = "",
         delimiter: str = "",
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> AsyncIterator[list[SwiftObject]]:
+    ) -> AsyncIterator[list[models.SwiftObject]]:
         bucket = self._bucket(container, "list objects")
         entries = list_entries(bucket.objects, prefix, delimiter)
-        listed = [SwiftObject.from_api(e, prefix, container) for e in entries]
+        listed = [models.SwiftObject.from_api(e, prefix, container) for e in entries]
         async for page in self._pages(listed, page_size):
             yield page
 
@@ -181,7 +184,9 @@ class ObjectStoreMemory(MemoryCore):
         progress: Progress = no_progress,
         *,
         content_type: str = "",
-    ) -> SwiftObject:
+    ) -> models.SwiftObject:
+        from tui.backend.swift import content_type_for, upload_size
+
         size = upload_size(path)
         kind = content_type_for(path, content_type)
 
@@ -199,7 +204,7 @@ class ObjectStoreMemory(MemoryCore):
 
         await self._write("upload-object", f"object {container}/{name} ({size} bytes)", upload)
         blob = self._blob(container, name, "show object")
-        return SwiftObject.from_api(blob.listing(name), container=container)
+        return models.SwiftObject.from_api(blob.listing(name), container=container)
 
     async def download_object(
         self, container: str, name: str, path: str, progress: Progress = no_progress

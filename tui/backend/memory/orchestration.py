@@ -13,10 +13,11 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory.core import MemoryCore
 from tui.backend.memory.data import fixed_id, stamp
-from tui.backend.models import Json, Stack, StackEvent, StackResource, StackSpec
+from tui.backend.models import Json
 
 READS_TO_SETTLE = 2
 _LINK = "http://memory:8004/v1/{project}/stacks/{name}/{id}"
@@ -254,7 +255,7 @@ class OrchestrationMemory(MemoryCore):
 
     async def stacks(
         self, *, all_projects: bool = False, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Stack]]:
+    ) -> AsyncIterator[list[models.Stack]]:
         if all_projects:
             self._require_admin("list stacks", "stacks:global_index")
         listed = []
@@ -263,7 +264,7 @@ class OrchestrationMemory(MemoryCore):
         ):
             self._read(stack)
             if self._visible(stack, all_projects):
-                parsed = Stack.from_api(self._list_json(stack, all_projects))
+                parsed = models.Stack.from_api(self._list_json(stack, all_projects))
                 listed.append(replace(parsed, project_id=stack.raw["project"]))
         async for page in self._pages(listed, page_size):
             yield page
@@ -289,29 +290,29 @@ class OrchestrationMemory(MemoryCore):
             body["project"] = stack.raw["project"]
         return body
 
-    async def stack(self, stack_id: str) -> Stack:
+    async def stack(self, stack_id: str) -> models.Stack:
         stack = self._stack_state(stack_id)
         self._read(stack)
-        return Stack.from_api({k: v for k, v in stack.raw.items() if k != "project"})
+        return models.Stack.from_api({k: v for k, v in stack.raw.items() if k != "project"})
 
-    async def stack_resources(self, stack: Stack) -> list[StackResource]:
+    async def stack_resources(self, stack: models.Stack) -> list[models.StackResource]:
         state = self._stack_state(stack.id)
-        return [StackResource.from_api(dict(r)) for r in state.resources]
+        return [models.StackResource.from_api(dict(r)) for r in state.resources]
 
     async def stack_events(
-        self, stack: Stack, *, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[StackEvent]]:
+        self, stack: models.Stack, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[models.StackEvent]]:
         state = self._stack_state(stack.id)
-        events = [StackEvent.from_api(dict(e)) for e in reversed(state.events)]
+        events = [models.StackEvent.from_api(dict(e)) for e in reversed(state.events)]
         async for page in self._pages(events, page_size):
             yield page
 
-    async def create_stack(self, spec: StackSpec) -> Stack:
+    async def create_stack(self, spec: models.StackSpec) -> models.Stack:
         stacks = self._stacks_state()
         project = self._info.project_id
         parameters = dict(spec.parameters)
 
-        def create() -> Stack:
+        def create() -> models.Stack:
             if any(
                 s.raw["stack_name"] == spec.name and s.raw["project"] == project
                 for s in stacks.values()
@@ -335,7 +336,7 @@ class OrchestrationMemory(MemoryCore):
             self._event(stack, None, "CREATE_IN_PROGRESS", "Stack CREATE started")
             self._plan(stack, spec)
             stacks[ident] = stack
-            return Stack.from_api(
+            return models.Stack.from_api(
                 {"id": ident, "links": stack.raw["links"]}
                 | {"stack_name": spec.name, "stack_status": "CREATE_IN_PROGRESS"}
             )
@@ -359,7 +360,7 @@ class OrchestrationMemory(MemoryCore):
             for name, definition in declared.items()
         }
 
-    def _plan(self, stack: _HeatStack, spec: StackSpec) -> None:
+    def _plan(self, stack: _HeatStack, spec: models.StackSpec) -> None:
         """The resources the template asks for, started now, settled a few reads later."""
         resources = spec.template.get("resources") or {}
         for n, (name, definition) in enumerate(resources.items()):
@@ -386,7 +387,7 @@ class OrchestrationMemory(MemoryCore):
         else:
             stack.outcome = "COMPLETE"
 
-    async def delete_stack(self, stack: Stack) -> None:
+    async def delete_stack(self, stack: models.Stack) -> None:
         state = self._stack_state(stack.id)
 
         def delete() -> None:

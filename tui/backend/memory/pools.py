@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory.core import MemoryCore
 from tui.backend.memory.data import VOLUME_HOST, stamp
-from tui.backend.models import Volume, VolumePool
 
 
 def pool_json(name: str, **caps: Any) -> dict[str, Any]:
@@ -39,10 +39,10 @@ def pool_json(name: str, **caps: Any) -> dict[str, Any]:
 
 
 class PoolsMemory(MemoryCore):
-    def _pool_rows(self) -> list[VolumePool]:
+    def _pool_rows(self) -> list[models.VolumePool]:
         allocated = sum(v.size_gb for v in self._cloud.volumes if v.host == VOLUME_HOST)
         return [
-            VolumePool.from_api(
+            models.VolumePool.from_api(
                 pool_json(
                     VOLUME_HOST,
                     total_capacity_gb=2047.5,
@@ -51,7 +51,7 @@ class PoolsMemory(MemoryCore):
                     provisioned_capacity_gb=allocated,
                 )
             ),
-            VolumePool.from_api(
+            models.VolumePool.from_api(
                 pool_json(
                     "controller@ceph#volumes",
                     storage_protocol="ceph",
@@ -67,16 +67,16 @@ class PoolsMemory(MemoryCore):
             ),
         ]
 
-    async def volume_pools(self) -> list[VolumePool]:
+    async def volume_pools(self) -> list[models.VolumePool]:
         self._require_admin("list volume pools", "scheduler_extension:scheduler_stats:get_pools")
         return self._pool_rows()
 
     async def volumes_on_host(
         self, host: str, *, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Volume]]:
+    ) -> AsyncIterator[list[models.Volume]]:
         self._require_admin("list volumes", "volume:get_all (host filter)")
 
-        def on(volume: Volume) -> bool:
+        def on(volume: models.Volume) -> bool:
             # Cinder matches a backend (host@backend) against its pools too
             return volume.host == host or volume.host.startswith(host + "#")
 

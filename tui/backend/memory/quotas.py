@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tui.backend import models
 from tui.backend.memory.core import MemoryCore
-from tui.backend.models import QuotaUsage, quota_usages
 
 DEFAULTS: dict[str, dict[str, int]] = {
     "compute": {
@@ -75,8 +75,8 @@ class QuotasMemory(MemoryCore):
         if not any(p.id == project_id for p in self._projects):
             raise self.not_found("project", project_id, f"show {service} quotas")
 
-    async def quotas(self, project_id: str) -> list[QuotaUsage]:
-        rows: list[QuotaUsage] = []
+    async def quotas(self, project_id: str) -> list[models.QuotaUsage]:
+        rows: list[models.QuotaUsage] = []
         for service in DEFAULTS:
             self._check_project(project_id, service)
             usage = self._usage(service, project_id)
@@ -88,14 +88,14 @@ class QuotasMemory(MemoryCore):
                 }
                 for resource, limit in self._limits(service, project_id).items()
             }
-            rows += quota_usages(service, project_id, body, DEFAULTS[service])
+            rows += models.quota_usages(service, project_id, body, DEFAULTS[service])
         return rows
 
-    async def quota_defaults(self, project_id: str) -> list[QuotaUsage]:
+    async def quota_defaults(self, project_id: str) -> list[models.QuotaUsage]:
         return [
             row
             for service, defaults in DEFAULTS.items()
-            for row in quota_usages(service, project_id, defaults, defaults)
+            for row in models.quota_usages(service, project_id, defaults, defaults)
         ]
 
     async def update_quotas(self, service: str, project_id: str, limits: Mapping[str, int]) -> None:

@@ -3,16 +3,16 @@ records in each API's own JSON shape (paging links included); anything else is a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from tui.backend import models
 from tui.backend.errors import BackendError
-from tui.backend.gnocchi import MeasureQuery
 from tui.backend.memory.core import MemoryCore
-from tui.backend.models import CatalogEndpoint, catalog_endpoints
-from tui.backend.raw_http import RawResponse, read_request, shown_headers
+
+if TYPE_CHECKING:
+    from tui.backend.raw_http import RawResponse
 
 HOST = "https://cloud.demo.example"
 # service type → (name, endpoint URL), like a devstack-style catalog.
@@ -34,7 +34,7 @@ Route = Callable[[dict[str, str]], Any]
 
 
 class RawMemory(MemoryCore):
-    async def catalog(self) -> list[CatalogEndpoint]:
+    async def catalog(self) -> list[models.CatalogEndpoint]:
         project = self._info.project_id.replace("-", "")
         entries = []
         for kind in self._info.services:
@@ -50,11 +50,15 @@ class RawMemory(MemoryCore):
                 for interface, host in (("public", HOST), ("internal", "http://10.0.0.10"))
             ]
             entries.append({"type": kind, "name": name, "endpoints": endpoints})
-        return catalog_endpoints(entries)
+        return models.catalog_endpoints(entries)
 
     async def raw_get(
-        self, endpoint: CatalogEndpoint, path: str, *, method: str = "GET"
+        self, endpoint: models.CatalogEndpoint, path: str, *, method: str = "GET"
     ) -> RawResponse:
+        import json  # the raw browser and its helpers: not on the start-up path
+
+        from tui.backend.raw_http import RawResponse, read_request, shown_headers
+
         path, url = read_request(endpoint.url, path, method)
         parts = urlsplit(url)
         below = parts.path[len(urlsplit(endpoint.url).path.rstrip("/")) :] or "/"
@@ -93,7 +97,9 @@ class RawMemory(MemoryCore):
             message=message,
         )
 
-    async def _route(self, endpoint: CatalogEndpoint, path: str, query: dict[str, str]) -> Any:
+    async def _route(
+        self, endpoint: models.CatalogEndpoint, path: str, query: dict[str, str]
+    ) -> Any:
         backend: Any = self
         limit = int(query["limit"]) if query.get("limit", "").isdigit() else 1000
         marker = query.get("marker")
@@ -132,6 +138,8 @@ class RawMemory(MemoryCore):
             return backend._visible_gnocchi(path.rsplit("/", 1)[1])
         if kind == "metric" and path.startswith("/v1/metric/") and path.endswith("/measures"):
             metric_id = path.split("/")[3]
+            from tui.backend.gnocchi import MeasureQuery
+
             wanted = MeasureQuery(aggregation=query.get("aggregation", "mean"))
             return backend.measures_json(metric_id, wanted)
         return None

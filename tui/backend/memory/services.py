@@ -5,17 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory.core import MemoryCore
 from tui.backend.memory.data import fixed_id, stamp
-from tui.backend.models import (
-    ComputeService,
-    Hypervisor,
-    Network,
-    NetworkAgent,
-    Router,
-    service_change,
-)
+from tui.backend.models import Hypervisor
 
 NETWORK_NODE = "netnode1"
 
@@ -50,10 +44,10 @@ def _agent(n: int, agent_type: str, binary: str, host: str, alive: bool = True) 
 
 
 class ServicesMemory(MemoryCore):
-    _services: list[ComputeService] | None = None
-    _agents: list[NetworkAgent] | None = None
+    _services: list[models.ComputeService] | None = None
+    _agents: list[models.NetworkAgent] | None = None
 
-    def _all_services(self) -> list[ComputeService]:
+    def _all_services(self) -> list[models.ComputeService]:
         if self._services is None:
             raws = [
                 _service(0, "nova-conductor", "controller"),
@@ -64,10 +58,10 @@ class ServicesMemory(MemoryCore):
                 if hv.disabled_reason:
                     state["disabled_reason"] = hv.disabled_reason
                 raws.append(_service(2 + n, "nova-compute", hv.host, **state))
-            self._services = [ComputeService.from_api(r) for r in raws]
+            self._services = [models.ComputeService.from_api(r) for r in raws]
         return self._services
 
-    def _all_agents(self) -> list[NetworkAgent]:
+    def _all_agents(self) -> list[models.NetworkAgent]:
         if self._agents is None:
             raws = [
                 _agent(0, "DHCP agent", "neutron-dhcp-agent", NETWORK_NODE),
@@ -79,23 +73,23 @@ class ServicesMemory(MemoryCore):
                 raws.append(
                     _agent(3 + n, "Open vSwitch agent", "neutron-openvswitch-agent", hv.host, alive)
                 )
-            self._agents = [NetworkAgent.from_api(r) for r in raws]
+            self._agents = [models.NetworkAgent.from_api(r) for r in raws]
         return self._agents
 
     async def compute_services(
         self, *, host: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[ComputeService]]:
+    ) -> AsyncIterator[list[models.ComputeService]]:
         self._require_admin("list compute services", "os_compute_api:os-services:list")
         services = [s for s in self._all_services() if host in (None, s.host)]
         async for page in self._pages(services, page_size):
             yield page
 
-    async def compute_service(self, service_id: str) -> ComputeService:
+    async def compute_service(self, service_id: str) -> models.ComputeService:
         return self._find(self._all_services(), service_id, "compute service")
 
     async def set_compute_service(
         self,
-        service: ComputeService,
+        service: models.ComputeService,
         *,
         enabled: bool | None = None,
         reason: str = "",
@@ -110,10 +104,10 @@ class ServicesMemory(MemoryCore):
         if forced_down is not None:
             changes["forced_down"] = forced_down
             changes["state"] = "down" if forced_down else "up"
-        action = service_change(enabled, forced_down)
+        action = models.service_change(enabled, forced_down)
 
         def change() -> None:
-            fresh = ComputeService.from_api({**current.raw, **changes})
+            fresh = models.ComputeService.from_api({**current.raw, **changes})
             services = self._all_services()
             services[services.index(current)] = fresh
             if current.binary == "nova-compute":
@@ -121,7 +115,7 @@ class ServicesMemory(MemoryCore):
 
         await self._write(action, f"service {current.name} ({current.id})", change)
 
-    def _mirror_on_hypervisor(self, service: ComputeService) -> None:
+    def _mirror_on_hypervisor(self, service: models.ComputeService) -> None:
         """Nova shows a compute service's status and state on its hypervisor too."""
         hypervisors = self._cloud.hypervisors
         for index, hv in enumerate(hypervisors):
@@ -140,45 +134,45 @@ class ServicesMemory(MemoryCore):
 
     async def network_agents(
         self, *, host: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[NetworkAgent]]:
+    ) -> AsyncIterator[list[models.NetworkAgent]]:
         # Neutron filters out what policy hides: a member gets an empty list, not a 403
         agents = [a for a in self._all_agents() if host in (None, a.host) and self._is_admin]
         async for page in self._pages(agents, page_size):
             yield page
 
-    async def network_agent(self, agent_id: str) -> NetworkAgent:
+    async def network_agent(self, agent_id: str) -> models.NetworkAgent:
         return self._find(self._all_agents(), agent_id, "agent")
 
-    async def set_network_agent(self, agent: NetworkAgent, *, enabled: bool) -> None:
+    async def set_network_agent(self, agent: models.NetworkAgent, *, enabled: bool) -> None:
         self._require_admin("update network agent", "update_agent")
         current = await self.network_agent(agent.id)
 
         def change() -> None:
             agents = self._all_agents()
-            fresh = NetworkAgent.from_api({**current.raw, "admin_state_up": enabled})
+            fresh = models.NetworkAgent.from_api({**current.raw, "admin_state_up": enabled})
             agents[agents.index(current)] = fresh
 
         await self._write(
             "enable-agent" if enabled else "disable-agent", f"agent {current.name}", change
         )
 
-    def _agent_of(self, binary: str) -> list[NetworkAgent]:
+    def _agent_of(self, binary: str) -> list[models.NetworkAgent]:
         return [a for a in self._all_agents() if a.binary == binary]
 
-    async def dhcp_agents_of_network(self, network_id: str) -> list[NetworkAgent]:
+    async def dhcp_agents_of_network(self, network_id: str) -> list[models.NetworkAgent]:
         self._find(self._cloud.networks, network_id, "network")
         return self._agent_of("neutron-dhcp-agent")
 
-    async def networks_of_dhcp_agent(self, agent_id: str) -> list[Network]:
+    async def networks_of_dhcp_agent(self, agent_id: str) -> list[models.Network]:
         agent = await self.network_agent(agent_id)
         if agent.binary != "neutron-dhcp-agent":
             return []
         return [n for n in self._cloud.networks if not n.external]
 
-    async def l3_agents_of_router(self, router_id: str) -> list[NetworkAgent]:
+    async def l3_agents_of_router(self, router_id: str) -> list[models.NetworkAgent]:
         self._find(self._cloud.routers, router_id, "router")
         return self._agent_of("neutron-l3-agent")
 
-    async def routers_of_l3_agent(self, agent_id: str) -> list[Router]:
+    async def routers_of_l3_agent(self, agent_id: str) -> list[models.Router]:
         agent = await self.network_agent(agent_id)
         return list(self._cloud.routers) if agent.binary == "neutron-l3-agent" else []

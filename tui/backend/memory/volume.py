@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory import data
 from tui.backend.memory.core import MemoryCore
-from tui.backend.models import Volume, VolumeSnapshot, VolumeSpec
 
 VOLUME_TYPE = "lvmdriver-1"
 ZONE = "nova"
@@ -17,7 +17,7 @@ ZONE = "nova"
 class VolumeMemory(MemoryCore):
     def _scope(
         self, all_projects: bool, project_id: str | None
-    ) -> Callable[[Volume | VolumeSnapshot], bool]:
+    ) -> Callable[[models.Volume | models.VolumeSnapshot], bool]:
         """Cinder lists the caller's project unless an admin asks for all (or one) project."""
         if self._is_admin and project_id:
             return lambda r: r.project_id == project_id
@@ -31,7 +31,7 @@ class VolumeMemory(MemoryCore):
         all_projects: bool = False,
         project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> AsyncIterator[list[Volume]]:
+    ) -> AsyncIterator[list[models.Volume]]:
         scope = self._scope(all_projects, project_id)
         async for page in self._select(self._cloud.volumes, page_size, scope):
             yield page
@@ -42,29 +42,29 @@ class VolumeMemory(MemoryCore):
         all_projects: bool = False,
         volume_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> AsyncIterator[list[VolumeSnapshot]]:
+    ) -> AsyncIterator[list[models.VolumeSnapshot]]:
         scope = self._scope(all_projects, None)
         async for page in self._select(
             self._cloud.snapshots, page_size, scope, volume_id=volume_id
         ):
             yield page
 
-    async def volume(self, volume_id: str) -> Volume:
+    async def volume(self, volume_id: str) -> models.Volume:
         return self._volume_or_404(volume_id)
 
-    async def volume_snapshot(self, snapshot_id: str) -> VolumeSnapshot:
+    async def volume_snapshot(self, snapshot_id: str) -> models.VolumeSnapshot:
         return self._snapshot_or_404(snapshot_id)
 
-    def _volume_or_404(self, volume_id: str) -> Volume:
+    def _volume_or_404(self, volume_id: str) -> models.Volume:
         return self._lookup(self._cloud.volumes, volume_id, "volume", self._owned)
 
-    def _snapshot_or_404(self, snapshot_id: str) -> VolumeSnapshot:
+    def _snapshot_or_404(self, snapshot_id: str) -> models.VolumeSnapshot:
         return self._lookup(self._cloud.snapshots, snapshot_id, "snapshot", self._owned)
 
     # -- writes ------------------------------------------------------------------------------
 
-    async def create_volume(self, spec: VolumeSpec) -> Volume:
-        def change() -> Volume:
+    async def create_volume(self, spec: models.VolumeSpec) -> models.Volume:
+        def change() -> models.Volume:
             source = self._volume_source(spec)
             n = self._cloud.serial()
             raw = data.volume_json(
@@ -77,12 +77,12 @@ class VolumeMemory(MemoryCore):
                 bootable=bool(spec.image_id),
                 source=source,
             )
-            created = self._cloud.volumes.add(Volume.from_api(raw))
-            return Volume.from_api({**created.raw, "status": "creating"})
+            created = self._cloud.volumes.add(models.Volume.from_api(raw))
+            return models.Volume.from_api({**created.raw, "status": "creating"})
 
         return await self._write("create-volume", f"volume {spec.name}", change)
 
-    def _volume_source(self, spec: VolumeSpec) -> dict[str, Any]:
+    def _volume_source(self, spec: models.VolumeSpec) -> dict[str, Any]:
         """Check what the volume is made from; the fields that record it."""
         if spec.size_gb < 1:
             raise self.refused(400, "Invalid input received: size must be a positive integer")
@@ -153,8 +153,8 @@ class VolumeMemory(MemoryCore):
 
     async def create_volume_snapshot(
         self, volume_id: str, name: str, *, force: bool = False
-    ) -> VolumeSnapshot:
-        def change() -> VolumeSnapshot:
+    ) -> models.VolumeSnapshot:
+        def change() -> models.VolumeSnapshot:
             volume = self._volume_or_404(volume_id)
             if volume.status != "available" and not (force and volume.status == "in-use"):
                 raise self.refused(
@@ -164,8 +164,8 @@ class VolumeMemory(MemoryCore):
                 )
             n = self._cloud.serial()
             raw = data.snapshot_json(data.fixed_id("snapshot", 1000 + n), name, volume.raw, n)
-            created = self._cloud.snapshots.add(VolumeSnapshot.from_api(raw))
-            return VolumeSnapshot.from_api({**created.raw, "status": "creating"})
+            created = self._cloud.snapshots.add(models.VolumeSnapshot.from_api(raw))
+            return models.VolumeSnapshot.from_api({**created.raw, "status": "creating"})
 
         target = f"snapshot {name} of volume {volume_id}"
         return await self._write("create-volume-snapshot", target, change)

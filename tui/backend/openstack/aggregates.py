@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+from tui.backend import models
 from tui.backend.errors import BackendError, Forbidden, NotFound
-from tui.backend.models import Aggregate, ServiceZone
 from tui.backend.openstack.core import OpenStackCore
 
 # Aggregates carry their uuid from 2.41 on.
@@ -18,26 +18,26 @@ class AggregatesAPI(OpenStackCore):
     def _aggregates_mv(self) -> str:
         return self._compute_version(AGGREGATES_MV)
 
-    async def aggregates(self) -> AsyncIterator[list[Aggregate]]:
-        def fetch() -> list[Aggregate]:
+    async def aggregates(self) -> AsyncIterator[list[models.Aggregate]]:
+        def fetch() -> list[models.Aggregate]:
             body = self._get(
                 "compute", "/os-aggregates", None, self._aggregates_mv(), "list aggregates"
             )
-            return [Aggregate.from_api(d) for d in body.get("aggregates") or ()]
+            return [models.Aggregate.from_api(d) for d in body.get("aggregates") or ()]
 
         yield await self._call("list aggregates", fetch)
 
-    async def aggregate(self, aggregate_id: str) -> Aggregate:
+    async def aggregate(self, aggregate_id: str) -> models.Aggregate:
         return await self._show(
             "compute",
             f"/os-aggregates/{aggregate_id}",
             "aggregate",
-            Aggregate.from_api,
+            models.Aggregate.from_api,
             kind="aggregate",
             microversion=self._aggregates_mv,
         )
 
-    async def create_aggregate(self, name: str, availability_zone: str = "") -> Aggregate:
+    async def create_aggregate(self, name: str, availability_zone: str = "") -> models.Aggregate:
         spec: dict[str, Any] = {"name": name}
         if availability_zone:
             spec["availability_zone"] = availability_zone
@@ -50,9 +50,9 @@ class AggregatesAPI(OpenStackCore):
             body={"aggregate": spec},
             microversion=self._aggregates_mv,
         )
-        return Aggregate.from_api(body["aggregate"])
+        return models.Aggregate.from_api(body["aggregate"])
 
-    async def delete_aggregate(self, aggregate: Aggregate) -> None:
+    async def delete_aggregate(self, aggregate: models.Aggregate) -> None:
         await self._write(
             "delete-aggregate",
             _target(aggregate),
@@ -63,8 +63,8 @@ class AggregatesAPI(OpenStackCore):
         )
 
     async def _aggregate_action(
-        self, action: str, target: str, aggregate: Aggregate, body: Json
-    ) -> Aggregate:
+        self, action: str, target: str, aggregate: models.Aggregate, body: Json
+    ) -> models.Aggregate:
         answer = await self._write(
             action,
             target,
@@ -74,9 +74,9 @@ class AggregatesAPI(OpenStackCore):
             body=body,
             microversion=self._aggregates_mv,
         )
-        return Aggregate.from_api(answer["aggregate"])
+        return models.Aggregate.from_api(answer["aggregate"])
 
-    async def add_aggregate_host(self, aggregate: Aggregate, host: str) -> Aggregate:
+    async def add_aggregate_host(self, aggregate: models.Aggregate, host: str) -> models.Aggregate:
         return await self._aggregate_action(
             "add-aggregate-host",
             f"host {host} to {_target(aggregate)}",
@@ -84,7 +84,9 @@ class AggregatesAPI(OpenStackCore):
             {"add_host": {"host": host}},
         )
 
-    async def remove_aggregate_host(self, aggregate: Aggregate, host: str) -> Aggregate:
+    async def remove_aggregate_host(
+        self, aggregate: models.Aggregate, host: str
+    ) -> models.Aggregate:
         return await self._aggregate_action(
             "remove-aggregate-host",
             f"host {host} from {_target(aggregate)}",
@@ -93,8 +95,8 @@ class AggregatesAPI(OpenStackCore):
         )
 
     async def set_aggregate_metadata(
-        self, aggregate: Aggregate, metadata: Mapping[str, str | None]
-    ) -> Aggregate:
+        self, aggregate: models.Aggregate, metadata: Mapping[str, str | None]
+    ) -> models.Aggregate:
         return await self._aggregate_action(
             "set-aggregate-metadata",
             f"{_target(aggregate)}: {_describe(metadata)}",
@@ -104,7 +106,7 @@ class AggregatesAPI(OpenStackCore):
 
     # -- availability zones of every service --------------------------------------------------
 
-    async def service_zones(self) -> list[ServiceZone]:
+    async def service_zones(self) -> list[models.ServiceZone]:
         zones = await self._compute_zones()
         info = self.info
         if info.has_service(*VOLUME_TYPES):
@@ -117,12 +119,12 @@ class AggregatesAPI(OpenStackCore):
             )
         return zones
 
-    async def _compute_zones(self) -> list[ServiceZone]:
+    async def _compute_zones(self) -> list[models.ServiceZone]:
         """Nova's zones with their hosts (the detail view is admin-only), else just the zones."""
 
-        def fetch(path: str) -> list[ServiceZone]:
+        def fetch(path: str) -> list[models.ServiceZone]:
             body = self._get("compute", path, operation="list compute zones")
-            return [ServiceZone.from_api(d) for d in body.get("availabilityZoneInfo") or ()]
+            return [models.ServiceZone.from_api(d) for d in body.get("availabilityZoneInfo") or ()]
 
         try:
             return await self._call(
@@ -131,13 +133,13 @@ class AggregatesAPI(OpenStackCore):
         except Forbidden:
             return await self._call("list compute zones", lambda: fetch("/os-availability-zone"))
 
-    async def _optional_zones(self, service: str, path: str, key: str) -> list[ServiceZone]:
+    async def _optional_zones(self, service: str, path: str, key: str) -> list[models.ServiceZone]:
         """A service's zones; none when it does not offer them (no extension, no endpoint)."""
         operation = f"list {service} zones"
 
-        def fetch() -> list[ServiceZone]:
+        def fetch() -> list[models.ServiceZone]:
             body = self._get(service, path, operation=operation)
-            return [ServiceZone.from_api(d, service) for d in body.get(key) or ()]
+            return [models.ServiceZone.from_api(d, service) for d in body.get(key) or ()]
 
         try:
             return await self._call(operation, fetch)
@@ -152,7 +154,7 @@ class AggregatesAPI(OpenStackCore):
 Json = Mapping[str, Any]
 
 
-def _target(aggregate: Aggregate) -> str:
+def _target(aggregate: models.Aggregate) -> str:
     return f"aggregate {aggregate.name} ({aggregate.id})"
 
 

@@ -6,17 +6,10 @@ import base64
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE, SERVER_ACTIONS
 from tui.backend.errors import BackendError, Forbidden
-from tui.backend.models import (
-    AvailabilityZone,
-    BootSpec,
-    Flavor,
-    Hypervisor,
-    Json,
-    Keypair,
-    Server,
-)
+from tui.backend.models import Hypervisor, Json, Server
 from tui.backend.openstack.core import (
     COMPUTE_HYPERVISORS_MV,
     COMPUTE_SERVERS_MV,
@@ -56,14 +49,14 @@ def action_body(action: str, args: Mapping[str, object]) -> Json:
     raise BackendError(f"Unknown server action {action!r}", operation=action)
 
 
-def _boot_networks(spec: BootSpec) -> str | list[dict[str, str]]:
+def _boot_networks(spec: models.BootSpec) -> str | list[dict[str, str]]:
     if spec.network_ids in (("none",), ("auto",)):
         return spec.network_ids[0]
     wanted = [{"uuid": n} for n in spec.network_ids] + [{"port": p} for p in spec.port_ids]
     return wanted or "auto"
 
 
-def boot_body(spec: BootSpec) -> Json:
+def boot_body(spec: models.BootSpec) -> Json:
     """POST /servers for a BootSpec."""
     server: dict[str, Any] = {
         "name": spec.name,
@@ -187,47 +180,51 @@ class ComputeAPI(OpenStackCore):
             microversion=self._hypervisors_mv,
         )
 
-    async def flavors(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Flavor]]:
+    async def flavors(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[models.Flavor]]:
         async for page in self._collection(
             "compute",
             "/flavors/detail",
             "flavors",
-            Flavor.from_api,
+            models.Flavor.from_api,
             {"is_public": "None"},  # admins: private flavors too; others: what they may use
             page_size=page_size,
             microversion=self._servers_mv,
         ):
             yield page
 
-    async def flavor(self, flavor_id: str) -> Flavor:
+    async def flavor(self, flavor_id: str) -> models.Flavor:
         return await self._show(
             "compute",
             f"/flavors/{flavor_id}",
             "flavor",
-            Flavor.from_api,
+            models.Flavor.from_api,
             kind="flavor",
             microversion=self._servers_mv,
         )
 
-    async def keypairs(self) -> AsyncIterator[list[Keypair]]:
+    async def keypairs(self) -> AsyncIterator[list[models.Keypair]]:
         async for page in self._collection(
             "compute",
             "/os-keypairs",
             "keypairs",
-            Keypair.from_api,
+            models.Keypair.from_api,
             page_size=DEFAULT_PAGE_SIZE,
             microversion=self._servers_mv,
         ):
             yield page
 
-    async def availability_zones(self) -> list[AvailabilityZone]:
+    async def availability_zones(self) -> list[models.AvailabilityZone]:
         """Zones with their hosts (admin: the detail view), else just the zones."""
 
-        def fetch(path: str) -> list[AvailabilityZone]:
+        def fetch(path: str) -> list[models.AvailabilityZone]:
             body = self._get(
                 "compute", path, microversion=self._servers_mv(), operation="list zones"
             )
-            return [AvailabilityZone.from_api(d) for d in body.get("availabilityZoneInfo") or ()]
+            return [
+                models.AvailabilityZone.from_api(d) for d in body.get("availabilityZoneInfo") or ()
+            ]
 
         try:
             return await self._call("list zones", lambda: fetch("/os-availability-zone/detail"))
@@ -257,7 +254,7 @@ class ComputeAPI(OpenStackCore):
             microversion=self._servers_mv,
         )
 
-    async def create_servers(self, spec: BootSpec) -> list[Server]:
+    async def create_servers(self, spec: models.BootSpec) -> list[Server]:
         target = f"server {spec.name}" if spec.count == 1 else f"{spec.count} servers {spec.name}"
         reply = await self._write(
             "boot",

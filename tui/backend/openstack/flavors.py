@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
-from tui.backend.models import Flavor, FlavorAccess, FlavorExtraSpec, FlavorSpec, Server
+from tui.backend.models import Server
 from tui.backend.openstack.core import OpenStackCore
 
 # 2.55: flavors carry a description.
 FLAVOR_DESCRIPTION_MV = (2, 55)
 
 
-def flavor_body(spec: FlavorSpec) -> dict[str, Any]:
+def flavor_body(spec: models.FlavorSpec) -> dict[str, Any]:
     flavor: dict[str, Any] = {
         "name": spec.name,
         "vcpus": spec.vcpus,
@@ -41,7 +42,7 @@ class FlavorsAPI(OpenStackCore):
     def _flavor_mv(self) -> str:
         return self._compute_version(FLAVOR_DESCRIPTION_MV)
 
-    async def create_flavor(self, spec: FlavorSpec) -> Flavor:
+    async def create_flavor(self, spec: models.FlavorSpec) -> models.Flavor:
         body = await self._write(
             "create-flavor",
             spec.name,
@@ -51,17 +52,17 @@ class FlavorsAPI(OpenStackCore):
             body=flavor_body(spec),
             microversion=self._flavor_mv if spec.description else None,
         )
-        return Flavor.from_api(body["flavor"])
+        return models.Flavor.from_api(body["flavor"])
 
     async def delete_flavor(self, flavor_id: str) -> None:
         await self._write("delete-flavor", flavor_id, "DELETE", "compute", f"/flavors/{flavor_id}")
 
-    async def flavor_extra_specs(self, flavor_id: str) -> list[FlavorExtraSpec]:
-        def fetch() -> list[FlavorExtraSpec]:
+    async def flavor_extra_specs(self, flavor_id: str) -> list[models.FlavorExtraSpec]:
+        def fetch() -> list[models.FlavorExtraSpec]:
             body = self._get(
                 "compute", f"/flavors/{flavor_id}/os-extra_specs", operation="list extra specs"
             )
-            return FlavorExtraSpec.from_api(flavor_id, body)
+            return models.FlavorExtraSpec.from_api(flavor_id, body)
 
         return await self._call("list extra specs", fetch)
 
@@ -84,12 +85,12 @@ class FlavorsAPI(OpenStackCore):
             f"/flavors/{flavor_id}/os-extra_specs/{key}",
         )
 
-    async def flavor_access(self, flavor_id: str) -> list[FlavorAccess]:
-        def fetch() -> list[FlavorAccess]:
+    async def flavor_access(self, flavor_id: str) -> list[models.FlavorAccess]:
+        def fetch() -> list[models.FlavorAccess]:
             body = self._get(
                 "compute", f"/flavors/{flavor_id}/os-flavor-access", operation="list flavor access"
             )
-            return [FlavorAccess.from_api(a) for a in body.get("flavor_access") or ()]
+            return [models.FlavorAccess.from_api(a) for a in body.get("flavor_access") or ()]
 
         return await self._call("list flavor access", fetch)
 

@@ -10,8 +10,9 @@ from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
-from tui.backend.models import Server, Volume
+from tui.backend.models import Server
 from tui.backend.openstack.core import OpenStackCore
 from tui.backend.timestamps import api_time, not_after
 
@@ -49,7 +50,7 @@ class HealthAPI(OpenStackCore):
         *,
         before: datetime | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> AsyncIterator[list[Volume]]:
+    ) -> AsyncIterator[list[models.Volume]]:
         """Every project's volumes in one status, optionally not updated since `before`."""
         params: dict[str, Any] = {"all_tenants": 1, "status": status}
         if before is not None:
@@ -58,7 +59,7 @@ class HealthAPI(OpenStackCore):
             "block-storage",
             "/volumes/detail",
             "volumes",
-            Volume.from_api,
+            models.Volume.from_api,
             params,
             page_size=page_size,
             microversion=lambda: self._version("block-storage", VOLUME_TIME_FILTER_MV),

@@ -7,21 +7,10 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import BackendError, ReadOnlyError
-from tui.backend.models import (
-    CatalogService,
-    Endpoint,
-    Json,
-    Project,
-    ProjectSpec,
-    Role,
-    RoleAssignment,
-    TokenInfo,
-    User,
-    UserSpec,
-    identity_change,
-)
+from tui.backend.models import Json, Project, User
 from tui.backend.openstack.core import (
     OpenStackCore,
     _request_id,
@@ -84,7 +73,7 @@ class IdentityAPI(OpenStackCore):
         self, kind: str, ident: str, target: str, enabled: bool | None, **fields: str | None
     ) -> Json:
         """PATCH a project or user; returns the updated record."""
-        action, change = identity_change(kind, enabled, **fields)
+        action, change = models.identity_change(kind, enabled, **fields)
         answer = await self._write(
             action, target, "PATCH", "identity", f"/{kind}s/{ident}", body={kind: change}
         )
@@ -104,7 +93,7 @@ class IdentityAPI(OpenStackCore):
 
         return await self._call("show project", fetch)
 
-    async def create_project(self, spec: ProjectSpec) -> Project:
+    async def create_project(self, spec: models.ProjectSpec) -> Project:
         body: dict[str, Any] = {
             "name": spec.name,
             "description": spec.description,
@@ -154,7 +143,7 @@ class IdentityAPI(OpenStackCore):
     async def user(self, user_id: str) -> User:
         return await self._show("identity", f"/users/{user_id}", "user", User.from_api, kind="user")
 
-    async def create_user(self, spec: UserSpec) -> User:
+    async def create_user(self, spec: models.UserSpec) -> User:
         body: dict[str, Any] = {
             "name": spec.name,
             "password": spec.password,
@@ -226,8 +215,8 @@ class IdentityAPI(OpenStackCore):
 
     # -- roles and assignments -----------------------------------------------------------
 
-    async def roles(self) -> AsyncIterator[list[Role]]:
-        async for page in self._keystone_list("/roles", "roles", Role.from_api):
+    async def roles(self) -> AsyncIterator[list[models.Role]]:
+        async for page in self._keystone_list("/roles", "roles", models.Role.from_api):
             yield page
 
     async def role_assignments(
@@ -236,7 +225,7 @@ class IdentityAPI(OpenStackCore):
         user_id: str | None = None,
         project_id: str | None = None,
         role_id: str | None = None,
-    ) -> AsyncIterator[list[RoleAssignment]]:
+    ) -> AsyncIterator[list[models.RoleAssignment]]:
         params: dict[str, Any] = {"include_names": "true"}
         for key, value in (
             ("user.id", user_id),
@@ -246,11 +235,11 @@ class IdentityAPI(OpenStackCore):
             if value:
                 params[key] = value
 
-        def fetch() -> list[RoleAssignment]:
+        def fetch() -> list[models.RoleAssignment]:
             body = self._get(
                 "identity", "/role_assignments", params, operation="list role assignments"
             )
-            return [RoleAssignment.from_api(d) for d in body.get("role_assignments", [])]
+            return [models.RoleAssignment.from_api(d) for d in body.get("role_assignments", [])]
 
         yield await self._call("list role assignments", fetch)
 
@@ -274,24 +263,32 @@ class IdentityAPI(OpenStackCore):
 
     # -- the catalog ---------------------------------------------------------------------
 
-    async def catalog_services(self) -> AsyncIterator[list[CatalogService]]:
-        async for page in self._keystone_list("/services", "services", CatalogService.from_api):
+    async def catalog_services(self) -> AsyncIterator[list[models.CatalogService]]:
+        async for page in self._keystone_list(
+            "/services", "services", models.CatalogService.from_api
+        ):
             yield page
 
-    async def endpoints(self, *, service_id: str | None = None) -> AsyncIterator[list[Endpoint]]:
-        def fetch() -> list[Endpoint]:
+    async def endpoints(
+        self, *, service_id: str | None = None
+    ) -> AsyncIterator[list[models.Endpoint]]:
+        def fetch() -> list[models.Endpoint]:
             services = self._get("identity", "/services", operation="list services")
-            by_id = {s["id"]: CatalogService.from_api(s) for s in services.get("services", [])}
+            by_id = {
+                s["id"]: models.CatalogService.from_api(s) for s in services.get("services", [])
+            }
             params = {"service_id": service_id} if service_id else {}
             body = self._get("identity", "/endpoints", params, operation="list endpoints")
-            return [_labelled(Endpoint.from_api(d), by_id) for d in body.get("endpoints", [])]
+            return [
+                _labelled(models.Endpoint.from_api(d), by_id) for d in body.get("endpoints", [])
+            ]
 
         yield await self._call("list endpoints", fetch)
 
     # -- our token -----------------------------------------------------------------------
 
-    async def token_info(self) -> TokenInfo:
-        def fetch() -> TokenInfo:
+    async def token_info(self) -> models.TokenInfo:
+        def fetch() -> models.TokenInfo:
             session = self._connection().session
             token = session.get_token()
             response = self._request(
@@ -301,11 +298,13 @@ class IdentityAPI(OpenStackCore):
                 headers={"X-Subject-Token": token},
                 operation="validate token",
             )
-            return TokenInfo.from_api(response.json()["token"])
+            return models.TokenInfo.from_api(response.json()["token"])
 
         return await self._call("validate token", fetch)
 
 
-def _labelled(endpoint: Endpoint, services: dict[str, CatalogService]) -> Endpoint:
+def _labelled(
+    endpoint: models.Endpoint, services: dict[str, models.CatalogService]
+) -> models.Endpoint:
     service = services.get(endpoint.service_id)
     return endpoint if service is None else endpoint.with_service(service)

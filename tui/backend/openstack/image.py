@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import BackendError
 from tui.backend.image_data import Checksums, refuse_overwrite, remove_partial
-from tui.backend.models import Download, Image, ImageMember, ImageSpec
 from tui.backend.openstack.core import OpenStackCore
 from tui.backend.transfer import (
     CHUNK,
@@ -30,22 +30,26 @@ def image_changes(**changes: Any) -> list[dict[str, Any]]:
 
 
 class ImageAPI(OpenStackCore):
-    async def images(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Image]]:
+    async def images(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[models.Image]]:
         async for page in self._collection(
-            "image", "/images", "images", Image.from_api, page_size=page_size
+            "image", "/images", "images", models.Image.from_api, page_size=page_size
         ):
             yield page
 
-    async def image(self, image_id: str) -> Image:
-        return await self._show("image", f"/images/{image_id}", None, Image.from_api, kind="image")
+    async def image(self, image_id: str) -> models.Image:
+        return await self._show(
+            "image", f"/images/{image_id}", None, models.Image.from_api, kind="image"
+        )
 
     # -- issue 6: writes, data, members --------------------------------------------------
 
-    async def create_image(self, spec: ImageSpec) -> Image:
+    async def create_image(self, spec: models.ImageSpec) -> models.Image:
         body = await self._write(
             "create-image", spec.name, "POST", "image", "/images", body=spec.body()
         )
-        return Image.from_api(body)
+        return models.Image.from_api(body)
 
     async def upload_image_data(
         self, image_id: str, path: str, progress: Progress = no_progress
@@ -71,13 +75,18 @@ class ImageAPI(OpenStackCore):
                 raise
 
     async def download_image(
-        self, image: Image, path: str, progress: Progress = no_progress, *, overwrite: bool = False
-    ) -> Download:
+        self,
+        image: models.Image,
+        path: str,
+        progress: Progress = no_progress,
+        *,
+        overwrite: bool = False,
+    ) -> models.Download:
         """Stream the image's data into `path`, checking Glance's checksum; a failed or
         cancelled download leaves no partial file behind."""
         target = refuse_overwrite(path, overwrite)
 
-        def fetch() -> Download:
+        def fetch() -> models.Download:
             response = self._request(
                 "GET",
                 "image",
@@ -115,7 +124,7 @@ class ImageAPI(OpenStackCore):
     async def delete_image(self, image_id: str) -> None:
         await self._write("delete-image", image_id, "DELETE", "image", f"/images/{image_id}")
 
-    async def update_image(self, image_id: str, **changes: Any) -> Image:
+    async def update_image(self, image_id: str, **changes: Any) -> models.Image:
         """Replace top-level attributes (protected, visibility, name, min_disk...)."""
         what = ", ".join(f"{k}={v}" for k, v in changes.items())
         body = await self._write(
@@ -127,16 +136,16 @@ class ImageAPI(OpenStackCore):
             body=image_changes(**changes),
             headers=JSON_PATCH,
         )
-        return Image.from_api(body)
+        return models.Image.from_api(body)
 
-    async def image_members(self, image_id: str) -> list[ImageMember]:
-        def fetch() -> list[ImageMember]:
+    async def image_members(self, image_id: str) -> list[models.ImageMember]:
+        def fetch() -> list[models.ImageMember]:
             body = self._get("image", f"/images/{image_id}/members", operation="list members")
-            return [ImageMember.from_api(m) for m in body.get("members") or ()]
+            return [models.ImageMember.from_api(m) for m in body.get("members") or ()]
 
         return await self._call("list image members", fetch)
 
-    async def add_image_member(self, image_id: str, project_id: str) -> ImageMember:
+    async def add_image_member(self, image_id: str, project_id: str) -> models.ImageMember:
         body = await self._write(
             "add-image-member",
             f"{image_id} → project {project_id}",
@@ -145,7 +154,7 @@ class ImageAPI(OpenStackCore):
             f"/images/{image_id}/members",
             body={"member": project_id},
         )
-        return ImageMember.from_api(body)
+        return models.ImageMember.from_api(body)
 
     async def remove_image_member(self, image_id: str, project_id: str) -> None:
         await self._write(

@@ -11,10 +11,9 @@ from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from tui.backend import gnocchi
+from tui.backend import gnocchi, models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.gnocchi import MeasureQuery
-from tui.backend.models import Measure, Metric, MetricResource
 from tui.backend.openstack.core import OpenStackCore, raise_for_status
 
 
@@ -46,53 +45,53 @@ class MetricAPI(OpenStackCore):
 
     async def metric_resources(
         self, *, resource_type: str = "generic", page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[MetricResource]]:
+    ) -> AsyncIterator[list[models.MetricResource]]:
         operation = "list telemetry resources"
         path = gnocchi.resources_path(resource_type)
 
-        def fetch(marker: str | None) -> tuple[list[MetricResource], str | None]:
+        def fetch(marker: str | None) -> tuple[list[models.MetricResource], str | None]:
             params = gnocchi.resources_params(page_size, marker)
             body, headers = self._gnocchi(path, params, operation)
-            rows = [MetricResource.from_api(d) for d in body or ()]
+            rows = [models.MetricResource.from_api(d) for d in body or ()]
             return rows, gnocchi.next_marker(headers.get("Link")) if rows else None
 
         async for page in self._paged(operation, fetch):
             yield page
 
-    async def metric_resource(self, resource_id: str) -> MetricResource:
+    async def metric_resource(self, resource_id: str) -> models.MetricResource:
         operation = "show telemetry resource"
 
-        def fetch() -> MetricResource:
+        def fetch() -> models.MetricResource:
             body, _ = self._gnocchi(gnocchi.resource_path(resource_id), None, operation)
-            return MetricResource.from_api(body)
+            return models.MetricResource.from_api(body)
 
         return await self._call(operation, fetch)
 
-    async def resource_metrics(self, resource_id: str) -> list[Metric]:
+    async def resource_metrics(self, resource_id: str) -> list[models.Metric]:
         operation = "list metrics of a resource"
 
-        def fetch() -> list[Metric]:
+        def fetch() -> list[models.Metric]:
             path = gnocchi.resource_metrics_path(resource_id)
             body, _ = self._gnocchi(path, None, operation)
-            return sorted((Metric.from_api(d) for d in body or ()), key=lambda m: m.name)
+            return sorted((models.Metric.from_api(d) for d in body or ()), key=lambda m: m.name)
 
         return await self._call(operation, fetch)
 
-    async def metric(self, metric_id: str) -> Metric:
+    async def metric(self, metric_id: str) -> models.Metric:
         operation = "show metric"
 
-        def fetch() -> Metric:
+        def fetch() -> models.Metric:
             body, _ = self._gnocchi(gnocchi.metric_path(metric_id), None, operation)
-            return Metric.from_api(body)
+            return models.Metric.from_api(body)
 
         return await self._call(operation, fetch)
 
-    async def measures(self, metric_id: str, query: MeasureQuery) -> list[Measure]:
+    async def measures(self, metric_id: str, query: MeasureQuery) -> list[models.Measure]:
         operation = "read measures"
 
-        def fetch() -> list[Measure]:
+        def fetch() -> list[models.Measure]:
             params = gnocchi.measures_params(query, datetime.now(UTC))
             body, _ = self._gnocchi(gnocchi.measures_path(metric_id), params, operation)
-            return [Measure.from_api(d) for d in body or ()]
+            return [models.Measure.from_api(d) for d in body or ()]
 
         return await self._call(operation, fetch)

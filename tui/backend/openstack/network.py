@@ -9,16 +9,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, TypeVar
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
-from tui.backend.models import (
-    FloatingIP,
-    Json,
-    Network,
-    Port,
-    Router,
-    SecurityGroup,
-    Subnet,
-)
+from tui.backend.models import Json
 from tui.backend.openstack.core import OpenStackCore
 
 T = TypeVar("T")
@@ -50,16 +43,18 @@ class NetworkAPI(OpenStackCore):
 
     async def networks(
         self, *, external: bool | None = None, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Network]]:
+    ) -> AsyncIterator[list[models.Network]]:
         params = {} if external is None else {"router:external": str(external).lower()}
-        async for page in self._neutron_list("networks", Network.from_api, params, page_size):
+        async for page in self._neutron_list(
+            "networks", models.Network.from_api, params, page_size
+        ):
             yield page
 
     async def subnets(
         self, *, network_id: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Subnet]]:
+    ) -> AsyncIterator[list[models.Subnet]]:
         params = _filters(network_id=network_id)
-        async for page in self._neutron_list("subnets", Subnet.from_api, params, page_size):
+        async for page in self._neutron_list("subnets", models.Subnet.from_api, params, page_size):
             yield page
 
     async def ports(
@@ -68,13 +63,15 @@ class NetworkAPI(OpenStackCore):
         network_id: str | None = None,
         device_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> AsyncIterator[list[Port]]:
+    ) -> AsyncIterator[list[models.Port]]:
         params = _filters(network_id=network_id, device_id=device_id)
-        async for page in self._neutron_list("ports", Port.from_api, params, page_size):
+        async for page in self._neutron_list("ports", models.Port.from_api, params, page_size):
             yield page
 
-    async def routers(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Router]]:
-        async for page in self._neutron_list("routers", Router.from_api, {}, page_size):
+    async def routers(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[models.Router]]:
+        async for page in self._neutron_list("routers", models.Router.from_api, {}, page_size):
             yield page
 
     async def floating_ips(
@@ -83,45 +80,47 @@ class NetworkAPI(OpenStackCore):
         project_id: str | None = None,
         port_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> AsyncIterator[list[FloatingIP]]:
+    ) -> AsyncIterator[list[models.FloatingIP]]:
         params = _filters(project_id=project_id, port_id=port_id)
-        async for page in self._neutron_list("floatingips", FloatingIP.from_api, params, page_size):
+        async for page in self._neutron_list(
+            "floatingips", models.FloatingIP.from_api, params, page_size
+        ):
             yield page
 
     async def security_groups(
         self, *, project_id: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[SecurityGroup]]:
+    ) -> AsyncIterator[list[models.SecurityGroup]]:
         params = _filters(project_id=project_id)
         async for page in self._neutron_list(
-            "security-groups", SecurityGroup.from_api, params, page_size
+            "security-groups", models.SecurityGroup.from_api, params, page_size
         ):
             yield page
 
-    async def network(self, network_id: str) -> Network:
-        return await self._neutron_show("networks", network_id, Network.from_api)
+    async def network(self, network_id: str) -> models.Network:
+        return await self._neutron_show("networks", network_id, models.Network.from_api)
 
-    async def port(self, port_id: str) -> Port:
-        return await self._neutron_show("ports", port_id, Port.from_api)
+    async def port(self, port_id: str) -> models.Port:
+        return await self._neutron_show("ports", port_id, models.Port.from_api)
 
-    async def floating_ip(self, floating_ip_id: str) -> FloatingIP:
-        return await self._neutron_show("floatingips", floating_ip_id, FloatingIP.from_api)
+    async def floating_ip(self, floating_ip_id: str) -> models.FloatingIP:
+        return await self._neutron_show("floatingips", floating_ip_id, models.FloatingIP.from_api)
 
-    async def security_group(self, security_group_id: str) -> SecurityGroup:
+    async def security_group(self, security_group_id: str) -> models.SecurityGroup:
         return await self._neutron_show(
-            "security-groups", security_group_id, SecurityGroup.from_api
+            "security-groups", security_group_id, models.SecurityGroup.from_api
         )
 
     # -- floating IPs: the writes ------------------------------------------------------------
 
     async def _floating_ip_write(
         self, action: str, target: str, method: str, path: str, body: Json
-    ) -> FloatingIP:
+    ) -> models.FloatingIP:
         reply = await self._write(action, target, method, "network", path, body=body)
-        return FloatingIP.from_api(reply["floatingip"])
+        return models.FloatingIP.from_api(reply["floatingip"])
 
     async def allocate_floating_ip(
         self, network_id: str, *, project_id: str | None = None, description: str = ""
-    ) -> FloatingIP:
+    ) -> models.FloatingIP:
         wanted = _filters(
             floating_network_id=network_id, project_id=project_id, description=description or None
         )
@@ -135,7 +134,7 @@ class NetworkAPI(OpenStackCore):
 
     async def associate_floating_ip(
         self, floating_ip_id: str, port_id: str, fixed_ip: str | None = None
-    ) -> FloatingIP:
+    ) -> models.FloatingIP:
         return await self._floating_ip_write(
             "associate-floating-ip",
             f"floating ip {floating_ip_id} to port {port_id}",
@@ -144,7 +143,7 @@ class NetworkAPI(OpenStackCore):
             {"floatingip": _filters(port_id=port_id, fixed_ip_address=fixed_ip)},
         )
 
-    async def disassociate_floating_ip(self, floating_ip_id: str) -> FloatingIP:
+    async def disassociate_floating_ip(self, floating_ip_id: str) -> models.FloatingIP:
         return await self._floating_ip_write(
             "disassociate-floating-ip",
             f"floating ip {floating_ip_id}",

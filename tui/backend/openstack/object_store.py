@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import BackendError, Conflict
-from tui.backend.models import Container, SwiftObject
 from tui.backend.openstack.core import OpenStackCore
 from tui.backend.swift import content_type_for, not_empty, upload_size
 from tui.backend.transfer import (
@@ -67,9 +67,9 @@ def next_name(items: list[Any], limit: int) -> str | None:
     return items[-1].name if len(items) >= limit and items else None
 
 
-def container_from_headers(name: str, headers: Mapping[str, str]) -> Container:
+def container_from_headers(name: str, headers: Mapping[str, str]) -> models.Container:
     """HEAD /{container}: counts in X-Container-Object-Count and X-Container-Bytes-Used."""
-    return Container.from_api(
+    return models.Container.from_api(
         {
             "name": name,
             "count": headers.get("X-Container-Object-Count", 0),
@@ -79,8 +79,10 @@ def container_from_headers(name: str, headers: Mapping[str, str]) -> Container:
     )
 
 
-def object_from_headers(container: str, name: str, headers: Mapping[str, str]) -> SwiftObject:
-    return SwiftObject.from_api(
+def object_from_headers(
+    container: str, name: str, headers: Mapping[str, str]
+) -> models.SwiftObject:
+    return models.SwiftObject.from_api(
         {
             "name": name,
             "bytes": headers.get("Content-Length", 0),
@@ -95,8 +97,8 @@ def object_from_headers(container: str, name: str, headers: Mapping[str, str]) -
 class ObjectStoreAPI(OpenStackCore):
     async def containers(
         self, *, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Container]]:
-        def fetch(marker: str | None) -> tuple[list[Container], str | None]:
+    ) -> AsyncIterator[list[models.Container]]:
+        def fetch(marker: str | None) -> tuple[list[models.Container], str | None]:
             response = self._request(
                 "GET",
                 "object-store",
@@ -104,14 +106,14 @@ class ObjectStoreAPI(OpenStackCore):
                 params=list_query(page_size, marker),
                 operation="list containers",
             )
-            items = [Container.from_api(d) for d in listing(response)]
+            items = [models.Container.from_api(d) for d in listing(response)]
             return items, next_name(items, page_size)
 
         async for page in self._paged("list containers", fetch):
             yield page
 
-    async def container(self, name: str) -> Container:
-        def fetch() -> Container:
+    async def container(self, name: str) -> models.Container:
+        def fetch() -> models.Container:
             response = self._request(
                 "HEAD", "object-store", container_path(name), operation="show container"
             )
@@ -119,7 +121,7 @@ class ObjectStoreAPI(OpenStackCore):
 
         return await self._call("show container", fetch)
 
-    async def create_container(self, name: str) -> Container:
+    async def create_container(self, name: str) -> models.Container:
         await self._write(
             "create-container", f"container {name}", "PUT", "object-store", container_path(name)
         )
@@ -144,15 +146,15 @@ class ObjectStoreAPI(OpenStackCore):
         prefix: str = "",
         delimiter: str = "",
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> AsyncIterator[list[SwiftObject]]:
+    ) -> AsyncIterator[list[models.SwiftObject]]:
         path = container_path(container)
 
-        def fetch(marker: str | None) -> tuple[list[SwiftObject], str | None]:
+        def fetch(marker: str | None) -> tuple[list[models.SwiftObject], str | None]:
             query = list_query(page_size, marker, prefix=prefix, delimiter=delimiter)
             response = self._request(
                 "GET", "object-store", path, params=query, operation="list objects"
             )
-            items = [SwiftObject.from_api(d, prefix, container) for d in listing(response)]
+            items = [models.SwiftObject.from_api(d, prefix, container) for d in listing(response)]
             return items, next_name(items, page_size)
 
         async for page in self._paged("list objects", fetch):
@@ -167,8 +169,8 @@ class ObjectStoreAPI(OpenStackCore):
             object_path(container, name),
         )
 
-    async def object_head(self, container: str, name: str) -> SwiftObject:
-        def fetch() -> SwiftObject:
+    async def object_head(self, container: str, name: str) -> models.SwiftObject:
+        def fetch() -> models.SwiftObject:
             response = self._request(
                 "HEAD", "object-store", object_path(container, name), operation="show object"
             )
@@ -184,7 +186,7 @@ class ObjectStoreAPI(OpenStackCore):
         progress: Progress = no_progress,
         *,
         content_type: str = "",
-    ) -> SwiftObject:
+    ) -> models.SwiftObject:
         size = upload_size(path)
         report, stopped = watched(progress)
         with open(path, "rb") as file:

@@ -12,12 +12,13 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
-from tui.backend.models import Json, Stack, StackEvent, StackResource, StackSpec
+from tui.backend.models import Json
 from tui.backend.openstack.core import OpenStackCore
 
 
-def stack_path(stack: Stack) -> str:
+def stack_path(stack: models.Stack) -> str:
     """A stack's canonical URL: ``/stacks/{name}/{id}`` (``/stacks/{id}`` answers 302)."""
     return f"/stacks/{quote(stack.name, safe='')}/{quote(stack.id, safe='')}"
 
@@ -44,7 +45,7 @@ def next_page(items: list[Any], limit: int) -> str | None:
     return items[-1].id if len(items) >= limit and items else None
 
 
-def create_body(spec: StackSpec) -> dict[str, Any]:
+def create_body(spec: models.StackSpec) -> dict[str, Any]:
     """POST /stacks: the template and environment go as parsed objects, not text."""
     body: dict[str, Any] = {
         "stack_name": spec.name,
@@ -59,9 +60,9 @@ def create_body(spec: StackSpec) -> dict[str, Any]:
     return body
 
 
-def created_stack(body: Json, spec: StackSpec) -> Stack:
+def created_stack(body: Json, spec: models.StackSpec) -> models.Stack:
     """The 201 answer is only ``{"stack": {"id", "links"}}``: a stack just begun."""
-    return Stack.from_api(
+    return models.Stack.from_api(
         {
             **(body.get("stack") or {}),
             "stack_name": spec.name,
@@ -70,25 +71,25 @@ def created_stack(body: Json, spec: StackSpec) -> Stack:
     )
 
 
-def parse_stacks(body: Json, own_project: str = "") -> list[Stack]:
+def parse_stacks(body: Json, own_project: str = "") -> list[models.Stack]:
     """A list; without global_tenant it has no "project": they are all `own_project`'s."""
-    stacks = [Stack.from_api(d) for d in body.get("stacks") or ()]
+    stacks = [models.Stack.from_api(d) for d in body.get("stacks") or ()]
     return [s if s.project_id else replace(s, project_id=own_project) for s in stacks]
 
 
-def parse_resources(body: Json) -> list[StackResource]:
-    return [StackResource.from_api(d) for d in body.get("resources") or ()]
+def parse_resources(body: Json) -> list[models.StackResource]:
+    return [models.StackResource.from_api(d) for d in body.get("resources") or ()]
 
 
-def parse_events(body: Json) -> list[StackEvent]:
-    return [StackEvent.from_api(d) for d in body.get("events") or ()]
+def parse_events(body: Json) -> list[models.StackEvent]:
+    return [models.StackEvent.from_api(d) for d in body.get("events") or ()]
 
 
 class OrchestrationAPI(OpenStackCore):
     async def stacks(
         self, *, all_projects: bool = False, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Stack]]:
-        def fetch(marker: str | None) -> tuple[list[Stack], str | None]:
+    ) -> AsyncIterator[list[models.Stack]]:
+        def fetch(marker: str | None) -> tuple[list[models.Stack], str | None]:
             query = stacks_query(all_projects, page_size, marker)
             body = self._get("orchestration", "/stacks", query, None, "list stacks")
             stacks = parse_stacks(body, self._info.project_id)
@@ -97,17 +98,17 @@ class OrchestrationAPI(OpenStackCore):
         async for page in self._paged("list stacks", fetch):
             yield page
 
-    async def stack(self, stack_id: str) -> Stack:
+    async def stack(self, stack_id: str) -> models.Stack:
         return await self._show(
             "orchestration",
             f"/stacks/{quote(stack_id, safe='')}",
             "stack",
-            Stack.from_api,
+            models.Stack.from_api,
             kind="stack",
         )
 
-    async def stack_resources(self, stack: Stack) -> list[StackResource]:
-        def fetch() -> list[StackResource]:
+    async def stack_resources(self, stack: models.Stack) -> list[models.StackResource]:
+        def fetch() -> list[models.StackResource]:
             path = f"{stack_path(stack)}/resources"
             return parse_resources(
                 self._get("orchestration", path, operation="list stack resources")
@@ -116,11 +117,11 @@ class OrchestrationAPI(OpenStackCore):
         return await self._call("list stack resources", fetch)
 
     async def stack_events(
-        self, stack: Stack, *, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[StackEvent]]:
+        self, stack: models.Stack, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[models.StackEvent]]:
         path = f"{stack_path(stack)}/events"
 
-        def fetch(marker: str | None) -> tuple[list[StackEvent], str | None]:
+        def fetch(marker: str | None) -> tuple[list[models.StackEvent], str | None]:
             query = events_query(page_size, marker)
             events = parse_events(self._get("orchestration", path, query, None, "list events"))
             return events, next_page(events, page_size)
@@ -128,7 +129,7 @@ class OrchestrationAPI(OpenStackCore):
         async for page in self._paged("list stack events", fetch):
             yield page
 
-    async def create_stack(self, spec: StackSpec) -> Stack:
+    async def create_stack(self, spec: models.StackSpec) -> models.Stack:
         body = await self._write(
             "create-stack",
             f"stack {spec.name}",
@@ -139,7 +140,7 @@ class OrchestrationAPI(OpenStackCore):
         )
         return created_stack(body, spec)
 
-    async def delete_stack(self, stack: Stack) -> None:
+    async def delete_stack(self, stack: models.Stack) -> None:
         await self._write(
             "delete-stack",
             f"stack {stack.name} ({stack.id})",

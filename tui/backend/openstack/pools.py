@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
-from tui.backend.models import Volume, VolumePool
 from tui.backend.openstack.core import OpenStackCore
 
 
 class PoolsAPI(OpenStackCore):
-    async def volume_pools(self) -> list[VolumePool]:
-        def fetch() -> list[VolumePool]:
+    async def volume_pools(self) -> list[models.VolumePool]:
+        def fetch() -> list[models.VolumePool]:
             body = self._get(
                 "block-storage",
                 "/scheduler-stats/get_pools",
@@ -19,19 +19,19 @@ class PoolsAPI(OpenStackCore):
                 self._volume_version(),
                 "list volume pools",
             )
-            return [VolumePool.from_api(d) for d in body.get("pools") or ()]
+            return [models.VolumePool.from_api(d) for d in body.get("pools") or ()]
 
         return await self._call("list volume pools", fetch)
 
     async def volumes_on_host(
         self, host: str, *, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Volume]]:
+    ) -> AsyncIterator[list[models.Volume]]:
         """Every project's volumes on a backend (host@backend) or pool (host@backend#pool)."""
         async for page in self._collection(
             "block-storage",
             "/volumes/detail",
             "volumes",
-            Volume.from_api,
+            models.Volume.from_api,
             {"all_tenants": 1, "host": host},
             page_size=page_size,
             microversion=self._volume_version,

@@ -6,8 +6,9 @@ import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from tui.backend import models
 from tui.backend.errors import BackendError
-from tui.backend.models import Json, QuotaUsage, quota_usages
+from tui.backend.models import Json
 from tui.backend.openstack.core import OpenStackCore
 
 VOLUME_TYPES = ("block-storage", "volumev3", "volume")
@@ -66,21 +67,21 @@ class QuotasAPI(OpenStackCore):
     def _quota_apis(self) -> list[QuotaAPI]:
         return [api for api in QUOTA_APIS if self.info.has_service(*api.catalog)]
 
-    async def quotas(self, project_id: str) -> list[QuotaUsage]:
+    async def quotas(self, project_id: str) -> list[models.QuotaUsage]:
         sets = await asyncio.gather(*(self._quota_set(a, project_id) for a in self._quota_apis()))
         return [row for rows in sets for row in rows]
 
-    async def quota_defaults(self, project_id: str) -> list[QuotaUsage]:
+    async def quota_defaults(self, project_id: str) -> list[models.QuotaUsage]:
         sets = await asyncio.gather(
             *(self._defaults(api, project_id) for api in self._quota_apis())
         )
         return [
             row
             for api, body in zip(self._quota_apis(), sets, strict=True)
-            for row in quota_usages(api.service, project_id, body, body)
+            for row in models.quota_usages(api.service, project_id, body, body)
         ]
 
-    async def _quota_set(self, api: QuotaAPI, project_id: str) -> list[QuotaUsage]:
+    async def _quota_set(self, api: QuotaAPI, project_id: str) -> list[models.QuotaUsage]:
         path, query = api.usage(project_id)
         operation = f"show {api.service} quotas"
 
@@ -93,7 +94,7 @@ class QuotasAPI(OpenStackCore):
             defaults: Json | None = await self._defaults(api, project_id)
         except BackendError:
             defaults = None  # the limits still show, without the default marks
-        return quota_usages(api.service, project_id, body, defaults)
+        return models.quota_usages(api.service, project_id, body, defaults)
 
     async def _defaults(self, api: QuotaAPI, project_id: str) -> Json:
         operation = f"show {api.service} default quotas"

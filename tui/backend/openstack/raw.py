@@ -11,7 +11,7 @@ import json
 import time
 from typing import Any
 
-from tui.backend.models import CatalogEndpoint, catalog_endpoints
+from tui.backend import models
 from tui.backend.openstack.core import OpenStackCore, error_message
 from tui.backend.raw_http import (
     MAX_SHOWN_BYTES,
@@ -23,17 +23,17 @@ from tui.backend.raw_http import (
 
 
 class RawAPI(OpenStackCore):
-    async def catalog(self) -> list[CatalogEndpoint]:
-        def fetch() -> list[CatalogEndpoint]:
+    async def catalog(self) -> list[models.CatalogEndpoint]:
+        def fetch() -> list[models.CatalogEndpoint]:
             conn = self._connection()
             access = conn.session.auth.get_access(conn.session)
             catalog = access.service_catalog.catalog if access.has_service_catalog() else []
-            return catalog_endpoints(catalog)
+            return models.catalog_endpoints(catalog)
 
         return await self._call("read the service catalog", fetch)
 
     async def raw_get(
-        self, endpoint: CatalogEndpoint, path: str, *, method: str = "GET"
+        self, endpoint: models.CatalogEndpoint, path: str, *, method: str = "GET"
     ) -> RawResponse:
         """One read request; any HTTP status comes back as a RawResponse, not an error."""
         path, url = read_request(endpoint.url, path, method)

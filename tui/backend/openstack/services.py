@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import NotFound
-from tui.backend.models import ComputeService, Network, NetworkAgent, Router, service_change
 from tui.backend.openstack.core import OpenStackCore
 
 # Services addressed by uuid, with forced_down in PUT /os-services/{id}: 2.53 and later.
@@ -20,17 +20,17 @@ class ServicesAPI(OpenStackCore):
 
     async def compute_services(
         self, *, host: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[ComputeService]]:
-        def fetch() -> list[ComputeService]:
+    ) -> AsyncIterator[list[models.ComputeService]]:
+        def fetch() -> list[models.ComputeService]:
             params = {"host": host} if host else {}
             body = self._get(
                 "compute", "/os-services", params, self._services_mv(), "list compute services"
             )
-            return [ComputeService.from_api(d) for d in body.get("services", [])]
+            return [models.ComputeService.from_api(d) for d in body.get("services", [])]
 
         yield await self._call("list compute services", fetch)
 
-    async def compute_service(self, service_id: str) -> ComputeService:
+    async def compute_service(self, service_id: str) -> models.ComputeService:
         async for page in self.compute_services():
             for service in page:
                 if service.id == service_id:
@@ -43,7 +43,7 @@ class ServicesAPI(OpenStackCore):
 
     async def set_compute_service(
         self,
-        service: ComputeService,
+        service: models.ComputeService,
         *,
         enabled: bool | None = None,
         reason: str = "",
@@ -57,7 +57,7 @@ class ServicesAPI(OpenStackCore):
                 body["disabled_reason"] = reason
         if forced_down is not None:
             body["forced_down"] = forced_down
-        action = service_change(enabled, forced_down)
+        action = models.service_change(enabled, forced_down)
         await self._write(
             action,
             f"service {service.name} ({service.id})",
@@ -70,22 +70,22 @@ class ServicesAPI(OpenStackCore):
 
     async def network_agents(
         self, *, host: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[NetworkAgent]]:
-        def fetch() -> list[NetworkAgent]:
+    ) -> AsyncIterator[list[models.NetworkAgent]]:
+        def fetch() -> list[models.NetworkAgent]:
             params = {"host": host} if host else {}
             body = self._get("network", "/agents", params, operation="list network agents")
-            return [NetworkAgent.from_api(d) for d in body.get("agents", [])]
+            return [models.NetworkAgent.from_api(d) for d in body.get("agents", [])]
 
         yield await self._call("list network agents", fetch)
 
-    async def network_agent(self, agent_id: str) -> NetworkAgent:
-        def fetch() -> NetworkAgent:
+    async def network_agent(self, agent_id: str) -> models.NetworkAgent:
+        def fetch() -> models.NetworkAgent:
             body = self._get("network", f"/agents/{agent_id}", operation="show network agent")
-            return NetworkAgent.from_api(body["agent"])
+            return models.NetworkAgent.from_api(body["agent"])
 
         return await self._call("show network agent", fetch)
 
-    async def set_network_agent(self, agent: NetworkAgent, *, enabled: bool) -> None:
+    async def set_network_agent(self, agent: models.NetworkAgent, *, enabled: bool) -> None:
         await self._write(
             "enable-agent" if enabled else "disable-agent",
             f"agent {agent.name} ({agent.id})",
@@ -95,17 +95,19 @@ class ServicesAPI(OpenStackCore):
             body={"agent": {"admin_state_up": enabled}},
         )
 
-    async def dhcp_agents_of_network(self, network_id: str) -> list[NetworkAgent]:
-        return await self._agents(f"/networks/{network_id}/dhcp-agents", "agents", NetworkAgent)
+    async def dhcp_agents_of_network(self, network_id: str) -> list[models.NetworkAgent]:
+        return await self._agents(
+            f"/networks/{network_id}/dhcp-agents", "agents", models.NetworkAgent
+        )
 
-    async def networks_of_dhcp_agent(self, agent_id: str) -> list[Network]:
-        return await self._agents(f"/agents/{agent_id}/dhcp-networks", "networks", Network)
+    async def networks_of_dhcp_agent(self, agent_id: str) -> list[models.Network]:
+        return await self._agents(f"/agents/{agent_id}/dhcp-networks", "networks", models.Network)
 
-    async def l3_agents_of_router(self, router_id: str) -> list[NetworkAgent]:
-        return await self._agents(f"/routers/{router_id}/l3-agents", "agents", NetworkAgent)
+    async def l3_agents_of_router(self, router_id: str) -> list[models.NetworkAgent]:
+        return await self._agents(f"/routers/{router_id}/l3-agents", "agents", models.NetworkAgent)
 
-    async def routers_of_l3_agent(self, agent_id: str) -> list[Router]:
-        return await self._agents(f"/agents/{agent_id}/l3-routers", "routers", Router)
+    async def routers_of_l3_agent(self, agent_id: str) -> list[models.Router]:
+        return await self._agents(f"/agents/{agent_id}/l3-routers", "routers", models.Router)
 
     async def _agents(self, path: str, key: str, model: Any) -> list[Any]:
         operation = f"GET {path}"

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
-from tui.backend.models import Json, Volume, VolumeSnapshot, VolumeSpec
+from tui.backend.models import Json
 from tui.backend.openstack.core import OpenStackCore
 
 
-def volume_body(spec: VolumeSpec) -> Json:
+def volume_body(spec: models.VolumeSpec) -> Json:
     """POST /volumes for a VolumeSpec: blank, or from a snapshot, an image or a volume."""
     optional = {
         "snapshot_id": spec.snapshot_id,
@@ -36,7 +37,7 @@ class VolumeAPI(OpenStackCore):
         all_projects: bool = False,
         project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> AsyncIterator[list[Volume]]:
+    ) -> AsyncIterator[list[models.Volume]]:
         params: dict[str, Any] = {}
         if all_projects or project_id:
             params["all_tenants"] = 1
@@ -46,7 +47,7 @@ class VolumeAPI(OpenStackCore):
             "block-storage",
             "/volumes/detail",
             "volumes",
-            Volume.from_api,
+            models.Volume.from_api,
             params,
             page_size=page_size,
             microversion=self._volume_version,
@@ -59,7 +60,7 @@ class VolumeAPI(OpenStackCore):
         all_projects: bool = False,
         volume_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> AsyncIterator[list[VolumeSnapshot]]:
+    ) -> AsyncIterator[list[models.VolumeSnapshot]]:
         params: dict[str, Any] = {"all_tenants": 1} if all_projects else {}
         if volume_id:
             params["volume_id"] = volume_id
@@ -67,29 +68,29 @@ class VolumeAPI(OpenStackCore):
             "block-storage",
             "/snapshots/detail",
             "snapshots",
-            VolumeSnapshot.from_api,
+            models.VolumeSnapshot.from_api,
             params,
             page_size=page_size,
             microversion=self._volume_version,
         ):
             yield page
 
-    async def volume(self, volume_id: str) -> Volume:
+    async def volume(self, volume_id: str) -> models.Volume:
         return await self._show(
             "block-storage",
             f"/volumes/{volume_id}",
             "volume",
-            Volume.from_api,
+            models.Volume.from_api,
             kind="volume",
             microversion=self._volume_version,
         )
 
-    async def volume_snapshot(self, snapshot_id: str) -> VolumeSnapshot:
+    async def volume_snapshot(self, snapshot_id: str) -> models.VolumeSnapshot:
         return await self._show(
             "block-storage",
             f"/snapshots/{snapshot_id}",
             "snapshot",
-            VolumeSnapshot.from_api,
+            models.VolumeSnapshot.from_api,
             kind="volume snapshot",
             microversion=self._volume_version,
         )
@@ -109,11 +110,11 @@ class VolumeAPI(OpenStackCore):
             microversion=self._volume_version,
         )
 
-    async def create_volume(self, spec: VolumeSpec) -> Volume:
+    async def create_volume(self, spec: models.VolumeSpec) -> models.Volume:
         reply = await self._cinder_write(
             "create-volume", f"volume {spec.name}", "POST", "/volumes", volume_body(spec)
         )
-        return Volume.from_api(reply["volume"])
+        return models.Volume.from_api(reply["volume"])
 
     async def extend_volume(self, volume_id: str, size_gb: int) -> None:
         await self._cinder_write(
@@ -131,7 +132,7 @@ class VolumeAPI(OpenStackCore):
 
     async def create_volume_snapshot(
         self, volume_id: str, name: str, *, force: bool = False
-    ) -> VolumeSnapshot:
+    ) -> models.VolumeSnapshot:
         snapshot: dict[str, Any] = {"volume_id": volume_id, "name": name}
         if force:
             snapshot["force"] = True
@@ -142,7 +143,7 @@ class VolumeAPI(OpenStackCore):
             "/snapshots",
             {"snapshot": snapshot},
         )
-        return VolumeSnapshot.from_api(reply["snapshot"])
+        return models.VolumeSnapshot.from_api(reply["snapshot"])
 
     async def delete_volume_snapshot(self, snapshot_id: str) -> None:
         await self._cinder_write(
