@@ -17,6 +17,7 @@ from textual.css.query import NoMatches
 from tui.backend.errors import BackendError, NotFound
 from tui.forms import Form
 from tui.resource import Action, Resource, Row, Scope
+from tui.text import typeable
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
@@ -124,6 +125,9 @@ class ActingMixin:
         label = self.resource.label(row) if row is not None else self.resource.title
         body = Text(action.message(row) if action.message else f"{action.description}: {label}")
         expected = label if action.confirm == "name" else None
+        if expected is not None and row is not None and not typeable(label):
+            expected = self.resource.key(row)
+            body.append(f"\nIts name cannot be typed back: confirm with its id, {expected}.")
         if action.confirm == "name" and action.preview is not None:  # warnings, e.g. still used
             body.append(
                 "".join(f"\n{line}" for line in await action.preview(self.app.backend, row))

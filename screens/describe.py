@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from tui.backend.errors import BackendError
 from tui.resource import Resource
+from tui.text import one_line
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
 
@@ -30,8 +31,8 @@ def facts_table(facts: Sequence[tuple[str, str]]) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
-    for label, value in facts:
-        table.add_row(label, value)
+    for label, value in facts:  # Text: a Rich table parses plain strings as markup
+        table.add_row(Text(label), Text(value))
     return table
 
 
@@ -76,7 +77,7 @@ class DescribeScreen(Screen[None]):
         crumbs = Text.assemble(
             (f" Describe {self.resource.name} ", "bold reverse"),
             " ",
-            (label, "bold"),
+            (one_line(label), "bold"),
             f"  {self.resource.key(row)}",
             (note, "italic"),
         )

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from tui.keys import key_label
+from tui.text import one_line
 
 GLOBAL_KEYS = (
     (":", "Jump to a resource (tab completes: :servers, :hv, :projects; :q quits)"),
@@ -53,7 +54,7 @@ def _section(title: str, rows: list[tuple[str, str, bool]]) -> Table:
     table.add_column("Key", style="bold cyan", no_wrap=True, width=11)
     table.add_column("Action", ratio=1)
     for key, text, enabled in rows:
-        table.add_row(key, text if enabled else f"[dim]{text} (not now)[/dim]")
+        table.add_row(Text(key), Text(text) if enabled else Text(f"{text} (not now)", style="dim"))
     return table
 
 
@@ -112,6 +113,6 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Static(f"[b]Keys — {self.title_text}[/b]", id="help-title")
+            yield Static(Text(f"Keys — {one_line(self.title_text)}", style="bold"), id="help-title")
             yield Static(keys_table(self.under), id="help-keys")
-            yield Static("[dim]esc closes[/dim]")
+            yield Static(Text("esc closes", style="dim"))

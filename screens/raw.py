@@ -98,9 +98,9 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="choices-box"):
-            yield Static(self.title_text, id="choices-title")
+            yield Static(Text(self.title_text), id="choices-title")
             yield OptionList(
-                *(Option(label, id=str(i)) for i, (_, label) in enumerate(self.choices))
+                *(Option(Text(label), id=str(i)) for i, (_, label) in enumerate(self.choices))
             )
 
     def on_mount(self) -> None:

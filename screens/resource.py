@@ -19,6 +19,7 @@ from textual.widgets import Input, Static
 from tui.backend.errors import BackendError, ConnectionLost, Forbidden
 from tui.resource import Drill, Resource, Scope
 from tui.screens.acting import ActingMixin
+from tui.text import one_line
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
 from tui.widgets.resource_table import ResourceTable
@@ -205,7 +206,7 @@ class ResourceScreen(ActingMixin, Screen[None]):
         if self.resource.all_projects_toggle:
             scope.append("all projects" if self.scope.all_projects else "this project")
         if self.scope.label:
-            scope.append(self.scope.label)
+            scope.append(one_line(self.scope.label))
         if scope:
             text.append("  " + " · ".join(scope), style="bold")
         shown, total = table.row_count, table.total_count

@@ -18,10 +18,12 @@ from tui.backend.errors import BackendError
 from tui.backend.models import CloudInfo
 from tui.config import Settings, Thresholds
 from tui.resource import Names, Resource, Scope
+from tui.text import one_line, safe
 from tui.widgets.header import CloudHeader
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.notifications import SeverityLevel
 
 # The cyclic GC stays off this long after start-up (tui/cli.py turns it off): past the first
 # frame, the first page and the registry of every resource loaded right after it.
@@ -111,6 +113,24 @@ class StackdeckApp(App[None]):
     def sync_header(self, header: CloudHeader) -> None:
         header.info = self.cloud_info
         header.state = self.cloud_state
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is plain text: names and API messages hold ``[/]`` and worse."""
+        super().notify(
+            safe(message, multiline=True),
+            title=one_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def notify_error(self, exc: BackendError) -> None:
         title = f"{exc.operation} failed" if exc.operation else "Error"

@@ -69,6 +69,16 @@ def is_clean(text: str) -> bool:
     return _UNSAFE.search(text) is None
 
 
+_GATED = re.compile(r"[\u2400-\u2421]|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}")
+TYPEABLE_LENGTH = 128
+
+
+def typeable(text: str) -> bool:
+    """Whether an operator can type ``text`` to confirm: nothing the gate made visible
+    (``␛`` cannot be typed back), not absurdly long."""
+    return len(text) <= TYPEABLE_LENGTH and _GATED.search(text) is None
+
+
 def clean_json(value: Any) -> Any:
     """Every string (keys too) of decoded JSON passed through ``safe(…, multiline=True)``."""
     if isinstance(value, str):
@@ -84,5 +94,11 @@ def clean_json(value: Any) -> Any:
 
 
 def json_needs_gate(body: bytes) -> bool:
-    """Whether a JSON body may hold a string the gate would change (fast byte scan)."""
+    """Whether a JSON body may hold a string the gate would change (fast byte scan).
+
+    Plain ASCII without a backslash escape or DEL (most pages of a big list) is known clean
+    at C speed; anything else is scanned for the escapes and UTF-8 sequences themselves.
+    """
+    if body.isascii() and b"\\" not in body and b"\x7f" not in body:
+        return False
     return SUSPECT_JSON.search(body) is not None

@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.resource import Col, Row
+from tui.text import safe
 
 GAP = 1
 ELLIPSIS = "…"
@@ -31,7 +32,6 @@ SORT_ARROWS = ("▲", "▼")
 LOADING_MESSAGE = "Loading…"
 STRIP_CACHE_SIZE = 1024
 BADGE_STYLE = Style(bold=True, italic=True)
-_CONTROL_CHARACTERS = dict.fromkeys([*range(32), 127], " ")
 
 
 def text_width(text: str) -> int:
@@ -43,8 +43,8 @@ def fit(text: str, width: int, align: str = "left") -> str:
     """Pad or truncate `text` (with an ellipsis) to exactly `width` cells."""
     if width <= 0:
         return ""
-    if not text.isprintable():
-        text = text.translate(_CONTROL_CHARACTERS)
+    if not text.isprintable():  # a newline in a description; escapes were gated on entry
+        text = safe(text)
     length = text_width(text)
     if length > width:
         head = text[: width - 1] if text.isascii() else set_cell_size(text, width - 1)
@@ -560,7 +560,7 @@ class ResourceTable(ScrollView, can_focus=True):
         else:
             message = self.empty_message
         style = self.rich_style + self.get_component_rich_style("resource-table--empty")
-        return Strip([Segment(message, style)])
+        return Strip([Segment(safe(message), style)])
 
     # -- data -----------------------------------------------------------------------------
 

@@ -85,7 +85,8 @@ def test_fit_pads_truncates_and_aligns() -> None:
     assert fit("abc", 5, "right") == "  abc"
     assert fit("abcdef", 4) == "abc…"
     assert fit("abc", 0) == ""
-    assert fit("a\nb", 3) == "a b"
+    assert fit("a\nb", 3) == "a␊b"
+    assert fit("x\x1b]52;c;\x9b", 12) == "x␛]52;c;\\x9b"
     assert fit("日本語", 4) == "日 …"
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from tui.backend.errors import BackendError
+from tui.text import clean_json, safe
 
 READ_METHODS = ("GET", "HEAD")
 MAX_SHOWN_BYTES = 4_000_000
@@ -108,7 +109,7 @@ def shown_headers(
     """Response headers without secrets (tokens, cookies, authorization)."""
     items = headers.items() if isinstance(headers, Mapping) else headers
     return tuple(
-        (name, value)
+        (safe(name), safe(value))
         for name, value in items
         if name.lower() not in _SECRET_HEADERS and "token" not in name.lower()
     )
@@ -122,8 +123,8 @@ def body_text(content_type: str, content: bytes) -> str:
     kind = content_type.split(";")[0].strip().lower()
     if kind and not any(t in kind for t in _TEXT_TYPES):
         more = "+" if len(content) >= MAX_SHOWN_BYTES else ""
-        return f"({len(content):,}{more} bytes of {kind}: not shown)" if content else ""
-    shown = content.decode("utf-8", errors="replace")
+        return f"({len(content):,}{more} bytes of {safe(kind)}: not shown)" if content else ""
+    shown = safe(content.decode("utf-8", errors="replace"), multiline=True)
     if len(content) >= MAX_SHOWN_BYTES:
         shown += f"\n… (cut at {MAX_SHOWN_BYTES:,} bytes)"
     return shown
@@ -203,7 +204,8 @@ class RawResponse:
             body = self.json()
         if body is None:
             return self.text if self.text.strip() else "(empty body)"
-        return json.dumps(body, indent=2, ensure_ascii=False, sort_keys=False)
+        # decoding turns the body's \u001b escapes into the characters: gate them again
+        return json.dumps(clean_json(body), indent=2, ensure_ascii=False, sort_keys=False)
 
     def links(self) -> list[tuple[str, str]]:
         return body_links(self.json(), self.header("link"))

@@ -8,8 +8,11 @@ replace, add or remove records.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Generic, Protocol, TypeVar
+import dataclasses
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Generic, Protocol, TypeVar
+
+from tui.text import clean_json, safe
 
 
 class Identified(Protocol):
@@ -57,6 +60,7 @@ class Store(Generic[T]):
 
     def add(self, item: T) -> T:
         """A new record (its id is new: looking for it would walk a huge seed for nothing)."""
+        item = gated(item)
         self._place(item)
         return item
 
@@ -64,6 +68,7 @@ class Store(Generic[T]):
         """Replace the record with the same id (it must exist)."""
         if self.get(item.id) is None:
             raise KeyError(item.id)
+        item = gated(item)
         self._slots[self._where[item.id]] = item
         return item
 
@@ -73,3 +78,23 @@ class Store(Generic[T]):
             raise KeyError(ident)
         self._slots[self._where[ident]] = None  # the id stays known: no walk to look for it
         return item
+
+
+def gated(value: Any) -> Any:
+    """A record as the real backend would hand it out: every string through the text gate.
+
+    The real backend gates text where it decodes the API's JSON; the in-memory cloud's
+    records are written here (seeds are the demo's own text), so they pass the same gate.
+    """
+    if isinstance(value, str):
+        return safe(value, multiline=True)
+    if isinstance(value, tuple):
+        return tuple(gated(v) for v in value)
+    if isinstance(value, Mapping):
+        return clean_json(dict(value))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: gated(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init
+        }
+        return dataclasses.replace(value, **changes)
+    return value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.backend.openstack.core import COMPUTE_SERVERS_MV, OpenStackCore
+from tui.backend.openstack.core import COMPUTE_SERVERS_MV, OpenStackCore, decoded
 
 # POST /servers/{id}/remote-consoles exists from compute microversion 2.6 on.
 REMOTE_CONSOLES_MV = (2, 6)
@@ -42,7 +42,7 @@ class AgentsAPI(OpenStackCore):
                 microversion=f"{wanted[0]}.{wanted[1]}",
                 operation=operation,
             )
-            return str((response.json().get("remote_console") or {}).get("url") or "")
+            return str((decoded(response).get("remote_console") or {}).get("url") or "")
 
         return await self._call(operation, fetch)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
@@ -15,6 +16,7 @@ from tui.backend.openstack.core import (
     COMPUTE_SERVERS_MV,
     OpenStackCore,
 )
+from tui.text import safe_log
 
 # Server actions sent as POST /servers/{id}/action with an argument-less body.
 _PLAIN_ACTIONS = {
@@ -283,7 +285,8 @@ class ComputeAPI(OpenStackCore):
                 microversion=self._servers_mv(),
                 operation=operation,
             )
-            return str(response.json().get("output") or "")
+            # the one raw text of a VM: colours dropped, every other control made visible
+            return safe_log(str(json.loads(response.content).get("output") or ""))
 
         return await self._call(operation, fetch)
 

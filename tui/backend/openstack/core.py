@@ -8,6 +8,7 @@ worker threads. ``openstack`` is imported on first connect, never at module impo
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import threading
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -25,6 +26,7 @@ from tui.backend.errors import (
     error_for_status,
 )
 from tui.backend.models import CloudInfo, Json
+from tui.text import clean_json, json_needs_gate, safe
 
 if TYPE_CHECKING:
     from openstack.connection import Connection
@@ -78,8 +80,24 @@ def error_message(body: Any, fallback: str) -> str:
 def _request_id(headers: Mapping[str, str]) -> str | None:
     for name in ("x-openstack-request-id", "x-compute-request-id", "x-request-id"):
         if headers.get(name):
-            return headers[name]
+            return safe(headers[name])
     return None
+
+
+def decoded(response: Any) -> Any:
+    """A response's JSON body, every string through the text gate (where text enters).
+
+    Raises ValueError when the body is not JSON. A body without a suspect byte (nearly all
+    of them) is decoded as it is; only the others are walked.
+    """
+    content: bytes = response.content
+    body = json.loads(content)
+    return clean_json(body) if json_needs_gate(content) else body
+
+
+def decoded_text(response: Any) -> str:
+    """A response's body as text (an error page, a listing), through the text gate."""
+    return safe(response.text, multiline=True)
 
 
 def raise_for_status(
@@ -92,12 +110,12 @@ def raise_for_status(
     if response.status_code < 400:
         return
     try:
-        payload: Any = response.json()
+        payload: Any = decoded(response)
     except ValueError:
-        payload = response.text
+        payload = decoded_text(response)
     raise error_for_status(
         response.status_code,
-        f"{label}: {message(payload, response.reason or 'error')}",
+        f"{label}: {message(payload, safe(response.reason or 'error'))}",
         request_id=_request_id(response.headers),
         operation=operation,
     )
@@ -235,7 +253,7 @@ class OpenStackCore:
         response = self._request(
             "GET", service, path, params=params, microversion=microversion, operation=operation
         )
-        return response.json()
+        return decoded(response)
 
     async def _write(
         self,
@@ -279,7 +297,7 @@ class OpenStackCore:
             if response.status_code == 204 or not response.content:
                 return {}
             try:
-                return response.json()
+                return decoded(response)
             except ValueError:
                 return {}
 

@@ -14,6 +14,7 @@ from tui.backend.models import Json, Project, User
 from tui.backend.openstack.core import (
     OpenStackCore,
     _request_id,
+    decoded,
     error_message,
     raise_for_status,
 )
@@ -202,7 +203,7 @@ class IdentityAPI(OpenStackCore):
                 lambda payload, fallback: scrub(error_message(payload, fallback), secret),
             )
             self._audited(action, target, "ok", _request_id(response.headers))
-            return response.json() if response.content else {}
+            return decoded(response) if response.content else {}
 
         try:
             return await self._call(action, send)
@@ -298,7 +299,7 @@ class IdentityAPI(OpenStackCore):
                 headers={"X-Subject-Token": token},
                 operation="validate token",
             )
-            return models.TokenInfo.from_api(response.json()["token"])
+            return models.TokenInfo.from_api(decoded(response)["token"])
 
         return await self._call("validate token", fetch)
 

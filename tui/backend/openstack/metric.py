@@ -14,7 +14,7 @@ from typing import Any
 from tui.backend import gnocchi, models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.gnocchi import MeasureQuery
-from tui.backend.openstack.core import OpenStackCore, raise_for_status
+from tui.backend.openstack.core import OpenStackCore, decoded, decoded_text, raise_for_status
 
 
 class MetricAPI(OpenStackCore):
@@ -38,9 +38,9 @@ class MetricAPI(OpenStackCore):
         )
         raise_for_status(response, "Gnocchi", operation, gnocchi.error_text)
         try:
-            body: Any = response.json()
+            body: Any = decoded(response)
         except ValueError:
-            body = response.text
+            body = decoded_text(response)
         return body, response.headers
 
     async def metric_resources(

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import BackendError, Conflict
-from tui.backend.openstack.core import OpenStackCore
+from tui.backend.openstack.core import OpenStackCore, decoded
 from tui.backend.swift import content_type_for, not_empty, upload_size
 from tui.backend.transfer import (
     CHUNK,
@@ -28,6 +28,7 @@ from tui.backend.transfer import (
     read_chunks,
     watched,
 )
+from tui.text import safe
 
 if TYPE_CHECKING:
     from requests import Response
@@ -59,7 +60,7 @@ def listing(response: Response) -> list[dict[str, Any]]:
     """A JSON listing; an empty account or container may answer 204 with no body."""
     if response.status_code == 204 or not response.content:
         return []
-    return list(response.json())
+    return list(decoded(response))
 
 
 def next_name(items: list[Any], limit: int) -> str | None:
@@ -67,14 +68,19 @@ def next_name(items: list[Any], limit: int) -> str | None:
     return items[-1].name if len(items) >= limit and items else None
 
 
+def _header(headers: Mapping[str, str], name: str, default: str = "") -> str:
+    """A header's value through the text gate (a tenant sets Swift's metadata headers)."""
+    return safe(str(headers.get(name, default)))
+
+
 def container_from_headers(name: str, headers: Mapping[str, str]) -> models.Container:
     """HEAD /{container}: counts in X-Container-Object-Count and X-Container-Bytes-Used."""
     return models.Container.from_api(
         {
             "name": name,
-            "count": headers.get("X-Container-Object-Count", 0),
-            "bytes": headers.get("X-Container-Bytes-Used", 0),
-            "last_modified": headers.get("Last-Modified", ""),
+            "count": _header(headers, "X-Container-Object-Count", "0"),
+            "bytes": _header(headers, "X-Container-Bytes-Used", "0"),
+            "last_modified": _header(headers, "Last-Modified"),
         }
     )
 
@@ -85,10 +91,10 @@ def object_from_headers(
     return models.SwiftObject.from_api(
         {
             "name": name,
-            "bytes": headers.get("Content-Length", 0),
-            "content_type": headers.get("Content-Type", ""),
-            "last_modified": headers.get("Last-Modified", ""),
-            "hash": headers.get("Etag", "").strip('"'),
+            "bytes": _header(headers, "Content-Length", "0"),
+            "content_type": _header(headers, "Content-Type"),
+            "last_modified": _header(headers, "Last-Modified"),
+            "hash": _header(headers, "Etag").strip('"'),
         },
         container=container,
     )
