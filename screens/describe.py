@@ -38,7 +38,8 @@ def facts_table(facts: Sequence[tuple[str, str]]) -> Table:
 
 def record_text(row: Any) -> str:
     raw = getattr(row, "raw", None) or {}
-    return json.dumps(raw, indent=2, sort_keys=True, default=str)
+    # as the API said it, in its own characters: the text was gated where it entered
+    return json.dumps(raw, indent=2, sort_keys=True, default=str, ensure_ascii=False)
 
 
 class DescribeScreen(Screen[None]):

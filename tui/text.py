@@ -60,8 +60,8 @@ def safe_log(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """A string for one line (a table cell, a title): newlines and tabs shown visibly."""
-    return safe(text) if ("\n" in text or "\t" in text) else text
+    """A string for one line (a table cell, a title): newlines and tabs shown visibly too."""
+    return safe(text)
 
 
 def is_clean(text: str) -> bool:

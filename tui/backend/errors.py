@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tui.text import safe
+
 
 class BackendError(Exception):
     """A failed cloud call: what was attempted, HTTP status, the service's message, request id."""
@@ -14,11 +16,13 @@ class BackendError(Exception):
         request_id: str | None = None,
         operation: str = "",
     ) -> None:
+        # what failed is often told in the cloud's or an SSH server's own words: gated here
+        message = safe(message, multiline=True)
         super().__init__(message)
         self.message = message
         self.status = status
-        self.request_id = request_id
-        self.operation = operation
+        self.request_id = safe(request_id) if request_id else request_id
+        self.operation = safe(operation)
 
     def summary(self) -> str:
         """One readable line block for a notification: what, status, why, request id."""

@@ -163,7 +163,7 @@ class OpenStackCore:
         self._audit = audit
         self._conn: Connection | None = None
         self._lock = threading.Lock()
-        self._info = CloudInfo(cloud=cloud or "envvars", read_only=read_only)
+        self._info = CloudInfo(cloud=safe(cloud or "envvars"), read_only=read_only)
         self._project_names: dict[str, str] | None = None
         self._max_versions: dict[str, tuple[int, int]] = {}
 
@@ -412,14 +412,15 @@ class OpenStackCore:
         conn = self._connection()
         access = conn.session.auth.get_access(conn.session)
         roles = {r.lower() for r in (access.role_names or [])}
+        # keystoneauth parsed the token: its names did not pass `decoded`
         return CloudInfo(
-            cloud=self._cloud or "envvars",
-            region=conn.config.get_region_name() or "",
-            project=access.project_name or "",
-            project_id=access.project_id or "",
-            user=access.username or "",
-            user_id=access.user_id or "",
-            auth_url=str(conn.config.get_auth_args().get("auth_url", "")),
+            cloud=safe(self._cloud or "envvars"),
+            region=safe(conn.config.get_region_name() or ""),
+            project=safe(access.project_name or ""),
+            project_id=safe(access.project_id or ""),
+            user=safe(access.username or ""),
+            user_id=safe(access.user_id or ""),
+            auth_url=safe(str(conn.config.get_auth_args().get("auth_url", ""))),
             is_admin="admin" in roles,
             read_only=self._read_only,
             services=_catalog_types(access),
