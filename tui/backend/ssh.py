@@ -155,10 +155,8 @@ class SshPlan:
         choices = self.destinations_for(ip)
         destination = next((d for d in choices if d.name == via), choices[0] if choices else None)
         if destination is None and self.refused.get(candidate.network_id):
-            raise InvalidValue(
-                "; ".join(self.refused[candidate.network_id]) + ": no other network node is known",
-                operation="plan SSH",
-            )
+            why = "; ".join(self.refused[candidate.network_id])
+            raise InvalidValue(f"No usable network node for {ip}: {why}", operation="plan SSH")
         if destination is None:
             raise SshError(
                 f"No network node is known for the network of {ip}: Neutron lists no DHCP "
