@@ -376,3 +376,35 @@ async def test_host_key_question_text_is_made_safe(tmp_path: Path) -> None:
     for text in (question.host, question.algorithm, question.fingerprint, question.where):
         assert is_clean(text), text
     assert question.algorithm == "ssh-ed25519␛]52;c;eA==␇"
+
+
+# -- the terminal view -------------------------------------------------------------------
+
+
+def test_remote_c1_and_bidi_are_shown_visibly_and_the_line_is_kept() -> None:
+    import pyte
+
+    from tui.widgets.terminal import TerminalScreen
+
+    vt = TerminalScreen(60, 3)
+    stream = pyte.ByteStream(vt)
+    stream.feed("a\u202eb\u2066c\x85d\u2028e\x90f\x1b]0;t\u202e\x9bi\x07g".encode())
+    line = vt.display[0].rstrip()
+    assert line == "a\\u202eb\\u2066c\\x85d\\u2028e\\x90fg"  # pyte alone keeps only "a"
+    assert vt.title == "t\\u202e\\x9bi"
+    cells = [char.data for row in vt.buffer.values() for char in row.values()]
+    assert all(is_clean(data) for data in cells)
+
+
+def test_a_raw_control_in_a_cell_is_never_rendered_raw() -> None:
+    from pyte.screens import Char
+
+    from tui.widgets.terminal import StylePalette, TerminalScreen, render_row
+
+    vt = TerminalScreen(10, 1)
+    vt.buffer[0][0] = Char("\x1b")
+    vt.buffer[0][1] = Char("\u202e")
+    vt.buffer[0][2] = Char("\x9b")
+    strip = render_row(vt.buffer[0], 10, StylePalette(None, None))
+    text = "".join(segment.text for segment in strip)
+    assert is_clean(text) and text.startswith("␛\\u202e\\x9") and len(text) == 10
