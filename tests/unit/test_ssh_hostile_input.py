@@ -408,3 +408,70 @@ def test_a_raw_control_in_a_cell_is_never_rendered_raw() -> None:
     strip = render_row(vt.buffer[0], 10, StylePalette(None, None))
     text = "".join(segment.text for segment in strip)
     assert is_clean(text) and text.startswith("␛\\u202e\\x9") and len(text) == 10
+
+
+# -- a jump host goes to asyncssh as its own parts ---------------------------------------
+
+
+class OpenServer(asyncssh.SSHServer):
+    """No authentication; forwards TCP (as a jump host does); records who connected."""
+
+    events: list[str]
+
+    def __init__(self, name: str, events: list[str]) -> None:
+        self.name, self.events = name, events
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.events.append(f"{self.name} up")
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.events.append(f"{self.name} down")
+
+    def begin_auth(self, username: str) -> bool:
+        self.events.append(f"{self.name} user {username}")
+        return False
+
+    def connection_requested(self, dest_host: str, dest_port: int, *_: object) -> bool:
+        self.events.append(f"{self.name} forwards to {dest_host}:{dest_port}")
+        return True
+
+
+async def test_a_jump_host_is_connected_as_its_parts_and_closed_with_the_session(
+    ssh_home: Path,
+) -> None:
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    events: list[str] = []
+    servers = [
+        await asyncssh.create_server(
+            lambda n=name: OpenServer(n, events),
+            "127.0.0.1",
+            0,
+            server_host_keys=[key],
+            config=[],
+        )
+        for name in ("jump", "node")
+    ]
+    jump_port, node_port = (s.sockets[0].getsockname()[1] for s in servers)
+    destination = Destination(
+        "net1", "127.0.0.1", node_port, "root", jump=f"ops@127.0.0.1:{jump_port}"
+    )
+    try:
+        connection = await connect(destination, None, {"known_hosts": None})
+        assert events[:4] == [
+            "jump up",
+            "jump user ops",
+            f"jump forwards to 127.0.0.1:{node_port}",
+            "node up",
+        ]
+        assert "node user root" in events
+        connection.close()
+        await connection.wait_closed()
+        for _ in range(100):
+            if "jump down" in events:
+                break
+            await asyncio.sleep(0.02)
+        assert "jump down" in events
+    finally:
+        for server in servers:
+            server.close()
+            await server.wait_closed()
