@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -199,6 +200,33 @@ async def test_a_configured_entry_reaches_an_agent_host_with_an_unusual_name() -
     )
     target = (await plan(backend, web, "namespace", settings, "demo")).target()
     assert target.destination == Destination("net_1", "10.1.1.1")
+
+
+@pytest.mark.parametrize(
+    "declared", ["root -oProxyCommand=id", "%u", "-l", "root\x1b]52;c;eA==\x07"]
+)
+async def test_a_hostile_image_user_property_is_refused_and_the_image_name_decides(
+    declared: str,
+) -> None:
+    backend = MemoryBackend()
+    web = await web_01(backend)
+    image = await backend.image(web.image)
+    odd = replace(image, raw={**image.raw, "os_admin_user": declared})
+
+    async def image_of(image_id: str) -> object:
+        return odd
+
+    backend.image = image_of  # type: ignore[method-assign,assignment]
+    ssh_plan = await plan(backend, web, "namespace", SshSettings(), "demo")
+    assert ssh_plan.user == "cirros"  # from the image name
+    note = next(n for n in ssh_plan.notes if "os_admin_user" in n)
+    assert "refused" in note and "the image name decides" in note and is_clean(note)
+    assert ssh_plan.target().command.endswith("cirros@10.0.0.2")  # type: ignore[union-attr]
+
+
+def test_a_hostile_user_in_the_settings_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"settings: ssh.users.\*win\* 'root -oX=y' refused"):
+        parse_ssh_settings({"ssh": {"users": {"*win*": "root -oX=y"}}})
 
 
 # -- the real connection path with a dangerous ~/.ssh/config ---------------------------

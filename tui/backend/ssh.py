@@ -180,8 +180,11 @@ async def _collect(pages: Any) -> list[Any]:
     return [item async for page in pages for item in page]
 
 
-async def vm_user(backend: Backend, server: Server, settings: SshSettings) -> str:
-    """The login user for the server's image: its os_admin_user, else by image name."""
+async def vm_user(
+    backend: Backend, server: Server, settings: SshSettings
+) -> tuple[str, tuple[str, ...]]:
+    """The login user for the server's image: its os_admin_user, else by image name; and
+    why the image's own answer was refused, if it was."""
     embedded = server.raw.get("image") if isinstance(server.raw.get("image"), Mapping) else {}
     properties = dict(embedded.get("properties") or {}) if embedded else {}
     name = ""
@@ -190,19 +193,22 @@ async def vm_user(backend: Backend, server: Server, settings: SshSettings) -> st
             image = await backend.image(server.image)
             name = image.name
             properties = {**image.raw, **properties}
-    return user_for_image(settings, name, properties)
+    try:
+        return user_for_image(settings, name, properties), ()
+    except InvalidValue as exc:
+        return user_for_image(settings, name), (f"{exc.message}: the image name decides",)
 
 
 async def plan(
     backend: Backend, server: Server, mode: Mode, settings: SshSettings, cloud: str
 ) -> SshPlan:
     """Find out how to reach a server: its addresses, the network nodes, the VM user."""
-    user = await vm_user(backend, server, settings)
+    user, user_notes = await vm_user(backend, server, settings)
     if mode == "floating":
         candidates = tuple(Candidate(a.addr, network=a.network) for a in server.floating_ips)
         if not candidates:
             raise SshError(f"{server.name} has no floating IP", operation="plan SSH")
-        return SshPlan(mode, server.id, server.name, candidates, user)
+        return SshPlan(mode, server.id, server.name, candidates, user, notes=user_notes)
     ports = await _collect(backend.ports(device_id=server.id))
     names = {a.addr: a.network for a in server.fixed_ips}
     candidates = tuple(
@@ -214,7 +220,7 @@ async def plan(
         raise SshError(f"{server.name} has no fixed IP on any port", operation="plan SSH")
     destinations: dict[str, tuple[Destination, ...]] = {}
     refused: dict[str, tuple[str, ...]] = {}
-    notes: list[str] = []
+    notes: list[str] = list(user_notes)
     cloud_ssh = settings.cloud(cloud)
     for network_id in dict.fromkeys(c.network_id for c in candidates):
         hosts, note = await _agent_hosts(backend, network_id, cloud_ssh.network_nodes)

@@ -2,7 +2,7 @@
 
 ```toml
 [ssh.users]                       # VM user by image name (glob, case-insensitive), first wins
-"*windows*" = "Administrator"
+"*windows*" = "admin"
 
 [clouds.mycloud.ssh]
 network_nodes = ["net1", "net2"]  # used when Neutron names no DHCP agent for the network
@@ -188,7 +188,13 @@ def parse_cloud(name: str, table: Mapping[str, Any]) -> CloudSsh:
 def parse_ssh_settings(extra: Mapping[str, Any]) -> SshSettings:
     """SSH settings from `Settings.extra` (the TOML tables stackdeck's core does not know)."""
     users = _table(_table(extra.get("ssh"), "ssh").get("users"), "ssh.users")
-    mine = tuple((str(p), str(u)) for p, u in users.items())
+    try:
+        mine = tuple(
+            (str(p), valid_user(u, f"settings: ssh.users.{shown(str(p))}"))
+            for p, u in users.items()
+        )
+    except InvalidValue as exc:
+        raise ConfigError(exc.message, operation="read SSH settings") from None
     clouds = {
         name: parse_cloud(
             name, _table(_table(table, f"clouds.{name}").get("ssh"), f"clouds.{name}.ssh")
@@ -201,10 +207,14 @@ def parse_ssh_settings(extra: Mapping[str, Any]) -> SshSettings:
 def user_for_image(
     settings: SshSettings, image_name: str, properties: Mapping[str, Any] | None = None
 ) -> str:
-    """The VM's login user: the image's `os_admin_user`, else the first matching pattern."""
+    """The VM's login user: the image's `os_admin_user`, else the first matching pattern.
+
+    The property is the image owner's to set: one that is not a user name is refused
+    (InvalidValue), never put on a command line.
+    """
     declared = (properties or {}).get(IMAGE_USER_PROPERTY)
     if isinstance(declared, str) and declared.strip():
-        return declared.strip()
+        return valid_user(declared.strip(), f"image property {IMAGE_USER_PROPERTY}")
     name = image_name.lower()
     for pattern, user in settings.users:
         if fnmatch.fnmatchcase(name, pattern.lower()):
