@@ -13,6 +13,7 @@ import asyncio
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import asyncssh
@@ -227,6 +228,35 @@ async def test_a_hostile_image_user_property_is_refused_and_the_image_name_decid
 def test_a_hostile_user_in_the_settings_is_refused() -> None:
     with pytest.raises(ConfigError, match=r"settings: ssh.users.\*win\* 'root -oX=y' refused"):
         parse_ssh_settings({"ssh": {"users": {"*win*": "root -oX=y"}}})
+
+
+def ports_are(backend: MemoryBackend, *addresses: tuple[str, str]) -> None:
+    """Neutron answers with these (network id, fixed IP) ports for the server."""
+
+    async def ports(**_: object) -> Any:
+        yield [
+            SimpleNamespace(network_id=net, fixed_ips=[SimpleNamespace(ip_address=ip)])
+            for net, ip in addresses
+        ]
+
+    backend.ports = ports  # type: ignore[method-assign,assignment]
+
+
+NET = "3bb9f1ed-9d5f-59ce-a0f1-bd804e2da6d6"
+
+
+async def test_hostile_port_addresses_and_network_ids_are_refused() -> None:
+    backend = MemoryBackend()
+    web = await web_01(backend)
+    ports_are(backend, (NET, "10.0.0.5 -oProxyCommand=id"), (f"{NET};id", "10.0.0.6"))
+    with pytest.raises(InvalidValue) as caught:
+        await plan(backend, web, "namespace", SshSettings(), "demo")
+    message = caught.value.message
+    assert message.startswith("web-01 has no usable fixed IP on any port: address '10.0.0.5 -o")
+    assert f"network id '{NET};id' refused" in message and is_clean(message)
+    ports_are(backend, (NET, "10.0.0.5\x1b[2J"), (NET, "10.0.0.7"))
+    ssh_plan = await plan(backend, web, "namespace", SshSettings(), "demo")
+    assert [c.ip for c in ssh_plan.candidates] == ["10.0.0.7"]
 
 
 # -- the real connection path with a dangerous ~/.ssh/config ---------------------------

@@ -15,10 +15,10 @@ import contextlib
 import getpass
 import os
 import shlex
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import asyncssh
 
@@ -30,6 +30,7 @@ from tui.backend.ssh_values import (
     SshError,
     namespace_of,
     valid_ip,
+    valid_network_id,
     valid_user,
 )
 from tui.text import safe
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from tui.backend.base import Backend
     from tui.backend.models import Server
 
+T = TypeVar("T")
 Mode = Literal["namespace", "floating"]
 Answer = Literal["once", "remember", "refuse"]
 
@@ -199,42 +201,65 @@ async def vm_user(
         return user_for_image(settings, name), (f"{exc.message}: the image name decides",)
 
 
+def _usable(items: Iterable[Any], check: Callable[[Any], T]) -> tuple[list[T], list[str]]:
+    """The items that pass `check`, and why the others were refused."""
+    kept: list[T] = []
+    why: list[str] = []
+    for item in items:
+        try:
+            kept.append(check(item))
+        except InvalidValue as exc:
+            why.append(exc.message)
+    return kept, why
+
+
+def _checked_candidate(candidate: Candidate) -> Candidate:
+    network_id = candidate.network_id and valid_network_id(candidate.network_id)
+    return replace(candidate, ip=valid_ip(candidate.ip, "address"), network_id=network_id)
+
+
+def _candidates(server: Server, found: Iterable[Candidate], kind: str) -> list[Candidate]:
+    candidates, why = _usable(found, _checked_candidate)
+    if why and not candidates:
+        raise InvalidValue(
+            f"{server.name} has no usable {kind}: {'; '.join(why)}", operation="plan SSH"
+        )
+    if not candidates:
+        raise SshError(f"{server.name} has no {kind}", operation="plan SSH")
+    return candidates
+
+
 async def plan(
     backend: Backend, server: Server, mode: Mode, settings: SshSettings, cloud: str
 ) -> SshPlan:
     """Find out how to reach a server: its addresses, the network nodes, the VM user."""
     user, user_notes = await vm_user(backend, server, settings)
     if mode == "floating":
-        candidates = tuple(Candidate(a.addr, network=a.network) for a in server.floating_ips)
-        if not candidates:
-            raise SshError(f"{server.name} has no floating IP", operation="plan SSH")
-        return SshPlan(mode, server.id, server.name, candidates, user, notes=user_notes)
+        found = (Candidate(a.addr, network=a.network) for a in server.floating_ips)
+        candidates = _candidates(server, found, "floating IP")
+        return SshPlan(mode, server.id, server.name, tuple(candidates), user, notes=user_notes)
     ports = await _collect(backend.ports(device_id=server.id))
     names = {a.addr: a.network for a in server.fixed_ips}
-    candidates = tuple(
-        Candidate(ip.ip_address, port.network_id, names.get(ip.ip_address, ""))
-        for port in ports
-        for ip in port.fixed_ips
+    candidates = _candidates(
+        server,
+        (
+            Candidate(ip.ip_address, port.network_id, names.get(ip.ip_address, ""))
+            for port in ports
+            for ip in port.fixed_ips
+        ),
+        "fixed IP on any port",
     )
-    if not candidates:
-        raise SshError(f"{server.name} has no fixed IP on any port", operation="plan SSH")
     destinations: dict[str, tuple[Destination, ...]] = {}
     refused: dict[str, tuple[str, ...]] = {}
     notes: list[str] = list(user_notes)
     cloud_ssh = settings.cloud(cloud)
     for network_id in dict.fromkeys(c.network_id for c in candidates):
         hosts, note = await _agent_hosts(backend, network_id, cloud_ssh.network_nodes)
-        found, why = [], []
-        for host in hosts:
-            try:
-                found.append(cloud_ssh.destination(host))
-            except InvalidValue as exc:
-                why.append(exc.message)
+        found, why = _usable(hosts, cloud_ssh.destination)
         destinations[network_id], refused[network_id] = tuple(found), tuple(why)
-        notes.extend([note] if note else [])
-        notes.extend(why)
+        notes.extend([note, *why] if note else why)
     return SshPlan(
-        mode, server.id, server.name, candidates, user, destinations, tuple(notes), refused
+        mode, server.id, server.name, tuple(candidates), user, destinations, tuple(notes), refused
     )
 
 
