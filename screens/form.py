@@ -59,7 +59,7 @@ class FormScreen(ModalScreen[Any]):
         with Vertical(id="form"):
             yield Static(Text(self.form.title, style="bold"), id="form-title")
             if self.form.description:
-                yield Static(self.form.description, id="form-description")
+                yield Static(Text(self.form.description), id="form-description")
             with VerticalScroll(id="form-fields"):
                 for f in self.form.fields:
                     with Vertical(classes="form-field", id=f"field-{f.name}"):

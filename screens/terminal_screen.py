@@ -21,6 +21,7 @@ from textual.widgets import Button, Static
 
 from tui.backend.errors import BackendError
 from tui.backend.ssh_config import SshSettings, parse_ssh_settings
+from tui.backend.ssh_values import InvalidValue, SshError, valid_user
 from tui.forms import Choice, Field, Form, Values
 from tui.screens.form import FormScreen
 from tui.styles import STYLES
@@ -44,18 +45,14 @@ def ssh_settings(app: StackdeckApp) -> SshSettings:
 
 
 def _user_error(value: Any, _values: Values) -> str | None:
-    from tui.backend.ssh import SshError, valid_user
-
     try:
-        valid_user(str(value))
-    except SshError:
-        return "letters, digits, _ . - (starting with a letter or _), at most 32"
+        valid_user(value)
+    except InvalidValue as exc:
+        return exc.message
     return None
 
 
 def _command_preview(ssh_plan: SshPlan) -> str:
-    from tui.backend.ssh import SshError
-
     try:
         return ssh_plan.target().command or ""
     except SshError as exc:

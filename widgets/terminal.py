@@ -30,6 +30,7 @@ from textual.widget import Widget
 from textual.worker import Worker
 
 from tui.backend.sessions import TerminalSession
+from tui.text import is_clean, safe
 
 RELEASE_KEY = "ctrl+right_square_bracket"
 FRAME_INTERVAL = 1 / 60
@@ -247,7 +248,8 @@ def render_row(
 def styled_runs(chars: Iterable[Char], palette: StylePalette) -> Iterator[Segment]:
     style = palette.style
     for attributes, run in groupby(chars, attributes_of):
-        yield Segment("".join(map(data_of, run)), style(attributes))
+        text = "".join(map(data_of, run))
+        yield Segment(text if is_clean(text) else safe(text), style(attributes))
 
 
 def line_runs(rows: Iterable[int]) -> list[tuple[int, int]]:
@@ -342,6 +344,17 @@ class TerminalScreen(pyte.Screen):
     def write_process_input(self, data: str) -> None:
         if self.reply is not None:
             self.reply(data)
+
+    # Text from the remote side enters the screen here. pyte drops C1 controls and bidi
+    # overrides, and with them the rest of the chunk: shown visibly instead, like everywhere.
+    def draw(self, data: str) -> None:
+        super().draw(safe(data))
+
+    def set_title(self, param: str) -> None:
+        super().set_title(safe(param))
+
+    def set_icon_name(self, param: str) -> None:
+        super().set_icon_name(safe(param))
 
 
 # -- the widget ------------------------------------------------------------------------
@@ -497,7 +510,7 @@ class Terminal(Widget, can_focus=True):
                     self.feed(chunk[start : start + FEED_SLICE])
                     await asyncio.sleep(0)
         except Exception as exc:
-            error = str(exc) or type(exc).__name__
+            error = safe(str(exc) or type(exc).__name__)
         self._ended = True
         self._flush()
         self.refresh_bindings()

@@ -4,9 +4,13 @@ screen's seam (`app.ssh_connector`) by a real local shell in a PTY (`LocalPtySes
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
-from tests.app_helpers import demo_app, select, settle, wait_for
+import asyncssh
+import pytest
+
+from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.backend.errors import BackendError
 from tui.backend.sessions import LocalPtySession
 from tui.backend.ssh import HostKeyQuestion, HostKeyRefused, SshError, SshTarget
@@ -219,3 +223,143 @@ async def test_vnc_error_is_shown_in_the_modal() -> None:
         body = str(app.screen.query_one("#vnc-body").render())
         assert "HTTP 400" in body and "Unavailable console type" in body
         assert app.clipboard == ""
+
+
+# -- hostile input ------------------------------------------------------------------------
+
+HOSTILE_TEXT = "x\x1b[2J\x1b]0;title\x07\x1b]52;c;cm0gLXJmIH4K\x1b\\\x9b31m\u202e [/] [b]"
+RAW = ("\x1b", "\x07", "\x9b", "\u202e")
+
+
+def no_raw_control(text: str) -> bool:
+    return not any(char in text for char in RAW)
+
+
+async def test_hostile_agent_host_is_refused_in_the_form_and_nothing_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Neutron names a DHCP agent host built to inject a command through ~/.ssh/config's
+    ProxyCommand; with the real connector, `s` refuses it by name and nothing runs."""
+    home, canary = tmp_path / "home", tmp_path / "canary"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "config").write_text(
+        'Host *\n    ProxyCommand /bin/sh -c "echo %h:%p >/dev/null"\n'
+    )
+    monkeypatch.setenv("HOME", str(home))
+    app = demo_app()  # no ssh_connector: the real one (asyncssh, ~/.ssh/config)
+    hostile_host = f"[/]\x1b]52;c;eA==\x07;touch${{IFS}}{canary}"
+
+    async def agent_hosts(network_id: str) -> list[str]:
+        return [hostile_host]
+
+    app.backend.dhcp_agent_hosts = agent_hosts  # type: ignore[method-assign]
+    async with app.run_test(size=(110, 32)) as pilot:
+        await settle(pilot)
+        await select(pilot, "web-01")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        form = app.screen
+        await wait_for(pilot, lambda: user_is(form, "cirros"))
+        description = str(form.query_one("#form-description").render())
+        assert "DHCP agent host '[/]␛]52;c;eA==␇;touch${IFS}" in description
+        assert "refused: it contains control characters" in description
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "No usable network node" in form_error(form))
+        assert app.screen is form and user_is(form, "cirros")  # what was typed stays
+        assert "for 10.0.0.2: DHCP agent host '[/]␛]52" in form_error(form)
+        assert no_raw_control(screen_text(pilot))
+    assert not canary.exists()
+
+
+def form_error(form: object) -> str:
+    return str(form.query_one("#form-error").render())  # type: ignore[attr-defined]
+
+
+async def test_hostile_text_from_the_ssh_server_is_shown_safely() -> None:
+    """A connection that fails with a message full of escapes and markup: status line and
+    notification show it visibly, nothing raw reaches the terminal, nothing crashes."""
+
+    async def failing(target: SshTarget, cols: int, rows: int, prompt: Any) -> Any:
+        from tui.backend.ssh import _connect_error
+
+        raise _connect_error(target.destination, asyncssh.DisconnectError(11, HOSTILE_TEXT))
+
+    app = demo_app()
+    app.ssh_connector = failing  # type: ignore[attr-defined]
+    async with app.run_test(size=(110, 32)) as pilot:
+        await settle(pilot)
+        await select(pilot, "web-01")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        await wait_for(pilot, lambda: user_is(app.screen, "cirros"))
+        await pilot.press("ctrl+s")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, TerminalScreen) and app.screen.state == "failed"
+        )
+        await pilot.pause()
+        status = str(app.screen.query_one("#ssh-status").render())
+        assert "x␛[2J␛]0;title␇␛]52;c;" in status
+        assert no_raw_control(status) and no_raw_control(screen_text(pilot))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen))
+
+
+async def test_remote_output_cannot_reach_the_terminal_raw() -> None:
+    """The remote program prints escapes, C1 controls, bidi overrides and an OSC 52 write:
+    the emulator interprets or shows them; the title and the screen carry none raw."""
+    app = demo_app()
+    app.ssh_connector = LocalShell()  # type: ignore[attr-defined]
+    script = (
+        r"printf 'A\302\205B\342\200\256C\302\220D [/] \033]52;c;eA==\007E"
+        r"\033]0;t\342\200\256\302\233itle\007\n'"
+    )
+    async with app.run_test(size=(110, 32)) as pilot:
+        await settle(pilot)
+        await select(pilot, "web-01")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        await wait_for(pilot, lambda: user_is(app.screen, "cirros"))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "vm$" in terminal_text(pilot))
+        await pilot.press(*script, "enter")
+        await wait_for(pilot, lambda: "\\u202eC" in terminal_text(pilot))
+        terminal = app.screen.query_one(Terminal)
+        assert "A\\x85B\\u202eC\\x90D [/] E" in terminal_text(pilot)
+        assert terminal.title == "t\\u202e\\x9bitle"
+        await pilot.pause(0.1)
+        assert no_raw_control(screen_text(pilot))
+        await pilot.press("ctrl+right_square_bracket")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen))
+
+
+async def test_a_session_ending_with_hostile_text_is_a_safe_notification() -> None:
+    class Broken:
+        title = "cirros@10.0.0.2"
+        exit_status = None
+
+        async def read(self) -> bytes:
+            raise OSError(f"lost: {HOSTILE_TEXT}")
+
+        def write(self, data: bytes) -> None: ...
+
+        def resize(self, cols: int, rows: int) -> None: ...
+
+        async def close(self) -> None: ...
+
+    async def connector(target: SshTarget, cols: int, rows: int, prompt: Any) -> Any:
+        return Broken()
+
+    app = demo_app()
+    app.ssh_connector = connector  # type: ignore[attr-defined]
+    async with app.run_test(size=(110, 32)) as pilot:
+        await settle(pilot)
+        await select(pilot, "web-01")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        await wait_for(pilot, lambda: user_is(app.screen, "cirros"))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen))
+        await pilot.pause()
+        ended = [n for n in app._notifications if n.title == "SSH session ended"]
+        assert ended and "lost: x␛[2J" in ended[0].message and "[/] [b]" in ended[0].message
+        assert no_raw_control(screen_text(pilot))

@@ -13,22 +13,19 @@ import pytest
 from tui.backend.errors import BackendError, ConfigError, Forbidden
 from tui.backend.memory import MemoryBackend
 from tui.backend.models import Server
-from tui.backend.ssh import (
-    InvalidValue,
-    SshError,
-    known_hosts_line,
-    namespace_command,
-    plan,
-    remember_host_key,
-    valid_ip,
-    valid_network_id,
-    valid_user,
-)
+from tui.backend.ssh import known_hosts_line, namespace_command, plan, remember_host_key
 from tui.backend.ssh_config import (
     Destination,
     SshSettings,
     parse_ssh_settings,
     user_for_image,
+)
+from tui.backend.ssh_values import (
+    InvalidValue,
+    SshError,
+    valid_ip,
+    valid_network_id,
+    valid_user,
 )
 
 NET = "3bb9f1ed-9d5f-59ce-a0f1-bd804e2da6d6"

@@ -13,30 +13,36 @@ from __future__ import annotations
 
 import contextlib
 import getpass
-import ipaddress
 import os
-import re
 import shlex
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import asyncssh
 
 from tui.backend.errors import BackendError, Forbidden
 from tui.backend.sessions import READ_SIZE, TERM
 from tui.backend.ssh_config import Destination, SshSettings, user_for_image
+from tui.backend.ssh_values import (
+    InvalidValue,
+    SshError,
+    namespace_of,
+    valid_ip,
+    valid_network_id,
+    valid_user,
+)
+from tui.text import safe
 
 if TYPE_CHECKING:
     from tui.backend.base import Backend
     from tui.backend.models import Server
 
+T = TypeVar("T")
 Mode = Literal["namespace", "floating"]
 Answer = Literal["once", "remember", "refuse"]
 
-UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-USER_RE = re.compile(r"[a-z_][a-z0-9_.-]{0,31}")
 INNER_SSH_OPTIONS = (
     "-o",
     "StrictHostKeyChecking=no",
@@ -48,49 +54,8 @@ INNER_SSH_OPTIONS = (
 CONNECT_TIMEOUT = 15.0
 
 
-# -- errors and validation --------------------------------------------------------------
-
-
-class SshError(BackendError):
-    """An SSH connection could not be planned, made or kept."""
-
-
-class InvalidValue(SshError):
-    """A value that would go on a remote command line is not what it claims to be."""
-
-
 class HostKeyRefused(SshError):
     """The operator refused (or could not be asked about) the network node's host key."""
-
-
-def _invalid(what: str, value: str) -> InvalidValue:
-    return InvalidValue(f"{what} {value!r} is not valid", operation="plan SSH")
-
-
-def valid_network_id(value: str) -> str:
-    if not isinstance(value, str) or not UUID_RE.fullmatch(value):
-        raise _invalid("network id", str(value))
-    return value
-
-
-def valid_ip(value: str) -> str:
-    """An IPv4/IPv6 address in its canonical form (no zone ids, no spaces)."""
-    if not isinstance(value, str) or value != value.strip() or "%" in value:
-        raise _invalid("IP address", str(value))
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        raise _invalid("IP address", value) from None
-
-
-def valid_user(value: str) -> str:
-    if not isinstance(value, str) or not USER_RE.fullmatch(value):
-        raise _invalid("user name", str(value))
-    return value
-
-
-def namespace_of(network_id: str) -> str:
-    return f"qdhcp-{valid_network_id(network_id)}"
 
 
 def needs_sudo(node_user: str | None) -> bool:
@@ -166,6 +131,7 @@ class SshPlan:
     user: str
     destinations: Mapping[str, tuple[Destination, ...]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    refused: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # network id → why
 
     def destinations_for(self, ip: str) -> tuple[Destination, ...]:
         candidate = self.candidate(ip)
@@ -190,6 +156,9 @@ class SshPlan:
             )
         choices = self.destinations_for(ip)
         destination = next((d for d in choices if d.name == via), choices[0] if choices else None)
+        if destination is None and self.refused.get(candidate.network_id):
+            why = "; ".join(self.refused[candidate.network_id])
+            raise InvalidValue(f"No usable network node for {ip}: {why}", operation="plan SSH")
         if destination is None:
             raise SshError(
                 f"No network node is known for the network of {ip}: Neutron lists no DHCP "
@@ -213,8 +182,11 @@ async def _collect(pages: Any) -> list[Any]:
     return [item async for page in pages for item in page]
 
 
-async def vm_user(backend: Backend, server: Server, settings: SshSettings) -> str:
-    """The login user for the server's image: its os_admin_user, else by image name."""
+async def vm_user(
+    backend: Backend, server: Server, settings: SshSettings
+) -> tuple[str, tuple[str, ...]]:
+    """The login user for the server's image: its os_admin_user, else by image name; and
+    why the image's own answer was refused, if it was."""
     embedded = server.raw.get("image") if isinstance(server.raw.get("image"), Mapping) else {}
     properties = dict(embedded.get("properties") or {}) if embedded else {}
     name = ""
@@ -223,36 +195,72 @@ async def vm_user(backend: Backend, server: Server, settings: SshSettings) -> st
             image = await backend.image(server.image)
             name = image.name
             properties = {**image.raw, **properties}
-    return user_for_image(settings, name, properties)
+    try:
+        return user_for_image(settings, name, properties), ()
+    except InvalidValue as exc:
+        return user_for_image(settings, name), (f"{exc.message}: the image name decides",)
+
+
+def _usable(items: Iterable[Any], check: Callable[[Any], T]) -> tuple[list[T], list[str]]:
+    """The items that pass `check`, and why the others were refused."""
+    kept: list[T] = []
+    why: list[str] = []
+    for item in items:
+        try:
+            kept.append(check(item))
+        except InvalidValue as exc:
+            why.append(exc.message)
+    return kept, why
+
+
+def _checked_candidate(candidate: Candidate) -> Candidate:
+    network_id = candidate.network_id and valid_network_id(candidate.network_id)
+    return replace(candidate, ip=valid_ip(candidate.ip, "address"), network_id=network_id)
+
+
+def _candidates(server: Server, found: Iterable[Candidate], kind: str) -> list[Candidate]:
+    candidates, why = _usable(found, _checked_candidate)
+    if why and not candidates:
+        raise InvalidValue(
+            f"{server.name} has no usable {kind}: {'; '.join(why)}", operation="plan SSH"
+        )
+    if not candidates:
+        raise SshError(f"{server.name} has no {kind}", operation="plan SSH")
+    return candidates
 
 
 async def plan(
     backend: Backend, server: Server, mode: Mode, settings: SshSettings, cloud: str
 ) -> SshPlan:
     """Find out how to reach a server: its addresses, the network nodes, the VM user."""
-    user = await vm_user(backend, server, settings)
+    user, user_notes = await vm_user(backend, server, settings)
     if mode == "floating":
-        candidates = tuple(Candidate(a.addr, network=a.network) for a in server.floating_ips)
-        if not candidates:
-            raise SshError(f"{server.name} has no floating IP", operation="plan SSH")
-        return SshPlan(mode, server.id, server.name, candidates, user)
+        found = (Candidate(a.addr, network=a.network) for a in server.floating_ips)
+        candidates = _candidates(server, found, "floating IP")
+        return SshPlan(mode, server.id, server.name, tuple(candidates), user, notes=user_notes)
     ports = await _collect(backend.ports(device_id=server.id))
     names = {a.addr: a.network for a in server.fixed_ips}
-    candidates = tuple(
-        Candidate(ip.ip_address, port.network_id, names.get(ip.ip_address, ""))
-        for port in ports
-        for ip in port.fixed_ips
+    candidates = _candidates(
+        server,
+        (
+            Candidate(ip.ip_address, port.network_id, names.get(ip.ip_address, ""))
+            for port in ports
+            for ip in port.fixed_ips
+        ),
+        "fixed IP on any port",
     )
-    if not candidates:
-        raise SshError(f"{server.name} has no fixed IP on any port", operation="plan SSH")
     destinations: dict[str, tuple[Destination, ...]] = {}
-    notes: list[str] = []
+    refused: dict[str, tuple[str, ...]] = {}
+    notes: list[str] = list(user_notes)
     cloud_ssh = settings.cloud(cloud)
     for network_id in dict.fromkeys(c.network_id for c in candidates):
         hosts, note = await _agent_hosts(backend, network_id, cloud_ssh.network_nodes)
-        destinations[network_id] = tuple(cloud_ssh.destination(h) for h in hosts)
-        notes.extend([note] if note else [])
-    return SshPlan(mode, server.id, server.name, candidates, user, destinations, tuple(notes))
+        found, why = _usable(hosts, cloud_ssh.destination)
+        destinations[network_id], refused[network_id] = tuple(found), tuple(why)
+        notes.extend([note, *why] if note else why)
+    return SshPlan(
+        mode, server.id, server.name, tuple(candidates), user, destinations, tuple(notes), refused
+    )
 
 
 async def _agent_hosts(
@@ -344,8 +352,6 @@ def _connect_options(destination: Destination, options: Mapping[str, Any]) -> di
         kwargs["port"] = destination.port
     if destination.user:
         kwargs["username"] = destination.user
-    if destination.jump:
-        kwargs["tunnel"] = destination.jump
     return kwargs
 
 
@@ -354,8 +360,37 @@ async def connect(
     prompt: HostKeyPrompt | None,
     options: Mapping[str, Any] | None = None,
 ) -> asyncssh.SSHClientConnection:
-    """Log into `destination`, asking `prompt` about a host key known_hosts does not vouch for."""
-    kwargs = _connect_options(destination, options or {})
+    """Log into `destination`, asking `prompt` about a host key known_hosts does not vouch for.
+
+    Every part of the destination passes its grammar first (InvalidValue otherwise) and goes
+    to asyncssh as its own argument; a jump host is connected to the same way and tunnelled
+    through, never handed over as a string to parse.
+    """
+    jump = destination.checked().jump_host()
+    tunnel = None
+    if jump is not None:
+        hop = Destination(name=jump.host, host=jump.host, port=jump.port, user=jump.user)
+        tunnel = await connect(hop, prompt, {**(options or {}), "agent_forwarding": False})
+    try:
+        connection = await _connect_checked(destination, prompt, options or {}, tunnel)
+    except BaseException:
+        if tunnel is not None:
+            tunnel.close()
+        raise
+    if tunnel is not None:
+        connection.set_tunnel(tunnel)  # closed with the connection
+    return connection
+
+
+async def _connect_checked(
+    destination: Destination,
+    prompt: HostKeyPrompt | None,
+    options: Mapping[str, Any],
+    tunnel: asyncssh.SSHClientConnection | None,
+) -> asyncssh.SSHClientConnection:
+    kwargs = _connect_options(destination, options)
+    if tunnel is not None:
+        kwargs["tunnel"] = tunnel
     accepted: list[bytes] = []
     while True:
         client = _HostKeyClient(accepted)
@@ -365,9 +400,9 @@ async def connect(
             )
         except asyncssh.HostKeyNotVerifiable as exc:
             if client.offered is None or client.offered[3].public_data in accepted:
-                raise SshError(f"{destination.host}: {exc.reason}", operation="SSH") from None
+                raise _connect_error(destination, exc) from None
             await _ask(client.offered, prompt, kwargs.get("known_hosts"), accepted)
-        except (OSError, asyncssh.Error) as exc:
+        except (OSError, ValueError, asyncssh.Error) as exc:  # ValueError: a bad ssh config
             raise _connect_error(destination, exc) from None
 
 
@@ -382,10 +417,10 @@ async def _ask(
         Path(known_hosts) if isinstance(known_hosts, str | os.PathLike) else default_known_hosts()
     )
     question = HostKeyQuestion(
-        host=host,
+        host=safe(host),
         port=port,
-        algorithm=key.get_algorithm(),
-        fingerprint=key.get_fingerprint("sha256"),
+        algorithm=safe(key.get_algorithm()),
+        fingerprint=safe(key.get_fingerprint("sha256")),
         changed=_has_known_key(path, host, addr, port),
         known_hosts=str(path),
     )
@@ -405,16 +440,17 @@ async def _ask(
 
 
 def _connect_error(destination: Destination, exc: BaseException) -> SshError:
-    where = destination.label
+    """What went wrong, as a message; any text the server sent is made safe here."""
+    where = safe(destination.label)
     if isinstance(exc, asyncssh.PermissionDenied):
         return SshError(f"{where}: permission denied (check your agent/keys)", operation="SSH")
     if isinstance(exc, asyncssh.DisconnectError):
-        return SshError(f"{where}: {exc.reason}", operation="SSH")
+        return SshError(f"{where}: {safe(exc.reason)}", operation="SSH")
     if isinstance(exc, TimeoutError):
         return SshError(f"{where}: connection timed out", operation="SSH")
     if isinstance(exc, OSError):
-        return SshError(f"{where}: {exc.strerror or exc}", operation="SSH")
-    return SshError(f"{where}: {exc}", operation="SSH")
+        return SshError(f"{where}: {safe(exc.strerror or str(exc))}", operation="SSH")
+    return SshError(f"{where}: {safe(str(exc))}", operation="SSH")
 
 
 class SshSession:
@@ -453,7 +489,7 @@ class SshSession:
                 term_size=(cols, rows),
                 encoding=None,
             )
-        except (OSError, asyncssh.Error) as exc:
+        except (OSError, ValueError, asyncssh.Error) as exc:
             connection.close()
             raise _connect_error(target.destination, exc) from None
         return cls(connection, process, title=f"{target.user}@{target.ip}")
