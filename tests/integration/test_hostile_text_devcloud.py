@@ -143,7 +143,8 @@ async def test_lists_describe_drills_and_delete_show_hostile_names_safely(
         await settle(pilot, rounds=400)
         for resource in ("images", "volumes", "projects", "sg"):
             await open_filtered(pilot, app, resource, hostile.tag)
-            assert "-" + resource[:2] in screen_text(pilot) and "␛[31m" in screen_text(pilot), resource
+            shown = screen_text(pilot)
+            assert "-" + resource[:2] in shown and "␛[31m" in shown, resource
             await pilot.press("d")
             for _ in range(60):
                 await pilot.pause(0.05)
