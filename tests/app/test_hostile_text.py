@@ -88,6 +88,45 @@ async def test_every_list_describe_and_drill_shows_hostile_names_safely(
     assert "HOSTILE" in terminal.text
 
 
+async def test_every_confirmation_and_form_of_a_hostile_row_shows_it_safely(
+    terminal: TerminalBytes,
+) -> None:
+    """Each row action's dialog (typed-name confirmations, forms titled with the row's name)
+    is opened on a hostile row and left with esc; actions without a dialog run, and their
+    notifications name the row plainly."""
+    app = hostile_app()
+    opened = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for name, resource in RESOURCES.items():
+            if name in REACHED_BY_DRILL or not resource.actions:
+                continue
+            assert app.open_resource(name)
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, ResourceScreen), (name, screen)
+            for action in resource.actions:
+                row = screen.table.selected
+                if not action.on_row or row is None or not screen.offered(action, row):
+                    continue
+                await pilot.press(action.key)
+                await pilot.pause(0.3)
+                if app.screen is not screen:
+                    opened.append(f"{name}:{action.name}")
+                screen_text(pilot)
+                assert_clean(terminal, f":{name} {action.name}")
+                for _ in range(3):
+                    if app.screen is screen:
+                        break
+                    await pilot.press("escape")
+                    await pilot.pause(0.1)
+                assert app.screen is screen, (name, action.name, app.screen)
+        assert app.is_running
+        assert_notifications_clean(app)
+    assert_clean(terminal, "every dialog")
+    assert len(opened) >= 30, opened
+
+
 async def test_hostile_server_names_show_visibly_in_the_list_and_describe(
     terminal: TerminalBytes,
 ) -> None:
