@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.backend.errors import BackendError
+from tui.guard import GuardedHandlers
 from tui.resource import Resource
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
@@ -40,7 +41,7 @@ def record_text(row: Any) -> str:
     return json.dumps(raw, indent=2, sort_keys=True, default=str)
 
 
-class DescribeScreen(Screen[None]):
+class DescribeScreen(GuardedHandlers, Screen[None]):
     app: StackdeckApp
 
     BINDINGS = [

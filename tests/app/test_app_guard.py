@@ -1,0 +1,250 @@
+"""A bug anywhere never ends the session: the error panel tells, a crash file keeps the
+traceback, keys keep answering; `esc` stops waiting for a request that hangs."""
+
+from __future__ import annotations
+
+import re
+import stat
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
+from tui.backend.errors import BackendError
+from tui.resource import Action, Col, Drill
+from tui.screens.describe import DescribeScreen
+from tui.screens.error_panel import ErrorPanel
+from tui.screens.form import FormScreen
+from tui.screens.hypervisors import HYPERVISORS
+from tui.screens.resource import ResourceScreen
+from tui.screens.servers import SERVERS
+
+# An exception message that would break markup and write escapes if shown raw.
+HOSTILE = "'NoneType' object has no attribute 'name' [/] [bold]x\x1b[2J\x1b]52;c;AAAA\x07"
+
+
+@pytest.fixture
+def crash_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    return tmp_path / "state" / "stackdeck"
+
+
+def compact(shown: str) -> str:
+    """The screen's text without spaces, line ends and box borders (a long path wraps)."""
+    return re.sub(r"[\s│╭╮╰╯─]", "", shown)
+
+
+def crash_files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("crash-*.txt"))
+
+
+async def panel_shown(pilot: Pilot[None]) -> ErrorPanel:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ErrorPanel))
+    await pilot.pause()
+    panel = pilot.app.screen
+    assert isinstance(panel, ErrorPanel)
+    return panel
+
+
+def assert_crash_file(directory: Path, *expected: str) -> Path:
+    files = crash_files(directory)
+    assert len(files) == 1, files
+    path = files[0]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    text = path.read_text(encoding="utf-8")
+    assert "Traceback (most recent call last)" in text
+    for part in expected:
+        assert part in text, (part, text)
+    assert "\x1b" not in text and "\x07" not in text
+    return path
+
+
+async def back_to_work(pilot: Pilot[None]) -> None:
+    """Close the panel; the app still answers: `:hv` opens the hypervisors."""
+    await pilot.press("escape")
+    await pilot.pause()
+    assert not isinstance(pilot.app.screen, ErrorPanel)
+    await pilot.press("colon", *"hv", "enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ResourceScreen) and screen.resource.name == "hypervisors"
+    assert "compute-0" in screen_text(pilot) or screen.table.total_count > 0
+
+
+async def test_a_failing_list_shows_the_error_panel_and_the_session_goes_on(
+    crash_dir: Path,
+) -> None:
+    app = demo_app()
+    app.backend.fault("servers", error=AttributeError(HOSTILE))
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = await panel_shown(pilot)
+        shown = screen_text(pilot)
+        assert "load on Servers" in shown
+        assert "AttributeError: 'NoneType' object has no attribute 'name' [/] [bold]x␛[2J" in shown
+        path = assert_crash_file(crash_dir, "AttributeError", "load on Servers")
+        assert str(path) in compact(shown)
+        assert panel.crash.path == path
+        await back_to_work(pilot)
+        assert app.is_running
+    assert app.crash is None and not app.return_code
+
+
+async def test_a_failed_request_in_any_worker_is_a_notification_not_a_panel(
+    crash_dir: Path,
+) -> None:
+    async def refused() -> None:
+        raise BackendError("Nova [/] broke", status=503, request_id="req-42", operation="poll")
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.run_worker(refused())
+        await wait_for(pilot, lambda: any("req-42" in n.message for n in app._notifications))
+        note = next(n for n in app._notifications if "req-42" in n.message)
+        assert note.message == "HTTP 503: Nova [/] broke\nrequest id: req-42"
+        assert note.title == "poll failed"
+        await pilot.pause()
+        assert not isinstance(app.screen, ErrorPanel)
+    assert crash_files(crash_dir) == []
+
+
+async def test_a_failing_when_offers_nothing_and_keys_answer(crash_dir: Path) -> None:
+    broken = replace(
+        SERVERS,
+        actions=(
+            Action("stop", "o", "Stop", lambda b, r, v: b.server_action(r.id, "stop"),
+                   when=lambda row: row.no_such_field),
+        ),
+    )  # fmt: skip
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(ResourceScreen(broken))
+        await settle(pilot)
+        await pilot.press("o")
+        panel = await panel_shown(pilot)
+        assert "no_such_field" in panel.crash.summary
+        assert_crash_file(crash_dir, "no_such_field")
+        await pilot.press("escape")
+        await pilot.press("o")  # still refused, same bug: no second file, no stop sent
+        await pilot.pause()
+        assert app.backend.writes == []
+        await back_to_work(pilot)
+
+
+async def test_a_failing_action_clears_its_mark_and_the_list_goes_on(crash_dir: Path) -> None:
+    app = demo_app()
+    app.backend.fault("server_action", error=KeyError("reservation_id"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await select(pilot, "web-01")
+        screen = app.screen
+        assert isinstance(screen, ResourceScreen)
+        await pilot.press("o")
+        panel = await panel_shown(pilot)
+        assert panel.crash.summary == "KeyError: 'reservation_id'"
+        assert "act on Servers" in screen_text(pilot)
+        assert not screen.in_flight
+        assert_crash_file(crash_dir, "KeyError: 'reservation_id'")
+        await pilot.press("escape")
+        await pilot.press("j")
+        await pilot.pause()
+        assert screen.table.selected.name != "web-01"
+        await back_to_work(pilot)
+
+
+async def test_a_failing_drill_on_enter_leaves_the_list_alive(crash_dir: Path) -> None:
+    def no_scope(row: object) -> object:
+        raise ValueError("no scope [/]")
+
+    broken = replace(HYPERVISORS, drills=(Drill("enter", "servers", no_scope, "Servers"),))
+    app = demo_app(start="hv")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(ResourceScreen(broken))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ResourceScreen)
+        await pilot.press("enter")
+        panel = await panel_shown(pilot)
+        assert panel.crash.summary == "ValueError: no scope [/]"
+        await pilot.press("escape")
+        before = screen.table.selected
+        await pilot.press("j")
+        await pilot.pause()
+        assert screen.table.selected != before  # the screen still handles its messages
+        await pilot.press("slash", *"compute1")
+        await pilot.pause()
+        assert screen.table.row_count == 1
+        assert_crash_file(crash_dir, "no scope")
+
+
+async def test_a_failing_describe_and_column(crash_dir: Path) -> None:
+    def broken_facts(row: object) -> list[tuple[str, str]]:
+        raise ZeroDivisionError("division by zero")
+
+    broken = replace(HYPERVISORS, facts=broken_facts)
+    app = demo_app(start="hv")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(ResourceScreen(broken))
+        await settle(pilot)
+        await pilot.press("d")
+        panel = await panel_shown(pilot)
+        assert panel.crash.summary == "ZeroDivisionError: division by zero"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DescribeScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ResourceScreen)
+        await back_to_work(pilot)
+    assert_crash_file(crash_dir, "ZeroDivisionError")
+
+
+async def test_a_failing_column_is_reported_once(crash_dir: Path) -> None:
+    def broken_cell(row: object) -> str:
+        raise TypeError("cell [/]")
+
+    broken = replace(HYPERVISORS, columns=(*HYPERVISORS.columns, Col("Bad", broken_cell)))
+    app = demo_app(start="hv")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(ResourceScreen(broken))
+        await settle(pilot)
+        panel = await panel_shown(pilot)
+        assert panel.crash.summary == "TypeError: cell [/]"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape")  # back from the broken list
+        await pilot.pause()
+        await back_to_work(pilot)
+    assert_crash_file(crash_dir, "TypeError: cell [/]")
+
+
+async def test_a_failing_form_submit_keeps_what_was_typed(crash_dir: Path) -> None:
+    app = demo_app()
+    app.backend.fault("server_action", error=KeyError("server"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await select(pilot, "web-01")
+        await pilot.press("R")  # rename: a form
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        field = form.query_one("#input-name")
+        field.value = "web-01-renamed"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await panel_shown(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is form and not form.submitting
+        assert form.raw_values()["name"] == "web-01-renamed"
+        assert "Not submitted" in screen_text(pilot)
+        await pilot.press("escape")  # the form can still be left
+        await pilot.pause()
+        assert isinstance(app.screen, ResourceScreen)
+    assert_crash_file(crash_dir, "KeyError: 'server'")
