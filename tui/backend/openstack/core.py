@@ -25,6 +25,7 @@ from tui.backend.errors import (
     error_for_status,
 )
 from tui.backend.models import CloudInfo, Json
+from tui.backend.threads import in_thread
 
 if TYPE_CHECKING:
     from openstack.connection import Connection
@@ -158,7 +159,7 @@ class OpenStackCore:
     async def _call(self, operation: str, fn: Callable[[], T]) -> T:
         """Run blocking SDK work in a thread; turn every failure into a BackendError."""
         try:
-            return await asyncio.to_thread(fn)
+            return await in_thread(fn)
         except BackendError:
             raise
         except Exception as exc:  # the SDK and keystoneauth raise many unrelated types
