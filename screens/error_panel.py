@@ -62,8 +62,8 @@ class ErrorPanel(ModalScreen[None]):
         return text
 
     def _title(self) -> Text:
-        what = f" while {self.crash.what}" if self.crash.what else ""
-        return Text(f"✖ Something failed{what}", style="bold red")
+        what = f" — {self.crash.what}" if self.crash.what else ""
+        return Text(f"✖ Unexpected failure{what}", style="bold red")
 
     def _where(self) -> Text:
         if self.crash.path is not None:

@@ -193,7 +193,7 @@ class StackdeckApp(GuardedHandlers, App[None]):
             error = error.error  # type: ignore[assignment]
             try:
                 worker = get_current_worker()
-                what = f"{worker.name.strip('_') or 'a task'} on {title_of(worker.node)}"
+                what = f"{title_of(worker.node)} · {worker.name.strip('_') or 'a task'}"
             except NoActiveWorker:
                 pass
         self.report_failure(error, what)
@@ -208,7 +208,7 @@ class StackdeckApp(GuardedHandlers, App[None]):
             return await super().run_action(action, default_namespace, namespaces)
         except Exception as exc:
             name = action if isinstance(action, str) else action[1]
-            self.report_failure(exc, f"running {name} on {title_of(self.screen)}")
+            self.report_failure(exc, f"{title_of(self.screen)} · {name}")
             return True
 
     # -- navigation ----------------------------------------------------------------------

@@ -45,7 +45,7 @@ def report_text(exc: BaseException, what: str) -> str:
     from tui import __version__
 
     lines = [
-        f"stackdeck {__version__}: an unexpected failure{f' while {what}' if what else ''}",
+        f"stackdeck {__version__}: an unexpected failure{f' — {what}' if what else ''}",
         f"time: {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}",
         f"python: {sys.version.split()[0]}",
         "",
@@ -81,7 +81,7 @@ class CrashLog:
             error = ""
         except OSError as failure:
             path, error = None, f"{type(failure).__name__}: {failure.strerror or failure}"
-        crash = Crash(what, summary(exc), path, safe(error))
+        crash = Crash(safe(what), summary(exc), path, safe(error))
         self._seen[signature] = crash
         self.crashes.append(crash)
         return crash

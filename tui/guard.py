@@ -30,5 +30,5 @@ class GuardedHandlers(MessagePump):
         try:
             await super()._on_message(message)
         except Exception as exc:
-            what = f"handling {type(message).__name__} on {title_of(self)}"
+            what = f"{title_of(self)} · handling {type(message).__name__}"
             self.app.report_failure(exc, what)  # type: ignore[attr-defined]

@@ -8,7 +8,6 @@ import stat
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
 
 from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
@@ -23,12 +22,6 @@ from tui.screens.servers import SERVERS
 
 # An exception message that would break markup and write escapes if shown raw.
 HOSTILE = "'NoneType' object has no attribute 'name' [/] [bold]x\x1b[2J\x1b]52;c;AAAA\x07"
-
-
-@pytest.fixture
-def crash_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    return tmp_path / "state" / "stackdeck"
 
 
 def compact(shown: str) -> str:
@@ -82,9 +75,9 @@ async def test_a_failing_list_shows_the_error_panel_and_the_session_goes_on(
     async with app.run_test(size=(120, 40)) as pilot:
         panel = await panel_shown(pilot)
         shown = screen_text(pilot)
-        assert "load on Servers" in shown
+        assert "Unexpected failure — Servers · load" in shown
         assert "AttributeError: 'NoneType' object has no attribute 'name' [/] [bold]x␛[2J" in shown
-        path = assert_crash_file(crash_dir, "AttributeError", "load on Servers")
+        path = assert_crash_file(crash_dir, "AttributeError", "Servers · load")
         assert str(path) in compact(shown)
         assert panel.crash.path == path
         await back_to_work(pilot)
@@ -146,7 +139,7 @@ async def test_a_failing_action_clears_its_mark_and_the_list_goes_on(crash_dir: 
         await pilot.press("o")
         panel = await panel_shown(pilot)
         assert panel.crash.summary == "KeyError: 'reservation_id'"
-        assert "act on Servers" in screen_text(pilot)
+        assert "Servers · act" in screen_text(pilot)
         assert not screen.in_flight
         assert_crash_file(crash_dir, "KeyError: 'reservation_id'")
         await pilot.press("escape")
@@ -248,3 +241,89 @@ async def test_a_failing_form_submit_keeps_what_was_typed(crash_dir: Path) -> No
         await pilot.pause()
         assert isinstance(app.screen, ResourceScreen)
     assert_crash_file(crash_dir, "KeyError: 'server'")
+
+
+# -- esc stops waiting ---------------------------------------------------------------------
+
+
+def notes(app: object) -> str:
+    return "\n".join(n.message for n in app._notifications)  # type: ignore[attr-defined]
+
+
+async def test_esc_stops_waiting_for_a_list_that_hangs_and_keys_answer(crash_dir: Path) -> None:
+    app = demo_app()
+    app.backend.fault("servers", hang=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, ResourceScreen) and app.screen.fetching
+        )
+        screen = app.screen
+        assert isinstance(screen, ResourceScreen)
+        await pilot.press("question_mark")  # keys answer while the request hangs
+        await wait_for(pilot, lambda: app.screen is not screen)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert screen.fetching
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not screen.fetching)
+        assert screen.cancelled and app.screen is screen
+        assert "cancelled" in screen_text(pilot)
+        assert "Stopped waiting for the list of servers" in notes(app)
+        app.backend.fault("servers")  # the cloud answers again: r lists
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.table.total_count == 40 and not screen.cancelled
+    assert crash_files(crash_dir) == []
+
+
+async def test_esc_stops_waiting_for_a_refresh_and_keeps_the_rows(crash_dir: Path) -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ResourceScreen)
+        app.backend.fault("servers", hang=True)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.fetching)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not screen.fetching)
+        assert screen.cancelled and screen.table.total_count == 40
+        assert "web-01" in screen_text(pilot)
+
+
+async def test_esc_leaves_a_describe_that_hangs(crash_dir: Path) -> None:
+    app = demo_app()
+    app.backend.fault("server", hang=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await select(pilot, "web-01")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, DescribeScreen))
+        describe = app.screen
+        assert "fetching the current record" in screen_text(pilot)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        await pilot.pause()
+        assert not [w for w in app.workers if w.node is describe and w.is_running]
+
+
+async def test_esc_stops_waiting_for_an_action_and_says_it_may_still_happen(
+    crash_dir: Path,
+) -> None:
+    app = demo_app()
+    app.backend.fault("server_action", hang=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ResourceScreen)
+        await select(pilot, "web-01")
+        await pilot.press("o")
+        await wait_for(pilot, lambda: "stopping" in screen_text(pilot))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not screen.in_flight)
+        assert app.screen is screen
+        assert "stopping" not in screen_text(pilot)
+        assert "Stopped waiting for Stop" in notes(app) and "may still happen" in notes(app)
+        await pilot.press("o")  # the row takes actions again
+        await wait_for(pilot, lambda: "stopping" in screen_text(pilot))
