@@ -128,12 +128,12 @@ class StackdeckApp(GuardedHandlers, App[None]):
         header.state = self.cloud_state
 
     def notify_error(self, exc: BackendError) -> None:
-        title = f"{exc.operation} failed" if exc.operation else "Error"
-        body = exc.message
+        title = safe(f"{exc.operation} failed" if exc.operation else "Error")
+        body = safe(exc.message, multiline=True)
         if exc.status:
             body = f"HTTP {exc.status}: {body}"
         if exc.request_id:
-            body += f"\nrequest id: {exc.request_id}"
+            body += f"\nrequest id: {safe(exc.request_id)}"
         self.notify(body, title=title, severity="error", timeout=12, markup=False)
 
     # -- failures --------------------------------------------------------------------------

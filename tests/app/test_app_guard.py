@@ -327,3 +327,30 @@ async def test_esc_stops_waiting_for_an_action_and_says_it_may_still_happen(
         assert "Stopped waiting for Stop" in notes(app) and "may still happen" in notes(app)
         await pilot.press("o")  # the row takes actions again
         await wait_for(pilot, lambda: "stopping" in screen_text(pilot))
+
+
+async def test_a_failing_overview_check_spoils_its_line_only(crash_dir: Path) -> None:
+    app = demo_app(start="overview")
+    app.backend.fault("servers_in_status", error=KeyError("status"))
+    app.backend.fault(
+        "network_agents", error=BackendError("Neutron down", status=503, request_id="req-7")
+    )
+    async with app.run_test(size=(160, 30)) as pilot:
+        panel = await panel_shown(pilot)
+        assert panel.crash.summary == "KeyError: 'status'"
+        await pilot.press("escape")
+        screen = app.screen
+        assert isinstance(screen, ResourceScreen) and screen.resource.name == "overview"
+        got = {row.id: row for row in screen.table.rows_in_view()}
+        assert (got["servers-error"].state, got["servers-error"].detail) == (
+            "error",
+            "stackdeck failed here: KeyError: 'status'",
+        )
+        assert got["agents-down"].detail == "HTTP 503: Neutron down (request id req-7)"
+        others = [
+            r
+            for r in got.values()
+            if r.id not in ("servers-error", "agents-down", "agents-disabled")
+        ]
+        assert all(r.state not in ("error", "checking") and r.count is not None for r in others)
+    assert_crash_file(crash_dir, "KeyError: 'status'")
