@@ -134,6 +134,13 @@ def _run(app: StackdeckApp) -> int:
             f"stackdeck: ended on an unexpected failure: {crash.summary}; {where}.", file=sys.stderr
         )
         return 1
+    if survived := [str(c.path) for c in app.crashes.crashes if c.path is not None]:
+        # the session went on past them; where the reports are is worth one line
+        print(
+            f"stackdeck: {len(survived)} unexpected failure(s) this session, reported in "
+            f"{safe(', '.join(survived))}",
+            file=sys.stderr,
+        )
     return app.return_code or 0
 
 

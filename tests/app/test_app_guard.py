@@ -354,3 +354,14 @@ async def test_a_failing_overview_check_spoils_its_line_only(crash_dir: Path) ->
         ]
         assert all(r.state not in ("error", "checking") and r.count is not None for r in others)
     assert_crash_file(crash_dir, "KeyError: 'status'")
+
+
+async def test_ctrl_c_on_the_error_panel_quits_cleanly(crash_dir: Path) -> None:
+    app = demo_app()
+    app.backend.fault("servers", error=AttributeError("boom"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await panel_shown(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+    assert app.crash is None and not app.return_code
+    assert len(crash_files(crash_dir)) == 1

@@ -117,3 +117,16 @@ async def test_a_quit_without_failure_exits_zero(capsys: pytest.CaptureFixture[s
 
     assert cli._run(app_of(QuitAtOnce)) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_a_session_that_went_on_past_a_failure_exits_zero_and_names_the_report(
+    crash_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class SurvivedOne(StackdeckApp):
+        def run(self, *args: object, **kwargs: object) -> None:
+            self.crashes.record(failure("recovered"), "Servers · load")
+
+    assert cli._run(app_of(SurvivedOne)) == 0
+    err = capsys.readouterr().err
+    (path,) = crash_dir.glob("crash-*.txt")
+    assert err.count("\n") == 1 and "1 unexpected failure(s)" in err and str(path) in err
