@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 
 from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.backend.errors import BackendError
-from tui.resource import Action, Col, Drill
+from tui.resource import Action, Col, Drill, View
 from tui.screens.describe import DescribeScreen
 from tui.screens.error_panel import ErrorPanel
 from tui.screens.form import FormScreen
@@ -365,3 +365,21 @@ async def test_ctrl_c_on_the_error_panel_quits_cleanly(crash_dir: Path) -> None:
         await pilot.pause()
     assert app.crash is None and not app.return_code
     assert len(crash_files(crash_dir)) == 1
+
+
+async def test_a_view_that_fails_to_open_is_reported_and_keys_answer(crash_dir: Path) -> None:
+    def no_screen(row: object) -> object:
+        raise LookupError("no console for this server")
+
+    broken = replace(SERVERS, views=(View("l", "log", "Console log", no_screen),))
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(ResourceScreen(broken))
+        await settle(pilot)
+        await pilot.press("l")
+        panel = await panel_shown(pilot)
+        assert panel.crash.summary == "LookupError: no console for this server"
+        assert "Servers · view('log')" in screen_text(pilot)
+        await back_to_work(pilot)
+    assert_crash_file(crash_dir, "no console for this server")
