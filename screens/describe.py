@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.backend.errors import BackendError
+from tui.guard import GuardedHandlers
 from tui.resource import Resource
 from tui.text import one_line
 from tui.widgets.header import CloudHeader
@@ -42,7 +43,7 @@ def record_text(row: Any) -> str:
     return json.dumps(raw, indent=2, sort_keys=True, default=str, ensure_ascii=False)
 
 
-class DescribeScreen(Screen[None]):
+class DescribeScreen(GuardedHandlers, Screen[None]):
     app: StackdeckApp
 
     BINDINGS = [

@@ -226,5 +226,12 @@ class FormScreen(ModalScreen[Any]):
             self.submitting = False
             button.disabled = False
             return
+        except Exception:
+            # a bug, not the cloud: the app's error panel tells; what was typed stays
+            status.update(Text("✖ Not submitted: see the error panel", style="bold red"))
+            status.add_class("-error")
+            self.submitting = False
+            button.disabled = False
+            raise
         self.submitting = False
         self.dismiss(result)

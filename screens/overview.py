@@ -19,6 +19,7 @@ from tui.backend.base import Backend
 from tui.backend.errors import BackendError, Forbidden
 from tui.backend.models import ComputeService, Hypervisor, NetworkAgent, Server, Volume
 from tui.config import Thresholds
+from tui.crash import summary as summary_of
 from tui.resource import Col, Drill, Lister, Resource, Row, Scope, attr
 
 State = Literal["ok", "warning", "problem", "checking", "error", "n/a"]
@@ -247,7 +248,8 @@ def _failure(exc: BackendError) -> str:
     if isinstance(exc, Forbidden):
         return "needs admin rights (HTTP 403)"
     status = f"HTTP {exc.status}: " if exc.status else ""
-    return f"{status}{exc.message}"
+    request = f" (request id {exc.request_id})" if exc.request_id else ""
+    return f"{status}{exc.message}{request}"
 
 
 async def run_check(backend: Backend, check: Check) -> CheckResult:
@@ -270,7 +272,16 @@ _LAST: WeakKeyDictionary[Any, dict[str, CheckResult]] = WeakKeyDictionary()
 async def list_checks(backend: Backend, scope: Scope) -> AsyncIterator[list[CheckResult]]:
     last = _LAST.setdefault(backend, {})
     yield [last.get(c.id) or CheckResult(c, "checking") for c in CHECKS]
-    tasks = [asyncio.create_task(run_check(backend, check)) for check in CHECKS]
+    bugs: list[Exception] = []
+
+    async def checked(check: Check) -> CheckResult:
+        try:
+            return await run_check(backend, check)
+        except Exception as exc:  # a bug in one check spoils its line, not the others
+            bugs.append(exc)
+            return CheckResult(check, "error", detail=f"stackdeck failed here: {summary_of(exc)}")
+
+    tasks = [asyncio.create_task(checked(check)) for check in CHECKS]
     try:
         for done in asyncio.as_completed(tasks):
             result = await done
@@ -279,6 +290,8 @@ async def list_checks(backend: Backend, scope: Scope) -> AsyncIterator[list[Chec
     finally:
         for task in tasks:
             task.cancel()
+    if bugs:
+        raise bugs[0]  # once every line is in: the app's error panel and crash file
 
 
 def drill_scope(result: CheckResult) -> Scope:

@@ -15,8 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input, Static
+from textual.worker import WorkerState
 
 from tui.backend.errors import BackendError, ConnectionLost, Forbidden
+from tui.guard import GuardedHandlers
 from tui.resource import Drill, Resource, Scope
 from tui.screens.acting import ActingMixin
 from tui.text import one_line
@@ -28,9 +30,11 @@ if TYPE_CHECKING:
     from tui.app import StackdeckApp
 
 AUTO_REFRESH_MAX_ROWS = 5000
+# The work `esc` stops waiting for: the list's load, actions waiting on the cloud.
+WAITING_GROUPS = ("load", "act")
 
 
-class ResourceScreen(ActingMixin, Screen[None]):
+class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
     """A list of one resource in one scope, streamed page by page into a virtual table."""
 
     app: StackdeckApp
@@ -52,6 +56,7 @@ class ResourceScreen(ActingMixin, Screen[None]):
         self.pages = 0
         self.loaded = False
         self.fetching = False
+        self.cancelled = False
         self.in_flight: dict[str, str] = {}
         self.summary = ""
         for drill in resource.drills:
@@ -108,6 +113,7 @@ class ResourceScreen(ActingMixin, Screen[None]):
         table = self.table
         table.waiting = self.fetching = True
         self.error = None
+        self.cancelled = False
         self._update_crumbs()
         try:
             info = await self.app.ensure_connected()
@@ -146,6 +152,12 @@ class ResourceScreen(ActingMixin, Screen[None]):
             self.app.cloud_state = "connected"
         except BackendError as exc:
             self._failed(exc)
+        except Exception:
+            # a bug, not the cloud: the app's error panel tells; the list says where to look
+            table.empty_message = f"Could not list {self.resource.name}: see the error panel."
+            if not table.total_count:
+                table.load([], replace=True)
+            raise
         finally:
             table.waiting = self.fetching = False
             self._update_crumbs()
@@ -223,6 +235,8 @@ class ResourceScreen(ActingMixin, Screen[None]):
             text.append(f"  loading… page {self.pages + 1}", style="yellow")
         elif self.error:
             text.append(f"  ✖ {self.error.operation or 'error'}", style="bold red")
+        elif self.cancelled:
+            text.append("  ✖ cancelled (r reloads)", style="bold yellow")
         self.query_one("#crumbs", Static).update(text)
 
     # -- table events --------------------------------------------------------------------
@@ -279,6 +293,13 @@ class ResourceScreen(ActingMixin, Screen[None]):
     # -- actions -------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        try:
+            return self._allowed(action, parameters)
+        except Exception as exc:  # a declaration's `when` that fails offers nothing
+            self.app.report_failure(exc, f"{self.resource.title} · checking {action}")
+            return False
+
+    def _allowed(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "act":
             act = self.resource.action(str(parameters[0]))
             return act is not None and self.offered(act, self.table.selected)
@@ -296,10 +317,48 @@ class ResourceScreen(ActingMixin, Screen[None]):
         return True
 
     def action_back(self) -> None:
-        if any(box.has_focus for box in self.query("#filter")) or self.table.filter_text:
+        """`esc`: clear the filter being typed, else stop waiting, else clear it, else back."""
+        if any(box.has_focus for box in self.query("#filter")):
+            self._clear_filter()
+        elif self.stop_waiting():
+            return
+        elif self.table.filter_text:
             self._clear_filter()
         elif len(self.app.screen_stack) > 2:
             self.app.pop_screen()
+
+    def stop_waiting(self) -> bool:
+        """Cancel the list's load and the actions waiting on the cloud; say so.
+
+        A blocking call already in a thread runs on and its answer is dropped.
+        """
+        waiting = [
+            worker
+            for worker in self.app.workers
+            if worker.node is self
+            and worker.group in WAITING_GROUPS
+            and worker.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        ]
+        if not waiting:
+            return False
+        actions = sorted(set(self.in_flight.values())) or ["the cloud"]
+        for worker in waiting:
+            worker.cancel()
+        if any(worker.group == "load" for worker in waiting):
+            self.cancelled = True
+            self.app.notify(
+                f"Stopped waiting for the list of {self.resource.name}; r reloads.",
+                markup=False,
+            )
+        if any(worker.group == "act" for worker in waiting):
+            self.app.notify(
+                f"Stopped waiting for {', '.join(actions)}. What was already sent may still "
+                "happen; r shows the cloud's state.",
+                severity="warning",
+                markup=False,
+            )
+        self._update_crumbs()
+        return True
 
     def action_refresh(self) -> None:
         self.load()

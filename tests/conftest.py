@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,33 @@ def memory_keyring() -> MemoryKeyring:
     ring = MemoryKeyring()
     keyring.set_keyring(ring)
     return ring
+
+
+@pytest.fixture(autouse=True)
+def state_home(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Path]:
+    """stackdeck's state (audit log, crash files) in a fresh folder per test, never the
+    user's. The app survives its own bugs (an error panel and a crash file), so a test whose
+    app wrote a crash file fails here, unless it asked for `crash_dir`: it expects them."""
+    home = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(home))
+    yield home
+    if "crash_dir" not in request.fixturenames:
+        crashes = sorted(home.rglob("crash-*.txt"))
+        if crashes:
+            pytest.fail(
+                "stackdeck hit a bug during the test:\n" + crashes[0].read_text(encoding="utf-8"),
+                pytrace=False,
+            )
+
+
+@pytest.fixture
+def crash_dir(state_home: Path) -> Path:
+    """Where this test's crash files go (stackdeck's state folder); crashes are expected."""
+    return state_home / "stackdeck"
 
 
 class RepoSVGSnapshot(SVGImageSnapshotExtension):

@@ -1,22 +1,31 @@
-"""The app shell: header state, `:` navigation, help, the palette, error notifications."""
+"""The app shell: header state, `:` navigation, help, the palette, errors and failures.
+
+A failed request is a notification (``notify_error``). Anything else that raises — a worker,
+a timer, a handler, an action, a render — is a bug: ``report_failure`` writes its traceback
+to a crash file (``tui.crash``) and shows the error panel, and the session goes on.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import NoActiveWorker, WorkerFailed, get_current_worker
 
 from tui.backend.base import Backend
 from tui.backend.errors import BackendError
 from tui.backend.models import CloudInfo
 from tui.config import Settings, Thresholds
+from tui.crash import Crash, CrashLog
+from tui.guard import GuardedHandlers, title_of
 from tui.resource import Names, Resource, Scope
 from tui.text import one_line, safe
 from tui.widgets.header import CloudHeader
@@ -29,6 +38,8 @@ if TYPE_CHECKING:
 # frame, the first page and the registry of every resource loaded right after it.
 GC_OFF_AFTER_START = 1.0
 QUIT_COMMANDS = {"q", "quit", "q!", "exit"}
+# A failure that repeats with no panel open is recalled at most this often.
+REPEAT_NOTICE_SECONDS = 10.0
 
 
 def stylesheets() -> list[str | Path]:
@@ -49,7 +60,7 @@ def screen_commands() -> type[Provider]:
     return ScreenCommands
 
 
-class StackdeckApp(App[None]):
+class StackdeckApp(GuardedHandlers, App[None]):
     TITLE = "stackdeck"
     CSS_PATH = stylesheets()
     COMMANDS = App.COMMANDS | {resource_commands, screen_commands}
@@ -70,6 +81,9 @@ class StackdeckApp(App[None]):
         self.cloud_info = backend.info
         self._connecting: asyncio.Task[CloudInfo] | None = None
         self._named = False
+        self.crashes = CrashLog()
+        self.crash: Crash | None = None  # the failure the session ended on, if any
+        self._repeats_shown: dict[Path | None, float] = {}
 
     # -- connection ----------------------------------------------------------------------
 
@@ -133,13 +147,88 @@ class StackdeckApp(App[None]):
         )
 
     def notify_error(self, exc: BackendError) -> None:
-        title = f"{exc.operation} failed" if exc.operation else "Error"
-        body = exc.message
+        title = safe(f"{exc.operation} failed" if exc.operation else "Error")
+        body = safe(exc.message, multiline=True)
         if exc.status:
             body = f"HTTP {exc.status}: {body}"
         if exc.request_id:
-            body += f"\nrequest id: {exc.request_id}"
-        self.notify(body, title=title, severity="error", timeout=12)
+            body += f"\nrequest id: {safe(exc.request_id)}"
+        self.notify(body, title=title, severity="error", timeout=12, markup=False)
+
+    # -- failures --------------------------------------------------------------------------
+
+    def report_failure(self, error: BaseException, what: str = "") -> None:
+        """A bug somewhere: a crash file and the error panel; the session goes on.
+
+        Safe to call from anywhere (a render, a `check_action`): the panel comes after.
+        A failed request (`BackendError`) is a notification, not a bug.
+        """
+        if isinstance(error, WorkerFailed):
+            error = error.error
+        if isinstance(error, BackendError):
+            self.notify_error(error)
+            return
+        if not self.is_running or self._exit:
+            self._end_on(error, what)
+            return
+        crash = self.crashes.record(error, what)
+        self.call_later(self._show_failure, crash)
+
+    def _show_failure(self, crash: Crash) -> None:
+        try:
+            self._panel_or_notice(crash)
+        except Exception as exc:  # the panel itself fails: nothing left to show it with
+            self._end_on(exc, "showing the error panel")
+
+    def _panel_or_notice(self, crash: Crash) -> None:
+        from tui.screens.error_panel import ErrorPanel
+
+        screen = self.screen
+        if isinstance(screen, ErrorPanel):
+            screen.add(crash)
+        elif not crash.repeated:
+            self.push_screen(ErrorPanel(crash))
+        elif time.monotonic() - self._repeats_shown.get(crash.path, 0.0) > REPEAT_NOTICE_SECONDS:
+            # a failure that keeps coming back (a render, a timer): a reminder, not a panel
+            self._repeats_shown[crash.path] = time.monotonic()
+            self.notify(
+                f"{crash.summary}\n{safe(str(crash.path)) if crash.path else crash.error}",
+                title="The same failure again",
+                severity="error",
+                markup=False,
+            )
+
+    def _end_on(self, error: BaseException, what: str) -> None:
+        """A failure while starting or stopping: the session ends, with status 1."""
+        if self.crash is None:
+            self.crash = self.crashes.record(error, what)
+        self.exit(return_code=1)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's one sink for what a worker, timer, callback or render raised; it would
+        # end the app (and print the traceback on the terminal).
+        what = ""
+        if isinstance(error, WorkerFailed):
+            error = error.error  # type: ignore[assignment]
+            try:
+                worker = get_current_worker()
+                what = f"{title_of(worker.node)} · {worker.name.strip('_') or 'a task'}"
+            except NoActiveWorker:
+                pass
+        self.report_failure(error, what)
+
+    async def run_action(
+        self,
+        action: str | Any,
+        default_namespace: Any = None,
+        namespaces: Any = None,
+    ) -> bool:
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        except Exception as exc:
+            name = action if isinstance(action, str) else action[1]
+            self.report_failure(exc, f"{title_of(self.screen)} · {name}")
+            return True
 
     # -- navigation ----------------------------------------------------------------------
 

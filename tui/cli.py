@@ -9,9 +9,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui import __version__
 from tui.config import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from tui.app import StackdeckApp
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -111,8 +115,33 @@ def main(argv: Sequence[str] | None = None) -> int:
             read_only=settings.read_only,
             audit=audit,
         )
-    StackdeckApp(backend, settings).run()
-    return 0
+    return _run(StackdeckApp(backend, settings))
+
+
+def _run(app: StackdeckApp) -> int:
+    """Run the app; non-zero, with one line naming the crash file, when it ended on a bug."""
+    from tui.crash import CrashLog
+    from tui.text import safe
+
+    try:
+        app.run()
+    except Exception as exc:  # raised past Textual itself (the driver, the terminal)
+        app.crash = app.crash or CrashLog().record(exc, "running stackdeck")
+    crash = app.crash
+    if crash is not None:
+        where = f"the full report is in {safe(str(crash.path))}" if crash.path else crash.error
+        print(
+            f"stackdeck: ended on an unexpected failure: {crash.summary}; {where}.", file=sys.stderr
+        )
+        return 1
+    if survived := [str(c.path) for c in app.crashes.crashes if c.path is not None]:
+        # the session went on past them; where the reports are is worth one line
+        print(
+            f"stackdeck: {len(survived)} unexpected failure(s) this session, reported in "
+            f"{safe(', '.join(survived))}",
+            file=sys.stderr,
+        )
+    return app.return_code or 0
 
 
 if __name__ == "__main__":

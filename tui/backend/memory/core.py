@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, Protocol, TypeVar
 
@@ -97,6 +98,38 @@ class MemoryCore:
 
     async def close(self) -> None:
         return None
+
+    def fault(self, method: str, *, error: BaseException | None = None, hang: bool = False) -> None:
+        """Tests only: `method` raises `error` or never answers (until cancelled); with
+        neither, it works again. Lists fail on their first page."""
+        self.__dict__.pop(method, None)
+        if error is None and not hang:
+            return
+        failure = error or RuntimeError("no answer")
+
+        async def stall() -> None:
+            if hang:
+                await asyncio.Event().wait()
+
+        async def pages(*args: object, **kwargs: object) -> AsyncIterator[list[Any]]:
+            await stall()
+            raise failure
+            yield []  # pragma: no cover - makes this an async generator
+
+        async def call(*args: object, **kwargs: object) -> Any:
+            await stall()
+            raise failure
+
+        def plain(*args: object, **kwargs: object) -> Any:
+            raise failure
+
+        original = getattr(type(self), method)
+        if inspect.isasyncgenfunction(original):
+            setattr(self, method, pages)
+        elif inspect.iscoroutinefunction(original):
+            setattr(self, method, call)
+        else:
+            setattr(self, method, plain)
 
     def project_names(self) -> dict[str, str]:
         return {p.id: p.name for p in self._projects}

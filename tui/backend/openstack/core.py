@@ -26,6 +26,7 @@ from tui.backend.errors import (
     error_for_status,
 )
 from tui.backend.models import CloudInfo, Json
+from tui.backend.threads import in_thread
 from tui.text import clean_json, json_needs_gate, safe
 
 if TYPE_CHECKING:
@@ -176,7 +177,7 @@ class OpenStackCore:
     async def _call(self, operation: str, fn: Callable[[], T]) -> T:
         """Run blocking SDK work in a thread; turn every failure into a BackendError."""
         try:
-            return await asyncio.to_thread(fn)
+            return await in_thread(fn)
         except BackendError:
             raise
         except Exception as exc:  # the SDK and keystoneauth raise many unrelated types
