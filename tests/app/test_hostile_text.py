@@ -54,7 +54,7 @@ async def test_every_list_describe_and_drill_shows_hostile_names_safely(
     terminal: TerminalBytes,
 ) -> None:
     app = hostile_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         for name in RESOURCES:
             if name in REACHED_BY_DRILL or name == "raw":
@@ -96,7 +96,7 @@ async def test_every_confirmation_and_form_of_a_hostile_row_shows_it_safely(
     notifications name the row plainly."""
     app = hostile_app()
     opened = []
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         for name, resource in RESOURCES.items():
             if name in REACHED_BY_DRILL or not resource.actions:
@@ -131,7 +131,7 @@ async def test_hostile_server_names_show_visibly_in_the_list_and_describe(
     terminal: TerminalBytes,
 ) -> None:
     app = hostile_app()
-    async with app.run_test(size=(160, 40)) as pilot:
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await settle(pilot)
         assert "h-␛[2J␛[31mHOSTILE␛]0;HOSTILE-t…" in screen_text(pilot)
         await pilot.press("d")
@@ -148,7 +148,7 @@ async def test_delete_of_a_name_that_cannot_be_typed_confirms_by_id(
     terminal: TerminalBytes,
 ) -> None:
     app = hostile_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         assert app.open_resource("volumes")
         await settle(pilot)
@@ -178,7 +178,7 @@ async def test_delete_of_a_name_that_cannot_be_typed_confirms_by_id(
 
 async def test_hostile_drill_headers_and_long_names(terminal: TerminalBytes) -> None:
     app = hostile_app()
-    async with app.run_test(size=(200, 40)) as pilot:
+    async with app.run_test(size=(200, 40), notifications=True) as pilot:
         await settle(pilot)
         for parent, child in (
             ("sg", "sg-rules"),
@@ -215,7 +215,7 @@ async def test_hostile_drill_headers_and_long_names(terminal: TerminalBytes) -> 
 
 async def test_markup_in_scope_labels_and_filters_never_crashes(terminal: TerminalBytes) -> None:
     app = hostile_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         app.open_resource("servers", Scope(label="project [/x] \x1b]0;HOSTILE\x07"), push=True)
         await settle(pilot)
@@ -236,7 +236,7 @@ async def test_locking_a_server_named_with_markup_says_so_plainly() -> None:
     app.backend._cloud.servers.put(
         dataclasses.replace(server, name="x-[/x]", raw={**server.raw, "name": "x-[/x]"})
     )
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         await select(pilot, "x-[/x]")
         await pilot.press("L")
@@ -250,7 +250,7 @@ async def test_locking_a_server_named_with_markup_says_so_plainly() -> None:
 
 async def test_console_log_search_for_markup_without_a_match() -> None:
     app = demo_app(servers=6)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("l")
         await pilot.pause(0.5)

@@ -139,7 +139,7 @@ async def test_lists_describe_drills_and_delete_show_hostile_names_safely(
     hostile: Hostile, terminal: TerminalBytes
 ) -> None:
     app = app_for_devcloud()
-    async with app.run_test(size=(200, 40)) as pilot:
+    async with app.run_test(size=(200, 40), notifications=True) as pilot:
         await settle(pilot, rounds=400)
         for resource in ("images", "volumes", "projects", "sg"):
             await open_filtered(pilot, app, resource, hostile.tag)
