@@ -18,6 +18,7 @@ from tui.backend.errors import BackendError
 from tui.backend.models import CloudInfo
 from tui.config import Settings, Thresholds
 from tui.resource import Names, Resource, Scope
+from tui.text import safe
 from tui.widgets.header import CloudHeader
 
 if TYPE_CHECKING:
@@ -127,28 +128,31 @@ class StackdeckApp(App[None]):
         self.set_timer(GC_OFF_AFTER_START, _collect_after_start)
         Thresholds.stuck_minutes = max(1, self.settings.stuck_minutes)
         start = self.settings.start_resource
-        if start == "":
-            self.run_worker(self._open_home(), exclusive=True, group="home")
-        elif start == "servers":
+        if start == "servers":
             # the usual first list: only its own module before the first frame, the
             # registry of every resource right after it
             from tui.screens.servers import SERVERS
 
             self._show(SERVERS, None, push=False)
             self.call_after_refresh(_load_registry)
-        else:
-            self.open_resource(start)
+        elif start == "" or not self.open_resource(start):  # unknown: said, then the default
+            self.run_worker(self._open_home(), exclusive=True, group="home")
 
     async def _open_home(self) -> None:
         """The first screen by default: the health overview for admins, servers otherwise."""
         if not self.backend.info.is_admin:  # not known before the cloud says who we are
             from tui.screens.home import ConnectingScreen
 
-            self.push_screen(ConnectingScreen())
+            # it says why a connection fails and retries; then opens the first list
+            self.push_screen(ConnectingScreen(self._open_first))
+            return
         try:
             info = await self.ensure_connected()
         except BackendError:
             info = None  # the servers screen shows the failure and retries
+        self._open_first(info)
+
+    def _open_first(self, info: CloudInfo | None) -> None:
         self.open_resource("overview" if info is not None and info.is_admin else "servers")
 
     def open_resource(self, name: str, scope: Scope | None = None, *, push: bool = False) -> bool:
@@ -158,7 +162,9 @@ class StackdeckApp(App[None]):
         resource = lookup(name)
         if resource is None:
             self.notify(
-                f"Unknown resource “{name}”. Try :servers, :hv or :projects.", severity="warning"
+                f"Unknown resource “{safe(name)}”. Try :servers, :hv or :projects.",
+                severity="warning",
+                markup=False,
             )
             return False
         self._show(resource, scope, push=push)

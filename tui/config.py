@@ -75,7 +75,7 @@ def load_settings(path: Path | None = None) -> Settings:
 
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise SettingsError(f"{path}: {exc}") from exc
     known = {f.name for f in fields(Settings)} - {"extra", "source", "demo"}
     for key, value in data.items():
