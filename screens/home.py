@@ -125,4 +125,4 @@ class ConnectingScreen(Screen[None]):
             self.connect()
 
     def action_quit_app(self) -> None:
-        self.app.exit()
+        self.app.exit(return_code=1 if self.error else 0)

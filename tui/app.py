@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -20,6 +21,7 @@ from tui.config import Settings, Thresholds
 from tui.resource import Names, Resource, Scope
 from tui.text import safe
 from tui.widgets.header import CloudHeader
+from tui.widgets.small_terminal import fit_to_terminal
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -122,10 +124,17 @@ class StackdeckApp(App[None]):
             body += f"\nrequest id: {exc.request_id}"
         self.notify(body, title=title, severity="error", timeout=12)
 
+    def on_resize(self, event: events.Resize) -> None:
+        fit_to_terminal(self.screen, event.size)
+
+    def _fit_to_terminal(self, screen: Screen[object]) -> None:
+        fit_to_terminal(screen, self.size)
+
     # -- navigation ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.set_timer(GC_OFF_AFTER_START, _collect_after_start)
+        self.screen_change_signal.subscribe(self, self._fit_to_terminal)
         Thresholds.stuck_minutes = max(1, self.settings.stuck_minutes)
         start = self.settings.start_resource
         if start == "servers":
