@@ -142,3 +142,27 @@ def test_a_broken_settings_file_says_where(
     err = capsys.readouterr().err
     no_traceback(err)
     assert str(path) in err and expected in err
+
+
+@pytest.mark.usefixtures("clouds_yaml", "no_keyring")
+async def test_a_user_without_a_password_anywhere_is_told_how_to_give_one() -> None:
+    from tui.backend import credentials
+    from tui.backend.openstack import OpenStackBackend
+
+    backend = OpenStackBackend("lab", password_lookup=credentials.get_password)
+    with pytest.raises(ConfigError) as raised:
+        await backend.connect()
+    message = raised.value.message
+    assert "No password for alice on lab" in message and "stackdeck login lab" in message
+
+
+@pytest.mark.usefixtures("clouds_yaml")
+async def test_a_password_stored_after_a_failed_connect_is_used_on_retry() -> None:
+    from tui.backend import credentials
+    from tui.backend.openstack import OpenStackBackend
+
+    backend = OpenStackBackend("lab", password_lookup=credentials.get_password)
+    with pytest.raises(ConfigError, match="No password"):
+        await backend.connect()
+    credentials.set_password("lab", "alice", "from-keyring")  # `stackdeck login lab` meanwhile
+    assert backend._connection().config.config["auth"]["password"] == "from-keyring"

@@ -9,6 +9,7 @@ that the files do define.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from tui.backend.errors import ConfigError
@@ -18,16 +19,52 @@ if TYPE_CHECKING:
     from openstack.config.cloud_region import CloudRegion
 
 
-def cloud_region(name: str | None, **options: Any) -> CloudRegion:
-    """openstacksdk's settings for cloud ``name`` (None: the OS_* variables or the only cloud)."""
+PASSWORD_AUTH = {"password", "v3password", "v2password"}
+
+
+def cloud_region(
+    name: str | None,
+    *,
+    password_lookup: Callable[[str, str], str | None] | None = None,
+    **options: Any,
+) -> CloudRegion:
+    """openstacksdk's settings for cloud ``name`` (None: the OS_* variables or the only cloud).
+
+    With ``password_lookup`` (cloud, user → password), a user that clouds.yaml names without
+    a password gets the one stored by ``stackdeck login``, or a ConfigError saying so.
+    """
+    region = _get_one(name, **options)
+    auth = dict(region.config.get("auth") or {})
+    if (
+        password_lookup is None
+        or auth.get("password")
+        or not auth.get("username")
+        or region.config.get("auth_type", "password") not in PASSWORD_AUTH
+    ):
+        return region
+    cloud = name or "envvars"
+    secret = password_lookup(cloud, str(auth["username"]))
+    if not secret:
+        raise ConfigError(
+            f"No password for {safe(str(auth['username']))} on {safe(cloud)}: none in "
+            "clouds.yaml, secure.yaml or OS_PASSWORD, and none in the OS keyring "
+            f"('stackdeck login {safe(cloud)}' stores one).",
+            operation=_operation(name),
+        )
+    return _get_one(name, **{**options, "auth": {**auth, "password": secret}})
+
+
+def _get_one(name: str | None, **options: Any) -> CloudRegion:
     import openstack.config
 
     try:
         return openstack.config.OpenStackConfig().get_one(cloud=name, **options)
     except Exception as exc:  # ConfigException, or a file of the wrong shape (AttributeError...)
-        raise ConfigError(
-            explain(name, exc), operation=f"load cloud {safe(name or '(OS_* variables)')}"
-        ) from exc
+        raise ConfigError(explain(name, exc), operation=_operation(name)) from exc
+
+
+def _operation(name: str | None) -> str:
+    return f"load cloud {safe(name or '(OS_* variables)')}"
 
 
 def explain(name: str | None, exc: Exception) -> str:

@@ -175,14 +175,7 @@ class OpenStackCore:
 
         from tui.backend.cloud_config import cloud_region
 
-        name = self._cloud
-        region = cloud_region(name)
-        auth = dict(region.config.get("auth") or {})
-        if auth.get("username") and not auth.get("password") and self._password_lookup:
-            secret = self._password_lookup(name or "envvars", str(auth["username"]))
-            if secret:
-                auth["password"] = secret
-                region = cloud_region(name, auth=auth)
+        region = cloud_region(self._cloud, password_lookup=self._password_lookup)
         return openstack.connection.Connection(config=region)
 
     def _request(
