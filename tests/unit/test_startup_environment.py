@@ -130,6 +130,7 @@ def test_a_bad_theme_in_the_settings_is_a_message_not_a_traceback(
     ("content", "expected"),
     [
         (b"read_only = true\ncloud = [1,\nx = 2\n", "line 3"),
+        (b"read_only = true\ncloud = [\n", "at the end, line 2"),
         (b'cloud = "\xff"\n', "can't decode byte 0xff"),
     ],
 )
