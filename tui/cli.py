@@ -9,14 +9,22 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from tui import __version__
 from tui.config import Settings, SettingsError, load_settings
 from tui.text import safe
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with what the user typed shown visibly in its complaints."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(safe(message))
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="stackdeck",
         description="A keyboard-driven terminal console for OpenStack operators.",
         epilog="Subcommands: 'stackdeck login CLOUD' stores a password in the OS keyring; "
@@ -42,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _login(argv: Sequence[str], store: bool) -> int:
-    parser = argparse.ArgumentParser(prog=f"stackdeck {'login' if store else 'logout'}")
+    parser = _Parser(prog=f"stackdeck {'login' if store else 'logout'}")
     parser.add_argument("cloud", help="cloud name from clouds.yaml")
     parser.add_argument("--username", help="user name (default: the one in clouds.yaml)")
     args = parser.parse_args(argv)

@@ -167,3 +167,11 @@ async def test_a_password_stored_after_a_failed_connect_is_used_on_retry() -> No
         await backend.connect()
     credentials.set_password("lab", "alice", "from-keyring")  # `stackdeck login lab` meanwhile
     assert backend._connection().config.config["auth"]["password"] == "from-keyring"
+
+
+def test_command_line_complaints_show_escapes_visibly(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--demo", "--\x1b]52;c;aGk=\x07"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "unrecognized arguments: --␛]52;c;aGk=␇" in err and "\x1b" not in err
