@@ -175,3 +175,26 @@ def test_command_line_complaints_show_escapes_visibly(capsys: pytest.CaptureFixt
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert "unrecognized arguments: --␛]52;c;aGk=␇" in err and "\x1b" not in err
+
+
+def test_no_cloud_at_all_says_where_it_looked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OS_CLIENT_CONFIG_FILE", raising=False)
+    monkeypatch.setattr("openstack.config.loader.CONFIG_FILES", [str(tmp_path / "clouds.yaml")])
+    for var in ("OS_AUTH_URL", "OS_USERNAME", "OS_PASSWORD", "OS_CLOUD"):
+        monkeypatch.delenv(var, raising=False)
+    with pytest.raises(ConfigError) as raised:
+        cloud_region(None)
+    message = raised.value.message
+    assert "No cloud is configured" in message and str(tmp_path / "clouds.yaml") in message
+
+
+def test_several_clouds_and_none_chosen_lists_them(
+    clouds_yaml: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clouds_yaml.write_text(CLOUDS + CLOUDS.replace("clouds:\n  lab:", "  prod:"))
+    monkeypatch.delenv("OS_AUTH_URL", raising=False)
+    monkeypatch.delenv("OS_CLOUD", raising=False)
+    with pytest.raises(ConfigError, match=r"defines lab, prod; choose one with --os-cloud"):
+        cloud_region(None)

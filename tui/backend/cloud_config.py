@@ -80,14 +80,25 @@ def explain(name: str | None, exc: Exception) -> str:
         problem = _file_problem(path)
         if problem:
             return problem
-    if name is None:
-        return f"No cloud is configured: {_sdk_message(exc)}"
     defined = _cloud_names(existing[0]) if existing else []
+    known = ", ".join(safe(n) for n in defined) or "none"
+    where = ", ".join(safe(p) for p in dict.fromkeys(candidates) if p.endswith(".yaml"))
+    if name is None:
+        if os.environ.get("OS_AUTH_URL"):
+            return f"The OS_* variables are incomplete: {_sdk_message(exc)}"
+        if defined:
+            return (
+                f"No cloud chosen: {safe(existing[0])} defines {known}; "
+                "choose one with --os-cloud NAME (or OS_CLOUD)."
+            )
+        return (
+            "No cloud is configured: no OS_AUTH_URL and no clouds.yaml "
+            f"(looked in {where}); source an openrc or use --os-cloud NAME with a clouds.yaml "
+            f"({_sdk_message(exc)})."
+        )
     if existing and name not in defined:
-        known = ", ".join(safe(n) for n in defined) or "none"
         return f"Cloud “{safe(name)}” is not in {safe(existing[0])} (it defines: {known})."
     if not existing:
-        where = ", ".join(safe(p) for p in dict.fromkeys(candidates) if p.endswith(".yaml"))
         return f"Cloud “{safe(name)}” is not configured: no clouds.yaml found (looked in {where})."
     return f"Cloud “{safe(name)}”: {_sdk_message(exc)}"
 
