@@ -77,13 +77,6 @@ class ConnectingScreen(Screen[None]):
         Binding("q", "quit_app", "Quit"),
     ]
 
-    DEFAULT_CSS = """
-    ConnectingScreen #problem {
-        padding: 1 2;
-        height: auto;
-    }
-    """
-
     def __init__(self, on_connected: Callable[[CloudInfo], None]) -> None:
         super().__init__()
         self._on_connected = on_connected

@@ -30,21 +30,8 @@ def notice_text(size: Size) -> Text:
 
 
 class SmallTerminalNotice(Static):
-    """Covers its screen, whatever that screen's layout, while the terminal is too small."""
-
-    DEFAULT_CSS = """
-    SmallTerminalNotice {
-        overlay: screen;
-        position: absolute;
-        offset: 0 0;
-        width: 100vw;
-        height: 100vh;
-        content-align: center middle;
-        background: $background;
-        color: $foreground;
-        padding: 0 1;
-    }
-    """
+    """Covers its screen, whatever that screen's layout, while the terminal is too small
+    (styles/app.tcss)."""
 
 
 def fit_to_terminal(screen: Screen[object], size: Size) -> None:
