@@ -1,7 +1,7 @@
 """A notice over the whole screen while the terminal is smaller than stackdeck's layouts need.
 
 Every screen is laid out for at least 80x24. Below that, rather than a broken layout, the
-current screen is covered by one line of explanation; it goes away when the terminal is
+current screen is covered by a short explanation; it goes away when the terminal is
 large enough again. The app calls ``fit_to_terminal`` on every resize and screen change, so
 no screen has to know about it.
 """
@@ -21,7 +21,7 @@ def too_small(size: Size) -> bool:
 
 
 def notice_text(size: Size) -> Text:
-    text = Text(justify="center")
+    text = Text()
     text.append("The terminal is too small\n\n", style="bold")
     text.append(f"stackdeck needs {MIN_SIZE.width}x{MIN_SIZE.height}, ")
     text.append(f"now {size.width}x{size.height}.\n", style="bold")
