@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -29,6 +30,7 @@ from tui.guard import GuardedHandlers, title_of
 from tui.resource import Names, Resource, Scope
 from tui.text import one_line, safe
 from tui.widgets.header import CloudHeader
+from tui.widgets.small_terminal import fit_to_terminal
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -230,34 +232,44 @@ class StackdeckApp(GuardedHandlers, App[None]):
             self.report_failure(exc, f"{title_of(self.screen)} · {name}")
             return True
 
+    def on_resize(self, event: events.Resize) -> None:
+        fit_to_terminal(self.screen, event.size)
+
+    def _fit_to_terminal(self, screen: Screen[object]) -> None:
+        fit_to_terminal(screen, self.size)
+
     # -- navigation ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.set_timer(GC_OFF_AFTER_START, _collect_after_start)
+        self.screen_change_signal.subscribe(self, self._fit_to_terminal)
         Thresholds.stuck_minutes = max(1, self.settings.stuck_minutes)
         start = self.settings.start_resource
-        if start == "":
-            self.run_worker(self._open_home(), exclusive=True, group="home")
-        elif start == "servers":
+        if start == "servers":
             # the usual first list: only its own module before the first frame, the
             # registry of every resource right after it
             from tui.screens.servers import SERVERS
 
             self._show(SERVERS, None, push=False)
             self.call_after_refresh(_load_registry)
-        else:
-            self.open_resource(start)
+        elif start == "" or not self.open_resource(start):  # unknown: said, then the default
+            self.run_worker(self._open_home(), exclusive=True, group="home")
 
     async def _open_home(self) -> None:
         """The first screen by default: the health overview for admins, servers otherwise."""
         if not self.backend.info.is_admin:  # not known before the cloud says who we are
             from tui.screens.home import ConnectingScreen
 
-            self.push_screen(ConnectingScreen())
+            # it says why a connection fails and retries; then opens the first list
+            self.push_screen(ConnectingScreen(self._open_first))
+            return
         try:
             info = await self.ensure_connected()
         except BackendError:
             info = None  # the servers screen shows the failure and retries
+        self._open_first(info)
+
+    def _open_first(self, info: CloudInfo | None) -> None:
         self.open_resource("overview" if info is not None and info.is_admin else "servers")
 
     def open_resource(self, name: str, scope: Scope | None = None, *, push: bool = False) -> bool:
@@ -267,7 +279,9 @@ class StackdeckApp(GuardedHandlers, App[None]):
         resource = lookup(name)
         if resource is None:
             self.notify(
-                f"Unknown resource “{name}”. Try :servers, :hv or :projects.", severity="warning"
+                f"Unknown resource “{safe(name)}”. Try :servers, :hv or :projects.",
+                severity="warning",
+                markup=False,
             )
             return False
         self._show(resource, scope, push=push)

@@ -9,17 +9,26 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
 from tui.config import Settings, SettingsError, load_settings
+from tui.text import safe
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with what the user typed shown visibly in its complaints."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(safe(message))
+
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="stackdeck",
         description="A keyboard-driven terminal console for OpenStack operators.",
         epilog="Subcommands: 'stackdeck login CLOUD' stores a password in the OS keyring; "
@@ -45,27 +54,34 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _login(argv: Sequence[str], store: bool) -> int:
-    parser = argparse.ArgumentParser(prog=f"stackdeck {'login' if store else 'logout'}")
+    parser = _Parser(prog=f"stackdeck {'login' if store else 'logout'}")
     parser.add_argument("cloud", help="cloud name from clouds.yaml")
     parser.add_argument("--username", help="user name (default: the one in clouds.yaml)")
     args = parser.parse_args(argv)
     from tui.backend import credentials
+    from tui.backend.errors import ConfigError
 
+    cloud = safe(args.cloud)
     try:
         username = args.username or credentials.cloud_username(args.cloud)
-    except Exception as exc:  # openstacksdk raises its own config errors
-        print(f"stackdeck: cloud '{args.cloud}': {exc}", file=sys.stderr)
+        user = safe(username) or "(no user)"
+        if not store:
+            credentials.delete_password(args.cloud, username)
+            print(f"Removed the stored password for {user} on {cloud}.")
+            return 0
+        credentials.check_keyring()  # before the password is typed, not after
+        password = getpass.getpass(f"Password for {user} on {cloud}: ")
+        if not password:
+            print("stackdeck: empty password, nothing stored.", file=sys.stderr)
+            return 1
+        credentials.set_password(args.cloud, username, password)
+    except ConfigError as exc:
+        print(f"stackdeck: {exc.message}", file=sys.stderr)
         return 2
-    if not store:
-        credentials.delete_password(args.cloud, username)
-        print(f"Removed the stored password for {username or '(no user)'} on {args.cloud}.")
-        return 0
-    password = getpass.getpass(f"Password for {username or '(no user)'} on {args.cloud}: ")
-    if not password:
-        print("stackdeck: empty password, nothing stored.", file=sys.stderr)
-        return 1
-    credentials.set_password(args.cloud, username, password)
-    print(f"Stored in the OS keyring for {username} on {args.cloud}.")
+    except credentials.KeyringUnavailable as exc:
+        print(f"stackdeck: {exc}", file=sys.stderr)
+        return 2
+    print(f"Stored in the OS keyring for {user} on {cloud}.")
     return 0
 
 
@@ -77,7 +93,19 @@ def build_settings(args: argparse.Namespace) -> Settings:
     settings.demo = args.demo
     if args.resource:
         settings.start_resource = args.resource
+    _check_theme(settings)
     return settings
+
+
+def _check_theme(settings: Settings) -> None:
+    from textual.theme import BUILTIN_THEMES
+
+    if settings.theme not in BUILTIN_THEMES:
+        names = ", ".join(sorted(BUILTIN_THEMES))
+        raise SettingsError(
+            f"{safe(settings.source)}: 'theme' must be one of {names}, "
+            f"not {safe(repr(settings.theme))}"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -74,9 +74,13 @@ def load_settings(path: Path | None = None) -> Settings:
     import tomllib  # only when there is a file: most starts have none
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
         raise SettingsError(f"{path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        last = f"at the end, line {len(text.splitlines()) or 1}"
+        raise SettingsError(f"{path}: {str(exc).replace('at end of document', last)}") from exc
     known = {f.name for f in fields(Settings)} - {"extra", "source", "demo"}
     for key, value in data.items():
         if key in known:

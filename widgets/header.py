@@ -7,6 +7,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui.backend.models import CloudInfo
+from tui.text import safe
 
 STATES = {
     "connecting": ("◌ connecting", "header--connecting"),
@@ -47,7 +48,7 @@ class CloudHeader(Widget):
                 text.append(f"  {name} ", style=label)
             else:
                 text.append(" " if index == 0 else " · ", style=label)
-            text.append(value)
+            text.append(safe(value))
         if info.read_only:
             style = self.get_component_rich_style("header--readonly")
             text.append("  READ-ONLY" if labels else " RO", style=style)

@@ -191,20 +191,10 @@ class OpenStackCore:
 
     def _open(self) -> Connection:
         import openstack
-        import openstack.config
-        from openstack import exceptions as sdk_exc
 
-        name = self._cloud
-        try:
-            region = openstack.config.OpenStackConfig().get_one(cloud=name)
-        except sdk_exc.ConfigException as exc:
-            raise ConfigError(str(exc), operation=f"load cloud {name or '(env)'}") from exc
-        auth = dict(region.config.get("auth") or {})
-        if auth.get("username") and not auth.get("password") and self._password_lookup:
-            secret = self._password_lookup(name or "envvars", str(auth["username"]))
-            if secret:
-                auth["password"] = secret
-                region = openstack.config.OpenStackConfig().get_one(cloud=name, auth=auth)
+        from tui.backend.cloud_config import cloud_region
+
+        region = cloud_region(self._cloud, password_lookup=self._password_lookup)
         return openstack.connection.Connection(config=region)
 
     def _request(
@@ -406,7 +396,11 @@ class OpenStackCore:
     # -- session -------------------------------------------------------------------------
 
     async def connect(self) -> CloudInfo:
-        self._info = await self._call("authenticate", self._whoami)
+        try:
+            self._info = await self._call("authenticate", self._whoami)
+        except BackendError:
+            self._conn = None  # a retry reads clouds.yaml and the keyring afresh
+            raise
         return self._info
 
     def _whoami(self) -> CloudInfo:
