@@ -217,9 +217,14 @@ class FormScreen(ModalScreen[Any]):
         button.disabled = True
         status = self.query_one("#form-error", Static)
         status.update(Text("submitting…", style="italic"))
+        secrets = self.app.backend.secrets
+        for f in self.form.fields:
+            if f.kind == "secret":
+                secrets.add(values.get(f.name))
         try:
             result = await self.form.submit(self.app.backend, values)
         except BackendError as exc:
+            secrets.redact_error(exc)
             self.last_error = exc
             status.update(error_text(exc))
             status.add_class("-error")

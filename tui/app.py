@@ -6,7 +6,7 @@ import asyncio
 import gc
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -111,6 +111,11 @@ class StackdeckApp(App[None]):
     def sync_header(self, header: CloudHeader) -> None:
         header.info = self.cloud_info
         header.state = self.cloud_state
+
+    def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
+        """Every notification, whoever sends it, with this session's secrets masked."""
+        redact = self.backend.secrets.redact
+        super().notify(redact(message), title=redact(title), **kwargs)
 
     def notify_error(self, exc: BackendError) -> None:
         title = f"{exc.operation} failed" if exc.operation else "Error"

@@ -25,6 +25,7 @@ from tui.backend.errors import (
     error_for_status,
 )
 from tui.backend.models import CloudInfo, Json
+from tui.secrets import Secrets
 
 if TYPE_CHECKING:
     from openstack.connection import Connection
@@ -143,6 +144,7 @@ class OpenStackCore:
         self._password_lookup = password_lookup
         self._read_only = read_only
         self._audit = audit
+        self.secrets = Secrets()
         self._conn: Connection | None = None
         self._lock = threading.Lock()
         self._info = CloudInfo(cloud=cloud or "envvars", read_only=read_only)
@@ -159,10 +161,13 @@ class OpenStackCore:
         """Run blocking SDK work in a thread; turn every failure into a BackendError."""
         try:
             return await asyncio.to_thread(fn)
-        except BackendError:
+        except BackendError as exc:  # its message may quote a request the service echoed
+            self.secrets.redact_error(exc)
             raise
         except Exception as exc:  # the SDK and keystoneauth raise many unrelated types
-            raise translate_exception(exc, operation) from exc
+            error = translate_exception(exc, operation)
+            self.secrets.redact_error(error)
+            raise error from exc
 
     def _connection(self) -> Connection:
         with self._lock:
@@ -181,8 +186,10 @@ class OpenStackCore:
         except sdk_exc.ConfigException as exc:
             raise ConfigError(str(exc), operation=f"load cloud {name or '(env)'}") from exc
         auth = dict(region.config.get("auth") or {})
+        self.secrets.add(auth.get("password"))
         if auth.get("username") and not auth.get("password") and self._password_lookup:
             secret = self._password_lookup(name or "envvars", str(auth["username"]))
+            self.secrets.add(secret)
             if secret:
                 auth["password"] = secret
                 region = openstack.config.OpenStackConfig().get_one(cloud=name, auth=auth)
@@ -304,7 +311,8 @@ class OpenStackCore:
                 target=target,
                 result=result,
                 request_id=request_id or "",
-            )
+            ),
+            self.secrets,
         )
 
     def _version(self, service: str, wanted: tuple[int, int]) -> str:
@@ -393,6 +401,7 @@ class OpenStackCore:
     def _whoami(self) -> CloudInfo:
         conn = self._connection()
         access = conn.session.auth.get_access(conn.session)
+        self.secrets.add(access.auth_token)
         roles = {r.lower() for r in (access.role_names or [])}
         return CloudInfo(
             cloud=self._cloud or "envvars",
