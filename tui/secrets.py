@@ -28,7 +28,7 @@ def encodings(secret: str) -> set[str]:
     from urllib.parse import quote, quote_plus
 
     ascii_json = json.dumps(secret)[1:-1]
-    spelled = {
+    texts = {
         secret,
         safe(secret),
         ascii_json,
@@ -42,7 +42,9 @@ def encodings(secret: str) -> set[str]:
         secret.encode("unicode_escape").decode("ascii"),
         repr(secret.encode())[2:-1],
     }
-    spelled |= _base64(secret.encode())
+    spelled = set(texts)
+    for text in texts:  # base64 of an echoed body holds the secret as that body spells it
+        spelled |= _base64(text.encode())
     return {s for s in spelled if len(s) >= MIN_LENGTH}
 
 

@@ -11,62 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from textual import events
 from textual.widgets import Input, Static
 
+from tests.app_forms import form_actions, paste, rows_by_resource, target_of
 from tests.app_helpers import demo_app, wait_for
 from tui.backend.memory import MemoryBackend
 from tui.forms import Field, Form
-from tui.resource import Action, Resource, Scope
+from tui.resource import Action, Resource
 from tui.screens.form import FormScreen
 from tui.screens.registry import RESOURCES
 
 HOSTILE_TEXT = ("x\x1b[2Jy", "x\x9b31my", "x\u202egnp.exe", "x\x00y", "x\x7fy", "x\x07y")
 HOSTILE_NUMBERS = ("٣", "-99999999999999999999", "1e3")
 TYPED_KINDS = ("text", "int", "keyvalue", "file")
-
-
-async def _rows_by_resource(backend: MemoryBackend) -> dict[str, list[tuple[Scope, list[Any]]]]:
-    """Some rows of every resource, with the scope they were listed in (drills followed)."""
-    async for flavors in backend.flavors():  # the demo's flavors come without extra specs
-        await backend.set_flavor_extra_specs(flavors[0].id, {"hw:cpu_policy": "shared"})
-        break
-    backend.writes.clear()
-    found: dict[str, list[tuple[Scope, list[Any]]]] = {}
-    todo = [(r, Scope(all_projects=True)) for r in RESOURCES.values()]
-    seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
-    while todo:
-        resource, scope = todo.pop(0)
-        if (resource.name, scope.filters) in seen or len(found.get(resource.name, ())) >= 3:
-            continue
-        seen.add((resource.name, scope.filters))
-        rows: list[Any] = []
-        try:
-            async for page in resource.list(backend, scope):
-                rows += page[:10]
-                break
-        except Exception:  # a drill the demo cloud cannot list (an empty parent)
-            continue
-        found.setdefault(resource.name, []).append((scope, rows))
-        for row in rows[:3]:
-            for drill in resource.drills:
-                if drill.when(row) and drill.target_of(row) in RESOURCES:
-                    todo.append((RESOURCES[drill.target_of(row)], drill.scope(row)))
-    return found
-
-
-def _forms() -> list[tuple[str, str]]:
-    return [(r.name, a.name) for r in RESOURCES.values() for a in r.actions if a.form is not None]
-
-
-def _target(action: Action, listed: list[tuple[Scope, list[Any]]]) -> Any:
-    for scope, rows in listed:
-        if not action.on_row:
-            return scope
-        for row in rows:
-            if action.when(row):
-                return row
-    return None
 
 
 def _wrapped(form: Form, action: Action, row: Any) -> Form:
@@ -84,18 +41,11 @@ def _wrapped(form: Form, action: Action, row: Any) -> Form:
     )
 
 
-async def _paste(pilot: Any, box: Input, text: str) -> None:
-    box.focus()
-    box.value = ""
-    box.post_message(events.Paste(text))
-    await pilot.pause()
-
-
 def _refusals(field: Field) -> tuple[str, ...]:
     return HOSTILE_NUMBERS if field.kind == "int" else HOSTILE_TEXT
 
 
-@pytest.mark.parametrize(("resource_name", "action_name"), _forms())
+@pytest.mark.parametrize(("resource_name", "action_name"), form_actions())
 async def test_every_typed_field_refuses_bad_input_and_keeps_it(
     resource_name: str, action_name: str
 ) -> None:
@@ -105,7 +55,7 @@ async def test_every_typed_field_refuses_bad_input_and_keeps_it(
     resource: Resource = RESOURCES[resource_name]
     action = resource.action(action_name)
     assert action is not None and action.form is not None
-    target = _target(action, (await _rows_by_resource(backend)).get(resource_name, []))
+    target = target_of(action, (await rows_by_resource(backend)).get(resource_name, []))
     if target is None:
         pytest.skip(f"the demo cloud has no {resource_name} row that allows {action_name}")
     form = action.form(target)
@@ -121,7 +71,7 @@ async def test_every_typed_field_refuses_bad_input_and_keeps_it(
             box = screen.query_one(f"#input-{field.name}", Input)
             before = box.value
             for typed in _refusals(field):
-                await _paste(pilot, box, typed)
+                await paste(pilot, box, typed)
                 assert box.value == typed, "the paste reached the field as typed"
                 typed_values = screen.raw_values()
                 await pilot.press("ctrl+s")

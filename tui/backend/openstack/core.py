@@ -186,10 +186,8 @@ class OpenStackCore:
         except sdk_exc.ConfigException as exc:
             raise ConfigError(str(exc), operation=f"load cloud {name or '(env)'}") from exc
         auth = dict(region.config.get("auth") or {})
-        self.secrets.add(auth.get("password"))
         if auth.get("username") and not auth.get("password") and self._password_lookup:
             secret = self._password_lookup(name or "envvars", str(auth["username"]))
-            self.secrets.add(secret)
             if secret:
                 auth["password"] = secret
                 region = openstack.config.OpenStackConfig().get_one(cloud=name, auth=auth)
