@@ -63,3 +63,34 @@ async def paste(pilot: Any, box: Input, text: str) -> None:
     box.value = ""
     box.post_message(events.Paste(text))
     await pilot.pause()
+
+
+async def submit_refused(
+    pilot: Any, resource_name: str, action_name: str, target: Any, secret: str
+) -> Any:
+    """Open an action's form by its key (on ``target``'s row), paste ``secret`` into every
+    secret field and a name into any empty required field, submit, and wait for the
+    cloud's refusal. Returns the form, still open."""
+    from tests.app.test_issue4_screens import goto
+    from tests.app_helpers import select, wait_for
+    from tui.screens.form import FormScreen
+
+    resource = RESOURCES[resource_name]
+    action = resource.action(action_name)
+    assert action is not None and action.form is not None
+    await goto(pilot, resource_name)
+    if action.on_row:
+        await select(pilot, resource.label(target))
+    await pilot.press(action.key)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormScreen))
+    form = pilot.app.screen
+    for field in form.form.fields:
+        box = form.query_one(f"#input-{field.name}")
+        if field.kind == "secret":
+            assert isinstance(box, Input) and box.password, "a secret field shows no text"
+            await paste(pilot, box, secret)
+        elif field.required and isinstance(box, Input) and not box.value:
+            await paste(pilot, box, "sdsecret-user")
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: form.last_error is not None)
+    return form

@@ -74,6 +74,15 @@ def leaks(text: str, secret: str) -> list[str]:
     return sorted(set(found))
 
 
+def found_in(outputs: dict[str, str], *secrets: str) -> dict[str, list[str]]:
+    """Which outputs hold which secret, and how: ``{}`` when none does."""
+    return {
+        name: found
+        for name, text in outputs.items()
+        if (found := [f"{i}: {how}" for i, s in enumerate(secrets) for how in leaks(text, s)])
+    }
+
+
 def leaks_plain(text: str, secret: str) -> list[str]:
     return [name for name, spelled in spellings(secret).items() if spelled in text]
 
