@@ -93,6 +93,8 @@ class FormScreen(ModalScreen[Any]):
             text,
             placeholder=f.placeholder or ("key=value, key=value" if f.kind == "keyvalue" else ""),
             password=f.kind == "secret",
+            # a refusal moves the focus to the field: the next key must not replace it all
+            select_on_focus=False,
             id=ident,
         )
 

@@ -41,6 +41,20 @@ def _wrapped(form: Form, action: Action, row: Any) -> Form:
     )
 
 
+async def _next_key_adds_to_the_field_in_focus(pilot: Any) -> None:
+    """The refusal moved the focus to the first field in error: typing there goes on from
+    what it holds, never replaces it all."""
+    focused = pilot.app.focused
+    if not isinstance(focused, Input):
+        return
+    held = focused.value
+    await pilot.press("5")
+    assert len(focused.value) == len(held) + 1 and sorted(focused.value) == sorted(held + "5"), (
+        f"{focused.id}: {held!r} became {focused.value!r}"
+    )
+    focused.value = held
+
+
 def _refusals(field: Field) -> tuple[str, ...]:
     return HOSTILE_NUMBERS if field.kind == "int" else HOSTILE_TEXT
 
@@ -87,6 +101,7 @@ async def test_every_typed_field_refuses_bad_input_and_keeps_it(
                 assert backend.writes == [], f"{field.name}={typed!r} sent {backend.writes}"
                 assert box.value == typed, f"{field.name}: what was typed is kept"
                 assert screen.raw_values() == typed_values, "every field keeps what it held"
+                await _next_key_adds_to_the_field_in_focus(pilot)
                 checked += 1
             box.value = before
     assert checked or not any(f.kind in TYPED_KINDS for f in form.fields)
