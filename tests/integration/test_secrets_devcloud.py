@@ -4,7 +4,8 @@ Keystone behind a proxy that echoes password-carrying requests back in a 400.
 The proxy (127.0.0.1, a free port) relays everything to Keystone and rewrites Keystone's
 own URL in what comes back, so the token's catalog sends identity calls through it too;
 the other services stay on their real ports. Creating a user or setting a password is
-answered with 400 and the request body, as sent and re-encoded, in the error message.
+answered with 400 and the request body, as sent and re-encoded, and the token, in the
+error message.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class _Relay(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if self.command in ("POST", "PATCH") and USER_WRITE.fullmatch(path) and b"password" in body:
             self.server.echoed.append(f"{self.command} {path}")
-            message = echoed(body.decode())
+            message = f"{echoed(body.decode())}; token: {self.headers.get('X-Auth-Token')}"
             error = {"error": {"code": 400, "title": "Bad Request", "message": message}}
             self._answer(400, [("Content-Type", "application/json")], json.dumps(error).encode())
             return

@@ -162,12 +162,19 @@ class OpenStackCore:
         try:
             return await asyncio.to_thread(fn)
         except BackendError as exc:  # its message may quote a request the service echoed
+            self._remember_token()
             self.secrets.redact_error(exc)
             raise
         except Exception as exc:  # the SDK and keystoneauth raise many unrelated types
             error = translate_exception(exc, operation)
+            self._remember_token()
             self.secrets.redact_error(error)
             raise error from exc
+
+    def _remember_token(self) -> None:
+        """The token in use joins the secrets (a re-authentication makes a new one)."""
+        auth = self._conn.session.auth if self._conn is not None else None
+        self.secrets.add(getattr(getattr(auth, "auth_ref", None), "auth_token", None))
 
     def _connection(self) -> Connection:
         with self._lock:
