@@ -115,7 +115,9 @@ class StackdeckApp(App[None]):
     def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
         """Every notification, whoever sends it, with this session's secrets masked."""
         redact = self.backend.secrets.redact
-        super().notify(redact(message), title=redact(title), **kwargs)
+        if isinstance(message, str):
+            message = redact(message)
+        super().notify(message, title=redact(title), **kwargs)
 
     def notify_error(self, exc: BackendError) -> None:
         title = f"{exc.operation} failed" if exc.operation else "Error"
