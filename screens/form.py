@@ -93,7 +93,7 @@ class FormScreen(ModalScreen[Any]):
             text,
             placeholder=f.placeholder or ("key=value, key=value" if f.kind == "keyvalue" else ""),
             password=f.kind == "secret",
-            # a refusal moves the focus to the field: the next key must not replace it all
+            # a refusal focuses the field: the next key must not replace what was typed
             select_on_focus=False,
             id=ident,
         )
@@ -106,6 +106,8 @@ class FormScreen(ModalScreen[Any]):
         first = next((w for w in self.query(".form-field Input, .form-field Checkbox")), None)
         if first is not None:
             first.focus()
+            if isinstance(first, Input):
+                first.select_all()  # a default, not typed yet: the first key replaces it
 
     @work(group="choices")
     async def _load_choices(self, f: Field) -> None:
