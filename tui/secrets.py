@@ -1,7 +1,8 @@
 """Secrets a session has seen, and their removal from any text before it is shown or written.
 
-What is typed into a secret field, the cloud's password and our tokens are registered
-with the backend's ``Secrets`` (one per backend, so per cloud context). Services echo bad
+What is typed into a secret field and our tokens are registered with the backend's
+``Secrets`` (one per backend, so per cloud context; the password of clouds.yaml is not:
+a weak one, ``admin``, would mask user and project names). Services echo bad
 requests back in their error messages, re-encoded: JSON-escaped (``p\\u00e9``),
 URL-encoded, base64 (an ``Authorization`` header), Python reprs. ``redact`` replaces each
 of those encodings, also inside longer text, before a message reaches the screen, a
