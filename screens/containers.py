@@ -15,7 +15,7 @@ from typing import Any
 from tui.backend.base import Backend
 from tui.backend.models import Container, SwiftObject
 from tui.backend.swift import MAX_OBJECT_BYTES
-from tui.forms import Field, Form, Values
+from tui.forms import Field, Form, Values, control_error
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, nothing
 from tui.screens.columns import count_col
 from tui.screens.transfer import Transfer, human_bytes
@@ -50,6 +50,8 @@ def modified_col() -> Col:
 
 def _valid_container_name(value: Any, _values: Values) -> str | None:
     text = str(value)
+    if error := control_error(text):
+        return error
     if "/" in text:
         return "no '/' in a container name"
     if len(text.encode()) > 256:
@@ -180,6 +182,8 @@ def _valid_upload(value: Any, _values: Values) -> str | None:
 
 def _valid_object_name(value: Any, _values: Values) -> str | None:
     text = str(value)
+    if error := control_error(text):
+        return error
     if text.endswith(DELIMITER):
         return "ends with '/': that names a folder, not an object"
     if len(text.encode()) > 1024:

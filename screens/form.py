@@ -93,6 +93,8 @@ class FormScreen(ModalScreen[Any]):
             text,
             placeholder=f.placeholder or ("key=value, key=value" if f.kind == "keyvalue" else ""),
             password=f.kind == "secret",
+            # a refusal focuses the field: the next key must not replace what was typed
+            select_on_focus=False,
             id=ident,
         )
 
@@ -104,6 +106,8 @@ class FormScreen(ModalScreen[Any]):
         first = next((w for w in self.query(".form-field Input, .form-field Checkbox")), None)
         if first is not None:
             first.focus()
+            if isinstance(first, Input):
+                first.select_all()  # a default, not typed yet: the first key replaces it
 
     @work(group="choices")
     async def _load_choices(self, f: Field) -> None:
@@ -217,9 +221,14 @@ class FormScreen(ModalScreen[Any]):
         button.disabled = True
         status = self.query_one("#form-error", Static)
         status.update(Text("submitting…", style="italic"))
+        secrets = self.app.backend.secrets
+        for f in self.form.fields:
+            if f.kind == "secret":
+                secrets.add(values.get(f.name))
         try:
             result = await self.form.submit(self.app.backend, values)
         except BackendError as exc:
+            secrets.redact_error(exc)
             self.last_error = exc
             status.update(error_text(exc))
             status.add_class("-error")

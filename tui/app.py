@@ -83,7 +83,7 @@ class StackdeckApp(GuardedHandlers, App[None]):
         self.cloud_info = backend.info
         self._connecting: asyncio.Task[CloudInfo] | None = None
         self._named = False
-        self.crashes = CrashLog()
+        self.crashes = CrashLog(redact=backend.secrets.redact)
         self.crash: Crash | None = None  # the failure the session ended on, if any
         self._repeats_shown: dict[Path | None, float] = {}
 
@@ -139,10 +139,12 @@ class StackdeckApp(GuardedHandlers, App[None]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """Every notification is plain text: names and API messages hold ``[/]`` and worse."""
+        """Every notification, whoever sends it: plain text (names and API messages hold
+        ``[/]`` and worse), with this session's secrets masked."""
+        redact = self.backend.secrets.redact
         super().notify(
-            safe(message, multiline=True),
-            title=one_line(title),
+            redact(safe(message, multiline=True)),
+            title=redact(one_line(title)),
             severity=severity,
             timeout=timeout,
             markup=False,

@@ -148,13 +148,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(app: StackdeckApp) -> int:
     """Run the app; non-zero, with one line naming the crash file, when it ended on a bug."""
-    from tui.crash import CrashLog
     from tui.text import safe
 
     try:
         app.run()
     except Exception as exc:  # raised past Textual itself (the driver, the terminal)
-        app.crash = app.crash or CrashLog().record(exc, "running stackdeck")
+        app.crash = app.crash or app.crashes.record(exc, "running stackdeck")
     crash = app.crash
     if crash is not None:
         where = f"the full report is in {safe(str(crash.path))}" if crash.path else crash.error

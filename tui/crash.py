@@ -12,6 +12,7 @@ import os
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,11 +61,18 @@ def default_crash_dir() -> Path:
     return state_dir()
 
 
+def _same(text: str) -> str:
+    return text
+
+
 class CrashLog:
     """The crash files of one session; a failure seen before is not written again."""
 
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(
+        self, directory: Path | None = None, redact: Callable[[str], str] | None = None
+    ) -> None:
         self._directory = directory
+        self._redact = redact or _same
         self._seen: dict[tuple[object, ...], Crash] = {}
         self.crashes: list[Crash] = []
 
@@ -77,11 +85,11 @@ class CrashLog:
         if (seen := self._seen.get(signature)) is not None:
             return Crash(seen.what, seen.summary, seen.path, seen.error, repeated=True)
         try:
-            path: Path | None = self._write(report_text(exc, what))
+            path: Path | None = self._write(self._redact(report_text(exc, what)))
             error = ""
         except OSError as failure:
             path, error = None, f"{type(failure).__name__}: {failure.strerror or failure}"
-        crash = Crash(safe(what), summary(exc), path, safe(error))
+        crash = Crash(safe(what), self._redact(summary(exc)), path, safe(error))
         self._seen[signature] = crash
         self.crashes.append(crash)
         return crash

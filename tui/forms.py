@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from tui.text import is_clean, safe
+
 if TYPE_CHECKING:
     from tui.backend.base import Backend
 
@@ -82,9 +84,30 @@ class Form:
 
 # -- validation -------------------------------------------------------------------------
 
+# Typed by the operator and sent to the cloud as text: no control character may pass.
+_TYPED_TEXT = ("text", "file", "keyvalue")
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")  # not \d: it takes every script's digits (٣)
+
+
+def control_error(text: str) -> str | None:
+    """Why typed text is refused when it holds a control character (C0, C1, DEL, bidi)."""
+    if is_clean(text):
+        return None
+    at = next(i for i, char in enumerate(text) if not is_clean(char))
+    return f"no control characters: {safe(text[at])} at position {at + 1}"
+
+
+def _number_error(text: str) -> str:
+    other = next((c for c in text if c.isdigit() and c not in "0123456789"), None)
+    if other is not None:
+        return f"a whole number in the digits 0-9: {safe(other)} is not one of them"
+    return "must be a whole number, digits 0-9 only (no exponent, point or spaces)"
+
 
 def _convert(f: Field, raw: Any) -> tuple[Any, str | None]:
     """Turn what the widget holds into the value the submit gets, or say why it can't."""
+    if f.kind in _TYPED_TEXT and (error := control_error(str(raw or ""))):
+        return raw, error
     if f.kind in ("text", "secret", "choice"):
         text = "" if raw is None else str(raw)
         if f.kind != "secret":
@@ -96,8 +119,8 @@ def _convert(f: Field, raw: Any) -> tuple[Any, str | None]:
         text = "" if raw is None else str(raw).strip()
         if not text:
             return (None, "required") if f.required else (None, None)
-        if not re.fullmatch(r"-?\d+", text):
-            return None, "must be a whole number"
+        if not _WHOLE_NUMBER.fullmatch(text):
+            return None, _number_error(text)
         number = int(text)
         if f.minimum is not None and number < f.minimum:
             return number, f"must be at least {f.minimum}"
@@ -159,13 +182,13 @@ def validate(form: Form, raw: Mapping[str, Any]) -> tuple[Values, dict[str, str]
 
 # -- reusable validators ----------------------------------------------------------------
 
-_NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,255}$")
-
 
 def valid_name(value: Any, _values: Values) -> str | None:
     text = str(value)
-    if not _NAME.match(text):
-        return "1 to 255 characters, no control characters"
+    if error := control_error(text):
+        return error
+    if not 1 <= len(text) <= 255:
+        return "1 to 255 characters"
     if text != text.strip():
         return "no leading or trailing spaces"
     return None

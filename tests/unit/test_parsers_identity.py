@@ -20,7 +20,6 @@ from tui.backend.models import (
     identity_change,
 )
 from tui.backend.openstack import error_message
-from tui.backend.openstack.identity import scrub
 from tui.screens.token import from_now, token_lines
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "api"
@@ -114,11 +113,7 @@ def test_created_user_and_the_member_403() -> None:
     assert message == "You are not authorized to perform the requested action: identity:list_users."
 
 
-def test_secrets_are_masked_and_not_in_reprs() -> None:
-    assert scrub("Invalid input for field 'password': 'hunter22'", "hunter22") == (
-        "Invalid input for field 'password': '****'"
-    )
-    assert scrub("nothing to hide", "") == "nothing to hide"
+def test_passwords_are_not_in_reprs() -> None:
     assert "hunter22" not in repr(UserSpec(name="alice", password="hunter22"))
 
 

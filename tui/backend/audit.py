@@ -7,6 +7,10 @@ import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.secrets import Secrets
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +32,15 @@ class AuditLog:
         self.path = path
         self._lock = threading.Lock()
 
-    def record(self, record: AuditRecord) -> None:
+    def record(self, record: AuditRecord, secrets: Secrets | None = None) -> None:
+        """Append one line; every field with ``secrets`` masked (a target or an error may
+        quote what was sent)."""
         import json  # not on the start-up path: the first record comes later
 
-        line = json.dumps(asdict(record), sort_keys=True) + "\n"
+        fields = asdict(record)
+        if secrets is not None:
+            fields = {key: secrets.redact(value) for key, value in fields.items()}
+        line = json.dumps(fields, sort_keys=True) + "\n"
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)

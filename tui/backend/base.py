@@ -65,6 +65,7 @@ if TYPE_CHECKING:  # annotations only: the models load by area, when first used
         VolumeSpec,
     )
     from tui.backend.raw_http import RawResponse
+    from tui.secrets import Secrets
 
 # Server actions the backend knows (POST /servers/{id}/action unless noted). Arguments:
 # reboot(hard: bool), reset_state(state: "error"|"active"), rename(name) [PUT /servers/{id}],
@@ -93,6 +94,9 @@ DEFAULT_PAGE_SIZE = 1000
 @runtime_checkable
 class Backend(Protocol):
     """What stackdeck needs from a cloud. Implementations: OpenStackBackend, MemoryBackend."""
+
+    # This session's passwords and tokens: masked in every message, log and file written.
+    secrets: Secrets
 
     @property
     def info(self) -> CloudInfo: ...

@@ -21,6 +21,7 @@ from tui.backend.memory.data import fixed_id, hypervisor_json, project_json
 from tui.backend.memory.seed import Seed
 from tui.backend.memory.store import Identified, Store
 from tui.backend.models import CloudInfo, Hypervisor, Project
+from tui.secrets import Secrets
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Identified)
@@ -69,6 +70,7 @@ class MemoryCore:
         self._is_admin = is_admin
         self._read_only = read_only
         self._audit = audit
+        self.secrets = Secrets()
         self._requests = 0
         self._projects = [Project.from_api(project_json(i)) for i in range(projects)]
         home = self._projects[0]
@@ -223,6 +225,7 @@ class MemoryCore:
         except BackendError as exc:
             exc.request_id = request_id
             exc.operation = action
+            self.secrets.redact_error(exc)
             self._audited(action, target, f"error: {exc.status or ''} {exc.message}", request_id)
             raise
         self.writes.append((action, target))
@@ -242,7 +245,8 @@ class MemoryCore:
                 target=target,
                 result=result,
                 request_id=request_id,
-            )
+            ),
+            self.secrets,
         )
 
     def _find(self, items: Iterable[Any], ident: str, kind: str) -> Any:

@@ -190,6 +190,7 @@ class IdentityMemory(MemoryCore):
         return self._find(self._users, user_id, "user")
 
     async def create_user(self, spec: models.UserSpec) -> User:
+        self.secrets.add(spec.password)
 
         def change() -> User:
             if any(u.name == spec.name and u.domain_id == spec.domain_id for u in self._users):
@@ -238,6 +239,7 @@ class IdentityMemory(MemoryCore):
         )
 
     async def set_user_password(self, user: User, password: str) -> None:
+        self.secrets.add(password)
 
         def change() -> None:
             self._find(self._users, user.id, "user")

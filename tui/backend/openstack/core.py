@@ -27,6 +27,7 @@ from tui.backend.errors import (
 )
 from tui.backend.models import CloudInfo, Json
 from tui.backend.threads import in_thread
+from tui.secrets import Secrets
 from tui.text import clean_json, json_needs_gate, safe
 
 if TYPE_CHECKING:
@@ -162,6 +163,7 @@ class OpenStackCore:
         self._password_lookup = password_lookup
         self._read_only = read_only
         self._audit = audit
+        self.secrets = Secrets()
         self._conn: Connection | None = None
         self._lock = threading.Lock()
         self._info = CloudInfo(cloud=safe(cloud or "envvars"), read_only=read_only)
@@ -178,10 +180,20 @@ class OpenStackCore:
         """Run blocking SDK work in a thread; turn every failure into a BackendError."""
         try:
             return await in_thread(fn)
-        except BackendError:
+        except BackendError as exc:  # its message may quote a request the service echoed
+            self._remember_token()
+            self.secrets.redact_error(exc)
             raise
         except Exception as exc:  # the SDK and keystoneauth raise many unrelated types
-            raise translate_exception(exc, operation) from exc
+            error = translate_exception(exc, operation)
+            self._remember_token()
+            self.secrets.redact_error(error)
+            raise error from exc
+
+    def _remember_token(self) -> None:
+        """The token in use joins the secrets (a re-authentication makes a new one)."""
+        auth = getattr(getattr(self._conn, "session", None), "auth", None)
+        self.secrets.add(getattr(getattr(auth, "auth_ref", None), "auth_token", None))
 
     def _connection(self) -> Connection:
         with self._lock:
@@ -313,7 +325,8 @@ class OpenStackCore:
                 target=target,
                 result=result,
                 request_id=request_id or "",
-            )
+            ),
+            self.secrets,
         )
 
     def _version(self, service: str, wanted: tuple[int, int]) -> str:
@@ -406,6 +419,7 @@ class OpenStackCore:
     def _whoami(self) -> CloudInfo:
         conn = self._connection()
         access = conn.session.auth.get_access(conn.session)
+        self.secrets.add(access.auth_token)
         roles = {r.lower() for r in (access.role_names or [])}
         # keystoneauth parsed the token: its names did not pass `decoded`
         return CloudInfo(

@@ -15,12 +15,10 @@ from tui.backend.openstack.core import (
     OpenStackCore,
     _request_id,
     decoded,
-    error_message,
     raise_for_status,
 )
 
 T = TypeVar("T")
-HIDDEN = "****"
 
 
 def _project_target(project: Project) -> str:
@@ -33,11 +31,6 @@ def _user_target(user: User) -> str:
 
 def _grant_target(user_id: str, project_id: str, role_id: str) -> str:
     return f"role {role_id} for user {user_id} on project {project_id}"
-
-
-def scrub(text: str, secret: str) -> str:
-    """`text` with every occurrence of `secret` masked (services may echo bad input back)."""
-    return text.replace(secret, HIDDEN) if secret else text
 
 
 class IdentityAPI(OpenStackCore):
@@ -187,7 +180,9 @@ class IdentityAPI(OpenStackCore):
         self, action: str, target: str, method: str, path: str, body: Json, secret: str
     ) -> Json:
         """Like ``_write``, for a body holding a password: the request is not logged (not
-        even at debug level) and the secret is masked in any error and in the audit."""
+        even at debug level); the password joins the session's secrets, masked in any
+        error and audit line from now on."""
+        self.secrets.add(secret)
         if self._read_only:
             raise ReadOnlyError(
                 f"stackdeck runs read-only: {action} on {target} was not sent.", operation=action
@@ -196,19 +191,13 @@ class IdentityAPI(OpenStackCore):
         def send() -> Json:
             adapter = self._connection().identity
             response = adapter.request(path, method, json=body, raise_exc=False, log=False)
-            raise_for_status(
-                response,
-                "Keystone",
-                action,
-                lambda payload, fallback: scrub(error_message(payload, fallback), secret),
-            )
+            raise_for_status(response, "Keystone", action)
             self._audited(action, target, "ok", _request_id(response.headers))
             return decoded(response) if response.content else {}
 
         try:
             return await self._call(action, send)
         except BackendError as exc:
-            exc.message = scrub(exc.message, secret)
             self._audited(
                 action, target, f"error: {exc.status or ''} {exc.message}".strip(), exc.request_id
             )
@@ -292,6 +281,7 @@ class IdentityAPI(OpenStackCore):
         def fetch() -> models.TokenInfo:
             session = self._connection().session
             token = session.get_token()
+            self.secrets.add(token)
             response = self._request(
                 "GET",
                 "identity",
