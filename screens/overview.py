@@ -246,8 +246,8 @@ def _detail(check: Check, rows: Sequence[Any], width: int = 6) -> str:
 def _failure(exc: BackendError) -> str:
     if isinstance(exc, Forbidden):
         return "needs admin rights (HTTP 403)"
-    status = f"HTTP {exc.status}: " if exc.status else ""
-    return f"{status}{exc.message}"
+    text = f"HTTP {exc.status}: {exc.message}" if exc.status else exc.message
+    return f"{text} (request id {exc.request_id})" if exc.request_id else text
 
 
 async def run_check(backend: Backend, check: Check) -> CheckResult:

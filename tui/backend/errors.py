@@ -4,7 +4,11 @@ from __future__ import annotations
 
 
 class BackendError(Exception):
-    """A failed cloud call: what was attempted, HTTP status, the service's message, request id."""
+    """A failed cloud call: what was attempted, HTTP status, the service's message, request id.
+
+    ``maybe_done``: a write whose answer was lost or unreadable, which the cloud may have
+    carried out all the same; the screen reloads to show what is really there.
+    """
 
     def __init__(
         self,
@@ -13,12 +17,14 @@ class BackendError(Exception):
         status: int | None = None,
         request_id: str | None = None,
         operation: str = "",
+        maybe_done: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.request_id = request_id
         self.operation = operation
+        self.maybe_done = maybe_done
 
     def summary(self) -> str:
         """One readable line block for a notification: what, status, why, request id."""
