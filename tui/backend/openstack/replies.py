@@ -87,7 +87,9 @@ def describe_text(text: str) -> str:
 
 def expected_phrase(key: str | None, kind: Kind) -> str:
     noun = _NOUN[kind]
-    return f"a '{key}' {noun}" if key else f"a JSON {noun}"
+    if not key:
+        return f"a JSON {noun}"
+    return f"{'an' if key[0] in 'aeiou' else 'a'} '{key}' {noun}"
 
 
 def expect(body: Any, key: str | None, kind: Kind) -> Any:
