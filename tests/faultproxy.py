@@ -329,3 +329,19 @@ def proxied_cloud(
                 os.environ.pop("OS_CLIENT_CONFIG_FILE", None)
             else:
                 os.environ["OS_CLIENT_CONFIG_FILE"] = old
+
+
+@contextmanager
+def devcloud_proxies(
+    clouds: Path, workdir: Path, *, name: str, timeout: float
+) -> Iterator[dict[str, FaultProxy]]:
+    """`proxied_cloud` for devcloud's admin (its project id is in Cinder's URL)."""
+    import openstack
+
+    conn = openstack.connect(cloud="devcloud-admin")
+    project_id = conn.current_project_id
+    conn.close()
+    with proxied_cloud(
+        clouds, workdir, base="devcloud-admin", name=name, project_id=project_id, timeout=timeout
+    ) as opened:
+        yield opened

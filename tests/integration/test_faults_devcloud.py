@@ -28,7 +28,7 @@ from tests.faultproxy import (
     Reset,
     Truncate,
     Unauthorized,
-    proxied_cloud,
+    devcloud_proxies,
 )
 from tui.backend import models
 from tui.backend.errors import BackendError, ConnectionLost, NotFound
@@ -46,19 +46,8 @@ Proxies = dict[str, FaultProxy]
 
 @pytest.fixture(scope="module")
 def proxies(devcloud: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxies]:
-    import openstack
-
-    conn = openstack.connect(cloud="devcloud-admin")
-    project_id = conn.current_project_id
-    conn.close()
-    with proxied_cloud(
-        devcloud,
-        tmp_path_factory.mktemp("faults"),
-        base="devcloud-admin",
-        name=CLOUD,
-        project_id=project_id,
-        timeout=TIMEOUT,
-    ) as opened:
+    workdir = tmp_path_factory.mktemp("faults")
+    with devcloud_proxies(devcloud, workdir, name=CLOUD, timeout=TIMEOUT) as opened:
         yield opened
 
 
