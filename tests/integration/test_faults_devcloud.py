@@ -26,6 +26,7 @@ from tests.faultproxy import (
     RateLimit,
     Replace,
     Reset,
+    Slow,
     Truncate,
     Unauthorized,
     devcloud_proxies,
@@ -161,6 +162,15 @@ async def test_a_hung_read_ends_at_the_timeout(cloud: OpenStackBackend, proxies:
     error = await failure(collect(cloud.servers(all_projects=True)))
     assert isinstance(error, ConnectionLost) and "timed out" in error.message
     assert TIMEOUT <= time.monotonic() - started < TIMEOUT + 5
+
+
+async def test_a_slow_answer_within_the_timeout_is_just_slow(
+    cloud: OpenStackBackend, proxies: Proxies
+) -> None:
+    proxies["network"].set(Slow(path="/networks", delay=1.5))
+    started = time.monotonic()
+    assert await collect(cloud.networks())
+    assert time.monotonic() - started >= 1.5
 
 
 @pytest.mark.parametrize("rule", [Reset, Truncate], ids=["reset", "truncated"])

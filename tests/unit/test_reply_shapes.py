@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -60,22 +61,22 @@ CREATES: dict[str, tuple[Callable[[OpenStackBackend], Any], str, str]] = {
         lambda b: b.create_servers(
             models.BootSpec(name="web", flavor_id="f", image_id="i", network_ids=("n",))
         ),
-        "'server' object",
+        "a 'server' object",
         "the server may have been created: refresh to check",
     ),
     "volume": (
         lambda b: b.create_volume(models.VolumeSpec(name="v1", size_gb=1)),
-        "'volume' object",
+        "a 'volume' object",
         "the volume may have been created: refresh to check",
     ),
     "project": (
         lambda b: b.create_project(models.ProjectSpec(name="p1")),
-        "'project' object",
+        "a 'project' object",
         "the project may have been created: refresh to check",
     ),
     "aggregate": (
         lambda b: b.create_aggregate("agg1"),
-        "'aggregate' object",
+        "an 'aggregate' object",
         "the aggregate may have been created: refresh to check",
     ),
 }
@@ -92,7 +93,7 @@ async def test_a_create_with_a_bad_reply_says_it_may_have_happened(create: str, 
     error = caught.value
     assert len(sent) == 1, "a write is sent once, never again blindly"
     assert error.maybe_done and error.status == 202 and error.request_id == REQUEST_ID
-    assert f"answered 202 without a {expected}" in error.message
+    assert f"answered 202 without {expected}" in error.message
     assert error.message.endswith(done)
     assert f"(got: {got})" in error.message if got else "is an empty list" in error.message
 
@@ -187,3 +188,17 @@ def test_only_reads_told_to_come_back_are_retried(
     method: str, status: int, headers: dict[str, str], waited: float, delay: float | None
 ) -> None:
     assert _retry_delay(method, answer(b"{}", status, headers), waited) == delay
+
+
+async def test_a_user_create_with_a_bad_reply_says_it_may_exist_without_the_password() -> None:
+    backend = OpenStackBackend("unused")
+    identity = SimpleNamespace(request=lambda *a, **k: answer(b'{"users": []}', 201))
+    backend._connection = lambda: SimpleNamespace(identity=identity)  # type: ignore[method-assign]
+    with pytest.raises(BackendError) as caught:
+        await backend.create_user(models.UserSpec(name="u1", password="sekret-pw"))
+    error = caught.value
+    assert error.maybe_done and "sekret-pw" not in str(error)
+    assert error.message == (
+        "Keystone answered without a 'user' object (got: an object with 'users')"
+        ": the user may have been created: refresh to check"
+    )

@@ -213,6 +213,18 @@ def read_reply(
     return body, value
 
 
+def take_written(body: Any, read: Read, label: str, action: str) -> Any:
+    """What `read` takes from a write's reply already decoded (its status is gone)."""
+    try:
+        return read.take(body)
+    except UnexpectedReply as exc:
+        raise BackendError(
+            f"{label} answered without {exc.expected} (got: {exc.got}): {read.maybe_done(action)}",
+            operation=action,
+            maybe_done=True,
+        ) from None
+
+
 def marker_of(href: Any) -> str | None:
     if not href or not isinstance(href, str):
         return None

@@ -18,6 +18,7 @@ from tui.backend.openstack.core import (
     error_message,
     raise_for_status,
     read_reply,
+    take_written,
 )
 from tui.backend.openstack.replies import Read
 
@@ -172,7 +173,9 @@ class IdentityAPI(OpenStackCore):
         answer = await self._secret_write(
             "create-user", f"user {spec.name}", "POST", "/users", {"user": body}, spec.password
         )
-        return User.from_api(answer["user"])
+        return take_written(
+            answer, Read("user", User.from_api, made="user"), "Keystone", "create-user"
+        )
 
     async def update_user(
         self, user: User, *, enabled: bool | None = None, email: str | None = None

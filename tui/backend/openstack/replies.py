@@ -89,7 +89,7 @@ def expected_phrase(key: str | None, kind: Kind) -> str:
     noun = _NOUN[kind]
     if not key:
         return f"a JSON {noun}"
-    return f"{'an' if key[0] in 'aeiou' else 'a'} '{key}' {noun}"
+    return f"{'an' if key[0] in 'aeio' else 'a'} '{key}' {noun}"
 
 
 def expect(body: Any, key: str | None, kind: Kind) -> Any:
