@@ -202,3 +202,18 @@ async def test_a_user_create_with_a_bad_reply_says_it_may_exist_without_the_pass
         "Keystone answered without a 'user' object (got: an object with 'users')"
         ": the user may have been created: refresh to check"
     )
+
+
+def test_a_write_refused_at_connect_was_not_sent_and_one_cut_off_may_have_been() -> None:
+    from keystoneauth1 import session
+
+    from tui.backend.openstack.core import _was_sent, translate_exception
+
+    with pytest.raises(Exception) as refused:  # nothing listens on port 1
+        session.Session().request("http://127.0.0.1:1/servers", "POST", json={})
+    lost = translate_exception(refused.value, "boot")
+    lost.__cause__ = refused.value
+    assert not _was_sent(lost)
+
+    reset = ConnectionResetError(104, "Connection reset by peer")
+    assert _was_sent(reset)

@@ -591,8 +591,12 @@ class OpenStackCore:
 
 
 def _was_sent(exc: BaseException) -> bool:
-    """False when the connection was never made (refused, no route): nothing was sent."""
-    from urllib3.exceptions import NewConnectionError
+    """False when no request left: the connection was never made (refused, no route, no
+    answer to connect) or the service's versions could not be found first."""
+    from keystoneauth1.exceptions import DiscoveryFailure
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+    not_sent = (NewConnectionError, ConnectionRefusedError, ConnectTimeoutError, DiscoveryFailure)
 
     seen: set[int] = set()
     stack: list[BaseException] = [exc]
@@ -601,7 +605,7 @@ def _was_sent(exc: BaseException) -> bool:
         if id(err) in seen:
             continue
         seen.add(id(err))
-        if isinstance(err, NewConnectionError | ConnectionRefusedError):
+        if isinstance(err, not_sent):
             return False
         stack += [e for e in (err.__cause__, err.__context__) if e is not None]
         stack += [a for a in getattr(err, "args", ()) if isinstance(a, BaseException)]
