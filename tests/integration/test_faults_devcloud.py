@@ -81,6 +81,46 @@ async def first_server(backend: OpenStackBackend) -> models.Server:
     return (await collect(backend.servers(all_projects=True)))[0]
 
 
+async def named(pages: AsyncIterator[list[Any]], name: str) -> Any:
+    return next((item for item in await collect(pages) if item.name == name), None)
+
+
+async def until_gone(
+    delete: Callable[[], Awaitable[Any]], fetch: Callable[[], Awaitable[Any]]
+) -> None:
+    """Clean-up: delete (retrying while the thing is still being made), then wait it out."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            await delete()
+            break
+        except NotFound:
+            return
+        except BackendError:
+            await asyncio.sleep(0.5)
+    while time.monotonic() < deadline:
+        try:
+            await fetch()
+        except NotFound:
+            return
+        await asyncio.sleep(0.5)
+
+
+@contextlib.asynccontextmanager
+async def removed_afterwards(
+    pages: Callable[[], AsyncIterator[list[Any]]],
+    name: str,
+    remove: Callable[[Any], Awaitable[Any]],
+) -> AsyncIterator[None]:
+    """Whatever happens in the block, what devcloud holds under `name` is removed after it."""
+    try:
+        yield
+    finally:
+        for item in [i for i in await collect(pages()) if i.name == name]:
+            with contextlib.suppress(NotFound):
+                await remove(item)
+
+
 LISTS: dict[str, tuple[str, str, Callable[[OpenStackBackend], AsyncIterator[Any]], str]] = {
     "servers": ("compute", "/servers/detail", lambda b: b.servers(all_projects=True), "Nova"),
     "networks": ("network", "/networks", lambda b: b.networks(), "Neutron"),
@@ -242,17 +282,17 @@ async def test_an_overview_check_that_fails_names_its_request_id(
 
 
 async def test_a_write_is_never_sent_again_and_says_why_it_failed(
-    cloud: OpenStackBackend, proxies: Proxies
+    cloud: OpenStackBackend, proxies: Proxies, admin: OpenStackBackend
 ) -> None:
     nova = proxies["compute"]
     name = f"faults-{RUN}-agg-429"
     nova.set(RateLimit(method="POST", path="/os-aggregates$", retry_after=1))
-    error = await failure(cloud.create_aggregate(name))
-    assert error.status == 429 and "rate limited (429), retry after 1 s" in error.message
-    assert not error.maybe_done, "the proxy answered: nothing was sent on"
-    assert len(nova.requests("POST", "/os-aggregates")) == 1
-    nova.set()
-    assert name not in {a.name for a in await collect(cloud.aggregates())}
+    async with removed_afterwards(admin.aggregates, name, admin.delete_aggregate):
+        error = await failure(cloud.create_aggregate(name))
+        assert error.status == 429 and "rate limited (429), retry after 1 s" in error.message
+        assert not error.maybe_done, "the proxy answered: nothing was sent on"
+        assert len(nova.requests("POST", "/os-aggregates")) == 1
+        assert not await named(admin.aggregates(), name)
 
 
 async def test_a_single_action_that_fails_or_loses_its_answer(
@@ -272,31 +312,6 @@ async def test_a_single_action_that_fails_or_loses_its_answer(
     )
 
 
-async def until_gone(
-    delete: Callable[[], Awaitable[Any]], fetch: Callable[[], Awaitable[Any]]
-) -> None:
-    """Clean-up: delete (retrying while the thing is still being made), then wait it out."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            await delete()
-            break
-        except NotFound:
-            return
-        except BackendError:
-            await asyncio.sleep(0.5)
-    while time.monotonic() < deadline:
-        try:
-            await fetch()
-        except NotFound:
-            return
-        await asyncio.sleep(0.5)
-
-
-async def named(pages: AsyncIterator[list[Any]], name: str) -> Any:
-    return next((item for item in await collect(pages) if item.name == name), None)
-
-
 async def test_a_boot_whose_reply_is_unreadable_says_the_server_may_exist_and_it_does(
     cloud: OpenStackBackend, proxies: Proxies, admin: OpenStackBackend
 ) -> None:
@@ -305,20 +320,20 @@ async def test_a_boot_whose_reply_is_unreadable_says_the_server_may_exist_and_it
     name = f"faults-{RUN}-boot"
     spec = models.BootSpec(name=name, flavor_id=flavor.id, image_id=image.id, network_ids=("none",))
     proxies["compute"].set(Replace(method="POST", path="/servers$", body=b'{"reservation'))
-    error = await failure(cloud.create_servers(spec))
-    made = await named(admin.servers(), name)
-    try:
+
+    async def remove(server: models.Server) -> None:
+        await until_gone(
+            lambda: admin.server_action(server.id, "delete"), lambda: admin.server(server.id)
+        )
+
+    async with removed_afterwards(admin.servers, name, remove):
+        error = await failure(cloud.create_servers(spec))
         assert error.maybe_done and error.status == 200
         assert error.message == (
             "Nova answered 200 without a 'server' object (got: non-JSON text '{\"reservation')"
             ": the server may have been created: refresh to check"
         )
-        assert made is not None, "Nova did create it"
-    finally:
-        if made is not None:
-            await until_gone(
-                lambda: admin.server_action(made.id, "delete"), lambda: admin.server(made.id)
-            )
+        assert await named(admin.servers(), name), "Nova did create it"
 
 
 async def test_a_volume_create_cut_short_says_it_may_exist_and_it_does(
@@ -326,15 +341,15 @@ async def test_a_volume_create_cut_short_says_it_may_exist_and_it_does(
 ) -> None:
     name = f"faults-{RUN}-vol"
     proxies["block_storage"].set(Truncate(method="POST", path="/volumes$"))
-    error = await failure(cloud.create_volume(models.VolumeSpec(name=name, size_gb=1)))
-    made = await named(admin.volumes(), name)
-    try:
+
+    async def remove(volume: models.Volume) -> None:
+        await until_gone(lambda: admin.delete_volume(volume.id), lambda: admin.volume(volume.id))
+
+    async with removed_afterwards(admin.volumes, name, remove):
+        error = await failure(cloud.create_volume(models.VolumeSpec(name=name, size_gb=1)))
         assert isinstance(error, ConnectionLost) and error.maybe_done
         assert error.message.endswith(": the volume may have been created: refresh to check")
-        assert made is not None, "Cinder did create it"
-    finally:
-        if made is not None:
-            await until_gone(lambda: admin.delete_volume(made.id), lambda: admin.volume(made.id))
+        assert await named(admin.volumes(), name), "Cinder did create it"
 
 
 async def test_a_project_create_answered_with_another_body_says_it_may_exist_and_it_does(
@@ -342,34 +357,24 @@ async def test_a_project_create_answered_with_another_body_says_it_may_exist_and
 ) -> None:
     name = f"faults-{RUN}-project"
     proxies["identity"].set(Replace(method="POST", path="/projects$", body=b"[]", status=201))
-    error = await failure(cloud.create_project(models.ProjectSpec(name=name)))
-    made = await named(admin.projects(), name)
-    try:
+    async with removed_afterwards(admin.projects, name, admin.delete_project):
+        error = await failure(cloud.create_project(models.ProjectSpec(name=name)))
         assert error.maybe_done and error.status == 201
         assert error.message == (
             "Keystone answered 201 without a 'project' object (got: an empty list)"
             ": the project may have been created: refresh to check"
         )
-        assert made is not None, "Keystone did create it"
-    finally:
-        if made is not None:
-            await admin.delete_project(made)
+        assert await named(admin.projects(), name), "Keystone did create it"
 
 
 async def test_an_aggregate_create_with_the_wrong_shape_says_it_may_exist_and_it_does(
     cloud: OpenStackBackend, proxies: Proxies, admin: OpenStackBackend
 ) -> None:
     name = f"faults-{RUN}-agg"
-    proxies["compute"].set(
-        Replace(method="POST", path="/os-aggregates$", body=b'{"aggregate": []}')
-    )
-    error = await failure(cloud.create_aggregate(name))
-    made = await named(admin.aggregates(), name)
-    try:
+    reply = Replace(method="POST", path="/os-aggregates$", body=b'{"aggregate": []}')
+    proxies["compute"].set(reply)
+    async with removed_afterwards(admin.aggregates, name, admin.delete_aggregate):
+        error = await failure(cloud.create_aggregate(name))
         assert error.maybe_done and error.status == 200
         assert "without an 'aggregate' object (got: 'aggregate' is an empty list)" in error.message
-        assert made is not None, "Nova did create it"
-    finally:
-        if made is not None:
-            with contextlib.suppress(NotFound):
-                await admin.delete_aggregate(made)
+        assert await named(admin.aggregates(), name), "Nova did create it"
