@@ -205,28 +205,43 @@ async def submit_fails(pilot, form: FormScreen) -> str:  # type: ignore[no-untyp
     return str(form.query_one("#form-error", Static).content)
 
 
-async def test_boot_form_keeps_what_was_typed_when_nova_fails(
-    devcloud: Path, proxies: Proxies
+async def test_boot_form_keeps_what_was_typed_and_an_unreadable_reply_shows_the_server(
+    devcloud: Path, proxies: Proxies, admin: OpenStackBackend
 ) -> None:
     from tests.app.test_issue4_screens import pick
 
     app = app_on("servers")
     name = f"faults-{RUN}-ui-boot"
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot, rounds=400)
-        proxies["compute"].set(Fail(method="POST", path="/servers$", status=500, message="no"))
-        form = await open_form(pilot)
-        await fill(pilot, form, {"name": name})
-        await pick(pilot, "flavor", "m1.tiny")
-        await pick(pilot, "image", "cirros")
-        await pick(pilot, "networks", "public")
-        typed = form.raw_values()
-        shown = await submit_fails(pilot, form)
-        assert "boot failed (HTTP 500)" in shown and "request id: req-fault-" in shown
-        assert form.raw_values() == typed and typed["name"] == name and typed["flavor"]
-        assert len(proxies["compute"].requests("POST", "/servers$")) == 1
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen))
+    nova = proxies["compute"]
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, rounds=400)
+            servers = current(app)
+            nova.set(Fail(method="POST", path="/servers$", status=500, message="no"))
+            form = await open_form(pilot)
+            await fill(pilot, form, {"name": name})
+            await pick(pilot, "flavor", "m1.tiny")
+            await pick(pilot, "image", "cirros")
+            await pick(pilot, "networks", "public")
+            typed = form.raw_values()
+            shown = await submit_fails(pilot, form)
+            assert "boot failed (HTTP 500)" in shown and "request id: req-fault-" in shown
+            assert form.raw_values() == typed and typed["name"] == name and typed["flavor"]
+
+            # sent again as typed: Nova boots it, but its answer is not JSON
+            nova.set(Replace(method="POST", path="/servers$", body=b"<html>ok</html>"))
+            form.last_error = None
+            shown = await submit_fails(pilot, form)
+            assert "Nova answered 200 without a 'server' object" in shown
+            assert "the server may have been created: refresh to check" in shown
+            assert len(nova.requests("POST", "/servers$")) == 2
+            await wait_for(
+                pilot, lambda: any(s.name == name for s in servers.table.rows_in_view()), SLOW
+            )
+    finally:
+        for server in [s async for page in admin.servers() for s in page if s.name == name]:
+            with contextlib.suppress(NotFound):
+                await admin.server_action(server.id, "delete")
 
 
 async def test_aggregate_form_keeps_what_was_typed_when_nova_is_unavailable(
