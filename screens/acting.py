@@ -113,6 +113,8 @@ class ActingMixin:
             await self._follow(action, row, result)
         except BackendError as exc:
             self.app.notify_error(exc)
+            if exc.maybe_done:
+                self.load()  # show what the cloud really did
         finally:
             if key is not None:
                 self.in_flight.pop(key, None)
@@ -155,7 +157,12 @@ class ActingMixin:
         form = action.form(row)
 
         async def submit(backend: Any, values: dict[str, Any]) -> Any:
-            result = await action.run(backend, row, values)
+            try:
+                result = await action.run(backend, row, values)
+            except BackendError as exc:
+                if exc.maybe_done:  # the form stays, with the error; the list shows the truth
+                    self.load()
+                raise
             return _DONE if result is None else result
 
         from tui.screens.form import FormScreen

@@ -245,10 +245,10 @@ def _detail(check: Check, rows: Sequence[Any], width: int = 6) -> str:
 
 
 def _failure(exc: BackendError) -> str:
-    if isinstance(exc, Forbidden):
-        return "needs admin rights (HTTP 403)"
-    status = f"HTTP {exc.status}: " if exc.status else ""
     request = f" (request id {exc.request_id})" if exc.request_id else ""
+    if isinstance(exc, Forbidden):
+        return f"needs admin rights (HTTP 403){request}"
+    status = f"HTTP {exc.status}: " if exc.status else ""
     return f"{status}{exc.message}{request}"
 
 

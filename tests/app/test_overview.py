@@ -115,7 +115,12 @@ async def test_a_refused_check_spoils_only_its_line() -> None:
     backend = MemoryBackend()
 
     def refuse(*args: object, **kwargs: object) -> object:
-        raise Forbidden("Policy doesn't allow get_agent", status=403, operation="list agents")
+        raise Forbidden(
+            "Policy doesn't allow get_agent",
+            status=403,
+            request_id="req-agents-403",
+            operation="list agents",
+        )
 
     backend.network_agents = refuse  # type: ignore[method-assign]
     app = StackdeckApp(backend, Settings(demo=True, refresh_seconds=0, start_resource="overview"))
@@ -123,7 +128,9 @@ async def test_a_refused_check_spoils_only_its_line() -> None:
         screen = await open_overview(pilot, app)
         got = lines(screen)
         assert got["agents-down"].state == got["agents-disabled"].state == "error"
-        assert got["agents-down"].detail == "needs admin rights (HTTP 403)"
+        assert got["agents-down"].detail == (
+            "needs admin rights (HTTP 403) (request id req-agents-403)"
+        )
         assert got["servers-error"].count == 3 and got["services-down"].state == "problem"
         assert "2 checks failed" in screen_text(pilot)
 
@@ -161,7 +168,7 @@ async def test_members_see_each_line_needs_admin() -> None:
         screen = await open_overview(pilot, app)
         got = lines(screen)
         for check in ("services-down", "hypervisors", "servers-error", "servers-stuck"):
-            assert got[check].detail == "needs admin rights (HTTP 403)", check
+            assert got[check].detail.startswith("needs admin rights (HTTP 403)"), check
         # Neutron shows a member no agents rather than refusing: not "OK, 0 down"
         assert got["agents-down"].state == "error"
         assert got["agents-down"].detail == "needs admin rights (members see none)"

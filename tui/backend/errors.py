@@ -6,7 +6,11 @@ from tui.text import safe
 
 
 class BackendError(Exception):
-    """A failed cloud call: what was attempted, HTTP status, the service's message, request id."""
+    """A failed cloud call: what was attempted, HTTP status, the service's message, request id.
+
+    ``maybe_done``: a write whose answer was lost or unreadable, which the cloud may have
+    carried out all the same; the screen reloads to show what is really there.
+    """
 
     def __init__(
         self,
@@ -15,6 +19,7 @@ class BackendError(Exception):
         status: int | None = None,
         request_id: str | None = None,
         operation: str = "",
+        maybe_done: bool = False,
     ) -> None:
         # what failed is often told in the cloud's or an SSH server's own words: gated here
         message = safe(message, multiline=True)
@@ -23,6 +28,7 @@ class BackendError(Exception):
         self.status = status
         self.request_id = safe(request_id) if request_id else request_id
         self.operation = safe(operation)
+        self.maybe_done = maybe_done
 
     def summary(self) -> str:
         """One readable line block for a notification: what, status, why, request id."""

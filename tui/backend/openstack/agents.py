@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.backend.openstack.core import COMPUTE_SERVERS_MV, OpenStackCore, decoded
+from tui.backend.openstack.core import COMPUTE_SERVERS_MV, OpenStackCore, read_reply
+from tui.backend.openstack.replies import Read
 
 # POST /servers/{id}/remote-consoles exists from compute microversion 2.6 on.
 REMOTE_CONSOLES_MV = (2, 6)
@@ -23,7 +24,13 @@ class AgentsAPI(OpenStackCore):
         operation = "list DHCP agents of network"
 
         def fetch() -> list[str]:
-            body = self._get("network", f"/networks/{network_id}/dhcp-agents", operation=operation)
+            body = self._get(
+                "network",
+                f"/networks/{network_id}/dhcp-agents",
+                operation=operation,
+                key="agents",
+                kind="list",
+            )
             return agent_hosts(body)
 
         return await self._call(operation, fetch)
@@ -42,7 +49,9 @@ class AgentsAPI(OpenStackCore):
                 microversion=f"{wanted[0]}.{wanted[1]}",
                 operation=operation,
             )
-            return str((decoded(response).get("remote_console") or {}).get("url") or "")
+            read = Read("remote_console", lambda d: str(d.get("url") or ""))
+            _, url = read_reply(response, "Nova", operation, read)
+            return str(url)
 
         return await self._call(operation, fetch)
 

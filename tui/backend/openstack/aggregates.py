@@ -8,6 +8,7 @@ from typing import Any
 from tui.backend import models
 from tui.backend.errors import BackendError, Forbidden, NotFound
 from tui.backend.openstack.core import OpenStackCore
+from tui.backend.openstack.replies import Read
 
 # Aggregates carry their uuid from 2.41 on.
 AGGREGATES_MV = (2, 41)
@@ -20,10 +21,15 @@ class AggregatesAPI(OpenStackCore):
 
     async def aggregates(self) -> AsyncIterator[list[models.Aggregate]]:
         def fetch() -> list[models.Aggregate]:
-            body = self._get(
-                "compute", "/os-aggregates", None, self._aggregates_mv(), "list aggregates"
+            _, aggregates = self._get_read(
+                "compute",
+                "/os-aggregates",
+                Read("aggregates", models.Aggregate.from_api, "list"),
+                None,
+                self._aggregates_mv(),
+                "list aggregates",
             )
-            return [models.Aggregate.from_api(d) for d in body.get("aggregates") or ()]
+            return aggregates
 
         yield await self._call("list aggregates", fetch)
 
@@ -41,7 +47,7 @@ class AggregatesAPI(OpenStackCore):
         spec: dict[str, Any] = {"name": name}
         if availability_zone:
             spec["availability_zone"] = availability_zone
-        body = await self._write(
+        created: models.Aggregate = await self._write(
             "create-aggregate",
             f"aggregate {name}",
             "POST",
@@ -49,8 +55,9 @@ class AggregatesAPI(OpenStackCore):
             "/os-aggregates",
             body={"aggregate": spec},
             microversion=self._aggregates_mv,
+            read=Read("aggregate", models.Aggregate.from_api, made="aggregate"),
         )
-        return models.Aggregate.from_api(body["aggregate"])
+        return created
 
     async def delete_aggregate(self, aggregate: models.Aggregate) -> None:
         await self._write(
@@ -65,7 +72,7 @@ class AggregatesAPI(OpenStackCore):
     async def _aggregate_action(
         self, action: str, target: str, aggregate: models.Aggregate, body: Json
     ) -> models.Aggregate:
-        answer = await self._write(
+        changed: models.Aggregate = await self._write(
             action,
             target,
             "POST",
@@ -73,8 +80,9 @@ class AggregatesAPI(OpenStackCore):
             f"/os-aggregates/{aggregate.id}/action",
             body=body,
             microversion=self._aggregates_mv,
+            read=Read("aggregate", models.Aggregate.from_api),
         )
-        return models.Aggregate.from_api(answer["aggregate"])
+        return changed
 
     async def add_aggregate_host(self, aggregate: models.Aggregate, host: str) -> models.Aggregate:
         return await self._aggregate_action(
@@ -123,8 +131,9 @@ class AggregatesAPI(OpenStackCore):
         """Nova's zones with their hosts (the detail view is admin-only), else just the zones."""
 
         def fetch(path: str) -> list[models.ServiceZone]:
-            body = self._get("compute", path, operation="list compute zones")
-            return [models.ServiceZone.from_api(d) for d in body.get("availabilityZoneInfo") or ()]
+            read = Read("availabilityZoneInfo", models.ServiceZone.from_api, "list")
+            _, zones = self._get_read("compute", path, read, operation="list compute zones")
+            return zones
 
         try:
             return await self._call(
@@ -138,8 +147,9 @@ class AggregatesAPI(OpenStackCore):
         operation = f"list {service} zones"
 
         def fetch() -> list[models.ServiceZone]:
-            body = self._get(service, path, operation=operation)
-            return [models.ServiceZone.from_api(d, service) for d in body.get(key) or ()]
+            read = Read(key, lambda d: models.ServiceZone.from_api(d, service), "list")
+            _, zones = self._get_read(service, path, read, operation=operation)
+            return zones
 
         try:
             return await self._call(operation, fetch)

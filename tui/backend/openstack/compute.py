@@ -15,7 +15,9 @@ from tui.backend.openstack.core import (
     COMPUTE_HYPERVISORS_MV,
     COMPUTE_SERVERS_MV,
     OpenStackCore,
+    read_reply,
 )
+from tui.backend.openstack.replies import Read
 from tui.text import safe_log
 
 # Server actions sent as POST /servers/{id}/action with an argument-less body.
@@ -95,13 +97,21 @@ def boot_body(spec: models.BootSpec) -> Json:
     return {"server": server}
 
 
+def _server_id(server: Json) -> str:
+    return str(server["id"])
+
+
 class ComputeAPI(OpenStackCore):
     def _names(self) -> Mapping[str, str]:
         """Project id → name, fetched once; empty when the user may not list projects."""
         if self._project_names is None:
             try:
-                body = self._get("identity", "/projects", operation="list projects")
-                self._project_names = {p["id"]: p["name"] for p in body.get("projects", [])}
+                body = self._get(
+                    "identity", "/projects", operation="list projects", key="projects", kind="list"
+                )
+                self._project_names = {
+                    str(p["id"]): str(p.get("name") or "") for p in body["projects"] if "id" in p
+                }
             except BackendError:
                 self._project_names = {}
         return self._project_names
@@ -221,12 +231,14 @@ class ComputeAPI(OpenStackCore):
         """Zones with their hosts (admin: the detail view), else just the zones."""
 
         def fetch(path: str) -> list[models.AvailabilityZone]:
-            body = self._get(
-                "compute", path, microversion=self._servers_mv(), operation="list zones"
+            _, zones = self._get_read(
+                "compute",
+                path,
+                Read("availabilityZoneInfo", models.AvailabilityZone.from_api, "list"),
+                microversion=self._servers_mv(),
+                operation="list zones",
             )
-            return [
-                models.AvailabilityZone.from_api(d) for d in body.get("availabilityZoneInfo") or ()
-            ]
+            return zones
 
         try:
             return await self._call("list zones", lambda: fetch("/os-availability-zone/detail"))
@@ -257,8 +269,9 @@ class ComputeAPI(OpenStackCore):
         )
 
     async def create_servers(self, spec: models.BootSpec) -> list[Server]:
-        target = f"server {spec.name}" if spec.count == 1 else f"{spec.count} servers {spec.name}"
-        reply = await self._write(
+        one = spec.count == 1
+        target = f"server {spec.name}" if one else f"{spec.count} servers {spec.name}"
+        made = await self._write(
             "boot",
             target,
             "POST",
@@ -266,11 +279,19 @@ class ComputeAPI(OpenStackCore):
             "/servers",
             body=boot_body(spec),
             microversion=self._servers_mv,
+            read=Read("server", _server_id, made="server")
+            if one
+            else Read("reservation_id", kind="text", made="servers"),
         )
-        if "server" in reply:
-            return [await self.server(reply["server"]["id"])]
-        listed = self._servers_where({"reservation_id": reply["reservation_id"]}, DEFAULT_PAGE_SIZE)
-        return [server async for page in listed for server in page]
+        try:
+            if one:
+                return [await self.server(made)]
+            listed = self._servers_where({"reservation_id": made}, DEFAULT_PAGE_SIZE)
+            return [server async for page in listed for server in page]
+        except BackendError as exc:  # booted, but not shown yet: the list will tell
+            exc.message = f"{exc.message}: the boot was accepted; refresh to see the server"
+            exc.maybe_done = True
+            raise
 
     async def console_log(self, server_id: str, lines: int | None = None) -> str:
         """The console output (a read: allowed when read-only, not audited)."""
@@ -285,8 +306,15 @@ class ComputeAPI(OpenStackCore):
                 microversion=self._servers_mv(),
                 operation=operation,
             )
-            # the one raw text of a VM: colours dropped, every other control made visible
-            return safe_log(str(json.loads(response.content).get("output") or ""))
+            # the one raw text of a VM (not through `decoded`, which would keep its colours
+            # as visible escapes): colours dropped, every other control made visible
+            try:
+                body = json.loads(response.content)
+            except ValueError:
+                body = None
+            if not isinstance(body, dict) or not isinstance(body.get("output", ""), str):
+                read_reply(response, "Nova", operation, Read("output", kind="text"))  # raises
+            return safe_log(body.get("output") or "")
 
         return await self._call(operation, fetch)
 
@@ -299,8 +327,9 @@ class ComputeAPI(OpenStackCore):
             f"/servers/{server_id}/os-volume_attachments",
             body={"volumeAttachment": {"volumeId": volume_id}},
             microversion=self._servers_mv,
+            read=Read("volumeAttachment", lambda d: str(d.get("device") or "")),
         )
-        return str((reply.get("volumeAttachment") or {}).get("device") or "")
+        return str(reply)
 
     async def detach_volume(self, server_id: str, volume_id: str) -> None:
         await self._write(

@@ -11,7 +11,10 @@ import asyncio
 import json
 import re
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
@@ -26,6 +29,13 @@ from tui.backend.errors import (
     error_for_status,
 )
 from tui.backend.models import CloudInfo, Json
+from tui.backend.openstack.replies import (
+    Kind,
+    Read,
+    UnexpectedReply,
+    describe_text,
+    expected_phrase,
+)
 from tui.backend.threads import in_thread
 from tui.secrets import Secrets
 from tui.text import clean_json, json_needs_gate, safe
@@ -46,6 +56,13 @@ VOLUME_MV = (3, 42)
 _BASE_VERSION = {"compute": (2, 1), "block-storage": (3, 0)}
 
 Microversion = str | Callable[[], str | None] | None
+
+# A read answered 429 (or 503 with Retry-After) is sent again after the delay asked for, at
+# most this often and this long in all; a write never is (it may have been carried out).
+READ_RETRIES = 2
+RETRY_BUDGET_SECONDS = 10.0
+RATE_LIMIT_DELAY = 1.0  # a 429 without Retry-After
+_READS = frozenset({"GET", "HEAD"})
 
 _SERVICE_LABEL = {
     "compute": "Nova",
@@ -79,6 +96,10 @@ def error_message(body: Any, fallback: str) -> str:
     return fallback
 
 
+def service_label(service: str) -> str:
+    return _SERVICE_LABEL.get(service, service)
+
+
 def _request_id(headers: Mapping[str, str]) -> str | None:
     for name in ("x-openstack-request-id", "x-compute-request-id", "x-request-id"):
         if headers.get(name):
@@ -102,6 +123,45 @@ def decoded_text(response: Any) -> str:
     return safe(response.text, multiline=True)
 
 
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """Retry-After in seconds (it may be a number or an HTTP date); None when absent."""
+    value = str(headers.get("Retry-After") or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _retry_delay(method: str, response: Any, waited: float) -> float | None:
+    """How long to wait before sending a read again; None: do not send it again."""
+    if method not in _READS or response.status_code not in (429, 503):
+        return None
+    delay = retry_after(response.headers)
+    if delay is None and response.status_code == 429:
+        delay = RATE_LIMIT_DELAY
+    if delay is None or waited + delay > RETRY_BUDGET_SECONDS:
+        return None
+    return delay
+
+
+def _status_note(response: Any) -> str:
+    """What an operator should know about some statuses beyond the service's words."""
+    if response.status_code == 429:
+        delay = retry_after(response.headers)
+        later = f", retry after {delay:.0f} s" if delay is not None else ""
+        return f" (rate limited (429){later})"
+    if response.status_code == 503 and (delay := retry_after(response.headers)) is not None:
+        return f" (unavailable (503), retry after {delay:.0f} s)"
+    return ""
+
+
 def raise_for_status(
     response: Any,
     label: str,
@@ -115,23 +175,67 @@ def raise_for_status(
         payload: Any = decoded(response)
     except ValueError:
         payload = decoded_text(response)
+    text = f"{label}: {message(payload, safe(response.reason or 'error'))}{_status_note(response)}"
+    if response.status_code == 401:  # keystoneauth has already logged in again once
+        text = f"authentication failed: {text}"
     raise error_for_status(
         response.status_code,
-        f"{label}: {message(payload, safe(response.reason or 'error'))}",
+        text,
         request_id=_request_id(response.headers),
         operation=operation,
     )
 
 
-def marker_of(href: str | None) -> str | None:
-    if not href:
+def read_reply(
+    response: Any, label: str, operation: str, read: Read, *, done: str = ""
+) -> tuple[Any, Any]:
+    """The reply's body and what `read` takes from it (parsed), once both are as expected.
+
+    Anything else is a BackendError saying what was expected and what came, with status and
+    request id; `done` (for a write) says what may have happened all the same.
+    """
+    try:
+        try:
+            body = decoded(response)
+        except ValueError:
+            raise UnexpectedReply(
+                expected_phrase(read.key, read.kind), describe_text(decoded_text(response))
+            ) from None
+        value = read.take(body)
+    except UnexpectedReply as exc:
+        status = response.status_code
+        text = f"{label} answered {status} without {exc.expected} (got: {exc.got})"
+        raise BackendError(
+            f"{text}: {done}" if done else text,
+            status=status,
+            request_id=_request_id(response.headers),
+            operation=operation,
+            maybe_done=bool(done),
+        ) from None
+    return body, value
+
+
+def take_written(body: Any, read: Read, label: str, action: str) -> Any:
+    """What `read` takes from a write's reply already decoded (its status is gone)."""
+    try:
+        return read.take(body)
+    except UnexpectedReply as exc:
+        raise BackendError(
+            f"{label} answered without {exc.expected} (got: {exc.got}): {read.maybe_done(action)}",
+            operation=action,
+            maybe_done=True,
+        ) from None
+
+
+def marker_of(href: Any) -> str | None:
+    if not href or not isinstance(href, str):
         return None
     return parse_qs(urlsplit(href).query).get("marker", [None])[0]
 
 
 def next_marker(links: Any) -> str | None:
-    for link in links or ():
-        if link.get("rel") == "next":
+    for link in links if isinstance(links, list) else ():
+        if isinstance(link, Mapping) and link.get("rel") == "next":
             return marker_of(link.get("href"))
     return None
 
@@ -226,7 +330,8 @@ class OpenStackCore:
         """One HTTP call on a service's adapter; a 4xx/5xx becomes a BackendError.
 
         ``data`` is a raw body instead of JSON (bytes or an iterator of chunks); ``stream``
-        leaves the answer's body unread, for downloads.
+        leaves the answer's body unread, for downloads. A read told to come back later (429,
+        503 with Retry-After) is sent again within READ_RETRIES and RETRY_BUDGET_SECONDS.
         """
         adapter = getattr(self._connection(), service.replace("-", "_"))
         kwargs: dict[str, Any] = {"params": dict(params or {}), "raise_exc": False}
@@ -241,8 +346,16 @@ class OpenStackCore:
         if headers:
             kwargs["headers"] = dict(headers)
         response = adapter.request(path, method, **kwargs)
-        label = _SERVICE_LABEL.get(service, service)
-        raise_for_status(response, label, operation or f"{method} {path}")
+        waited = 0.0
+        for _ in range(READ_RETRIES):
+            delay = _retry_delay(method, response, waited)
+            if delay is None:
+                break
+            response.close()
+            time.sleep(delay)
+            waited += delay
+            response = adapter.request(path, method, **kwargs)
+        raise_for_status(response, service_label(service), operation or f"{method} {path}")
         return response
 
     def _get(
@@ -252,11 +365,31 @@ class OpenStackCore:
         params: Mapping[str, Any] | None = None,
         microversion: str | None = None,
         operation: str = "",
+        *,
+        key: str | None = None,
+        kind: Kind = "object",
     ) -> Json:
+        """A JSON object, with ``body[key]`` of `kind` when `key` is given."""
+        body, _ = self._get_read(
+            service, path, Read(key, kind=kind), params, microversion, operation
+        )
+        return body
+
+    def _get_read(
+        self,
+        service: str,
+        path: str,
+        read: Read,
+        params: Mapping[str, Any] | None = None,
+        microversion: str | None = None,
+        operation: str = "",
+    ) -> tuple[Json, Any]:
+        """GET: the body (a JSON object) and what `read` takes from it."""
+        operation = operation or f"GET {path}"
         response = self._request(
             "GET", service, path, params=params, microversion=microversion, operation=operation
         )
-        return decoded(response)
+        return read_reply(response, service_label(service), operation, read)
 
     async def _write(
         self,
@@ -270,8 +403,14 @@ class OpenStackCore:
         microversion: Microversion = None,
         headers: Mapping[str, str] | None = None,
         data: Any = None,
-    ) -> Json:
+        read: Read | None = None,
+    ) -> Any:
         """A mutating call: refused when read-only, audited whatever happens.
+
+        ``read`` is what the caller takes from the reply (returned parsed); without it the
+        reply is returned as it came, or ``{}``. When the reply is not what was expected, or
+        the connection broke once the request was sent, the BackendError says the write may
+        have been carried out all the same (``maybe_done``).
 
         ``data`` is the raw body: bytes, chunks, or a callable making them in the worker
         thread once the call is allowed (an upload's file is opened only then).
@@ -284,7 +423,9 @@ class OpenStackCore:
                 f"stackdeck runs read-only: {action} on {target} was not sent.", operation=action
             )
 
-        def send() -> Json:
+        done = (read or Read(None)).maybe_done(action)
+
+        def send() -> Any:
             version = microversion() if callable(microversion) else microversion
             response = self._request(
                 method,
@@ -296,17 +437,24 @@ class OpenStackCore:
                 headers=headers,
                 data=data() if callable(data) else data,
             )
+            if read is not None:
+                _, value = read_reply(response, service_label(service), action, read, done=done)
+            elif response.status_code == 204 or not response.content:
+                value = {}
+            else:
+                try:
+                    value = decoded(response)
+                except ValueError:
+                    value = {}
             self._audited(action, target, "ok", _request_id(response.headers))
-            if response.status_code == 204 or not response.content:
-                return {}
-            try:
-                return decoded(response)
-            except ValueError:
-                return {}
+            return value
 
         try:
             return await self._call(action, send)
         except BackendError as exc:
+            if isinstance(exc, ConnectionLost) and _was_sent(exc):
+                exc.message = f"{exc.message}: {done}"
+                exc.maybe_done = True
             result = f"error: {exc.status or ''} {exc.message}".strip()
             self._audited(action, target, result, exc.request_id)
             raise
@@ -354,12 +502,19 @@ class OpenStackCore:
         fetch: Callable[[str | None], tuple[list[T], str | None]],
     ) -> AsyncIterator[list[T]]:
         marker: str | None = None
+        seen: set[str] = set()
         while True:
             items, marker = await self._call(operation, lambda m=marker: fetch(m))
             if items:
                 yield items
             if not marker:
                 return
+            if marker in seen:  # a service pointing back at a page already read: no endless loop
+                raise BackendError(
+                    f"The cloud sent the page after {marker!r} again: listing stopped there.",
+                    operation=operation,
+                )
+            seen.add(marker)
 
     async def _collection(
         self,
@@ -380,8 +535,10 @@ class OpenStackCore:
             if marker:
                 query["marker"] = marker
             version = microversion() if microversion else None
-            body = self._get(service, path, query, version, operation)
-            return [parse(d) for d in body.get(key) or ()], page_marker(body, key)
+            body, items = self._get_read(
+                service, path, Read(key, parse, "list"), query, version, operation
+            )
+            return items, page_marker(body, key)
 
         async for page in self._paged(operation, fetch):
             yield page
@@ -401,8 +558,10 @@ class OpenStackCore:
 
         def fetch() -> T:
             version = microversion() if microversion else None
-            body = self._get(service, path, microversion=version, operation=operation)
-            return parse(body[key] if key else body)
+            _, item = self._get_read(
+                service, path, Read(key, parse), microversion=version, operation=operation
+            )
+            return item
 
         return await self._call(operation, fetch)
 
@@ -441,6 +600,31 @@ class OpenStackCore:
             await asyncio.to_thread(conn.close)
 
 
+def _was_sent(exc: BaseException) -> bool:
+    """False when no request left: the connection was never made (refused, no route, no
+    answer to connect) or the service's versions could not be found first."""
+    from keystoneauth1.exceptions import DiscoveryFailure
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+    not_sent = (NewConnectionError, ConnectionRefusedError, ConnectTimeoutError, DiscoveryFailure)
+
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        err = stack.pop()
+        if id(err) in seen:
+            continue
+        seen.add(id(err))
+        if isinstance(err, not_sent):
+            return False
+        stack += [e for e in (err.__cause__, err.__context__) if e is not None]
+        stack += [a for a in getattr(err, "args", ()) if isinstance(a, BaseException)]
+        reason = getattr(err, "reason", None)
+        if isinstance(reason, BaseException):
+            stack.append(reason)
+    return True
+
+
 def _catalog_types(access: Any) -> tuple[str, ...]:
     catalog = access.service_catalog.catalog if access.has_service_catalog() else []
     return tuple(sorted({str(entry.get("type", "")) for entry in catalog} - {""}))
@@ -452,6 +636,8 @@ def translate_exception(exc: Exception, operation: str) -> BackendError:
 
     if isinstance(exc, ksa.ConnectFailure | ksa.ConnectTimeout | ksa.DiscoveryFailure):
         return ConnectionLost(f"Cannot reach the cloud: {exc}", operation=operation)
+    if isinstance(exc, ksa.UnknownConnectionError):  # e.g. the answer cut short
+        return ConnectionLost(f"The connection broke: {exc}", operation=operation)
     if isinstance(exc, ksa.Unauthorized):
         return Unauthorized(
             "Authentication failed: check the user name, password and project.",

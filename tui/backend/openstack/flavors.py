@@ -9,6 +9,7 @@ from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.models import Server
 from tui.backend.openstack.core import OpenStackCore
+from tui.backend.openstack.replies import Read
 
 # 2.55: flavors carry a description.
 FLAVOR_DESCRIPTION_MV = (2, 55)
@@ -43,7 +44,7 @@ class FlavorsAPI(OpenStackCore):
         return self._compute_version(FLAVOR_DESCRIPTION_MV)
 
     async def create_flavor(self, spec: models.FlavorSpec) -> models.Flavor:
-        body = await self._write(
+        created: models.Flavor = await self._write(
             "create-flavor",
             spec.name,
             "POST",
@@ -51,8 +52,9 @@ class FlavorsAPI(OpenStackCore):
             "/flavors",
             body=flavor_body(spec),
             microversion=self._flavor_mv if spec.description else None,
+            read=Read("flavor", models.Flavor.from_api, made="flavor"),
         )
-        return models.Flavor.from_api(body["flavor"])
+        return created
 
     async def delete_flavor(self, flavor_id: str) -> None:
         await self._write("delete-flavor", flavor_id, "DELETE", "compute", f"/flavors/{flavor_id}")
@@ -60,7 +62,10 @@ class FlavorsAPI(OpenStackCore):
     async def flavor_extra_specs(self, flavor_id: str) -> list[models.FlavorExtraSpec]:
         def fetch() -> list[models.FlavorExtraSpec]:
             body = self._get(
-                "compute", f"/flavors/{flavor_id}/os-extra_specs", operation="list extra specs"
+                "compute",
+                f"/flavors/{flavor_id}/os-extra_specs",
+                operation="list extra specs",
+                key="extra_specs",
             )
             return models.FlavorExtraSpec.from_api(flavor_id, body)
 
@@ -87,10 +92,13 @@ class FlavorsAPI(OpenStackCore):
 
     async def flavor_access(self, flavor_id: str) -> list[models.FlavorAccess]:
         def fetch() -> list[models.FlavorAccess]:
-            body = self._get(
-                "compute", f"/flavors/{flavor_id}/os-flavor-access", operation="list flavor access"
+            _, access = self._get_read(
+                "compute",
+                f"/flavors/{flavor_id}/os-flavor-access",
+                Read("flavor_access", models.FlavorAccess.from_api, "list"),
+                operation="list flavor access",
             )
-            return [models.FlavorAccess.from_api(a) for a in body.get("flavor_access") or ()]
+            return access
 
         return await self._call("list flavor access", fetch)
 

@@ -16,7 +16,10 @@ from tui.backend.openstack.core import (
     _request_id,
     decoded,
     raise_for_status,
+    read_reply,
+    take_written,
 )
+from tui.backend.openstack.replies import Read
 
 T = TypeVar("T")
 
@@ -48,10 +51,15 @@ class IdentityAPI(OpenStackCore):
             query: dict[str, Any] = {**(params or {}), "limit": page_size}
             if marker:
                 query["marker"] = marker
-            body = self._get("identity", path, query, operation=f"list {key}")
-            items = [parse(d) for d in body.get(key, [])]
-            nxt = (body.get("links") or {}).get("next")
-            next_marker = parse_qs(urlsplit(nxt).query).get("marker", [None])[0] if nxt else None
+            read = Read(key, parse, "list")
+            body, items = self._get_read("identity", path, read, query, operation=f"list {key}")
+            links = body.get("links")
+            nxt = links.get("next") if isinstance(links, dict) else None
+            next_marker = (
+                parse_qs(urlsplit(nxt).query).get("marker", [None])[0]
+                if isinstance(nxt, str)
+                else None
+            )
             return items, next_marker
 
         return fetch
@@ -68,10 +76,16 @@ class IdentityAPI(OpenStackCore):
     ) -> Json:
         """PATCH a project or user; returns the updated record."""
         action, change = models.identity_change(kind, enabled, **fields)
-        answer = await self._write(
-            action, target, "PATCH", "identity", f"/{kind}s/{ident}", body={kind: change}
+        answer: Json = await self._write(
+            action,
+            target,
+            "PATCH",
+            "identity",
+            f"/{kind}s/{ident}",
+            body={kind: change},
+            read=Read(kind),
         )
-        return answer[kind]
+        return answer
 
     # -- projects ------------------------------------------------------------------------
 
@@ -81,11 +95,9 @@ class IdentityAPI(OpenStackCore):
             yield page
 
     async def project(self, project_id: str) -> Project:
-        def fetch() -> Project:
-            body = self._get("identity", f"/projects/{project_id}", operation="show project")
-            return Project.from_api(body["project"])
-
-        return await self._call("show project", fetch)
+        return await self._show(
+            "identity", f"/projects/{project_id}", "project", Project.from_api, kind="project"
+        )
 
     async def create_project(self, spec: models.ProjectSpec) -> Project:
         body: dict[str, Any] = {
@@ -96,15 +108,16 @@ class IdentityAPI(OpenStackCore):
         }
         if spec.parent_id:
             body["parent_id"] = spec.parent_id
-        answer = await self._write(
+        created: Project = await self._write(
             "create-project",
             f"project {spec.name}",
             "POST",
             "identity",
             "/projects",
             body={"project": body},
+            read=Read("project", Project.from_api, made="project"),
         )
-        return Project.from_api(answer["project"])
+        return created
 
     async def update_project(
         self, project: Project, *, enabled: bool | None = None, description: str | None = None
@@ -153,7 +166,9 @@ class IdentityAPI(OpenStackCore):
         answer = await self._secret_write(
             "create-user", f"user {spec.name}", "POST", "/users", {"user": body}, spec.password
         )
-        return User.from_api(answer["user"])
+        return take_written(
+            answer, Read("user", User.from_api, made="user"), "Keystone", "create-user"
+        )
 
     async def update_user(
         self, user: User, *, enabled: bool | None = None, email: str | None = None
@@ -226,10 +241,11 @@ class IdentityAPI(OpenStackCore):
                 params[key] = value
 
         def fetch() -> list[models.RoleAssignment]:
-            body = self._get(
-                "identity", "/role_assignments", params, operation="list role assignments"
+            read = Read("role_assignments", models.RoleAssignment.from_api, "list")
+            _, assignments = self._get_read(
+                "identity", "/role_assignments", read, params, operation="list role assignments"
             )
-            return [models.RoleAssignment.from_api(d) for d in body.get("role_assignments", [])]
+            return assignments
 
         yield await self._call("list role assignments", fetch)
 
@@ -263,15 +279,15 @@ class IdentityAPI(OpenStackCore):
         self, *, service_id: str | None = None
     ) -> AsyncIterator[list[models.Endpoint]]:
         def fetch() -> list[models.Endpoint]:
-            services = self._get("identity", "/services", operation="list services")
-            by_id = {
-                s["id"]: models.CatalogService.from_api(s) for s in services.get("services", [])
-            }
+            read = Read("services", models.CatalogService.from_api, "list")
+            _, services = self._get_read("identity", "/services", read, operation="list services")
+            by_id = {s.id: s for s in services}
             params = {"service_id": service_id} if service_id else {}
-            body = self._get("identity", "/endpoints", params, operation="list endpoints")
-            return [
-                _labelled(models.Endpoint.from_api(d), by_id) for d in body.get("endpoints", [])
-            ]
+            read = Read("endpoints", models.Endpoint.from_api, "list")
+            _, endpoints = self._get_read(
+                "identity", "/endpoints", read, params, operation="list endpoints"
+            )
+            return [_labelled(endpoint, by_id) for endpoint in endpoints]
 
         yield await self._call("list endpoints", fetch)
 
@@ -289,7 +305,9 @@ class IdentityAPI(OpenStackCore):
                 headers={"X-Subject-Token": token},
                 operation="validate token",
             )
-            return models.TokenInfo.from_api(decoded(response)["token"])
+            read = Read("token", models.TokenInfo.from_api)
+            _, info = read_reply(response, "Keystone", "validate token", read)
+            return info
 
         return await self._call("validate token", fetch)
 

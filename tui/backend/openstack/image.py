@@ -11,6 +11,7 @@ from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import BackendError
 from tui.backend.image_data import Checksums, refuse_overwrite, remove_partial
 from tui.backend.openstack.core import OpenStackCore
+from tui.backend.openstack.replies import Read
 from tui.backend.transfer import (
     CHUNK,
     Progress,
@@ -46,10 +47,16 @@ class ImageAPI(OpenStackCore):
     # -- issue 6: writes, data, members --------------------------------------------------
 
     async def create_image(self, spec: models.ImageSpec) -> models.Image:
-        body = await self._write(
-            "create-image", spec.name, "POST", "image", "/images", body=spec.body()
+        created: models.Image = await self._write(
+            "create-image",
+            spec.name,
+            "POST",
+            "image",
+            "/images",
+            body=spec.body(),
+            read=Read(None, models.Image.from_api, made="image"),
         )
-        return models.Image.from_api(body)
+        return created
 
     async def upload_image_data(
         self, image_id: str, path: str, progress: Progress = no_progress
@@ -127,7 +134,7 @@ class ImageAPI(OpenStackCore):
     async def update_image(self, image_id: str, **changes: Any) -> models.Image:
         """Replace top-level attributes (protected, visibility, name, min_disk...)."""
         what = ", ".join(f"{k}={v}" for k, v in changes.items())
-        body = await self._write(
+        updated: models.Image = await self._write(
             "update-image",
             f"{image_id} ({what})",
             "PATCH",
@@ -135,26 +142,30 @@ class ImageAPI(OpenStackCore):
             f"/images/{image_id}",
             body=image_changes(**changes),
             headers=JSON_PATCH,
+            read=Read(None, models.Image.from_api),
         )
-        return models.Image.from_api(body)
+        return updated
 
     async def image_members(self, image_id: str) -> list[models.ImageMember]:
         def fetch() -> list[models.ImageMember]:
-            body = self._get("image", f"/images/{image_id}/members", operation="list members")
-            return [models.ImageMember.from_api(m) for m in body.get("members") or ()]
+            read = Read("members", models.ImageMember.from_api, "list")
+            path = f"/images/{image_id}/members"
+            _, members = self._get_read("image", path, read, operation="list members")
+            return members
 
         return await self._call("list image members", fetch)
 
     async def add_image_member(self, image_id: str, project_id: str) -> models.ImageMember:
-        body = await self._write(
+        member: models.ImageMember = await self._write(
             "add-image-member",
             f"{image_id} → project {project_id}",
             "POST",
             "image",
             f"/images/{image_id}/members",
             body={"member": project_id},
+            read=Read(None, models.ImageMember.from_api),
         )
-        return models.ImageMember.from_api(body)
+        return member
 
     async def remove_image_member(self, image_id: str, project_id: str) -> None:
         await self._write(

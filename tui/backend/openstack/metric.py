@@ -14,14 +14,27 @@ from typing import Any
 from tui.backend import gnocchi, models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.gnocchi import MeasureQuery
-from tui.backend.openstack.core import OpenStackCore, decoded, decoded_text, raise_for_status
+from tui.backend.openstack.core import (
+    OpenStackCore,
+    decoded,
+    decoded_text,
+    raise_for_status,
+    read_reply,
+)
+from tui.backend.openstack.replies import Read
 
 
 class MetricAPI(OpenStackCore):
     def _gnocchi(
-        self, path: str, params: Mapping[str, str] | None, operation: str
+        self,
+        path: str,
+        params: Mapping[str, str] | None,
+        operation: str,
+        read: Read | None = None,
     ) -> tuple[Any, Mapping[str, str]]:
-        """GET a Gnocchi path; a 4xx/5xx becomes a BackendError with Gnocchi's description."""
+        """GET a Gnocchi path; a 4xx/5xx becomes a BackendError with Gnocchi's description.
+
+        With `read`, what it takes from the body (parsed), else the body as it came."""
         conn = self._connection()
         endpoint_filter = {
             "service_type": gnocchi.SERVICE_TYPE,
@@ -37,6 +50,8 @@ class MetricAPI(OpenStackCore):
             raise_exc=False,
         )
         raise_for_status(response, "Gnocchi", operation, gnocchi.error_text)
+        if read is not None:
+            return read_reply(response, "Gnocchi", operation, read)[1], response.headers
         try:
             body: Any = decoded(response)
         except ValueError:
@@ -51,8 +66,8 @@ class MetricAPI(OpenStackCore):
 
         def fetch(marker: str | None) -> tuple[list[models.MetricResource], str | None]:
             params = gnocchi.resources_params(page_size, marker)
-            body, headers = self._gnocchi(path, params, operation)
-            rows = [models.MetricResource.from_api(d) for d in body or ()]
+            read = Read(None, models.MetricResource.from_api, "list")
+            rows, headers = self._gnocchi(path, params, operation, read)
             return rows, gnocchi.next_marker(headers.get("Link")) if rows else None
 
         async for page in self._paged(operation, fetch):
@@ -62,8 +77,9 @@ class MetricAPI(OpenStackCore):
         operation = "show telemetry resource"
 
         def fetch() -> models.MetricResource:
-            body, _ = self._gnocchi(gnocchi.resource_path(resource_id), None, operation)
-            return models.MetricResource.from_api(body)
+            read = Read(None, models.MetricResource.from_api)
+            resource, _ = self._gnocchi(gnocchi.resource_path(resource_id), None, operation, read)
+            return resource
 
         return await self._call(operation, fetch)
 
@@ -72,8 +88,10 @@ class MetricAPI(OpenStackCore):
 
         def fetch() -> list[models.Metric]:
             path = gnocchi.resource_metrics_path(resource_id)
-            body, _ = self._gnocchi(path, None, operation)
-            return sorted((models.Metric.from_api(d) for d in body or ()), key=lambda m: m.name)
+            metrics, _ = self._gnocchi(
+                path, None, operation, Read(None, models.Metric.from_api, "list")
+            )
+            return sorted(metrics, key=lambda m: m.name)
 
         return await self._call(operation, fetch)
 
@@ -81,8 +99,9 @@ class MetricAPI(OpenStackCore):
         operation = "show metric"
 
         def fetch() -> models.Metric:
-            body, _ = self._gnocchi(gnocchi.metric_path(metric_id), None, operation)
-            return models.Metric.from_api(body)
+            read = Read(None, models.Metric.from_api)
+            metric, _ = self._gnocchi(gnocchi.metric_path(metric_id), None, operation, read)
+            return metric
 
         return await self._call(operation, fetch)
 

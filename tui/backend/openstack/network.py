@@ -13,6 +13,7 @@ from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.models import Json
 from tui.backend.openstack.core import OpenStackCore
+from tui.backend.openstack.replies import Read
 
 T = TypeVar("T")
 
@@ -113,10 +114,13 @@ class NetworkAPI(OpenStackCore):
     # -- floating IPs: the writes ------------------------------------------------------------
 
     async def _floating_ip_write(
-        self, action: str, target: str, method: str, path: str, body: Json
+        self, action: str, target: str, method: str, path: str, body: Json, made: str = ""
     ) -> models.FloatingIP:
-        reply = await self._write(action, target, method, "network", path, body=body)
-        return models.FloatingIP.from_api(reply["floatingip"])
+        read = Read("floatingip", models.FloatingIP.from_api, made=made)
+        ip: models.FloatingIP = await self._write(
+            action, target, method, "network", path, body=body, read=read
+        )
+        return ip
 
     async def allocate_floating_ip(
         self, network_id: str, *, project_id: str | None = None, description: str = ""
@@ -130,6 +134,7 @@ class NetworkAPI(OpenStackCore):
             "POST",
             "/floatingips",
             {"floatingip": wanted},
+            made="floating IP",
         )
 
     async def associate_floating_ip(

@@ -18,7 +18,8 @@ from urllib.parse import quote
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import BackendError, Conflict
-from tui.backend.openstack.core import OpenStackCore, decoded
+from tui.backend.openstack.core import OpenStackCore, read_reply
+from tui.backend.openstack.replies import Read
 from tui.backend.swift import content_type_for, not_empty, upload_size
 from tui.backend.transfer import (
     CHUNK,
@@ -56,11 +57,12 @@ def list_query(
     return query
 
 
-def listing(response: Response) -> list[dict[str, Any]]:
+def listing(response: Response, operation: str) -> list[dict[str, Any]]:
     """A JSON listing; an empty account or container may answer 204 with no body."""
     if response.status_code == 204 or not response.content:
         return []
-    return list(decoded(response))
+    _, items = read_reply(response, "Swift", operation, Read(None, kind="list"))
+    return list(items)
 
 
 def next_name(items: list[Any], limit: int) -> str | None:
@@ -112,7 +114,7 @@ class ObjectStoreAPI(OpenStackCore):
                 params=list_query(page_size, marker),
                 operation="list containers",
             )
-            items = [models.Container.from_api(d) for d in listing(response)]
+            items = [models.Container.from_api(d) for d in listing(response, "list containers")]
             return items, next_name(items, page_size)
 
         async for page in self._paged("list containers", fetch):
@@ -160,7 +162,10 @@ class ObjectStoreAPI(OpenStackCore):
             response = self._request(
                 "GET", "object-store", path, params=query, operation="list objects"
             )
-            items = [models.SwiftObject.from_api(d, prefix, container) for d in listing(response)]
+            items = [
+                models.SwiftObject.from_api(d, prefix, container)
+                for d in listing(response, "list objects")
+            ]
             return items, next_name(items, page_size)
 
         async for page in self._paged("list objects", fetch):

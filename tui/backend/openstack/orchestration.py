@@ -16,6 +16,7 @@ from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.models import Json
 from tui.backend.openstack.core import OpenStackCore
+from tui.backend.openstack.replies import Read
 
 
 def stack_path(stack: models.Stack) -> str:
@@ -91,7 +92,9 @@ class OrchestrationAPI(OpenStackCore):
     ) -> AsyncIterator[list[models.Stack]]:
         def fetch(marker: str | None) -> tuple[list[models.Stack], str | None]:
             query = stacks_query(all_projects, page_size, marker)
-            body = self._get("orchestration", "/stacks", query, None, "list stacks")
+            body = self._get(
+                "orchestration", "/stacks", query, None, "list stacks", key="stacks", kind="list"
+            )
             stacks = parse_stacks(body, self._info.project_id)
             return stacks, next_page(stacks, page_size)
 
@@ -111,7 +114,13 @@ class OrchestrationAPI(OpenStackCore):
         def fetch() -> list[models.StackResource]:
             path = f"{stack_path(stack)}/resources"
             return parse_resources(
-                self._get("orchestration", path, operation="list stack resources")
+                self._get(
+                    "orchestration",
+                    path,
+                    operation="list stack resources",
+                    key="resources",
+                    kind="list",
+                )
             )
 
         return await self._call("list stack resources", fetch)
@@ -123,7 +132,11 @@ class OrchestrationAPI(OpenStackCore):
 
         def fetch(marker: str | None) -> tuple[list[models.StackEvent], str | None]:
             query = events_query(page_size, marker)
-            events = parse_events(self._get("orchestration", path, query, None, "list events"))
+            events = parse_events(
+                self._get(
+                    "orchestration", path, query, None, "list events", key="events", kind="list"
+                )
+            )
             return events, next_page(events, page_size)
 
         async for page in self._paged("list stack events", fetch):
@@ -137,8 +150,9 @@ class OrchestrationAPI(OpenStackCore):
             "orchestration",
             "/stacks",
             body=create_body(spec),
+            read=Read("stack", made="stack"),
         )
-        return created_stack(body, spec)
+        return created_stack({"stack": body}, spec)
 
     async def delete_stack(self, stack: models.Stack) -> None:
         await self._write(

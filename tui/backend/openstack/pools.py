@@ -7,19 +7,21 @@ from collections.abc import AsyncIterator
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.openstack.core import OpenStackCore
+from tui.backend.openstack.replies import Read
 
 
 class PoolsAPI(OpenStackCore):
     async def volume_pools(self) -> list[models.VolumePool]:
         def fetch() -> list[models.VolumePool]:
-            body = self._get(
+            _, pools = self._get_read(
                 "block-storage",
                 "/scheduler-stats/get_pools",
+                Read("pools", models.VolumePool.from_api, "list"),
                 {"detail": "true"},
                 self._volume_version(),
                 "list volume pools",
             )
-            return [models.VolumePool.from_api(d) for d in body.get("pools") or ()]
+            return pools
 
         return await self._call("list volume pools", fetch)
 

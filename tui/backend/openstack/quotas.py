@@ -86,7 +86,7 @@ class QuotasAPI(OpenStackCore):
         operation = f"show {api.service} quotas"
 
         def fetch() -> Json:
-            body = self._get(api.service, path, query, self._quota_mv(api), operation)
+            body = self._get(api.service, path, query, self._quota_mv(api), operation, key=api.key)
             return body[api.key]
 
         body = await self._call(operation, fetch)
@@ -101,7 +101,8 @@ class QuotasAPI(OpenStackCore):
 
         def fetch() -> Json:
             path = api.defaults(project_id)
-            return self._get(api.service, path, None, self._quota_mv(api), operation)[api.key]
+            body = self._get(api.service, path, None, self._quota_mv(api), operation, key=api.key)
+            return body[api.key]
 
         return await self._call(operation, fetch)
 

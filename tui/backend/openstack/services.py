@@ -9,6 +9,7 @@ from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import NotFound
 from tui.backend.openstack.core import OpenStackCore
+from tui.backend.openstack.replies import Read
 
 # Services addressed by uuid, with forced_down in PUT /os-services/{id}: 2.53 and later.
 SERVICES_MV = (2, 53)
@@ -23,10 +24,15 @@ class ServicesAPI(OpenStackCore):
     ) -> AsyncIterator[list[models.ComputeService]]:
         def fetch() -> list[models.ComputeService]:
             params = {"host": host} if host else {}
-            body = self._get(
-                "compute", "/os-services", params, self._services_mv(), "list compute services"
+            _, services = self._get_read(
+                "compute",
+                "/os-services",
+                Read("services", models.ComputeService.from_api, "list"),
+                params,
+                self._services_mv(),
+                "list compute services",
             )
-            return [models.ComputeService.from_api(d) for d in body.get("services", [])]
+            return services
 
         yield await self._call("list compute services", fetch)
 
@@ -73,17 +79,22 @@ class ServicesAPI(OpenStackCore):
     ) -> AsyncIterator[list[models.NetworkAgent]]:
         def fetch() -> list[models.NetworkAgent]:
             params = {"host": host} if host else {}
-            body = self._get("network", "/agents", params, operation="list network agents")
-            return [models.NetworkAgent.from_api(d) for d in body.get("agents", [])]
+            read = Read("agents", models.NetworkAgent.from_api, "list")
+            _, agents = self._get_read(
+                "network", "/agents", read, params, operation="list network agents"
+            )
+            return agents
 
         yield await self._call("list network agents", fetch)
 
     async def network_agent(self, agent_id: str) -> models.NetworkAgent:
-        def fetch() -> models.NetworkAgent:
-            body = self._get("network", f"/agents/{agent_id}", operation="show network agent")
-            return models.NetworkAgent.from_api(body["agent"])
-
-        return await self._call("show network agent", fetch)
+        return await self._show(
+            "network",
+            f"/agents/{agent_id}",
+            "agent",
+            models.NetworkAgent.from_api,
+            kind="network agent",
+        )
 
     async def set_network_agent(self, agent: models.NetworkAgent, *, enabled: bool) -> None:
         await self._write(
@@ -113,7 +124,9 @@ class ServicesAPI(OpenStackCore):
         operation = f"GET {path}"
 
         def fetch() -> list[Any]:
-            body = self._get("network", path, operation=operation)
-            return [model.from_api(d) for d in body.get(key, [])]
+            _, items = self._get_read(
+                "network", path, Read(key, model.from_api, "list"), operation=operation
+            )
+            return list(items)
 
         return await self._call(operation, fetch)

@@ -13,6 +13,7 @@ from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.models import Json
 from tui.backend.openstack.core import OpenStackCore
+from tui.backend.openstack.replies import Read
 
 
 def volume_body(spec: models.VolumeSpec) -> Json:
@@ -98,8 +99,14 @@ class VolumeAPI(OpenStackCore):
     # -- writes ------------------------------------------------------------------------------
 
     async def _cinder_write(
-        self, action: str, target: str, method: str, path: str, body: Json | None = None
-    ) -> Json:
+        self,
+        action: str,
+        target: str,
+        method: str,
+        path: str,
+        body: Json | None = None,
+        read: Read | None = None,
+    ) -> Any:
         return await self._write(
             action,
             target,
@@ -108,13 +115,19 @@ class VolumeAPI(OpenStackCore):
             path,
             body=body,
             microversion=self._volume_version,
+            read=read,
         )
 
     async def create_volume(self, spec: models.VolumeSpec) -> models.Volume:
-        reply = await self._cinder_write(
-            "create-volume", f"volume {spec.name}", "POST", "/volumes", volume_body(spec)
+        created: models.Volume = await self._cinder_write(
+            "create-volume",
+            f"volume {spec.name}",
+            "POST",
+            "/volumes",
+            volume_body(spec),
+            Read("volume", models.Volume.from_api, made="volume"),
         )
-        return models.Volume.from_api(reply["volume"])
+        return created
 
     async def extend_volume(self, volume_id: str, size_gb: int) -> None:
         await self._cinder_write(
@@ -136,14 +149,15 @@ class VolumeAPI(OpenStackCore):
         snapshot: dict[str, Any] = {"volume_id": volume_id, "name": name}
         if force:
             snapshot["force"] = True
-        reply = await self._cinder_write(
+        created: models.VolumeSnapshot = await self._cinder_write(
             "create-volume-snapshot",
             f"snapshot {name} of volume {volume_id}",
             "POST",
             "/snapshots",
             {"snapshot": snapshot},
+            Read("snapshot", models.VolumeSnapshot.from_api, made="snapshot"),
         )
-        return models.VolumeSnapshot.from_api(reply["snapshot"])
+        return created
 
     async def delete_volume_snapshot(self, snapshot_id: str) -> None:
         await self._cinder_write(
