@@ -16,6 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from tui.backend.errors import BackendError
 from tui.forms import Field, Form, Values, validate
 from tui.styles import STYLES
+from tui.text import safe
 from tui.widgets.picker import Picker
 
 if TYPE_CHECKING:
@@ -174,7 +175,8 @@ class FormScreen(ModalScreen[Any]):
             help_line = self.query_one(f"#help-{f.name}", Static)
             box = self.query_one(f"#field-{f.name}")
             if f.name in errors:
-                help_line.update(Text(f"✖ {errors[f.name]}", style="bold red"))
+                # a refusal may quote a file's or a template's own text
+                help_line.update(Text(f"✖ {safe(errors[f.name])}", style="bold red"))
                 box.add_class("-invalid")
             else:
                 help_line.update(f.help)
