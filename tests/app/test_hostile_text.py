@@ -17,7 +17,7 @@ from textual.widgets import Input
 
 from tests.app_helpers import demo_app, screen_text, select, settle
 from tests.hostile import LONG_NAME, TerminalBytes, make_hostile, record_terminal
-from tui.backend.errors import NotFound
+from tui.backend.errors import BackendError, NotFound
 from tui.resource import Scope
 from tui.screens.registry import RESOURCES
 from tui.screens.resource import ResourceScreen
@@ -258,3 +258,61 @@ async def test_console_log_search_for_markup_without_a_match() -> None:
         await pilot.pause(0.3)
         assert app.is_running
         assert any(n.message == "No match for '[/]'" for n in app._notifications)
+
+
+def _markup_error(operation: str) -> BackendError:
+    return BackendError(
+        "[/] refused: \x1b]52;c;SE9TVElMRQ==\x07 [bold]HOSTILE[/bold]",
+        status=500,
+        request_id="req-[/x]",
+        operation=operation,
+    )
+
+
+@pytest.mark.parametrize(
+    ("resource", "method"),
+    [
+        ("servers", "servers"),
+        ("networks", "networks"),
+        ("volumes", "volumes"),
+        ("images", "images"),
+        ("users", "users"),
+    ],
+)
+async def test_an_api_error_with_markup_on_a_list_and_its_refresh(
+    terminal: TerminalBytes, resource: str, method: str
+) -> None:
+    app = demo_app(servers=6, start=resource)
+    app.backend.fault(method, error=_markup_error(f"list {resource}"))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        shown = screen_text(pilot)
+        assert "[/] refused" in shown and app.is_running
+        notes = [n.message for n in app._notifications]
+        assert any("HTTP 500: [/] refused" in n and "request id: req-[/x]" in n for n in notes)
+        assert_notifications_clean(app)
+    assert_clean(terminal, f"{resource} error")
+    assert "\x1b]52;c;SE9TVElMRQ" not in terminal.text
+
+
+async def test_an_api_error_with_markup_on_describe_and_lock(terminal: TerminalBytes) -> None:
+    app = demo_app(servers=6)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        app.backend.fault("server", error=_markup_error("show server"))
+        app.backend.fault("server_action", error=_markup_error("lock server"))
+        await pilot.press("d")
+        await pilot.pause(0.5)
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        row = app.screen.table.selected  # type: ignore[attr-defined]
+        await pilot.press("U" if row.locked else "L")
+        await pilot.pause(0.5)
+        notes = [n.title + " " + n.message for n in app._notifications]
+        assert any("show server failed" in n and "[/] refused" in n for n in notes), notes
+        assert any("lock server failed" in n for n in notes), notes
+        assert app.is_running
+        assert_notifications_clean(app)
+    assert_clean(terminal, "describe and lock errors")
