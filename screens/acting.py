@@ -104,7 +104,7 @@ class ActingMixin:
             result = await self._run(action, row if action.on_row else self.scope)
             from tui.screens.transfer import Transfer  # its progress bar: not at start-up
 
-            if isinstance(result, Transfer):  # issue 6: bytes to move, with a progress bar
+            if isinstance(result, Transfer):  # bytes to move, with a progress bar
                 result = await self._transfer(action, result)
             if result is _CANCELLED:
                 return

@@ -60,7 +60,7 @@ RESOURCES: dict[str, Resource] = {
         KEYPAIRS,
         COMPUTE_SERVICES,
         NETWORK_AGENTS,
-        # issue 6 (aggregates, zones, quotas)
+        # aggregates, zones, quotas
         AGGREGATES,
         AGGREGATE_HOSTS,
         AGGREGATE_SERVERS,
@@ -68,25 +68,25 @@ RESOURCES: dict[str, Resource] = {
         ZONE_HOSTS,
         QUOTAS,
         QUOTA_DEFAULTS,
-        # -- issue 6: telemetry (Gnocchi) and the raw API browser
+        # -- telemetry (Gnocchi) and the raw API browser
         METRIC_RESOURCES,
         RESOURCE_METRICS,
         RAW,
-        # -- issue 6: health overview and volume pools (overview helper)
+        # -- health overview and volume pools (overview helper)
         OVERVIEW,
         POOLS,
-        # issue 6: identity
+        # identity
         USERS,
         ROLES,
         ROLE_ASSIGNMENTS,
         CATALOG_SERVICES,
         ENDPOINTS,
         TOKEN,
-        # -- issue 6: images and flavors --
+        # -- images and flavors --
         IMAGE_MEMBERS,
         FLAVOR_EXTRA_SPECS,
         FLAVOR_ACCESS,
-        # issue 6: optional services (Heat, Swift)
+        # optional services (Heat, Swift)
         STACKS,
         STACK_RESOURCES,
         STACK_EVENTS,

@@ -13,7 +13,7 @@ from tui.screens.columns import state_col, task_col
 
 
 def list_servers(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
-    if (flavor_id := scope.get("flavor")) is not None:  # issue 6: servers using a flavor
+    if (flavor_id := scope.get("flavor")) is not None:  # servers using a flavor
         return backend.servers_with_flavor(flavor_id)
     return backend.servers(
         all_projects=scope.all_projects,
@@ -153,7 +153,7 @@ def ssh_floating(server: Server) -> object:
     return TerminalScreen(server, "floating")
 
 
-def gnocchi_metrics(server: Server) -> object:  # issue 6: telemetry
+def gnocchi_metrics(server: Server) -> object:  # telemetry
     from tui.screens.metrics import server_metrics
 
     return server_metrics(server)
@@ -170,7 +170,7 @@ SERVER_VIEWS = (
     View("s", "ssh", "SSH (DHCP namespace)", ssh_namespace, lambda s: bool(s.fixed_ips)),
     View("S", "ssh-floating", "SSH (floating IP)", ssh_floating, lambda s: bool(s.floating_ips)),
     View("v", "vnc", "VNC console URL", vnc_console, lambda s: bool(s.host)),
-    # -- issue 6: telemetry
+    # -- telemetry
     View("M", "metrics", "Metrics (Gnocchi)", gnocchi_metrics),
 )
 

@@ -71,7 +71,7 @@ async def submit_refused(
     """Open an action's form by its key (on ``target``'s row), paste ``secret`` into every
     secret field and a name into any empty required field, submit, and wait for the
     cloud's refusal. Returns the form, still open."""
-    from tests.app.test_issue4_screens import goto
+    from tests.app.test_compute_network_volume_screens import goto
     from tests.app_helpers import select, wait_for
     from tui.screens.form import FormScreen
 

@@ -1,10 +1,10 @@
-"""Host aggregates, availability zones and quotas on the in-memory cloud (issue 6, items 4, 5)."""
+"""Host aggregates, availability zones and quotas on the in-memory cloud."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.app.test_issue4_screens import current, goto, pick, type_into
+from tests.app.test_compute_network_volume_screens import current, goto, pick, type_into
 from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.backend.audit import AuditLog
 from tui.resource import Scope

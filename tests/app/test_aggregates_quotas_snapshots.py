@@ -1,4 +1,4 @@
-"""Snapshots of host aggregates, availability zones, quotas and the quota form (issue 6)."""
+"""Snapshots of host aggregates, availability zones, quotas and the quota form."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from tests.app.test_snapshots import SIZES, shoot
         pytest.param("quota_form", (":quotas", "e"), id="quota_form"),
     ],
 )
-async def test_issue6_screen(
+async def test_aggregates_quotas_screen(
     svg_snapshot: Any, name: str, keys: tuple[str, ...], size: tuple[int, int]
 ) -> None:
     assert await shoot(keys, size) == svg_snapshot

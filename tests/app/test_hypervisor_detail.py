@@ -1,8 +1,8 @@
-"""A hypervisor's detail and its servers (issue 6, item 6): `d` describes, enter lists."""
+"""A hypervisor's detail and its servers: `d` describes, enter lists."""
 
 from __future__ import annotations
 
-from tests.app.test_issue4_screens import current, goto
+from tests.app.test_compute_network_volume_screens import current, goto
 from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.screens.describe import DescribeScreen
 from tui.screens.hypervisors import facts

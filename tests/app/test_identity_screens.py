@@ -1,11 +1,11 @@
 """Identity (Keystone) on the in-memory cloud: projects, users and passwords, role
-assignments, the catalog and the token screen, driven by keys (issue 6, item 1)."""
+assignments, the catalog and the token screen, driven by keys."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.app.test_issue4_screens import current, goto, pick, type_into
+from tests.app.test_compute_network_volume_screens import current, goto, pick, type_into
 from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.backend.audit import AuditLog
 from tui.screens.confirm import ConfirmScreen

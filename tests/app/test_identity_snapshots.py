@@ -1,4 +1,4 @@
-"""SVG snapshots of the identity screens at 80x24 and 120x40 (issue 6, item 1)."""
+"""SVG snapshots of the identity screens at 80x24 and 120x40."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Images and flavors on the in-memory cloud (issue 6, items 2 and 3): forms, transfers with
+"""Images and flavors on the in-memory cloud: forms, transfers with
 their progress bar and cancel, sharing, extra specs, access, guardrails."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.test_issue4_screens import current, goto, pick, type_into
+from tests.app.test_compute_network_volume_screens import current, goto, pick, type_into
 from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.backend.audit import AuditLog
 from tui.backend.memory import MemoryBackend, fixed_id

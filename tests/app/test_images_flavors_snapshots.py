@@ -1,4 +1,4 @@
-"""Snapshots of the image and flavor screens (issue 6, items 2 and 3) at 80x24 and 120x40."""
+"""Snapshots of the image and flavor screens at 80x24 and 120x40."""
 
 from __future__ import annotations
 

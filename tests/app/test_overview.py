@@ -1,4 +1,4 @@
-"""The health overview on the in-memory cloud (issue 6, item 8): counts, states, drills."""
+"""The health overview on the in-memory cloud: counts, states, drills."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ HEALTHY = {"hypervisors": 2, "servers": 5}
         pytest.param((":hv", "j", "j", "d"), {}, id="hypervisor_detail"),
     ],
 )
-async def test_issue6_screen(
+async def test_overview_screen(
     svg_snapshot: Any, keys: tuple[str, ...], app_args: dict[str, Any], size: tuple[int, int]
 ) -> None:
     assert await shoot(keys, size, **app_args) == svg_snapshot

@@ -1,8 +1,8 @@
-"""Cinder backend pools on the in-memory cloud (issue 6, item 9): capacity and drill."""
+"""Cinder backend pools on the in-memory cloud: capacity and drill."""
 
 from __future__ import annotations
 
-from tests.app.test_issue4_screens import current, goto
+from tests.app.test_compute_network_volume_screens import current, goto
 from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.backend.models import VolumePool
 from tui.screens.pools import totals

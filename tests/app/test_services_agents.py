@@ -1,10 +1,10 @@
-"""Compute services and network agents on the in-memory cloud (issue 6, items 6 and 7)."""
+"""Compute services and network agents on the in-memory cloud."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.app.test_issue4_screens import current, goto, select, type_into, wait_for
+from tests.app.test_compute_network_volume_screens import current, goto, select, type_into, wait_for
 from tests.app_helpers import demo_app, screen_text, settle
 from tui.backend.audit import AuditLog
 from tui.screens.confirm import ConfirmScreen

@@ -1,4 +1,4 @@
-"""SVG snapshots of the Heat and Swift screens at 80x24 and 120x40 (issue 6, item 9)."""
+"""SVG snapshots of the Heat and Swift screens at 80x24 and 120x40."""
 
 from __future__ import annotations
 

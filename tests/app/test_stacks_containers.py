@@ -1,10 +1,10 @@
-"""Heat stacks and Swift containers on the in-memory cloud, driven by the keys (issue 6, item 9)."""
+"""Heat stacks and Swift containers on the in-memory cloud, driven by the keys."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.app.test_issue4_screens import current, goto, select, type_into, wait_for
+from tests.app.test_compute_network_volume_screens import current, goto, select, type_into, wait_for
 from tests.app_helpers import demo_app, screen_text, settle
 from tui.backend.audit import AuditLog
 from tui.screens.confirm import ConfirmScreen

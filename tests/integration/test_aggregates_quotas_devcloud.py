@@ -188,7 +188,7 @@ async def test_aggregates_are_admin_only(demo: OpenStackBackend) -> None:
 
 
 async def test_app_screens_on_devcloud(devcloud: Path) -> None:
-    from tests.app.test_issue4_screens import pick
+    from tests.app.test_compute_network_volume_screens import pick
     from tests.app_helpers import screen_text, settle, wait_for
     from tests.integration.test_app_devcloud import app_for, current
     from tui.screens.form import FormScreen

@@ -9,7 +9,7 @@ import os
 import uuid
 from pathlib import Path
 
-from tests.app.test_issue4_screens import goto, select, type_into, wait_for
+from tests.app.test_compute_network_volume_screens import goto, select, type_into, wait_for
 from tests.app_helpers import settle
 from tui.app import StackdeckApp
 from tui.backend.audit import AuditLog

@@ -208,7 +208,7 @@ async def submit_fails(pilot, form: FormScreen) -> str:  # type: ignore[no-untyp
 async def test_boot_form_keeps_what_was_typed_and_an_unreadable_reply_shows_the_server(
     devcloud: Path, proxies: Proxies, admin: OpenStackBackend
 ) -> None:
-    from tests.app.test_issue4_screens import pick
+    from tests.app.test_compute_network_volume_screens import pick
 
     app = app_on("servers")
     name = f"faults-{RUN}-ui-boot"

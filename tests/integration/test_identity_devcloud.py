@@ -224,8 +224,8 @@ async def test_app_shows_403_and_the_token_on_devcloud(devcloud: Path) -> None:
 async def test_keys_create_a_user_and_set_its_password_on_devcloud(
     devcloud: Path, tmp_path: Path
 ) -> None:
+    from tests.app.test_compute_network_volume_screens import goto, pick, type_into
     from tests.app.test_identity_screens import confirm_yes, names, open_form
-    from tests.app.test_issue4_screens import goto, pick, type_into
     from tests.app_helpers import select, wait_for
     from tui.screens.confirm import ConfirmScreen
 

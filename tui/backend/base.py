@@ -134,7 +134,7 @@ class Backend(Protocol):
         """Project id → name (empty when the user may not list projects)."""
         ...
 
-    # -- issue 4: everyday operator work -----------------------------------------------
+    # -- everyday operator work ---------------------------------------------------------
     # Lists are async iterators of pages; `all_projects` asks for every project's items
     # (admin); the other keyword arguments are server-side filters.
 
@@ -262,7 +262,7 @@ class Backend(Protocol):
         """A noVNC console URL (Nova remote-consoles, microversion >= 2.6)."""
         ...
 
-    # -- issue 6: compute services and network agents (admin) -----------------------------
+    # -- compute services and network agents (admin) -----------------------------
 
     def compute_services(
         self, *, host: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
@@ -297,7 +297,7 @@ class Backend(Protocol):
 
     async def routers_of_l3_agent(self, agent_id: str) -> list[Router]: ...
 
-    # -- issue 6 (aggregates, zones, quotas) ------------------------------------------------
+    # -- aggregates, zones, quotas ------------------------------------------------
     # Host aggregates (admin), every service's availability zones, per-project quotas.
 
     def aggregates(self) -> AsyncIterator[list[Aggregate]]: ...
@@ -334,7 +334,7 @@ class Backend(Protocol):
         """Set some limits of one service (-1: unlimited); audited."""
         ...
 
-    # -- issue 6: telemetry (Gnocchi, catalog type "metric") and the raw API browser -------
+    # -- telemetry (Gnocchi, catalog type "metric") and the raw API browser -------
 
     def metric_resources(
         self, *, resource_type: str = "generic", page_size: int = DEFAULT_PAGE_SIZE
@@ -362,7 +362,7 @@ class Backend(Protocol):
         """GET (or HEAD) a path below a catalog endpoint; every HTTP status is an answer."""
         ...
 
-    # -- issue 6: health overview and volume pools (overview helper) -------------------------
+    # -- health overview and volume pools (overview helper) -------------------------
 
     def servers_in_status(
         self, status: str, *, page_size: int = DEFAULT_PAGE_SIZE
@@ -396,7 +396,7 @@ class Backend(Protocol):
         """Every project's volumes on a backend or pool (admin, host filter)."""
         ...
 
-    # -- issue 6: identity (Keystone) ----------------------------------------------------
+    # -- identity (Keystone) ----------------------------------------------------
     # Writes are audited (never with a password) and refused read-only.
 
     async def create_project(self, spec: ProjectSpec) -> Project: ...
@@ -444,7 +444,7 @@ class Backend(Protocol):
     async def token_info(self) -> TokenInfo:
         """Our own token as Keystone validates it (GET /v3/auth/tokens), without its id."""
 
-    # -- issue 6: images (Glance v2) and flavors (Nova) -----------------------------------
+    # -- images (Glance v2) and flavors (Nova) -----------------------------------
     # Transfers report to a `Progress` (tui/backend/transfer.py) from the worker thread; it
     # may raise TransferCancelled to stop them.
 
@@ -500,7 +500,7 @@ class Backend(Protocol):
         """Servers built from this flavor, in every project for an admin."""
         ...
 
-    # -- issue 6: Heat stacks (orchestration) --------------------------------------------
+    # -- Heat stacks (orchestration) --------------------------------------------
 
     def stacks(
         self, *, all_projects: bool = False, page_size: int = DEFAULT_PAGE_SIZE
@@ -524,7 +524,7 @@ class Backend(Protocol):
 
     async def delete_stack(self, stack: Stack) -> None: ...
 
-    # -- issue 6: Swift containers and objects (object-store) ----------------------------
+    # -- Swift containers and objects (object-store) ----------------------------
 
     def containers(
         self, *, page_size: int = DEFAULT_PAGE_SIZE

@@ -30,7 +30,7 @@ def read_chunks(file: BinaryIO, total: int | None, progress: Progress) -> Iterat
         yield chunk
 
 
-# -- issue 6: stopping a transfer ------------------------------------------------------------
+# -- stopping a transfer ------------------------------------------------------------
 
 
 class TransferCancelled(BackendError):

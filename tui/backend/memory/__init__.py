@@ -34,18 +34,18 @@ class MemoryBackend(
     IdentityMemory,
     AgentsMemory,
     ServicesMemory,
-    # issue 6 (aggregates, zones, quotas)
+    # aggregates, zones, quotas
     AggregatesMemory,
     QuotasMemory,
-    # -- issue 6: telemetry and the raw API browser
+    # -- telemetry and the raw API browser
     MetricMemory,
     RawMemory,
-    # -- issue 6: health overview and volume pools (overview helper)
+    # -- health overview and volume pools (overview helper)
     HealthMemory,
     PoolsMemory,
-    # -- issue 6: images and flavors --
+    # -- images and flavors --
     FlavorsMemory,
-    # issue 6: optional services (Heat, Swift)
+    # optional services (Heat, Swift)
     OrchestrationMemory,
     ObjectStoreMemory,
 ):

@@ -851,7 +851,7 @@ def console_lines(name: str, ip: str) -> list[str]:
     ]
 
 
-# -- issue 6: hypervisor detail (overview helper) ---------------------------------------------
+# -- hypervisor detail (overview helper) ---------------------------------------------
 
 
 def hypervisor_detail_json(n: int) -> dict[str, Any]:

@@ -47,7 +47,7 @@ class ImageMemory(MemoryCore):
     async def image(self, image_id: str) -> models.Image:
         return self._lookup(self._cloud.images, image_id, "image", self._image_visible)
 
-    # -- issue 6: writes, data, members --------------------------------------------------
+    # -- writes, data, members --------------------------------------------------
 
     def _check_visibility(self, visibility: str) -> None:
         if visibility not in VISIBILITIES:

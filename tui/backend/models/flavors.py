@@ -62,4 +62,4 @@ class FlavorAccess:
         return self.project_id
 
 
-# -- issue 6: Heat stacks and Swift containers/objects --------------------------------------
+# -- Heat stacks and Swift containers/objects --------------------------------------

@@ -240,4 +240,4 @@ class UserSpec:
     description: str = ""
 
 
-# -- issue 6: images and flavors (writes, members, extra specs, access) ---------------------
+# -- images and flavors (writes, members, extra specs, access) ---------------------

@@ -29,18 +29,18 @@ class OpenStackBackend(
     IdentityAPI,
     AgentsAPI,
     ServicesAPI,
-    # issue 6 (aggregates, zones, quotas)
+    # aggregates, zones, quotas
     AggregatesAPI,
     QuotasAPI,
-    # -- issue 6: telemetry and the raw API browser
+    # -- telemetry and the raw API browser
     MetricAPI,
     RawAPI,
-    # -- issue 6: health overview and volume pools (overview helper)
+    # -- health overview and volume pools (overview helper)
     HealthAPI,
     PoolsAPI,
-    # -- issue 6: images and flavors --
+    # -- images and flavors --
     FlavorsAPI,
-    # issue 6: optional services (Heat, Swift)
+    # optional services (Heat, Swift)
     OrchestrationAPI,
     ObjectStoreAPI,
 ):

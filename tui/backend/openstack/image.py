@@ -44,7 +44,7 @@ class ImageAPI(OpenStackCore):
             "image", f"/images/{image_id}", None, models.Image.from_api, kind="image"
         )
 
-    # -- issue 6: writes, data, members --------------------------------------------------
+    # -- writes, data, members --------------------------------------------------
 
     async def create_image(self, spec: models.ImageSpec) -> models.Image:
         created: models.Image = await self._write(

@@ -1,6 +1,6 @@
-"""Issue 4 from the keyboard against the real devcloud: boot through the form, drive the
-server's lifecycle, attach and detach a volume, give it a floating IP, delete it all —
-asserting what the cloud did and what the audit log recorded."""
+"""A server's whole life from the keyboard against the real devcloud: boot through the
+form, drive the server's lifecycle, attach and detach a volume, give it a floating IP,
+delete it all — asserting what the cloud did and what the audit log recorded."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.test_issue4_screens import goto, pick, select, type_into, wait_for
+from tests.app.test_compute_network_volume_screens import goto, pick, select, type_into, wait_for
 from tests.app_helpers import settle
 from tui.app import StackdeckApp
 from tui.backend.audit import AuditLog

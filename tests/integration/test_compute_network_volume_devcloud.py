@@ -1,4 +1,4 @@
-"""Issue 4 through OpenStackBackend against devcloud: every list, every write, the refusals.
+"""Everyday work through OpenStackBackend against devcloud: every list, write and refusal.
 
 One server is booted for the module (as the demo user, on demo-net) and every lifecycle
 action runs on it; volumes and floating IPs are made, used and removed. Everything a test

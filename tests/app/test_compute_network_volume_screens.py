@@ -1,4 +1,4 @@
-"""Issue 4 on the in-memory cloud: every new list, the cross-links, forms and guardrails."""
+"""Everyday work on the in-memory cloud: every list, the cross-links, forms and guardrails."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The issue-4 models parse the real payloads captured from devcloud (tests/fixtures/api)."""
+"""The everyday models parse the real payloads captured from devcloud (tests/fixtures/api)."""
 
 from __future__ import annotations
 
