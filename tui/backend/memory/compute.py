@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import AsyncIterator, Callable, Mapping
 
-from tui.backend import models
+from tui.backend import models, states
 from tui.backend.base import DEFAULT_PAGE_SIZE, SERVER_ACTIONS
 from tui.backend.errors import BackendError
 from tui.backend.memory import data
@@ -25,19 +25,6 @@ _ACTION_RESULTS: dict[str, tuple[str, str, int]] = {
     "resume": ("ACTIVE", "active", 1),
     "pause": ("PAUSED", "paused", 3),
     "unpause": ("ACTIVE", "active", 1),
-}
-
-# Nova's state rules: the statuses each action accepts (anything else is a 409).
-_ALLOWED_FROM: dict[str, tuple[str, ...]] = {
-    "start": ("SHUTOFF",),
-    "stop": ("ACTIVE", "ERROR", "PAUSED", "SUSPENDED", "RESCUE"),
-    "reboot": ("ACTIVE",),
-    "hard_reboot": ("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED", "ERROR"),
-    "suspend": ("ACTIVE", "SHUTOFF"),
-    "resume": ("SUSPENDED",),
-    "pause": ("ACTIVE",),
-    "unpause": ("PAUSED",),
-    "create_backup": ("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED"),
 }
 
 
@@ -143,12 +130,10 @@ class ComputeMemory(MemoryCore):
             raise self.refused(409, f"Instance {server.id} is locked")
 
     def _check_state(self, server: Server, action: str) -> None:
-        if server.status not in _ALLOWED_FROM[action]:
-            name = action.removeprefix("hard_")
-            raise self.refused(
-                409,
-                f"Cannot '{name}' instance {server.id} while it is in vm_state {server.vm_state}",
-            )
+        """Nova's state rules (tui/backend/states.py): a 409 in Nova's words."""
+        message = states.conflict_message(action, server)
+        if message is not None:
+            raise self.refused(409, message)
 
     def _act(self, server: Server, action: str, args: Mapping[str, object]) -> None:
         if action == "reboot" and args.get("hard"):
