@@ -28,6 +28,22 @@ _ACTION_RESULTS: dict[str, tuple[str, str, int]] = {
 }
 
 
+# Nova's instance action for each server action, and the event its compute manager adds.
+_RECORDED: dict[str, tuple[str, str]] = {
+    "start": ("start", "compute_start_instance"),
+    "stop": ("stop", "compute_stop_instance"),
+    "reboot": ("reboot", "compute_reboot_instance"),
+    "suspend": ("suspend", "compute_suspend_instance"),
+    "resume": ("resume", "compute_resume_instance"),
+    "pause": ("pause", "compute_pause_instance"),
+    "unpause": ("unpause", "compute_unpause_instance"),
+    "lock": ("lock", "api_lock"),
+    "unlock": ("unlock", "api_unlock"),
+    "reset_state": ("resetState", ""),
+    "create_backup": ("createBackup", "compute_backup_instance"),
+}
+
+
 class ComputeMemory(MemoryCore):
     # -- servers -----------------------------------------------------------------------------
 
@@ -57,12 +73,37 @@ class ComputeMemory(MemoryCore):
         return self._observe(self._server_or_404(server_id))
 
     def _observe(self, server: Server) -> Server:
-        """A booted server finishes building on the second ``server()`` poll (lists don't)."""
+        """A booted server finishes building on the second ``server()`` poll (lists don't);
+        a server on the move takes one step of it per poll."""
+        self._step_move(server.id)
+        server = self._cloud.servers.get(server.id) or server
         build = self._cloud.builds.get(server.id)
         if build is None:
             return server
         build.polls += 1
-        return self._cloud.finish_build(server) if build.polls >= 2 else server
+        if build.polls < 2:
+            return server
+        server = self._cloud.finish_build(server)
+        self._cloud.record_action(
+            server,
+            "create",
+            build.request_id,
+            server.user_id,
+            (
+                ("conductor_schedule_and_build_instances", ""),
+                ("compute_build_and_run_instance", server.host),
+            ),
+        )
+        return server
+
+    def _step_move(self, server_id: str) -> None:
+        move = self._cloud.moves.get(server_id)
+        if move is None:
+            return
+        step = move.steps.pop(0)
+        if not move.steps:
+            del self._cloud.moves[server_id]
+        step()
 
     def _server_or_404(self, server_id: str) -> Server:
         return self._lookup(self._cloud.servers, server_id, "instance")
@@ -122,8 +163,19 @@ class ComputeMemory(MemoryCore):
             server = self._server_or_404(server_id)
             self._check_lock(server, action)
             self._act(server, action, args)
+            self._record(server, action, args)
 
         await self._write(action.replace("_", "-"), target, change)
+
+    def _record(self, server: Server, action: str, args: Mapping[str, object]) -> None:
+        """The instance action Nova records for a server action (with its events)."""
+        name, event = _RECORDED.get(action, ("", ""))
+        if not name or action in ("delete", "force_delete"):
+            return
+        if action == "reboot" and args.get("hard"):
+            event = "compute_reboot_instance"
+        events = ((event, server.host if event.startswith("compute_") else ""),) if event else ()
+        self._cloud.record_action(server, name, self._writing, self._info.user_id, events)
 
     def _check_lock(self, server: Server, action: str) -> None:
         if server.locked and action not in ("lock", "unlock", "reset_state") and not self._is_admin:
@@ -203,7 +255,8 @@ class ComputeMemory(MemoryCore):
         for index in range(spec.count):
             name = spec.name if spec.count == 1 else f"{spec.name}-{index + 1}"
             server = self._new_server(spec, flavor, name, reservation, index)
-            self._cloud.builds[server.id] = Build(spec, network_ids, spec.port_ids, fails)
+            build = Build(spec, network_ids, spec.port_ids, fails, request_id=self._writing)
+            self._cloud.builds[server.id] = build
             servers.append(server)
         return servers
 
