@@ -106,7 +106,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             "dest_node": dest,
             "dest_host": "192.168.10.1" if dest else None,
             "instance_uuid": server.id,
-            "project_id": server.project_id,
+            "project_id": self._info.project_id,  # Nova records who asked, not the owner
             "user_id": self._info.user_id,
             "created_at": data.stamp(5000 + self._cloud.serial()),
             "updated_at": None,
