@@ -304,8 +304,22 @@ async def test_instance_actions_tell_the_servers_history(
     shown = await lab.admin.instance_action(server.id, live.request_id)
     assert shown.request_id == live.request_id and shown.events
     assert all(e.result == "Success" and e.start_time for e in shown.events), shown.events
-    assert {"compute_live_migration", "compute_pre_live_migration"} <= {
-        e.event for e in shown.events
+    assert [e.event for e in shown.events] == [  # newest first, as Nova lists them
+        "compute_post_live_migration_at_destination",
+        "compute_pre_live_migration",
+        "compute_live_migration",
+        "compute_check_can_live_migrate_source",
+        "compute_check_can_live_migrate_destination",
+        "conductor_live_migrate_instance",
+    ]
+    migrate = next(a for a in actions if a.action == "migrate")
+    events = (await lab.admin.instance_action(server.id, migrate.request_id)).events
+    assert {e.event for e in events} == {
+        "conductor_migrate_server",
+        "cold_migrate",
+        "compute_prep_resize",
+        "compute_resize_instance",
+        "compute_finish_resize",
     }
     assert {e.host for e in shown.events if e.event.startswith("compute_")} >= {
         server.host or "",

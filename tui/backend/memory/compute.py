@@ -89,10 +89,7 @@ class ComputeMemory(MemoryCore):
             "create",
             build.request_id,
             server.user_id,
-            (
-                ("conductor_schedule_and_build_instances", ""),
-                ("compute_build_and_run_instance", server.host),
-            ),
+            (("compute__do_build_and_run_instance", server.host),),
         )
         return server
 
@@ -174,7 +171,8 @@ class ComputeMemory(MemoryCore):
             return
         if action == "reboot" and args.get("hard"):
             event = "compute_reboot_instance"
-        events = ((event, server.host if event.startswith("compute_") else ""),) if event else ()
+        host = server.host if event.startswith("compute_") else "controller"  # api_*: nova-api
+        events = ((event, host),) if event else ()
         self._cloud.record_action(server, name, self._writing, self._info.user_id, events)
 
     def _check_lock(self, server: Server, action: str) -> None:

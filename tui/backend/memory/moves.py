@@ -25,6 +25,7 @@ from tui.backend.memory.services import ServicesMemory
 from tui.backend.models import InstanceAction, Json, Migration, Server
 
 MiB = 1024 * 1024
+CONDUCTOR = "controller"  # the host of nova-conductor (and nova-api) in the demo cloud
 LIVE_STEPS = 3  # polls until a live migration completes: 1/3, 2/3 of the memory, then done
 _STATUS_OF = {"active": "ACTIVE", "stopped": "SHUTOFF", "paused": "PAUSED", "error": "ERROR"}
 _POWER_OF = {"active": 1, "stopped": 4, "paused": 3, "error": 0}
@@ -173,11 +174,11 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             flavor_ram = int((server.raw.get("flavor") or {}).get("ram") or 512)
             total = flavor_ram * MiB
             record = self._action(
-                server, models.LIVE_MIGRATION, ("conductor_live_migrate_instance", "")
+                server, models.LIVE_MIGRATION, ("conductor_live_migrate_instance", CONDUCTOR)
             )
             if dest is None:  # the conductor's checks fail after the 202, as in Nova
                 self._new_migration(server, models.LIVE_MIGRATION, "error", host)
-                self._cloud.add_event(record, "conductor_live_migrate_instance", "", result="Error")
+                self._cloud.add_event(record, "conductor_live_migrate_instance", CONDUCTOR, "Error")
                 return
             migration = self._new_migration(
                 server,
@@ -210,8 +211,8 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                 for event, where in (
                     ("compute_check_can_live_migrate_destination", dest),
                     ("compute_check_can_live_migrate_source", source),
-                    ("compute_pre_live_migration", dest),
                     ("compute_live_migration", source),
+                    ("compute_pre_live_migration", dest),  # called from the source's
                     ("compute_post_live_migration_at_destination", dest),
                 ):
                     self._cloud.add_event(record, event, where)
@@ -334,11 +335,13 @@ class MovesMemory(ComputeMemory, ServicesMemory):
     def _start_resize(self, server: Server, host: str | None, flavor: models.Flavor | None) -> None:
         kind = models.RESIZE if flavor else models.COLD_MIGRATION
         name = "resize" if flavor else "migrate"
-        record = self._action(server, name, ("conductor_migrate_server", ""))
+        record = self._action(
+            server, name, ("conductor_migrate_server", CONDUCTOR), ("cold_migrate", CONDUCTOR)
+        )
         dest = self._schedule(server, host)
         if dest is None:  # the conductor answers the API's call: a 400 after the record
             self._new_migration(server, kind, "error", host)
-            self._cloud.add_event(record, "conductor_migrate_server", "", result="Error")
+            self._cloud.add_event(record, "cold_migrate", CONDUCTOR, result="Error")
             raise self.refused(400, NO_VALID_HOST)
         new_flavor = self._flavor_json(flavor) if flavor else dict(server.raw.get("flavor") or {})
         migration = self._new_migration(server, kind, "pre-migrating", dest)
@@ -425,7 +428,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             if service is not None and service.state == "up" and not service.forced_down:
                 raise self.refused(400, f"Compute service of {server.host} is still in use.")
             vm_state = server.vm_state
-            record = self._action(server, "evacuate", ("conductor_rebuild_server", ""))
+            record = self._action(server, "evacuate", ("conductor_rebuild_server", CONDUCTOR))
             dest = self._schedule(server, host)
             migration = self._new_migration(server, models.EVACUATION, "accepted", host)
             self._set(server, {"status": "REBUILD", "OS-EXT-STS:task_state": "rebuilding"})
@@ -433,7 +436,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
 
                 def fail() -> None:
                     self._touch(migration, status="error")
-                    self._cloud.add_event(record, "conductor_rebuild_server", "", result="Error")
+                    self._cloud.add_event(record, "conductor_rebuild_server", CONDUCTOR, "Error")
                     self._set(server, self._settle("error"))
 
                 self._later(server, fail)
@@ -488,13 +491,15 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             server = self._ready(server_id, "unshelve")
             if availability_zone not in (None, "", "nova"):
                 raise self.refused(400, "The requested availability zone is not available")
-            record = self._action(server, "unshelve", ("conductor_unshelve_instance", ""))
+            record = self._action(
+                server, "unshelve", ("get_image_info", CONDUCTOR), ("schedule_instances", CONDUCTOR)
+            )
             dest = host if host and self._usable(host) else self._schedule(server, None)
             self._set(server, {"OS-EXT-STS:task_state": "unshelving"})
 
             def finish() -> None:
                 if dest is None:
-                    self._cloud.add_event(record, "conductor_unshelve_instance", "", "Error")
+                    self._cloud.add_event(record, "schedule_instances", CONDUCTOR, "Error")
                     self._set(server, {"OS-EXT-STS:task_state": None})
                     return
                 self._cloud.add_event(record, "compute_unshelve_instance", dest)
@@ -560,6 +565,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
         """Nova's policy: host and traceback for admins; everyone sees the hashed host id."""
         hidden = () if self._is_admin else ("host", "traceback", "details")
         events = [{k: v for k, v in e.items() if k not in hidden} for e in record["events"]]
+        events.reverse()  # Nova lists an action's events newest first
         return {**record, "events": events}
 
 
