@@ -22,7 +22,7 @@ from tui.backend.memory import data
 from tui.backend.memory.cloud import NO_VALID_HOST, Move
 from tui.backend.memory.compute import ComputeMemory
 from tui.backend.memory.services import ServicesMemory
-from tui.backend.models import InstanceAction, Json, Migration, Server
+from tui.backend.models import Json, Server
 
 MiB = 1024 * 1024
 CONDUCTOR = "controller"  # the host of nova-conductor (and nova-api) in the demo cloud
@@ -141,7 +141,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             },
         )
 
-    def _settle(self, vm_state: str) -> Json:
+    def _at_rest(self, vm_state: str) -> Json:
         return {
             "status": _STATUS_OF.get(vm_state, vm_state.upper()),
             "OS-EXT-STS:vm_state": vm_state,
@@ -207,7 +207,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                     memory_processed_bytes=total,
                     memory_remaining_bytes=0,
                 )
-                self._land(server, dest, self._settle(vm_state))
+                self._land(server, dest, self._at_rest(vm_state))
                 for event, where in (
                     ("compute_check_can_live_migrate_destination", dest),
                     ("compute_check_can_live_migrate_source", source),
@@ -221,12 +221,12 @@ class MovesMemory(ComputeMemory, ServicesMemory):
 
         await self._write("live-migrate", self._moving(server_id), change)
 
-    async def server_migrations(self, server_id: str) -> list[Migration]:
+    async def server_migrations(self, server_id: str) -> list[models.Migration]:
         self._server_or_404(server_id)
         self._require_admin("list server migrations", "os_compute_api:servers:migrations:index")
         self._step_move(server_id)
         return [
-            Migration.from_api(_server_migration_view(m))
+            models.Migration.from_api(_server_migration_view(m))
             for m in self._cloud.migrations
             if m["instance_uuid"] == server_id
             and m["migration_type"] == models.LIVE_MIGRATION
@@ -290,7 +290,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                 server, "live_migration_cancel", ("compute_live_migration_abort", server.host)
             )
             self._touch(migration, status="cancelled")
-            self._set(server, self._settle(server.vm_state))
+            self._set(server, self._at_rest(server.vm_state))
 
         await self._write(
             "abort-migration", f"migration {migration_id} of {self._moving(server_id)}", change
@@ -384,7 +384,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                 raise self.refused(400, "Instance has not been resized.")
             self._action(server, "confirmResize", ("compute_confirm_resize", resize["source"]))
             self._touch(resize["migration"], status="confirmed")
-            self._set(server, self._settle(resize["vm_state"]))
+            self._set(server, self._at_rest(resize["vm_state"]))
 
         await self._write("confirm-resize", self._moving(server_id), change)
 
@@ -403,7 +403,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             def finish() -> None:
                 dest = server.host
                 self._touch(resize["migration"], status="reverted")
-                changes = {**self._settle(resize["vm_state"]), "flavor": resize["flavor"]}
+                changes = {**self._at_rest(resize["vm_state"]), "flavor": resize["flavor"]}
                 self._land(server, resize["source"], changes)
                 self._cloud.add_event(record, "compute_revert_resize", dest)
                 self._cloud.add_event(record, "compute_finish_revert_resize", resize["source"])
@@ -437,7 +437,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                 def fail() -> None:
                     self._touch(migration, status="error")
                     self._cloud.add_event(record, "conductor_rebuild_server", CONDUCTOR, "Error")
-                    self._set(server, self._settle("error"))
+                    self._set(server, self._at_rest("error"))
 
                 self._later(server, fail)
                 return
@@ -445,7 +445,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             def finish() -> None:
                 self._touch(migration, status="done", dest_compute=dest, dest_node=dest)
                 kept = "stopped" if vm_state == "stopped" else "active"
-                self._land(server, dest, self._settle(kept))
+                self._land(server, dest, self._at_rest(kept))
                 self._cloud.add_event(record, "compute_rebuild_instance", dest)
 
             self._later(server, finish)
@@ -503,7 +503,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                     self._set(server, {"OS-EXT-STS:task_state": None})
                     return
                 self._cloud.add_event(record, "compute_unshelve_instance", dest)
-                self._land(server, dest, self._settle("active"))
+                self._land(server, dest, self._at_rest("active"))
 
             self._later(server, finish)
 
@@ -520,7 +520,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
         server_id: str | None = None,
         changes_since: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> AsyncIterator[list[Migration]]:
+    ) -> AsyncIterator[list[models.Migration]]:
         self._require_admin("list migrations", "os_compute_api:os-migrations:index")
         found = [
             m
@@ -532,12 +532,13 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             and (not changes_since or (m["updated_at"] or m["created_at"]) >= changes_since)
         ]
         found.sort(key=lambda m: (m["created_at"], m["id"]), reverse=True)
-        async for page in self._pages((Migration.from_api(_listed(m)) for m in found), page_size):
+        listed = (models.Migration.from_api(_listed(m)) for m in found)
+        async for page in self._pages(listed, page_size):
             yield page
 
     async def instance_actions(
         self, server_id: str, *, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[InstanceAction]]:
+    ) -> AsyncIterator[list[models.InstanceAction]]:
         server = self._server_or_404(server_id)
         if not self._owned(server):
             raise self.not_found("instance", server_id)
@@ -547,18 +548,19 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             reverse=True,
         )
         listed = (
-            InstanceAction.from_api({k: v for k, v in r.items() if k != "events"}) for r in records
+            models.InstanceAction.from_api({k: v for k, v in r.items() if k != "events"})
+            for r in records
         )
         async for page in self._pages(listed, page_size):
             yield page
 
-    async def instance_action(self, server_id: str, request_id: str) -> InstanceAction:
+    async def instance_action(self, server_id: str, request_id: str) -> models.InstanceAction:
         server = self._server_or_404(server_id)
         if not self._owned(server):
             raise self.not_found("instance", server_id)
         for record in self._cloud.actions.get(server_id, []):
             if record["request_id"] == request_id:
-                return InstanceAction.from_api(self._shown_events(record))
+                return models.InstanceAction.from_api(self._shown_events(record))
         raise self.refused(404, f"Action {request_id} not found", "show instance action")
 
     def _shown_events(self, record: dict[str, Any]) -> Json:

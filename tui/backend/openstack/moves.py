@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import BackendError
-from tui.backend.models import InstanceAction, Json, Migration
+from tui.backend.models import Json
 from tui.backend.openstack.core import OpenStackCore, next_marker, page_marker
 
 Version = tuple[int, int]
@@ -197,7 +198,7 @@ class MovesAPI(OpenStackCore):
         server_id: str | None = None,
         changes_since: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> AsyncIterator[list[Migration]]:
+    ) -> AsyncIterator[list[models.Migration]]:
         """``GET /os-migrations``, newest first (admin); paged from microversion 2.59."""
         operation = "list migrations"
         params: dict[str, Any] = {}
@@ -210,7 +211,7 @@ class MovesAPI(OpenStackCore):
             if value:
                 params[key] = value
 
-        def fetch(marker: str | None) -> tuple[list[Migration], str | None]:
+        def fetch(marker: str | None) -> tuple[list[models.Migration], str | None]:
             version = self._compute_version(MIGRATIONS_MV)
             query = dict(params)
             paged = parse_version(version) >= MIGRATIONS_PAGED
@@ -222,7 +223,7 @@ class MovesAPI(OpenStackCore):
                 if marker:
                     query["marker"] = marker
             body = self._get("compute", "/os-migrations", query, version, operation)
-            found = [Migration.from_api(d) for d in body.get("migrations") or ()]
+            found = [models.Migration.from_api(d) for d in body.get("migrations") or ()]
             if not paged:  # before 2.59 Nova answers in no set order, all at once
                 found.sort(key=lambda m: (m.created, int(m.id or 0)), reverse=True)
                 return found, None
@@ -231,28 +232,28 @@ class MovesAPI(OpenStackCore):
         async for page in self._paged(operation, fetch):
             yield page
 
-    async def server_migrations(self, server_id: str) -> list[Migration]:
+    async def server_migrations(self, server_id: str) -> list[models.Migration]:
         """A server's live migrations in progress, with memory and disk progress (2.23+)."""
         operation = "list server migrations"
 
-        def fetch() -> list[Migration]:
+        def fetch() -> list[models.Migration]:
             version = self._needs(
                 "server migrations in progress", MIGRATIONS_MV, SERVER_MIGRATIONS_NEEDS
             )
             body = self._get(
                 "compute", f"/servers/{server_id}/migrations", None, version, operation
             )
-            return [Migration.from_api(d) for d in body.get("migrations") or ()]
+            return [models.Migration.from_api(d) for d in body.get("migrations") or ()]
 
         return await self._call(operation, fetch)
 
     async def instance_actions(
         self, server_id: str, *, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[InstanceAction]]:
+    ) -> AsyncIterator[list[models.InstanceAction]]:
         """What was done to a server, newest first (paged from 2.58); without events."""
         operation = "list instance actions"
 
-        def fetch(marker: str | None) -> tuple[list[InstanceAction], str | None]:
+        def fetch(marker: str | None) -> tuple[list[models.InstanceAction], str | None]:
             version = self._compute_version(ACTIONS_MV)
             paged = parse_version(version) >= ACTIONS_PAGED
             query: dict[str, Any] = {}
@@ -263,7 +264,7 @@ class MovesAPI(OpenStackCore):
             body = self._get(
                 "compute", f"/servers/{server_id}/os-instance-actions", query, version, operation
             )
-            found = [InstanceAction.from_api(d) for d in body.get("instanceActions") or ()]
+            found = [models.InstanceAction.from_api(d) for d in body.get("instanceActions") or ()]
             if not paged:
                 found.sort(key=lambda a: a.start_time, reverse=True)
                 return found, None
@@ -272,13 +273,13 @@ class MovesAPI(OpenStackCore):
         async for page in self._paged(operation, fetch):
             yield page
 
-    async def instance_action(self, server_id: str, request_id: str) -> InstanceAction:
+    async def instance_action(self, server_id: str, request_id: str) -> models.InstanceAction:
         """One action with its events (host and traceback for admins: Nova's policy)."""
         return await self._show(
             "compute",
             f"/servers/{server_id}/os-instance-actions/{request_id}",
             "instanceAction",
-            InstanceAction.from_api,
+            models.InstanceAction.from_api,
             kind="instance action",
             microversion=lambda: self._compute_version(ACTIONS_MV),
         )
