@@ -263,8 +263,13 @@ async def test_shelve_offloads_and_unshelve_brings_it_back(
 ) -> None:
     server = pair[1]
     await lab.owner.shelve(server.id)
-    shelved = await settled(lab, server.id, "SHELVED_OFFLOADED")
-    assert shelved.host == "" and shelved.vm_state == "shelved_offloaded"
+    # Nova saves SHELVED_OFFLOADED first and clears the host in a second save
+    shelved = await lab.until(
+        lambda: lab.admin.server(server.id),
+        lambda s: s.status == "SHELVED_OFFLOADED" and not s.task_state and not s.host,
+        "shelved and offloaded",
+    )
+    assert shelved.vm_state == "shelved_offloaded" and shelved.hypervisor_hostname == ""
     await lab.owner.unshelve(server.id)
     back = await settled(lab, server.id, "ACTIVE")
     assert back.host and back.power_state == "RUNNING"
@@ -354,6 +359,30 @@ async def test_where_is_gathers_host_zone_aggregates_networks_and_ports(
     assert any(port.id in line and server.host in line for line in where.values("Port"))
     assert any(port.network_id in line for line in where.values("Network"))
     assert where.problems == ()
+
+
+# -- the audit log ----------------------------------------------------------------------------
+
+
+async def test_the_audit_log_holds_every_move_with_its_outcome(lab: Lab, audit: AuditLog) -> None:
+    clouds = {lab.admin.info.cloud, lab.owner.info.cloud}
+    records = [r for r in audit.records() if r.cloud in clouds and r.action != "boot"]
+    assert all(r.request_id.startswith("req-") for r in records)
+    assert [(r.action, r.result.split(" ")[0 if r.result == "ok" else 1]) for r in records] == [
+        ("live-migrate", "ok"),
+        ("live-migrate", "400"),
+        ("migrate", "ok"),
+        ("confirm-resize", "ok"),
+        ("resize", "ok"),
+        ("revert-resize", "ok"),
+        ("resize", "400"),
+        ("confirm-resize", "409"),
+        ("unshelve", "409"),
+        ("evacuate", "400"),
+        ("evacuate", "400"),
+        ("shelve", "ok"),
+        ("unshelve", "ok"),
+    ]
 
 
 # -- read-only -------------------------------------------------------------------------------

@@ -386,6 +386,10 @@ class ComputeMemory(MemoryCore):
                 )
             device = self._cloud.next_device(server)
             self._cloud.attach(server, volume, device)
+            events = (("compute_attach_volume", server.host),)
+            self._cloud.record_action(
+                server, "attach_volume", self._writing, self._info.user_id, events
+            )
             return device
 
         return await self._write("attach-volume", target, change)
@@ -402,6 +406,10 @@ class ComputeMemory(MemoryCore):
                     404, f"Instance {server.id} is not attached to volume {volume_id}"
                 )
             self._cloud.detach(server, volume)
+            events = (("compute_detach_volume", server.host),)
+            self._cloud.record_action(
+                server, "detach_volume", self._writing, self._info.user_id, events
+            )
 
         await self._write("detach-volume", target, change)
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
+from tui.backend.errors import BackendError
 from tui.backend.memory import data
 from tui.backend.memory.cloud import NO_VALID_HOST, Move
 from tui.backend.memory.compute import ComputeMemory
@@ -160,13 +161,14 @@ class MovesMemory(ComputeMemory, ServicesMemory):
     async def live_migrate(
         self, server_id: str, host: str | None = None, block_migration: bool | str = "auto"
     ) -> None:
-        self._require_admin("live-migrate", "os_compute_api:os-migrate-server:migrate_live")
         if block_migration not in ("auto", True, False):
-            raise self.refused(
-                400, f"Invalid input for field/attribute block_migration: {block_migration!r}"
+            raise BackendError(
+                f"block_migration must be 'auto', True or False, not {block_migration!r}",
+                operation="live-migrate",
             )
 
         def change() -> None:
+            self._require_admin("live-migrate", "os_compute_api:os-migrate-server:migrate_live")
             self._check_host_exists(host)
             server = self._ready(server_id, "live_migrate")
             vm_state = server.vm_state
@@ -243,11 +245,10 @@ class MovesMemory(ComputeMemory, ServicesMemory):
         )
 
     async def force_complete_migration(self, server_id: str, migration_id: str) -> None:
-        self._require_admin(
-            "force-complete-migration", "os_compute_api:servers:migrations:force_complete"
-        )
-
         def change() -> None:
+            self._require_admin(
+                "force-complete-migration", "os_compute_api:servers:migrations:force_complete"
+            )
             server = self._ready(server_id, "force_complete_migration")
             migration = self._live_migration(server, migration_id, "force_complete")
             if migration["status"] not in ("running",):
@@ -273,9 +274,8 @@ class MovesMemory(ComputeMemory, ServicesMemory):
         )
 
     async def abort_migration(self, server_id: str, migration_id: str) -> None:
-        self._require_admin("abort-migration", "os_compute_api:servers:migrations:delete")
-
         def change() -> None:
+            self._require_admin("abort-migration", "os_compute_api:servers:migrations:delete")
             server = self._ready(server_id, "abort_migration")
             migration = self._live_migration(server, migration_id, "abort")
             if migration["status"] not in models.MIGRATION_IN_PROGRESS:
@@ -299,9 +299,8 @@ class MovesMemory(ComputeMemory, ServicesMemory):
     # -- cold migration, resize, confirm, revert ---------------------------------------------
 
     async def migrate(self, server_id: str, host: str | None = None) -> None:
-        self._require_admin("migrate", "os_compute_api:os-migrate-server:migrate")
-
         def change() -> None:
+            self._require_admin("migrate", "os_compute_api:os-migrate-server:migrate")
             self._check_host_exists(host)
             server = self._ready(server_id, "migrate")
             if host and host == server.host:
@@ -415,9 +414,8 @@ class MovesMemory(ComputeMemory, ServicesMemory):
     # -- evacuate ----------------------------------------------------------------------------
 
     async def evacuate(self, server_id: str, host: str | None = None) -> None:
-        self._require_admin("evacuate", "os_compute_api:os-evacuate")
-
         def change() -> None:
+            self._require_admin("evacuate", "os_compute_api:os-evacuate")
             server = self._server_or_404(server_id)
             if host is not None and host not in self._compute_hosts():
                 raise self.refused(404, f"Compute host {host} not found.")
@@ -460,10 +458,8 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             record = self._action(server, "shelve")
             self._set(server, {"OS-EXT-STS:task_state": "shelving"})
 
-            def finish() -> None:
+            def offloaded() -> None:  # Nova's first save: the state, the host still set
                 self._cloud.add_event(record, "compute_shelve_instance", server.host)
-                for port in self._cloud.ports_of(server.id):
-                    self._cloud.update(self._cloud.ports, port, {"binding:host_id": ""})
                 self._set(
                     server,
                     {
@@ -471,22 +467,27 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                         "OS-EXT-STS:vm_state": "shelved_offloaded",
                         "OS-EXT-STS:power_state": 4,
                         "OS-EXT-STS:task_state": None,
-                        "OS-EXT-SRV-ATTR:host": None,
-                        "OS-EXT-SRV-ATTR:hypervisor_hostname": None,
                     },
                 )
 
-            self._later(server, finish)
+            def unhosted() -> None:  # the second save: no host, no node
+                for port in self._cloud.ports_of(server.id):
+                    self._cloud.update(self._cloud.ports, port, {"binding:host_id": ""})
+                self._set(
+                    server,
+                    {"OS-EXT-SRV-ATTR:host": None, "OS-EXT-SRV-ATTR:hypervisor_hostname": None},
+                )
+
+            self._later(server, offloaded, unhosted)
 
         await self._write("shelve", self._moving(server_id), change)
 
     async def unshelve(
         self, server_id: str, *, host: str | None = None, availability_zone: str | None = None
     ) -> None:
-        if host:
-            self._require_admin("unshelve", "os_compute_api:os-shelve:unshelve_to_host")
-
         def change() -> None:
+            if host:
+                self._require_admin("unshelve", "os_compute_api:os-shelve:unshelve_to_host")
             self._check_host_exists(host)
             server = self._ready(server_id, "unshelve")
             if availability_zone not in (None, "", "nova"):
