@@ -15,7 +15,7 @@ from tui.backend.audit import AuditLog
 from tui.backend.errors import BackendError, Conflict, Forbidden
 from tui.backend.memory import MemoryBackend
 from tui.backend.models import Server
-from tui.backend.moving import target_hosts
+from tui.backend.moving import target_hosts, where_is
 from tui.backend.openstack import OpenStackBackend
 
 T = TypeVar("T")
@@ -232,3 +232,33 @@ async def test_a_nova_too_old_for_a_call_is_told_plainly(
         await call(backend)  # type: ignore[operator]
     assert caught.value.message == message
     assert backend._conn is None
+
+
+# -- where is this instance ----------------------------------------------------------------------
+
+
+async def test_where_is_gathers_every_fact_about_a_server() -> None:
+    backend = MemoryBackend()
+    servers = await collect(backend.servers(all_projects=True))
+    seen = next(s for s in servers if s.floating_ips and s.host)
+    where = await where_is(backend, seen.id)
+    assert where.value("Compute host") == seen.host
+    assert where.value("Availability zone") == "nova"
+    (network_line,) = where.values("Network")
+    assert network_line.endswith("DHCP on netnode1")
+    (port,) = await collect(backend.ports(device_id=seen.id))
+    (port_line,) = where.values("Port")
+    assert port.id in port_line and seen.fixed_ips[0].addr in port_line
+    assert where.values("Floating IP") == [
+        f"{seen.floating_ips[0].addr} -> {seen.fixed_ips[0].addr}"
+    ]
+    assert where.problems == ()
+
+
+async def test_where_is_says_which_lookup_failed_and_shows_the_rest() -> None:
+    backend = MemoryBackend()
+    seen = await active_on(backend, "compute1")
+    backend.fault("aggregates", error=Forbidden("no", status=403))
+    where = await where_is(backend, seen.id)
+    assert where.problems == ("aggregates: needs admin rights",)
+    assert where.value("Compute host") == "compute1" and where.values("Aggregate") == []

@@ -403,6 +403,8 @@ class Cloud:
                 self.volumes.remove(volume.id)
         self.servers.remove(server.id)
         self.builds.pop(server.id, None)
+        self.moves.pop(server.id, None)
+        self.resizes.pop(server.id, None)
         self.booted.discard(server.id)
 
 

@@ -435,7 +435,8 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                 def fail() -> None:
                     self._touch(migration, status="error")
                     self._cloud.add_event(record, "conductor_rebuild_server", CONDUCTOR, "Error")
-                    self._set(server, self._at_rest("error"))
+                    # the conductor's NoValidHost: the task ends, the vm_state stays
+                    self._set(server, self._at_rest(vm_state))
 
                 self._later(server, fail)
                 return
