@@ -5,8 +5,13 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import asdict, dataclass
+from contextvars import ContextVar
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+
+# The runbook whose item is making the calls of this task (and of the threads it starts):
+# its records carry the runbook's id, so one run's calls can be found in the log.
+RUNBOOK: ContextVar[str] = ContextVar("stackdeck_runbook", default="")
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +24,7 @@ class AuditRecord:
     target: str
     result: str  # "ok" or "error: <status> <message>"
     request_id: str
+    runbook: str = ""  # the runbook that made the call, if any
 
 
 class AuditLog:
@@ -31,6 +37,8 @@ class AuditLog:
     def record(self, record: AuditRecord) -> None:
         import json  # not on the start-up path: the first record comes later
 
+        if not record.runbook and (runbook := RUNBOOK.get()):
+            record = replace(record, runbook=runbook)
         line = json.dumps(asdict(record), sort_keys=True) + "\n"
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -45,6 +53,9 @@ class AuditLog:
             return []
         with self.path.open(encoding="utf-8") as lines:
             return [AuditRecord(**json.loads(line)) for line in lines if line.strip()]
+
+    def of_runbook(self, runbook: str) -> list[AuditRecord]:
+        return [r for r in self.records() if r.runbook == runbook]
 
 
 def now() -> str:
