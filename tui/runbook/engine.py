@@ -242,8 +242,7 @@ class Runbook:
                 item.error = ItemError.of(exc)
                 self._set(item, State.FAILED, item.error.text())
             await self._clean_up(item)
-        except asyncio.CancelledError:
-            self._set(item, State.ABORTED, "cancelled")
+        except asyncio.CancelledError:  # stackdeck is quitting: the file keeps the state
             raise
         except Exception as exc:  # a bug in a recipe: the item fails, the run goes on
             item.error = ItemError(f"stackdeck failed: {type(exc).__name__}: {exc}")
