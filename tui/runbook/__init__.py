@@ -9,11 +9,43 @@ re-reads each unfinished item's real state (`Recipe.probe`) before anything is r
 Calls made by an item carry the runbook's id in the audit log.
 """
 
-from tui.runbook.engine import Event, Phase, Runbook
-from tui.runbook.items import Item, ItemError, State, Summary
-from tui.runbook.manager import Runbooks
-from tui.runbook.recipe import Found, ItemRun, Probe, Recipe, RecipeRegistry, Skip
-from tui.runbook.store import RunbookStore
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.runbook.engine import Event, Phase, Runbook
+    from tui.runbook.items import Item, ItemError, State, Summary
+    from tui.runbook.manager import Runbooks
+    from tui.runbook.recipe import Found, ItemRun, Probe, Recipe, RecipeRegistry, Skip
+    from tui.runbook.store import RunbookStore
+
+# Loaded on first use: the resource screen imports the follow loop at start-up, not these.
+_WHERE = {
+    "Event": "engine",
+    "Phase": "engine",
+    "Runbook": "engine",
+    "Item": "items",
+    "ItemError": "items",
+    "State": "items",
+    "Summary": "items",
+    "Runbooks": "manager",
+    "Found": "recipe",
+    "ItemRun": "recipe",
+    "Probe": "recipe",
+    "Recipe": "recipe",
+    "RecipeRegistry": "recipe",
+    "Skip": "recipe",
+    "RunbookStore": "store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(name)
+    return getattr(importlib.import_module(f"tui.runbook.{_WHERE[name]}"), name)
+
 
 __all__ = [
     "Event",
