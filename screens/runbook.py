@@ -168,7 +168,7 @@ class RunbookScreen(GuardedHandlers, Screen[None]):
         self.app.sync_header(self.query_one(CloudHeader))
         self._show_items()
         self._unsubscribe = self.runbook.subscribe(self._changed)
-        self.set_interval(TICK_SECONDS, self._show_status)
+        self.set_interval(TICK_SECONDS, self._tick)
         self._show_status()
         self.table.focus()
 
@@ -187,6 +187,13 @@ class RunbookScreen(GuardedHandlers, Screen[None]):
             self._show_items()
         self._show_status()
         self.refresh_bindings()
+
+    def _tick(self) -> None:
+        """Elapsed time, and progress a recipe counts without events (a transfer's bytes)."""
+        active = [i for i in self.runbook.items if i.state is State.WAITING]
+        if active:
+            self.table.load([ItemRow.of(i, preview=False) for i in active], replace=False)
+        self._show_status()
 
     def _show_items(self) -> None:
         preview = self.runbook.phase is Phase.PREVIEW

@@ -42,6 +42,11 @@ class Runbooks:
         self.session.append(runbook)
         return runbook
 
+    def track(self, runbook: Runbook) -> Runbook:
+        """A runbook made elsewhere (a transfer) joins this session's list."""
+        self.session.append(runbook)
+        return runbook
+
     def unfinished(self) -> list[dict[str, Any]]:
         """What a previous stackdeck left unfinished on this cloud, not yet reopened."""
         if self.store is None:
