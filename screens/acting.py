@@ -53,11 +53,14 @@ class ActingMixin:
         return self.app.settings.read_only or self.app.backend.info.read_only
 
     def offered(self, action: Action, row: Row | None) -> bool:
-        """Shown at all: not a write in read-only mode, and the row's state allows it."""
+        """Shown at all: not a write in read-only mode, and the row's state allows it
+        (with marked rows: an action without a form that one of them allows)."""
         if action.mutating and self.read_only:
             return False
         if not action.on_row:
             return True
+        if marked := self.table.marked_rows():
+            return action.form is None and any(action.when(r) for r in marked)
         return row is not None and action.when(row)
 
     def action_act(self, name: str) -> None:
@@ -70,6 +73,9 @@ class ActingMixin:
                 f"Read-only mode: {action.description.lower()} is not available.",
                 severity="warning",
             )
+            return
+        if action.on_row and (marked := self.table.marked_rows()):
+            self._act_in_bulk(action, marked)
             return
         if action.on_row:
             if row is None:
@@ -89,6 +95,16 @@ class ActingMixin:
                 return
             self.in_flight[key] = action.description
         self.run_worker(self._act(action, row if action.on_row else None), group="act")
+
+    def _act_in_bulk(self, action: Action, rows: list[Row]) -> None:
+        """An action on marked rows: a runbook (preview, confirmation, progress, summary)."""
+        if action.form is not None:
+            self.app.notify(
+                f"{action.description} asks for input per row: unmark the rows to use it.",
+                severity="warning",
+            )
+            return
+        self.app.run_bulk(self.resource, action, rows)
 
     async def _act(self, action: Action, row: Row | None) -> None:
         key = self.resource.key(row) if row is not None else None

@@ -222,3 +222,32 @@ async def test_a_restarted_stackdeck_offers_to_resume_and_does_not_resend() -> N
         assert resumed.count(State.DONE) == 3
         assert backend.writes == []  # found stopped: nothing sent again
     assert again.runbooks.unfinished() == []
+
+
+async def test_marked_rows_run_a_row_action_in_bulk() -> None:
+    app = demo_app(servers=20)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ResourceScreen)
+        rows = stoppable(app, 3)
+        for row in rows:
+            assert screen.table.select_key(row.id)
+            await pilot.press("space")
+        await pilot.pause()
+        assert "● 3 marked" in screen_text(pilot)
+        await pilot.press("o")  # stop: over the marked rows
+        await wait_for(pilot, lambda: isinstance(app.screen, RunbookScreen))
+        runbook = app.screen.runbook  # type: ignore[attr-defined]
+        assert sorted(i.key for i in runbook.items) == sorted(r.id for r in rows)
+        await confirm_count(pilot, 3)
+        await wait_for(pilot, lambda: runbook.finished)
+        assert runbook.count(State.DONE) == 3
+        await pilot.press("escape")
+        assert app.screen is screen
+        await pilot.press("minus")
+        await pilot.pause()
+        assert "marked" not in screen_text(pilot)
+        await pilot.press("plus")  # every row the filter shows
+        await pilot.pause()
+        assert f"● {screen.table.row_count} marked" in screen_text(pilot)

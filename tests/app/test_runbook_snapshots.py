@@ -61,3 +61,14 @@ async def shoot(stage: str, size: tuple[int, int]) -> str:
 @pytest.mark.parametrize("stage", ["preview", "progress", "summary"])
 async def test_runbook_screen(svg_snapshot: Any, stage: str, size: tuple[int, int]) -> None:
     assert await shoot(stage, size) == svg_snapshot
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_marked_servers(svg_snapshot: Any, size: tuple[int, int]) -> None:
+    app = demo_app(servers=20)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "space", "down", "space")  # the cursor rests on a marked row
+        await pilot.press("up")
+        await pilot.pause(0.2)
+        assert app.export_screenshot() == svg_snapshot
