@@ -112,3 +112,13 @@ async def test_resume_finds_done_servers_and_leaves_unknown_ones_to_the_operator
     assert [i.key for i in summary.done] == [done.id, fresh.id]
     assert [i.message for i in summary.failed] == [probes[1].message]
     assert [target for _, target in backend.writes] == [f"server {fresh.name} ({fresh.id})"]
+
+
+def test_audit_lines_written_before_runbooks_still_read(tmp_path: Path) -> None:
+    log = tmp_path / "audit.jsonl"
+    log.write_text(
+        '{"action": "stop", "cloud": "c", "project": "p", "request_id": "req-1",'
+        ' "result": "ok", "target": "server x", "time": "2026-01-01T00:00:00Z", "user": "u"}\n'
+    )
+    (record,) = AuditLog(log).records()
+    assert (record.action, record.runbook) == ("stop", "")
