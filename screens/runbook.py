@@ -309,6 +309,7 @@ class RunbookScreen(GuardedHandlers, Screen[None]):
     def action_back(self) -> None:
         if self.runbook.phase is Phase.PREVIEW:
             self.runbook.abort()  # nothing was sent; nothing is kept
+            self.app.runbooks.forget(self.runbook)
         elif not self.runbook.finished:
             self.app.notify(
                 f"{self.runbook.title}: still running. :runbooks shows it again.", timeout=5

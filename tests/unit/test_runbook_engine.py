@@ -276,3 +276,29 @@ async def test_resume_rereads_each_item_and_never_resends_a_done_one(tmp_path: P
     assert resumed.item("lost").state is State.DONE
     saved = json.loads(store.path(resumed.id).read_text())
     assert saved["phase"] == "finished"
+
+
+async def test_a_reopened_runbook_resumes_or_aborts_without_having_been_started(
+    tmp_path: Path,
+) -> None:
+    store = RunbookStore(tmp_path)
+    recipe = Gated(["a", "b"])
+    runbook = await planned(recipe, store=store)
+    runbook.start()
+    await until(lambda: len(recipe.started) == 2)
+    (raw,) = store.unfinished()
+    for ending in ("resume", "abort"):
+        again = Gated(["a", "b"])
+        again.found = {"a": Probe(Found.NOT_STARTED), "b": Probe(Found.NOT_STARTED)}
+        reopened = Runbook.from_json(raw, again, MemoryBackend(servers=0))
+        await reopened.reconcile()
+        assert reopened.phase is Phase.PAUSED
+        if ending == "resume":
+            reopened.resume()
+            again.gates["a"].set()
+            again.gates["b"].set()
+            assert len((await reopened.wait()).done) == 2
+        else:
+            reopened.abort()
+            assert reopened.phase is Phase.ABORTED
+            assert len(reopened.summary().aborted) == 2

@@ -131,7 +131,7 @@ class Runbook:
 
     def start(self) -> None:
         """Run every pending item (from the preview, after a retry or a resume)."""
-        if self._loop_task is not None and not self._loop_task.done():
+        if self._looping:
             return
         self.phase = Phase.RUNNING
         self._done.clear()
@@ -146,10 +146,18 @@ class Runbook:
             self._wake.set()
 
     def resume(self) -> None:
-        if self.phase is Phase.PAUSED:
-            self.phase = Phase.RUNNING
-            self._changed()
-            self._wake.set()
+        if self.phase is not Phase.PAUSED:
+            return
+        if not self._looping:  # reopened from disk, not started yet
+            self.start()
+            return
+        self.phase = Phase.RUNNING
+        self._changed()
+        self._wake.set()
+
+    @property
+    def _looping(self) -> bool:
+        return self._loop_task is not None and not self._loop_task.done()
 
     def toggle_pause(self) -> None:
         self.resume() if self.phase is Phase.PAUSED else self.pause()
@@ -170,6 +178,9 @@ class Runbook:
             for run in self._runs.values():
                 run.abort_requested = True
                 self._spawn(self.recipe.abort(run))
+        if not self._looping:
+            self._finish(Phase.ABORTED)
+            return
         self._changed()
         self._wake.set()
 
@@ -181,7 +192,7 @@ class Runbook:
         for item in failed:
             item.error = None
             self._set(item, State.PENDING, "retry")
-        if self._loop_task is None or self._loop_task.done():
+        if not self._looping:
             self.start()
         else:
             self._wake.set()

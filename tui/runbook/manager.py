@@ -47,6 +47,11 @@ class Runbooks:
         self.session.append(runbook)
         return runbook
 
+    def forget(self, runbook: Runbook) -> None:
+        """A preview dropped: nothing was sent, nothing is listed."""
+        if runbook in self.session:
+            self.session.remove(runbook)
+
     def unfinished(self) -> list[dict[str, Any]]:
         """What a previous stackdeck left unfinished on this cloud, not yet reopened."""
         if self.store is None:
