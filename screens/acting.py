@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.css.query import NoMatches
 
-from tui.backend.errors import BackendError, NotFound
+from tui.backend.errors import BackendError
 from tui.forms import Form
 from tui.resource import Action, Resource, Row, Scope
+from tui.runbook.follow import StillBusy, follow_row
 from tui.text import typeable
 
 if TYPE_CHECKING:
@@ -24,10 +24,7 @@ if TYPE_CHECKING:
     from tui.screens.transfer import Transfer
     from tui.widgets.resource_table import ResourceTable
 
-FOLLOW_SECONDS = 300.0
 PREVIEW_LINES = 12
-FIRST_POLL = 0.5
-MAX_POLL = 3.0
 TRANSFER_RELOAD = 1.0
 
 
@@ -56,11 +53,14 @@ class ActingMixin:
         return self.app.settings.read_only or self.app.backend.info.read_only
 
     def offered(self, action: Action, row: Row | None) -> bool:
-        """Shown at all: not a write in read-only mode, and the row's state allows it."""
+        """Shown at all: not a write in read-only mode, and the row's state allows it
+        (with marked rows: an action without a form that one of them allows)."""
         if action.mutating and self.read_only:
             return False
         if not action.on_row:
             return True
+        if marked := self.table.marked_rows():
+            return action.form is None and any(action.when(r) for r in marked)
         return row is not None and action.when(row)
 
     def action_act(self, name: str) -> None:
@@ -73,6 +73,9 @@ class ActingMixin:
                 f"Read-only mode: {action.description.lower()} is not available.",
                 severity="warning",
             )
+            return
+        if action.on_row and (marked := self.table.marked_rows()):
+            self._act_in_bulk(action, marked)
             return
         if action.on_row:
             if row is None:
@@ -92,6 +95,16 @@ class ActingMixin:
                 return
             self.in_flight[key] = action.description
         self.run_worker(self._act(action, row if action.on_row else None), group="act")
+
+    def _act_in_bulk(self, action: Action, rows: list[Row]) -> None:
+        """An action on marked rows: a runbook (preview, confirmation, progress, summary)."""
+        if action.form is not None:
+            self.app.notify(
+                f"{action.description} asks for input per row: unmark the rows to use it.",
+                severity="warning",
+            )
+            return
+        self.app.run_bulk(self.resource, action, rows)
 
     async def _act(self, action: Action, row: Row | None) -> None:
         key = self.resource.key(row) if row is not None else None
@@ -208,33 +221,37 @@ class ActingMixin:
             await self._poll([row], gone=action.follow == "gone")
 
     async def _poll(self, rows: list[Row], *, gone: bool, expect_change: bool = True) -> None:
-        """Refetch rows until each settles (or is gone), updating them in the table.
+        """Follow rows until each settles (or is gone), updating them in the table."""
 
-        After an action on a row the first answers may still show the old state, so a row
-        counts as settled only once it changed (or polling has slowed to its maximum).
-        """
-        waiting = {self.resource.key(r): r for r in rows}
-        deadline = time.monotonic() + FOLLOW_SECONDS
-        delay = FIRST_POLL
-        while waiting and time.monotonic() < deadline and self.is_mounted:
-            await asyncio.sleep(delay)
-            delay = min(delay * 1.5, MAX_POLL)
-            for key, before in list(waiting.items()):
-                try:
-                    fresh = await self.resource.refetch(self.app.backend, before)
-                except NotFound:
-                    self.table.remove_keys([key])
-                    waiting.pop(key)
-                    continue
+        async def one(row: Row) -> None:
+            key = self.resource.key(row)
+
+            def update(fresh: Row) -> None:
                 if self.table.has_key(key):
                     self.table.load([fresh], replace=False)
-                changed = not expect_change or fresh != before or delay >= MAX_POLL
-                settled = self.resource.settled(fresh) and changed
-                if settled and not gone:
-                    waiting.pop(key)
-                    if (why := self.resource.failure(fresh)) is not None:
-                        label = self.resource.label(fresh)
-                        self.app.notify(why, title=f"{label} failed", severity="error", timeout=12)
+
+            try:
+                fresh = await follow_row(
+                    self.resource,
+                    self.app.backend,
+                    row,
+                    gone=gone,
+                    expect_change=expect_change,
+                    update=update,
+                    alive=lambda: self.is_mounted,
+                )
+            except StillBusy:
+                return
+            if fresh is None:
+                self.table.remove_keys([key])
+            elif (why := self.resource.failure(fresh)) is not None:
+                label = self.resource.label(fresh)
+                self.app.notify(why, title=f"{label} failed", severity="error", timeout=12)
+
+        answers = await asyncio.gather(*(one(r) for r in rows), return_exceptions=True)
+        for answer in answers:
+            if isinstance(answer, BaseException):
+                raise answer
 
 
 class _Marker:

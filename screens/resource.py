@@ -44,6 +44,9 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
         Binding("d", "describe", "Describe"),
         Binding("r", "refresh", "Refresh"),
         Binding("a", "toggle_all_projects", "All projects"),
+        Binding("space", "mark", "Mark", show=False),
+        Binding("plus", "mark_shown", "Mark all shown", show=False),
+        Binding("minus", "clear_marks", "Clear marks", show=False),
         Binding("escape", "back", "Back", show=False),
     ]
 
@@ -231,6 +234,8 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
             text.append(f"  sort: {self.resource.columns[table.sort_column].title} {arrow}")
         if self.summary:
             text.append(f"  {self.summary}", style="cyan")
+        if marked := len(table.marked_rows()):
+            text.append(f"  ● {marked} marked", style="bold yellow")
         if self.fetching:
             text.append(f"  loading… page {self.pages + 1}", style="yellow")
         elif self.error:
@@ -315,6 +320,23 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
         if action == "describe":
             return self.table.selected is not None or None
         return True
+
+    def action_mark(self) -> None:
+        if self.table.toggle_mark() is not None:
+            self.table.action_cursor_down()
+            self._marks_changed()
+
+    def action_mark_shown(self) -> None:
+        self.table.mark_shown()
+        self._marks_changed()
+
+    def action_clear_marks(self) -> None:
+        self.table.clear_marks()
+        self._marks_changed()
+
+    def _marks_changed(self) -> None:
+        self._update_crumbs()
+        self.refresh_bindings()
 
     def action_back(self) -> None:
         """`esc`: clear the filter being typed, else stop waiting, else clear it, else back."""

@@ -1,20 +1,18 @@
 """One progress UI for any byte transfer (image upload/download, object upload/download).
 
 An action's `run` returns a `Transfer` instead of a result; the acting mixin then shows a
-`TransferScreen`: bytes done / total, percentage and rate, and `esc` that really stops it
-(the next chunk raises `TransferCancelled` in the backend) and runs the transfer's cleanup.
+`TransferScreen`, which runs it as a one-item runbook (`tui.runbook.transfer`): bytes done /
+total, percentage and rate, and `esc` that aborts it (the next chunk raises
+`TransferCancelled` in the backend) so the runbook runs the transfer's cleanup.
 """
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -22,53 +20,23 @@ from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 
 from tui.backend.errors import BackendError
-from tui.backend.transfer import Progress, TransferCancelled
+from tui.runbook.items import State
+from tui.runbook.transfer import (
+    Transfer,
+    TransferRecipe,
+    human_bytes,
+    stats_text,
+    transfer_runbook,
+)
 from tui.styles import STYLES
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
+    from tui.runbook import Event, Runbook
+
+__all__ = ["Transfer", "TransferScreen", "human_bytes", "stats_text"]
 
 REFRESH_SECONDS = 0.1
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-@dataclass(frozen=True, slots=True)
-class Transfer:
-    """A transfer to run with progress.
-
-    `job` moves the bytes, reporting to the `Progress` it is given. `cleanup` undoes what was
-    half made when it fails or is cancelled (e.g. deletes the image record whose data never
-    arrived). `result` maps the job's answer to what the action returns (what to follow);
-    `done` says in a sentence what was achieved.
-    """
-
-    title: str
-    job: Callable[[Progress], Awaitable[Any]]
-    total: int | None = None
-    cleanup: Callable[[], Awaitable[None]] | None = None
-    result: Callable[[Any], Any] = _same
-    done: Callable[[Any], str] | None = None
-
-
-def human_bytes(count: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if count < 1024 or unit == "TiB":
-            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
-        count /= 1024
-    return f"{count} B"
-
-
-def stats_text(done: int, total: int | None, seconds: float) -> str:
-    """`1.5 MiB / 3.0 MiB  50%  2.0 MiB/s` (no total: no percentage)."""
-    parts = [human_bytes(done) + (f" / {human_bytes(total)}" if total else "")]
-    if total:
-        parts.append(f"{100 * done // total}%")
-    if seconds > 0:
-        parts.append(f"{human_bytes(done / seconds)}/s")
-    return "  ".join(parts)
 
 
 class TransferScreen(ModalScreen[Any]):
@@ -84,11 +52,22 @@ class TransferScreen(ModalScreen[Any]):
         super().__init__()
         self.transfer = transfer
         self.clock = clock
-        self.done = 0
-        self.total = transfer.total
         self.started = clock()
-        self.cancel_requested = threading.Event()
+        self.runbook: Runbook | None = None
         self.finished = False
+
+    @property
+    def recipe(self) -> TransferRecipe | None:
+        recipe = self.runbook.recipe if self.runbook is not None else None
+        return recipe if isinstance(recipe, TransferRecipe) else None
+
+    @property
+    def done(self) -> int:
+        return self.recipe.done if self.recipe else 0
+
+    @property
+    def total(self) -> int | None:
+        return self.recipe.total if self.recipe else self.transfer.total
 
     def compose(self) -> ComposeResult:
         with Vertical(id="transfer"):
@@ -98,15 +77,11 @@ class TransferScreen(ModalScreen[Any]):
             yield Static(Text("esc cancels (and cleans up)", style="dim"), id="transfer-status")
 
     def on_mount(self) -> None:
+        self.runbook = self.app.runbooks.track(transfer_runbook(self.app.backend, self.transfer))
+        self.runbook.subscribe(self._changed)
         self.set_interval(REFRESH_SECONDS, self.refresh_progress)
         self.refresh_progress()
-        self._run()
-
-    def progress(self, done: int, total: int | None) -> None:
-        """The `Progress` the backend calls (maybe from its worker thread): only records."""
-        self.done, self.total = done, total
-        if self.cancel_requested.is_set():
-            raise TransferCancelled("Transfer cancelled.", operation=self.transfer.title)
+        self.runbook.start()
 
     def refresh_progress(self) -> None:
         bar = self.query_one("#transfer-bar", ProgressBar)
@@ -115,40 +90,40 @@ class TransferScreen(ModalScreen[Any]):
         self.query_one("#transfer-stats", Static).update(stats_text(self.done, self.total, elapsed))
 
     def action_cancel(self) -> None:
-        if self.finished or self.cancel_requested.is_set():
+        runbook = self.runbook
+        if self.finished or runbook is None or runbook.finished or runbook.phase == "aborting":
             return
-        self.cancel_requested.set()
+        runbook.abort()
         self.query_one("#transfer-status", Static).update(
             Text("cancelling… (at the next chunk)", style="bold yellow")
         )
 
-    @work(exclusive=True, group="transfer")
-    async def _run(self) -> None:
-        try:
-            answer = await self.transfer.job(self.progress)
-        except TransferCancelled:
-            await self._clean_up()
-            self.app.notify(f"{self.transfer.title}: cancelled.", severity="warning")
-            self._finish(None)
+    def _changed(self, event: Event) -> None:
+        if self.finished or not self.is_mounted:
             return
-        except BackendError as exc:
-            await self._clean_up()
-            self.app.notify_error(exc)
-            self._finish(None)
-            return
-        self.refresh_progress()
-        if self.transfer.done is not None:
-            self.app.notify(self.transfer.done(answer), title="Done", timeout=8)
-        self._finish(self.transfer.result(answer))
+        item = event.item
+        if item is not None and item.message.endswith("cleaning up"):
+            self.query_one("#transfer-status", Static).update(Text("cleaning up…", style="italic"))
+        if item is None and event.runbook.finished:
+            self._ended(event.runbook)
 
-    async def _clean_up(self) -> None:
-        if self.transfer.cleanup is None:
+    def _ended(self, runbook: Runbook) -> None:
+        item, recipe = runbook.items[0], self.recipe
+        assert recipe is not None
+        if item.state is State.DONE:
+            self.refresh_progress()
+            if self.transfer.done is not None:
+                self.app.notify(self.transfer.done(recipe.answer), title="Done", timeout=8)
+            self._finish(self.transfer.result(recipe.answer))
             return
-        self.query_one("#transfer-status", Static).update(Text("cleaning up…", style="italic"))
-        try:
-            await self.transfer.cleanup()
-        except BackendError as exc:
-            self.app.notify_error(exc)
+        if item.state is State.ABORTED:
+            self.app.notify(f"{self.transfer.title}: cancelled.", severity="warning")
+        else:
+            error = recipe.error or BackendError(item.message, operation=self.transfer.title)
+            self.app.notify_error(error)
+        if "cleanup failed" in item.message:
+            self.app.notify(item.message, severity="error")
+        self._finish(None)
 
     def _finish(self, result: Any) -> None:
         self.finished = True

@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import NoActiveWorker, WorkerFailed, get_current_worker
 
+from tui.app_runbooks import RUNBOOK_COMMANDS, RunbookApp
 from tui.backend.base import Backend
 from tui.backend.errors import BackendError
 from tui.backend.models import CloudInfo
@@ -62,7 +63,7 @@ def screen_commands() -> type[Provider]:
     return ScreenCommands
 
 
-class StackdeckApp(GuardedHandlers, App[None]):
+class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
     TITLE = "stackdeck"
     CSS_PATH = stylesheets()
     COMMANDS = App.COMMANDS | {resource_commands, screen_commands}
@@ -245,6 +246,7 @@ class StackdeckApp(GuardedHandlers, App[None]):
     def on_mount(self) -> None:
         self.set_timer(GC_OFF_AFTER_START, _collect_after_start)
         self.screen_change_signal.subscribe(self, self._fit_to_terminal)
+        self.call_after_refresh(self.offer_unfinished_runbooks)
         Thresholds.stuck_minutes = max(1, self.settings.stuck_minutes)
         start = self.settings.start_resource
         if start == "servers":
@@ -307,7 +309,7 @@ class StackdeckApp(GuardedHandlers, App[None]):
         from tui.screens.command import CommandScreen
         from tui.screens.registry import completions
 
-        self.push_screen(CommandScreen(completions()), self.run_command)
+        self.push_screen(CommandScreen([*completions(), *RUNBOOK_COMMANDS]), self.run_command)
 
     def run_command(self, command: str | None) -> None:
         command = (command or "").strip()
@@ -315,6 +317,9 @@ class StackdeckApp(GuardedHandlers, App[None]):
             return
         if command.lower() in QUIT_COMMANDS:
             self.exit()
+            return
+        if command.lower() in RUNBOOK_COMMANDS:
+            self.action_runbooks()
             return
         self.open_resource(command)
 

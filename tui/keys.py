@@ -9,6 +9,8 @@ _LABELS = {
     "less_than_sign": "<",
     "greater_than_sign": ">",
     "asterisk": "*",
+    "plus": "+",
+    "minus": "-",
     "escape": "esc",
 }
 

@@ -32,6 +32,7 @@ SORT_ARROWS = ("▲", "▼")
 LOADING_MESSAGE = "Loading…"
 STRIP_CACHE_SIZE = 1024
 BADGE_STYLE = Style(bold=True, italic=True)
+MARKED_UNDER_CURSOR = Style(bold=True, underline=True)
 
 
 def text_width(text: str) -> int:
@@ -124,6 +125,7 @@ class ResourceTable(ScrollView, can_focus=True):
         "resource-table--cursor",
         "resource-table--header",
         "resource-table--empty",
+        "resource-table--marked",
     }
 
     DEFAULT_CSS = "ResourceTable { height: 1fr; }"
@@ -201,6 +203,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._highlighted: tuple[str, Row] | None = None
         self._generation = 0
         self._badges: dict[str, str] = {}
+        self._marks: set[str] = set()  # keys the operator marked (kept across refreshes)
         self._badge_column = badge_column
         self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(STRIP_CACHE_SIZE)
 
@@ -343,6 +346,48 @@ class ResourceTable(ScrollView, can_focus=True):
             self._badges.pop(key, None)
         self.refresh()
 
+    # -- marks ---------------------------------------------------------------------------
+
+    def toggle_mark(self) -> bool | None:
+        """Mark or unmark the row under the cursor; its new state (None: no row)."""
+        row = self.selected
+        if row is None:
+            return None
+        key = self._key(row)
+        marked = key not in self._marks
+        if marked:
+            self._marks.add(key)
+        else:
+            self._marks.discard(key)
+        self.refresh()
+        return marked
+
+    def mark_shown(self) -> int:
+        """Mark every row the filter shows (all marked already: unmark them); how many."""
+        shown = {self._keys[i] for i in self._view}
+        if shown <= self._marks:
+            self._marks -= shown
+        else:
+            self._marks |= shown
+        self.refresh()
+        return len(shown)
+
+    def clear_marks(self) -> None:
+        self._marks.clear()
+        self.refresh()
+
+    def get_marked_style(self) -> Style:
+        return self.get_component_rich_style("resource-table--marked")
+
+    def is_marked(self, key: str) -> bool:
+        return key in self._marks
+
+    def marked_rows(self) -> list[Row]:
+        """The marked rows still loaded, in the order they arrived (cost: the marks only)."""
+        index = self._index
+        found = sorted(index[k] for k in self._marks if k in index)
+        return [self._rows[i] for i in found]
+
     def has_key(self, key: str) -> bool:
         return key in self._index
 
@@ -365,6 +410,7 @@ class ResourceTable(ScrollView, can_focus=True):
         self._index = {k: i for i, k in enumerate(self._keys)}
         for key in gone:
             self._badges.pop(key, None)
+            self._marks.discard(key)
         self._rebuild_order()
         self._generation += 1
         new_anchor = None if anchor_key is None else self._index.get(anchor_key)
@@ -487,9 +533,11 @@ class ResourceTable(ScrollView, can_focus=True):
         cursor = index == self._cursor
         span = max(self._line_width, self.size.width)
         row_key = self._keys[row_index]
+        marked = row_key in self._marks
         cache_key = (
             row_key,
             self._badges.get(row_key),
+            marked,
             span,
             cursor,
             cursor and self.has_focus,
@@ -501,6 +549,8 @@ class ResourceTable(ScrollView, can_focus=True):
             style = (
                 base + self.get_component_rich_style("resource-table--cursor") if cursor else base
             )
+            if marked:  # the cursor keeps its colours; a marked row under it is underlined
+                style += MARKED_UNDER_CURSOR if cursor else self.get_marked_style()
             badge = self._badges.get(row_key)
             strip = self._build_row(
                 self._rows[row_index], style, span, cell_styles=not cursor, badge=badge

@@ -86,6 +86,7 @@ def test_the_first_server_list_loads_only_what_it_shows() -> None:
         "tui.screens.registry",  # every other resource: right after the first frame
         "tui.screens.overview",
         "tui.screens.transfer",  # a progress bar, for the first transfer
+        "tui.runbook.engine",  # the first runbook
         "tui.backend.raw_http",
         "tui.backend.gnocchi",
         "tui.backend.swift",

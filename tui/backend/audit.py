@@ -5,12 +5,17 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import asdict, dataclass
+from contextvars import ContextVar
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tui.secrets import Secrets
+
+# The runbook whose item is making the calls of this task (and of the threads it starts):
+# its records carry the runbook's id, so one run's calls can be found in the log.
+RUNBOOK: ContextVar[str] = ContextVar("stackdeck_runbook", default="")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +28,7 @@ class AuditRecord:
     target: str
     result: str  # "ok" or "error: <status> <message>"
     request_id: str
+    runbook: str = ""  # the runbook that made the call, if any
 
 
 class AuditLog:
@@ -37,6 +43,8 @@ class AuditLog:
         quote what was sent)."""
         import json  # not on the start-up path: the first record comes later
 
+        if not record.runbook and (runbook := RUNBOOK.get()):
+            record = replace(record, runbook=runbook)
         fields = asdict(record)
         if secrets is not None:
             fields = {key: secrets.redact(value) for key, value in fields.items()}
@@ -54,6 +62,9 @@ class AuditLog:
             return []
         with self.path.open(encoding="utf-8") as lines:
             return [AuditRecord(**json.loads(line)) for line in lines if line.strip()]
+
+    def of_runbook(self, runbook: str) -> list[AuditRecord]:
+        return [r for r in self.records() if r.runbook == runbook]
 
 
 def now() -> str:

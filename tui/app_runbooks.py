@@ -1,0 +1,151 @@
+"""The app's side of runbooks: the recipes it knows, opening the runbook screen, starting a
+run, the `:runbooks` list, and the offer to resume what a previous stackdeck left unfinished.
+
+Mixed into `StackdeckApp`; the runbooks themselves live in `tui.runbook` (no Textual).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
+
+from tui.backend.errors import BackendError
+
+if TYPE_CHECKING:
+    from tui.app import StackdeckApp
+    from tui.resource import Action, Resource, Row
+    from tui.runbook import Event, Runbook, Runbooks
+
+RUNBOOK_COMMANDS = ("runbooks", "runbook", "rb")
+# how long the resume offer waits for the first list before it shows anyway
+OFFER_WAIT_SECONDS = 5.0
+
+
+def _resource(name: str) -> Resource | None:
+    from tui.screens.registry import lookup
+
+    return lookup(name)
+
+
+class RunbookApp:
+    """Mixed into the app (`StackdeckApp`), whose backend, screens and workers it uses."""
+
+    _runbooks: Runbooks | None = None
+
+    @property
+    def _app(self) -> StackdeckApp:
+        return cast("StackdeckApp", self)
+
+    @property
+    def runbooks(self) -> Runbooks:
+        if self._runbooks is None:
+            from tui.runbook import RecipeRegistry, Runbooks
+            from tui.runbook.bulk import BulkAction
+            from tui.runbook.store import default_store
+
+            recipes = RecipeRegistry()
+            recipes.register(BulkAction(_resource))
+            self._runbooks = Runbooks(
+                self._app.backend,
+                recipes,
+                default_store(),
+                on_bug=lambda exc: self._app.report_failure(exc, "a runbook item"),
+            )
+        return self._runbooks
+
+    def open_runbook(self, runbook: Runbook) -> None:
+        from tui.screens.runbook import RunbookScreen
+
+        self._app.push_screen(RunbookScreen(runbook))
+
+    def start_runbook(self, runbook: Runbook) -> None:
+        """Run it; when it ends, say so wherever the operator is."""
+
+        def ended(event: Event) -> None:
+            if event.item is None and runbook.finished:
+                unsubscribe()
+                summary = runbook.summary()
+                severity = "warning" if summary.failed or summary.aborted else "information"
+                self._app.notify(
+                    summary.counts(), title=runbook.title, severity=severity, timeout=8
+                )
+
+        unsubscribe = runbook.subscribe(ended)
+        runbook.start()
+
+    def run_bulk(
+        self,
+        resource: Resource,
+        action: Action,
+        rows: Sequence[Row],
+        values: dict[str, Any] | None = None,
+    ) -> None:
+        """Preview `action` over `rows` in the runbook screen (it runs after confirmation)."""
+        self._app.run_worker(_plan_bulk(self._app, resource, action, rows, values), group="runbook")
+
+    def action_runbooks(self) -> None:
+        from tui.screens.runbook_dialogs import RunbookListScreen
+
+        self._app.push_screen(RunbookListScreen())
+
+    def offer_resume(self, raw: dict[str, Any]) -> None:
+        self._app.run_worker(_offer(self._app, raw), group="runbook")
+
+    def offer_unfinished_runbooks(self) -> None:
+        """At start-up: offer each runbook a previous stackdeck left unfinished."""
+        from tui.config import state_dir
+
+        if (state_dir() / "runbooks").is_dir():  # cheap: most starts have none
+            self._app.run_worker(_offer_all(self._app), group="runbook")
+
+
+async def _plan_bulk(
+    app: StackdeckApp,
+    resource: Resource,
+    action: Action,
+    rows: Sequence[Row],
+    values: dict[str, Any] | None,
+) -> None:
+    from tui.runbook.bulk import NAME, bulk_params
+
+    try:
+        runbook = await app.runbooks.plan(NAME, bulk_params(resource, action, rows, values), rows)
+    except BackendError as exc:
+        app.notify_error(exc)
+        return
+    app.open_runbook(runbook)
+
+
+async def _offer_all(app: StackdeckApp) -> None:
+    from tui.screens.resource import ResourceScreen
+
+    if not app.runbooks.unfinished():
+        return
+    for _ in range(int(OFFER_WAIT_SECONDS / 0.05)):  # over the first list, not under it
+        if isinstance(app.screen, ResourceScreen):
+            break
+        await asyncio.sleep(0.05)
+    for raw in app.runbooks.unfinished():
+        await _offer(app, raw)
+
+
+async def _offer(app: StackdeckApp, raw: dict[str, Any]) -> None:
+    from tui.screens.runbook_dialogs import ResumeScreen
+
+    choice = await app.push_screen_wait(ResumeScreen(raw))
+    if choice == "discard":
+        app.runbooks.discard(str(raw["id"]))
+        app.notify(f"Discarded the unfinished runbook {raw.get('title')}.", timeout=5)
+        return
+    if choice != "resume":
+        app.notify("It stays on disk: :runbooks offers it again.", timeout=5)
+        return
+    try:
+        await app.ensure_connected()
+        runbook = await app.runbooks.reopen(raw)
+    except BackendError as exc:
+        app.notify_error(exc)
+        return
+    app.open_runbook(runbook)
+    app.start_runbook(runbook)
