@@ -149,6 +149,21 @@ class FaultProxy:
         self.set()
         self.seen.clear()
 
+    def __enter__(self) -> FaultProxy:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def answered(self, rule: type[Rule], timeout: float) -> bool:
+        """Whether a request met `rule` within `timeout` seconds (a hang: it is waiting)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(s.answered == rule.__name__ for s in self.seen):
+                return True
+            time.sleep(0.05)
+        return False
+
     def requests(self, method: str | None = None, path: str = "") -> list[Seen]:
         return [
             s

@@ -10,10 +10,11 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from textual.drivers.headless_driver import HeadlessDriver
-
+from tests.terminal_bytes import TerminalBytes, record_terminal
 from tui.backend.memory import MemoryBackend
 from tui.backend.memory.store import Store, gated
+
+__all__ = ["TerminalBytes", "make_hostile", "record_terminal"]
 
 # Raw sequences that must never reach the terminal from data (the marker makes them unique:
 # Textual's own output has escapes, never these followed by HOSTILE).
@@ -78,26 +79,3 @@ def make_hostile(backend: MemoryBackend) -> None:
         gated(_renamed(p, name) if p.name not in ("admin", "demo") else p)
         for p, name in zip(backend._projects, hostile_names(len(backend._projects)), strict=True)
     ]
-
-
-class TerminalBytes:
-    """Everything the app writes to its terminal, in a pilot test (Textual's headless
-    driver drops it: here it is kept, and the app believes it has a terminal)."""
-
-    def __init__(self) -> None:
-        self.chunks: list[str] = []
-
-    @property
-    def text(self) -> str:
-        return "".join(self.chunks)
-
-    def forbidden_found(self) -> list[str]:
-        written = self.text
-        return [repr(seq) for seq in FORBIDDEN if seq in written]
-
-
-def record_terminal(monkeypatch: Any) -> TerminalBytes:
-    recorded = TerminalBytes()
-    monkeypatch.setattr(HeadlessDriver, "is_headless", property(lambda self: False))
-    monkeypatch.setattr(HeadlessDriver, "write", lambda self, data: recorded.chunks.append(data))
-    return recorded

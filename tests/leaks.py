@@ -9,11 +9,11 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 from urllib.parse import quote, quote_plus
 
 import pytest
-from textual.drivers import headless_driver
+
+from tests.terminal_bytes import record_terminal
 
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
 _FRAME = re.compile(r"[\s\u2500-\u259f]")  # whitespace and box drawing: a wrapped line's seams
@@ -92,28 +92,7 @@ def terminal_text(raw: str) -> str:
     return _ESCAPES.sub("", raw)
 
 
-class _RecordingDriver(headless_driver.HeadlessDriver):
-    """The test driver, but the app renders to it as to a terminal and we keep the bytes."""
-
-    written: list[str]
-
-    @property
-    def is_headless(self) -> bool:
-        return False
-
-    def write(self, data: str) -> None:
-        self.written.append(data)
-
-
 @contextmanager
 def terminal_output(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Everything apps started with ``run_test`` inside write to their terminal."""
-    written: list[str] = []
-
-    class Recording(_RecordingDriver):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self.written = written
-
-    monkeypatch.setattr(headless_driver, "HeadlessDriver", Recording)
-    yield written
+    yield record_terminal(monkeypatch).chunks

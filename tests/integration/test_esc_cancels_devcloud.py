@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.app_helpers import screen_text, settle, wait_for
-from tests.terminal_process import PausingProxy, clouds_yaml
+from tests.faultproxy import FaultProxy, Hang
+from tests.terminal_process import clouds_yaml
 from tui.app import StackdeckApp
 from tui.backend.openstack import OpenStackBackend
 from tui.config import Settings
@@ -20,7 +21,7 @@ KEYSTONE = "http://127.0.0.1:5000"
 async def test_esc_stops_waiting_for_a_hung_refresh(
     devcloud: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with PausingProxy(KEYSTONE) as proxy:
+    with FaultProxy(KEYSTONE) as proxy:
         clouds = clouds_yaml(
             tmp_path / "clouds.yaml",
             "proxied",
@@ -36,9 +37,9 @@ async def test_esc_stops_waiting_for_a_hung_refresh(
             assert isinstance(screen, ResourceScreen) and screen.loaded
             listed = screen.table.total_count
             assert listed and "service" in screen_text(pilot)
-            proxy.hang()
+            proxy.set(Hang())
             await pilot.press("r")
-            await wait_for(pilot, proxy.hung_request.is_set)
+            await wait_for(pilot, lambda: any(s.answered == "Hang" for s in proxy.seen))
             assert screen.fetching
             await pilot.press("question_mark")  # keys answer while the request hangs
             await wait_for(pilot, lambda: app.screen is not screen)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.terminal_process import PausingProxy, clouds_yaml, stackdeck
+from tests.faultproxy import FaultProxy, Hang
+from tests.terminal_process import clouds_yaml, stackdeck
 
 KEYSTONE = "http://127.0.0.1:5000"
 QUIT_SECONDS = 2.0
@@ -18,7 +19,7 @@ QUIT_SECONDS = 2.0
 def test_quit_at_once_while_a_refresh_hangs(
     devcloud: Path, tmp_path: Path, quit_keys: tuple[bytes, ...]
 ) -> None:
-    with PausingProxy(KEYSTONE) as proxy:
+    with FaultProxy(KEYSTONE) as proxy:
         clouds = clouds_yaml(
             tmp_path / "clouds.yaml",
             "proxied",
@@ -32,9 +33,9 @@ def test_quit_at_once_while_a_refresh_hangs(
         }
         with stackdeck(["--os-cloud", "proxied", "projects"], env) as process:
             assert process.read_until(b"service", 60), process.seen[-3000:]
-            proxy.hang()
+            proxy.set(Hang())
             process.type(b"r")
-            assert proxy.hung_request.wait(10), "the refresh never reached the proxy"
+            assert proxy.answered(Hang, 10), "the refresh never reached the proxy"
             process.type(*quit_keys, gap=0.0 if len(quit_keys) == 1 else 0.5)
             status = process.exit_status(QUIT_SECONDS)
             assert status == 0, f"still running {QUIT_SECONDS}s after quitting (status {status})"
