@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from tui.backend.base import Backend
 from tui.backend.models import Server
+from tui.backend.states import allows
 from tui.forms import Choice, ChoiceLoader, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, View, attr
 from tui.screens.boot import boot, boot_form
@@ -35,13 +36,6 @@ def fault(row: Server) -> str | None:
         return None
     detail = row.raw.get("fault") or {}
     return f"ERROR: {detail.get('message') or 'no fault recorded'} (code {detail.get('code', '?')})"
-
-
-def status_in(*statuses: str) -> Callable[[Server], bool]:
-    def check(row: Server) -> bool:
-        return row.status in statuses and not row.task_state
-
-    return check
 
 
 def simple(action: str, **args: object) -> Callable[[Backend, Server, Values], Awaitable[None]]:
@@ -182,8 +176,6 @@ SERVER_DRILLS = (
     Drill("h", "hypervisors", _host_of, "The hypervisor it runs on"),
 )
 
-ACTIVE_LIKE = ("ACTIVE", "PAUSED", "SUSPENDED", "SHUTOFF", "ERROR", "RESCUE", "SHELVED")
-
 SERVER_ACTIONS = (
     Action("boot", "n", "Boot server", boot, form=boot_form, on_row=False, follow="list"),
     Action(
@@ -191,16 +183,16 @@ SERVER_ACTIONS = (
         "o",
         "Stop",
         simple("stop"),
-        status_in("ACTIVE", "PAUSED", "SUSPENDED", "ERROR"),
+        allows("stop"),
         progress="stopping",
     ),
-    Action("start", "u", "Start", simple("start"), status_in("SHUTOFF"), progress="starting"),
+    Action("start", "u", "Start", simple("start"), allows("start"), progress="starting"),
     Action(
         "reboot",
         "b",
         "Reboot (soft)",
         simple("reboot", hard=False),
-        status_in("ACTIVE"),
+        allows("reboot"),
         progress="rebooting",
     ),
     Action(
@@ -208,7 +200,7 @@ SERVER_ACTIONS = (
         "B",
         "Reboot (hard)",
         simple("reboot", hard=True),
-        status_in("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED", "ERROR"),
+        allows("hard_reboot"),
         confirm="yes",
         progress="rebooting",
     ),
@@ -217,12 +209,12 @@ SERVER_ACTIONS = (
         "z",
         "Suspend",
         simple("suspend"),
-        status_in("ACTIVE", "SHUTOFF"),
+        allows("suspend"),
         progress="suspending",
     ),
-    Action("resume", "Z", "Resume", simple("resume"), status_in("SUSPENDED"), progress="resuming"),
-    Action("pause", "p", "Pause", simple("pause"), status_in("ACTIVE"), progress="pausing"),
-    Action("unpause", "P", "Unpause", simple("unpause"), status_in("PAUSED"), progress="unpausing"),
+    Action("resume", "Z", "Resume", simple("resume"), allows("resume"), progress="resuming"),
+    Action("pause", "p", "Pause", simple("pause"), allows("pause"), progress="pausing"),
+    Action("unpause", "P", "Unpause", simple("unpause"), allows("unpause"), progress="unpausing"),
     Action("lock", "L", "Lock", simple("lock"), lambda s: not s.locked, progress="locking"),
     Action("unlock", "U", "Unlock", simple("unlock"), lambda s: s.locked, progress="unlocking"),
     Action("rename", "R", "Rename", simple("rename"), form=rename_form, progress="renaming"),
@@ -231,7 +223,7 @@ SERVER_ACTIONS = (
         "K",
         "Create backup",
         simple("create_backup"),
-        status_in(*ACTIVE_LIKE),
+        allows("create_backup"),
         form=backup_form,
         progress="backing up",
         follow="none",

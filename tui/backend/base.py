@@ -34,10 +34,12 @@ if TYPE_CHECKING:  # annotations only: the models load by area, when first used
         Image,
         ImageMember,
         ImageSpec,
+        InstanceAction,
         Keypair,
         Measure,
         Metric,
         MetricResource,
+        Migration,
         Network,
         NetworkAgent,
         Port,
@@ -567,4 +569,83 @@ class Backend(Protocol):
         self, container: str, name: str, path: str, progress: Progress = no_progress
     ) -> int:
         """An object into a local file (written whole or not at all); the bytes written."""
+        ...
+
+    # -- issue 12: moving servers (admin by Nova's default policy), migrations, history ------
+    # Each write is audited, refused read-only, and asks for the microversion it needs: a
+    # cloud whose Nova is older gets a BackendError naming the call and the version.
+
+    async def live_migrate(
+        self, server_id: str, host: str | None = None, block_migration: bool | str = "auto"
+    ) -> None:
+        """os-migrateLive (2.25+, no force): to ``host`` through the scheduler's checks, or
+        wherever the scheduler picks; the server shows MIGRATING, then ACTIVE elsewhere."""
+        ...
+
+    async def migrate(self, server_id: str, host: str | None = None) -> None:
+        """Cold migration (a host needs 2.56): ends in VERIFY_RESIZE on the new host."""
+        ...
+
+    async def resize(self, server_id: str, flavor_id: str) -> None:
+        """Resize to another flavor: ends in VERIFY_RESIZE with the new flavor."""
+        ...
+
+    async def confirm_resize(self, server_id: str) -> None:
+        """VERIFY_RESIZE -> ACTIVE where it moved (migration status confirmed)."""
+        ...
+
+    async def revert_resize(self, server_id: str) -> None:
+        """VERIFY_RESIZE -> back on the source host with the old flavor (reverted)."""
+        ...
+
+    async def evacuate(self, server_id: str, host: str | None = None) -> None:
+        """Rebuild a server of a failed host elsewhere (2.68 semantics: no force, the
+        server keeps its state). Nova refuses with HTTP 400 "Compute service of <host> is
+        still in use." while the source compute service is up."""
+        ...
+
+    async def shelve(self, server_id: str) -> None:
+        """Shelve: SHELVED_OFFLOADED (no host) once offloaded."""
+        ...
+
+    async def unshelve(
+        self, server_id: str, *, host: str | None = None, availability_zone: str | None = None
+    ) -> None:
+        """Unshelve (a zone needs 2.77, a host 2.91): ACTIVE on a host again."""
+        ...
+
+    async def force_complete_migration(self, server_id: str, migration_id: str) -> None:
+        """Force a running live migration to finish (2.22+)."""
+        ...
+
+    async def abort_migration(self, server_id: str, migration_id: str) -> None:
+        """Abort a live migration in progress (2.24+; a queued one too from 2.65)."""
+        ...
+
+    def migrations(
+        self,
+        *,
+        host: str | None = None,
+        status: str | None = None,
+        migration_type: str | None = None,
+        server_id: str | None = None,
+        changes_since: str | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+    ) -> AsyncIterator[list[Migration]]:
+        """Every migration of the cloud, newest first (admin); ``host`` matches source or
+        destination; ``migration_type`` is live-migration, migration, resize or evacuation."""
+        ...
+
+    async def server_migrations(self, server_id: str) -> list[Migration]:
+        """A server's live migrations in progress with memory/disk progress (2.23+)."""
+        ...
+
+    def instance_actions(
+        self, server_id: str, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[InstanceAction]]:
+        """What was done to a server, newest first, without events."""
+        ...
+
+    async def instance_action(self, server_id: str, request_id: str) -> InstanceAction:
+        """One action with its events (host and traceback only where policy shows them)."""
         ...

@@ -16,6 +16,7 @@ from tui.backend.memory.health import HealthMemory
 from tui.backend.memory.identity import IdentityMemory
 from tui.backend.memory.image import ImageMemory
 from tui.backend.memory.metric import MetricMemory
+from tui.backend.memory.moves import MovesMemory
 from tui.backend.memory.network import NetworkMemory
 from tui.backend.memory.object_store import ObjectStoreMemory
 from tui.backend.memory.orchestration import OrchestrationMemory
@@ -27,6 +28,8 @@ from tui.backend.memory.volume import VolumeMemory
 
 
 class MemoryBackend(
+    # issue 12: moving servers (before the mixins it builds on)
+    MovesMemory,
     ComputeMemory,
     NetworkMemory,
     VolumeMemory,

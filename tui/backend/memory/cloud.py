@@ -8,7 +8,9 @@ once; the service mixins decide what the API allows and raise its refusals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Protocol, Self, TypeVar, cast
 
 from tui.backend import models
@@ -51,6 +53,14 @@ class Build:
     port_ids: tuple[str, ...]
     fails: bool
     polls: int = 0
+    request_id: str = ""
+
+
+@dataclass
+class Move:
+    """A server on its way (migration, resize, evacuation, shelving): one step per poll."""
+
+    steps: list[Callable[[], None]] = field(default_factory=list)
 
 
 class Cloud:
@@ -75,6 +85,11 @@ class Cloud:
             for p in range(len(self.project_ids))
         }
         self.builds: dict[str, Build] = {}
+        # issue 12: moves under way, migration records (API JSON), instance actions
+        self.moves: dict[str, Move] = {}
+        self.migrations: list[dict[str, Any]] = []
+        self.actions: dict[str, list[dict[str, Any]]] = {}
+        self.resizes: dict[str, dict[str, Any]] = {}  # servers in VERIFY_RESIZE: how to go back
         self.booted: set[str] = set()
         self._server_ports: dict[str, list[str]] = {}
         self._user_ports: set[str] = set()
@@ -274,6 +289,54 @@ class Cloud:
         ]
         self.update(self.servers, server, {"os-extended-volumes:volumes_attached": attached})
 
+    # -- instance actions (a server's history) ----------------------------------------------
+
+    def record_action(
+        self,
+        server: Server,
+        action: str,
+        request_id: str,
+        user_id: str,
+        events: tuple[tuple[str, str], ...] = (),
+    ) -> dict[str, Any]:
+        """Nova's record of one action on a server, with its events as (event, host)."""
+        n = self.serial()
+        record: dict[str, Any] = {
+            "action": action,
+            "instance_uuid": server.id,
+            "request_id": request_id,
+            "user_id": user_id,
+            "project_id": server.project_id,
+            "start_time": data.stamp(5000 + n),
+            "updated_at": data.stamp(5000 + n),
+            "message": None,
+            "events": [],
+        }
+        self.actions.setdefault(server.id, []).append(record)
+        for event, host in events:
+            self.add_event(record, event, host)
+        return record
+
+    def add_event(
+        self, record: dict[str, Any], event: str, host: str, result: str = "Success"
+    ) -> None:
+        n = self.serial()
+        record["events"].append(
+            {
+                "event": event,
+                "start_time": data.stamp(5000 + n),
+                "finish_time": data.stamp(5000 + n),
+                "result": result,
+                "traceback": None if result == "Success" else "Traceback (most recent call last)",
+                "host": host,
+                "hostId": host_id(host, record["project_id"]),
+                "details": None if result == "Success" else "Error",
+            }
+        )
+        record["updated_at"] = data.stamp(5000 + n)
+        if result.lower() == "error":
+            record["message"] = "Error"
+
     # -- server life -----------------------------------------------------------------------
 
     def pick_host(self) -> Hypervisor:
@@ -340,7 +403,16 @@ class Cloud:
                 self.volumes.remove(volume.id)
         self.servers.remove(server.id)
         self.builds.pop(server.id, None)
+        self.moves.pop(server.id, None)
+        self.resizes.pop(server.id, None)
         self.booted.discard(server.id)
+
+
+def host_id(host: str, project_id: str) -> str:
+    """Nova's hashed host id (utils.generate_hostid): the same host differs per project."""
+    if not host:
+        return ""
+    return hashlib.sha224((project_id + host).encode("utf-8")).hexdigest()
 
 
 _UNBOUND_PORT: Json = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import AsyncIterator, Callable, Mapping
 
-from tui.backend import models
+from tui.backend import models, states
 from tui.backend.base import DEFAULT_PAGE_SIZE, SERVER_ACTIONS
 from tui.backend.errors import BackendError
 from tui.backend.memory import data
@@ -27,17 +27,20 @@ _ACTION_RESULTS: dict[str, tuple[str, str, int]] = {
     "unpause": ("ACTIVE", "active", 1),
 }
 
-# Nova's state rules: the statuses each action accepts (anything else is a 409).
-_ALLOWED_FROM: dict[str, tuple[str, ...]] = {
-    "start": ("SHUTOFF",),
-    "stop": ("ACTIVE", "ERROR", "PAUSED", "SUSPENDED", "RESCUE"),
-    "reboot": ("ACTIVE",),
-    "hard_reboot": ("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED", "ERROR"),
-    "suspend": ("ACTIVE", "SHUTOFF"),
-    "resume": ("SUSPENDED",),
-    "pause": ("ACTIVE",),
-    "unpause": ("PAUSED",),
-    "create_backup": ("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED"),
+
+# Nova's instance action for each server action, and the event its compute manager adds.
+_RECORDED: dict[str, tuple[str, str]] = {
+    "start": ("start", "compute_start_instance"),
+    "stop": ("stop", "compute_stop_instance"),
+    "reboot": ("reboot", "compute_reboot_instance"),
+    "suspend": ("suspend", "compute_suspend_instance"),
+    "resume": ("resume", "compute_resume_instance"),
+    "pause": ("pause", "compute_pause_instance"),
+    "unpause": ("unpause", "compute_unpause_instance"),
+    "lock": ("lock", "api_lock"),
+    "unlock": ("unlock", "api_unlock"),
+    "reset_state": ("resetState", ""),
+    "create_backup": ("createBackup", "compute_backup_instance"),
 }
 
 
@@ -70,12 +73,34 @@ class ComputeMemory(MemoryCore):
         return self._observe(self._server_or_404(server_id))
 
     def _observe(self, server: Server) -> Server:
-        """A booted server finishes building on the second ``server()`` poll (lists don't)."""
+        """A booted server finishes building on the second ``server()`` poll (lists don't);
+        a server on the move takes one step of it per poll."""
+        self._step_move(server.id)
+        server = self._cloud.servers.get(server.id) or server
         build = self._cloud.builds.get(server.id)
         if build is None:
             return server
         build.polls += 1
-        return self._cloud.finish_build(server) if build.polls >= 2 else server
+        if build.polls < 2:
+            return server
+        server = self._cloud.finish_build(server)
+        self._cloud.record_action(
+            server,
+            "create",
+            build.request_id,
+            server.user_id,
+            (("compute__do_build_and_run_instance", server.host),),
+        )
+        return server
+
+    def _step_move(self, server_id: str) -> None:
+        move = self._cloud.moves.get(server_id)
+        if move is None:
+            return
+        step = move.steps.pop(0)
+        if not move.steps:
+            del self._cloud.moves[server_id]
+        step()
 
     def _server_or_404(self, server_id: str) -> Server:
         return self._lookup(self._cloud.servers, server_id, "instance")
@@ -135,20 +160,30 @@ class ComputeMemory(MemoryCore):
             server = self._server_or_404(server_id)
             self._check_lock(server, action)
             self._act(server, action, args)
+            self._record(server, action, args)
 
         await self._write(action.replace("_", "-"), target, change)
+
+    def _record(self, server: Server, action: str, args: Mapping[str, object]) -> None:
+        """The instance action Nova records for a server action (with its events)."""
+        name, event = _RECORDED.get(action, ("", ""))
+        if not name or action in ("delete", "force_delete"):
+            return
+        if action == "reboot" and args.get("hard"):
+            event = "compute_reboot_instance"
+        host = server.host if event.startswith("compute_") else "controller"  # api_*: nova-api
+        events = ((event, host),) if event else ()
+        self._cloud.record_action(server, name, self._writing, self._info.user_id, events)
 
     def _check_lock(self, server: Server, action: str) -> None:
         if server.locked and action not in ("lock", "unlock", "reset_state") and not self._is_admin:
             raise self.refused(409, f"Instance {server.id} is locked")
 
     def _check_state(self, server: Server, action: str) -> None:
-        if server.status not in _ALLOWED_FROM[action]:
-            name = action.removeprefix("hard_")
-            raise self.refused(
-                409,
-                f"Cannot '{name}' instance {server.id} while it is in vm_state {server.vm_state}",
-            )
+        """Nova's state rules (tui/backend/states.py): a 409 in Nova's words."""
+        message = states.conflict_message(action, server)
+        if message is not None:
+            raise self.refused(409, message)
 
     def _act(self, server: Server, action: str, args: Mapping[str, object]) -> None:
         if action == "reboot" and args.get("hard"):
@@ -218,7 +253,8 @@ class ComputeMemory(MemoryCore):
         for index in range(spec.count):
             name = spec.name if spec.count == 1 else f"{spec.name}-{index + 1}"
             server = self._new_server(spec, flavor, name, reservation, index)
-            self._cloud.builds[server.id] = Build(spec, network_ids, spec.port_ids, fails)
+            build = Build(spec, network_ids, spec.port_ids, fails, request_id=self._writing)
+            self._cloud.builds[server.id] = build
             servers.append(server)
         return servers
 
@@ -350,6 +386,10 @@ class ComputeMemory(MemoryCore):
                 )
             device = self._cloud.next_device(server)
             self._cloud.attach(server, volume, device)
+            events = (("compute_attach_volume", server.host),)
+            self._cloud.record_action(
+                server, "attach_volume", self._writing, self._info.user_id, events
+            )
             return device
 
         return await self._write("attach-volume", target, change)
@@ -366,6 +406,10 @@ class ComputeMemory(MemoryCore):
                     404, f"Instance {server.id} is not attached to volume {volume_id}"
                 )
             self._cloud.detach(server, volume)
+            events = (("compute_detach_volume", server.host),)
+            self._cloud.record_action(
+                server, "detach_volume", self._writing, self._info.user_id, events
+            )
 
         await self._write("detach-volume", target, change)
 

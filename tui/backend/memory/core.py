@@ -87,6 +87,7 @@ class MemoryCore:
             services=services,
         )
         self.writes: list[tuple[str, str]] = []
+        self._writing = ""
         hosts = [Hypervisor.from_api(hypervisor_json(i)) for i in range(hypervisors)]
         seed = Seed(self._projects, [h.host for h in hosts], servers)
         self._cloud = Cloud(seed, hosts, self._info.user_id)
@@ -220,6 +221,7 @@ class MemoryCore:
             )
         await asyncio.sleep(self._latency)
         request_id = self.request_id()
+        self._writing = request_id  # the request id Nova's instance actions record
         try:
             result = change()
         except BackendError as exc:

@@ -58,6 +58,20 @@ AREAS: dict[str, tuple[str, ...]] = {
     "flavors": ("FlavorAccess", "FlavorExtraSpec", "FlavorSpec"),
     "orchestration": ("Stack", "StackEvent", "StackResource", "StackSpec"),
     "object_store": ("Container", "SwiftObject"),
+    # issue 12: moving servers
+    "migration": (
+        "COLD_MIGRATION",
+        "EVACUATION",
+        "LIVE_MIGRATION",
+        "MIGRATION_IN_PROGRESS",
+        "RESIZE",
+        "HostCandidate",
+        "InstanceAction",
+        "InstanceActionEvent",
+        "Migration",
+        "Whereabouts",
+        "target_hosts",
+    ),
 }
 _AREA_OF = {name: area for area, names in AREAS.items() for name in names}
 
@@ -85,6 +99,7 @@ if TYPE_CHECKING:
     from tui.backend.models.identity import *  # noqa: F403
     from tui.backend.models.images import *  # noqa: F403
     from tui.backend.models.metric import *  # noqa: F403
+    from tui.backend.models.migration import *  # noqa: F403
     from tui.backend.models.network import *  # noqa: F403
     from tui.backend.models.object_store import *  # noqa: F403
     from tui.backend.models.orchestration import *  # noqa: F403

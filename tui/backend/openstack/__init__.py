@@ -11,6 +11,7 @@ from tui.backend.openstack.health import HealthAPI
 from tui.backend.openstack.identity import IdentityAPI
 from tui.backend.openstack.image import ImageAPI
 from tui.backend.openstack.metric import MetricAPI
+from tui.backend.openstack.moves import MovesAPI
 from tui.backend.openstack.network import NetworkAPI
 from tui.backend.openstack.object_store import ObjectStoreAPI
 from tui.backend.openstack.orchestration import OrchestrationAPI
@@ -43,6 +44,8 @@ class OpenStackBackend(
     # issue 6: optional services (Heat, Swift)
     OrchestrationAPI,
     ObjectStoreAPI,
+    # issue 12: moving servers, migrations, instance actions
+    MovesAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 
