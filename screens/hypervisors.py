@@ -10,6 +10,7 @@ from tui.backend.base import Backend
 from tui.backend.models import Hypervisor
 from tui.resource import Col, Drill, Resource, Scope, attr, where
 from tui.screens.columns import number_col, state_col, usage_col
+from tui.screens.migrations import host_migrations_scope
 
 
 def list_hypervisors(backend: Backend, scope: Scope) -> AsyncIterator[list[Hypervisor]]:
@@ -98,7 +99,10 @@ HYPERVISORS = Resource(
     ),
     list=list_hypervisors,
     get=lambda b, i: b.hypervisor(i),
-    drills=(Drill("enter", "servers", servers_on_host, "Servers on this host"),),
+    drills=(
+        Drill("enter", "servers", servers_on_host, "Servers on this host"),
+        Drill("O", "migrations", lambda h: host_migrations_scope(h.host), "Its migrations"),
+    ),
     needs_admin=True,
     summary=totals,
     facts=facts,

@@ -11,6 +11,8 @@ from tui.forms import Choice, ChoiceLoader, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, View, attr
 from tui.screens.boot import boot, boot_form
 from tui.screens.columns import state_col, task_col
+from tui.screens.migrations import server_history_scope, server_migrations_scope, where_screen
+from tui.screens.moves import MOVING_ACTIONS
 
 
 def list_servers(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
@@ -166,6 +168,7 @@ SERVER_VIEWS = (
     View("v", "vnc", "VNC console URL", vnc_console, lambda s: bool(s.host)),
     # -- issue 6: telemetry
     View("M", "metrics", "Metrics (Gnocchi)", gnocchi_metrics),
+    View("w", "where", "Where is it (host, zone, aggregates, networks, DHCP)", where_screen),
 )
 
 SERVER_DRILLS = (
@@ -174,6 +177,8 @@ SERVER_DRILLS = (
     Drill("F", "floating-ips", lambda s: _server_scope("server_id", s), "Floating IPs"),
     Drill("W", "security-groups", _groups_of, "Security groups"),
     Drill("h", "hypervisors", _host_of, "The hypervisor it runs on"),
+    Drill("H", "instance-actions", server_history_scope, "History (instance actions)"),
+    Drill("O", "migrations", server_migrations_scope, "Its migrations"),
 )
 
 SERVER_ACTIONS = (
@@ -258,6 +263,7 @@ SERVER_ACTIONS = (
         follow="gone",
         message=lambda s: f"Force-delete {s.name} ({s.id}): no graceful shutdown.",
     ),
+    *MOVING_ACTIONS,
 )
 
 
