@@ -33,6 +33,20 @@ def when(stamp: str) -> str:
     return stamp.replace("T", " ").split(".")[0].removesuffix("Z") if stamp else ""
 
 
+def time_col(title: str, name: str) -> Col:
+    """A time in a list: 12-02 10:00:00 (the year is in describe), sorted by the real one."""
+    return Col(
+        title,
+        lambda row: when(getattr(row, name))[5:],
+        min_width=8,
+        max_width=14,
+        sort_key=lambda row: getattr(row, name),
+    )
+
+
+KIND = {"live-migration": "live", "migration": "cold", "resize": "resize"}
+
+
 _GOOD = {"completed", "confirmed", "done", "finished", "reverted", "success"}
 _BAD = {"error", "failed"}
 _QUIET = {"cancelled", "aborted"}
@@ -117,6 +131,10 @@ async def get_migration(backend: Backend, key: str) -> Migration:
     raise NotFound(f"Migration {ident} of server {server_id} not found", operation="migration")
 
 
+def kind(m: Migration) -> str:
+    return KIND.get(m.type, m.type)
+
+
 def progress(m: Migration) -> str:
     if not m.in_progress or m.type != LIVE_MIGRATION:
         return ""
@@ -199,18 +217,18 @@ MIGRATIONS = Resource(
     aliases=("migration", "mig", "migs"),
     columns=(
         Col("Server", lambda m: Names.server(m.server_id), min_width=8, max_width=24),
-        Col("Type", attr("type"), min_width=6, max_width=14),
+        Col("Type", kind, min_width=4, max_width=10),
         _status_col("Status", "status"),
         Col("Source → dest", move_text, min_width=10, max_width=40),
         Col("Progress", progress, min_width=4, max_width=18),
+        time_col("Created", "created"),
+        time_col("Updated", "updated"),
         project_col(),
-        Col("User", attr("user_id"), min_width=4, max_width=14),
-        Col("Created", lambda m: when(m.created), min_width=10, max_width=19),
-        Col("Updated", lambda m: when(m.updated), min_width=10, max_width=19),
+        Col("User", attr("user_id"), min_width=4, max_width=10),
     ),
     list=list_migrations,
     key=migration_key,
-    label=lambda m: f"{m.type} of {Names.server(m.server_id)}",
+    label=lambda m: f"{kind(m)} migration of {Names.server(m.server_id)}",
     get=get_migration,
     drills=(
         Drill("enter", "servers", _server_of, "The migrated server"),
@@ -283,7 +301,7 @@ INSTANCE_ACTIONS = Resource(
     aliases=("history", "server-actions", "instance-action"),
     columns=(
         Col("Action", attr("action"), min_width=6, max_width=28),
-        Col("Start", lambda a: when(a.start_time), min_width=10, max_width=19),
+        time_col("Start", "start_time"),
         Col(
             "Message",
             attr("message"),
@@ -291,10 +309,10 @@ INSTANCE_ACTIONS = Resource(
             max_width=30,
             style=lambda a: "bold red" if a.message else "",
         ),
-        Col("Request ID", attr("request_id"), min_width=10, max_width=40),
-        Col("User", attr("user_id"), min_width=4, max_width=14),
         project_col(),
-        Col("Updated", lambda a: when(a.updated), min_width=10, max_width=19),
+        Col("User", attr("user_id"), min_width=4, max_width=10),
+        Col("Request ID", attr("request_id"), min_width=10, max_width=40),
+        time_col("Updated", "updated"),
     ),
     list=list_actions,
     key=lambda a: a.request_id,
@@ -339,8 +357,8 @@ ACTION_EVENTS = Resource(
     columns=(
         Col("Event", attr("event"), min_width=8, max_width=44),
         _status_col("Result", "result", max_width=9),
-        Col("Start", lambda e: when(e.start_time), min_width=10, max_width=19),
-        Col("Finish", lambda e: when(e.finish_time), min_width=10, max_width=19),
+        time_col("Start", "start_time"),
+        time_col("Finish", "finish_time"),
         Col("Host", attr("host"), min_width=4, max_width=20),
         Col("Details", attr("details"), min_width=7, max_width=30),
         Col("Traceback", lambda e: last_line(e.traceback), min_width=9, max_width=50),

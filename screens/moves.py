@@ -31,10 +31,7 @@ async def host_choices(backend: Backend, server: Server) -> list[Choice]:
     found = await target_hosts(backend, server)
     choices = [Choice(SCHEDULER, "let the scheduler choose", "Nova picks a valid host")]
     for c in found:
-        detail = (
-            f"{c.free_vcpus} vCPU free · {_gib(c.free_ram_mb)} RAM free"
-            f" · {c.free_disk_gb} GB disk free · {c.running_vms} VMs"
-        )
+        detail = f"{c.free_vcpus} vCPU free · {_gib(c.free_ram_mb)} RAM free · {c.running_vms} VMs"
         choices.append(Choice(c.host, c.host, detail))
     return choices
 

@@ -281,7 +281,7 @@ async def test_migrations_list_progress_force_complete_and_drills() -> None:
         assert "web-01" in text and "compute1 → compute2" in text
         assert re.search(r"mem [1-9][0-9]%", text)  # from the server-migrations API
         assert "compute4 → compute1" in text and "finished" in text
-        await select(pilot, "live-migration of web-01")
+        await select(pilot, "live migration of web-01")
         assert migrations.check_action("act", ("force_complete",)) is True
         await pilot.press("F")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -292,7 +292,7 @@ async def test_migrations_list_progress_force_complete_and_drills() -> None:
         await pilot.pause()
         assert migrations.table.row_count == 0
         await pilot.press("escape")
-        await select(pilot, "migration of api-04")
+        await select(pilot, "cold migration of api-04")
         await pilot.press("enter")
         await settle(pilot)
         assert current(app).resource.name == "servers"
