@@ -428,3 +428,45 @@ async def test_where_is_shows_a_failed_lookup_as_a_problem_line() -> None:
         await wait_for(pilot, lambda: isinstance(app.screen, DescribeScreen))
         await wait_for(pilot, lambda: "✖" in screen_text(pilot))
         assert "needs admin rights" in screen_text(pilot)
+
+
+async def test_moves_offered_on_a_hypervisors_servers() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await goto(pilot, "hv")
+        await select(pilot, "compute1")
+        await pilot.press("enter")
+        await settle(pilot)
+        on_host = current(app)
+        assert "host compute1" in screen_text(pilot)
+        await select(pilot, "web-01")
+        for name in ("live_migrate", "migrate", "resize", "shelve", "evacuate"):
+            assert on_host.check_action("act", (name,)) is True, name
+        form = await open_form(pilot, "m")
+        await choose(pilot, form, "host", "compute2")
+        await submit_and_confirm(pilot)
+        # the row stays in this host's list until reloaded, and says where it went
+        await wait_for(pilot, lambda: on_host.table.selected.host == "compute2")
+
+
+async def test_a_nova_too_old_for_the_call_is_told_in_the_form() -> None:
+    from tui.backend.errors import BackendError
+
+    app = demo_app()
+
+    async def too_old(*args: object, **kwargs: object) -> None:
+        raise BackendError(
+            "live migration with block_migration=auto needs Nova microversion 2.25; "
+            "this cloud offers 2.20.",
+            operation="live migration with block_migration=auto",
+        )
+
+    app.backend.live_migrate = too_old  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await select(pilot, "web-01")
+        form = await open_form(pilot, "m")
+        await submit_and_confirm(pilot)
+        await wait_for(pilot, lambda: "needs Nova microversion 2.25" in screen_text(pilot))
+        assert app.screen is form
