@@ -224,6 +224,8 @@ class ActingMixin:
                 await self._tell_outcome(action, row)
 
     async def _tell_outcome(self, action: Action, before: Row) -> None:
+        from tui.backend.errors import NotFound  # (here: the follow loop may move away)
+
         assert action.outcome is not None
         try:
             after = await self.resource.refetch(self.app.backend, before)
