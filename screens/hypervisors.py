@@ -10,7 +10,6 @@ from tui.backend.base import Backend
 from tui.backend.models import Hypervisor
 from tui.resource import Col, Drill, Resource, Scope, attr, where
 from tui.screens.columns import number_col, state_col, usage_col
-from tui.screens.migrations import host_migrations_scope
 
 
 def list_hypervisors(backend: Backend, scope: Scope) -> AsyncIterator[list[Hypervisor]]:
@@ -20,6 +19,7 @@ def list_hypervisors(backend: Backend, scope: Scope) -> AsyncIterator[list[Hyper
 
 
 def servers_on_host(row: Hypervisor) -> Scope:
+    """The host's servers (enter), or the migrations from or to it (O)."""
     return Scope(all_projects=True, filters=(("host", row.host),), label=f"host {row.host}")
 
 
@@ -101,7 +101,7 @@ HYPERVISORS = Resource(
     get=lambda b, i: b.hypervisor(i),
     drills=(
         Drill("enter", "servers", servers_on_host, "Servers on this host"),
-        Drill("O", "migrations", lambda h: host_migrations_scope(h.host), "Its migrations"),
+        Drill("O", "migrations", servers_on_host, "Its migrations"),
     ),
     needs_admin=True,
     summary=totals,

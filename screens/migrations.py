@@ -408,22 +408,3 @@ def where_screen(server: Server) -> object:
         lines=(("Server", f"{server.name} ({server.id})"), ("Compute host", server.host or "-")),
     )
     return DescribeScreen(WHERE_IS, placeholder, verb="Where is")
-
-
-# -- the keys on a server and a hypervisor --------------------------------------------------
-
-
-def server_migrations_scope(server: Server) -> Scope:
-    return Scope(
-        all_projects=True, filters=(("server_id", server.id),), label=f"server {server.name}"
-    )
-
-
-def server_history_scope(server: Server) -> Scope:
-    return Scope(
-        all_projects=True, filters=(("server_id", server.id),), label=f"server {server.name}"
-    )
-
-
-def host_migrations_scope(host: str) -> Scope:
-    return Scope(all_projects=True, filters=(("host", host),), label=f"host {host}")
