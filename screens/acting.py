@@ -109,7 +109,13 @@ class ActingMixin:
     async def _act(self, action: Action, row: Row | None) -> None:
         key = self.resource.key(row) if row is not None else None
         try:
-            if not await self._confirmed(action, row):
+            if action.guard is not None and row is not None:
+                why = await action.guard(self.app.backend, row)
+                if why is not None:
+                    self.app.notify(why, title=f"{action.description}: not now", severity="warning")
+                    return
+            after_form = action.plan is not None and action.form is not None
+            if not after_form and not await self._confirmed(action, row):
                 return
             if key is not None:
                 self.table.set_badge(key, f"⟳ {action.progress or action.name}")
@@ -134,11 +140,16 @@ class ActingMixin:
                 with contextlib.suppress(NoMatches):
                     self.table.set_badge(key, None)
 
-    async def _confirmed(self, action: Action, row: Row | None) -> bool:
+    async def _confirmed(
+        self, action: Action, row: Row | None, values: dict[str, Any] | None = None
+    ) -> bool:
         if action.confirm == "none":
             return True
         label = self.resource.label(row) if row is not None else self.resource.title
-        body = Text(action.message(row) if action.message else f"{action.description}: {label}")
+        if values is not None and action.plan is not None:
+            body = Text(action.plan(row, values))
+        else:
+            body = Text(action.message(row) if action.message else f"{action.description}: {label}")
         expected = label if action.confirm == "name" else None
         if expected is not None and row is not None and not typeable(label):
             expected = self.resource.key(row)
@@ -170,6 +181,9 @@ class ActingMixin:
         form = action.form(row)
 
         async def submit(backend: Any, values: dict[str, Any]) -> Any:
+            if action.plan is not None and not await self._confirmed(action, row, values):
+                self.app.notify(f"{action.description}: nothing was sent.", timeout=4)
+                return _CANCELLED
             try:
                 result = await action.run(backend, row, values)
             except BackendError as exc:
@@ -191,7 +205,7 @@ class ActingMixin:
             )
         )
         result = await self.app.push_screen_wait(screen)
-        return _CANCELLED if result is None else result
+        return _CANCELLED if result is None or result is _CANCELLED else result
 
     async def _transfer(self, action: Action, transfer: Transfer) -> Any:
         """Show its progress; a record it fills (an image) shows in the list meanwhile."""
@@ -219,6 +233,28 @@ class ActingMixin:
             return
         if self.resource.get is not None:
             await self._poll([row], gone=action.follow == "gone")
+            if action.outcome is not None and self.is_mounted:
+                await self._tell_outcome(action, row)
+
+    async def _tell_outcome(self, action: Action, before: Row) -> None:
+        from tui.backend.errors import NotFound  # (here: the follow loop may move away)
+
+        assert action.outcome is not None
+        try:
+            after = await self.resource.refetch(self.app.backend, before)
+        except NotFound:
+            return
+        if self.table.has_key(self.resource.key(after)):
+            self.table.load([after], replace=False)
+        said = action.outcome(before, after)
+        if said is not None:
+            ok, text = said
+            self.app.notify(
+                text,
+                title=f"{action.description}: {'done' if ok else 'not done'}",
+                severity="information" if ok else "warning",
+                timeout=8 if ok else 12,
+            )
 
     async def _poll(self, rows: list[Row], *, gone: bool, expect_change: bool = True) -> None:
         """Follow rows until each settles (or is gone), updating them in the table."""

@@ -28,12 +28,12 @@ if TYPE_CHECKING:
     from tui.app import StackdeckApp
 
 
-def facts_table(facts: Sequence[tuple[str, str]]) -> Table:
+def facts_table(facts: Sequence[tuple[str, str | Text]]) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
     for label, value in facts:  # Text: a Rich table parses plain strings as markup
-        table.add_row(Text(label), Text(value))
+        table.add_row(Text(label), value if isinstance(value, Text) else Text(value))
     return table
 
 
@@ -55,10 +55,11 @@ class DescribeScreen(GuardedHandlers, Screen[None]):
         Binding("G", "scroll('end')", "Bottom", show=False),
     ]
 
-    def __init__(self, resource: Resource, row: Any) -> None:
+    def __init__(self, resource: Resource, row: Any, *, verb: str = "") -> None:
         super().__init__()
         self.resource = resource
         self.row = row
+        self.verb = verb or f"Describe {resource.name}"  # "Where is" for where-is
 
     def compose(self) -> ComposeResult:
         yield CloudHeader()
@@ -77,15 +78,18 @@ class DescribeScreen(GuardedHandlers, Screen[None]):
         label = self.resource.label(row)
         note = "" if fresh else "  (as listed; fetching the current record…)"
         crumbs = Text.assemble(
-            (f" Describe {self.resource.name} ", "bold reverse"),
+            (f" {self.verb} ", "bold reverse"),
             " ",
             (one_line(label), "bold"),
             f"  {self.resource.key(row)}",
             (note, "italic"),
         )
         self.query_one("#crumbs", Static).update(crumbs)
-        record = Syntax(record_text(row), "json", theme="ansi_dark", word_wrap=True)
         facts = self.resource.facts(row) if self.resource.facts else ()
+        if getattr(row, "raw", None) is None:  # facts only (where-is): no API record
+            self.query_one("#body", Static).update(facts_table(facts))
+            return
+        record = Syntax(record_text(row), "json", theme="ansi_dark", word_wrap=True)
         body = Group(facts_table(facts), Text(""), record) if facts else record
         self.query_one("#body", Static).update(body)
 

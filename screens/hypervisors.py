@@ -19,6 +19,7 @@ def list_hypervisors(backend: Backend, scope: Scope) -> AsyncIterator[list[Hyper
 
 
 def servers_on_host(row: Hypervisor) -> Scope:
+    """The host's servers (enter), or the migrations from or to it (O)."""
     return Scope(all_projects=True, filters=(("host", row.host),), label=f"host {row.host}")
 
 
@@ -98,7 +99,10 @@ HYPERVISORS = Resource(
     ),
     list=list_hypervisors,
     get=lambda b, i: b.hypervisor(i),
-    drills=(Drill("enter", "servers", servers_on_host, "Servers on this host"),),
+    drills=(
+        Drill("enter", "servers", servers_on_host, "Servers on this host"),
+        Drill("O", "migrations", servers_on_host, "Its migrations"),
+    ),
     needs_admin=True,
     summary=totals,
     facts=facts,

@@ -18,6 +18,7 @@ from tui.screens.hypervisors import HYPERVISORS
 from tui.screens.images import IMAGE_MEMBERS
 from tui.screens.keystone_catalog import CATALOG_SERVICES, ENDPOINTS
 from tui.screens.metrics import METRIC_RESOURCES, RESOURCE_METRICS
+from tui.screens.migrations import ACTION_EVENTS, INSTANCE_ACTIONS, MIGRATIONS
 from tui.screens.networks import (
     NETWORKS,
     PORTS,
@@ -92,6 +93,10 @@ RESOURCES: dict[str, Resource] = {
         STACK_EVENTS,
         CONTAINERS,
         CONTAINER_OBJECTS,
+        # moving servers: migrations, a server's history and its events
+        MIGRATIONS,
+        INSTANCE_ACTIONS,
+        ACTION_EVENTS,
     )
 }
 

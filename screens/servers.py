@@ -11,6 +11,7 @@ from tui.forms import Choice, ChoiceLoader, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, View, attr
 from tui.screens.boot import boot, boot_form
 from tui.screens.columns import state_col, task_col
+from tui.screens.moves import MOVING_ACTIONS
 
 
 def list_servers(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
@@ -129,6 +130,19 @@ def _host_of(server: Server) -> Scope:
     return Scope(all_projects=True, filters=(("host", server.host),), label=f"host {server.host}")
 
 
+def _of_server(server: Server) -> Scope:
+    """A server's history or migrations (the lists' declarations load on first use)."""
+    return Scope(
+        all_projects=True, filters=(("server_id", server.id),), label=f"server {server.name}"
+    )
+
+
+def where_screen(server: Server) -> object:
+    from tui.screens.migrations import where_screen as screen
+
+    return screen(server)
+
+
 def console_log(server: Server) -> object:
     from tui.screens.console_log import ConsoleLogScreen
 
@@ -166,6 +180,7 @@ SERVER_VIEWS = (
     View("v", "vnc", "VNC console URL", vnc_console, lambda s: bool(s.host)),
     # -- telemetry
     View("M", "metrics", "Metrics (Gnocchi)", gnocchi_metrics),
+    View("w", "where", "Where is it (host, zone, aggregates, networks, DHCP)", where_screen),
 )
 
 SERVER_DRILLS = (
@@ -174,6 +189,8 @@ SERVER_DRILLS = (
     Drill("F", "floating-ips", lambda s: _server_scope("server_id", s), "Floating IPs"),
     Drill("W", "security-groups", _groups_of, "Security groups"),
     Drill("h", "hypervisors", _host_of, "The hypervisor it runs on"),
+    Drill("H", "instance-actions", _of_server, "History (instance actions)"),
+    Drill("O", "migrations", _of_server, "Its migrations"),
 )
 
 SERVER_ACTIONS = (
@@ -258,6 +275,7 @@ SERVER_ACTIONS = (
         follow="gone",
         message=lambda s: f"Force-delete {s.name} ({s.id}): no graceful shutdown.",
     ),
+    *MOVING_ACTIONS,
 )
 
 

@@ -52,10 +52,19 @@ class Names:
     """Names the lists show instead of ids, learned once per session (project ids → names)."""
 
     projects: dict[str, str] = {}
+    # server ids → names, for lists that name servers only by id (migrations); "" = gone
+    servers: dict[str, str] = {}
 
     @classmethod
     def project(cls, project_id: str) -> str:
         return cls.projects.get(project_id, project_id)
+
+    @classmethod
+    def server(cls, server_id: str) -> str:
+        name = cls.servers.get(server_id)
+        if name is None:
+            return f"{server_id[:8]}…"
+        return name or f"(deleted) {server_id[:8]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +131,11 @@ class Action:
 
     `form` asks for input first. `confirm` asks "yes", makes the operator type the row's
     label ("name"), or lists what `preview` says will be affected and asks for its count
-    ("count"). `progress` marks the row while the call is in flight. `follow` says what to
-    do after: poll the row until it settles ("row"), until it is gone ("gone"), reload the
-    list ("list"), or nothing ("none").
+    ("count"); with a `plan`, after the form, saying what the values will do. `guard` asks
+    the cloud whether the row allows it at all before anything is shown. `progress` marks
+    the row while the call is in flight. `follow` says what to do after: poll the row until
+    it settles ("row"), until it is gone ("gone"), reload the list ("list"), or nothing
+    ("none"); `outcome` then says what came of it.
     """
 
     name: str
@@ -140,6 +151,15 @@ class Action:
     follow: Literal["row", "gone", "list", "none"] = "row"
     on_row: bool = True
     message: Callable[[Row], str] | None = None  # what the confirmation says will happen
+    # What the call will do with the form's values ("Live-migrate web-1 from compute1 to
+    # compute2"): with a form and `confirm`, the confirmation comes after the form and says it.
+    plan: Callable[[Row, Values], str] | None = None
+    # Why the action cannot run on this row now, asked of the cloud when the key is pressed
+    # (what the row does not know: its host's compute service is up); None lets it run.
+    guard: Callable[[Backend, Row], Awaitable[str | None]] | None = None
+    # What came of it, once the followed row settled: (ok, text) from the row before and
+    # after ("web-1 now runs on compute2"), or None to say nothing more.
+    outcome: Callable[[Row, Row], tuple[bool, str] | None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +197,7 @@ class Resource:
     failure: Callable[[Row], str | None] = lambda row: None  # why a followed row failed
     summary: Callable[[Sequence[Row]], str] | None = None  # totals shown above the list
     # the facts describe shows above the raw record, as (label, value) lines
-    facts: Callable[[Row], Sequence[tuple[str, str]]] | None = None
+    facts: Callable[[Row], Sequence[tuple[str, Any]]] | None = None  # str or rich Text
     # Catalog service types this resource needs (any of them), and how to name the service
     # when the cloud has none: the screen then says so instead of listing.
     service: tuple[str, ...] = ()
