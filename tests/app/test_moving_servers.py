@@ -95,7 +95,7 @@ async def test_live_migrate_picks_a_host_with_its_free_resources_and_follows_the
         await wait_for(pilot, lambda: screen.table.selected.host == "compute2")
         await wait_for(pilot, lambda: not screen.in_flight)
         assert screen.table.selected.status == "ACTIVE"
-        assert any("web-01 now runs on compute2" in n for n in notes(app))
+        await wait_for(pilot, lambda: any("web-01 now runs on compute2" in n for n in notes(app)))
     assert [(r.action, r.result) for r in audit.records()] == [("live-migrate", "ok")]
 
 
@@ -111,7 +111,7 @@ async def test_live_migrate_declined_sends_nothing() -> None:
         await pilot.click("#confirm-no")
         await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen))
         assert app.backend.writes == []
-        assert any("nothing was sent" in n for n in notes(app))
+        await wait_for(pilot, lambda: any("nothing was sent" in n for n in notes(app)))
 
 
 async def test_live_migrate_nova_cannot_place_says_it_did_not_move() -> None:
@@ -129,7 +129,7 @@ async def test_live_migrate_nova_cannot_place_says_it_did_not_move() -> None:
         await submit_and_confirm(pilot)
         await wait_for(pilot, lambda: not screen.in_flight, rounds=400)
         assert (await server(app, "web-01")).host == web.host == "compute1"
-        assert any("still on compute1" in n for n in notes(app))
+        await wait_for(pilot, lambda: any("still on compute1" in n for n in notes(app)))
 
 
 async def test_cold_migrate_then_confirm(tmp_path: Path) -> None:
@@ -147,7 +147,7 @@ async def test_cold_migrate_then_confirm(tmp_path: Path) -> None:
         await wait_for(pilot, lambda: screen.table.selected.status == "VERIFY_RESIZE")
         await wait_for(pilot, lambda: not screen.in_flight)
         assert screen.table.selected.host == "compute2"
-        assert any("y confirms, Y reverts" in n for n in notes(app))
+        await wait_for(pilot, lambda: any("y confirms, Y reverts" in n for n in notes(app)))
         assert screen.check_action("act", ("confirm_resize",)) is True
         assert screen.check_action("act", ("live_migrate",)) is False
         await pilot.press("y")
