@@ -219,6 +219,7 @@ class HostRecipe(Recipe):
                 if not confirm:
                     return server
                 run.sending(f"confirm the resize of {item.label}")
+                run.progress(f"VERIFY_RESIZE on {server.host}: confirming")
                 await backend.confirm_resize(item.key)
                 confirm = False  # once
             elif server.status == "MIGRATING" or server.task_state == "migrating":
@@ -352,9 +353,11 @@ class Drain(HostRecipe):
                 raise Skip(plan)
             if server.status in LIVE:
                 run.sending(f"live-migrate {item.label} to {_where(run.params)}")
+                run.progress(f"live migration to {_where(run.params)} requested")
                 await run.backend.live_migrate(item.key, host=target)
             else:
                 run.sending(f"cold-migrate {item.label} to {_where(run.params)}")
+                run.progress(f"cold migration to {_where(run.params)} requested")
                 await run.backend.migrate(item.key, host=target)
         elif not run.follow_only and server.host != host and not item.sent:
             raise Skip(f"already on {server.host}")
@@ -437,6 +440,7 @@ class Evacuate(HostRecipe):
             if isinstance(plan, str):
                 raise Skip(plan)
             run.sending(f"evacuate {item.label} to {_where(run.params)}")
+            run.progress(f"evacuation to {_where(run.params)} requested")
             await run.backend.evacuate(item.key, host=target)
         elif not run.follow_only and not item.sent:
             raise Skip(f"already on {server.host}")
