@@ -62,9 +62,7 @@ async def shoot_drain(stage: str, size: tuple[int, int]) -> str:
             backend.live_migrate = refuses  # type: ignore[method-assign]
         service = await compute_service(backend, "compute2")
         assert service is not None
-        params = drain_params(
-            "compute2", service.id, "BIOS update CHG-7", cold=stage != "summary"
-        )
+        params = drain_params("compute2", service.id, "BIOS update CHG-7", cold=stage != "summary")
         runbook = await app.runbooks.plan("drain", params, clock=lambda: 0.0, concurrency=2)
         app.open_runbook(runbook)
         await wait_for(pilot, lambda: isinstance(app.screen, RunbookScreen))
