@@ -123,8 +123,8 @@ async def test_drain_preview_live_cold_and_skipped_with_consent() -> None:
         await select(pilot, "compute2")
         await pilot.press("N")
         await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
-        app.screen.query_one("#input-cold").focus()
-        await pilot.press("space")
+        await pilot.press("tab", "space")  # consent to cold migration
+        assert app.screen.query_one("#input-cold").value
         await type_into(pilot, "reason", "BIOS update CHG-7")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, RunbookScreen))

@@ -164,10 +164,10 @@ def registry() -> RecipeRegistry:
     return recipes
 
 
-async def test_drain_compute1_from_hv_in_four_keys(
+async def test_drain_compute1_from_hv_in_five_keys(
     restored: dict[str, Any], tmp_path: Path
 ) -> None:
-    """`N`, space (consent to cold migration), `enter`, `y`: every server of the test on
+    """`N`, `tab` `space` (consent to cold migration), `ctrl+s`, `y`: every server of the test on
     compute2 (live for ACTIVE, cold and confirmed for SHUTOFF), compute1 disabled with the
     reason, one audit line per call; `E` enables it again."""
     backend, ours = restored["backend"], restored["ours"]
@@ -180,8 +180,7 @@ async def test_drain_compute1_from_hv_in_four_keys(
         await select(pilot, HOST)
         await pilot.press("N")
         await wait_for(pilot, lambda: isinstance(app.screen, FormScreen), rounds=400)
-        app.screen.query_one("#input-cold").focus()
-        await pilot.press("space", "enter")
+        await pilot.press("tab", "space", "ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, RunbookScreen), rounds=400)
         runbook = app.screen.runbook  # type: ignore[attr-defined]
         plan = {i.key: i for i in runbook.items}
