@@ -81,14 +81,23 @@ def devcloud_run(*args: str) -> None:
 
 
 async def restore_service(backend: OpenStackBackend) -> None:
-    """nova-compute on compute1 running, not forced down, enabled, and reported up."""
+    """nova-compute on compute1 running, not forced down, enabled, and reported up.
+
+    Nova refuses to unset forced down while `done` evacuation records remain: the host's
+    nova-compute must (re)start after the evacuation to clean them up, so it is restarted.
+    """
+    if (await service_of(backend)).forced_down:
+        devcloud_run("stop-service", "nova-compute1")
     devcloud_run("start-service", "nova-compute1")
-    service = await service_of(backend)
-    if service.forced_down:
-        await backend.set_compute_service(service, forced_down=False)
+    deadline = time.monotonic() + 120
+    while (service := await service_of(backend)).forced_down:
+        try:
+            await backend.set_compute_service(service, forced_down=False)
+        except BackendError:  # "... evacuation migration records remain": not cleaned yet
+            assert time.monotonic() < deadline, "compute1 cannot be forced up again"
+            await asyncio.sleep(2)
     if service.status != "enabled":
         await backend.set_compute_service(service, enabled=True)
-    deadline = time.monotonic() + 120
     while (service := await service_of(backend)).state != "up":
         assert time.monotonic() < deadline, "nova-compute on compute1 never came back up"
         await asyncio.sleep(1)
