@@ -295,16 +295,11 @@ async def test_drain_compute1_from_hv_in_five_keys(
         )
         assert (await service_of(backend)).status == "enabled"
     elapsed = time.monotonic() - started
-    kinds = {
-        m.server_id: m.type
-        for m in await collect(backend.migrations(host=HOST))
-        if m.server_id in moved
-    }
-    assert kinds == {
-        ours[0].id: "live-migration",
-        ours[1].id: "live-migration",
-        ours[2].id: "migration",
-    }
+    kinds: dict[str, set[str]] = {}
+    for m in await collect(backend.migrations(host=HOST)):  # :migrations --host compute1
+        kinds.setdefault(m.server_id, set()).add(m.type)
+    assert "live-migration" in kinds[ours[0].id] and "live-migration" in kinds[ours[1].id]
+    assert "migration" in kinds[ours[2].id]
     history = [a.action for a in await collect(backend.instance_actions(ours[2].id))]
     assert {"migrate", "confirmResize", "stop", "create"} <= set(history)
     history = [a.action for a in await collect(backend.instance_actions(ours[0].id))]
