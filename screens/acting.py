@@ -127,6 +127,11 @@ class ActingMixin:
                 result = await self._transfer(action, result)
             if result is _CANCELLED:
                 return
+            from tui.runbook.recipe import RunbookRequest
+
+            if isinstance(result, RunbookRequest):  # a drain, an evacuation: its preview
+                await self.app.open_requested_runbook(result)
+                return
             label = self.resource.label(row) if row is not None else self.resource.title
             self.app.notify(f"{action.description}: {label}", title="Requested", timeout=4)
             await self._follow(action, row, result)

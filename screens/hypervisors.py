@@ -10,6 +10,7 @@ from tui.backend.base import Backend
 from tui.backend.models import Hypervisor
 from tui.resource import Col, Drill, Resource, Scope, attr, where
 from tui.screens.columns import number_col, state_col, usage_col
+from tui.screens.host_procedures import DRAIN_ACTION, EVACUATE_ACTION
 
 
 def list_hypervisors(backend: Backend, scope: Scope) -> AsyncIterator[list[Hypervisor]]:
@@ -103,6 +104,7 @@ HYPERVISORS = Resource(
         Drill("enter", "servers", servers_on_host, "Servers on this host"),
         Drill("O", "migrations", servers_on_host, "Its migrations"),
     ),
+    actions=(DRAIN_ACTION, EVACUATE_ACTION),
     needs_admin=True,
     summary=totals,
     facts=facts,

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
+from tui.backend.errors import BackendError
 from tui.guard import GuardedHandlers
 from tui.resource import Col
 from tui.runbook import Event, Item, Phase, Runbook, State
@@ -151,6 +152,9 @@ class RunbookScreen(GuardedHandlers, Screen[None]):
         super().__init__(name="runbook")
         self.runbook = runbook
         self._unsubscribe: object = None
+        self.followups = {f.key: f for f in runbook.recipe.followups(runbook.params)}
+        for key, followup in self.followups.items():
+            self._bindings.bind(key, f"followup('{key}')", followup.description.capitalize())
 
     def compose(self) -> ComposeResult:
         yield CloudHeader(id="header")
@@ -228,11 +232,17 @@ class RunbookScreen(GuardedHandlers, Screen[None]):
             f"in {duration(summary.elapsed)}: {summary.counts()}",
             style="bold",
         )
+        for item in runbook.items:  # a recipe's last word: "compute1 runs no server"
+            if item.data.get("summary") and item.state is State.DONE:
+                text.append(f"\n✔ {one_line(item.message)}", style="green")
         for item in summary.failed:
             text.append(f"\n✖ {one_line(item.label)}: ", style="red")
             text.append(one_line(item.error.text() if item.error else item.message))
         if summary.failed:
             text.append("\nR retries the failed items", style="dim")
+        for key, followup in self.followups.items():
+            text.append(f"\n{key} ", style="bold")
+            text.append(followup.description, style="dim")
         return text
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -245,6 +255,8 @@ class RunbookScreen(GuardedHandlers, Screen[None]):
             return phase in (Phase.RUNNING, Phase.PAUSED)
         if action == "retry":
             return self.runbook.count(State.FAILED) > 0 and phase is not Phase.ABORTING
+        if action == "followup":
+            return self.runbook.finished
         return True
 
     # -- keys ----------------------------------------------------------------------------
@@ -293,6 +305,32 @@ class RunbookScreen(GuardedHandlers, Screen[None]):
             ConfirmScreen(f"Abort {one_line(runbook.title)}?", body)
         ):
             runbook.abort()
+
+    @work(group="runbook")
+    async def action_followup(self, key: str) -> None:
+        """What the recipe offers once it ended: re-enable the service, list what is left."""
+        followup = self.followups.get(key)
+        if followup is None or not self.runbook.finished:
+            return
+        if followup.resource:
+            from tui.screens.registry import lookup
+            from tui.screens.resource import ResourceScreen
+
+            resource = lookup(followup.resource)
+            if resource is not None:
+                self.app.push_screen(ResourceScreen(resource, followup.scope))
+            return
+        if followup.call is None:
+            return
+        if self.app.settings.read_only or self.app.backend.info.read_only:
+            self.app.notify("Read-only mode: not available.", severity="warning")
+            return
+        try:
+            said = await followup.call(self.app.backend)
+        except BackendError as exc:
+            self.app.notify_error(exc)
+            return
+        self.app.notify(said, title=one_line(self.runbook.title), timeout=6)
 
     def action_retry(self) -> None:
         if count := self.runbook.retry_failed():

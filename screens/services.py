@@ -9,6 +9,7 @@ from tui.backend.models import ComputeService, NetworkAgent
 from tui.forms import Field, Form, Values
 from tui.resource import Action, Col, Drill, Resource, Scope, attr
 from tui.screens.columns import state_col, state_style
+from tui.screens.host_procedures import DRAIN_ACTION, EVACUATE_ACTION
 from tui.screens.networks import once, scoped, yes_no
 
 
@@ -128,6 +129,8 @@ COMPUTE_SERVICES = Resource(
             confirm="yes",
             progress="restoring",
         ),
+        DRAIN_ACTION,
+        EVACUATE_ACTION,
     ),
 )
 

@@ -25,7 +25,7 @@ from tui.app_runbooks import RUNBOOK_COMMANDS, RunbookApp
 from tui.backend.base import Backend
 from tui.backend.errors import BackendError
 from tui.backend.models import CloudInfo
-from tui.config import Settings, Thresholds
+from tui.config import HostDefaults, Settings, Thresholds
 from tui.crash import Crash, CrashLog
 from tui.guard import GuardedHandlers, title_of
 from tui.resource import Names, Resource, Scope
@@ -106,6 +106,7 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
         if not self._named:
             self._named = True
             self.cloud_info = info
+            HostDefaults.user = info.user
             await self._learn_names()
         self.cloud_state = "connected"
         return info
@@ -248,6 +249,7 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
         self.screen_change_signal.subscribe(self, self._fit_to_terminal)
         self.call_after_refresh(self.offer_unfinished_runbooks)
         Thresholds.stuck_minutes = max(1, self.settings.stuck_minutes)
+        HostDefaults.drain_concurrency = max(1, self.settings.drain_concurrency)
         start = self.settings.start_resource
         if start == "servers":
             # the usual first list: only its own module before the first frame, the

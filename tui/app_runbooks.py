@@ -15,7 +15,7 @@ from tui.backend.errors import BackendError
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
     from tui.resource import Action, Resource, Row
-    from tui.runbook import Event, Runbook, Runbooks
+    from tui.runbook import Event, Runbook, RunbookRequest, Runbooks
 
 RUNBOOK_COMMANDS = ("runbooks", "runbook", "rb")
 # how long the resume offer waits for the first list before it shows anyway
@@ -42,10 +42,13 @@ class RunbookApp:
         if self._runbooks is None:
             from tui.runbook import RecipeRegistry, Runbooks
             from tui.runbook.bulk import BulkAction
+            from tui.runbook.hosts import Drain, Evacuate
             from tui.runbook.store import default_store
 
             recipes = RecipeRegistry()
             recipes.register(BulkAction(_resource))
+            recipes.register(Drain())
+            recipes.register(Evacuate())
             self._runbooks = Runbooks(
                 self._app.backend,
                 recipes,
@@ -83,6 +86,17 @@ class RunbookApp:
     ) -> None:
         """Preview `action` over `rows` in the runbook screen (it runs after confirmation)."""
         self._app.run_worker(_plan_bulk(self._app, resource, action, rows, values), group="runbook")
+
+    async def open_requested_runbook(self, request: RunbookRequest) -> None:
+        """An action asked for a runbook (a drain): plan it, show its preview."""
+        try:
+            runbook = await self.runbooks.plan(
+                request.recipe, request.params, concurrency=request.concurrency
+            )
+        except BackendError as exc:
+            self._app.notify_error(exc)
+            return
+        self.open_runbook(runbook)
 
     def action_runbooks(self) -> None:
         from tui.screens.runbook_dialogs import RunbookListScreen

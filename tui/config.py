@@ -37,6 +37,14 @@ class Thresholds:
         return datetime.now(UTC) - timedelta(minutes=cls.stuck_minutes)
 
 
+class HostDefaults:
+    """What the drain and evacuate forms start with; the app sets it from the settings and
+    from whom it connected as."""
+
+    drain_concurrency: int = 2
+    user: str = ""
+
+
 @dataclass(slots=True)
 class Settings:
     cloud: str | None = None
@@ -47,6 +55,7 @@ class Settings:
     refresh_seconds: float = 30.0
     start_resource: str = ""  # "": the health overview for admins, servers for the others
     stuck_minutes: int = 15  # the overview: a task or volume transition longer is "stuck"
+    drain_concurrency: int = 2  # servers a drain or an evacuation moves at once
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -333,7 +333,9 @@ def _safely(missing: Callable[[], list[str]]) -> list[str]:
 
 
 def repo_root() -> Path:
-    return Path(__file__).resolve().parents[2]
+    """This checkout; DEVCLOUD_REPO names another one whose running devcloud to act on."""
+    other = os.environ.get("DEVCLOUD_REPO")
+    return Path(other).resolve() if other else Path(__file__).resolve().parents[2]
 
 
 def cmd_up(cloud: Cloud) -> int:
@@ -380,6 +382,24 @@ def cmd_reset(cloud: Cloud) -> int:
     return 0
 
 
+def cmd_stop_service(cloud: Cloud, name: str) -> int:
+    """Stop one process (a compute node "crashing"), leaving the rest of the cloud up."""
+    if name not in cloud.services:
+        raise DevcloudError(name, f"no such service; one of {', '.join(cloud.services)}")
+    stopped = stop(cloud.paths.pidfile(name), STOP_TIMEOUT)
+    step(f"stopped {name}" if stopped else f"{name} was not running")
+    return 0
+
+
+def cmd_start_service(cloud: Cloud, name: str) -> int:
+    """Start one stopped process again (with its usual command, environment and log)."""
+    if name not in cloud.services:
+        raise DevcloudError(name, f"no such service; one of {', '.join(cloud.services)}")
+    cloud.ensure_running(name)
+    cloud.wait_healthy(name)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Cloud], int]] = {
     "up": cmd_up,
     "down": cmd_down,
@@ -387,13 +407,19 @@ COMMANDS: dict[str, Callable[[Cloud], int]] = {
     "seed": cmd_seed,
     "reset": cmd_reset,
 }
+# commands on one service: `devcloud/run stop-service nova-compute1`
+SERVICE_COMMANDS: dict[str, Callable[[Cloud, str], int]] = {
+    "stop-service": cmd_stop_service,
+    "start-service": cmd_start_service,
+}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="devcloud/run", description="An all-in-one real OpenStack on 127.0.0.1."
     )
-    parser.add_argument("command", choices=list(COMMANDS))
+    parser.add_argument("command", choices=[*COMMANDS, *SERVICE_COMMANDS])
+    parser.add_argument("service", nargs="?", help="for stop-service / start-service")
     parser.add_argument(
         "--with-dhcp",
         action="store_true",
@@ -408,12 +434,18 @@ def main(argv: list[str] | None = None) -> int:
     if os.geteuid() != 0:
         print("devcloud/run must run as root (apt, MariaDB and RabbitMQ users)", file=sys.stderr)
         return 2
+    if args.command in SERVICE_COMMANDS and not args.service:
+        print(f"devcloud/run {args.command} needs a service name", file=sys.stderr)
+        return 2
     paths = Paths(repo_root())
     try:
         # One command at a time per checkout: an `up` racing a `down` would leave half a cloud.
         with exclusive_lock(paths.lock_file_path) if args.command != "status" else nullcontext():
             with_dhcp = args.with_dhcp or paths.pidfile("neutron-dhcp-agent").exists()
-            return COMMANDS[args.command](Cloud(paths, with_dhcp=with_dhcp))
+            cloud = Cloud(paths, with_dhcp=with_dhcp)
+            if args.command in SERVICE_COMMANDS:
+                return SERVICE_COMMANDS[args.command](cloud, args.service)
+            return COMMANDS[args.command](cloud)
     except DevcloudError as err:
         print(err.report(), file=sys.stderr, flush=True)
         return 1

@@ -18,7 +18,16 @@ if TYPE_CHECKING:
     from tui.runbook.engine import Event, Phase, Runbook
     from tui.runbook.items import Item, ItemError, State, Summary
     from tui.runbook.manager import Runbooks
-    from tui.runbook.recipe import Found, ItemRun, Probe, Recipe, RecipeRegistry, Skip
+    from tui.runbook.recipe import (
+        Followup,
+        Found,
+        ItemRun,
+        Probe,
+        Recipe,
+        RecipeRegistry,
+        RunbookRequest,
+        Skip,
+    )
     from tui.runbook.store import RunbookStore
 
 # Loaded on first use: the resource screen imports the follow loop at start-up, not these.
@@ -32,6 +41,8 @@ _WHERE = {
     "Summary": "items",
     "Runbooks": "manager",
     "Found": "recipe",
+    "Followup": "recipe",
+    "RunbookRequest": "recipe",
     "ItemRun": "recipe",
     "Probe": "recipe",
     "Recipe": "recipe",
@@ -49,6 +60,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "Event",
+    "Followup",
     "Found",
     "Item",
     "ItemError",
@@ -58,6 +70,7 @@ __all__ = [
     "Recipe",
     "RecipeRegistry",
     "Runbook",
+    "RunbookRequest",
     "RunbookStore",
     "Runbooks",
     "Skip",

@@ -233,6 +233,7 @@ class Runbook:
         run = ItemRun(
             self.backend, item, self.params, follow_only=follow_only, changed=self._changed
         )
+        run.peers = self.items
         self._runs[item.key] = run
         item.progress = None
         self._set(item, State.RUNNING, "following" if follow_only else "")

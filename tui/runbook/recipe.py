@@ -6,7 +6,7 @@ after a restart tells each unfinished item's real state, so no call is replayed 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -61,6 +61,10 @@ class ItemRun:
         self.follow_only = follow_only  # resumed while the cloud worked on it: only watch
         self.abort_requested = False
         self._changed = changed
+        self.peers: Sequence[Item] = ()  # the runbook's items: a step may wait for another
+
+    def peer(self, key: str) -> Item | None:
+        return next((i for i in self.peers if i.key == key), None)
 
     def sending(self, call: str) -> None:
         """Record (and persist) a call before it is sent: after a crash it may have been."""
@@ -75,6 +79,31 @@ class ItemRun:
         self.item.message = message
         self.item.progress = fraction
         self._changed(self.item)
+
+
+@dataclass(frozen=True, slots=True)
+class Followup:
+    """What the operator may do once a runbook ended (re-enable the drained service, list
+    the servers still on the failed host): a key shown in the summary.
+
+    `call` does it and says how it went; `resource` + `scope` open a list instead (the
+    scope is a `tui.resource.Scope`).
+    """
+
+    key: str
+    description: str
+    call: Callable[[Backend], Awaitable[str]] | None = None
+    resource: str = ""
+    scope: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunbookRequest:
+    """What an action returns to have the UI plan a runbook and show its preview."""
+
+    recipe: str
+    params: dict[str, Any]
+    concurrency: int | None = None
 
 
 class Recipe:
@@ -113,6 +142,10 @@ class Recipe:
 
     async def cleanup(self, backend: Backend, item: Item, params: Params) -> None:
         """Undo what a failed or aborted item left half made (a transfer's record)."""
+
+    def followups(self, params: Params) -> list[Followup]:
+        """Keys the summary offers once the runbook ended."""
+        return []
 
 
 class Aborted(BackendError):
