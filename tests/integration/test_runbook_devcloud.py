@@ -90,3 +90,68 @@ async def test_bulk_stop_then_start_of_two_servers(devcloud: Path, tmp_path: Pat
                     await backend.server(server.id)
                     await asyncio.sleep(1)
         await backend.close()
+
+
+async def test_bulk_stop_and_start_of_marked_servers_from_the_keyboard(
+    devcloud: Path, tmp_path: Path
+) -> None:
+    """`/` filter, `+` mark all shown, `o` stop: preview, `y`, type 2; then `u` start."""
+    from tests.app_helpers import screen_text, settle, wait_for
+    from tui.app import StackdeckApp
+    from tui.config import Settings
+    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.resource import ResourceScreen
+
+    prefix = f"rbk-{uuid.uuid4().hex[:6]}"
+    backend = OpenStackBackend("devcloud-demo")
+    await backend.connect()
+    flavor = await first_named(backend.flavors(), "m1.tiny")
+    image = await first_named(backend.images(), CIRROS)
+    network = await first_named(backend.networks(), "demo-net")
+    spec = BootSpec(
+        name=prefix,
+        flavor_id=flavor.id,  # type: ignore[attr-defined]
+        image_id=image.id,  # type: ignore[attr-defined]
+        count=2,
+        network_ids=(network.id,),  # type: ignore[attr-defined]
+    )
+    servers = await backend.create_servers(spec)
+    audit = AuditLog(tmp_path / "audit.jsonl")
+    settings = Settings(cloud="devcloud-demo", refresh_seconds=0, start_resource="servers")
+    app = StackdeckApp(OpenStackBackend("devcloud-demo", audit=audit), settings)
+    try:
+        for server in servers:
+            await wait_status(backend, server.id, "ACTIVE")
+        async with app.run_test(size=(140, 40), notifications=True) as pilot:
+            await settle(pilot, rounds=400)
+            await pilot.press("slash", *prefix, "enter")
+            list_screen = app.screen
+            assert isinstance(list_screen, ResourceScreen)
+            await wait_for(pilot, lambda: list_screen.table.row_count == 2)
+            for key, goal in (("o", "SHUTOFF"), ("u", "ACTIVE")):
+                if "2 marked" not in screen_text(pilot):  # the marks outlive a run
+                    await pilot.press("plus")
+                    await pilot.pause(0.2)
+                assert "2 marked" in screen_text(pilot)
+                await pilot.press(key)
+                await wait_for(pilot, lambda: "preview" in screen_text(pilot), rounds=200)
+                await pilot.press("y")
+                await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+                await pilot.press("2", "enter")
+                await wait_for(pilot, lambda: "Finished in" in screen_text(pilot), rounds=3000)
+                assert "2 done, 0 failed" in screen_text(pilot)
+                for server in servers:
+                    assert (await backend.server(server.id)).status == goal
+                await pilot.press("escape")
+                await wait_for(pilot, lambda: app.screen is list_screen)
+                await pilot.press("r")
+                await settle(pilot, rounds=400)
+        done = [(r.action, r.target, r.result) for r in audit.records() if r.runbook]
+        assert sorted(done) == sorted(
+            (action, f"server {s.id}", "ok") for action in ("stop", "start") for s in servers
+        )
+    finally:
+        for server in servers:
+            with contextlib.suppress(NotFound):
+                await backend.server_action(server.id, "delete")
+        await backend.close()
