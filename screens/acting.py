@@ -54,13 +54,14 @@ class ActingMixin:
 
     def offered(self, action: Action, row: Row | None) -> bool:
         """Shown at all: not a write in read-only mode, and the row's state allows it
-        (with marked rows: an action without a form that one of them allows)."""
+        (with marked rows: an action without a per-row form that one of them allows)."""
         if action.mutating and self.read_only:
             return False
         if not action.on_row:
             return True
         if marked := self.table.marked_rows():
-            return action.form is None and any(action.when(r) for r in marked)
+            per_row_form = action.form is not None and not action.bulk_form
+            return not per_row_form and any(action.when(r) for r in marked)
         return row is not None and action.when(row)
 
     def action_act(self, name: str) -> None:
@@ -98,13 +99,41 @@ class ActingMixin:
 
     def _act_in_bulk(self, action: Action, rows: list[Row]) -> None:
         """An action on marked rows: a runbook (preview, confirmation, progress, summary)."""
-        if action.form is not None:
+        if action.form is not None and not action.bulk_form:
             self.app.notify(
                 f"{action.description} asks for input per row: unmark the rows to use it.",
                 severity="warning",
             )
             return
+        if action.form is not None:
+            self.run_worker(self._bulk_form(action, rows), group="act")
+            return
         self.app.run_bulk(self.resource, action, rows)
+
+    async def _bulk_form(self, action: Action, rows: list[Row]) -> None:
+        """Ask the form once (as for the first row that allows it); its values go to all."""
+        assert action.form is not None
+        first = next((r for r in rows if action.when(r)), rows[0])
+        form = action.form(first)
+
+        async def values_only(backend: Any, values: dict[str, Any]) -> dict[str, Any]:
+            return dict(values)
+
+        from tui.screens.form import FormScreen
+
+        screen = FormScreen(
+            Form(
+                title=f"{form.title} — {len(rows)} marked rows",
+                fields=form.fields,
+                submit=values_only,
+                submit_label="Preview",
+                description=form.description,
+                check=form.check,
+            )
+        )
+        values = await self.app.push_screen_wait(screen)
+        if values is not None:
+            self.app.run_bulk(self.resource, action, rows, values)
 
     async def _act(self, action: Action, row: Row | None) -> None:
         key = self.resource.key(row) if row is not None else None

@@ -150,6 +150,9 @@ class Action:
     progress: str = ""
     follow: Literal["row", "gone", "list", "none"] = "row"
     on_row: bool = True
+    # With rows marked: the form is asked once and its values go to every row (a target
+    # host, a flavor), rather than refusing a form that asks per row (a new name).
+    bulk_form: bool = False
     message: Callable[[Row], str] | None = None  # what the confirmation says will happen
     # What the call will do with the form's values ("Live-migrate web-1 from compute1 to
     # compute2"): with a form and `confirm`, the confirmation comes after the form and says it.

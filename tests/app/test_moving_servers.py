@@ -470,3 +470,49 @@ async def test_a_nova_too_old_for_the_call_is_told_in_the_form() -> None:
         await submit_and_confirm(pilot)
         await wait_for(pilot, lambda: "needs Nova microversion 2.25" in screen_text(pilot))
         assert app.screen is form
+
+
+async def test_live_migrate_of_marked_servers_asks_once_and_runs_as_a_runbook() -> None:
+    from tui.screens.runbook import RunbookScreen
+
+    app = demo_app()
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        screen = current(app)
+        await settle(pilot)
+        on_compute1 = [
+            r
+            for r in screen.table.rows_in_view()
+            if r.host == "compute1" and r.status == "ACTIVE" and not r.task_state
+        ][:3]
+        assert len(on_compute1) == 3
+        for row in on_compute1:
+            assert screen.table.select_key(row.id)
+            await pilot.press("space")
+        assert "3 marked" in screen_text(pilot)
+        form = await open_form(pilot, "m")
+        assert "3 marked rows" in screen_text(pilot)
+        await choose(pilot, form, "host", "compute2")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, RunbookScreen))
+        await wait_for(pilot, lambda: "preview" in screen_text(pilot))
+        shown = screen_text(pilot)
+        for row in on_compute1:
+            assert f"Live-migrate {row.name} from compute1 to compute2" in shown
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("3", "enter")
+        await wait_for(pilot, lambda: "Finished in" in screen_text(pilot), rounds=600)
+        assert "3 done, 0 failed" in screen_text(pilot)
+        for row in on_compute1:
+            moved = await app.backend.server(row.id)
+            assert (moved.host, moved.status) == ("compute2", "ACTIVE")
+
+
+async def test_a_form_asked_per_row_is_not_offered_for_marked_rows() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = current(app)
+        await settle(pilot)
+        await pilot.press("space", "down", "space")
+        assert not screen.offered(screen.resource.action("rename"), screen.table.selected)
+        assert screen.offered(screen.resource.action("live_migrate"), screen.table.selected)

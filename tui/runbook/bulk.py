@@ -90,6 +90,9 @@ class BulkAction(Recipe):
             key, label = str(entry["key"]), str(entry.get("label") or entry["key"])
             item = Item(key, label, calls=self._calls(action, label))
             row = given.get(key)
+            values = dict(params.get("values") or {})
+            if row is not None and action.plan is not None and values and action.when(row):
+                item.calls[0] = one_line(action.plan(row, values))  # the host, the flavor...
             if row is not None:
                 self._rows[(resource.name, key)] = row
                 if not action.when(row):
