@@ -1,4 +1,4 @@
-"""Moving servers (issue 12), one body for the memory backend and devcloud's real Nova:
+"""Moving servers, one body for the memory backend and devcloud's real Nova:
 live migration, cold migration + confirm, resize + revert, shelve / unshelve, evacuate's
 refusal while the host's compute service is up, Nova's state rules, the migrations lists,
 a server's instance actions, where a server is, and read-only refusing every move.

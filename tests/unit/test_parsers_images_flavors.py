@@ -1,4 +1,4 @@
-"""Issue-6 image and flavor models parse the real payloads captured from devcloud
+"""The image and flavor models parse the real payloads captured from devcloud
 (tests/fixtures/capture_images_flavors.py), and the request bodies are what the APIs take."""
 
 from __future__ import annotations

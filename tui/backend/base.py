@@ -571,7 +571,7 @@ class Backend(Protocol):
         """An object into a local file (written whole or not at all); the bytes written."""
         ...
 
-    # -- issue 12: moving servers (admin by Nova's default policy), migrations, history ------
+    # -- moving servers (admin by Nova's default policy), migrations, history ------
     # Each write is audited, refused read-only, and asks for the microversion it needs: a
     # cloud whose Nova is older gets a BackendError naming the call and the version.
 

@@ -100,7 +100,7 @@ SERVER_RULES: dict[str, Rule] = {
     "unlock": Rule("unlock", ANY, ANY),
     "rename": Rule("update", ANY, ANY),
     "reset_state": Rule("os-resetState", ANY, ANY),
-    # moving a server (issue 12)
+    # moving a server
     "live_migrate": Rule("os-migrateLive", _vm("active", "paused")),
     "migrate": Rule("migrate", _vm("active", "stopped"), needs_host=True),
     "resize": Rule("resize", _vm("active", "stopped"), needs_host=True),

@@ -28,7 +28,7 @@ from tui.backend.memory.volume import VolumeMemory
 
 
 class MemoryBackend(
-    # issue 12: moving servers (before the mixins it builds on)
+    # moving servers (before the mixins it builds on)
     MovesMemory,
     ComputeMemory,
     NetworkMemory,

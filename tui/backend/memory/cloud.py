@@ -85,7 +85,7 @@ class Cloud:
             for p in range(len(self.project_ids))
         }
         self.builds: dict[str, Build] = {}
-        # issue 12: moves under way, migration records (API JSON), instance actions
+        # moves under way, migration records (API JSON), instance actions
         self.moves: dict[str, Move] = {}
         self.migrations: list[dict[str, Any]] = []
         self.actions: dict[str, list[dict[str, Any]]] = {}

@@ -1,4 +1,4 @@
-"""In-memory Nova moving servers (issue 12), behaving like the real one.
+"""In-memory Nova moving servers, behaving like the real one.
 
 Live migration: MIGRATING with a migration record whose memory progress advances on each
 ``server()`` or ``server_migrations()`` poll, then ACTIVE (or PAUSED) on the new host.

@@ -58,7 +58,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "flavors": ("FlavorAccess", "FlavorExtraSpec", "FlavorSpec"),
     "orchestration": ("Stack", "StackEvent", "StackResource", "StackSpec"),
     "object_store": ("Container", "SwiftObject"),
-    # issue 12: moving servers
+    # moving servers
     "migration": (
         "COLD_MIGRATION",
         "EVACUATION",

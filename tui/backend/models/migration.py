@@ -1,4 +1,4 @@
-"""Moving servers (issue 12): migrations, a server's history (instance actions), where a
+"""Moving servers: migrations, a server's history (instance actions), where a
 server is, and where it could go."""
 
 from __future__ import annotations

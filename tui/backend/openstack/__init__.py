@@ -44,7 +44,7 @@ class OpenStackBackend(
     # optional services (Heat, Swift)
     OrchestrationAPI,
     ObjectStoreAPI,
-    # issue 12: moving servers, migrations, instance actions
+    # moving servers, migrations, instance actions
     MovesAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""

@@ -1,4 +1,4 @@
-"""Moving servers (issue 12) on the real Nova: live and cold migration, resize, evacuate,
+"""Moving servers on the real Nova: live and cold migration, resize, evacuate,
 shelve; the migrations lists; a server's instance actions.
 
 Each call asks for the microversion it needs and says plainly when the cloud's Nova is too
