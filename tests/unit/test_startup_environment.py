@@ -123,7 +123,7 @@ def test_a_bad_theme_in_the_settings_is_a_message_not_a_traceback(
     assert cli.main(["--demo", "--config", str(path)]) == 2
     err = capsys.readouterr().err
     no_traceback(err)
-    assert "'theme'" in err and "no-such-theme" in err and "textual-dark" in err
+    assert "line 1: theme:" in err and "no-such-theme" in err and "textual-dark" in err
 
 
 @pytest.mark.parametrize(
