@@ -22,10 +22,10 @@ def test_no_settings_file_in_the_config_dir_gives_defaults(
 def test_a_settings_file_named_but_missing_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with pytest.raises(SettingsError, match="none.toml: no such file"):
+    with pytest.raises(SettingsError, match=r"none\.toml: no such file"):
         load_settings(tmp_path / "none.toml")
     monkeypatch.setenv("STACKDECK_CONFIG", str(tmp_path / "gone.toml"))
-    with pytest.raises(SettingsError, match="gone.toml: no such file"):
+    with pytest.raises(SettingsError, match=r"gone\.toml: no such file"):
         load_settings()
 
 
@@ -51,17 +51,6 @@ def test_bad_settings_name_the_problem(tmp_path: Path, text: str, fragment: str)
     path.write_text(text)
     with pytest.raises(SettingsError, match=fragment):
         load_settings(path)
-
-
-def test_bad_settings_file_is_a_message_not_a_traceback(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text("read_only = 3")
-    assert cli.main(["--demo", "--config", str(path)]) == 2
-    err = capsys.readouterr().err
-    assert f"{path}, line 1: read_only: must be true or false, not 3" in err
-    assert "Traceback" not in err
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

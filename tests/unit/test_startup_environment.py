@@ -143,6 +143,10 @@ def test_a_broken_settings_file_says_where(
     err = capsys.readouterr().err
     no_traceback(err)
     assert str(path) in err and expected in err
+    assert cli.main(["config", "--check", str(path)]) == 1  # the check says the same
+    out = capsys.readouterr().out
+    no_traceback(out)
+    assert out.startswith(f"{path}: ") and expected in out
 
 
 @pytest.mark.usefixtures("clouds_yaml", "no_keyring")
