@@ -124,6 +124,7 @@ def test_a_bad_theme_in_the_settings_is_a_message_not_a_traceback(
     err = capsys.readouterr().err
     no_traceback(err)
     assert "line 1: theme:" in err and "no-such-theme" in err and "textual-dark" in err
+    assert err.endswith("every setting, with its default: 'stackdeck config --defaults'.\n")
 
 
 @pytest.mark.parametrize(
