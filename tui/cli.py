@@ -8,12 +8,12 @@ import gc
 import getpass
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tui import __version__
-from tui.config import Settings, SettingsError, load_settings
+from tui.config import Settings, SettingsError, load_settings, shown
 from tui.text import safe
 
 
@@ -93,6 +93,30 @@ def _login(argv: Sequence[str], store: bool) -> int:
     return 0
 
 
+def _theme(value: str) -> str:
+    from textual.theme import BUILTIN_THEMES
+
+    if value not in BUILTIN_THEMES:
+        names = ", ".join(sorted(BUILTIN_THEMES))
+        raise ValueError(f"must be one of {names}; not {shown(value)}")
+    return value
+
+
+def _start_resource(value: str) -> str:
+    if value in ("", "servers"):  # the first screens the app opens without the registry
+        return value
+    from tui.screens.registry import lookup
+
+    if lookup(value) is None:
+        raise ValueError(f"{shown(value)} is no resource stackdeck has (e.g. servers, hv, volumes)")
+    return value
+
+
+# The settings whose good values only the UI knows: tui.config imports no Textual and no
+# screen, so they are checked here, when the file is loaded.
+UI_CHECKS: dict[str, Callable[[Any], Any]] = {"theme": _theme, "start_resource": _start_resource}
+
+
 def _config(argv: Sequence[str]) -> int:
     """`stackdeck config --check [FILE]` / `--defaults`: 0 when the file is good, else 1."""
     from tui.config import defaults_text, settings_file
@@ -121,7 +145,7 @@ def _config(argv: Sequence[str]) -> int:
         sys.stdout.write(defaults_text())
         return 0
     try:
-        settings = load_settings(Path(args.check) if args.check else None)
+        settings = load_settings(Path(args.check) if args.check else None, UI_CHECKS)
     except SettingsError as exc:
         print("\n".join(exc.problems))
         count = len(exc.problems)
@@ -138,7 +162,7 @@ def _config(argv: Sequence[str]) -> int:
 
 
 def build_settings(args: argparse.Namespace) -> Settings:
-    settings = load_settings(args.config)
+    settings = load_settings(args.config, UI_CHECKS)
     if args.os_cloud:
         settings.cloud = args.os_cloud
     settings.read_only = settings.read_only or args.read_only
@@ -171,9 +195,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
     from tui.app import StackdeckApp
-    from tui.backend.audit import default_audit_log
+    from tui.backend.audit import AuditLog
+    from tui.config import state_dir
 
-    audit = default_audit_log()
+    audit = AuditLog(state_dir() / "audit.jsonl")
     if settings.demo:
         from tui.backend.memory import MemoryBackend
 

@@ -182,26 +182,6 @@ def _names(value: tuple[str, ...]) -> tuple[str, ...]:
     return value
 
 
-def _theme(value: str) -> str:
-    from textual.theme import BUILTIN_THEMES
-
-    if value not in BUILTIN_THEMES:
-        raise ValueError(f"must be one of {', '.join(sorted(BUILTIN_THEMES))}; not {shown(value)}")
-    return value
-
-
-def _resource(value: str) -> str:
-    if value in ("", "servers"):  # the app's first screen without the registry (tui/app.py)
-        return value
-    from tui.screens.registry import lookup
-
-    if lookup(value) is None:
-        raise ValueError(
-            f"{shown(value)} is no resource stackdeck has (e.g. servers, hv, projects, volumes)"
-        )
-    return value
-
-
 def _ssh(validator: str) -> Check:
     """A check by the SSH layer's grammar (tui/backend/ssh_values.py), imported when used."""
 
@@ -263,7 +243,7 @@ class Settings:
     read_only: bool = setting(
         False, "Offer no mutating action, and refuse writes in the backend (as --read-only)"
     )
-    theme: str = setting("textual-dark", "The colour theme: one of Textual's themes", check=_theme)
+    theme: str = setting("textual-dark", "The colour theme: one of Textual's themes")
     refresh_seconds: float = setting(
         30.0, "Seconds between refreshes of small lists; 0 turns them off", check=_at_least(0)
     )
@@ -271,7 +251,6 @@ class Settings:
         "",
         'The first list shown, e.g. "hv" (as `stackdeck hv`); empty: the health overview '
         "for admins, servers for the others",
-        check=_resource,
     )
     stuck_minutes: int = setting(
         15,
@@ -425,11 +404,13 @@ class SettingsError(ValueError):
         self.problems = problems
 
 
-def load_settings(path: Path | None = None) -> Settings:
+def load_settings(path: Path | None = None, checks: Mapping[str, Check] | None = None) -> Settings:
     """The settings in `path`, else in `settings_file()`; SettingsError when it is wrong.
 
     Only the XDG config dir's file may be missing (then every default applies): a file named
-    by --config or $STACKDECK_CONFIG must be there.
+    by --config or $STACKDECK_CONFIG must be there. `checks`: more checks by key name, for
+    the values only the UI can judge (a theme, a resource's name); the caller has them,
+    since the settings import no Textual and no screen (tui/cli.py: UI_CHECKS).
     """
     named = path is not None or bool(os.environ.get("STACKDECK_CONFIG"))
     path = path or settings_file()
@@ -449,18 +430,24 @@ def load_settings(path: Path | None = None) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         last = f"at the end, line {len(text.splitlines()) or 1}"
         raise SettingsError([f"{where}: {str(exc).replace('at end of document', last)}"]) from None
-    return parse_settings(data, source=str(path), text=text)
+    return parse_settings(data, source=str(path), text=text, checks=checks)
 
 
-def parse_settings(data: Mapping[str, Any], source: str = "settings", text: str = "") -> Settings:
+def parse_settings(
+    data: Mapping[str, Any],
+    source: str = "settings",
+    text: str = "",
+    checks: Mapping[str, Check] | None = None,
+) -> Settings:
     """Settings from a parsed TOML document, checked against the whole schema.
 
-    `text` is the document's source, for line numbers in the problems.
+    `text` is the document's source, for line numbers in the problems; `checks` as for
+    `load_settings`.
     """
-    problems: list[tuple[tuple[str, ...], str]] = []
-    values = _table(schema(), data, (), problems)
-    if problems:
-        raise SettingsError(_located(problems, source, text))
+    reading = _Reading(checks or {})
+    values = _table(schema(), data, (), reading)
+    if reading.problems:
+        raise SettingsError(_located(reading.problems, source, text))
     settings = Settings(source=source)
     for f in fields(Settings):
         if f.metadata:
@@ -494,15 +481,26 @@ def _ssh_settings(values: Mapping[str, Any]) -> SshSettings:
 Problems = list[tuple[tuple[str, ...], str]]
 
 
-def _table(node: Table, data: Mapping[str, Any], path: tuple[str, ...], problems: Problems) -> Any:
+class _Reading:
+    """One reading of a document: the checks by key name beyond the schema's, and the
+    problems found so far (a key's path, the message)."""
+
+    __slots__ = ("checks", "problems")
+
+    def __init__(self, checks: Mapping[str, Check]) -> None:
+        self.checks = checks
+        self.problems: Problems = []
+
+
+def _table(node: Table, data: Mapping[str, Any], path: tuple[str, ...], reading: _Reading) -> Any:
     members = {m.name: m for m in node.members}
     values: dict[str, Any] = {}
     for key, value in data.items():
         member = members.get(key)
         if member is None:
-            problems.append(((*path, key), _unknown((*path, key), value, members)))
+            reading.problems.append(((*path, key), _unknown((*path, key), value, members)))
         else:
-            values[key] = _value(member, value, (*path, key), problems)
+            values[key] = _value(member, value, (*path, key), reading)
     for member in node.members:
         if member.name not in values:
             values[member.name] = _empty(member)
@@ -512,27 +510,27 @@ def _table(node: Table, data: Mapping[str, Any], path: tuple[str, ...], problems
 def _empty(member: Key | Table | Names) -> Any:
     if isinstance(member, Key):
         return member.default
-    return _table(member, {}, (), []) if isinstance(member, Table) else {}
+    return _table(member, {}, (), _Reading({})) if isinstance(member, Table) else {}
 
 
 def _value(
-    member: Key | Table | Names, value: Any, path: tuple[str, ...], problems: Problems
+    member: Key | Table | Names, value: Any, path: tuple[str, ...], reading: _Reading
 ) -> Any:
     if isinstance(member, Key):
-        return _key(member, value, path, problems)
+        return _key(member, value, path, reading)
     if not isinstance(value, Mapping):
-        problems.append(
+        reading.problems.append(
             (path, f"{dotted(path)}: must be a table [{dotted(path)}], not {shown(value)}")
         )
         return _empty(member)
     if isinstance(member, Table):
-        return _table(member, value, path, problems)
+        return _table(member, value, path, reading)
     named = {}
     for name, item in value.items():
-        named[name] = _value(member.item, item, (*path, name), problems)
+        named[name] = _value(member.item, item, (*path, name), reading)
         why = member.check_name(name, item) if member.check_name else None
         if why:
-            problems.append(((*path, name), f"{dotted((*path, name))}: {why}"))
+            reading.problems.append(((*path, name), f"{dotted((*path, name))}: {why}"))
     return named
 
 
@@ -557,18 +555,19 @@ def _typed(kind: str, value: Any) -> Any:
     return _NOT
 
 
-def _key(key: Key, value: Any, path: tuple[str, ...], problems: Problems) -> Any:
+def _key(key: Key, value: Any, path: tuple[str, ...], reading: _Reading) -> Any:
     typed = _typed(key.kind, value)
     if typed is _NOT:
-        problems.append((path, f"{dotted(path)}: must be {KINDS[key.kind]}, not {shown(value)}"))
+        why = f"must be {KINDS[key.kind]}, not {shown(value)}"
+        reading.problems.append((path, f"{dotted(path)}: {why}"))
         return key.default
-    if key.check is None:
-        return typed
     try:
-        return key.check(typed)
+        for check in (key.check, reading.checks.get(dotted(path))):
+            typed = typed if check is None else check(typed)
     except ValueError as exc:
-        problems.append((path, f"{dotted(path)}: {exc}"))
+        reading.problems.append((path, f"{dotted(path)}: {exc}"))
         return key.default
+    return typed
 
 
 def _unknown(path: tuple[str, ...], value: Any, members: Mapping[str, Any]) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tui import cli
 from tui.config import Settings, SettingsError, defaults_text, key_lines, load_settings
 from tui.text import is_clean
 
@@ -20,7 +21,7 @@ def problems(tmp_path: Path, text: str) -> list[str]:
     path = tmp_path / "config.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SettingsError) as raised:
-        load_settings(path)
+        load_settings(path, cli.UI_CHECKS)
     prefix = f"{path}, line "
     assert all(p.startswith(prefix) for p in raised.value.problems), raised.value.problems
     return [p.removeprefix(prefix) for p in raised.value.problems]
@@ -154,7 +155,7 @@ def test_line_numbers_survive_tricky_toml(tmp_path: Path) -> None:
     found = problems(tmp_path, text)
     assert found == [
         '3: start_resource: "[fake]\u240aread_only = 1" is no resource stackdeck has '
-        "(e.g. servers, hv, projects, volumes)",
+        "(e.g. servers, hv, volumes)",
         '12: access.reader_roles: must be a list of text, e.g. ["a", "b"], not 7',
         '15: clouds."my.cloud".ssh.agent_hosts.n1.port: must be a whole number, not "x"',
         "17: clouds.other.ssh.agent_hosts: must be a table [clouds.other.ssh.agent_hosts], not 3",
