@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from tui.text import is_clean, safe
 
@@ -175,14 +175,17 @@ def _not_empty(value: str) -> str:
     return value
 
 
-def _names(value: tuple[str, ...]) -> tuple[str, ...]:
+def _role_names(value: tuple[str, ...]) -> tuple[str, ...]:
     for name in value:
         if not name.strip() or not is_clean(name):
             raise ValueError(f"holds {shown(name)}: a role's name, without control characters")
     return value
 
 
-def _ssh(validator: str) -> Check:
+SshGrammar = Literal["valid_host", "valid_port", "valid_user", "valid_jump"]
+
+
+def _ssh(validator: SshGrammar) -> Check:
     """A check by the SSH layer's grammar (tui/backend/ssh_values.py), imported when used."""
 
     def check(value: Any) -> Any:
@@ -197,7 +200,7 @@ def _ssh(validator: str) -> Check:
     return check
 
 
-def _ssh_all(validator: str) -> Check:
+def _ssh_all(validator: SshGrammar) -> Check:
     one = _ssh(validator)
 
     def check(value: tuple[str, ...]) -> tuple[str, ...]:
@@ -267,14 +270,14 @@ class Settings:
         "A token with any of these roles is an admin: all projects, hypervisors, services, "
         "the health overview",
         section="access",
-        check=_names,
+        check=_role_names,
     )
     reader_roles: tuple[str, ...] = setting(
         ("reader",),
         "A token with any of these roles (and no admin role) may read what an admin reads, "
         "and change nothing",
         section="access",
-        check=_names,
+        check=_role_names,
     )
     # [ssh.users] and [clouds.NAME.ssh] (SSH_TABLES); None: the file has neither
     ssh: SshSettings | None = None
@@ -286,6 +289,68 @@ SECTIONS = {
     "access": "What a token may do is judged by the names of its roles.",
 }
 
+# How SSH reaches a DHCP agent host: [clouds.NAME.ssh.agent_hosts.HOST]
+AGENT_HOST = Table(
+    "",
+    "",
+    (
+        Key(
+            "host",
+            "text",
+            None,
+            "The address to connect to (default: the table's name)",
+            _ssh("valid_host"),
+            example="net1.mgmt.example.org",
+        ),
+        Key(
+            "port",
+            "int",
+            None,
+            "The SSH port (default: ~/.ssh/config's, else 22)",
+            _ssh("valid_port"),
+            22,
+        ),
+        Key(
+            "user",
+            "text",
+            None,
+            "The user to log in as (default: ~/.ssh/config's, else yours)",
+            _ssh("valid_user"),
+            example="root",
+        ),
+        Key(
+            "jump",
+            "text",
+            None,
+            "One jump host: [user@]host[:port]",
+            _ssh("valid_jump"),
+            example="ops@bastion.example.org",
+        ),
+    ),
+)
+# One cloud's SSH settings: [clouds.NAME.ssh]
+CLOUD_SSH = Table(
+    "ssh",
+    "",
+    (
+        Key(
+            "network_nodes",
+            "texts",
+            (),
+            "Network nodes to go through when Neutron names no DHCP agent for the network",
+            _ssh_all("valid_host"),
+            example=["net1", "net2"],
+        ),
+        Names(
+            "agent_hosts",
+            "How to reach a DHCP agent host (as Neutron names it) over SSH; a host without a "
+            "table is reached by its own name, so ~/.ssh/config decides.",
+            AGENT_HOST,
+            example="net1",
+            check_name=_agent_host_name,
+        ),
+    ),
+)
 SSH_TABLES: tuple[Table | Names, ...] = (
     Table(
         "ssh",
@@ -305,73 +370,7 @@ SSH_TABLES: tuple[Table | Names, ...] = (
     Names(
         "clouds",
         "One table per cloud (its clouds.yaml name): how SSH reaches its network nodes.",
-        Table(
-            "",
-            "",
-            (
-                Table(
-                    "ssh",
-                    "",
-                    (
-                        Key(
-                            "network_nodes",
-                            "texts",
-                            (),
-                            "Network nodes to go through when Neutron names no DHCP agent "
-                            "for the network",
-                            _ssh_all("valid_host"),
-                            example=["net1", "net2"],
-                        ),
-                        Names(
-                            "agent_hosts",
-                            "How to reach a DHCP agent host (as Neutron names it) over SSH; "
-                            "a host without a table is reached by its own name, so "
-                            "~/.ssh/config decides.",
-                            Table(
-                                "",
-                                "",
-                                (
-                                    Key(
-                                        "host",
-                                        "text",
-                                        None,
-                                        "The address to connect to (default: the table's name)",
-                                        _ssh("valid_host"),
-                                        example="net1.mgmt.example.org",
-                                    ),
-                                    Key(
-                                        "port",
-                                        "int",
-                                        None,
-                                        "Default: ~/.ssh/config's, else 22",
-                                        _ssh("valid_port"),
-                                        example=22,
-                                    ),
-                                    Key(
-                                        "user",
-                                        "text",
-                                        None,
-                                        "Default: ~/.ssh/config's, else yours",
-                                        _ssh("valid_user"),
-                                        example="root",
-                                    ),
-                                    Key(
-                                        "jump",
-                                        "text",
-                                        None,
-                                        "One jump host: [user@]host[:port]",
-                                        _ssh("valid_jump"),
-                                        example="ops@bastion.example.org",
-                                    ),
-                                ),
-                            ),
-                            example="net1",
-                            check_name=_agent_host_name,
-                        ),
-                    ),
-                ),
-            ),
-        ),
+        Table("", "", (CLOUD_SSH,)),
         example="mycloud",
         check_name=_clean_name,
     ),
