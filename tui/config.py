@@ -623,6 +623,8 @@ def shown(value: Any) -> str:
     """A value the file holds, as a message quotes it: visible, and cut when long."""
     if isinstance(value, Mapping):
         return "a table"
+    if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+        return "an array of tables ([[...]])"
     text = safe(toml_value(value))
     return text if len(text) <= SHOWN_MAX else f"{text[:SHOWN_MAX]}… ({len(text)} characters)"
 

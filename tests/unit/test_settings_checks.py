@@ -77,6 +77,7 @@ def test_an_unknown_section_names_the_known_ones(tmp_path: Path) -> None:
         ("[access]\nadmin_roles = 'admin'", "access.admin_roles: must be a list of text"),
         ("[access]\nreader_roles = ['reader', 2]", "access.reader_roles: must be a list of text"),
         ("access = ['admin']", 'access: must be a table [access], not ["admin"]'),
+        ("[[access]]\nadmin_roles = []", "access: must be a table [access], not an array of"),
         ("[ssh]\nusers = 'cirros'", 'ssh.users: must be a table [ssh.users], not "cirros"'),
         ("[ssh.users]\n'*win*' = 1", 'ssh.users."*win*": must be text in quotes, not 1'),
         (
