@@ -8,12 +8,12 @@ import gc
 import getpass
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
-from tui.config import Settings, SettingsError, load_settings, shown
+from tui.config import Check, Settings, SettingsError, load_settings, shown
 from tui.text import safe
 
 
@@ -114,7 +114,7 @@ def _start_resource(value: str) -> str:
 
 # The settings whose good values only the UI knows: tui.config imports no Textual and no
 # screen, so they are checked here, when the file is loaded.
-UI_CHECKS: dict[str, Callable[[Any], Any]] = {"theme": _theme, "start_resource": _start_resource}
+UI_CHECKS: Mapping[str, Check] = {"theme": _theme, "start_resource": _start_resource}
 
 
 def _config(argv: Sequence[str]) -> int:
