@@ -20,7 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Static
 
 from tui.backend.errors import BackendError
-from tui.backend.ssh_config import SshSettings, parse_ssh_settings
+from tui.backend.ssh_config import SshSettings
 from tui.backend.ssh_values import InvalidValue, SshError, valid_user
 from tui.forms import Choice, Field, Form, Values
 from tui.screens.form import FormScreen
@@ -41,7 +41,8 @@ INNER_HOP_NOTE = "The VM's host key is not checked on the inner hop (VM addresse
 
 
 def ssh_settings(app: StackdeckApp) -> SshSettings:
-    return parse_ssh_settings(app.settings.extra)
+    """The SSH tables of the settings file, checked when it was loaded; else the defaults."""
+    return app.settings.ssh or SshSettings()
 
 
 def _user_error(value: Any, _values: Values) -> str | None:
