@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import AsyncIterator, Callable, Mapping
+from datetime import datetime
 
 from tui.backend import models, states
 from tui.backend.base import DEFAULT_PAGE_SIZE, SERVER_ACTIONS
@@ -12,8 +13,13 @@ from tui.backend.memory import data
 from tui.backend.memory.cloud import Build
 from tui.backend.memory.core import MemoryCore
 from tui.backend.models import Hypervisor, Json, Server
+from tui.backend.timestamps import not_after
 
 ZONE = "nova"
+# Nova's rule for listing servers/detail with all_tenants (every list stackdeck asks for)
+EVERY_PROJECT = "os_compute_api:servers:detail:get_all_tenants"
+# os-start and os-stop look the server up in the cell mappings first
+_MAPPED_FIRST = ("start", "stop")
 
 # What each power action does to the record: (status, vm_state, power_state).
 _ACTION_RESULTS: dict[str, tuple[str, str, int]] = {
@@ -55,8 +61,8 @@ class ComputeMemory(MemoryCore):
         project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncIterator[list[Server]]:
-        if (all_projects or host) and not self._is_admin:
-            self._require_admin("list servers", "os_compute_api:servers:index:get_all_tenants")
+        if all_projects or host or project_id:  # each asks Nova for all_tenants
+            self._require_admin("list servers", EVERY_PROJECT)
         checks: list[Callable[[Server], bool]] = []
         if not all_projects and not host and not project_id:
             checks.append(lambda s: self._mine(s.project_id))
@@ -66,6 +72,25 @@ class ComputeMemory(MemoryCore):
             *checks,
             host=host or None,
             project_id=project_id or None,
+        ):
+            yield page
+
+    async def servers_in_status(
+        self, status: str, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        self._require_admin("list servers", EVERY_PROJECT)
+        async for page in self._select(self._cloud.servers, page_size, status=status):
+            yield page
+
+    async def servers_in_task_state(
+        self, task_state: str, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        self._require_admin("list servers", EVERY_PROJECT)
+        async for page in self._select(
+            self._cloud.servers,
+            page_size,
+            lambda s: not_after(s.updated, before),
+            task_state=task_state,
         ):
             yield page
 
@@ -157,6 +182,8 @@ class ComputeMemory(MemoryCore):
         target = f"server {found.name} ({found.id})" if found else f"server {server_id}"
 
         def change() -> None:
+            if found is None and action in _MAPPED_FIRST:
+                raise self.refused(404, f"Instance {server_id} has no mapping to a cell.")
             server = self._server_or_404(server_id)
             self._check_lock(server, action)
             self._act(server, action, args)

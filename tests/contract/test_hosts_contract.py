@@ -1,0 +1,280 @@
+"""Compute hosts, one body for the memory backend and devcloud's real Nova: hypervisors, compute
+services (disable with a reason and back), host aggregates (their whole life), the zones of
+every service, and the policy refusals a project member gets.
+
+devcloud is shared: a compute service is disabled only for a moment and enabled again, never
+forced down; the aggregate `ct-compute-<run>-aggregate` has no zone and is deleted at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from tests.contract.conftest import CLOUDS, Lab, collect, open_lab
+from tests.contract.nova import member_of, policy, refuses
+from tui.backend.errors import BackendError, Conflict, Forbidden, NotFound
+from tui.backend.models import Aggregate, ComputeService
+
+COVERS = frozenset(
+    {
+        "hypervisors",
+        "hypervisor",
+        "compute_services",
+        "compute_service",
+        "set_compute_service",
+        "aggregates",
+        "aggregate",
+        "create_aggregate",
+        "delete_aggregate",
+        "add_aggregate_host",
+        "remove_aggregate_host",
+        "set_aggregate_metadata",
+        "service_zones",
+        "availability_zones",
+    }
+)
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+RUN = uuid.uuid4().hex[:6]
+AGGREGATE = f"ct-compute-{RUN}-aggregate"
+NOWHERE = f"ct-compute-{RUN}-nowhere"
+MISSING = str(uuid.UUID(int=0xBADC0DE))
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
+async def lab(request: pytest.FixtureRequest) -> AsyncIterator[Lab]:
+    lab = await open_lab(request.param)
+    try:
+        yield lab
+    finally:
+        for close in lab.closers:
+            await close()
+
+
+async def computes(lab: Lab) -> list[ComputeService]:
+    services = await collect(lab.admin.compute_services())
+    return [s for s in services if s.binary == "nova-compute"]
+
+
+# -- hypervisors -------------------------------------------------------------------------------
+
+
+async def test_hypervisors_list_page_and_show(lab: Lab) -> None:
+    listed = await collect(lab.admin.hypervisors())
+    assert len(listed) >= 2
+    for hv in listed:
+        assert hv.id and hv.name and hv.host and hv.type and hv.host_ip
+        assert hv.state in ("up", "down") and hv.status in ("enabled", "disabled")
+        assert hv.vcpus > 0 and hv.memory_mb > 0 and hv.local_gb > 0
+        assert 0 <= hv.vcpus_used and 0 <= hv.memory_mb_used and hv.running_vms >= 0
+    pages = [page async for page in lab.admin.hypervisors(page_size=1)]
+    assert {len(p) for p in pages} == {1}
+    assert [h.id for p in pages for h in p] == [h.id for h in listed]
+    first = listed[0]
+    shown = await lab.admin.hypervisor(first.id)
+    assert (shown.id, shown.name, shown.host, shown.vcpus, shown.memory_mb) == (
+        first.id,
+        first.name,
+        first.host,
+        first.vcpus,
+        first.memory_mb,
+    )
+
+
+async def test_a_hypervisors_servers_count_matches_the_server_list(lab: Lab) -> None:
+    for hv in await collect(lab.admin.hypervisors()):
+        on_host = await collect(lab.admin.servers(host=hv.host))
+        assert hv.running_vms == len(on_host), hv.host
+
+
+async def test_a_missing_hypervisor_is_a_404(lab: Lab) -> None:
+    with pytest.raises(NotFound) as caught:
+        await lab.admin.hypervisor(MISSING)
+    assert caught.value.status == 404 and MISSING in caught.value.message
+
+
+# -- compute services ----------------------------------------------------------------------------
+
+
+async def test_compute_services_one_per_hypervisor_and_the_controllers(lab: Lab) -> None:
+    services = await collect(lab.admin.compute_services())
+    binaries = {s.binary for s in services}
+    assert {"nova-conductor", "nova-scheduler", "nova-compute"} <= binaries
+    hosts = {h.host for h in await collect(lab.admin.hypervisors())}
+    assert {s.host for s in services if s.binary == "nova-compute"} == hosts
+    for service in services:
+        assert service.id and service.host and service.updated
+        assert service.state in ("up", "down") and service.status in ("enabled", "disabled")
+        assert (service.zone == "internal") == (service.binary != "nova-compute")
+    one = next(s for s in services if s.binary == "nova-compute")
+    assert await lab.admin.compute_service(one.id) == one
+    on_host = await collect(lab.admin.compute_services(host=one.host))
+    assert one in on_host and {s.host for s in on_host} == {one.host}
+
+
+async def test_disable_with_a_reason_then_enable(lab: Lab) -> None:
+    service = next(s for s in await computes(lab) if s.status == "enabled" and s.state == "up")
+    reason = f"ct-compute-{RUN} contract"
+    await lab.admin.set_compute_service(service, enabled=False, reason=reason)
+    try:
+        disabled = await lab.admin.compute_service(service.id)
+        assert (disabled.status, disabled.disabled_reason) == ("disabled", reason)
+        assert (disabled.state, disabled.forced_down) == ("up", False)
+        hv = next(h for h in await collect(lab.admin.hypervisors()) if h.host == service.host)
+        assert hv.status == "disabled"
+    finally:
+        await lab.admin.set_compute_service(service, enabled=True)
+    enabled = await lab.admin.compute_service(service.id)
+    assert (enabled.status, enabled.disabled_reason) == ("enabled", "")
+
+
+# -- aggregates ----------------------------------------------------------------------------------
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def aggregate(lab: Lab) -> AsyncIterator[Aggregate]:
+    made = await lab.admin.create_aggregate(AGGREGATE)
+    try:
+        yield made
+    finally:
+        with contextlib.suppress(NotFound):
+            current = await lab.admin.aggregate(made.id)
+            for host in current.hosts:
+                await lab.admin.remove_aggregate_host(current, host)
+            await lab.admin.delete_aggregate(current)
+
+
+async def test_a_new_aggregate_is_empty_and_listed(lab: Lab, aggregate: Aggregate) -> None:
+    assert aggregate.id and aggregate.uuid and aggregate.name == AGGREGATE
+    assert (aggregate.hosts, aggregate.metadata, aggregate.availability_zone) == ((), (), "")
+    assert aggregate.created
+    listed = {a.id: a for a in await collect(lab.admin.aggregates())}
+    assert listed[aggregate.id].name == AGGREGATE
+    assert (await lab.admin.aggregate(aggregate.id)).uuid == aggregate.uuid
+    await refuses(
+        lab.admin.create_aggregate(AGGREGATE),
+        Conflict,
+        409,
+        f"Aggregate {AGGREGATE} already exists.",
+    )
+
+
+async def test_hosts_join_and_leave_an_aggregate(lab: Lab, aggregate: Aggregate) -> None:
+    host = (await computes(lab))[0].host
+    joined = await lab.admin.add_aggregate_host(aggregate, host)
+    assert joined.hosts == (host,) and joined.id == aggregate.id
+    assert (await lab.admin.aggregate(aggregate.id)).hosts == (host,)
+    await refuses(
+        lab.admin.add_aggregate_host(aggregate, host),
+        Conflict,
+        409,
+        f"Aggregate {aggregate.id} already has host {host}.",
+    )
+    await refuses(
+        lab.admin.add_aggregate_host(aggregate, NOWHERE),
+        NotFound,
+        404,
+        f"Compute host {NOWHERE} could not be found.",
+    )
+    with pytest.raises(BackendError) as not_empty:
+        await lab.admin.delete_aggregate(joined)
+    assert not_empty.value.status == 400, not_empty.value.summary()
+    assert "Host aggregate is not empty" in not_empty.value.message
+    left = await lab.admin.remove_aggregate_host(joined, host)
+    assert left.hosts == ()
+    await refuses(
+        lab.admin.remove_aggregate_host(left, host),
+        NotFound,
+        404,
+        f"Aggregate {aggregate.id} has no host {host}.",
+    )
+
+
+async def test_aggregate_metadata_set_and_unset(lab: Lab, aggregate: Aggregate) -> None:
+    tagged = await lab.admin.set_aggregate_metadata(aggregate, {"ct-ssd": "true", "ct-gen": "3"})
+    assert dict(tagged.metadata) == {"ct-ssd": "true", "ct-gen": "3"}
+    untagged = await lab.admin.set_aggregate_metadata(tagged, {"ct-gen": None})
+    assert dict(untagged.metadata) == {"ct-ssd": "true"}
+    assert dict((await lab.admin.aggregate(aggregate.id)).metadata) == {"ct-ssd": "true"}
+    with pytest.raises(BackendError) as bad:
+        await lab.admin.set_aggregate_metadata(aggregate, {"ct/bad": "1"})
+    assert bad.value.status == 400 and "'ct/bad' does not match" in bad.value.message
+
+
+async def test_an_aggregate_in_the_internal_zone_is_refused(lab: Lab) -> None:
+    with pytest.raises(BackendError) as caught:
+        await lab.admin.create_aggregate(f"{AGGREGATE}-internal", "internal")
+    assert caught.value.status == 400, caught.value.summary()
+    assert "internal" in caught.value.message
+
+
+async def test_a_deleted_aggregate_is_gone(lab: Lab) -> None:
+    made = await lab.admin.create_aggregate(f"{AGGREGATE}-short")
+    await lab.admin.delete_aggregate(made)
+    await refuses(
+        lab.admin.aggregate(made.id), NotFound, 404, f"Aggregate {made.id} could not be found."
+    )
+    assert made.id not in {a.id for a in await collect(lab.admin.aggregates())}
+
+
+# -- zones ---------------------------------------------------------------------------------------
+
+
+async def test_zones_hold_every_compute_host_once(lab: Lab) -> None:
+    hosts = {h.host for h in await collect(lab.admin.hypervisors())}
+    zones = await lab.admin.availability_zones()
+    assert [z.name for z in zones] == sorted(z.name for z in zones)
+    internal = next(z for z in zones if z.name == "internal")
+    assert internal.hosts and not set(internal.hosts) & hosts
+    compute = [h for z in zones if z.name != "internal" for h in z.hosts]
+    assert sorted(compute) == sorted(hosts)
+    assert all(z.available for z in zones)
+    services = {s.host: s.zone for s in await computes(lab)}
+    assert {h: z.name for z in zones for h in z.hosts if h in hosts} == services
+
+
+async def test_service_zones_of_nova_cinder_and_neutron(lab: Lab) -> None:
+    zones = await lab.admin.service_zones()
+    by_service: dict[str, list[str]] = {}
+    for zone in zones:
+        by_service.setdefault(zone.service, []).append(zone.name)
+    assert set(by_service) == {"compute", "block-storage", "network"}
+    compute = [z for z in zones if z.service == "compute"]
+    plain = {z.name for z in await lab.admin.availability_zones()}
+    assert {z.name for z in compute} == plain
+    internal = next(z for z in compute if z.name == "internal")
+    assert {h.binary for h in internal.hosts} >= {"nova-conductor", "nova-scheduler"}
+    hosts = {h.host for z in compute if z.name != "internal" for h in z.hosts}
+    assert hosts == {h.host for h in await collect(lab.admin.hypervisors())}
+    assert all(h.binary == "nova-compute" for z in compute if z.name != "internal" for h in z.hosts)
+    assert {z.resource for z in zones if z.service == "network"} == {"network", "router"}
+
+
+async def test_a_member_sees_zones_without_hosts(lab: Lab) -> None:
+    member = member_of(lab)
+    zones = await member.availability_zones()
+    assert zones and all(z.hosts == () for z in zones)
+    assert "internal" not in {z.name for z in zones}
+    compute = [z for z in await member.service_zones() if z.service == "compute"]
+    assert {z.name for z in compute} == {z.name for z in zones}
+    assert all(z.hosts == () for z in compute)
+
+
+# -- what a project member may not do -------------------------------------------------------------
+
+
+async def test_a_member_may_not_see_or_change_hosts(lab: Lab) -> None:
+    member = member_of(lab)
+    for call, rule in (
+        (collect(member.hypervisors()), "os_compute_api:os-hypervisors:list-detail"),
+        (collect(member.compute_services()), "os_compute_api:os-services:list"),
+        (collect(member.aggregates()), "os_compute_api:os-aggregates:index"),
+        (member.create_aggregate(f"{AGGREGATE}-member"), "os_compute_api:os-aggregates:create"),
+    ):
+        await refuses(call, Forbidden, 403, policy(rule))
