@@ -9,6 +9,7 @@ with the server booted from it, also on failure.
 from __future__ import annotations
 
 import contextlib
+import re
 import uuid
 from collections.abc import AsyncIterator
 
@@ -17,7 +18,7 @@ import pytest_asyncio
 
 from tests.contract.conftest import CIRROS, CLOUDS, Lab, collect, named, open_lab
 from tests.contract.nova import member_of, policy, refuses
-from tui.backend.errors import BackendError, Conflict, Forbidden, NotFound
+from tui.backend.errors import Conflict, Forbidden, NotFound
 from tui.backend.models import BootSpec, Flavor, FlavorSpec
 
 COVERS = frozenset(
@@ -132,20 +133,20 @@ async def test_project_access_to_a_private_flavor(lab: Lab, private: Flavor) -> 
     await lab.admin.add_flavor_access(private.id, project)
     (access,) = await lab.admin.flavor_access(private.id)
     assert (access.flavor_id, access.project_id) == (private.id, project)
-    await refuses(
-        lab.admin.add_flavor_access(private.id, project),
-        Conflict,
-        409,
-        f"Flavor access already exists for flavor {private.id} and project {project} combination.",
-    )
+    with pytest.raises(Conflict) as again:
+        await lab.admin.add_flavor_access(private.id, project)
+    # Nova names the flavor by its database id in these two, not by the API's id
+    assert again.value.status == 409 and re.search(
+        f"Flavor access already exists for flavor \\S+ and project {project} combination.$",
+        again.value.message,
+    ), again.value.message
     await lab.admin.remove_flavor_access(private.id, project)
     assert await lab.admin.flavor_access(private.id) == []
-    await refuses(
-        lab.admin.remove_flavor_access(private.id, project),
-        NotFound,
-        404,
-        f"Flavor access not found for {private.id} / {project} combination.",
-    )
+    with pytest.raises(NotFound) as gone:
+        await lab.admin.remove_flavor_access(private.id, project)
+    assert gone.value.status == 404 and re.search(
+        f"Flavor access not found for \\S+ / {project} combination.$", gone.value.message
+    ), gone.value.message
 
 
 async def test_a_public_flavor_has_no_access_list(lab: Lab) -> None:
@@ -156,10 +157,12 @@ async def test_a_public_flavor_has_no_access_list(lab: Lab) -> None:
         404,
         "Access list not available for public flavors.",
     )
-    with pytest.raises(BackendError) as caught:
-        await lab.admin.add_flavor_access(tiny.id, lab.owner.info.project_id)
-    assert caught.value.status == 409, caught.value.summary()
-    assert caught.value.message.endswith("Can not add access to a public flavor."), caught.value
+    await refuses(
+        lab.admin.add_flavor_access(tiny.id, lab.owner.info.project_id),
+        Conflict,
+        409,
+        "Can not add access to a public flavor.",
+    )
 
 
 async def test_servers_with_the_flavor_then_delete_it(lab: Lab, private: Flavor) -> None:

@@ -83,7 +83,8 @@ async def test_lists_of_the_default_cloud() -> None:
     images = await collect(backend.images())
     assert images[0].name == CIRROS and len(images) == 3
     assert [k.name for k in await collect(backend.keypairs())] == ["ops-key", "deploy-key"]
-    (zone,) = await backend.availability_zones()
+    internal, zone = await backend.availability_zones()  # an admin sees Nova's internal zone
+    assert internal.name == "internal" and internal.hosts == ("controller",)
     assert zone.name == "nova" and zone.available and "compute1" in zone.hosts
 
 
@@ -476,11 +477,11 @@ async def test_missing_server_is_not_found_and_audited(tmp_path: Path) -> None:
     audit = AuditLog(tmp_path / "audit.jsonl")
     backend = MemoryBackend(audit=audit)
     with pytest.raises(NotFound) as missing:
-        await backend.server_action("nope", "stop")
+        await backend.server_action("nope", "pause")
     refusal(missing, 404, "nope could not be found")
     (record,) = audit.records()
     assert (record.action, record.target, record.request_id) == (
-        "stop",
+        "pause",
         "server nope",
         missing.value.request_id,
     )

@@ -81,10 +81,6 @@ class AggregatesMemory(MemoryCore):
         def change() -> models.Aggregate:
             if any(a.name == name for a in self._aggregates()):
                 raise self.refused(409, f"Aggregate {name} already exists.")
-            if availability_zone and availability_zone == INTERNAL_ZONE:
-                raise self.refused(
-                    400, "Aggregate create failed: the internal zone cannot be assigned"
-                )
             n = max((int(a.id) for a in self._aggregates()), default=0) + 1
             created = models.Aggregate.from_api(
                 aggregate_json(n, name, [], {}, availability_zone or None)
@@ -157,7 +153,7 @@ class AggregatesMemory(MemoryCore):
         def change() -> models.Aggregate:
             current = self._current(aggregate)
             if host not in current.hosts:
-                raise self.refused(404, f"Aggregate {current.id} has no host {host}.")
+                raise self.refused(404, f"Cannot remove host {host} in aggregate {current.id}")
             return self._replace(current, hosts=[h for h in current.hosts if h != host])
 
         return await self._write(
@@ -212,6 +208,10 @@ class AggregatesMemory(MemoryCore):
         )
 
     # -- zones -----------------------------------------------------------------------------
+
+    async def availability_zones(self) -> list[models.AvailabilityZone]:
+        """Nova's zones: for an admin with their hosts and the internal zone, else names."""
+        return [models.AvailabilityZone.from_api(zone.raw) for zone in self._compute_zones()]
 
     async def service_zones(self) -> list[models.ServiceZone]:
         zones = self._compute_zones()

@@ -150,7 +150,7 @@ class ComputeMemory(MemoryCore):
                     return h
         raise self.not_found("hypervisor", hypervisor_id)
 
-    # -- flavors, keypairs, zones ------------------------------------------------------------
+    # -- flavors, keypairs ------------------------------------------------------------
 
     async def flavors(
         self, *, page_size: int = DEFAULT_PAGE_SIZE
@@ -167,11 +167,6 @@ class ComputeMemory(MemoryCore):
     async def keypairs(self) -> AsyncIterator[list[models.Keypair]]:
         async for page in self._pages(self._cloud.keypairs, DEFAULT_PAGE_SIZE):
             yield page
-
-    async def availability_zones(self) -> list[models.AvailabilityZone]:
-        hosts = [h.host for h in self._cloud.hypervisors] if self._is_admin else []
-        raw = data.zone_json(ZONE, hosts)
-        return [models.AvailabilityZone.from_api(raw if hosts else {**raw, "hosts": None})]
 
     # -- server actions ------------------------------------------------------------------------
 
@@ -395,6 +390,7 @@ class ComputeMemory(MemoryCore):
 
         def change() -> str:
             server = self._server_or_404(server_id)
+            self._check_state(server, "attach_volume")  # Nova's first check, then Cinder's
             volume = self._lookup(self._cloud.volumes, volume_id, "volume", self._owned)
             if volume.status != "available":
                 attached = ", ".join(a.server_id for a in volume.attachments)
@@ -404,12 +400,6 @@ class ComputeMemory(MemoryCore):
                     f"{attached}"
                     if attached
                     else f"Invalid volume: volume {volume_id} status must be available",
-                )
-            if server.status not in ("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED"):
-                raise self.refused(
-                    409,
-                    f"Cannot 'attach_volume' instance {server.id} while it is in vm_state "
-                    f"{server.vm_state}",
                 )
             device = self._cloud.next_device(server)
             self._cloud.attach(server, volume, device)
@@ -427,6 +417,7 @@ class ComputeMemory(MemoryCore):
 
         def change() -> None:
             server = self._server_or_404(server_id)
+            self._check_state(server, "detach_volume")
             volume = self._cloud.volumes.get(volume_id)
             if volume is None or not any(a.server_id == server.id for a in volume.attachments):
                 raise self.refused(
