@@ -11,6 +11,7 @@ from collections.abc import Awaitable
 import pytest
 
 from tests.contract.conftest import Lab
+from tui.backend.audit import AuditLog
 from tui.backend.base import Backend
 from tui.backend.errors import BackendError
 
@@ -39,3 +40,12 @@ async def refuses(
 
 def policy(rule: str) -> str:
     return f"Policy doesn't allow {rule} to be performed."
+
+
+def audited(audit: AuditLog, lab: Lab) -> list[tuple[str, str]]:
+    """The lab's writes in the audit log: (action, "ok" or the HTTP status), each with a
+    request id."""
+    clouds = {lab.admin.info.cloud, lab.owner.info.cloud}
+    records = [r for r in audit.records() if r.cloud in clouds]
+    assert all(r.request_id.startswith("req-") for r in records), records
+    return [(r.action, "ok" if r.result == "ok" else r.result.split(" ")[1]) for r in records]

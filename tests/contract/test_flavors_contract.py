@@ -17,7 +17,8 @@ import pytest
 import pytest_asyncio
 
 from tests.contract.conftest import CIRROS, CLOUDS, Lab, collect, named, open_lab
-from tests.contract.nova import member_of, policy, refuses
+from tests.contract.nova import audited, member_of, policy, refuses
+from tui.backend.audit import AuditLog
 from tui.backend.errors import Conflict, Forbidden, NotFound
 from tui.backend.models import BootSpec, Flavor, FlavorSpec
 
@@ -44,9 +45,14 @@ NAME = f"ct-compute-{RUN}-flavor"
 MISSING = f"ct-compute-{RUN}-missing"
 
 
+@pytest.fixture(scope="module")
+def audit(tmp_path_factory: pytest.TempPathFactory) -> AuditLog:
+    return AuditLog(tmp_path_factory.mktemp("audit") / "audit.jsonl")
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
-async def lab(request: pytest.FixtureRequest) -> AsyncIterator[Lab]:
-    lab = await open_lab(request.param)
+async def lab(request: pytest.FixtureRequest, audit: AuditLog) -> AsyncIterator[Lab]:
+    lab = await open_lab(request.param, audit)
     try:
         yield lab
     finally:
@@ -204,6 +210,26 @@ async def _gone(lab: Lab, server_id: str) -> bool:
     except NotFound:
         return True
     return False
+
+
+async def test_every_flavor_write_is_audited_with_its_outcome(lab: Lab, audit: AuditLog) -> None:
+    assert audited(audit, lab) == [
+        ("create-flavor", "ok"),
+        ("create-flavor", "409"),
+        ("set-flavor-extra-specs", "ok"),
+        ("set-flavor-extra-specs", "ok"),
+        ("unset-flavor-extra-spec", "ok"),
+        ("unset-flavor-extra-spec", "404"),
+        ("grant-flavor-access", "ok"),
+        ("grant-flavor-access", "409"),
+        ("revoke-flavor-access", "ok"),
+        ("revoke-flavor-access", "404"),
+        ("grant-flavor-access", "409"),
+        ("grant-flavor-access", "ok"),
+        ("boot", "ok"),
+        ("delete-flavor", "ok"),
+        ("delete", "ok"),
+    ]
 
 
 async def test_missing_flavors_and_a_member_managing_flavors(lab: Lab) -> None:

@@ -16,7 +16,8 @@ import pytest
 import pytest_asyncio
 
 from tests.contract.conftest import CLOUDS, Lab, collect, open_lab
-from tests.contract.nova import member_of, policy, refuses
+from tests.contract.nova import audited, member_of, policy, refuses
+from tui.backend.audit import AuditLog
 from tui.backend.errors import BackendError, Conflict, Forbidden, NotFound
 from tui.backend.models import Aggregate, ComputeService
 
@@ -47,9 +48,14 @@ NOWHERE = f"ct-compute-{RUN}-nowhere"
 MISSING = str(uuid.UUID(int=0xBADC0DE))
 
 
+@pytest.fixture(scope="module")
+def audit(tmp_path_factory: pytest.TempPathFactory) -> AuditLog:
+    return AuditLog(tmp_path_factory.mktemp("audit") / "audit.jsonl")
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
-async def lab(request: pytest.FixtureRequest) -> AsyncIterator[Lab]:
-    lab = await open_lab(request.param)
+async def lab(request: pytest.FixtureRequest, audit: AuditLog) -> AsyncIterator[Lab]:
+    lab = await open_lab(request.param, audit)
     try:
         yield lab
     finally:
@@ -279,6 +285,29 @@ async def test_a_member_sees_zones_without_hosts(lab: Lab) -> None:
     compute = [z for z in await member.service_zones() if z.service == "compute"]
     assert {z.name for z in compute} == {z.name for z in zones}
     assert all(z.hosts == () for z in compute)
+
+
+# -- the audit log -----------------------------------------------------------------------------
+
+
+async def test_every_host_write_is_audited_with_its_outcome(lab: Lab, audit: AuditLog) -> None:
+    assert audited(audit, lab) == [
+        ("disable-service", "ok"),
+        ("enable-service", "ok"),
+        ("create-aggregate", "ok"),
+        ("create-aggregate", "409"),
+        ("add-aggregate-host", "ok"),
+        ("add-aggregate-host", "409"),
+        ("add-aggregate-host", "404"),
+        ("delete-aggregate", "400"),
+        ("remove-aggregate-host", "ok"),
+        ("remove-aggregate-host", "404"),
+        ("set-aggregate-metadata", "ok"),
+        ("set-aggregate-metadata", "ok"),
+        ("set-aggregate-metadata", "400"),
+        ("create-aggregate", "ok"),
+        ("delete-aggregate", "ok"),
+    ]
 
 
 # -- what a project member may not do -------------------------------------------------------------

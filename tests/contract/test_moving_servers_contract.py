@@ -21,10 +21,30 @@ import pytest
 import pytest_asyncio
 
 from tests.contract.conftest import CIRROS, CLOUDS, Lab, collect, named, open_lab
+from tui.backend import states
 from tui.backend.audit import AuditLog
 from tui.backend.errors import BackendError, Conflict, NotFound, ReadOnlyError
 from tui.backend.models import BootSpec, Server
 from tui.backend.moving import target_hosts, where_is
+
+COVERS = frozenset(
+    {
+        "live_migrate",
+        "migrate",
+        "resize",
+        "confirm_resize",
+        "revert_resize",
+        "evacuate",
+        "shelve",
+        "unshelve",
+        "force_complete_migration",
+        "abort_migration",
+        "migrations",
+        "server_migrations",
+        "instance_actions",
+        "instance_action",
+    }
+)
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -421,3 +441,22 @@ async def test_read_only_refuses_every_move_without_sending(
     else:
         assert backend.writes == []
     await backend.close()
+
+
+# -- after the audit log's check: no migration to act on ------------------------------------------
+
+
+async def test_nothing_to_force_or_abort_while_no_migration_runs(
+    lab: Lab, pair: tuple[Server, Server]
+) -> None:
+    server = await settled(lab, pair[0].id, "ACTIVE")
+    assert await lab.admin.server_migrations(server.id) == []
+    for action, call in (
+        ("force_complete_migration", lab.admin.force_complete_migration(server.id, "1")),
+        ("abort_migration", lab.admin.abort_migration(server.id, "1")),
+    ):
+        message = states.conflict_message(action, server)
+        assert message is not None
+        with pytest.raises(Conflict) as caught:
+            await call
+        assert caught.value.status == 409 and caught.value.message.endswith(message)

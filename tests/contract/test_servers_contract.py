@@ -18,8 +18,9 @@ import pytest
 import pytest_asyncio
 
 from tests.contract.conftest import CIRROS, CLOUDS, Lab, collect, named, open_lab
-from tests.contract.nova import member_of, policy, refuses
+from tests.contract.nova import audited, member_of, policy, refuses
 from tui.backend import states
+from tui.backend.audit import AuditLog
 from tui.backend.base import SERVER_ACTIONS
 from tui.backend.errors import Conflict, Forbidden, NotFound
 from tui.backend.models import BootSpec, Server
@@ -48,9 +49,14 @@ NAME = f"ct-compute-{RUN}"
 MISSING = str(uuid.UUID(int=0xC0FFEE))
 
 
+@pytest.fixture(scope="module")
+def audit(tmp_path_factory: pytest.TempPathFactory) -> AuditLog:
+    return AuditLog(tmp_path_factory.mktemp("audit") / "audit.jsonl")
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
-async def lab(request: pytest.FixtureRequest) -> AsyncIterator[Lab]:
-    lab = await open_lab(request.param)
+async def lab(request: pytest.FixtureRequest, audit: AuditLog) -> AsyncIterator[Lab]:
+    lab = await open_lab(request.param, audit)
     try:
         yield lab
     finally:
@@ -334,6 +340,20 @@ async def test_keypairs_of_the_user(lab: Lab) -> None:
         if made:
             conn.compute.delete_keypair(made)
             conn.close()
+
+
+# -- the audit log -----------------------------------------------------------------------------
+
+
+async def test_every_write_and_refusal_is_audited(lab: Lab, audit: AuditLog) -> None:
+    records = audited(audit, lab)
+    assert records[0] == ("boot", "ok")
+    done = ("stop", "start", "pause", "unpause", "suspend", "resume", "reboot", "lock")
+    done += ("unlock", "rename", "reset-state", "create-backup")
+    assert {(action, "ok") for action in done} <= set(records)
+    refused = {("stop", "409"), ("start", "409"), ("unpause", "409"), ("resume", "409")}
+    refused |= {("pause", "404"), ("stop", "404"), ("delete", "404")}
+    assert refused <= set(records)
 
 
 # -- what a project member may not do -------------------------------------------------------------

@@ -91,6 +91,7 @@ class Cloud:
         self.actions: dict[str, list[dict[str, Any]]] = {}
         self.resizes: dict[str, dict[str, Any]] = {}  # servers in VERIFY_RESIZE: how to go back
         self.booted: set[str] = set()
+        self.flavor_access: dict[str, set[str]] = {}  # private flavor id -> project ids
         self._server_ports: dict[str, list[str]] = {}
         self._user_ports: set[str] = set()
         self._linked: dict[str, set[str]] = {}

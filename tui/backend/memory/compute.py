@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 from tui.backend import models, states
 from tui.backend.base import DEFAULT_PAGE_SIZE, SERVER_ACTIONS
@@ -159,7 +160,9 @@ class ComputeMemory(MemoryCore):
             yield page
 
     def _may_use(self, flavor: models.Flavor) -> bool:
-        return flavor.is_public or self._is_admin
+        """Public flavors, every flavor for an admin, private ones granted to our project."""
+        granted = self._cloud.flavor_access.get(flavor.id, set())
+        return flavor.is_public or self._is_admin or self._info.project_id in granted
 
     async def flavor(self, flavor_id: str) -> models.Flavor:
         return self._lookup(self._cloud.flavors, flavor_id, "flavor", self._may_use)
@@ -174,7 +177,6 @@ class ComputeMemory(MemoryCore):
         if action not in SERVER_ACTIONS:
             raise BackendError(f"Unknown server action {action!r}", operation=action)
         found = self._cloud.servers.get(server_id)
-        target = f"server {found.name} ({found.id})" if found else f"server {server_id}"
 
         def change() -> None:
             if found is None and action in _MAPPED_FIRST:
@@ -184,7 +186,16 @@ class ComputeMemory(MemoryCore):
             self._act(server, action, args)
             self._record(server, action, args)
 
-        await self._write(action.replace("_", "-"), target, change)
+        await self._write(action.replace("_", "-"), self._server_target(server_id), change)
+
+    def _server_target(self, server_id: str) -> str:
+        """A server as the audit log names it."""
+        found = self._cloud.servers.get(server_id)
+        return f"server {found.name} ({found.id})" if found else f"server {server_id}"
+
+    def _action(self, server: Server, name: str, *events: tuple[str, str]) -> dict[str, Any]:
+        """Nova's instance action for the write under way, with its events (event, host)."""
+        return self._cloud.record_action(server, name, self._writing, self._info.user_id, events)
 
     def _record(self, server: Server, action: str, args: Mapping[str, object]) -> None:
         """The instance action Nova records for a server action (with its events)."""
@@ -194,8 +205,7 @@ class ComputeMemory(MemoryCore):
         if action == "reboot" and args.get("hard"):
             event = "compute_reboot_instance"
         host = server.host if event.startswith("compute_") else "controller"  # api_*: nova-api
-        events = ((event, host),) if event else ()
-        self._cloud.record_action(server, name, self._writing, self._info.user_id, events)
+        self._action(server, name, *(((event, host),) if event else ()))
 
     def _check_lock(self, server: Server, action: str) -> None:
         if server.locked and action not in ("lock", "unlock", "reset_state") and not self._is_admin:
@@ -403,10 +413,7 @@ class ComputeMemory(MemoryCore):
                 )
             device = self._cloud.next_device(server)
             self._cloud.attach(server, volume, device)
-            events = (("compute_attach_volume", server.host),)
-            self._cloud.record_action(
-                server, "attach_volume", self._writing, self._info.user_id, events
-            )
+            self._action(server, "attach_volume", ("compute_attach_volume", server.host))
             return device
 
         return await self._write("attach-volume", target, change)
@@ -424,10 +431,7 @@ class ComputeMemory(MemoryCore):
                     404, f"Instance {server.id} is not attached to volume {volume_id}"
                 )
             self._cloud.detach(server, volume)
-            events = (("compute_detach_volume", server.host),)
-            self._cloud.record_action(
-                server, "detach_volume", self._writing, self._info.user_id, events
-            )
+            self._action(server, "detach_volume", ("compute_detach_volume", server.host))
 
         await self._write("detach-volume", target, change)
 

@@ -35,10 +35,6 @@ _POWER_OF = {"active": 1, "stopped": 4, "paused": 3, "error": 0}
 class MovesMemory(ComputeMemory, ServicesMemory):
     # -- helpers ---------------------------------------------------------------------------
 
-    def _moving(self, server_id: str) -> str:
-        found = self._cloud.servers.get(server_id)
-        return f"server {found.name} ({found.id})" if found else f"server {server_id}"
-
     def _ready(self, server_id: str, action: str, *, lock: bool = True) -> Server:
         server = self._server_or_404(server_id)
         if lock:
@@ -150,9 +146,6 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             "OS-EXT-STS:task_state": None,
         }
 
-    def _action(self, server: Server, name: str, *events: tuple[str, str]) -> dict[str, Any]:
-        return self._cloud.record_action(server, name, self._writing, self._info.user_id, events)
-
     def _later(self, server: Server, *steps: Callable[[], None]) -> None:
         self._cloud.moves[server.id] = Move(list(steps))
 
@@ -221,7 +214,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
 
             self._later(server, *(advance(k) for k in range(1, LIVE_STEPS)), finish)
 
-        await self._write("live-migrate", self._moving(server_id), change)
+        await self._write("live-migrate", self._server_target(server_id), change)
 
     async def server_migrations(self, server_id: str) -> list[models.Migration]:
         self._server_or_404(server_id)
@@ -269,7 +262,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
 
         await self._write(
             "force-complete-migration",
-            f"migration {migration_id} of {self._moving(server_id)}",
+            f"migration {migration_id} of {self._server_target(server_id)}",
             change,
         )
 
@@ -292,9 +285,8 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             self._touch(migration, status="cancelled")
             self._set(server, self._at_rest(server.vm_state))
 
-        await self._write(
-            "abort-migration", f"migration {migration_id} of {self._moving(server_id)}", change
-        )
+        target = f"migration {migration_id} of {self._server_target(server_id)}"
+        await self._write("abort-migration", target, change)
 
     # -- cold migration, resize, confirm, revert ---------------------------------------------
 
@@ -307,7 +299,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                 raise self.refused(400, "Cannot migrate to the host where the server exists.")
             self._start_resize(server, host, None)
 
-        await self._write("migrate", self._moving(server_id), change)
+        await self._write("migrate", self._server_target(server_id), change)
 
     async def resize(self, server_id: str, flavor_id: str) -> None:
         def change() -> None:
@@ -329,7 +321,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                 )
             self._start_resize(server, None, flavor)
 
-        await self._write("resize", self._moving(server_id), change)
+        await self._write("resize", self._server_target(server_id), change)
 
     def _start_resize(self, server: Server, host: str | None, flavor: models.Flavor | None) -> None:
         kind = models.RESIZE if flavor else models.COLD_MIGRATION
@@ -385,7 +377,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             self._touch(resize["migration"], status="confirmed")
             self._set(server, self._at_rest(resize["vm_state"]))
 
-        await self._write("confirm-resize", self._moving(server_id), change)
+        await self._write("confirm-resize", self._server_target(server_id), change)
 
     async def revert_resize(self, server_id: str) -> None:
         def change() -> None:
@@ -409,7 +401,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
 
             self._later(server, finish)
 
-        await self._write("revert-resize", self._moving(server_id), change)
+        await self._write("revert-resize", self._server_target(server_id), change)
 
     # -- evacuate ----------------------------------------------------------------------------
 
@@ -449,7 +441,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
 
             self._later(server, finish)
 
-        await self._write("evacuate", self._moving(server_id), change)
+        await self._write("evacuate", self._server_target(server_id), change)
 
     # -- shelve ------------------------------------------------------------------------------
 
@@ -481,7 +473,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
 
             self._later(server, offloaded, unhosted)
 
-        await self._write("shelve", self._moving(server_id), change)
+        await self._write("shelve", self._server_target(server_id), change)
 
     async def unshelve(
         self, server_id: str, *, host: str | None = None, availability_zone: str | None = None
@@ -509,7 +501,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
 
             self._later(server, finish)
 
-        await self._write("unshelve", self._moving(server_id), change)
+        await self._write("unshelve", self._server_target(server_id), change)
 
     # -- reads -------------------------------------------------------------------------------
 
