@@ -64,10 +64,7 @@ class AggregatesMemory(MemoryCore):
 
     async def aggregate(self, aggregate_id: str) -> models.Aggregate:
         self._aggregate_policy("show aggregate", "show")
-        found = next((a for a in self._aggregates() if a.id == aggregate_id), None)
-        if found is None:
-            raise self.refused(404, f"Aggregate {aggregate_id} could not be found.")
-        return found
+        return self._current(aggregate_id)
 
     def _replace(self, old: models.Aggregate, **changes: Any) -> models.Aggregate:
         fresh = models.Aggregate.from_api({**old.raw, **changes, "updated_at": stamp(900)})
@@ -94,7 +91,7 @@ class AggregatesMemory(MemoryCore):
         self._aggregate_policy("delete aggregate", "delete")
 
         def change() -> None:
-            current = self._current(aggregate)
+            current = self._current(aggregate.id)
             if current.hosts:
                 raise self.refused(
                     400,
@@ -105,17 +102,17 @@ class AggregatesMemory(MemoryCore):
 
         await self._write("delete-aggregate", _target(aggregate), change)
 
-    def _current(self, aggregate: models.Aggregate) -> models.Aggregate:
-        found = next((a for a in self._aggregates() if a.id == aggregate.id), None)
+    def _current(self, aggregate_id: str) -> models.Aggregate:
+        found = next((a for a in self._aggregates() if a.id == aggregate_id), None)
         if found is None:
-            raise self.refused(404, f"Aggregate {aggregate.id} could not be found.")
+            raise self.refused(404, f"Aggregate {aggregate_id} could not be found.")
         return found
 
     async def add_aggregate_host(self, aggregate: models.Aggregate, host: str) -> models.Aggregate:
         self._aggregate_policy("add aggregate host", "add_host")
 
         def change() -> models.Aggregate:
-            current = self._current(aggregate)
+            current = self._current(aggregate.id)
             if host not in {h.host for h in self._cloud.hypervisors}:
                 raise self.refused(404, f"Compute host {host} could not be found.")
             if host in current.hosts:
@@ -151,7 +148,7 @@ class AggregatesMemory(MemoryCore):
         self._aggregate_policy("remove aggregate host", "remove_host")
 
         def change() -> models.Aggregate:
-            current = self._current(aggregate)
+            current = self._current(aggregate.id)
             if host not in current.hosts:
                 raise self.refused(404, f"Cannot remove host {host} in aggregate {current.id}")
             return self._replace(current, hosts=[h for h in current.hosts if h != host])
@@ -167,7 +164,7 @@ class AggregatesMemory(MemoryCore):
         described = ", ".join(f"{k}={v}" if v is not None else f"-{k}" for k, v in metadata.items())
 
         def change() -> models.Aggregate:
-            current = self._current(aggregate)
+            current = self._current(aggregate.id)
             for key in metadata:
                 if not _METADATA_KEY.match(key):
                     raise self.refused(
@@ -222,11 +219,6 @@ class AggregatesMemory(MemoryCore):
         return zones
 
     def _compute_zones(self) -> list[models.ServiceZone]:
-        zone_of: dict[str, str] = {}
-        for aggregate in self._aggregates():
-            for host in aggregate.hosts:
-                if aggregate.availability_zone:
-                    zone_of[host] = aggregate.availability_zone
         members: dict[str, dict[str, Any]] = {}
         for hv in self._cloud.hypervisors:
             service = {
@@ -234,7 +226,7 @@ class AggregatesMemory(MemoryCore):
                 "active": hv.state != "down",
                 "updated_at": stamp(60).replace("Z", ".000000"),
             }
-            zone = zone_of.get(hv.host, DEFAULT_ZONE)
+            zone = self._zone_of(hv.host) or DEFAULT_ZONE
             members.setdefault(zone, {})[hv.host] = {"nova-compute": service}
         if not self._is_admin:  # the plain list: zones without hosts, no internal zone
             return [models.ServiceZone.from_api(_zone_info(z)) for z in sorted(members)]
