@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import CIRROS, CLOUDS, Lab, collect, named, open_lab
+from tests.contract.conftest import CIRROS, Lab, collect, gone, named
 from tests.contract.nova import audited, member_of, policy, refuses
 from tui.backend.audit import AuditLog
 from tui.backend.errors import Conflict, Forbidden, NotFound
@@ -43,21 +43,6 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 RUN = uuid.uuid4().hex[:6]
 NAME = f"ct-compute-{RUN}-flavor"
 MISSING = f"ct-compute-{RUN}-missing"
-
-
-@pytest.fixture(scope="module")
-def audit(tmp_path_factory: pytest.TempPathFactory) -> AuditLog:
-    return AuditLog(tmp_path_factory.mktemp("audit") / "audit.jsonl")
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
-async def lab(request: pytest.FixtureRequest, audit: AuditLog) -> AsyncIterator[Lab]:
-    lab = await open_lab(request.param, audit)
-    try:
-        yield lab
-    finally:
-        for close in lab.closers:
-            await close()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -201,15 +186,7 @@ async def test_servers_with_the_flavor_then_delete_it(lab: Lab, private: Flavor)
     finally:
         with contextlib.suppress(NotFound):
             await lab.admin.server_action(server.id, "delete")
-        await lab.until(lambda: _gone(lab, server.id), bool, "delete")
-
-
-async def _gone(lab: Lab, server_id: str) -> bool:
-    try:
-        await lab.admin.server(server_id)
-    except NotFound:
-        return True
-    return False
+        await lab.until(lambda: gone(lab, server.id), bool, "delete")
 
 
 async def test_every_flavor_write_is_audited_with_its_outcome(lab: Lab, audit: AuditLog) -> None:

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import CLOUDS, Lab, collect, open_lab
+from tests.contract.conftest import Lab, collect
 from tests.contract.nova import audited, member_of, policy, refuses
 from tui.backend.audit import AuditLog
 from tui.backend.errors import BackendError, Conflict, Forbidden, NotFound
@@ -46,21 +46,6 @@ RUN = uuid.uuid4().hex[:6]
 AGGREGATE = f"ct-compute-{RUN}-aggregate"
 NOWHERE = f"ct-compute-{RUN}-nowhere"
 MISSING = str(uuid.UUID(int=0xBADC0DE))
-
-
-@pytest.fixture(scope="module")
-def audit(tmp_path_factory: pytest.TempPathFactory) -> AuditLog:
-    return AuditLog(tmp_path_factory.mktemp("audit") / "audit.jsonl")
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
-async def lab(request: pytest.FixtureRequest, audit: AuditLog) -> AsyncIterator[Lab]:
-    lab = await open_lab(request.param, audit)
-    try:
-        yield lab
-    finally:
-        for close in lab.closers:
-            await close()
 
 
 async def computes(lab: Lab) -> list[ComputeService]:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import CIRROS, CLOUDS, Lab, collect, named, open_lab
+from tests.contract.conftest import CIRROS, Lab, collect, gone, named, settled
 from tui.backend import states
 from tui.backend.audit import AuditLog
 from tui.backend.errors import BackendError, Conflict, NotFound, ReadOnlyError
@@ -49,21 +49,6 @@ COVERS = frozenset(
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 RUN = uuid.uuid4().hex[:6]
-
-
-@pytest.fixture(scope="module")
-def audit(tmp_path_factory: pytest.TempPathFactory) -> AuditLog:
-    return AuditLog(tmp_path_factory.mktemp("audit") / "audit.jsonl")
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
-async def lab(request: pytest.FixtureRequest, audit: AuditLog) -> AsyncIterator[Lab]:
-    lab = await open_lab(request.param, audit)
-    try:
-        yield lab
-    finally:
-        for close in lab.closers:
-            await close()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -97,23 +82,7 @@ async def pair(lab: Lab) -> AsyncIterator[tuple[Server, Server]]:
             with contextlib.suppress(NotFound):
                 await lab.admin.server_action(server.id, "delete")
         for server in booted:
-            await lab.until(lambda s=server: _gone(lab, s.id), bool, "delete")
-
-
-async def _gone(lab: Lab, server_id: str) -> bool:
-    try:
-        await lab.admin.server(server_id)
-    except NotFound:
-        return True
-    return False
-
-
-async def settled(lab: Lab, server_id: str, status: str) -> Server:
-    return await lab.until(
-        lambda: lab.admin.server(server_id),
-        lambda s: s.status == status and not s.task_state,
-        f"server {status}",
-    )
+            await lab.until(lambda s=server: gone(lab, s.id), bool, "delete")
 
 
 async def latest_migration(lab: Lab, server_id: str, kind: str) -> object:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import CIRROS, CLOUDS, Lab, collect, named, open_lab
+from tests.contract.conftest import CIRROS, Lab, collect, gone, named, settled
 from tests.contract.nova import audited, member_of, policy, refuses
 from tui.backend import states
 from tui.backend.audit import AuditLog
@@ -49,21 +49,6 @@ NAME = f"ct-compute-{RUN}"
 MISSING = str(uuid.UUID(int=0xC0FFEE))
 
 
-@pytest.fixture(scope="module")
-def audit(tmp_path_factory: pytest.TempPathFactory) -> AuditLog:
-    return AuditLog(tmp_path_factory.mktemp("audit") / "audit.jsonl")
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
-async def lab(request: pytest.FixtureRequest, audit: AuditLog) -> AsyncIterator[Lab]:
-    lab = await open_lab(request.param, audit)
-    try:
-        yield lab
-    finally:
-        for close in lab.closers:
-            await close()
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def booted(lab: Lab) -> AsyncIterator[list[Server]]:
     """What create_servers answered for two servers `ct-compute-<run>-1` and `-2`."""
@@ -81,7 +66,7 @@ async def booted(lab: Lab) -> AsyncIterator[list[Server]]:
             with contextlib.suppress(NotFound):
                 await lab.admin.server_action(server.id, "delete")
         for server in made:
-            await lab.until(lambda s=server: _gone(lab, s.id), bool, "delete")
+            await lab.until(lambda s=server: gone(lab, s.id), bool, "delete")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -89,22 +74,6 @@ async def pair(lab: Lab, booted: list[Server]) -> tuple[Server, Server]:
     """The two servers ACTIVE, as the admin sees them."""
     first, second = booted
     return await settled(lab, first.id, "ACTIVE"), await settled(lab, second.id, "ACTIVE")
-
-
-async def _gone(lab: Lab, server_id: str) -> bool:
-    try:
-        await lab.admin.server(server_id)
-    except NotFound:
-        return True
-    return False
-
-
-async def settled(lab: Lab, server_id: str, status: str) -> Server:
-    return await lab.until(
-        lambda: lab.admin.server(server_id),
-        lambda s: s.status == status and not s.task_state,
-        f"server {status}",
-    )
 
 
 # -- who we are --------------------------------------------------------------------------------
