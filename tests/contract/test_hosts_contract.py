@@ -123,7 +123,7 @@ async def test_disable_with_a_reason_then_enable(lab: Lab) -> None:
         assert (disabled.status, disabled.disabled_reason) == ("disabled", reason)
         assert (disabled.state, disabled.forced_down) == ("up", False)
         hv = next(h for h in await collect(lab.admin.hypervisors()) if h.host == service.host)
-        assert hv.status == "disabled"
+        assert (hv.status, hv.disabled_reason) == ("disabled", reason)
     finally:
         await lab.admin.set_compute_service(service, enabled=True)
     enabled = await lab.admin.compute_service(service.id)

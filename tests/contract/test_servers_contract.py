@@ -22,7 +22,7 @@ from tests.contract.nova import audited, member_of, policy, refuses
 from tui.backend import states
 from tui.backend.audit import AuditLog
 from tui.backend.base import SERVER_ACTIONS
-from tui.backend.errors import Conflict, Forbidden, NotFound
+from tui.backend.errors import BackendError, Conflict, Forbidden, NotFound
 from tui.backend.models import BootSpec, Server
 
 COVERS = frozenset(
@@ -39,6 +39,9 @@ COVERS = frozenset(
         "keypairs",
         "servers_in_status",
         "servers_in_task_state",
+        # with the hosts' module: a host's zone stays while servers run on it
+        "add_aggregate_host",
+        "set_aggregate_metadata",
     }
 )
 
@@ -274,6 +277,32 @@ async def test_an_unknown_action_is_refused_before_sending(
     assert "teleport" not in SERVER_ACTIONS
     with pytest.raises(Exception, match="Unknown server action 'teleport'"):
         await lab.owner.server_action(pair[0].id, "teleport")
+
+
+# -- a host's zone, pinned by its servers ----------------------------------------------------------
+
+
+async def test_a_host_with_servers_keeps_its_zone(lab: Lab, pair: tuple[Server, Server]) -> None:
+    server = await lab.admin.server(pair[0].id)
+    zone = f"{NAME}-zone"
+    made = await lab.admin.create_aggregate(f"{NAME}-zoned", zone)
+    try:
+        with pytest.raises(Conflict) as moving:
+            await lab.admin.add_aggregate_host(made, server.host)
+        assert moving.value.status == 409
+        assert (
+            f"the availability zone of the host would change from "
+            f"'{server.availability_zone}' to '{zone}' but the host already has"
+        ) in moving.value.message, moving.value.message
+        with pytest.raises(BackendError) as unzoned:
+            await lab.admin.set_aggregate_metadata(made, {"availability_zone": None})
+        assert unzoned.value.status == 400
+        assert unzoned.value.message.endswith(
+            f"Cannot update metadata of aggregate {made.id}. Reason: Aggregate {made.name} "
+            "does not support empty named availability zone."
+        ), unzoned.value.message
+    finally:
+        await lab.admin.delete_aggregate(made)
 
 
 # -- the console -------------------------------------------------------------------------------

@@ -158,4 +158,7 @@ def conflict_message(action: str, server: Server) -> str | None:
         return None
     if reason == "host None":
         return f"Instance {server.id} is not ready"
-    return f"Cannot '{SERVER_RULES[action].api_name}' instance {server.id} while it is in {reason}"
+    api_name = SERVER_RULES[action].api_name
+    if reason.endswith(" None"):  # Nova names no state it has not got (task_state None)
+        return f"Instance {server.id} is in an invalid state for '{api_name}'"
+    return f"Cannot '{api_name}' instance {server.id} while it is in {reason}"

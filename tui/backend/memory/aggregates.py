@@ -134,8 +134,9 @@ class AggregatesMemory(MemoryCore):
                     f"already in availability zone(s) ['{clash.availability_zone}'].",
                 )
             servers = sum(1 for s in self._cloud.servers if s.host == host)
-            if zone and servers and self._zone_of(host) != zone:
-                raise self.refused(409, _zone_change(current, host, self._zone_of(host), servers))
+            old = self._zone_of(host) or DEFAULT_ZONE
+            if zone and servers and old != zone:
+                raise self.refused(409, _zone_change(current, old, servers))
             return self._replace(current, hosts=[*current.hosts, host])
 
         return await self._write(
@@ -243,7 +244,7 @@ def _zone_info(name: str, hosts: dict[str, Any] | None = None) -> dict[str, Any]
     return {"zoneName": name, "zoneState": {"available": True}, "hosts": hosts}
 
 
-def _zone_change(aggregate: models.Aggregate, host: str, old: str | None, servers: int) -> str:
+def _zone_change(aggregate: models.Aggregate, old: str, servers: int) -> str:
     """Nova's refusal (captured from devcloud) to move a host with servers to another zone."""
     return (
         f"Cannot add host to aggregate {aggregate.id}. Reason: The host cannot be added to the "
