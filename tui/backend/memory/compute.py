@@ -11,7 +11,7 @@ from tui.backend import models, states
 from tui.backend.base import DEFAULT_PAGE_SIZE, SERVER_ACTIONS
 from tui.backend.errors import BackendError
 from tui.backend.memory import data
-from tui.backend.memory.cloud import Build
+from tui.backend.memory.cloud import Build, at_rest
 from tui.backend.memory.core import MemoryCore
 from tui.backend.models import Hypervisor, Json, Server
 from tui.backend.timestamps import not_after
@@ -22,16 +22,16 @@ EVERY_PROJECT = "os_compute_api:servers:detail:get_all_tenants"
 # os-start and os-stop look the server up in the cell mappings first
 _MAPPED_FIRST = ("start", "stop")
 
-# What each power action does to the record: (status, vm_state, power_state).
-_ACTION_RESULTS: dict[str, tuple[str, str, int]] = {
-    "start": ("ACTIVE", "active", 1),
-    "stop": ("SHUTOFF", "stopped", 4),
-    "reboot": ("ACTIVE", "active", 1),
-    "hard_reboot": ("ACTIVE", "active", 1),
-    "suspend": ("SUSPENDED", "suspended", 7),
-    "resume": ("ACTIVE", "active", 1),
-    "pause": ("PAUSED", "paused", 3),
-    "unpause": ("ACTIVE", "active", 1),
+# Where each power action leaves the server: its vm_state.
+_ACTION_RESULTS = {
+    "start": "active",
+    "stop": "stopped",
+    "reboot": "active",
+    "hard_reboot": "active",
+    "suspend": "suspended",
+    "resume": "active",
+    "pause": "paused",
+    "unpause": "active",
 }
 
 
@@ -222,17 +222,7 @@ class ComputeMemory(MemoryCore):
             action = "hard_reboot"
         if action in _ACTION_RESULTS:
             self._check_state(server, action)
-            status, vm_state, power = _ACTION_RESULTS[action]
-            self._cloud.update(
-                self._cloud.servers,
-                server,
-                {
-                    "status": status,
-                    "OS-EXT-STS:vm_state": vm_state,
-                    "OS-EXT-STS:power_state": power,
-                    "OS-EXT-STS:task_state": None,
-                },
-            )
+            self._cloud.update(self._cloud.servers, server, at_rest(_ACTION_RESULTS[action]))
         elif action in ("lock", "unlock"):
             self._cloud.update(self._cloud.servers, server, {"locked": action == "lock"})
         elif action == "rename":
