@@ -134,7 +134,7 @@ class AggregatesMemory(MemoryCore):
                     f"already in availability zone(s) ['{clash.availability_zone}'].",
                 )
             servers = sum(1 for s in self._cloud.servers if s.host == host)
-            old = self._zone_of(host) or DEFAULT_ZONE
+            old = self._zone_of(host)  # None in the default zone: Nova says 'None' then
             if zone and servers and old != zone:
                 raise self.refused(409, _zone_change(current, old, servers))
             return self._replace(current, hosts=[*current.hosts, host])
@@ -244,7 +244,7 @@ def _zone_info(name: str, hosts: dict[str, Any] | None = None) -> dict[str, Any]
     return {"zoneName": name, "zoneState": {"available": True}, "hosts": hosts}
 
 
-def _zone_change(aggregate: models.Aggregate, old: str, servers: int) -> str:
+def _zone_change(aggregate: models.Aggregate, old: str | None, servers: int) -> str:
     """Nova's refusal (captured from devcloud) to move a host with servers to another zone."""
     return (
         f"Cannot add host to aggregate {aggregate.id}. Reason: The host cannot be added to the "
