@@ -89,10 +89,18 @@ async def test_a_hypervisors_servers_count_matches_the_server_list(lab: Lab) -> 
     await lab.until(counts, lambda pairs: all(a == b for a, b in pairs), "equal counts")
 
 
-async def test_a_missing_hypervisor_is_a_404(lab: Lab) -> None:
+async def test_a_missing_hypervisor_or_service_is_a_404(lab: Lab) -> None:
+    await refuses(
+        lab.admin.hypervisor(MISSING),
+        NotFound,
+        404,
+        f"Hypervisor with ID '{MISSING}' could not be found.",
+    )
+    # Nova shows no single service: the backends look in the list, and say so alike
     with pytest.raises(NotFound) as caught:
-        await lab.admin.hypervisor(MISSING)
-    assert caught.value.status == 404 and MISSING in caught.value.message
+        await lab.admin.compute_service(MISSING)
+    assert caught.value.status == 404
+    assert caught.value.message == f"Compute service {MISSING} could not be found."
 
 
 # -- compute services ----------------------------------------------------------------------------

@@ -149,7 +149,9 @@ class ComputeMemory(MemoryCore):
             for h in page:
                 if h.id == hypervisor_id:
                     return h
-        raise self.not_found("hypervisor", hypervisor_id)
+        raise self.refused(
+            404, f"Hypervisor with ID '{hypervisor_id}' could not be found.", "show hypervisor"
+        )
 
     # -- flavors, keypairs ------------------------------------------------------------
 
