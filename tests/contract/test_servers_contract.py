@@ -10,9 +10,11 @@ are deleted at the end, also on failure.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -100,6 +102,35 @@ async def test_create_servers_answers_every_server_building(lab: Lab, booted: li
     assert all(s.status == "BUILD" for s in booted), [s.status for s in booted]
     assert {s.project_id for s in booted} == {lab.owner.info.project_id}
     assert len({s.id for s in booted}) == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        ({"flavor_id": MISSING}, f"Flavor {MISSING} could not be found."),
+        ({"image_id": MISSING}, "Can not find requested image"),
+        ({"image_id": ""}, "Missing imageRef attribute"),
+        ({"network_ids": (MISSING,)}, f"Network {MISSING} could not be found."),
+        ({"network_ids": (), "port_ids": (MISSING,)}, f"Port id {MISSING} could not be found."),
+        ({"key_name": f"{NAME}-nokey"}, "Invalid key_name provided."),
+        (
+            {"security_groups": (f"{NAME}-nogroup",)},
+            f"Unable to find security_group with name or id '{NAME}-nogroup'",
+        ),
+        ({"availability_zone": f"{NAME}-nozone"}, "requested availability zone is not available"),
+        ({"count": 0}, "field/attribute min_count. Value: 0. 0 is less than the minimum of 1"),
+    ],
+    ids=["flavor", "image", "no-image", "network", "port", "key", "group", "zone", "count"],
+)
+async def test_a_boot_nova_cannot_do_is_a_400(lab: Lab, change: dict[str, Any], says: str) -> None:
+    flavor = await named(lab.owner.flavors(), "m1.tiny")
+    image = await named(lab.owner.images(), CIRROS)
+    spec = BootSpec(
+        name=f"{NAME}-never", flavor_id=flavor.id, image_id=image.id, network_ids=lab.network_ids
+    )
+    await refuses(
+        lab.owner.create_servers(dataclasses.replace(spec, **change)), BackendError, 400, says
+    )
 
 
 async def test_a_listed_server_has_its_fields(lab: Lab, pair: tuple[Server, Server]) -> None:

@@ -303,7 +303,11 @@ class ComputeMemory(MemoryCore):
 
     def _boot_flavor(self, spec: models.BootSpec) -> models.Flavor:
         if spec.count < 1:
-            raise self.refused(400, "min_count must be at least 1")
+            raise self.refused(
+                400,
+                f"Invalid input for field/attribute min_count. Value: {spec.count}. "
+                f"{spec.count} is less than the minimum of 1",
+            )
         flavor = self._cloud.flavors.get(spec.flavor_id)
         if flavor is None or not self._may_use(flavor):
             raise self.refused(400, f"Flavor {spec.flavor_id} could not be found.")
@@ -313,7 +317,7 @@ class ComputeMemory(MemoryCore):
         if not spec.image_id:
             raise self.refused(400, "Missing imageRef attribute")
         if self._cloud.images.get(spec.image_id) is None:
-            raise self.refused(400, f"Image {spec.image_id} could not be found.")
+            raise self.refused(400, "Can not find requested image")
         if spec.key_name and self._cloud.keypairs.get(spec.key_name) is None:
             raise self.refused(400, "Invalid key_name provided.")
         if spec.availability_zone not in ("", ZONE):
@@ -321,9 +325,7 @@ class ComputeMemory(MemoryCore):
         known = {g.name for g in self._cloud.security_groups if self._mine(g.project_id)}
         for name in spec.security_groups:
             if name not in known:
-                raise self.refused(
-                    400, f"Security group {name} not found for project {self._info.project_id}."
-                )
+                raise self.refused(400, f"Unable to find security_group with name or id '{name}'")
 
     def _boot_networks(self, spec: models.BootSpec) -> tuple[str, ...]:
         if spec.network_ids == ("none",):
