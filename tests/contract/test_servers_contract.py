@@ -1,7 +1,8 @@
-"""Servers, one body for the memory backend and devcloud's real Nova: who we are, the server
-list (filters, paging, every project), a server's fields, each server action's effect, Nova's
-state rules (tui/backend/states.py) checked against what Nova refuses, the console log, the
-health overview's filtered lists, keypairs, and the policy refusals a project member gets.
+"""Servers, one body for the memory backend and devcloud's real Nova: who we are, boots Nova
+refuses, the server list (filters, paging, every project), a server's fields, each server
+action's effect, Nova's state rules (tui/backend/states.py) checked against what Nova refuses,
+a host's zone held by its servers, the console log, the health overview's filtered lists,
+keypairs, the audit log, and the policy refusals a project member gets.
 
 Two servers are booted once per cloud (as the project user, in one request) and reused; they
 are deleted at the end, also on failure.
