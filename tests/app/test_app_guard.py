@@ -19,7 +19,7 @@ from textual.widgets import Button
 from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.backend.errors import BackendError
 from tui.guard import GuardedHandlers, on
-from tui.resource import Action, Col, Drill, View
+from tui.resource import Action, Col, Drill, Resource, View
 from tui.screens.describe import DescribeScreen
 from tui.screens.error_panel import ErrorPanel
 from tui.screens.form import FormScreen
@@ -60,6 +60,15 @@ def assert_crash_file(directory: Path, *expected: str) -> Path:
         assert part in text, (part, text)
     assert "\x1b" not in text and "\x07" not in text
     return path
+
+
+async def open_list(pilot: Pilot[None], resource: Resource) -> ResourceScreen:
+    """Over the first list, once it is there: a list of `resource` (a broken declaration)."""
+    await settle(pilot)
+    screen = ResourceScreen(resource)
+    pilot.app.push_screen(screen)
+    await settle(pilot)
+    return screen
 
 
 async def back_to_work(pilot: Pilot[None]) -> None:
@@ -121,9 +130,7 @@ async def test_a_failing_when_offers_nothing_and_keys_answer(crash_dir: Path) ->
     )  # fmt: skip
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(ResourceScreen(broken))
-        await settle(pilot)
+        await open_list(pilot, broken)
         await pilot.press("o")
         panel = await panel_shown(pilot)
         assert "no_such_field" in panel.crash.summary
@@ -163,11 +170,7 @@ async def test_a_failing_drill_on_enter_leaves_the_list_alive(crash_dir: Path) -
     broken = replace(HYPERVISORS, drills=(Drill("enter", "servers", no_scope, "Servers"),))
     app = demo_app(start="hv")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(ResourceScreen(broken))
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ResourceScreen)
+        screen = await open_list(pilot, broken)
         await pilot.press("enter")
         panel = await panel_shown(pilot)
         assert panel.crash.summary == "ValueError: no scope [/]"
@@ -189,9 +192,7 @@ async def test_a_failing_describe_and_column(crash_dir: Path) -> None:
     broken = replace(HYPERVISORS, facts=broken_facts)
     app = demo_app(start="hv")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(ResourceScreen(broken))
-        await settle(pilot)
+        await open_list(pilot, broken)
         await pilot.press("d")
         panel = await panel_shown(pilot)
         assert panel.crash.summary == "ZeroDivisionError: division by zero"
@@ -212,9 +213,7 @@ async def test_a_failing_column_is_reported_once(crash_dir: Path) -> None:
     broken = replace(HYPERVISORS, columns=(*HYPERVISORS.columns, Col("Bad", broken_cell)))
     app = demo_app(start="hv")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(ResourceScreen(broken))
-        await settle(pilot)
+        await open_list(pilot, broken)
         panel = await panel_shown(pilot)
         assert panel.crash.summary == "TypeError: cell [/]"
         await pilot.press("escape")
@@ -381,9 +380,7 @@ async def test_a_view_that_fails_to_open_is_reported_and_keys_answer(crash_dir: 
     broken = replace(SERVERS, views=(View("l", "log", "Console log", no_screen),))
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(ResourceScreen(broken))
-        await settle(pilot)
+        await open_list(pilot, broken)
         await pilot.press("l")
         panel = await panel_shown(pilot)
         assert panel.crash.summary == "LookupError: no console for this server"
@@ -426,11 +423,7 @@ async def test_a_failing_confirmation_sends_nothing_and_keys_answer(
     broken = replace(SERVERS, actions=(action,))
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(ResourceScreen(broken))
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ResourceScreen)
+        screen = await open_list(pilot, broken)
         await select(pilot, "web-01")
         await pilot.press("ctrl+d")
         panel = await panel_shown(pilot)
