@@ -47,10 +47,14 @@ def title_of(node: Any) -> str:
 
 
 def name_of(callback: Any) -> str:
-    """``load`` for ``self.load``, ``partial(self.load, ...)`` or the coroutine ``self._load()``."""
+    """``load`` for ``self.load``, ``partial(self.load, ...)``, the coroutine ``self._load()``
+    or a worker named ``load``."""
     while isinstance(callback, functools.partial):
         callback = callback.func
-    name = getattr(callback, "__name__", "") or type(callback).__name__
+    if isinstance(callback, str):  # a worker's name
+        name = callback
+    else:
+        name = getattr(callback, "__name__", "") or type(callback).__name__
     return name.strip("_") or "a task"
 
 
@@ -63,7 +67,12 @@ def report(node: MessagePump, error: Exception, what: str) -> None:
     report_failure(error, what)
 
 
-def guarded(node: MessagePump, callback: Callable[[], Any], what: str) -> Callable[[], Any]:
+def where(node: MessagePump, task: Any) -> str:
+    """``Servers · load``: the screen, and what of it failed."""
+    return f"{title_of(node)} · {name_of(task)}"
+
+
+def guarded(node: MessagePump, callback: Callable[[], Any]) -> Callable[[], Any]:
     """``callback`` (sync or async, no arguments) that reports what it raises."""
 
     async def run() -> Any:
@@ -73,13 +82,13 @@ def guarded(node: MessagePump, callback: Callable[[], Any], what: str) -> Callab
                 result = await result
             return result
         except Exception as exc:
-            report(node, exc, what)
+            report(node, exc, where(node, callback))
             return None
 
     return run
 
 
-def guarded_work(node: MessagePump, work: Any, what: str, *, thread: bool) -> Any:
+def guarded_work(node: MessagePump, work: Any, name: str, *, thread: bool) -> Any:
     """A worker's work (a coroutine, an awaitable, an async or, in a thread, a sync
     callable) that reports what it raises, then raises it again: the worker ends in
     ``ERROR`` as Textual would have it, and never takes the app with it."""
@@ -89,7 +98,7 @@ def guarded_work(node: MessagePump, work: Any, what: str, *, thread: bool) -> An
             try:
                 return work()
             except Exception as exc:
-                node.app.call_from_thread(report, node, exc, what)
+                node.app.call_from_thread(report, node, exc, where(node, name or work))
                 raise
 
         return in_thread
@@ -101,7 +110,7 @@ def guarded_work(node: MessagePump, work: Any, what: str, *, thread: bool) -> An
                 result = await result
             return result
         except Exception as exc:
-            report(node, exc, what)
+            report(node, exc, where(node, name or work))
             raise
 
     return run
@@ -118,7 +127,7 @@ def on(message_type: type[Message], selector: str | None = None, **kwargs: str) 
                 try:
                     return await method(self, *args)
                 except Exception as exc:
-                    report(self, exc, f"{title_of(self)} · {name_of(method)}")
+                    report(self, exc, where(self, method))
                     return None
 
         else:
@@ -128,7 +137,7 @@ def on(message_type: type[Message], selector: str | None = None, **kwargs: str) 
                 try:
                     return method(self, *args)
                 except Exception as exc:
-                    report(self, exc, f"{title_of(self)} · {name_of(method)}")
+                    report(self, exc, where(self, method))
                     return None
 
         return textual_on(message_type, selector, **kwargs)(handler)  # type: ignore[return-value]
@@ -224,7 +233,7 @@ class GuardedHandlers(MessagePump):
     def guard_callback(self, callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """``callback(*args, **kwargs)``, to be called later, reporting what it raises."""
         call = functools.partial(callback, *args, **kwargs) if args or kwargs else callback
-        return guarded(self, call, f"{title_of(self)} · {name_of(callback)}")
+        return guarded(self, call)
 
     def run_worker(
         self,
@@ -239,9 +248,8 @@ class GuardedHandlers(MessagePump):
     ) -> Worker[Any]:
         """Textual's ``run_worker``; what the work raises is reported and never ends the app
         (``exit_on_error`` is always off)."""
-        what = f"{title_of(self)} · {(name or '').strip('_') or name_of(work)}"
         return super().run_worker(  # type: ignore[misc]  # DOMNode's, later in the MRO
-            guarded_work(self, work, what, thread=thread),
+            guarded_work(self, work, name or "", thread=thread),
             name=name,
             group=group,
             description=description,
