@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
@@ -29,14 +29,14 @@ def with_keys(cls: type[N], keys: Sequence[Binding]) -> type[N]:
     a key ``cls`` binds already keeps its binding first."""
     if not keys:
         return cls
-    return _keyed(cls, tuple(keys))
+    return cast("type[N]", _keyed(cls, tuple(keys)))
 
 
 @cache
-def _keyed(cls: type[N], keys: tuple[Binding, ...]) -> type[N]:
+def _keyed(cls: type[DOMNode], keys: tuple[Binding, ...]) -> type[DOMNode]:
     own = [binding for bindings in declared_bindings(cls).values() for binding in bindings]
     namespace = {"BINDINGS": [*own, *keys], "__module__": cls.__module__, "__doc__": cls.__doc__}
-    return type(cls.__name__, (cls,), namespace)
+    return cast("type[DOMNode]", type(cls.__name__, (cls,), namespace))
 
 
 def declared_bindings(cls: type[DOMNode]) -> dict[str, list[Binding]]:
