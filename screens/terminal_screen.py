@@ -12,7 +12,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -23,6 +23,7 @@ from tui.backend.errors import BackendError
 from tui.backend.ssh_config import SshSettings
 from tui.backend.ssh_values import InvalidValue, SshError, valid_user
 from tui.forms import Choice, Field, Form, Values
+from tui.guard import GuardedHandlers, on
 from tui.screens.form import FormScreen
 from tui.styles import STYLES
 from tui.widgets.header import CloudHeader
@@ -130,7 +131,7 @@ def connect_form(ssh_plan: SshPlan) -> Form:
     )
 
 
-class HostKeyScreen(ModalScreen[str]):
+class HostKeyScreen(GuardedHandlers, ModalScreen[str]):
     """An unknown or changed host key: accept once, accept and remember, or refuse."""
 
     CSS_PATH = STYLES / "terminal_screen.tcss"
@@ -179,7 +180,7 @@ class HostKeyScreen(ModalScreen[str]):
         self.dismiss("refuse")
 
 
-class TerminalScreen(Screen[None]):
+class TerminalScreen(GuardedHandlers, Screen[None]):
     """A server's shell over SSH: status line, the terminal, the key bar."""
 
     CSS_PATH = [STYLES / "terminal.tcss", STYLES / "terminal_screen.tcss"]
@@ -287,7 +288,7 @@ class TerminalScreen(Screen[None]):
         self.action_leave()
 
     @on(Terminal.Closed)
-    def _closed(self, event: Terminal.Closed) -> None:
+    def _session_closed(self, event: Terminal.Closed) -> None:
         if event.error:
             self.app.notify(event.error, title="SSH session ended", severity="error")
         elif self.state == "connected":
