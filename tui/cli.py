@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tui import __version__
 from tui.config import Check, Settings, SettingsError, load_settings, shown
@@ -218,14 +218,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _run(StackdeckApp(backend, settings))
 
 
-def _run(app: StackdeckApp) -> int:
+def _run(app: StackdeckApp, **run_options: Any) -> int:
     """Run the app; non-zero, with one line naming the crash file, when it ended on a bug."""
+    import io
+
+    from rich.console import Console
+
     from tui.text import safe
 
+    # A failure inside Textual's own code ends the app with a report Textual prints to its
+    # error console, local variables included: it goes to the crash file, not the terminal.
+    textual_report = io.StringIO()
+    app.error_console = Console(file=textual_report, width=120, color_system=None)
     try:
-        app.run()
+        app.run(**run_options)
     except Exception as exc:  # raised past Textual itself (the driver, the terminal)
         app.crash = app.crash or app.crashes.record(exc, "running stackdeck")
+    if app.crash is None and textual_report.getvalue().strip():
+        app.crash = app.crashes.record_report(textual_report.getvalue(), "inside Textual")
     crash = app.crash
     if crash is not None:
         where = f"the full report is in {safe(str(crash.path))}" if crash.path else crash.error

@@ -9,6 +9,7 @@ variables, so no password or token held in one can reach the file. No Textual he
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 import traceback
@@ -19,6 +20,7 @@ from pathlib import Path
 from tui.text import safe
 
 SUMMARY_LIMIT = 300
+_EXCEPTION_LINE = re.compile(r"[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,13 +86,26 @@ class CrashLog:
         signature = _signature(exc)
         if (seen := self._seen.get(signature)) is not None:
             return Crash(seen.what, seen.summary, seen.path, seen.error, repeated=True)
+        crash = self._file(what, summary(exc), report_text(exc, what))
+        self._seen[signature] = crash
+        return crash
+
+    def record_report(self, report: str, what: str) -> Crash:
+        """A failure known only by its printed report (Textual's own, when it ended the app):
+        its last ``SomeError: message`` line sums it up."""
+        lines = [line.strip() for line in safe(report, multiline=True).splitlines()]
+        named = [line for line in lines if _EXCEPTION_LINE.match(line)]
+        last = (named or [line for line in lines if line] or ["unknown failure"])[-1]
+        header = f"stackdeck: an unexpected failure — {what}\n\n"
+        return self._file(what, last[:SUMMARY_LIMIT], header + report)
+
+    def _file(self, what: str, short: str, report: str) -> Crash:
         try:
-            path: Path | None = self._write(self._redact(report_text(exc, what)))
+            path: Path | None = self._write(self._redact(safe(report, multiline=True)))
             error = ""
         except OSError as failure:
             path, error = None, f"{type(failure).__name__}: {failure.strerror or failure}"
-        crash = Crash(safe(what), self._redact(summary(exc)), path, safe(error))
-        self._seen[signature] = crash
+        crash = Crash(safe(what), self._redact(safe(short)), path, safe(error))
         self.crashes.append(crash)
         return crash
 

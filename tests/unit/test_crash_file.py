@@ -130,3 +130,32 @@ def test_a_session_that_went_on_past_a_failure_exits_zero_and_names_the_report(
     err = capsys.readouterr().err
     (path,) = crash_dir.glob("crash-*.txt")
     assert err.count("\n") == 1 and "1 unexpected failure(s)" in err and str(path) in err
+
+
+class TextualFailsApp(StackdeckApp):
+    """A failure stackdeck's guard never sees, as when Textual's own code fails: a plain
+    Textual widget whose drawing raises, with a local Textual's report would print."""
+
+    def on_mount(self) -> None:
+        from textual.widgets import Static
+
+        class Unguarded(Static):
+            def render(self) -> str:
+                password = "hunter2-password"
+                raise LookupError(f"no glyph for {len(password)} cells")
+
+        self.mount(Unguarded())
+
+
+def test_a_failure_inside_textual_goes_to_the_crash_file_not_the_terminal(
+    crash_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli._run(app_of(TextualFailsApp), headless=True) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and "locals" not in err.lower()
+    assert "LookupError: no glyph for 16 cells" in err and "hunter2" not in err
+    (path,) = crash_dir.glob("crash-*.txt")
+    assert str(path) in err
+    report = path.read_text(encoding="utf-8")
+    assert "inside Textual" in report and "LookupError" in report
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
