@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from tui.backend.base import Backend
+from tui.backend.states import allows, snapshot_allows
 from tui.forms import Choice, ChoiceLoader, Values
 
 LIMIT = 5000  # a picker is for choosing, not for browsing a whole cloud
@@ -80,10 +81,18 @@ server_choices = _loader(
     keep=lambda s: s.status in ("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED"),
 )
 
+# the servers Nova lets a volume be attached to
+attachable_server_choices = _loader(
+    lambda b: b.servers(all_projects=b.info.is_admin),
+    lambda s: Choice(s.id, s.name, f"{s.status} {s.project} {s.address_text}"),
+    keep=allows("attach_volume"),
+)
+
+# the snapshots Cinder lets a new volume be made from
 snapshot_choices = _loader(
     lambda b: b.volume_snapshots(all_projects=b.info.is_admin),
     lambda s: Choice(s.id, s.name or s.id, f"{s.size_gb} GiB from {s.volume_id[:8]}"),
-    keep=lambda s: s.status == "available",
+    keep=snapshot_allows("restore"),
 )
 
 project_choices = _loader(lambda b: b.projects(), lambda p: Choice(p.id, p.name, p.description))
