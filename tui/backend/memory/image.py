@@ -240,7 +240,6 @@ class ImageMemory(MemoryCore):
             if not (self._is_admin or self._mine(project_id)):  # the shared member answers
                 raise self.refused(403, "You are not authorized to complete modify_member action.")
             member["status"] = status
-            member["updated_at"] = data.stamp(120 + self._cloud.serial())
 
         await self._write(
             f"set-image-member-{status}", f"{image_id} → project {project_id}", answer
