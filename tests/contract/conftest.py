@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import pytest
 
 from tests.devcloud import devcloud_up
 from tui.backend.base import Backend
+from tui.backend.errors import NotFound
 
 T = TypeVar("T")
 CIRROS = "cirros-0.6.2-x86_64-disk"
@@ -82,3 +83,21 @@ async def open_lab(kind: str, audit: Any = None) -> Lab:
     lab = Lab("devcloud", admin, demo, (network.id,), pause=0.5, timeout=120)
     lab.closers += [admin.close, demo.close]
     return lab
+
+
+async def open_two_users(kind: str) -> Lab:
+    """A lab whose project user is not an admin and works in another project than the
+    admin's: devcloud's demo, or in memory a member's view of the same cloud."""
+    lab = await open_lab(kind)
+    if not lab.real:
+        lab = replace(lab, owner=lab.admin.member_view())
+    return lab
+
+
+async def gone(show: Callable[[str], Awaitable[Any]], ident: str) -> bool:
+    """Whether `show(ident)` answers 404 (polled with `Lab.until` after a delete)."""
+    try:
+        await show(ident)
+    except NotFound:
+        return True
+    return False

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import CIRROS, CLOUDS, Lab, named, open_lab
+from tests.contract.conftest import CIRROS, CLOUDS, Lab, named, open_two_users
 from tui.backend.errors import BackendError, Conflict, Forbidden, NotFound
 from tui.backend.models import Image, ImageSpec
 
@@ -77,9 +77,7 @@ class Glance:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
 async def glance(request: pytest.FixtureRequest) -> AsyncIterator[Glance]:
-    lab = await open_lab(request.param)
-    if not lab.real:  # the memory cloud's second user, like devcloud's demo
-        lab = dataclasses.replace(lab, owner=lab.admin.member_view())
+    lab = await open_two_users(request.param)
     made = Glance(lab)
     try:
         yield made

@@ -13,14 +13,14 @@ import asyncio
 import contextlib
 import dataclasses
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import CIRROS, CLOUDS, Lab, collect, named, open_lab
+from tests.contract.conftest import CIRROS, CLOUDS, Lab, collect, gone, named, open_two_users
 from tui.backend import states
 from tui.backend.errors import BackendError, Conflict, Forbidden, NotFound
 from tui.backend.models import BootSpec, Server, Volume, VolumeSnapshot, VolumeSpec
@@ -84,7 +84,7 @@ class Cinder:
         for volume in volumes:
             await self.owner.delete_volume(volume.id)
         for volume in volumes:
-            await self.lab.until(lambda v=volume: _gone(self.owner.volume, v.id), bool, "deleted")
+            await self.lab.until(lambda v=volume: gone(self.owner.volume, v.id), bool, "deleted")
             self.volumes.remove(volume.id)
 
     async def settled(self, volume_id: str, status: str = "available") -> Volume:
@@ -142,9 +142,7 @@ def _sdk(lab: Lab) -> Any:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
 async def cinder(request: pytest.FixtureRequest) -> AsyncIterator[Cinder]:
-    lab = await open_lab(request.param)
-    if not lab.real:  # the memory cloud's second user, like devcloud's demo
-        lab = dataclasses.replace(lab, owner=lab.admin.member_view())
+    lab = await open_two_users(request.param)
     made = Cinder(lab)
     try:
         yield made
@@ -162,7 +160,7 @@ async def _clean(made: Cinder) -> None:
                 await made.reset_snapshot(snapshot_id, "available")
             await made.admin.delete_volume_snapshot(snapshot_id)
     for snapshot_id in made.snapshots:
-        await made.lab.until(lambda s=snapshot_id: _gone(made.admin.volume_snapshot, s), bool,
+        await made.lab.until(lambda s=snapshot_id: gone(made.admin.volume_snapshot, s), bool,
                              "snapshot deleted")  # fmt: skip
     for volume_id in made.volumes:
         with contextlib.suppress(NotFound):
@@ -172,16 +170,8 @@ async def _clean(made: Cinder) -> None:
             if not volume.attachments:
                 await made.admin.delete_volume(volume_id)
     for volume_id in made.volumes:
-        await made.lab.until(lambda v=volume_id: _gone(made.admin.volume, v), bool,
+        await made.lab.until(lambda v=volume_id: gone(made.admin.volume, v), bool,
                              "volume deleted")  # fmt: skip
-
-
-async def _gone(show: Callable[[str], Awaitable[Any]], ident: str) -> bool:
-    try:
-        await show(ident)
-    except NotFound:
-        return True
-    return False
 
 
 async def refused(call: Awaitable[Any], status: int, says: str) -> BackendError:
@@ -357,7 +347,7 @@ async def test_snapshots_list_show_restore_and_block_deleting_their_volume(
     )
     await cinder.reset_snapshot(snapshot.id, "available")
     await cinder.owner.delete_volume_snapshot(snapshot.id)
-    await cinder.lab.until(lambda: _gone(cinder.owner.volume_snapshot, snapshot.id), bool, "gone")
+    await cinder.lab.until(lambda: gone(cinder.owner.volume_snapshot, snapshot.id), bool, "gone")
     await cinder.drop(volume, restored)
 
 
@@ -387,7 +377,7 @@ async def server(cinder: Cinder) -> AsyncIterator[Server]:
             with contextlib.suppress(NotFound, BackendError):
                 await owner.detach_volume(booted.id, volume_id)
         await cinder.admin.server_action(booted.id, "delete")
-        await cinder.lab.until(lambda: _gone(cinder.admin.server, booted.id), bool, "deleted")
+        await cinder.lab.until(lambda: gone(cinder.admin.server, booted.id), bool, "deleted")
         for volume_id in cinder.volumes:
             with contextlib.suppress(NotFound):
                 await cinder.lab.until(

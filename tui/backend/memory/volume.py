@@ -4,13 +4,15 @@ the state rules of ``tui.backend.states`` (Cinder's 400s, Nova's 409s) and their
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from tui.backend import models, states
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory import data
 from tui.backend.memory.core import MemoryCore
 from tui.backend.models import Server
+
+T = TypeVar("T")
 
 VOLUME_TYPE = "lvmdriver-1"
 ZONE = "nova"
@@ -185,12 +187,7 @@ class VolumeMemory(MemoryCore):
     # -- attaching: Nova's API, Nova's checks, then Cinder's (quoted by Nova) -----------------
 
     async def attach_volume(self, server_id: str, volume_id: str) -> str:
-        found = self._cloud.servers.get(server_id)
-        target = f"volume {volume_id} to server {found.name if found else server_id}"
-
-        def change() -> str:
-            server = self._lookup(self._cloud.servers, server_id, "instance")
-            volume = self._volume_or_404(volume_id)
+        def attach(server: Server, volume: models.Volume) -> str:
             self._check(states.conflict_message("attach_volume", server), 409)
             users = [a.server_id for a in volume.attachments]
             if users and not volume.multiattach:
@@ -206,15 +203,10 @@ class VolumeMemory(MemoryCore):
             self._record(server, "attach_volume", "compute_attach_volume")
             return device
 
-        return await self._write("attach-volume", target, change)
+        return await self._attachment_write("attach", "to", server_id, volume_id, attach)
 
     async def detach_volume(self, server_id: str, volume_id: str) -> None:
-        found = self._cloud.servers.get(server_id)
-        target = f"volume {volume_id} from server {found.name if found else server_id}"
-
-        def change() -> None:
-            server = self._lookup(self._cloud.servers, server_id, "instance")
-            volume = self._volume_or_404(volume_id)
+        def detach(server: Server, volume: models.Volume) -> None:
             if not any(a.server_id == server.id for a in volume.attachments):
                 self._check(f"Instance {server.id} is not attached to volume {volume.id}", 404)
             self._check(states.conflict_message("detach_volume", server), 409)
@@ -223,7 +215,25 @@ class VolumeMemory(MemoryCore):
             self._cloud.detach(server, volume)
             self._record(server, "detach_volume", "compute_detach_volume")
 
-        await self._write("detach-volume", target, change)
+        await self._attachment_write("detach", "from", server_id, volume_id, detach)
+
+    async def _attachment_write(
+        self,
+        verb: str,
+        preposition: str,
+        server_id: str,
+        volume_id: str,
+        step: Callable[[Server, models.Volume], T],
+    ) -> T:
+        """Nova's os-volume_attachments: the server, then the volume (404s), then ``step``."""
+        found = self._cloud.servers.get(server_id)
+        target = f"volume {volume_id} {preposition} server {found.name if found else server_id}"
+
+        def change() -> T:
+            server = self._lookup(self._cloud.servers, server_id, "instance")
+            return step(server, self._volume_or_404(volume_id))
+
+        return await self._write(f"{verb}-volume", target, change)
 
     def _via_nova(self, reason: str | None) -> str | None:
         """Cinder's refusal as Nova passes it on: wrapped, with Cinder's status and request."""
