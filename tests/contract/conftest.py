@@ -88,8 +88,10 @@ async def open_lab(kind: str, audit: Any = None) -> Lab:
 async def open_two_users(kind: str) -> Lab:
     """A lab whose project user is not an admin and works in another project than the
     admin's: devcloud's demo, or in memory a member's view of the same cloud."""
+    from tui.backend.memory import MemoryBackend
+
     lab = await open_lab(kind)
-    if not lab.real:
+    if isinstance(lab.admin, MemoryBackend):
         lab = replace(lab, owner=lab.admin.member_view())
     return lab
 

@@ -79,18 +79,9 @@ class ImageMemory(MemoryCore):
         def create() -> models.Image:
             self._check_visibility(spec.visibility)
             image_id = data.fixed_id("image", 10_000 + self._cloud.serial())
-            raw = data.image_json(
-                image_id,
-                spec.name,
-                self._info.project_id,
-                visibility=spec.visibility,
-                disk_format=spec.disk_format,
-                min_disk=spec.min_disk,
-                min_ram=spec.min_ram,
-                status="queued",
-                properties=dict(spec.properties),
-            )
-            raw = {**raw, "container_format": spec.container_format, "protected": spec.protected}
+            # Glance's record: its defaults, then what the request says (the real POST body)
+            raw = data.image_json(image_id, "", self._info.project_id, status="queued")
+            raw.update(spec.body())
             return self._cloud.images.add(models.Image.from_api(raw))
 
         return await self._write("create-image", spec.name, create)

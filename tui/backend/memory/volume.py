@@ -10,11 +10,11 @@ from tui.backend import models, states
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory import data
 from tui.backend.memory.core import MemoryCore
+from tui.backend.memory.data import VOLUME_TYPE
 from tui.backend.models import Server
 
 T = TypeVar("T")
 
-VOLUME_TYPE = "lvmdriver-1"
 ZONE = "nova"
 
 
