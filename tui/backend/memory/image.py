@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import BackendError
 from tui.backend.memory import data
 from tui.backend.memory.core import MemoryCore
+from tui.backend.threads import in_thread
 from tui.backend.transfer import Progress, no_progress, read_chunks
 
 VISIBILITIES = ("private", "shared", "community", "public")
@@ -139,7 +141,7 @@ class ImageMemory(MemoryCore):
         overwrite: bool = False,
     ) -> models.Download:
         # downloads' helpers: not on the start-up path
-        from tui.backend.image_data import Checksums, refuse_overwrite, remove_partial
+        from tui.backend.image_data import refuse_overwrite, save
 
         target = refuse_overwrite(path, overwrite)
         current = await self.image(image.id)
@@ -151,22 +153,15 @@ class ImageMemory(MemoryCore):
                 status=204,
                 operation="download image",
             )
-        sums = Checksums(current)
-        done = 0
-        try:
-            with target.open("wb") as out:
-                progress(0, len(blob))
-                for start in range(0, len(blob), transfer.CHUNK):
-                    chunk = blob[start : start + transfer.CHUNK]
-                    await self._pace()
-                    out.write(chunk)
-                    sums.update(chunk)
-                    done += len(chunk)
-                    progress(done, len(blob))
-            return sums.result(str(target), done)
-        except BaseException:
-            remove_partial(target)
-            raise
+        pause = self.transfer_pause or self._latency
+
+        def chunks() -> Iterator[bytes]:
+            for start in range(0, len(blob), transfer.CHUNK):
+                time.sleep(pause)
+                yield blob[start : start + transfer.CHUNK]
+
+        # in a worker thread, like the real download (progress is reported from there)
+        return await in_thread(lambda: save(target, chunks(), current, len(blob), progress))
 
     async def delete_image(self, image_id: str) -> None:
         def delete() -> None:
