@@ -204,6 +204,8 @@ async def test_created_volumes_list_in_pages_with_their_fields(cinder: Cinder) -
         )
         assert shown.name.startswith(PREFIX) and shown.volume_type and shown.created
         assert (shown.attachments, shown.bootable, shown.multiattach) == ((), False, False)
+        # only an admin sees where a volume lives
+        assert shown.host == "" and "@" in (await cinder.admin.volume(volume.id)).host
     assert [v.size_gb for v in made] == [1, 2, 3]
     # the admin sees the project's volumes when asking for all projects or for that project
     everyone = {v.id for v in await collect(cinder.admin.volumes(all_projects=True))}
@@ -401,7 +403,11 @@ async def test_attach_and_detach_with_novas_and_cinders_refusals(
     device = await owner.attach_volume(server.id, volume.id)
     assert device.startswith("/dev/")
     attached = await cinder.settled(volume.id, "in-use")
-    assert [(a.server_id, a.device) for a in attached.attachments] == [(server.id, device)]
+    assert [(a.server_id, a.device, a.host) for a in attached.attachments] == [
+        (server.id, device, "")
+    ]
+    (seen_by_admin,) = (await cinder.admin.volume(volume.id)).attachments
+    assert seen_by_admin.host == (await cinder.admin.server(server.id)).host
     shown = await owner.server(server.id)
     assert volume.id in [v["id"] for v in shown.raw["os-extended-volumes:volumes_attached"]]
 

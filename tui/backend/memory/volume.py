@@ -38,7 +38,7 @@ class VolumeMemory(MemoryCore):
     ) -> AsyncIterator[list[models.Volume]]:
         scope = self._scope(all_projects, project_id)
         async for page in self._select(self._cloud.volumes, page_size, scope):
-            yield page
+            yield [self._seen(volume) for volume in page]
 
     async def volume_snapshots(
         self,
@@ -54,7 +54,16 @@ class VolumeMemory(MemoryCore):
             yield page
 
     async def volume(self, volume_id: str) -> models.Volume:
-        return self._volume_or_404(volume_id)
+        return self._seen(self._volume_or_404(volume_id))
+
+    def _seen(self, volume: models.Volume) -> models.Volume:
+        """A volume as Cinder shows it to us: only an admin sees where it lives (its backend
+        host, its attachments' hosts)."""
+        if self._is_admin:
+            return volume
+        raw = {key: value for key, value in volume.raw.items() if key != "os-vol-host-attr:host"}
+        raw["attachments"] = [{**a, "host_name": None} for a in raw.get("attachments") or ()]
+        return models.Volume.from_api(raw)
 
     async def volume_snapshot(self, snapshot_id: str) -> models.VolumeSnapshot:
         return self._snapshot_or_404(snapshot_id)
@@ -96,7 +105,7 @@ class VolumeMemory(MemoryCore):
                 source=source,
             )
             created = self._cloud.volumes.add(models.Volume.from_api(raw))
-            return models.Volume.from_api({**created.raw, "status": "creating"})
+            return self._seen(models.Volume.from_api({**created.raw, "status": "creating"}))
 
         return await self._write("create-volume", f"volume {spec.name}", change)
 
