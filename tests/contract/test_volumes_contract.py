@@ -150,6 +150,8 @@ async def cinder(request: pytest.FixtureRequest) -> AsyncIterator[Cinder]:
         await _clean(made)
         for close in lab.closers:
             await close()
+        if "conn" in _SDK:
+            _SDK.pop("conn").close()
 
 
 async def _clean(made: Cinder) -> None:
