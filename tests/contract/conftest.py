@@ -103,3 +103,18 @@ async def gone(show: Callable[[str], Awaitable[Any]], ident: str) -> bool:
     except NotFound:
         return True
     return False
+
+
+@dataclass
+class TwoUsers:
+    """A contract module's two-user lab (`open_two_users`): the admin and the project user."""
+
+    lab: Lab
+
+    @property
+    def admin(self) -> Any:
+        return self.lab.admin
+
+    @property
+    def owner(self) -> Any:
+        return self.lab.owner

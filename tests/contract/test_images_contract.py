@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import CIRROS, CLOUDS, Lab, named, open_two_users
+from tests.contract.conftest import CIRROS, CLOUDS, TwoUsers, named, open_two_users
 from tui.backend.errors import BackendError, Conflict, Forbidden, NotFound
 from tui.backend.models import Image, ImageSpec
 
@@ -49,17 +49,10 @@ KiB = 1024
 
 
 @dataclasses.dataclass
-class Glance:
-    lab: Lab
+class Glance(TwoUsers):
+    """The lab and the images the module made (deleted at the end)."""
+
     made: list[str] = dataclasses.field(default_factory=list)
-
-    @property
-    def owner(self) -> Any:
-        return self.lab.owner
-
-    @property
-    def admin(self) -> Any:
-        return self.lab.admin
 
     async def image(self, name: str, **spec: Any) -> Image:
         image: Image = await self.owner.create_image(

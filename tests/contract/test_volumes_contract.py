@@ -20,7 +20,16 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import CIRROS, CLOUDS, Lab, collect, gone, named, open_two_users
+from tests.contract.conftest import (
+    CIRROS,
+    CLOUDS,
+    Lab,
+    TwoUsers,
+    collect,
+    gone,
+    named,
+    open_two_users,
+)
 from tui.backend import states
 from tui.backend.errors import BackendError, Conflict, Forbidden, NotFound
 from tui.backend.models import BootSpec, Server, Volume, VolumeSnapshot, VolumeSpec
@@ -56,21 +65,12 @@ ODD_STATUSES = ("error", "error_extending", "error_restoring", "error_deleting",
 
 
 @dataclasses.dataclass
-class Cinder:
+class Cinder(TwoUsers):
     """The lab, with the project user as a member of another project than the admin's, and
     what the module made (deleted at the end)."""
 
-    lab: Lab
     volumes: list[str] = dataclasses.field(default_factory=list)
     snapshots: list[str] = dataclasses.field(default_factory=list)
-
-    @property
-    def admin(self) -> Any:
-        return self.lab.admin
-
-    @property
-    def owner(self) -> Any:
-        return self.lab.owner
 
     async def volume(self, name: str, size_gb: int = 1, **spec: Any) -> Volume:
         made = await self.owner.create_volume(
