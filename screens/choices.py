@@ -7,7 +7,7 @@ from typing import Any
 
 from tui.backend.base import Backend
 from tui.backend.models import Server
-from tui.backend.states import allows
+from tui.backend.states import allows, snapshot_allows
 from tui.forms import Choice, ChoiceLoader, Values
 
 LIMIT = 5000  # a picker is for choosing, not for browsing a whole cloud
@@ -89,10 +89,11 @@ server_choices = _servers(lambda s: s.status in ("ACTIVE", "SHUTOFF", "PAUSED", 
 # the servers Nova attaches a volume to (its state table)
 attachable_server_choices = _servers(allows("attach_volume"))
 
+# the snapshots Cinder lets a new volume be made from
 snapshot_choices = _loader(
     lambda b: b.volume_snapshots(all_projects=b.info.is_admin),
     lambda s: Choice(s.id, s.name or s.id, f"{s.size_gb} GiB from {s.volume_id[:8]}"),
-    keep=lambda s: s.status == "available",
+    keep=snapshot_allows("restore"),
 )
 
 project_choices = _loader(lambda b: b.projects(), lambda p: Choice(p.id, p.name, p.description))

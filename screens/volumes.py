@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 from tui.backend.base import Backend
 from tui.backend.models import Volume, VolumeAttachment, VolumeSnapshot, VolumeSpec
+from tui.backend.states import snapshot_allows, volume_allows
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
 from tui.screens.choices import (
@@ -235,7 +236,7 @@ VOLUMES = Resource(
             "e",
             "Extend",
             extend,
-            lambda v: v.status in ("available", "in-use"),
+            volume_allows("extend"),
             form=extend_form,
             progress="extending",
         ),
@@ -244,7 +245,7 @@ VOLUMES = Resource(
             "A",
             "Attach to a server",
             attach,
-            lambda v: v.status == "available" or (v.multiattach and v.status == "in-use"),
+            volume_allows("attach"),
             form=attach_form,
             progress="attaching",
         ),
@@ -253,7 +254,7 @@ VOLUMES = Resource(
             "D",
             "Detach",
             detach,
-            lambda v: bool(v.attachments),
+            volume_allows("detach"),
             form=detach_form,
             progress="detaching",
         ),
@@ -262,7 +263,7 @@ VOLUMES = Resource(
             "S",
             "Snapshot",
             snapshot,
-            lambda v: v.status in ("available", "in-use"),
+            volume_allows("snapshot_force"),
             form=snapshot_form,
             progress="snapshotting",
             follow="none",
@@ -272,7 +273,7 @@ VOLUMES = Resource(
             "ctrl+d",
             "Delete",
             delete_volume,
-            lambda v: v.status in ("available", "error", "error_restoring", "error_extending"),
+            volume_allows("delete"),
             confirm="name",
             progress="deleting",
             follow="gone",
@@ -385,7 +386,7 @@ VOLUME_SNAPSHOTS = Resource(
             "R",
             "Restore into a new volume",
             restore,
-            lambda s: s.status == "available",
+            snapshot_allows("restore"),
             form=restore_form,
             follow="none",
         ),
@@ -394,7 +395,7 @@ VOLUME_SNAPSHOTS = Resource(
             "ctrl+d",
             "Delete",
             delete_snapshot,
-            lambda s: s.status in ("available", "error"),
+            snapshot_allows("delete"),
             confirm="name",
             progress="deleting",
             follow="gone",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import pytest
@@ -107,9 +107,21 @@ async def lab(request: pytest.FixtureRequest, audit: AuditLog) -> AsyncIterator[
             await close()
 
 
-async def gone(lab: Lab, server_id: str) -> bool:
+async def open_two_users(kind: str) -> Lab:
+    """A lab whose project user is not an admin and works in another project than the
+    admin's: devcloud's demo, or in memory a member's view of the same cloud."""
+    from tui.backend.memory import MemoryBackend
+
+    lab = await open_lab(kind)
+    if isinstance(lab.admin, MemoryBackend):
+        lab = replace(lab, owner=lab.admin.member_view())
+    return lab
+
+
+async def gone(show: Callable[[str], Awaitable[Any]], ident: str) -> bool:
+    """Whether `show(ident)` answers 404 (polled with `Lab.until` after a delete)."""
     try:
-        await lab.admin.server(server_id)
+        await show(ident)
     except NotFound:
         return True
     return False
@@ -122,3 +134,18 @@ async def settled(lab: Lab, server_id: str, status: str) -> Server:
         lambda s: s.status == status and not s.task_state,
         f"server {status}",
     )
+
+
+@dataclass
+class TwoUsers:
+    """A contract module's two-user lab (`open_two_users`): the admin and the project user."""
+
+    lab: Lab
+
+    @property
+    def admin(self) -> Any:
+        return self.lab.admin
+
+    @property
+    def owner(self) -> Any:
+        return self.lab.owner

@@ -189,7 +189,7 @@ async def test_servers_with_the_flavor_then_delete_it(lab: Lab, private: Flavor)
     finally:
         with contextlib.suppress(NotFound):
             await lab.admin.server_action(server.id, "delete")
-        await lab.until(lambda: gone(lab, server.id), bool, "delete")
+        await lab.until(lambda: gone(lab.admin.server, server.id), bool, "delete")
 
 
 async def test_every_flavor_write_is_audited_with_its_outcome(lab: Lab, audit: AuditLog) -> None:

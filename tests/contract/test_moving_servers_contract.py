@@ -82,7 +82,7 @@ async def pair(lab: Lab) -> AsyncIterator[tuple[Server, Server]]:
             with contextlib.suppress(NotFound):
                 await lab.admin.server_action(server.id, "delete")
         for server in booted:
-            await lab.until(lambda s=server: gone(lab, s.id), bool, "delete")
+            await lab.until(lambda s=server: gone(lab.admin.server, s.id), bool, "delete")
 
 
 async def latest_migration(lab: Lab, server_id: str, kind: str) -> object:

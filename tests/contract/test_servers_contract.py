@@ -72,7 +72,7 @@ async def booted(lab: Lab) -> AsyncIterator[list[Server]]:
             with contextlib.suppress(NotFound):
                 await lab.admin.server_action(server.id, "delete")
         for server in made:
-            await lab.until(lambda s=server: gone(lab, s.id), bool, "delete")
+            await lab.until(lambda s=server: gone(lab.admin.server, s.id), bool, "delete")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -273,68 +273,6 @@ async def test_booted_server(
     assert (port.ip_text, port.mac_address) == (address.addr, address.mac)
 
 
-async def test_volume_life(booted: Server, demo4: OpenStackBackend, audit: Audit) -> None:
-    audit.since()
-    made: list[tuple[Callable[[], Awaitable[Any]], Callable[[], Awaitable[Any]]]] = []
-    try:
-        volume = await demo4.create_volume(VolumeSpec(name=f"it4-vol-{RUN}", size_gb=1))
-        made.append((lambda: demo4.delete_volume(volume.id), lambda: demo4.volume(volume.id)))
-        await until(lambda: demo4.volume(volume.id), _status("available"), "volume available")
-
-        device = await demo4.attach_volume(booted.id, volume.id)
-        assert device.startswith("/dev/")
-        attached = await until(lambda: demo4.volume(volume.id), _status("in-use"), "in-use")
-        assert [(a.server_id, a.device) for a in attached.attachments] == [(booted.id, device)]
-        server = await demo4.server(booted.id)
-        assert volume.id in [v["id"] for v in server.raw["os-extended-volumes:volumes_attached"]]
-
-        await demo4.detach_volume(booted.id, volume.id)
-        await until(lambda: demo4.volume(volume.id), _status("available"), "detached")
-
-        await demo4.extend_volume(volume.id, 2)
-        await until(lambda: demo4.volume(volume.id), lambda v: v.size_gb == 2, "extended")
-
-        snapshot = await demo4.create_volume_snapshot(volume.id, f"it4-snap-{RUN}")
-        made.insert(
-            0,
-            (
-                lambda: demo4.delete_volume_snapshot(snapshot.id),
-                lambda: demo4.volume_snapshot(snapshot.id),
-            ),
-        )
-        await until(lambda: demo4.volume_snapshot(snapshot.id), _status("available"), "snapshot")
-
-        restored = await demo4.create_volume(
-            VolumeSpec(name=f"it4-restored-{RUN}", size_gb=2, snapshot_id=snapshot.id)
-        )
-        made.insert(
-            0, (lambda: demo4.delete_volume(restored.id), lambda: demo4.volume(restored.id))
-        )
-        restored = await until(
-            lambda: demo4.volume(restored.id), _status("available"), "restored volume"
-        )
-        assert restored.raw["snapshot_id"] == snapshot.id and restored.size_gb == 2
-    finally:
-        for delete, show in made:
-            await _discard(delete)
-            await gone(show, "a test volume or snapshot")
-    assert audit.since() == [
-        ("create-volume", "ok"),
-        ("attach-volume", "ok"),
-        ("detach-volume", "ok"),
-        ("extend-volume", "ok"),
-        ("create-volume-snapshot", "ok"),
-        ("create-volume", "ok"),
-        ("delete-volume", "ok"),
-        ("delete-volume-snapshot", "ok"),
-        ("delete-volume", "ok"),
-    ]
-
-
-def _status(status: str) -> Callable[[Any], bool]:
-    return lambda record: record.status == status
-
-
 async def test_floating_ip_life(booted: Server, demo4: OpenStackBackend, audit: Audit) -> None:
     audit.since()
     public = await named(demo4.networks(external=True), "public")

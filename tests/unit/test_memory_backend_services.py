@@ -222,7 +222,6 @@ async def test_shows_and_not_found() -> None:
         (backend.volume, backend.volumes(all_projects=True)),
         (backend.volume_snapshot, backend.volume_snapshots(all_projects=True)),
         (backend.flavor, backend.flavors()),
-        (backend.image, backend.images()),
     ]
     for show, listed in shows:
         first = (await collect(listed))[0]
@@ -432,72 +431,7 @@ async def test_console_log() -> None:
 # -- volumes ---------------------------------------------------------------------------------
 
 
-async def test_attach_and_detach() -> None:
-    backend = MemoryBackend()
-    server = await boot_active(backend)
-    volume = await backend.create_volume(VolumeSpec(name="data", size_gb=2))
-    assert volume.status == "creating"
-    assert (await backend.volume(volume.id)).status == "available"
-    assert await backend.attach_volume(server.id, volume.id) == "/dev/vdb"
-    attached = await backend.volume(volume.id)
-    assert attached.status == "in-use"
-    assert [(a.server_id, a.device, a.host) for a in attached.attachments] == [
-        (server.id, "/dev/vdb", server.host)
-    ]
-    shown = await backend.server(server.id)
-    assert attached_volumes(shown) == [volume.id]
-    second = await backend.create_volume(VolumeSpec(name="more", size_gb=1))
-    assert await backend.attach_volume(server.id, second.id) == "/dev/vdc"
-    with pytest.raises(BackendError) as again:
-        await backend.attach_volume(server.id, volume.id)
-    refusal(again, 400, "is already attached to instances")
-    await backend.detach_volume(server.id, volume.id)
-    detached = await backend.volume(volume.id)
-    assert (detached.status, detached.attachments) == ("available", ())
-    assert attached_volumes(await backend.server(server.id)) == [second.id]
-    with pytest.raises(NotFound) as not_attached:
-        await backend.detach_volume(server.id, volume.id)
-    refusal(not_attached, 404, f"is not attached to volume {volume.id}")
-
-
-async def test_volume_writes_and_refusals() -> None:
-    backend = MemoryBackend()
-    in_use = next(v for v in await collect(backend.volumes()) if v.attachments)
-    with pytest.raises(BackendError) as busy:
-        await backend.delete_volume(in_use.id)
-    refusal(busy, 400, "Invalid volume: Volume status must be available")
-    with pytest.raises(BackendError) as snap_busy:
-        await backend.create_volume_snapshot(in_use.id, "s")
-    refusal(snap_busy, 400, "status must be available, but current status is: in-use")
-    forced = await backend.create_volume_snapshot(in_use.id, "forced", force=True)
-    assert forced.status == "creating" and forced.volume_id == in_use.id
-
-    volume = await backend.create_volume(VolumeSpec(name="v", size_gb=2, description="d"))
-    with pytest.raises(BackendError) as smaller:
-        await backend.extend_volume(volume.id, 1)
-    refusal(smaller, 400, "New size for extend must be greater than current size")
-    await backend.extend_volume(volume.id, 4)
-    assert (await backend.volume(volume.id)).size_gb == 4
-    snapshot = await backend.create_volume_snapshot(volume.id, "v-snap")
-    assert (await backend.volume_snapshot(snapshot.id)).status == "available"
-    with pytest.raises(BackendError) as too_small:
-        await backend.create_volume(VolumeSpec(name="r", size_gb=1, snapshot_id=snapshot.id))
-    refusal(too_small, 400, "cannot be smaller than the snapshot size 4GB")
-    restored = await backend.create_volume(
-        VolumeSpec(name="restored", size_gb=4, snapshot_id=snapshot.id)
-    )
-    assert restored.raw["snapshot_id"] == snapshot.id
-    with pytest.raises(BackendError) as dependent:
-        await backend.delete_volume(volume.id)
-    refusal(dependent, 400, "Volume still has 1 dependent snapshots")
-    await backend.delete_volume_snapshot(snapshot.id)
-    await backend.delete_volume(volume.id)
-    await backend.delete_volume(restored.id)
-    for gone in (volume.id, restored.id):
-        with pytest.raises(NotFound):
-            await backend.volume(gone)
-    with pytest.raises(NotFound):
-        await backend.volume_snapshot(snapshot.id)
+# attaching, extending, snapshots and Cinder's refusals: tests/contract/test_volumes_contract.py
 
 
 async def test_volume_from_image_is_bootable() -> None:

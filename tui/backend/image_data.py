@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from tui.backend import models
 from tui.backend.errors import BackendError
+from tui.backend.transfer import Progress
 
 
 class Checksums:
@@ -53,3 +55,28 @@ def refuse_overwrite(path: str, overwrite: bool) -> Path:
     if target.is_dir():
         raise BackendError(f"{target} is a directory.", operation="download image")
     return target
+
+
+def save(
+    target: Path,
+    chunks: Iterable[bytes],
+    image: models.Image,
+    total: int | None,
+    progress: Progress,
+) -> models.Download:
+    """Write an image's data into ``target`` chunk by chunk, reporting progress and checking
+    Glance's digest; a failed, mismatched or cancelled download leaves no file behind."""
+    sums = Checksums(image)
+    done = 0
+    try:
+        with target.open("wb") as out:
+            progress(0, total)
+            for chunk in chunks:
+                out.write(chunk)
+                sums.update(chunk)
+                done += len(chunk)
+                progress(done, total)
+        return sums.result(str(target), done)
+    except BaseException:
+        remove_partial(target)
+        raise

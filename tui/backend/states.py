@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tui.backend.models import Server
+    from tui.backend.models import Server, Volume, VolumeSnapshot
 
 ANY = None  # a rule part that accepts every state
 
@@ -162,3 +163,176 @@ def conflict_message(action: str, server: Server) -> str | None:
     if reason.endswith(" None"):  # Nova names no state it has not got (task_state None)
         return f"Instance {server.id} is in an invalid state for '{api_name}'"
     return f"Cannot '{api_name}' instance {server.id} while it is in {reason}"
+
+
+# == Cinder: volume and snapshot statuses ====================================================
+#
+# Transcribed from Cinder 29's ``cinder/volume/api.py`` (``delete``, ``_extend``,
+# ``create_snapshot_in_db`` and its ``_create_snapshot_in_db_validate``, ``delete_snapshot``,
+# ``attachment_create`` / ``_attachment_reserve``, ``begin_detaching``) and
+# ``cinder/volume/flows/api/create_volume.py`` (what a new volume may be made from), at the
+# block-storage microversion stackdeck speaks (3.42: an in-use volume extends in place; a
+# snapshot of an in-use volume needs ``force``, which 3.66 would lift). Cinder answers a
+# refusal with HTTP 400 and the reason below; attaching and detaching go through Nova, which
+# checks the server's vm_state first (the two ``SERVER_RULES`` entries at the end).
+
+
+@dataclass(frozen=True, slots=True)
+class CinderRule:
+    """Which statuses of a volume (or snapshot) let Cinder act, and Cinder's 400 reason.
+
+    ``message`` is formatted with the record's ``id`` and ``status``; ``early`` are checks
+    Cinder makes before the status list, as (fnmatch pattern of a status, its reason).
+    """
+
+    statuses: frozenset[str]
+    message: str
+    early: tuple[tuple[str, str], ...] = ()
+    multiattach: frozenset[str] = frozenset()  # further statuses for a multiattach volume
+    attached: bool | None = None  # True: needs an attachment; False: refused with one
+    unscheduled_any: bool = False  # a volume no backend took (host known, empty): any status
+
+    def allowed(self, multiattach: bool = False) -> frozenset[str]:
+        return self.statuses | self.multiattach if multiattach else self.statuses
+
+    def refusal(
+        self, ident: str, status: str, *, attached: bool = False, multiattach: bool = False
+    ) -> str | None:
+        for pattern, reason in self.early:
+            if fnmatchcase(status, pattern):
+                return reason.format(id=ident, status=status)
+        if status not in self.allowed(multiattach) or (
+            self.attached is not None and attached != self.attached
+        ):
+            return self.message.format(id=ident, status=status)
+        return None
+
+
+def _st(*statuses: str) -> frozenset[str]:
+    return frozenset(statuses)
+
+
+_VOLUME_DELETE_REASON = (
+    "Invalid volume: Volume status must be available or error or error_restoring or "
+    "error_extending or error_managing and must not be migrating, attached, belong to a "
+    "group, have snapshots, awaiting a transfer, or be disassociated from snapshots after "
+    "volume transfer."
+)
+
+# _create_snapshot_in_db_validate(), before the status list
+_SNAPSHOT_EARLY = (
+    (
+        "maintenance",
+        "Invalid volume: The snapshot cannot be created when the volume is in maintenance mode.",
+    ),
+    ("error", "Invalid volume: The snapshot cannot be created when the volume is in error status."),
+)
+
+# action (the backend's name) -> Cinder's rule for the volume
+VOLUME_RULES: dict[str, CinderRule] = {
+    # delete(): the status list, attach_status != attached, no snapshots (checked by the
+    # caller, which knows them); a volume never scheduled to a host is destroyed at once
+    "delete": CinderRule(
+        _st("available", "error", "error_restoring", "error_extending", "error_managing"),
+        _VOLUME_DELETE_REASON,
+        attached=False,
+        unscheduled_any=True,
+    ),
+    # _extend(): 'available', or 'in-use' through extend_attached_volume (3.42+); Cinder
+    # quotes its whole `expected` dict in the reason
+    "extend": CinderRule(
+        _st("available", "in-use"),
+        "Invalid volume: Volume {id} status must be '{{'status': 'available'}}' to extend, "
+        "currently {status}.",
+    ),
+    "snapshot": CinderRule(
+        _st("available"),
+        "Invalid volume: Volume {id} status must be available, but current status is: {status}.",
+        early=_SNAPSHOT_EARLY,
+    ),
+    "snapshot_force": CinderRule(
+        _st("available", "in-use"),
+        "Invalid volume: Volume {id} status must be available, in-use, but current status "
+        "is: {status}.",
+        early=_SNAPSHOT_EARLY,
+    ),
+    # attachment_create(): any status holding "error" first, then _attachment_reserve()
+    "attach": CinderRule(
+        _st("available", "downloading"),
+        "Invalid volume: Volume {id} status must be available or downloading to reserve, but "
+        "the current status is {status}.",
+        early=(
+            (
+                "*error*",
+                "Invalid volume: Volume attachments can not be created if the volume "
+                "is in an error state. The Volume {id} currently has a status of: {status} ",
+            ),
+        ),
+        multiattach=_st("in-use"),
+    ),
+    # begin_detaching(): 'in-use' and attach_status 'attached'
+    "detach": CinderRule(
+        _st("in-use"),
+        "Invalid volume: Unable to detach volume. Volume status must be 'in-use' and "
+        "attach_status must be 'attached' to detach.",
+        attached=True,
+    ),
+    # a new volume cloned from this one (create_volume's _extract_source_volume)
+    "clone": CinderRule(
+        _st("available", "in-use"),
+        "Invalid volume: Originating source volume status must be one of 'available, in-use' "
+        "values",
+    ),
+}
+
+# action -> Cinder's rule for a volume snapshot
+SNAPSHOT_RULES: dict[str, CinderRule] = {
+    "delete": CinderRule(
+        _st("available", "error"),
+        "Invalid snapshot: Snapshot status must be available or error and must not be part "
+        "of a group.",
+    ),
+    # a new volume from the snapshot (create_volume's _extract_snapshot)
+    "restore": CinderRule(
+        _st("available"),
+        "Invalid snapshot: Originating snapshot status must be one of 'available' values",
+    ),
+}
+
+
+def volume_refusal(action: str, volume: Volume) -> str | None:
+    """Cinder's 400 reason for ``action`` on ``volume`` as its status stands, or None.
+
+    Only what the volume shows: delete's "no snapshots" is the caller's to check.
+    """
+    rule = VOLUME_RULES[action]
+    if rule.unscheduled_any and "os-vol-host-attr:host" in volume.raw and not volume.host:
+        return None
+    return rule.refusal(
+        volume.id, volume.status, attached=bool(volume.attachments), multiattach=volume.multiattach
+    )
+
+
+def snapshot_refusal(action: str, snapshot: VolumeSnapshot) -> str | None:
+    """Cinder's 400 reason for ``action`` on a volume snapshot, or None."""
+    return SNAPSHOT_RULES[action].refusal(snapshot.id, snapshot.status)
+
+
+def volume_allows(action: str) -> Callable[[Volume], bool]:
+    """A `when` predicate: whether Cinder's status rules let ``action`` run on a volume."""
+    VOLUME_RULES[action]  # an unknown action fails when the declaration loads
+
+    def check(volume: Volume) -> bool:
+        return volume_refusal(action, volume) is None
+
+    return check
+
+
+def snapshot_allows(action: str) -> Callable[[VolumeSnapshot], bool]:
+    """A `when` predicate over a volume snapshot."""
+    SNAPSHOT_RULES[action]
+
+    def check(snapshot: VolumeSnapshot) -> bool:
+        return snapshot_refusal(action, snapshot) is None
+
+    return check

@@ -102,6 +102,9 @@ class Cloud:
         self.security_groups: Store[models.SecurityGroup] = Store(seed.security_groups())
         self.volumes: Store[models.Volume] = Store(seed.volumes())
         self.snapshots: Store[models.VolumeSnapshot] = Store(seed.snapshots())
+        # Glance: images' data (uploaded in this session) and members by image, then project
+        self.image_data: dict[str, bytes] = {}
+        self.image_members: dict[str, dict[str, dict[str, Any]]] = {}
         self.router_of_network = {
             data.fixed_id("network", p): data.fixed_id("router", p)
             for p in range(len(self.project_ids))

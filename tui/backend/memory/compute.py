@@ -378,7 +378,7 @@ class ComputeMemory(MemoryCore):
                 f"{used} of {limit} instances",
             )
 
-    # -- console, volumes ----------------------------------------------------------------------
+    # -- console ----------------------------------------------------------------------
 
     async def console_log(self, server_id: str, lines: int | None = None) -> str:
         """The console output (a read: allowed when read-only, not audited)."""
@@ -387,47 +387,6 @@ class ComputeMemory(MemoryCore):
             raise self.refused(409, f"Instance {server.id} has not been scheduled to a host yet")
         log = data.console_lines(server.name, server.fixed_ips[0].addr if server.fixed_ips else "")
         return "\n".join(log[-lines:] if lines else log)
-
-    async def attach_volume(self, server_id: str, volume_id: str) -> str:
-        found = self._cloud.servers.get(server_id)
-        target = f"volume {volume_id} to server {found.name if found else server_id}"
-
-        def change() -> str:
-            server = self._server_or_404(server_id)
-            self._check_state(server, "attach_volume")  # Nova's first check, then Cinder's
-            volume = self._lookup(self._cloud.volumes, volume_id, "volume", self._owned)
-            if volume.status != "available":
-                attached = ", ".join(a.server_id for a in volume.attachments)
-                raise self.refused(
-                    400,
-                    f"Invalid volume: volume {volume_id} is already attached to instances: "
-                    f"{attached}"
-                    if attached
-                    else f"Invalid volume: volume {volume_id} status must be available",
-                )
-            device = self._cloud.next_device(server)
-            self._cloud.attach(server, volume, device)
-            self._action(server, "attach_volume", ("compute_attach_volume", server.host))
-            return device
-
-        return await self._write("attach-volume", target, change)
-
-    async def detach_volume(self, server_id: str, volume_id: str) -> None:
-        found = self._cloud.servers.get(server_id)
-        target = f"volume {volume_id} from server {found.name if found else server_id}"
-
-        def change() -> None:
-            server = self._server_or_404(server_id)
-            self._check_state(server, "detach_volume")
-            volume = self._cloud.volumes.get(volume_id)
-            if volume is None or not any(a.server_id == server.id for a in volume.attachments):
-                raise self.refused(
-                    404, f"Instance {server.id} is not attached to volume {volume_id}"
-                )
-            self._cloud.detach(server, volume)
-            self._action(server, "detach_volume", ("compute_detach_volume", server.host))
-
-        await self._write("detach-volume", target, change)
 
 
 def _boot_extras(spec: models.BootSpec, index: int, n: int) -> Json:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import copy
+import dataclasses
 import inspect
 from collections.abc import AsyncIterator, Callable, Iterable
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from tui.backend.audit import AuditLog, AuditRecord
 from tui.backend.audit import now as audit_now
@@ -95,6 +97,22 @@ class MemoryCore:
     @property
     def info(self) -> CloudInfo:
         return self._info
+
+    def member_view(self, project: int = 1) -> Self:
+        """Another user of the same cloud, as the real cloud's second user: a member (not an
+        admin) of the ``project``-th project. What either changes, the other sees."""
+        home = self._projects[project]
+        other = copy.copy(self)
+        other._is_admin = False
+        other._info = dataclasses.replace(
+            self._info,
+            project=home.name,
+            project_id=home.id,
+            user="demo",
+            user_id=fixed_id("user", 1),
+            is_admin=False,
+        )
+        return other
 
     async def connect(self) -> CloudInfo:
         return self._info

@@ -565,6 +565,7 @@ SEED_VOLUMES = (
 )
 SEED_SNAPSHOTS = (("scratch-snap", 1), ("db-data-nightly", 0))  # name, volume index
 VOLUME_HOST = "controller@lvm#lvm"
+VOLUME_TYPE = "lvmdriver-1"
 
 
 def attachment_json(
@@ -602,7 +603,7 @@ def volume_json(
         "updated_at": stamp(minutes + 1),
         "name": name,
         "description": description,
-        "volume_type": "lvmdriver-1",
+        "volume_type": VOLUME_TYPE,
         "snapshot_id": None,
         "source_volid": None,
         "metadata": {},

@@ -26,12 +26,3 @@ class HealthMemory(MemoryCore):
 
         async for page in self._select(self._cloud.volumes, page_size, keep, status=status):
             yield page
-
-    def put_volume_state(self, volume_id: str, status: str, updated_at: str = "") -> models.Volume:
-        """A knob for tests and demos: a volume in `status` (error, creating...), as if
-        Cinder had left it there, without an API call (nothing is audited)."""
-        volume = self._lookup(self._cloud.volumes, volume_id, "volume")
-        raw = {**volume.raw, "status": status}
-        if updated_at:
-            raw["updated_at"] = updated_at
-        return self._cloud.volumes.put(models.Volume.from_api(raw))

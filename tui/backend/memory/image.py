@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import BackendError
 from tui.backend.memory import data
 from tui.backend.memory.core import MemoryCore
+from tui.backend.threads import in_thread
 from tui.backend.transfer import Progress, no_progress, read_chunks
 
 VISIBILITIES = ("private", "shared", "community", "public")
@@ -23,19 +25,12 @@ class ImageMemory(MemoryCore):
     # Seconds between chunks of a transfer: tests slow it down to watch or cancel it.
     transfer_pause = 0.0
 
-    def _image_state(self) -> dict[str, Any]:
-        """Data and members of images, made on first use (the mixins share one __init__)."""
-        state: dict[str, Any] = self.__dict__.setdefault(
-            "_image_extra", {"blobs": {}, "members": {}}
-        )
-        return state
-
     def _image_visible(self, image: models.Image) -> bool:
         if self._is_admin or image.visibility in ("public", "community"):
             return True
         if self._mine(image.owner):
             return True
-        members = self._image_state()["members"].get(image.id, {})
+        members = self._cloud.image_members.get(image.id, {})
         return image.visibility == "shared" and self._info.project_id in members
 
     async def images(
@@ -45,7 +40,13 @@ class ImageMemory(MemoryCore):
             yield page
 
     async def image(self, image_id: str) -> models.Image:
-        return self._lookup(self._cloud.images, image_id, "image", self._image_visible)
+        return self._visible_image(image_id)
+
+    def _visible_image(self, image_id: str) -> models.Image:
+        found = self._cloud.images.get(image_id)
+        if found is None or not self._image_visible(found):
+            raise self.refused(404, f"No image found with ID {image_id}", "show image")
+        return found
 
     # -- writes, data, members --------------------------------------------------
 
@@ -55,28 +56,34 @@ class ImageMemory(MemoryCore):
         if visibility == "public" and not self._is_admin:
             raise self.refused(403, "You are not authorized to complete publicize_image action.")
 
-    def _my_image(self, image_id: str) -> models.Image:
-        image = self._lookup(self._cloud.images, image_id, "image", self._image_visible)
+    def _my_image(self, image_id: str, policy: str = "modify_image") -> models.Image:
+        """An image we may change: visible (else 404) and ours (else Glance's policy 403)."""
+        image = self._visible_image(image_id)
         if not (self._is_admin or self._mine(image.owner)):
-            raise self.refused(403, f"You are not permitted to modify image {image_id}.")
+            raise self.refused(403, f"You are not authorized to complete {policy} action.")
         return image
+
+    def _shared(self, image: models.Image, refusal: str) -> dict[str, dict[str, Any]]:
+        """The members of a shared image; Glance's 403 for any other."""
+        if image.visibility != "shared":
+            raise self.refused(403, refusal)
+        return self._cloud.image_members.setdefault(image.id, {})
+
+    def _member(self, image_id: str, project_id: str) -> dict[str, Any]:
+        member = self._cloud.image_members.get(image_id, {}).get(project_id)
+        if member is None:
+            raise self.refused(
+                404, f"{project_id} not found in the member list of the image {image_id}."
+            )
+        return member
 
     async def create_image(self, spec: models.ImageSpec) -> models.Image:
         def create() -> models.Image:
             self._check_visibility(spec.visibility)
             image_id = data.fixed_id("image", 10_000 + self._cloud.serial())
-            raw = data.image_json(
-                image_id,
-                spec.name,
-                self._info.project_id,
-                visibility=spec.visibility,
-                disk_format=spec.disk_format,
-                min_disk=spec.min_disk,
-                min_ram=spec.min_ram,
-                status="queued",
-                properties=dict(spec.properties),
-            )
-            raw = {**raw, "container_format": spec.container_format, "protected": spec.protected}
+            # Glance's record: its defaults, then what the request says (the real POST body)
+            raw = data.image_json(image_id, "", self._info.project_id, status="queued")
+            raw.update(spec.body())
             return self._cloud.images.add(models.Image.from_api(raw))
 
         return await self._write("create-image", spec.name, create)
@@ -91,7 +98,7 @@ class ImageMemory(MemoryCore):
         total = source.stat().st_size
 
         def begin() -> models.Image:
-            image = self._my_image(image_id)
+            image = self._my_image(image_id, "upload_image")
             if image.status != "queued":
                 raise self.refused(
                     409, f"Image status transition from {image.status} to saving is not allowed"
@@ -111,7 +118,7 @@ class ImageMemory(MemoryCore):
             self._cloud.update(self._cloud.images, image, {"status": "queued"})
             raise
         blob = b"".join(chunks)
-        self._image_state()["blobs"][image_id] = blob
+        self._cloud.image_data[image_id] = blob
         self._cloud.update(
             self._cloud.images,
             image,
@@ -134,44 +141,36 @@ class ImageMemory(MemoryCore):
         overwrite: bool = False,
     ) -> models.Download:
         # downloads' helpers: not on the start-up path
-        from tui.backend.image_data import Checksums, refuse_overwrite, remove_partial
+        from tui.backend.image_data import refuse_overwrite, save
 
         target = refuse_overwrite(path, overwrite)
         current = await self.image(image.id)
-        blob = self._image_state()["blobs"].get(image.id)
+        blob = self._cloud.image_data.get(image.id)
         if blob is None:
+            where = "" if current.status == "queued" else " in the demo cloud"
             raise BackendError(
-                f"Image {image.name or image.id} has no data in the demo cloud "
-                f"(status {current.status}).",
+                f"Image {image.name or image.id} has no data{where} (status {current.status}).",
                 status=204,
                 operation="download image",
             )
-        sums = Checksums(current)
-        done = 0
-        try:
-            with target.open("wb") as out:
-                progress(0, len(blob))
-                for start in range(0, len(blob), transfer.CHUNK):
-                    chunk = blob[start : start + transfer.CHUNK]
-                    await self._pace()
-                    out.write(chunk)
-                    sums.update(chunk)
-                    done += len(chunk)
-                    progress(done, len(blob))
-            return sums.result(str(target), done)
-        except BaseException:
-            remove_partial(target)
-            raise
+        pause = self.transfer_pause or self._latency
+
+        def chunks() -> Iterator[bytes]:
+            for start in range(0, len(blob), transfer.CHUNK):
+                time.sleep(pause)
+                yield blob[start : start + transfer.CHUNK]
+
+        # in a worker thread, like the real download (progress is reported from there)
+        return await in_thread(lambda: save(target, chunks(), current, len(blob), progress))
 
     async def delete_image(self, image_id: str) -> None:
         def delete() -> None:
-            image = self._my_image(image_id)
+            image = self._my_image(image_id, "delete_image")
             if image.protected:
                 raise self.refused(403, f"Image {image_id} is protected and cannot be deleted.")
             self._cloud.images.remove(image_id)
-            state = self._image_state()
-            state["blobs"].pop(image_id, None)
-            state["members"].pop(image_id, None)
+            self._cloud.image_data.pop(image_id, None)
+            self._cloud.image_members.pop(image_id, None)
 
         await self._write("delete-image", image_id, delete)
 
@@ -186,18 +185,19 @@ class ImageMemory(MemoryCore):
         return await self._write("update-image", f"{image_id} ({what})", update)
 
     async def image_members(self, image_id: str) -> list[models.ImageMember]:
-        await self.image(image_id)
-        members = self._image_state()["members"].get(image_id, {})
+        image = self._visible_image(image_id)
+        members = self._shared(
+            image,
+            f"Not allowed to list members for image {image_id}: Only shared images have members.",
+        )
         return [models.ImageMember.from_api(m) for m in members.values()]
 
     async def add_image_member(self, image_id: str, project_id: str) -> models.ImageMember:
         def add() -> models.ImageMember:
-            image = self._my_image(image_id)
-            if image.visibility != "shared":
-                raise self.refused(403, "Only shared images have members.")
-            members = self._image_state()["members"].setdefault(image_id, {})
+            image = self._my_image(image_id, "add_member")
+            members = self._shared(image, f"Not allowed to create members for image {image_id}.")
             if project_id in members:
-                raise self.refused(409, f"Member {project_id} already exists for image {image_id}.")
+                raise self.refused(409, f"Member {project_id} is duplicated for image {image_id}")
             when = data.stamp(120 + self._cloud.serial())
             members[project_id] = {
                 "image_id": image_id,
@@ -213,20 +213,18 @@ class ImageMemory(MemoryCore):
 
     async def remove_image_member(self, image_id: str, project_id: str) -> None:
         def remove() -> None:
-            self._my_image(image_id)
-            members = self._image_state()["members"].get(image_id, {})
-            if members.pop(project_id, None) is None:
-                raise self.refused(404, f"{project_id} is not a member of image {image_id}.")
+            self._my_image(image_id, "delete_member")
+            self._member(image_id, project_id)
+            del self._cloud.image_members[image_id][project_id]
 
         await self._write("remove-image-member", f"{image_id} → project {project_id}", remove)
 
     async def set_image_member_status(self, image_id: str, project_id: str, status: str) -> None:
         def answer() -> None:
-            if not (self._is_admin or self._mine(project_id)):
-                raise self.refused(403, "Only the member project may answer an image share.")
-            member = self._image_state()["members"].get(image_id, {}).get(project_id)
-            if member is None:
-                raise self.refused(404, f"{project_id} is not a member of image {image_id}.")
+            self._visible_image(image_id)
+            member = self._member(image_id, project_id)
+            if not (self._is_admin or self._mine(project_id)):  # the shared member answers
+                raise self.refused(403, "You are not authorized to complete modify_member action.")
             member["status"] = status
 
         await self._write(

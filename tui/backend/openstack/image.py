@@ -9,7 +9,7 @@ from typing import Any
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import BackendError
-from tui.backend.image_data import Checksums, refuse_overwrite, remove_partial
+from tui.backend.image_data import refuse_overwrite, save
 from tui.backend.openstack.core import OpenStackCore
 from tui.backend.openstack.replies import Read
 from tui.backend.transfer import (
@@ -109,20 +109,8 @@ class ImageAPI(OpenStackCore):
                 )
             length = response.headers.get("Content-Length")
             total = int(length) if length and length.isdigit() else (image.size or None)
-            sums = Checksums(image)
-            done = 0
             try:
-                with target.open("wb") as out:
-                    progress(0, total)
-                    for chunk in response.iter_content(CHUNK):
-                        out.write(chunk)
-                        sums.update(chunk)
-                        done += len(chunk)
-                        progress(done, total)
-                return sums.result(str(target), done)
-            except BaseException:
-                remove_partial(target)
-                raise
+                return save(target, response.iter_content(CHUNK), image, total, progress)
             finally:
                 response.close()
 
