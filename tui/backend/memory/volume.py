@@ -197,7 +197,6 @@ class VolumeMemory(MemoryCore):
 
     async def attach_volume(self, server_id: str, volume_id: str) -> str:
         def attach(server: Server, volume: models.Volume) -> str:
-            self._check(states.conflict_message("attach_volume", server), 409)
             users = [a.server_id for a in volume.attachments]
             if users and not volume.multiattach:
                 self._check(
@@ -234,12 +233,16 @@ class VolumeMemory(MemoryCore):
         volume_id: str,
         step: Callable[[Server, models.Volume], T],
     ) -> T:
-        """Nova's os-volume_attachments: the server, then the volume (404s), then ``step``."""
+        """Nova's os-volume_attachments: the server (404), for an attach its state (Nova's
+        ``attach_volume`` checks it before it looks the volume up), the volume (404), then
+        ``step``."""
         found = self._cloud.servers.get(server_id)
         target = f"volume {volume_id} {preposition} server {found.name if found else server_id}"
 
         def change() -> T:
             server = self._lookup(self._cloud.servers, server_id, "instance")
+            if verb == "attach":
+                self._check(states.conflict_message("attach_volume", server), 409)
             return step(server, self._volume_or_404(volume_id))
 
         return await self._write(f"{verb}-volume", target, change)
