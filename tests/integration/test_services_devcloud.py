@@ -1,4 +1,4 @@
-"""Compute services and network agents against devcloud's real Nova and Neutron."""
+"""Compute services against devcloud's real Nova (network agents: tests/contract)."""
 
 from __future__ import annotations
 
@@ -40,25 +40,6 @@ async def test_compute_services_disable_with_reason_and_enable(
         ("disable-service", "ok"),
         ("enable-service", "ok"),
     ]
-    await backend.close()
-
-
-async def test_network_agents_and_what_they_host(devcloud: Path) -> None:
-    backend = OpenStackBackend("devcloud-admin")
-    await backend.connect()
-    agents = await collect(backend.network_agents())
-    dhcp = [a for a in agents if a.binary == "neutron-dhcp-agent"]
-    if not dhcp:
-        pytest.skip(
-            "devcloud runs without the DHCP agent (start it with `devcloud/run up --with-dhcp`)"
-        )
-    agent = dhcp[0]
-    assert agent.host == "netnode1" and agent.alive and agent.admin_state_up
-    networks = await backend.networks_of_dhcp_agent(agent.id)
-    names = {n.name for n in networks}
-    assert "demo-net" in names
-    demo_net = next(n for n in networks if n.name == "demo-net")
-    assert [a.id for a in await backend.dhcp_agents_of_network(demo_net.id)] == [agent.id]
     await backend.close()
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import copy
+import dataclasses
 import inspect
 from collections.abc import AsyncIterator, Callable, Iterable
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from tui.backend.audit import AuditLog, AuditRecord
 from tui.backend.audit import now as audit_now
@@ -101,6 +103,14 @@ class MemoryCore:
 
     async def close(self) -> None:
         return None
+
+    def member(self) -> Self:
+        """Another session on the same cloud, as a project member without admin rights: what
+        one user does, the other sees (the contract suite's second user)."""
+        other = copy.copy(self)
+        other._is_admin = False
+        other._info = dataclasses.replace(self._info, user="demo", is_admin=False)
+        return other
 
     def fault(self, method: str, *, error: BaseException | None = None, hang: bool = False) -> None:
         """Tests only: `method` raises `error` or never answers (until cancelled); with
