@@ -6,11 +6,14 @@ name —, a request id, and what stackdeck was doing)."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from typing import Any
 
-from tests.contract.conftest import Lab, open_lab
-from tui.backend.errors import BackendError
+import pytest
+import pytest_asyncio
+
+from tests.contract.conftest import CLOUDS, Lab, open_lab
+from tui.backend.errors import BackendError, NotFound
 
 
 async def refused(
@@ -52,6 +55,20 @@ async def two_users(kind: str, audit: Any = None) -> AsyncIterator[Lab]:
             await close()
 
 
+@pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
+async def member_lab(request: pytest.FixtureRequest) -> AsyncIterator[Lab]:
+    """A module's two-user lab (`lab = member_lab` in the module), on each cloud."""
+    async with two_users(request.param) as lab:
+        yield lab
+
+
+async def undo(deletes: Iterable[Awaitable[object]]) -> None:
+    """Clean up: each delete in turn, whether or not what it deletes is still there."""
+    for delete in deletes:
+        with contextlib.suppress(NotFound):
+            await delete
+
+
 def devcloud_sdk(cloud: str) -> Any:
     """An openstacksdk connection to devcloud, for making what a test needs and the protocol
     has no call for (a port, a network without a router)."""
@@ -62,3 +79,10 @@ def devcloud_sdk(cloud: str) -> Any:
 
     config = OpenStackConfig(config_files=[str(CLOUDS)])
     return openstack.connection.Connection(config=config.get_one(cloud=cloud))
+
+
+def not_on_devcloud(service: str) -> None:
+    """Skip the devcloud parameter of a module whose service devcloud does not run (yet)."""
+    reason = f"devcloud runs no {service} service"
+    print(f"\ndevcloud: {reason}: only the memory backend answers this module")
+    pytest.skip(reason)

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import CLOUDS, Lab, collect
-from tests.contract.support import devcloud_sdk, refused, two_users
+from tests.contract.conftest import Lab, collect
+from tests.contract.support import devcloud_sdk, member_lab, refused, undo
 from tui.backend.errors import BackendError, Conflict, Forbidden, NotFound
 from tui.backend.models import (
     FloatingIP,
@@ -34,32 +34,14 @@ from tui.backend.models import (
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-COVERS = frozenset(
-    {
-        "networks",
-        "network",
-        "subnets",
-        "ports",
-        "port",
-        "routers",
-        "floating_ips",
-        "floating_ip",
-        "allocate_floating_ip",
-        "associate_floating_ip",
-        "disassociate_floating_ip",
-        "release_floating_ip",
-        "security_groups",
-        "security_group",
-        "dhcp_agent_hosts",
-        "network_agents",
-        "network_agent",
-        "set_network_agent",
-        "dhcp_agents_of_network",
-        "networks_of_dhcp_agent",
-        "l3_agents_of_router",
-        "routers_of_l3_agent",
-    }
-)
+# the protocol methods this module pins
+PINNED = """
+networks network subnets ports port routers floating_ips floating_ip allocate_floating_ip
+associate_floating_ip disassociate_floating_ip release_floating_ip security_groups
+security_group dhcp_agent_hosts network_agents network_agent set_network_agent
+dhcp_agents_of_network networks_of_dhcp_agent l3_agents_of_router routers_of_l3_agent
+"""
+COVERS = frozenset(PINNED.split())
 
 RUN = uuid.uuid4().hex[:6]
 NOBODY = "00000000-0000-4000-8000-000000000000"
@@ -78,10 +60,7 @@ class Neutron:
     allocated: list[str] = field(default_factory=list)  # floating IPs to release at the end
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
-async def lab(request: pytest.FixtureRequest) -> AsyncIterator[Lab]:
-    async with two_users(request.param) as lab:
-        yield lab
+lab = member_lab
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -108,9 +87,7 @@ async def net(lab: Lab) -> AsyncIterator[Neutron]:
         try:
             yield neutron
         finally:
-            for fip in neutron.allocated:
-                with contextlib.suppress(NotFound):
-                    await lab.admin.release_floating_ip(fip)
+            await undo(lab.admin.release_floating_ip(fip) for fip in neutron.allocated)
 
 
 @contextlib.contextmanager

@@ -105,11 +105,20 @@ class MemoryCore:
         return None
 
     def member(self) -> Self:
-        """Another session on the same cloud, as a project member without admin rights: what
-        one user does, the other sees (the contract suite's second user)."""
+        """Another session on the same cloud: the second project's seeded user, a member
+        without admin rights. What one session does, the other sees (the contract suite's
+        second user)."""
+        project = self._projects[1 % len(self._projects)]  # the seeded user of that project
         other = copy.copy(self)
         other._is_admin = False
-        other._info = dataclasses.replace(self._info, user="demo", is_admin=False)
+        other._info = dataclasses.replace(
+            self._info,
+            project=project.name,
+            project_id=project.id,
+            user=f"{project.name}-user",
+            user_id=fixed_id("user", 1),
+            is_admin=False,
+        )
         return other
 
     def fault(self, method: str, *, error: BaseException | None = None, hang: bool = False) -> None:

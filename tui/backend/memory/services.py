@@ -45,7 +45,6 @@ def _agent(n: int, agent_type: str, binary: str, host: str, alive: bool = True) 
 
 class ServicesMemory(MemoryCore):
     _services: list[models.ComputeService] | None = None
-    _agents: list[models.NetworkAgent] | None = None
 
     def _all_services(self) -> list[models.ComputeService]:
         if self._services is None:
@@ -62,19 +61,20 @@ class ServicesMemory(MemoryCore):
         return self._services
 
     def _all_agents(self) -> list[models.NetworkAgent]:
-        if self._agents is None:
-            raws = [
-                _agent(0, "DHCP agent", "neutron-dhcp-agent", NETWORK_NODE),
-                _agent(1, "L3 agent", "neutron-l3-agent", NETWORK_NODE),
-                _agent(2, "Metadata agent", "neutron-metadata-agent", NETWORK_NODE),
-            ]
-            for n, hv in enumerate(self._cloud.hypervisors):
-                alive = hv.state != "down"
-                raws.append(
-                    _agent(3 + n, "Open vSwitch agent", "neutron-openvswitch-agent", hv.host, alive)
-                )
-            self._agents = [models.NetworkAgent.from_api(r) for r in raws]
-        return self._agents
+        return self._cloud.kept("agents", self._seeded_agents)
+
+    def _seeded_agents(self) -> list[models.NetworkAgent]:
+        raws = [
+            _agent(0, "DHCP agent", "neutron-dhcp-agent", NETWORK_NODE),
+            _agent(1, "L3 agent", "neutron-l3-agent", NETWORK_NODE),
+            _agent(2, "Metadata agent", "neutron-metadata-agent", NETWORK_NODE),
+        ]
+        for n, hv in enumerate(self._cloud.hypervisors):
+            alive = hv.state != "down"
+            raws.append(
+                _agent(3 + n, "Open vSwitch agent", "neutron-openvswitch-agent", hv.host, alive)
+            )
+        return [models.NetworkAgent.from_api(r) for r in raws]
 
     async def compute_services(
         self, *, host: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
