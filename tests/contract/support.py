@@ -81,8 +81,17 @@ def devcloud_sdk(cloud: str) -> Any:
     return openstack.connection.Connection(config=config.get_one(cloud=cloud))
 
 
-def not_on_devcloud(service: str) -> None:
-    """Skip the devcloud parameter of a module whose service devcloud does not run (yet)."""
-    reason = f"devcloud runs no {service} service"
-    print(f"\ndevcloud: {reason}: only the memory backend answers this module")
-    pytest.skip(reason)
+def lab_without(service: str) -> Any:
+    """The two-user lab fixture of a module whose service devcloud does not run (yet): its
+    devcloud parameter skips, saying so (`lab = lab_without("orchestration")`)."""
+
+    @pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
+    async def lab(request: pytest.FixtureRequest) -> AsyncIterator[Lab]:
+        if request.param == "devcloud":
+            reason = f"devcloud runs no {service} service"
+            print(f"\ndevcloud: {reason}: only the memory backend answers this module")
+            pytest.skip(reason)
+        async with two_users(request.param) as opened:
+            yield opened
+
+    return lab

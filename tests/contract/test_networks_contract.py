@@ -292,8 +292,12 @@ async def test_a_floating_ip_from_allocation_to_release(lab: Lab, net: Neutron) 
     freed = await lab.owner.disassociate_floating_ip(fip.id)
     assert (freed.port_id, freed.fixed_ip, freed.router_id) == ("", "", "")
     assert (await lab.owner.floating_ip(fip.id)).port_id == ""
-
+    # Neutron keeps no state rule here: a free address "disassociates" again, and one in
+    # use is released as it is (the screens offer each action where it is useful)
+    assert (await lab.owner.disassociate_floating_ip(fip.id)).port_id == ""
+    await lab.owner.associate_floating_ip(fip.id, a.id)
     await lab.owner.release_floating_ip(fip.id)
+    assert await collect(lab.owner.floating_ips(port_id=a.id)) == []
     for call in (lab.owner.floating_ip, lab.owner.release_floating_ip):
         await refused(call(fip.id), NotFound, 404, f"Floating IP {fip.id} could not be found")
 

@@ -14,8 +14,8 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import CLOUDS, Lab, collect
-from tests.contract.support import not_on_devcloud, refused, two_users, undo
+from tests.contract.conftest import Lab, collect
+from tests.contract.support import lab_without, refused, undo
 from tui.backend.errors import BackendError, Conflict, Forbidden, NotFound
 from tui.backend.models import Json, Stack, StackSpec
 
@@ -42,13 +42,7 @@ FAILING: Json = {
 }
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
-async def lab(request: pytest.FixtureRequest) -> AsyncIterator[Lab]:
-    if request.param == "devcloud":
-        not_on_devcloud("orchestration")
-    async with two_users(request.param) as lab:
-        lab.timeout = 60 if lab.real else 5
-        yield lab
+lab = lab_without("orchestration")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

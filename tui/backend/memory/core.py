@@ -39,7 +39,6 @@ MEMORY_SERVICES = (
     "orchestration",
     "placement",
     "block-storage",
-    "volumev3",
 )
 
 

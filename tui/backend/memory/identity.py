@@ -433,13 +433,9 @@ class IdentityMemory(MemoryCore):
 
     # -- our token -----------------------------------------------------------------------
 
-    async def token_info(self) -> models.TokenInfo:
-        info = self._info
-        default = {"id": "default", "name": "Default"}
-        roles = self._all_roles()
-        mine = roles[:3] if info.is_admin else roles[1:3]
-        services = {s["id"]: s for s in self._services_json()}
-        catalog = [
+    def _token_catalog(self) -> list[Json]:
+        """The token's catalog: every service with its endpoints, the project filled in."""
+        return [
             {
                 "id": s["id"],
                 "type": s["type"],
@@ -447,13 +443,23 @@ class IdentityMemory(MemoryCore):
                 "endpoints": [
                     {
                         **{k: e[k] for k in ("id", "interface", "region_id", "region")},
-                        "url": e["url"].replace("%(project_id)s", info.project_id),
+                        "url": e["url"].replace("%(project_id)s", self._info.project_id),
                     }
                     for e in self._endpoints_json(s["id"])
                 ],
             }
-            for s in services.values()
+            for s in self._services_json()
         ]
+
+    async def catalog(self) -> list[models.CatalogEndpoint]:
+        """Every endpoint of the token's catalog (the raw API browser's)."""
+        return models.catalog_endpoints(self._token_catalog())
+
+    async def token_info(self) -> models.TokenInfo:
+        info = self._info
+        default = {"id": "default", "name": "Default"}
+        roles = self._all_roles()
+        mine = roles[:3] if info.is_admin else roles[1:3]
         return models.TokenInfo.from_api(
             {
                 "methods": ["password"],
@@ -469,6 +475,6 @@ class IdentityMemory(MemoryCore):
                 "project": {"domain": default, "id": info.project_id, "name": info.project},
                 "is_domain": False,
                 "roles": [{"id": r.id, "name": r.name} for r in mine],
-                "catalog": catalog,
+                "catalog": self._token_catalog(),
             }
         )
