@@ -224,12 +224,19 @@ class MemoryCore:
         ident: str,
         kind: str,
         visible: Callable[[R], bool] | None = None,
+        missing: str = "",
     ) -> R:
-        """A record by id; a 404 when missing or hidden from us (like the services do)."""
+        """A record by id; a 404 when missing or hidden from us (like the services do), in
+        the service's words when given (``missing``: a template for the id)."""
         found = store.get(ident)
         if found is None or (visible is not None and not visible(found)):
-            raise self.not_found(kind, ident)
+            raise self._missing(kind, ident, missing)
         return found
+
+    def _missing(self, kind: str, ident: str, words: str = "", status: int = 404) -> BackendError:
+        if not words:
+            return self.not_found(kind, ident)
+        return self.refused(status, words.format(ident), f"show {kind}")
 
     async def _write(self, action: str, target: str, change: Callable[[], T]) -> T:
         """A mutating call: refused when read-only, audited whatever happens."""
@@ -269,8 +276,10 @@ class MemoryCore:
             self.secrets,
         )
 
-    def _find(self, items: Iterable[Any], ident: str, kind: str) -> Any:
+    def _find(
+        self, items: Iterable[Any], ident: str, kind: str, missing: str = "", status: int = 404
+    ) -> Any:
         for item in items:
             if item.id == ident:
                 return item
-        raise self.not_found(kind, ident)
+        raise self._missing(kind, ident, missing, status)

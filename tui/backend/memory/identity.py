@@ -62,10 +62,8 @@ class IdentityMemory(MemoryCore):
 
     def _keystone_find(self, items: list[R], ident: str, kind: str, status: int = 404) -> R:
         """A record by id, or Keystone's "Could not find" (a 400 where the id was a field)."""
-        for item in items:
-            if item.id == ident:
-                return item
-        raise self.refused(status, f"Could not find {kind}: {ident}.", f"show {kind}")
+        found: R = self._find(items, ident, kind, f"Could not find {kind}: {{}}.", status)
+        return found
 
     # -- projects ------------------------------------------------------------------------
 

@@ -33,10 +33,7 @@ class NetworkMemory(MemoryCore):
         return network.shared or network.external or self._owned(network)
 
     def _neutron(self, store: Store[R], ident: str, kind: str, visible: Callable[[R], bool]) -> R:
-        found = store.get(ident)
-        if found is None or not visible(found):
-            raise self.refused(404, _MISSING[kind].format(ident), f"show {kind}")
-        return found
+        return self._lookup(store, ident, kind, visible, _MISSING[kind])
 
     def _as_seen(self, network: models.Network) -> models.Network:
         """A member does not see the provider attributes (segmentation, physical network)."""

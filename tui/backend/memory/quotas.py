@@ -50,39 +50,39 @@ _USED_KEY = {"compute": "in_use", "network": "used", "block-storage": "in_use"}
 _CHECKS_USAGE = {"compute", "network"}
 
 
-def _refusals(service: str, limits: Mapping[str, int]) -> tuple[str, str | None]:
-    """A member's 403 for an update, and the 400 for the first bad limit (or None): each
-    service in its own words (captured from devcloud)."""
-    bad = [k for k in limits if k not in DEFAULTS[service]]
-    low = next(((k, v) for k, v in limits.items() if v < -1), None)
-    if service == "compute":
-        policy = "Policy doesn't allow os_compute_api:os-quota-sets:update to be performed."
-        if bad:
-            return policy, (
-                f"Invalid input for field/attribute quota_set. Value: {dict(limits)}. "
-                f"Additional properties are not allowed ('{bad[0]}' was unexpected)"
-            )
-        if low:
-            return policy, (
-                f"Invalid input for field/attribute {low[0]}. Value: {low[1]}. "
-                f"{low[1]} is less than the minimum of -1"
-            )
-    elif service == "network":
-        policy = "rule:update_quota is disallowed by policy"
-        if bad:
-            return policy, f"Unrecognized attribute(s) '{', '.join(bad)}'"
-        if low:
-            return policy, (
-                f"Invalid input for {low[0]}. Reason: '{low[1]}' is too small - must be at "
-                "least '-1'."
-            )
-    else:
-        policy = "Policy doesn't allow volume_extension:quotas:update to be performed."
-        if bad:
-            return policy, f"Invalid input received: Bad key(s) in quota set: {', '.join(bad)}"
-        if low:
-            return policy, f"{low[0]} must be >= -1"
-    return policy, None
+# Each service's own words (captured from devcloud): a member's 403 on an update, the 400
+# for a resource it does not know, and for a limit below -1.
+_WORDS = {
+    "compute": (
+        "Policy doesn't allow os_compute_api:os-quota-sets:update to be performed.",
+        "Invalid input for field/attribute quota_set. Value: {limits}. Additional properties "
+        "are not allowed ('{key}' was unexpected)",
+        "Invalid input for field/attribute {key}. Value: {value}. {value} is less than the "
+        "minimum of -1",
+    ),
+    "network": (
+        "rule:update_quota is disallowed by policy",
+        "Unrecognized attribute(s) '{key}'",
+        "Invalid input for {key}. Reason: '{value}' is too small - must be at least '-1'.",
+    ),
+    "block-storage": (
+        "Policy doesn't allow volume_extension:quotas:update to be performed.",
+        "Invalid input received: Bad key(s) in quota set: {key}",
+        "{key} must be >= -1",
+    ),
+}
+
+
+def _invalid(service: str, limits: Mapping[str, int]) -> str | None:
+    """The service's 400 for the first resource it does not know or limit below -1."""
+    _, unknown, too_low = _WORDS[service]
+    for key in limits:
+        if key not in DEFAULTS[service]:
+            return unknown.format(limits=dict(limits), key=key)
+    for key, value in limits.items():
+        if value < -1:
+            return too_low.format(key=key, value=value)
+    return None
 
 
 class QuotasMemory(MemoryCore):
@@ -137,11 +137,10 @@ class QuotasMemory(MemoryCore):
         target = f"{service} quotas of project {project_id}: {changes}"
 
         def change() -> None:
-            policy, invalid = _refusals(service, limits)
-            if invalid:
+            if invalid := _invalid(service, limits):
                 raise self.refused(400, invalid)
             if not self._is_admin:
-                raise self.refused(403, policy)
+                raise self.refused(403, _WORDS[service][0])
             current = self._limits(service, project_id)
             usage = self._usage(service, project_id)
             for resource, value in limits.items():
