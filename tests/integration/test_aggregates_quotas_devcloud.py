@@ -17,10 +17,6 @@ async def collect(pages) -> list:  # type: ignore[no-untyped-def]
     return [item async for page in pages for item in page]
 
 
-async def project_id(backend: OpenStackBackend, name: str) -> str:
-    return next(p.id for p in await collect(backend.projects()) if p.name == name)
-
-
 async def test_aggregate_lifecycle(devcloud: Path, tmp_path: Path) -> None:
     audit = AuditLog(tmp_path / "audit.jsonl")
     backend = OpenStackBackend("devcloud-admin", audit=audit)
