@@ -352,7 +352,10 @@ async def test_a_members_write_is_refused_as_needing_admin(tmp_path: Path) -> No
     with pytest.raises(Forbidden) as refused:
         await create_project(backend, None, values)
     assert refused.value.summary().startswith("create-project failed (HTTP 403)")
-    assert "needs admin rights here: Policy doesn't allow" in refused.value.message
+    assert refused.value.message == (
+        "needs admin rights here: You are not authorized to perform the requested action: "
+        "identity:create_project."
+    )
     assert refused.value.request_id
     assert [(r.action, r.result.split(":")[0]) for r in audit.records()] == [
         ("create-project", "error")

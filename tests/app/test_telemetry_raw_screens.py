@@ -145,7 +145,7 @@ async def test_raw_browser_get_search_and_follow_next() -> None:
         await get(pilot, screen, "/servers/detail?limit=5")
         text = screen_text(pilot)
         assert "200 OK" in text and "request id req-" in text
-        assert "GET https://cloud.demo.example:8774/v2.1/servers" in text
+        assert "GET http://cloud.example.org:8774/v2.1/servers" in text
         assert text.index('"servers": [') < text.index("esc Back")  # shown from the top
         assert '"servers": [' in text and "[> next page]" in text
         assert screen.response is not None

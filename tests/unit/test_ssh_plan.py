@@ -245,14 +245,13 @@ async def test_server_without_ports_cannot_be_planned() -> None:
         await plan(backend, lonely, "namespace", SshSettings(), "demo")
 
 
-async def test_memory_backend_agents_and_vnc() -> None:
+async def test_memory_backend_vnc() -> None:
+    # the DHCP agents of a network (any or none): tests/contract/test_networks_contract.py
     backend = MemoryBackend()
     web = (await servers(backend))["web-01"]
     assert "novnc" in await backend.vnc_console_url(web.id)
     with pytest.raises(BackendError):
         await backend.vnc_console_url("nope")
-    with pytest.raises(BackendError):
-        await backend.dhcp_agent_hosts("nope")
 
 
 def test_remembered_host_key_is_an_openssh_known_hosts_line(tmp_path: Path) -> None:

@@ -386,33 +386,7 @@ def test_raw_response_pretty_and_error() -> None:
     assert RawResponse("GET", "u", "/x", 200, "OK", (), "plain", 1).pretty() == "plain"
 
 
-# -- the memory backend --------------------------------------------------------------------------
-
-
-def test_memory_measures_are_deterministic_and_checked() -> None:
-    backend = MemoryBackend(servers=4)
-
-    async def run() -> tuple[list[Measure], list[Measure]]:
-        resource = (await anext(backend.metric_resources()))[0]
-        metric = await backend.metric(dict(resource.metrics)["memory.usage"])
-        query = MeasureQuery(granularity=gnocchi.fitting_granularity(metric, 3600))
-        return await backend.measures(metric.id, query), await backend.measures(metric.id, query)
-
-    first, again = asyncio.run(run())
-    assert first == again and len(first) == 61
-    assert {m.granularity for m in first} == {60.0}
-
-
-def test_memory_gnocchi_hides_other_projects_and_404s() -> None:
-    backend = MemoryBackend(servers=6, is_admin=False)
-
-    async def run() -> list[MetricResource]:
-        return [r async for page in backend.metric_resources() for r in page]
-
-    rows = asyncio.run(run())
-    assert rows and all(r.project_id == backend.info.project_id for r in rows)
-    with pytest.raises(NotFound):
-        asyncio.run(backend.metric_resource("nope"))
+# -- the memory backend (what Gnocchi promises on every backend: tests/contract) -------------
 
 
 def test_memory_raw_get_reads_only_and_answers_like_the_apis() -> None:

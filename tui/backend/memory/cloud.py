@@ -64,6 +64,7 @@ class Record(Protocol):
 
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
 
 
 @dataclass
@@ -122,10 +123,18 @@ class Cloud:
         self._linked: dict[str, set[str]] = {}
         self._allocated: dict[str, int] = {}
         self._serial = 0
+        self._kept: dict[str, Any] = {}
 
     def serial(self) -> int:
         self._serial += 1
         return self._serial
+
+    def kept(self, name: str, build: Callable[[], T]) -> T:
+        """A service's state, built on first use and shared by every session on this cloud
+        (an admin's and a member's see the same stacks, containers, users, quotas...)."""
+        if name not in self._kept:
+            self._kept[name] = build()
+        return cast(T, self._kept[name])
 
     def update(self, store: Store[R], record: R, changes: Json) -> R:
         """Put a new version of ``record`` with ``changes`` to its API JSON."""

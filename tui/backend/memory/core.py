@@ -39,7 +39,6 @@ MEMORY_SERVICES = (
     "orchestration",
     "placement",
     "block-storage",
-    "volumev3",
 )
 
 
@@ -119,6 +118,23 @@ class MemoryCore:
 
     async def close(self) -> None:
         return None
+
+    def member(self) -> Self:
+        """Another session on the same cloud: the second project's seeded user, a member
+        without admin rights. What one session does, the other sees (the contract suite's
+        second user)."""
+        project = self._projects[1 % len(self._projects)]  # the seeded user of that project
+        other = copy.copy(self)
+        other._is_admin = False
+        other._info = dataclasses.replace(
+            self._info,
+            project=project.name,
+            project_id=project.id,
+            user=f"{project.name}-user",
+            user_id=fixed_id("user", 1),
+            is_admin=False,
+        )
+        return other
 
     def fault(self, method: str, *, error: BaseException | None = None, hang: bool = False) -> None:
         """Tests only: `method` raises `error` or never answers (until cancelled); with
@@ -224,12 +240,19 @@ class MemoryCore:
         ident: str,
         kind: str,
         visible: Callable[[R], bool] | None = None,
+        missing: str = "",
     ) -> R:
-        """A record by id; a 404 when missing or hidden from us (like the services do)."""
+        """A record by id; a 404 when missing or hidden from us (like the services do), in
+        the service's words when given (``missing``: a template for the id)."""
         found = store.get(ident)
         if found is None or (visible is not None and not visible(found)):
-            raise self.not_found(kind, ident)
+            raise self._missing(kind, ident, missing)
         return found
+
+    def _missing(self, kind: str, ident: str, words: str = "", status: int = 404) -> BackendError:
+        if not words:
+            return self.not_found(kind, ident)
+        return self.refused(status, words.format(ident), f"show {kind}")
 
     async def _write(self, action: str, target: str, change: Callable[[], T]) -> T:
         """A mutating call: refused when read-only, audited whatever happens."""
@@ -269,8 +292,10 @@ class MemoryCore:
             self.secrets,
         )
 
-    def _find(self, items: Iterable[Any], ident: str, kind: str) -> Any:
+    def _find(
+        self, items: Iterable[Any], ident: str, kind: str, missing: str = "", status: int = 404
+    ) -> Any:
         for item in items:
             if item.id == ident:
                 return item
-        raise self.not_found(kind, ident)
+        raise self._missing(kind, ident, missing, status)

@@ -11,6 +11,7 @@ from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory.core import MemoryCore
 from tui.backend.memory.data import fixed_id, stamp
+from tui.backend.memory.store import Identified
 from tui.backend.models import Json, Project, User
 
 KEYSTONE = "http://controller:5000/v3"
@@ -29,6 +30,7 @@ CATALOG = (
 )
 INTERFACES = ("public", "internal", "admin")
 T = TypeVar("T")
+R = TypeVar("R", bound=Identified)
 
 
 def _link(path: str) -> dict[str, str]:
@@ -40,32 +42,40 @@ def _digest(password: str) -> str:
 
 
 class IdentityMemory(MemoryCore):
-    _users_state: list[User] | None = None
-    _password_digests: dict[str, str] | None = None
-    _assignments_state: list[Json] | None = None
-    _created_projects = 0
-    _created_users = 0
-
     async def _admin_write(
         self, policy: str, action: str, target: str, change: Callable[[], T]
     ) -> T:
         """A write Keystone's default policy keeps for admins: a 403 (audited) otherwise."""
 
         def guarded() -> T:
-            self._require_admin(action, policy)
+            self._keystone_policy(policy, action)
             return change()
 
         return await self._write(action, target, guarded)
 
+    def _keystone_policy(self, rule: str, operation: str) -> None:
+        """Keystone's default policy keeps most of the API for admins: its 403 otherwise."""
+        if not self._is_admin:
+            raise self.refused(
+                403, f"You are not authorized to perform the requested action: {rule}.", operation
+            )
+
+    def _keystone_find(self, items: list[R], ident: str, kind: str, status: int = 404) -> R:
+        """A record by id, or Keystone's "Could not find" (a 400 where the id was a field)."""
+        found: R = self._find(items, ident, kind, f"Could not find {kind}: {{}}.", status)
+        return found
+
     # -- projects ------------------------------------------------------------------------
 
     async def projects(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Project]]:
-        self._require_admin("list projects", "identity:list_projects")
+        self._keystone_policy("identity:list_projects", "list projects")
         async for page in self._pages(self._projects, page_size):
             yield page
 
     async def project(self, project_id: str) -> Project:
-        return self._find(self._projects, project_id, "project")
+        if project_id != self._info.project_id:  # a member may see its own project
+            self._keystone_policy("identity:get_project", "show project")
+        return self._keystone_find(self._projects, project_id, "project")
 
     async def project_name_map(self) -> dict[str, str]:
         return self.project_names() if self._is_admin else {}
@@ -73,15 +83,16 @@ class IdentityMemory(MemoryCore):
     async def create_project(self, spec: models.ProjectSpec) -> Project:
 
         def change() -> Project:
+            ident = fixed_id("new-project", self._created("project"))
             if any(p.name == spec.name and p.domain_id == spec.domain_id for p in self._projects):
                 raise self.refused(
                     409,
-                    f"Conflict occurred attempting to store project - Duplicate entry: {spec.name}",
+                    "Conflict occurred attempting to store project - it is not permitted to have "
+                    "two projects with either the same name or same id in the same domain: name "
+                    f"is {spec.name}, project id {ident}.",
                 )
             if spec.parent_id:
-                self._find(self._projects, spec.parent_id, "project")
-            self._created_projects += 1
-            ident = fixed_id("new-project", self._created_projects)
+                self._keystone_find(self._projects, spec.parent_id, "project", status=400)
             project = Project.from_api(
                 {
                     "id": ident,
@@ -109,7 +120,7 @@ class IdentityMemory(MemoryCore):
         action, change = models.identity_change("project", enabled, description=description)
 
         def apply() -> Project:
-            current = self._find(self._projects, project.id, "project")
+            current = self._keystone_find(self._projects, project.id, "project")
             fresh = Project.from_api({**current.raw, **change})
             self._projects[self._projects.index(current)] = fresh
             return fresh
@@ -121,12 +132,12 @@ class IdentityMemory(MemoryCore):
     async def delete_project(self, project: Project) -> None:
 
         def change() -> None:
-            current = self._find(self._projects, project.id, "project")
+            current = self._keystone_find(self._projects, project.id, "project")
             if any(p.parent_id == project.id for p in self._projects):
                 raise self.refused(
                     403,
-                    "Cannot delete the project since it is not a leaf in the hierarchy. "
-                    "Use the cascade option if you want to delete a subtree.",
+                    f"Cannot delete the project {project.id} since it is not a leaf in the "
+                    "hierarchy. Use the cascade option if you want to delete a whole subtree.",
                 )
             self._projects.remove(current)
             self._assignments[:] = [
@@ -148,60 +159,65 @@ class IdentityMemory(MemoryCore):
         """The demo's own projects (one seeded user each), not those created since."""
         return [p for i, p in enumerate(self._projects) if p.id == fixed_id("project", i)]
 
+    def _created(self, kind: str) -> int:
+        """How many projects (or users) were made, this one included: the next id."""
+        made: dict[str, int] = self._cloud.kept("identity-made", dict)
+        made[kind] = made.get(kind, 0) + 1
+        return made[kind]
+
     @property
     def _users(self) -> list[User]:
-        if self._users_state is None:
-            self._users_state = [
-                User.from_api(
-                    {
-                        "id": fixed_id("user", i),
-                        "name": "admin" if i == 0 else f"{p.name}-user",
-                        "domain_id": "default",
-                        "enabled": True,
-                        "email": f"{p.name}@example.org",
-                        "default_project_id": p.id,
-                        "password_expires_at": None,
-                        "options": {},
-                        "links": _link(f"/users/{fixed_id('user', i)}"),
-                    }
-                )
-                for i, p in enumerate(self._seed_projects())
-            ]
-        return self._users_state
+        return self._cloud.kept("users", self._seeded_users)
+
+    def _seeded_users(self) -> list[User]:
+        return [
+            User.from_api(
+                {
+                    "id": fixed_id("user", i),
+                    "name": "admin" if i == 0 else f"{p.name}-user",
+                    "domain_id": "default",
+                    "enabled": True,
+                    "email": f"{p.name}@example.org",
+                    "default_project_id": p.id,
+                    "password_expires_at": None,
+                    "options": {},
+                    "links": _link(f"/users/{fixed_id('user', i)}"),
+                }
+            )
+            for i, p in enumerate(self._seed_projects())
+        ]
 
     @property
     def _passwords(self) -> dict[str, str]:
-        if self._password_digests is None:
-            self._password_digests = {}
-        return self._password_digests
+        return self._cloud.kept("passwords", dict)
 
     def password_matches(self, user_id: str, password: str) -> bool:
         """Whether `password` would authenticate the user (tests; the demo keeps digests)."""
-        user = self._find(self._users, user_id, "user")
+        user = self._keystone_find(self._users, user_id, "user")
         return user.enabled and self._passwords.get(user_id) == _digest(password)
 
     async def users(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[User]]:
-        self._require_admin("list users", "identity:list_users")
+        self._keystone_policy("identity:list_users", "list users")
         async for page in self._pages(list(self._users), page_size):
             yield page
 
     async def user(self, user_id: str) -> User:
-        self._require_admin("show user", "identity:get_user")
-        return self._find(self._users, user_id, "user")
+        if user_id != self._info.user_id:  # anyone may see themselves
+            self._keystone_policy("identity:get_user", "show user")
+        return self._keystone_find(self._users, user_id, "user")
 
     async def create_user(self, spec: models.UserSpec) -> User:
         self.secrets.add(spec.password)
 
         def change() -> User:
+            # Keystone takes a default project id as given: it checks it at login
             if any(u.name == spec.name and u.domain_id == spec.domain_id for u in self._users):
                 raise self.refused(
                     409,
-                    f"Conflict occurred attempting to store user - Duplicate entry: {spec.name}",
+                    "Conflict occurred attempting to store user - Duplicate entry found with "
+                    f"name {spec.name} at domain ID {spec.domain_id}.",
                 )
-            if spec.default_project_id:
-                self._find(self._projects, spec.default_project_id, "project")
-            self._created_users += 1
-            ident = fixed_id("new-user", self._created_users)
+            ident = fixed_id("new-user", self._created("user"))
             raw: dict[str, Any] = {
                 "id": ident,
                 "name": spec.name,
@@ -229,7 +245,7 @@ class IdentityMemory(MemoryCore):
         action, change = models.identity_change("user", enabled, email=email)
 
         def apply() -> User:
-            current = self._find(self._users, user.id, "user")
+            current = self._keystone_find(self._users, user.id, "user")
             fresh = User.from_api({**current.raw, **change})
             self._users[self._users.index(current)] = fresh
             return fresh
@@ -242,7 +258,7 @@ class IdentityMemory(MemoryCore):
         self.secrets.add(password)
 
         def change() -> None:
-            self._find(self._users, user.id, "user")
+            self._keystone_find(self._users, user.id, "user")
             self._passwords[user.id] = _digest(password)
 
         await self._admin_write(
@@ -252,7 +268,7 @@ class IdentityMemory(MemoryCore):
     async def delete_user(self, user: User) -> None:
 
         def change() -> None:
-            self._users.remove(self._find(self._users, user.id, "user"))
+            self._users.remove(self._keystone_find(self._users, user.id, "user"))
             self._passwords.pop(user.id, None)
             self._assignments[:] = [
                 a
@@ -282,7 +298,7 @@ class IdentityMemory(MemoryCore):
         ]
 
     async def roles(self) -> AsyncIterator[list[models.Role]]:
-        self._require_admin("list roles", "identity:list_roles")
+        self._keystone_policy("identity:list_roles", "list roles")
         yield self._all_roles()
 
     def _assignment_json(self, user: User, role: models.Role, project: Project) -> Json:
@@ -298,15 +314,16 @@ class IdentityMemory(MemoryCore):
 
     @property
     def _assignments(self) -> list[Json]:
-        if self._assignments_state is None:
-            admin, member = self._all_roles()[:2]
-            self._assignments_state = [
-                self._assignment_json(user, admin if i == 0 else member, project)
-                for i, (user, project) in enumerate(
-                    zip(self._users, self._seed_projects(), strict=False)
-                )
-            ]
-        return self._assignments_state
+        return self._cloud.kept("assignments", self._seeded_assignments)
+
+    def _seeded_assignments(self) -> list[Json]:
+        admin, member = self._all_roles()[:2]
+        return [
+            self._assignment_json(user, admin if i == 0 else member, project)
+            for i, (user, project) in enumerate(
+                zip(self._users, self._seed_projects(), strict=False)
+            )
+        ]
 
     async def role_assignments(
         self,
@@ -315,7 +332,7 @@ class IdentityMemory(MemoryCore):
         project_id: str | None = None,
         role_id: str | None = None,
     ) -> AsyncIterator[list[models.RoleAssignment]]:
-        self._require_admin("list role assignments", "identity:list_role_assignments")
+        self._keystone_policy("identity:list_role_assignments", "list role assignments")
         rows = [models.RoleAssignment.from_api(a) for a in self._assignments]
         yield [
             r
@@ -328,9 +345,9 @@ class IdentityMemory(MemoryCore):
     async def grant_role(self, *, user_id: str, project_id: str, role_id: str) -> None:
 
         def change() -> None:
-            user = self._find(self._users, user_id, "user")
-            project = self._find(self._projects, project_id, "project")
-            role = self._find(self._all_roles(), role_id, "role")
+            role = self._keystone_find(self._all_roles(), role_id, "role")
+            user = self._keystone_find(self._users, user_id, "user")
+            project = self._keystone_find(self._projects, project_id, "project")
             record = self._assignment_json(user, role, project)
             if record not in self._assignments:
                 self._assignments.append(record)
@@ -397,13 +414,14 @@ class IdentityMemory(MemoryCore):
         return [r for r in rows if r["service_id"] in present]
 
     async def catalog_services(self) -> AsyncIterator[list[models.CatalogService]]:
-        self._require_admin("list services", "identity:list_services")
+        self._keystone_policy("identity:list_services", "list services")
         yield [models.CatalogService.from_api(s) for s in self._services_json()]
 
     async def endpoints(
         self, *, service_id: str | None = None
     ) -> AsyncIterator[list[models.Endpoint]]:
-        self._require_admin("list endpoints", "identity:list_endpoints")
+        self._keystone_policy("identity:list_services", "list services")
+        self._keystone_policy("identity:list_endpoints", "list endpoints")
         services = {s["id"]: models.CatalogService.from_api(s) for s in self._services_json()}
         rows = []
         for d in self._endpoints_json(service_id):
@@ -413,13 +431,9 @@ class IdentityMemory(MemoryCore):
 
     # -- our token -----------------------------------------------------------------------
 
-    async def token_info(self) -> models.TokenInfo:
-        info = self._info
-        default = {"id": "default", "name": "Default"}
-        roles = self._all_roles()
-        mine = roles[:3] if info.is_admin else roles[1:3]
-        services = {s["id"]: s for s in self._services_json()}
-        catalog = [
+    def _token_catalog(self) -> list[Json]:
+        """The token's catalog: every service with its endpoints, the project filled in."""
+        return [
             {
                 "id": s["id"],
                 "type": s["type"],
@@ -427,13 +441,23 @@ class IdentityMemory(MemoryCore):
                 "endpoints": [
                     {
                         **{k: e[k] for k in ("id", "interface", "region_id", "region")},
-                        "url": e["url"].replace("%(project_id)s", info.project_id),
+                        "url": e["url"].replace("%(project_id)s", self._info.project_id),
                     }
                     for e in self._endpoints_json(s["id"])
                 ],
             }
-            for s in services.values()
+            for s in self._services_json()
         ]
+
+    async def catalog(self) -> list[models.CatalogEndpoint]:
+        """Every endpoint of the token's catalog (the raw API browser's)."""
+        return models.catalog_endpoints(self._token_catalog())
+
+    async def token_info(self) -> models.TokenInfo:
+        info = self._info
+        default = {"id": "default", "name": "Default"}
+        roles = self._all_roles()
+        mine = roles[:3] if info.is_admin else roles[1:3]
         return models.TokenInfo.from_api(
             {
                 "methods": ["password"],
@@ -449,6 +473,6 @@ class IdentityMemory(MemoryCore):
                 "project": {"domain": default, "id": info.project_id, "name": info.project},
                 "is_domain": False,
                 "roles": [{"id": r.id, "name": r.name} for r in mine],
-                "catalog": catalog,
+                "catalog": self._token_catalog(),
             }
         )

@@ -1,23 +1,46 @@
 """In-memory Neutron: networks, subnets, ports, routers, floating IPs, security groups.
 
 Like Neutron, an admin sees every project's resources; anyone else sees their own
-project's and the shared or external networks.
+project's and the shared or external networks, without their provider attributes. What is
+missing or refused is said in Neutron's own words (tests/contract/test_networks_contract.py).
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from typing import TypeVar
 
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory import data
 from tui.backend.memory.core import MemoryCore
+from tui.backend.memory.store import Identified, Store
+
+R = TypeVar("R", bound=Identified)
+
+# Neutron's 404 for each kind (its wording differs from kind to kind)
+_MISSING = {
+    "network": "Network {} could not be found.",
+    "port": "Port {} could not be found.",
+    "floatingip": "Floating IP {} could not be found",
+    "security group": "Security group {} does not exist",
+}
 
 
 class NetworkMemory(MemoryCore):
     def _network_visible(self, network: models.Network) -> bool:
         return network.shared or network.external or self._owned(network)
+
+    def _neutron(self, store: Store[R], ident: str, kind: str, visible: Callable[[R], bool]) -> R:
+        return self._lookup(store, ident, kind, visible, _MISSING[kind])
+
+    def _as_seen(self, network: models.Network) -> models.Network:
+        """A member does not see the provider attributes (segmentation, physical network)."""
+        if self._is_admin:
+            return network
+        raw = {k: v for k, v in network.raw.items() if not k.startswith("provider:")}
+        return models.Network.from_api(raw)
 
     async def networks(
         self, *, external: bool | None = None, page_size: int = DEFAULT_PAGE_SIZE
@@ -25,7 +48,7 @@ class NetworkMemory(MemoryCore):
         async for page in self._select(
             self._cloud.networks, page_size, self._network_visible, external=external
         ):
-            yield page
+            yield [self._as_seen(n) for n in page]
 
     async def subnets(
         self, *, network_id: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
@@ -86,20 +109,21 @@ class NetworkMemory(MemoryCore):
             yield page
 
     async def network(self, network_id: str) -> models.Network:
-        return self._lookup(self._cloud.networks, network_id, "network", self._network_visible)
+        found = self._neutron(self._cloud.networks, network_id, "network", self._network_visible)
+        return self._as_seen(found)
 
     async def port(self, port_id: str) -> models.Port:
-        return self._lookup(self._cloud.ports, port_id, "port", self._owned)
+        return self._neutron(self._cloud.ports, port_id, "port", self._owned)
 
     async def floating_ip(self, floating_ip_id: str) -> models.FloatingIP:
         return self._floating_ip(floating_ip_id)
 
     def _floating_ip(self, floating_ip_id: str) -> models.FloatingIP:
-        return self._lookup(self._cloud.floating_ips, floating_ip_id, "floating IP", self._owned)
+        return self._neutron(self._cloud.floating_ips, floating_ip_id, "floatingip", self._owned)
 
     async def security_group(self, security_group_id: str) -> models.SecurityGroup:
         groups = self._cloud.security_groups
-        return self._lookup(groups, security_group_id, "security group", self._owned)
+        return self._neutron(groups, security_group_id, "security group", self._owned)
 
     # -- floating IPs ------------------------------------------------------------------------
 
@@ -107,15 +131,19 @@ class NetworkMemory(MemoryCore):
         self, network_id: str, *, project_id: str | None = None, description: str = ""
     ) -> models.FloatingIP:
         def change() -> models.FloatingIP:
-            network = self._lookup(self._cloud.networks, network_id, "network")
+            network = self._neutron(self._cloud.networks, network_id, "network", bool)
             if not network.external:
                 raise self.refused(
                     400,
                     f"Bad floatingip request: Network {network_id} is not a valid external "
                     "network.",
                 )
-            if project_id and project_id != self._info.project_id:
-                self._require_admin("allocate floating IP", "create_floatingip:project_id")
+            if project_id and project_id != self._info.project_id and not self._is_admin:
+                raise self.refused(
+                    400,
+                    "Specifying 'project_id' other than the authenticated project in request "
+                    "is not allowed for the current user.",
+                )
             n = self._cloud.serial()
             raw = data.floating_ip_json(
                 data.fixed_id("floating-ip", 1000 + n),
@@ -133,7 +161,7 @@ class NetworkMemory(MemoryCore):
     ) -> models.FloatingIP:
         def change() -> models.FloatingIP:
             fip = self._floating_ip(floating_ip_id)
-            port = self._lookup(self._cloud.ports, port_id, "port", self._owned)
+            port = self._neutron(self._cloud.ports, port_id, "port", self._owned)
             address = self._fixed_ip_of(port, fixed_ip)
             for other in self._cloud.floating_ips_on(port):
                 if other.id != fip.id and other.fixed_ip == address:
@@ -143,16 +171,23 @@ class NetworkMemory(MemoryCore):
                         f"{port.id} using fixed IP {address}, as that fixed IP already has a "
                         f"floating IP on external network {other.network_id}.",
                     )
-            if port.network_id not in self._cloud.router_of_network:
+            if not self._reachable(port.network_id, fip.network_id):
                 raise self.refused(
                     404,
                     f"External network {fip.network_id} is not reachable from subnet "
-                    f"{port.fixed_ips[0].subnet_id if port.fixed_ips else ''}.",
+                    f"{port.fixed_ips[0].subnet_id}.  Therefore, cannot associate Port "
+                    f"{port.id} with a Floating IP.",
                 )
             return self._cloud.link_floating_ip(fip, port, address)
 
         target = f"floating ip {floating_ip_id} to port {port_id}"
         return await self._write("associate-floating-ip", target, change)
+
+    def _reachable(self, network_id: str, external_id: str) -> bool:
+        """Whether a router with a gateway on the external network has an interface here."""
+        router_id = self._cloud.router_of_network.get(network_id)
+        router = self._cloud.routers.get(router_id) if router_id else None
+        return router is not None and router.external_network_id == external_id
 
     def _fixed_ip_of(self, port: models.Port, wanted: str | None) -> str:
         addresses = [ip.ip_address for ip in port.fixed_ips]

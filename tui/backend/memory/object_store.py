@@ -93,20 +93,21 @@ def list_entries(objects: dict[str, _Blob], prefix: str, delimiter: str) -> list
     return [entries[key] for key in sorted(entries)]
 
 
-class ObjectStoreMemory(MemoryCore):
-    _buckets: dict[str, _Bucket] | None = None
+def _seeded_account() -> dict[str, _Bucket]:
+    account = {}
+    n = 0
+    for container, objects in _SEED.items():
+        bucket = _Bucket(last_modified=_SEED_TIME.format(day=1, hour=n % 10, minute=n))
+        for name, size in objects:
+            n += 1
+            bucket.objects[name] = _seed_blob(name, size, n)
+        account[container] = bucket
+    return account
 
+
+class ObjectStoreMemory(MemoryCore):
     def _account(self) -> dict[str, _Bucket]:
-        if self._buckets is None:
-            self._buckets = {}
-            n = 0
-            for container, objects in _SEED.items():
-                bucket = _Bucket(last_modified=_SEED_TIME.format(day=1, hour=n % 10, minute=n))
-                for name, size in objects:
-                    n += 1
-                    bucket.objects[name] = _seed_blob(name, size, n)
-                self._buckets[container] = bucket
-        return self._buckets
+        return self._cloud.kept("swift", _seeded_account)
 
     def _bucket(self, name: str, operation: str = "show container") -> _Bucket:
         bucket = self._account().get(name)

@@ -65,22 +65,22 @@ def check_template(
 
 
 class OrchestrationMemory(MemoryCore):
-    _heat: dict[str, _HeatStack] | None = None
-
     # -- the demo's stacks ----------------------------------------------------------------
 
     def _stacks_state(self) -> dict[str, _HeatStack]:
-        if self._heat is None:
-            self._heat = {}
-            for n, (name, project, status, reason) in enumerate(self._seed_stacks()):
-                stack = self._new_stack(fixed_id("stack", n), name, project, 300 + 40 * n)
-                stack.raw.update(stack_status=status, stack_status_reason=reason)
-                stack.resources = self._seed_resources(stack, project, n)
-                for res in stack.resources:
-                    self._event(stack, res, res["resource_status"], "state changed")
-                self._event(stack, None, status, reason)
-                self._heat[stack.raw["id"]] = stack
-        return self._heat
+        return self._cloud.kept("heat", self._seeded_stacks)
+
+    def _seeded_stacks(self) -> dict[str, _HeatStack]:
+        heat = {}
+        for n, (name, project, status, reason) in enumerate(self._seed_stacks()):
+            stack = self._new_stack(fixed_id("stack", n), name, project, 300 + 40 * n)
+            stack.raw.update(stack_status=status, stack_status_reason=reason)
+            stack.resources = self._seed_resources(stack, project, n)
+            for res in stack.resources:
+                self._event(stack, res, res["resource_status"], "state changed")
+            self._event(stack, None, status, reason)
+            heat[stack.raw["id"]] = stack
+        return heat
 
     def _seed_stacks(self) -> list[tuple[str, str, str, str]]:
         ids = [p.id for p in self._projects]

@@ -48,37 +48,67 @@ DEFAULTS: dict[str, dict[str, int]] = {
 _USED_KEY = {"compute": "in_use", "network": "used", "block-storage": "in_use"}
 # Nova and Neutron refuse a limit below what is used; Cinder (flat quotas) does not.
 _CHECKS_USAGE = {"compute", "network"}
-_POLICY = {
-    "compute": "os_compute_api:os-quota-sets:update",
-    "network": "update_quota",
-    "block-storage": "volume_extension:quotas:update",
+
+
+# Each service's own words (captured from devcloud): a member's 403 on an update, the 400
+# for a resource it does not know, and for a limit below -1.
+_WORDS = {
+    "compute": (
+        "Policy doesn't allow os_compute_api:os-quota-sets:update to be performed.",
+        "Invalid input for field/attribute quota_set. Value: {limits}. Additional properties "
+        "are not allowed ('{key}' was unexpected)",
+        "Invalid input for field/attribute {key}. Value: {value}. {value} is less than the "
+        "minimum of -1",
+    ),
+    "network": (
+        "rule:update_quota is disallowed by policy",
+        "Unrecognized attribute(s) '{key}'",
+        "Invalid input for {key}. Reason: '{value}' is too small - must be at least '-1'.",
+    ),
+    "block-storage": (
+        "Policy doesn't allow volume_extension:quotas:update to be performed.",
+        "Invalid input received: Bad key(s) in quota set: {key}",
+        "{key} must be >= -1",
+    ),
 }
 
 
-class QuotasMemory(MemoryCore):
-    _quota_limits: dict[tuple[str, str], dict[str, int]] | None = None
+def _invalid(service: str, limits: Mapping[str, int]) -> str | None:
+    """The service's 400 for the first resource it does not know or limit below -1."""
+    _, unknown, too_low = _WORDS[service]
+    for key in limits:
+        if key not in DEFAULTS[service]:
+            return unknown.format(limits=dict(limits), key=key)
+    for key, value in limits.items():
+        if value < -1:
+            return too_low.format(key=key, value=value)
+    return None
 
+
+class QuotasMemory(MemoryCore):
     def _limits(self, service: str, project_id: str) -> dict[str, int]:
-        if self._quota_limits is None:
-            self._quota_limits = {}
+        set_limits: dict[tuple[str, str], dict[str, int]] = self._cloud.kept("quotas", dict)
         key = (service, project_id)
-        if key not in self._quota_limits:
+        if key not in set_limits:
             limits = dict(DEFAULTS[service])
             if service == "compute":
                 limits["instances"] = self._instance_quota
-            self._quota_limits[key] = limits
-        return self._quota_limits[key]
+            set_limits[key] = limits
+        return set_limits[key]
 
-    def _check_project(self, project_id: str, service: str) -> None:
-        if project_id != self._info.project_id:
-            self._require_admin(f"show {service} quotas", "os_compute_api:os-quota-sets:show")
+    def _check_project(self, project_id: str) -> None:
+        """Nova asks Keystone whether the project exists; only an admin asks for another's."""
+        operation = "show compute quotas"
+        if project_id != self._info.project_id and not self._is_admin:
+            rule = "os_compute_api:os-quota-sets:detail"
+            raise self.refused(403, f"Policy doesn't allow {rule} to be performed.", operation)
         if not any(p.id == project_id for p in self._projects):
-            raise self.not_found("project", project_id, f"show {service} quotas")
+            raise self.refused(400, f"Project ID {project_id} is not a valid project.", operation)
 
     async def quotas(self, project_id: str) -> list[models.QuotaUsage]:
+        self._check_project(project_id)
         rows: list[models.QuotaUsage] = []
         for service in DEFAULTS:
-            self._check_project(project_id, service)
             usage = self._usage(service, project_id)
             body = {
                 resource: {
@@ -92,6 +122,10 @@ class QuotasMemory(MemoryCore):
         return rows
 
     async def quota_defaults(self, project_id: str) -> list[models.QuotaUsage]:
+        if project_id != self._info.project_id and not self._is_admin:  # Cinder's policy
+            rule = "volume_extension:quotas:show"
+            message = f"Policy doesn't allow {rule} to be performed."
+            raise self.refused(403, message, "show block-storage default quotas")
         return [
             row
             for service, defaults in DEFAULTS.items()
@@ -103,18 +137,13 @@ class QuotasMemory(MemoryCore):
         target = f"{service} quotas of project {project_id}: {changes}"
 
         def change() -> None:
-            self._require_admin(f"update {service} quotas", _POLICY[service])
+            if invalid := _invalid(service, limits):
+                raise self.refused(400, invalid)
+            if not self._is_admin:
+                raise self.refused(403, _WORDS[service][0])
             current = self._limits(service, project_id)
             usage = self._usage(service, project_id)
             for resource, value in limits.items():
-                if resource not in current:
-                    raise self.refused(400, f"Bad quota resource: {resource}")
-                if value < -1:
-                    raise self.refused(
-                        400,
-                        f"Invalid input for field/attribute {resource}. Value: {value}. "
-                        f"{value} is less than the minimum of -1",
-                    )
                 used = usage.get(resource, 0)
                 if service in _CHECKS_USAGE and value != -1 and value < used:
                     raise self.refused(400, _below_usage(service, resource, value, used))

@@ -1,5 +1,6 @@
-"""The raw API browser on the in-memory cloud: a catalog, and GET answered from the demo's
-records in each API's own JSON shape (paging links included); anything else is a 404."""
+"""The raw API browser on the in-memory cloud: GET answered from the demo's records in each
+API's own JSON shape (paging links included); anything else is a 404. The catalog it reads
+from is the token's (identity.py)."""
 
 from __future__ import annotations
 
@@ -14,44 +15,12 @@ from tui.backend.memory.core import MemoryCore
 if TYPE_CHECKING:
     from tui.backend.raw_http import RawResponse
 
-HOST = "https://cloud.demo.example"
-# service type → (name, endpoint URL), like a devstack-style catalog.
-ENDPOINTS = {
-    "block-storage": ("cinder", f"{HOST}:8776/v3/%(project)s"),
-    "compute": ("nova", f"{HOST}:8774/v2.1"),
-    "identity": ("keystone", f"{HOST}:5000/v3"),
-    "image": ("glance", f"{HOST}:9292"),
-    "metric": ("gnocchi", f"{HOST}:8041"),
-    "network": ("neutron", f"{HOST}:9696"),
-    "object-store": ("swift", f"{HOST}:8080/v1/AUTH_%(project)s"),
-    "orchestration": ("heat", f"{HOST}:8004/v1/%(project)s"),
-    "placement": ("placement", f"{HOST}:8778"),
-    "volumev3": ("cinderv3", f"{HOST}:8776/v3/%(project)s"),
-}
 NOT_FOUND = {"itemNotFound": {"code": 404, "message": "The resource could not be found."}}
 
 Route = Callable[[dict[str, str]], Any]
 
 
 class RawMemory(MemoryCore):
-    async def catalog(self) -> list[models.CatalogEndpoint]:
-        project = self._info.project_id.replace("-", "")
-        entries = []
-        for kind in self._info.services:
-            name, url = ENDPOINTS.get(kind, (kind, f"{HOST}/{kind}"))
-            endpoints = [
-                {
-                    "id": f"{kind}-{interface}",
-                    "interface": interface,
-                    "region_id": "RegionOne",
-                    "region": "RegionOne",
-                    "url": (url % {"project": project}).replace(HOST, host),
-                }
-                for interface, host in (("public", HOST), ("internal", "http://10.0.0.10"))
-            ]
-            entries.append({"type": kind, "name": name, "endpoints": endpoints})
-        return models.catalog_endpoints(entries)
-
     async def raw_get(
         self, endpoint: models.CatalogEndpoint, path: str, *, method: str = "GET"
     ) -> RawResponse:

@@ -14,7 +14,7 @@ class Seed:
     """The size knobs and what the other records hang off: projects and hosts."""
 
     def __init__(self, projects: list[Project], hosts: list[str], n_servers: int) -> None:
-        self.projects = projects
+        self.projects = list(projects)  # projects created later own no seeded records
         self.project_ids = [p.id for p in projects]
         self.names: Mapping[str, str] = {p.id: p.name for p in projects}
         self.hosts = hosts

@@ -45,7 +45,6 @@ def _agent(n: int, agent_type: str, binary: str, host: str, alive: bool = True) 
 
 class ServicesMemory(MemoryCore):
     _services: list[models.ComputeService] | None = None
-    _agents: list[models.NetworkAgent] | None = None
 
     def _all_services(self) -> list[models.ComputeService]:
         if self._services is None:
@@ -62,19 +61,20 @@ class ServicesMemory(MemoryCore):
         return self._services
 
     def _all_agents(self) -> list[models.NetworkAgent]:
-        if self._agents is None:
-            raws = [
-                _agent(0, "DHCP agent", "neutron-dhcp-agent", NETWORK_NODE),
-                _agent(1, "L3 agent", "neutron-l3-agent", NETWORK_NODE),
-                _agent(2, "Metadata agent", "neutron-metadata-agent", NETWORK_NODE),
-            ]
-            for n, hv in enumerate(self._cloud.hypervisors):
-                alive = hv.state != "down"
-                raws.append(
-                    _agent(3 + n, "Open vSwitch agent", "neutron-openvswitch-agent", hv.host, alive)
-                )
-            self._agents = [models.NetworkAgent.from_api(r) for r in raws]
-        return self._agents
+        return self._cloud.kept("agents", self._seeded_agents)
+
+    def _seeded_agents(self) -> list[models.NetworkAgent]:
+        raws = [
+            _agent(0, "DHCP agent", "neutron-dhcp-agent", NETWORK_NODE),
+            _agent(1, "L3 agent", "neutron-l3-agent", NETWORK_NODE),
+            _agent(2, "Metadata agent", "neutron-metadata-agent", NETWORK_NODE),
+        ]
+        for n, hv in enumerate(self._cloud.hypervisors):
+            alive = hv.state != "down"
+            raws.append(
+                _agent(3 + n, "Open vSwitch agent", "neutron-openvswitch-agent", hv.host, alive)
+            )
+        return [models.NetworkAgent.from_api(r) for r in raws]
 
     async def compute_services(
         self, *, host: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
@@ -132,6 +132,12 @@ class ServicesMemory(MemoryCore):
                 }
                 hypervisors[index] = Hypervisor.from_api(raw)
 
+    # -- Neutron's agents: an admin's; a member gets an empty list and Neutron's 404 / 403
+
+    def _agent_policy(self, rule: str, operation: str) -> None:
+        if not self._is_admin:
+            raise self.refused(403, f"rule:{rule} is disallowed by policy", operation)
+
     async def network_agents(
         self, *, host: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[models.NetworkAgent]]:
@@ -141,38 +147,54 @@ class ServicesMemory(MemoryCore):
             yield page
 
     async def network_agent(self, agent_id: str) -> models.NetworkAgent:
+        if not self._is_admin:  # hidden by policy, as if it did not exist
+            raise self.refused(404, "The resource could not be found.", "show network agent")
         return self._find(self._all_agents(), agent_id, "agent")
 
     async def set_network_agent(self, agent: models.NetworkAgent, *, enabled: bool) -> None:
-        self._require_admin("update network agent", "update_agent")
-        current = await self.network_agent(agent.id)
-
         def change() -> None:
+            current = self._find(self._all_agents(), agent.id, "agent")
+            if not self._is_admin:
+                raise self.refused(404, "The resource could not be found.")
             agents = self._all_agents()
             fresh = models.NetworkAgent.from_api({**current.raw, "admin_state_up": enabled})
             agents[agents.index(current)] = fresh
 
-        await self._write(
-            "enable-agent" if enabled else "disable-agent", f"agent {current.name}", change
-        )
+        action = "enable-agent" if enabled else "disable-agent"
+        await self._write(action, f"agent {agent.name} ({agent.id})", change)
 
-    def _agent_of(self, binary: str) -> list[models.NetworkAgent]:
+    def _agents_of(self, binary: str) -> list[models.NetworkAgent]:
         return [a for a in self._all_agents() if a.binary == binary]
 
+    def _dhcp_served(self, network: models.Network) -> bool:
+        """Neutron schedules a network to the DHCP agents once a subnet of it enables DHCP."""
+        subnets = map(self._cloud.subnets.get, network.subnet_ids)
+        return any(s is not None and s.enable_dhcp for s in subnets)
+
     async def dhcp_agents_of_network(self, network_id: str) -> list[models.NetworkAgent]:
-        self._find(self._cloud.networks, network_id, "network")
-        return self._agent_of("neutron-dhcp-agent")
+        self._agent_policy("get_dhcp-agents", f"GET /networks/{network_id}/dhcp-agents")
+        network = self._cloud.networks.get(network_id)
+        served = network is not None and self._dhcp_served(network)
+        return self._agents_of("neutron-dhcp-agent") if served else []
+
+    async def dhcp_agent_hosts(self, network_id: str) -> list[str]:
+        return models.agent_hosts(await self.dhcp_agents_of_network(network_id))
 
     async def networks_of_dhcp_agent(self, agent_id: str) -> list[models.Network]:
-        agent = await self.network_agent(agent_id)
+        self._agent_policy("get_dhcp-networks", f"GET /agents/{agent_id}/dhcp-networks")
+        agent = self._find(self._all_agents(), agent_id, "agent")
         if agent.binary != "neutron-dhcp-agent":
             return []
-        return [n for n in self._cloud.networks if not n.external]
+        return [n for n in self._cloud.networks if self._dhcp_served(n)]
 
     async def l3_agents_of_router(self, router_id: str) -> list[models.NetworkAgent]:
-        self._find(self._cloud.routers, router_id, "router")
-        return self._agent_of("neutron-l3-agent")
+        operation = f"GET /routers/{router_id}/l3-agents"
+        self._agent_policy("get_l3-agents", operation)
+        if self._cloud.routers.get(router_id) is None:
+            raise self.refused(404, f"Router {router_id} could not be found", operation)
+        return self._agents_of("neutron-l3-agent")
 
     async def routers_of_l3_agent(self, agent_id: str) -> list[models.Router]:
-        agent = await self.network_agent(agent_id)
+        self._agent_policy("get_l3-routers", f"GET /agents/{agent_id}/l3-routers")
+        agent = self._find(self._all_agents(), agent_id, "agent")
         return list(self._cloud.routers) if agent.binary == "neutron-l3-agent" else []

@@ -36,6 +36,7 @@ AREAS: dict[str, tuple[str, ...]] = {
         "SecurityGroup",
         "SecurityGroupRule",
         "Subnet",
+        "agent_hosts",
     ),
     "volume": ("Volume", "VolumeAttachment", "VolumeSnapshot", "VolumeSpec"),
     "zones": ("ZONE_SERVICES", "Aggregate", "ServiceZone", "ZoneHost"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -292,3 +293,11 @@ class NetworkAgent:
     @property
     def name(self) -> str:
         return f"{self.binary}@{self.host}"
+
+
+def agent_hosts(agents: Iterable[NetworkAgent]) -> list[str]:
+    """The hosts of some agents, live and enabled agents first, without duplicates."""
+    ordered = sorted(
+        (a for a in agents if a.host), key=lambda a: (not a.alive, not a.admin_state_up)
+    )
+    return list(dict.fromkeys(a.host for a in ordered))

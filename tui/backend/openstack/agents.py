@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from tui.backend.models.network import NetworkAgent, agent_hosts
 from tui.backend.openstack.core import COMPUTE_SERVERS_MV, OpenStackCore, read_reply
 from tui.backend.openstack.replies import Read
 
 # POST /servers/{id}/remote-consoles exists from compute microversion 2.6 on.
 REMOTE_CONSOLES_MV = (2, 6)
-
-
-def agent_hosts(body: Any) -> list[str]:
-    """The hosts of a dhcp-agents reply, live and enabled agents first, without duplicates."""
-    agents = [a for a in (body or {}).get("agents") or () if a.get("host")]
-    agents.sort(key=lambda a: (not a.get("alive", True), not a.get("admin_state_up", True)))
-    return list(dict.fromkeys(str(a["host"]) for a in agents))
 
 
 class AgentsAPI(OpenStackCore):
@@ -31,7 +23,8 @@ class AgentsAPI(OpenStackCore):
                 key="agents",
                 kind="list",
             )
-            return agent_hosts(body)
+            agents = (body or {}).get("agents") or ()
+            return agent_hosts(NetworkAgent.from_api(a) for a in agents)
 
         return await self._call(operation, fetch)
 
