@@ -32,7 +32,7 @@ class TextSearch:
     def action_search(self) -> None:
         box = self.query_one("#search", Input)
         box.display = True
-        box.value = self.view.query
+        box.value = self.view.search_text
         box.focus()
 
     def searched(self, event: Input.Submitted) -> None:
@@ -65,11 +65,11 @@ class TextSearch:
     def search_crumb(self) -> str:
         """ "  search 'x': 2/5" (or "no match"), or "" when nothing is searched."""
         view = self.view
-        if not view.query:
+        if not view.search_text:
             return ""
         found = len(view.matches)
         where = f"{view.current + 1}/{found}" if found else "no match"
-        return f"  search '{view.query}': {where}"
+        return f"  search '{view.search_text}': {where}"
 
     def ask_save(self, title: str, default: Path, text: Callable[[], str], saved: str) -> None:
         """A form asking for a file name; writes `text()` there and says `saved` + the path."""

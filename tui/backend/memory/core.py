@@ -251,7 +251,7 @@ class MemoryCore:
             self.secrets,
         )
 
-    def _find(self, items: Iterable[Any], ident: str, kind: str) -> Any:
+    def _find(self, items: Iterable[R], ident: str, kind: str) -> R:
         for item in items:
             if item.id == ident:
                 return item
