@@ -129,7 +129,7 @@ def connect_form(ssh_plan: SshPlan) -> Form:
     )
 
 
-class HostKeyScreen(ModalScreen[str]):
+class HostKeyScreen(ModalScreen["Answer"]):
     """An unknown or changed host key: accept once, accept and remember, or refuse."""
 
     CSS_PATH = STYLES / "terminal_screen.tcss"
@@ -286,7 +286,7 @@ class TerminalScreen(Screen[None]):
         self.action_leave()
 
     @on(Terminal.Closed)
-    def _closed(self, event: Terminal.Closed) -> None:
+    def _session_closed(self, event: Terminal.Closed) -> None:
         if event.error:
             self.app.notify(event.error, title="SSH session ended", severity="error")
         elif self.state == "connected":

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.widgets import Input
 
@@ -18,13 +18,21 @@ from tui.forms import Field, Form, Values
 from tui.screens.form import FormScreen
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from tui.widgets.text_view import TextView
 
+    # checked as the screen it is mixed into
+    _ScreenBase = Screen[None]
+else:
+    _ScreenBase = object
 
-class TextSearch:
-    app: Any
-    view: TextView
-    query_one: Any  # the Screen's
+
+class TextSearch(_ScreenBase):
+    if TYPE_CHECKING:
+
+        @property
+        def view(self) -> TextView: ...
 
     def _update_crumbs(self) -> None:
         raise NotImplementedError

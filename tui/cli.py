@@ -25,6 +25,7 @@ class _Parser(argparse.ArgumentParser):
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
+    from tui.backend.base import Backend
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -127,6 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tui.backend.audit import default_audit_log
 
     audit = default_audit_log()
+    backend: Backend
     if settings.demo:
         from tui.backend.memory import MemoryBackend
 
