@@ -8,7 +8,12 @@ from tui.backend.base import Backend
 from tui.backend.models import Volume, VolumeAttachment, VolumeSnapshot, VolumeSpec
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
-from tui.screens.choices import fixed, image_choices, server_choices, snapshot_choices
+from tui.screens.choices import (
+    attachable_server_choices,
+    fixed,
+    image_choices,
+    snapshot_choices,
+)
 from tui.screens.columns import number_col, project_col, state_col
 from tui.screens.networks import one, scoped, yes_no
 
@@ -109,7 +114,13 @@ def attach_form(volume: Volume) -> Form:
         title=f"Attach volume {volume.name or volume.id}",
         description="Nova picks the device name.",
         fields=(
-            Field("server_id", "Server", kind="choice", required=True, choices=server_choices),
+            Field(
+                "server_id",
+                "Server",
+                kind="choice",
+                required=True,
+                choices=attachable_server_choices,
+            ),
         ),
         submit_label="Attach",
     )
