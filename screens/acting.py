@@ -20,22 +20,28 @@ from tui.runbook.follow import StillBusy, follow_row
 from tui.text import typeable
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from tui.app import StackdeckApp
     from tui.screens.transfer import Transfer
     from tui.widgets.resource_table import ResourceTable
+
+    # checked as the screen it is mixed into (workers, timers, mount state come from there)
+    _ScreenBase = Screen[None]
+else:
+    _ScreenBase = object
 
 PREVIEW_LINES = 12
 TRANSFER_RELOAD = 1.0
 
 
-class ActingMixin:
+class ActingMixin(_ScreenBase):
     """Needs `app`, `resource`, `table`, `load()` and `run_worker` from the screen."""
 
     app: StackdeckApp
     resource: Resource
     scope: Scope
     in_flight: dict[str, str]
-    is_mounted: bool
 
     if TYPE_CHECKING:
 
@@ -43,10 +49,6 @@ class ActingMixin:
         def table(self) -> ResourceTable: ...
 
         def load(self) -> Any: ...
-
-        def run_worker(self, work: Any, **kwargs: Any) -> Any: ...
-
-        def set_timer(self, delay: float, callback: Any) -> Any: ...
 
     @property
     def read_only(self) -> bool:
@@ -206,7 +208,8 @@ class ActingMixin:
         from tui.screens.confirm import ConfirmScreen
 
         screen = ConfirmScreen(f"{action.description}?", body, expected=expected)
-        return bool(await self.app.push_screen_wait(screen))
+        confirmed = await self.app.push_screen_wait(screen)
+        return confirmed
 
     async def _run(self, action: Action, row: Row | None) -> Any:
         backend = self.app.backend

@@ -43,10 +43,11 @@ def totals(rows: Sequence[Hypervisor]) -> str:
 def _cpu(raw: Any) -> str:
     """cpu_info: a dict from 2.28 on, a JSON string before (or junk from some drivers)."""
     if isinstance(raw, str):
+        text = raw
         try:
-            raw = json.loads(raw)
+            raw = json.loads(text)
         except ValueError:
-            return raw
+            return text
     if not isinstance(raw, dict):
         return ""
     topology = raw.get("topology") or {}

@@ -29,6 +29,7 @@ from tui.widgets.resource_table import ResourceTable
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
+    from tui.resource import Resource
 
 
 def value_text(value: float | None) -> str:
@@ -79,9 +80,11 @@ class MeasuresScreen(GuardedHandlers, Screen[None]):
         Binding("d", "describe", "Metric"),
     ]
 
-    def __init__(self, metric: Metric) -> None:
+    def __init__(self, metric: Metric, described_as: Resource) -> None:
+        """`described_as`: the declaration whose describe view shows the metric (``d``)."""
         super().__init__()
         self.metric = metric
+        self.described_as = described_as
         self.wanted = MeasureQuery()
         self.measures: list[Measure] = []
         self.error: BackendError | None = None
@@ -162,9 +165,8 @@ class MeasuresScreen(GuardedHandlers, Screen[None]):
     def action_describe(self) -> None:
         """The metric as Gnocchi returned it: archive policy, resource, creator."""
         from tui.screens.describe import DescribeScreen
-        from tui.screens.metrics import RESOURCE_METRICS
 
-        self.app.push_screen(DescribeScreen(RESOURCE_METRICS, self.metric))
+        self.app.push_screen(DescribeScreen(self.described_as, self.metric))
 
     def action_reload(self) -> None:
         self.load()

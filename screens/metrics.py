@@ -85,7 +85,7 @@ async def list_metrics(backend: Backend, scope: Scope) -> AsyncIterator[list[Met
 def measures_screen(metric: Row) -> object:
     from tui.screens.measures import MeasuresScreen
 
-    return MeasuresScreen(metric)
+    return MeasuresScreen(metric, RESOURCE_METRICS)
 
 
 RESOURCE_METRICS = TelemetryResource(

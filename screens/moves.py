@@ -18,7 +18,7 @@ from tui.forms import Choice, Field, Form, Values
 from tui.resource import Action
 
 SCHEDULER = "(scheduler)"  # not a host name: the choice "let the scheduler choose"
-BLOCK_MIGRATION = {"auto": "auto", "yes": True, "no": False}
+BLOCK_MIGRATION: dict[str, bool | str] = {"auto": "auto", "yes": True, "no": False}
 
 
 def _gib(mb: int) -> str:

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 from weakref import WeakKeyDictionary
 
@@ -121,21 +122,18 @@ def servers_in_error(backend: Backend, scope: Scope) -> AsyncIterator[list[Serve
 def servers_stuck(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
     before = Thresholds.before()
     return merged(
-        [
-            lambda state=state: backend.servers_in_task_state(state, before=before)
-            for state in TASK_STATES
-        ]
+        [partial(backend.servers_in_task_state, state, before=before) for state in TASK_STATES]
     )
 
 
 def volumes_in_error(backend: Backend, scope: Scope) -> AsyncIterator[list[Volume]]:
-    return merged([lambda s=s: backend.volumes_in_status(s) for s in VOLUME_ERRORS])
+    return merged([partial(backend.volumes_in_status, s) for s in VOLUME_ERRORS])
 
 
 def volumes_stuck(backend: Backend, scope: Scope) -> AsyncIterator[list[Volume]]:
     before = Thresholds.before()
     return merged(
-        [lambda s=s: backend.volumes_in_status(s, before=before) for s in VOLUME_TRANSITIONS]
+        [partial(backend.volumes_in_status, s, before=before) for s in VOLUME_TRANSITIONS]
     )
 
 

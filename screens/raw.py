@@ -213,8 +213,8 @@ class RawScreen(GuardedHandlers, TextSearch, Screen[None]):
         self.show_headers = False
         self.view.set_text(self.text, follow=False)
         self.refresh_bindings()
-        if self.view.query:
-            self.view.search(self.view.query)
+        if self.view.search_text:
+            self.view.search(self.view.search_text)
         self.view.focus()
         self._update_crumbs()
 

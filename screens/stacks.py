@@ -29,9 +29,11 @@ class _TemplateLoader(yaml.SafeLoader):
     """YAML as Heat reads it: ``heat_template_version: 2018-08-31`` stays a string."""
 
 
-_TemplateLoader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-)
+def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+_TemplateLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 def load_yaml(path: str, what: str) -> tuple[dict[str, Any], str | None]:

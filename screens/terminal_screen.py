@@ -131,7 +131,7 @@ def connect_form(ssh_plan: SshPlan) -> Form:
     )
 
 
-class HostKeyScreen(GuardedHandlers, ModalScreen[str]):
+class HostKeyScreen(GuardedHandlers, ModalScreen["Answer"]):
     """An unknown or changed host key: accept once, accept and remember, or refuse."""
 
     CSS_PATH = STYLES / "terminal_screen.tcss"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.widgets import Input
 
@@ -18,13 +18,21 @@ from tui.forms import Field, Form, Values
 from tui.screens.form import FormScreen
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from tui.widgets.text_view import TextView
 
+    # checked as the screen it is mixed into
+    _ScreenBase = Screen[None]
+else:
+    _ScreenBase = object
 
-class TextSearch:
-    app: Any
-    view: TextView
-    query_one: Any  # the Screen's
+
+class TextSearch(_ScreenBase):
+    if TYPE_CHECKING:
+
+        @property
+        def view(self) -> TextView: ...
 
     def _update_crumbs(self) -> None:
         raise NotImplementedError
@@ -32,7 +40,7 @@ class TextSearch:
     def action_search(self) -> None:
         box = self.query_one("#search", Input)
         box.display = True
-        box.value = self.view.query
+        box.value = self.view.search_text
         box.focus()
 
     def searched(self, event: Input.Submitted) -> None:
@@ -65,11 +73,11 @@ class TextSearch:
     def search_crumb(self) -> str:
         """ "  search 'x': 2/5" (or "no match"), or "" when nothing is searched."""
         view = self.view
-        if not view.query:
+        if not view.search_text:
             return ""
         found = len(view.matches)
         where = f"{view.current + 1}/{found}" if found else "no match"
-        return f"  search '{view.query}': {where}"
+        return f"  search '{view.search_text}': {where}"
 
     def ask_save(self, title: str, default: Path, text: Callable[[], str], saved: str) -> None:
         """A form asking for a file name; writes `text()` there and says `saved` + the path."""

@@ -12,7 +12,7 @@ import asyncio
 import gc
 import time
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -46,7 +46,7 @@ QUIT_COMMANDS = {"q", "quit", "q!", "exit"}
 REPEAT_NOTICE_SECONDS = 10.0
 
 
-def stylesheets() -> list[str | Path]:
+def stylesheets() -> list[str | PurePath]:
     from tui.styles import APP_STYLES, STYLES
 
     return [STYLES / name for name in APP_STYLES]

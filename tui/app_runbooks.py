@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, cast
 from tui.backend.errors import BackendError
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
+
     from tui.app import StackdeckApp
     from tui.resource import Action, Resource, Row
     from tui.runbook import Event, Runbook, RunbookRequest, Runbooks
@@ -69,7 +71,9 @@ class RunbookApp:
             if event.item is None and runbook.finished:
                 unsubscribe()
                 summary = runbook.summary()
-                severity = "warning" if summary.failed or summary.aborted else "information"
+                severity: SeverityLevel = (
+                    "warning" if summary.failed or summary.aborted else "information"
+                )
                 self._app.notify(
                     summary.counts(), title=runbook.title, severity=severity, timeout=8
                 )

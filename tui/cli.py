@@ -26,6 +26,7 @@ class _Parser(argparse.ArgumentParser):
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
+    from tui.backend.base import Backend
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -199,6 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tui.config import state_dir
 
     audit = AuditLog(state_dir() / "audit.jsonl")
+    backend: Backend
     if settings.demo:
         from tui.backend.memory import MemoryBackend
 

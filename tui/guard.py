@@ -248,7 +248,8 @@ class GuardedHandlers(MessagePump):
     ) -> Worker[Any]:
         """Textual's ``run_worker``; what the work raises is reported and never ends the app
         (``exit_on_error`` is always off)."""
-        return super().run_worker(  # type: ignore[misc]  # DOMNode's, later in the MRO
+        # DOMNode's, later in the MRO than this MessagePump mixin
+        worker: Worker[Any] = super().run_worker(  # type: ignore[misc]
             guarded_work(self, work, name or "", thread=thread),
             name=name,
             group=group,
@@ -258,3 +259,4 @@ class GuardedHandlers(MessagePump):
             exclusive=exclusive,
             thread=thread,
         )
+        return worker

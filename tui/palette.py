@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tui.keys import key_label
 from tui.screens.registry import RESOURCES
 
-if TYPE_CHECKING:
-    from tui.app import StackdeckApp
+
+@runtime_checkable
+class ResourceOpener(Protocol):
+    """What the palette needs of the app (`StackdeckApp`): a resource list opened by name."""
+
+    def open_resource(self, name: str) -> object: ...
 
 
 class ResourceCommands(Provider):
     """“Open Servers”, “Open Hypervisors”, ... (aliases match too)."""
+
+    def _open(self, name: str) -> None:
+        if isinstance(self.app, ResourceOpener):
+            self.app.open_resource(name)
 
     def _commands(self) -> list[tuple[str, str, str]]:
         return [
@@ -24,30 +33,27 @@ class ResourceCommands(Provider):
         ]
 
     async def discover(self) -> Hits:
-        app: StackdeckApp = self.app  # type: ignore[assignment]
         for text, help_text, name in self._commands():
-            yield DiscoveryHit(text, partial(app.open_resource, name), help=help_text)
+            yield DiscoveryHit(text, partial(self._open, name), help=help_text)
 
     async def search(self, query: str) -> Hits:
-        app: StackdeckApp = self.app  # type: ignore[assignment]
         matcher = self.matcher(query)
         for text, help_text, name in self._commands():
             score = max(matcher.match(text), matcher.match(help_text))
             if score > 0:
-                yield Hit(
-                    score, matcher.highlight(text), partial(app.open_resource, name), help=help_text
-                )
+                yield Hit(score, matcher.highlight(text), partial(self._open, name), help=help_text)
 
 
 class ScreenCommands(Provider):
     """The current screen's own keys (refresh, describe, filter, drill-downs...) as commands."""
 
-    def _commands(self) -> list[tuple[str, partial[object], str]]:
-        commands = []
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        commands: list[tuple[str, Callable[[], object], str]] = []
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             if binding.description and active.enabled and binding.action != "back":
-                run = partial(active.node.run_action, binding.action)
+                # the action runs in the namespace of the node that binds the key
+                run = partial(self.app.run_action, binding.action, active.node)
                 commands.append((binding.description, run, key_label(key)))
         return commands
 

@@ -19,7 +19,7 @@ from tui.guard import GuardedHandlers, on
 class Picker(GuardedHandlers, Vertical):
     """Choices from the cloud (flavors, images, networks...), filtered as you type."""
 
-    BINDINGS = [Binding("space", "toggle", "Choose", show=False)]
+    BINDINGS = [Binding("space", "choose_highlighted", "Choose", show=False)]
 
     class Changed(Message):
         def __init__(self, picker: Picker) -> None:
@@ -129,7 +129,7 @@ class Picker(GuardedHandlers, Vertical):
         if event.option.id:
             self._choose(event.option.id)
 
-    def action_toggle(self) -> None:
+    def action_choose_highlighted(self) -> None:
         options = self.query_one(OptionList)
         if options.has_focus and options.highlighted is not None and self._shown:
             self._choose(self._shown[options.highlighted].value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import groupby, repeat
@@ -299,7 +300,8 @@ class TerminalScreen(pyte.Screen):
     def _enter_alternate(self) -> None:
         if self._main_screen is None:
             self._main_screen = (self.buffer, copy.copy(self.cursor))
-            self.buffer = type(self.buffer)(self.buffer.default_factory)
+            # an empty buffer as pyte makes one: blank lines of the default character
+            self.buffer = defaultdict(lambda: StaticDefaultDict[int, Char](self.default_char))
             self.dirty.update(range(self.lines))
 
     def _leave_alternate(self, *, restore_cursor: bool) -> None:
@@ -556,10 +558,11 @@ class Terminal(GuardedHandlers, Widget, can_focus=True):
         visual = self.visual_style
         if visual is not self._palette_source:
             self._palette_source = visual
-            background = visual.background
-            colours = ((background + visual.foreground).rich_color, background.rich_color)
-            if self._palette.colours != colours:
-                self._palette = StylePalette(*colours)
+            background, foreground = visual.background, visual.foreground
+            if background is not None and foreground is not None:  # a widget's style has both
+                colours = ((background + foreground).rich_color, background.rich_color)
+                if self._palette.colours != colours:
+                    self._palette = StylePalette(*colours)
         return self._palette
 
     def _cursor_column(self, y: int) -> int:

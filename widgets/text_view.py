@@ -32,7 +32,7 @@ class TextView(GuardedHandlers, ScrollView, can_focus=True):
         super().__init__(id=id)
         self.lines: list[str] = []
         self._width = 0
-        self.query = ""
+        self.search_text = ""  # not `query`: that is the DOM query method
         self.matches: list[int] = []  # line numbers with a match
         self.current = -1  # index into matches
 
@@ -55,7 +55,7 @@ class TextView(GuardedHandlers, ScrollView, can_focus=True):
 
     def search(self, query: str) -> int:
         """Highlight `query` (case-insensitive); jump to the first match. Returns the count."""
-        self.query = query
+        self.search_text = query
         self._find()
         if self.matches:
             self.current = 0
@@ -64,7 +64,7 @@ class TextView(GuardedHandlers, ScrollView, can_focus=True):
         return len(self.matches)
 
     def _find(self) -> None:
-        q = self.query.lower()
+        q = self.search_text.lower()
         self.matches = [i for i, line in enumerate(self.lines) if q and q in line.lower()]
         if self.current >= len(self.matches):
             self.current = len(self.matches) - 1
@@ -100,7 +100,7 @@ class TextView(GuardedHandlers, ScrollView, can_focus=True):
         return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
 
     def _highlight(self, line: str, number: int, base: Style) -> list[Segment]:
-        q = self.query.lower()
+        q = self.search_text.lower()
         if not q or q not in line.lower():
             return [Segment(line, base)]
         style_name = "text-view--current" if number == self.current_line else "text-view--match"

@@ -257,7 +257,13 @@ class Cloud:
         )
         step("cinder-volume up, its pool known to cinder-scheduler")
         if self.with_dhcp:
-            dhcp.wait_agent(self)
+            self.wait(
+                "neutron-dhcp-agent",
+                lambda: dhcp.agent_missing(client),
+                dhcp.AGENT_TIMEOUT,
+                "DHCP agent alive",
+            )
+            dhcp.agent_alive(client)
 
     def seed(self) -> None:
         step("seed (openstacksdk, through the public APIs)")
@@ -292,15 +298,16 @@ class Cloud:
             [n for n in recorded if n == "rabbitmq"],
             [n for n in recorded if known.get(n) == INFRA and n != "rabbitmq"],
         ]
-        dhcp.before_down(self)
+        dhcp.before_down(self.paths)
         for tier in tiers:
             with ThreadPoolExecutor(max_workers=max(len(tier), 1)) as pool:
                 futures = {pool.submit(stop, self.paths.pidfile(n), STOP_TIMEOUT): n for n in tier}
                 for future in as_completed(futures):
                     if future.result():
                         step(f"stopped {futures[future]}")
-        dhcp.before_down(self)  # again: the agent may have restarted one while it was stopping
-        dhcp.after_down(self)
+        # again: the agent may have restarted one while it was stopping
+        dhcp.before_down(self.paths)
+        dhcp.after_down(self.paths)
 
     def status_row(self, service: Service) -> StatusRow:
         record = read_pidfile(self.paths.pidfile(service.name))

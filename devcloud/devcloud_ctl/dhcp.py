@@ -12,14 +12,11 @@ import os
 import signal
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .api import AdminClient
 from .console import step
+from .paths import Paths
 from .procs import wait_until
-
-if TYPE_CHECKING:
-    from .cli import Cloud
 
 AGENT_HOST = "netnode1"
 AGENT_TIMEOUT = 180.0
@@ -31,11 +28,8 @@ def agent_missing(client: AdminClient) -> list[str]:
     return [] if alive else [f"neutron-dhcp-agent on {AGENT_HOST}"]
 
 
-def wait_agent(cloud: Cloud) -> None:
-    client = AdminClient()
-    cloud.wait(
-        "neutron-dhcp-agent", lambda: agent_missing(client), AGENT_TIMEOUT, "DHCP agent alive"
-    )
+def agent_alive(client: AdminClient) -> None:
+    """Once `up` saw the agent alive (nothing `agent_missing`): networks scheduled to it."""
     step(f"neutron-dhcp-agent alive on {AGENT_HOST}")
     schedule_networks(client)
 
@@ -55,8 +49,8 @@ def schedule_networks(client: AdminClient) -> None:
         step(f"scheduled {len(added)} network(s) to the DHCP agent")
 
 
-def network_dirs(cloud: Cloud) -> list[Path]:
-    root = cloud.paths.data / "neutron" / "dhcp"
+def network_dirs(paths: Paths) -> list[Path]:
+    root = paths.data / "neutron" / "dhcp"
     return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
 
 
@@ -70,9 +64,9 @@ def _dnsmasq_pid(network_dir: Path) -> int | None:
     return pid if str(network_dir).encode() in cmdline else None
 
 
-def before_down(cloud: Cloud) -> None:
+def before_down(paths: Paths) -> None:
     """Stop the dnsmasq processes the agent started."""
-    pids = [pid for d in network_dirs(cloud) if (pid := _dnsmasq_pid(d)) is not None]
+    pids = [pid for d in network_dirs(paths) if (pid := _dnsmasq_pid(d)) is not None]
     for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
@@ -81,9 +75,9 @@ def before_down(cloud: Cloud) -> None:
         step(f"stopped {len(pids)} dnsmasq")
 
 
-def after_down(cloud: Cloud) -> None:
+def after_down(paths: Paths) -> None:
     """Delete the agent's namespaces and bridges (the agent is stopped by now)."""
-    for network_dir in network_dirs(cloud):
+    for network_dir in network_dirs(paths):
         network_id = network_dir.name
         _ip("netns", "delete", f"qdhcp-{network_id}")
         _ip("link", "delete", f"brq{network_id[:11]}", "type", "bridge")

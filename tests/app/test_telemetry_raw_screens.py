@@ -154,7 +154,7 @@ async def test_raw_browser_get_search_and_follow_next() -> None:
 
         await pilot.press("slash", *"tenant_id", "enter")
         found = len(screen.view.matches)
-        assert screen.view.query == "tenant_id" and found >= 5  # one per server at least
+        assert screen.view.search_text == "tenant_id" and found >= 5  # one per server at least
         assert f"search 'tenant_id': 1/{found}" in screen_text(pilot)
         await pilot.press("n")
         assert screen.view.current == 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.backend.errors import BackendError, Forbidden
@@ -66,16 +67,13 @@ async def where_is(backend: Backend, server_id: str) -> Whereabouts:
     network_ids = sorted({p.network_id for p in ports})
     networks, agents, fips = await asyncio.gather(
         asyncio.gather(
-            *(
-                _attempt(f"network {n}", lambda n=n: backend.network(n), problems)
-                for n in network_ids
-            )
+            *(_attempt(f"network {n}", partial(backend.network, n), problems) for n in network_ids)
         ),
         asyncio.gather(
             *(
                 _attempt(
                     f"DHCP agents of network {n}",
-                    lambda n=n: backend.dhcp_agent_hosts(n),
+                    partial(backend.dhcp_agent_hosts, n),
                     problems,
                 )
                 for n in network_ids
@@ -85,7 +83,7 @@ async def where_is(backend: Backend, server_id: str) -> Whereabouts:
             *(
                 _attempt(
                     f"floating IPs of port {p.id}",
-                    lambda p=p: collect(backend.floating_ips(port_id=p.id)),
+                    partial(collect, backend.floating_ips(port_id=p.id)),
                     problems,
                 )
                 for p in ports

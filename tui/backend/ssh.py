@@ -150,9 +150,9 @@ class SshPlan:
                 f"{ip} is not an address of {self.server_name}", operation="plan SSH"
             )
         if self.mode == "floating":
-            destination = Destination(name=ip, host=ip, user=user)
+            direct = Destination(name=ip, host=ip, user=user)
             return SshTarget(
-                self.mode, self.server_id, self.server_name, "", ip, user, destination, None
+                self.mode, self.server_id, self.server_name, "", ip, user, direct, None
             )
         choices = self.destinations_for(ip)
         destination = next((d for d in choices if d.name == via), choices[0] if choices else None)
@@ -255,8 +255,8 @@ async def plan(
     cloud_ssh = settings.cloud(cloud)
     for network_id in dict.fromkeys(c.network_id for c in candidates):
         hosts, note = await _agent_hosts(backend, network_id, cloud_ssh.network_nodes)
-        found, why = _usable(hosts, cloud_ssh.destination)
-        destinations[network_id], refused[network_id] = tuple(found), tuple(why)
+        usable, why = _usable(hosts, cloud_ssh.destination)
+        destinations[network_id], refused[network_id] = tuple(usable), tuple(why)
         notes.extend([note, *why] if note else why)
     return SshPlan(
         mode, server.id, server.name, tuple(candidates), user, destinations, tuple(notes), refused

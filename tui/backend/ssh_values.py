@@ -75,6 +75,7 @@ def valid_host(value: Any, what: str = "host") -> str:
     problem = _common_problem(value)
     if problem:
         raise refuse(what, value, problem)
+    assert isinstance(value, str)  # _common_problem refused anything else
     if len(value) > HOST_MAX:
         raise refuse(what, value, f"it is {len(value)} characters long (at most {HOST_MAX})")
     if ":" in value:
@@ -116,6 +117,7 @@ def valid_user(value: Any, what: str = "user name") -> str:
     problem = _common_problem(value)
     if problem:
         raise refuse(what, value, problem)
+    assert isinstance(value, str)  # _common_problem refused anything else
     if not USER_RE.fullmatch(value):
         raise refuse(
             what, value, "use lower-case letters, digits, _ . - (starting with a letter or _), ≤ 32"

@@ -7,12 +7,18 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from tui.runbook.engine import Runbook
+from typing import Any, Protocol
 
 FINISHED_PHASES = ("finished", "aborted")
+
+
+class Saved(Protocol):
+    """What the store keeps of a runbook (`tui.runbook.engine.Runbook`)."""
+
+    @property
+    def id(self) -> str: ...
+
+    def to_json(self) -> dict[str, Any]: ...
 
 
 class RunbookStore:
@@ -22,7 +28,7 @@ class RunbookStore:
     def path(self, ident: str) -> Path:
         return self.directory / f"{ident}.json"
 
-    def save(self, runbook: Runbook) -> None:
+    def save(self, runbook: Saved) -> None:
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(self.directory, 0o700)
         data = json.dumps(runbook.to_json(), indent=1, default=str)

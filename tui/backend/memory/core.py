@@ -293,8 +293,8 @@ class MemoryCore:
         )
 
     def _find(
-        self, items: Iterable[Any], ident: str, kind: str, missing: str = "", status: int = 404
-    ) -> Any:
+        self, items: Iterable[R], ident: str, kind: str, missing: str = "", status: int = 404
+    ) -> R:
         for item in items:
             if item.id == ident:
                 return item

@@ -623,8 +623,8 @@ def volume_json(
 
 def seed_volume_json(k: int, n_projects: int, n_servers: int, hosts: list[str]) -> dict[str, Any]:
     seed = SEED_VOLUMES[k]
-    attached = seed.server is not None and seed.server < n_servers
-    project = project_of_server(seed.server, n_projects) if attached else seed.project
+    server = seed.server if seed.server is not None and seed.server < n_servers else None
+    project = seed.project if server is None else project_of_server(server, n_projects)
     volume = volume_json(
         fixed_id("volume", k),
         seed.name,
@@ -633,10 +633,9 @@ def seed_volume_json(k: int, n_projects: int, n_servers: int, hosts: list[str]) 
         minutes=k,
         description=f"{seed.name} of {PROJECT_NAMES[project % n_projects]}",
     )
-    if attached:
-        assert seed.server is not None
-        server_id = fixed_id("server", seed.server)
-        host = hosts[seed.server % len(hosts)]
+    if server is not None:
+        server_id = fixed_id("server", server)
+        host = hosts[server % len(hosts)]
         volume["status"] = "in-use"
         volume["attachments"] = [
             attachment_json(volume["id"], server_id, host, "/dev/vdb", fixed_id("attachment", k))

@@ -53,7 +53,7 @@ class RawMemory(MemoryCore):
         reason = {200: "OK", 403: "Forbidden", 404: "Not Found"}.get(status, "Error")
         message = ""
         if status >= 400:
-            message = next(iter(body.values()))["message"]
+            message = str(next(iter(body.values()))["message"])
         return RawResponse(
             method=method,
             url=url,

@@ -21,6 +21,7 @@ class AggregatesAPI(OpenStackCore):
 
     async def aggregates(self) -> AsyncIterator[list[models.Aggregate]]:
         def fetch() -> list[models.Aggregate]:
+            aggregates: list[models.Aggregate]
             _, aggregates = self._get_read(
                 "compute",
                 "/os-aggregates",
@@ -132,6 +133,7 @@ class AggregatesAPI(OpenStackCore):
 
         def fetch(path: str) -> list[models.ServiceZone]:
             read = Read("availabilityZoneInfo", models.ServiceZone.from_api, "list")
+            zones: list[models.ServiceZone]
             _, zones = self._get_read("compute", path, read, operation="list compute zones")
             return zones
 
@@ -148,6 +150,7 @@ class AggregatesAPI(OpenStackCore):
 
         def fetch() -> list[models.ServiceZone]:
             read = Read(key, lambda d: models.ServiceZone.from_api(d, service), "list")
+            zones: list[models.ServiceZone]
             _, zones = self._get_read(service, path, read, operation=operation)
             return zones
 

@@ -102,20 +102,6 @@ def _server_id(server: Json) -> str:
 
 
 class ComputeAPI(OpenStackCore):
-    def _names(self) -> Mapping[str, str]:
-        """Project id → name, fetched once; empty when the user may not list projects."""
-        if self._project_names is None:
-            try:
-                body = self._get(
-                    "identity", "/projects", operation="list projects", key="projects", kind="list"
-                )
-                self._project_names = {
-                    str(p["id"]): str(p.get("name") or "") for p in body["projects"] if "id" in p
-                }
-            except BackendError:
-                self._project_names = {}
-        return self._project_names
-
     def _servers_mv(self) -> str:
         return self._compute_version(COMPUTE_SERVERS_MV)
 
@@ -231,6 +217,7 @@ class ComputeAPI(OpenStackCore):
         """Zones with their hosts (admin: the detail view), else just the zones."""
 
         def fetch(path: str) -> list[models.AvailabilityZone]:
+            zones: list[models.AvailabilityZone]
             _, zones = self._get_read(
                 "compute",
                 path,
@@ -251,7 +238,8 @@ class ComputeAPI(OpenStackCore):
         if action not in SERVER_ACTIONS:
             raise BackendError(f"Unknown server action {action!r}", operation=action)
         path = f"/servers/{server_id}"
-        method, body = "POST", None
+        method = "POST"
+        body: Json | None = None
         if action == "rename":
             method, body = "PUT", {"server": {"name": str(args["name"])}}
         elif action == "delete":

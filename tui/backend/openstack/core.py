@@ -15,6 +15,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
@@ -41,6 +42,7 @@ from tui.secrets import Secrets
 from tui.text import clean_json, json_needs_gate, safe
 
 if TYPE_CHECKING:
+    from keystoneauth1.access import AccessInfo
     from openstack.connection import Connection
     from requests import Response
 
@@ -305,6 +307,15 @@ class OpenStackCore:
                 self._conn = self._open()
             return self._conn
 
+    def _access(self) -> AccessInfo:
+        """What Keystone said of the token: user, project, roles, catalog, expiry."""
+        from keystoneauth1.identity.base import BaseIdentityPlugin
+
+        session = self._connection().session
+        if not isinstance(session.auth, BaseIdentityPlugin):
+            raise ConfigError("the cloud's auth type gives no token details", operation="auth")
+        return session.auth.get_access(session)
+
     def _open(self) -> Connection:
         import openstack
 
@@ -345,7 +356,7 @@ class OpenStackCore:
             kwargs["microversion"] = microversion
         if headers:
             kwargs["headers"] = dict(headers)
-        response = adapter.request(path, method, **kwargs)
+        response: Response = adapter.request(path, method, **kwargs)
         waited = 0.0
         for _ in range(READ_RETRIES):
             delay = _retry_delay(method, response, waited)
@@ -490,6 +501,20 @@ class OpenStackCore:
             )
         return _mv(wanted, self._max_versions[service])
 
+    def _names(self) -> Mapping[str, str]:
+        """Project id → name, fetched once; empty when the user may not list projects."""
+        if self._project_names is None:
+            try:
+                body = self._get(
+                    "identity", "/projects", operation="list projects", key="projects", kind="list"
+                )
+                self._project_names = {
+                    str(p["id"]): str(p.get("name") or "") for p in body["projects"] if "id" in p
+                }
+            except BackendError:
+                self._project_names = {}
+        return self._project_names
+
     def _compute_version(self, wanted: tuple[int, int]) -> str:
         return self._version("compute", wanted)
 
@@ -504,7 +529,7 @@ class OpenStackCore:
         marker: str | None = None
         seen: set[str] = set()
         while True:
-            items, marker = await self._call(operation, lambda m=marker: fetch(m))
+            items, marker = await self._call(operation, partial(fetch, marker))
             if items:
                 yield items
             if not marker:
@@ -558,6 +583,7 @@ class OpenStackCore:
 
         def fetch() -> T:
             version = microversion() if microversion else None
+            item: T
             _, item = self._get_read(
                 service, path, Read(key, parse), microversion=version, operation=operation
             )
@@ -577,7 +603,7 @@ class OpenStackCore:
 
     def _whoami(self) -> CloudInfo:
         conn = self._connection()
-        access = conn.session.auth.get_access(conn.session)
+        access = self._access()
         self.secrets.add(access.auth_token)
         roles = {r.lower() for r in (access.role_names or [])}
         # keystoneauth parsed the token: its names did not pass `decoded`

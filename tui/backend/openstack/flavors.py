@@ -92,6 +92,7 @@ class FlavorsAPI(OpenStackCore):
 
     async def flavor_access(self, flavor_id: str) -> list[models.FlavorAccess]:
         def fetch() -> list[models.FlavorAccess]:
+            access: list[models.FlavorAccess]
             _, access = self._get_read(
                 "compute",
                 f"/flavors/{flavor_id}/os-flavor-access",

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
-from tui.backend.errors import BackendError, ReadOnlyError
+from tui.backend.errors import BackendError, ConfigError, ReadOnlyError
 from tui.backend.models import Json, Project, User
 from tui.backend.openstack.core import (
     OpenStackCore,
@@ -166,9 +166,10 @@ class IdentityAPI(OpenStackCore):
         answer = await self._secret_write(
             "create-user", f"user {spec.name}", "POST", "/users", {"user": body}, spec.password
         )
-        return take_written(
+        created: User = take_written(
             answer, Read("user", User.from_api, made="user"), "Keystone", "create-user"
         )
+        return created
 
     async def update_user(
         self, user: User, *, enabled: bool | None = None, email: str | None = None
@@ -242,6 +243,7 @@ class IdentityAPI(OpenStackCore):
 
         def fetch() -> list[models.RoleAssignment]:
             read = Read("role_assignments", models.RoleAssignment.from_api, "list")
+            assignments: list[models.RoleAssignment]
             _, assignments = self._get_read(
                 "identity", "/role_assignments", read, params, operation="list role assignments"
             )
@@ -297,6 +299,8 @@ class IdentityAPI(OpenStackCore):
         def fetch() -> models.TokenInfo:
             session = self._connection().session
             token = session.get_token()
+            if token is None:
+                raise ConfigError("the cloud's auth type gives no token", operation="token")
             self.secrets.add(token)
             response = self._request(
                 "GET",
@@ -306,6 +310,7 @@ class IdentityAPI(OpenStackCore):
                 operation="validate token",
             )
             read = Read("token", models.TokenInfo.from_api)
+            info: models.TokenInfo
             _, info = read_reply(response, "Keystone", "validate token", read)
             return info
 

@@ -138,6 +138,7 @@ class ImageAPI(OpenStackCore):
         def fetch() -> list[models.ImageMember]:
             read = Read("members", models.ImageMember.from_api, "list")
             path = f"/images/{image_id}/members"
+            members: list[models.ImageMember]
             _, members = self._get_read("image", path, read, operation="list members")
             return members
 

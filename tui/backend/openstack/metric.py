@@ -78,6 +78,7 @@ class MetricAPI(OpenStackCore):
 
         def fetch() -> models.MetricResource:
             read = Read(None, models.MetricResource.from_api)
+            resource: models.MetricResource
             resource, _ = self._gnocchi(gnocchi.resource_path(resource_id), None, operation, read)
             return resource
 
@@ -100,6 +101,7 @@ class MetricAPI(OpenStackCore):
 
         def fetch() -> models.Metric:
             read = Read(None, models.Metric.from_api)
+            metric: models.Metric
             metric, _ = self._gnocchi(gnocchi.metric_path(metric_id), None, operation, read)
             return metric
 

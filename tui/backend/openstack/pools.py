@@ -13,6 +13,7 @@ from tui.backend.openstack.replies import Read
 class PoolsAPI(OpenStackCore):
     async def volume_pools(self) -> list[models.VolumePool]:
         def fetch() -> list[models.VolumePool]:
+            pools: list[models.VolumePool]
             _, pools = self._get_read(
                 "block-storage",
                 "/scheduler-stats/get_pools",

@@ -87,7 +87,8 @@ class QuotasAPI(OpenStackCore):
 
         def fetch() -> Json:
             body = self._get(api.service, path, query, self._quota_mv(api), operation, key=api.key)
-            return body[api.key]
+            quota_set: Json = body[api.key]  # `_get` made sure it is an object
+            return quota_set
 
         body = await self._call(operation, fetch)
         try:
@@ -102,7 +103,8 @@ class QuotasAPI(OpenStackCore):
         def fetch() -> Json:
             path = api.defaults(project_id)
             body = self._get(api.service, path, None, self._quota_mv(api), operation, key=api.key)
-            return body[api.key]
+            quota_set: Json = body[api.key]  # `_get` made sure it is an object
+            return quota_set
 
         return await self._call(operation, fetch)
 

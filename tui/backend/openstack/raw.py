@@ -25,8 +25,7 @@ from tui.backend.raw_http import (
 class RawAPI(OpenStackCore):
     async def catalog(self) -> list[models.CatalogEndpoint]:
         def fetch() -> list[models.CatalogEndpoint]:
-            conn = self._connection()
-            access = conn.session.auth.get_access(conn.session)
+            access = self._access()
             catalog = access.service_catalog.catalog if access.has_service_catalog() else []
             return models.catalog_endpoints(catalog)
 

@@ -24,6 +24,7 @@ class ServicesAPI(OpenStackCore):
     ) -> AsyncIterator[list[models.ComputeService]]:
         def fetch() -> list[models.ComputeService]:
             params = {"host": host} if host else {}
+            services: list[models.ComputeService]
             _, services = self._get_read(
                 "compute",
                 "/os-services",
@@ -80,6 +81,7 @@ class ServicesAPI(OpenStackCore):
         def fetch() -> list[models.NetworkAgent]:
             params = {"host": host} if host else {}
             read = Read("agents", models.NetworkAgent.from_api, "list")
+            agents: list[models.NetworkAgent]
             _, agents = self._get_read(
                 "network", "/agents", read, params, operation="list network agents"
             )
