@@ -57,10 +57,10 @@ LOCAL_COLUMNS = (
 
 def server_columns() -> tuple[tuple[Col, ...], str]:
     try:
-        from tui.screens.servers import SERVERS
+        from tui.screens.resources.servers import SERVERS
     except ImportError as error:
-        return LOCAL_COLUMNS, f"local columns (tui.screens.servers unavailable: {error})"
-    return tuple(SERVERS.columns), "tui.screens.servers.SERVERS.columns"
+        return LOCAL_COLUMNS, f"local columns (tui.screens.resources.servers unavailable: {error})"
+    return tuple(SERVERS.columns), "tui.screens.resources.servers.SERVERS.columns"
 
 
 def uuid(generator: random.Random) -> str:

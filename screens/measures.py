@@ -161,7 +161,7 @@ class MeasuresScreen(Screen[None]):
     def action_describe(self) -> None:
         """The metric as Gnocchi returned it: archive policy, resource, creator."""
         from tui.screens.describe import DescribeScreen
-        from tui.screens.metrics import RESOURCE_METRICS
+        from tui.screens.resources.metrics import RESOURCE_METRICS
 
         self.app.push_screen(DescribeScreen(RESOURCE_METRICS, self.metric))
 

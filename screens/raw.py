@@ -26,7 +26,7 @@ from tui.backend.errors import BackendError
 from tui.backend.models import CatalogEndpoint
 from tui.backend.raw_http import PathError, RawResponse, body_links, clean_path, link_path
 from tui.resource import Col, Resource, Scope, View, attr
-from tui.screens.networks import once
+from tui.screens.resources.networks import once
 from tui.screens.text_search import TextSearch
 from tui.styles import STYLES
 from tui.widgets.header import CloudHeader

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tui.keys import key_label
-from tui.screens.registry import RESOURCES
+from tui.screens.resources.registry import RESOURCES
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp

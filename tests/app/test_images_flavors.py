@@ -15,7 +15,7 @@ from tui.backend.memory import MemoryBackend, fixed_id
 from tui.backend.models import ImageSpec
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
-from tui.screens.images import guess_disk_format
+from tui.screens.resources.images import guess_disk_format
 from tui.screens.transfer import TransferScreen, stats_text
 from tui.widgets.picker import Picker
 

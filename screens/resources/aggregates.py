@@ -10,11 +10,11 @@ from tui.backend.base import Backend
 from tui.backend.models import ZONE_SERVICES, Aggregate, Server, ServiceZone, ZoneHost
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
-from tui.screens.choices import collect
-from tui.screens.columns import count_col, state_style
-from tui.screens.hypervisors import HYPERVISORS
-from tui.screens.networks import once, scoped
-from tui.screens.servers import SERVERS
+from tui.screens.resources.choices import collect
+from tui.screens.resources.columns import count_col, state_style
+from tui.screens.resources.hypervisors import HYPERVISORS
+from tui.screens.resources.networks import once, scoped
+from tui.screens.resources.servers import SERVERS
 
 METADATA_KEY = re.compile(r"^[a-zA-Z0-9-_:. ]{1,255}$")
 MAX_METADATA_VALUE = 255

@@ -8,8 +8,8 @@ from tui.backend.base import Backend
 from tui.backend.models import User, UserSpec
 from tui.forms import Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
-from tui.screens.choices import project_choices
-from tui.screens.identity import admin_only, enabled_col, grant, grant_form, set_enabled
+from tui.screens.resources.choices import project_choices
+from tui.screens.resources.identity import admin_only, enabled_col, grant, grant_form, set_enabled
 
 
 def _passwords_match(values: Values) -> dict[str, str]:

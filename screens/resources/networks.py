@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Awaitable
 from tui.backend.base import Backend
 from tui.backend.models import Network, Port, Router, SecurityGroup, SecurityGroupRule, Subnet
 from tui.resource import Col, Drill, Resource, Row, Scope, attr, where
-from tui.screens.columns import count_col, project_col, state_col
+from tui.screens.resources.columns import count_col, project_col, state_col
 
 
 def yes_no(value: bool) -> str:

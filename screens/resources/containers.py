@@ -17,7 +17,7 @@ from tui.backend.models import Container, SwiftObject
 from tui.backend.swift import MAX_OBJECT_BYTES
 from tui.forms import Field, Form, Values, control_error
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, nothing
-from tui.screens.columns import count_col
+from tui.screens.resources.columns import count_col
 from tui.screens.transfer import Transfer, human_bytes
 
 SWIFT = ("object-store",)

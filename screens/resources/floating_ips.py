@@ -8,9 +8,14 @@ from tui.backend.base import Backend
 from tui.backend.models import FloatingIP
 from tui.forms import Choice, Field, Form, Values
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
-from tui.screens.choices import collect, external_network_choices, project_choices, server_choices
-from tui.screens.columns import project_col, state_col
-from tui.screens.networks import one
+from tui.screens.resources.choices import (
+    collect,
+    external_network_choices,
+    project_choices,
+    server_choices,
+)
+from tui.screens.resources.columns import project_col, state_col
+from tui.screens.resources.networks import one
 
 
 def list_floating_ips(backend: Backend, scope: Scope) -> AsyncIterator[list[FloatingIP]]:

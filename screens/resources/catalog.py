@@ -1,5 +1,5 @@
-"""What servers are made of: keypairs here; flavors (screens/flavors.py) and images
-(screens/images.py) have their own modules."""
+"""What servers are made of: keypairs here; flavors (screens/resources/flavors.py) and images
+(screens/resources/images.py) have their own modules."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 from tui.backend.base import Backend
 from tui.backend.models import Keypair
 from tui.resource import Col, Resource, Scope, attr
-from tui.screens.flavors import FLAVORS
-from tui.screens.images import IMAGES
+from tui.screens.resources.flavors import FLAVORS
+from tui.screens.resources.images import IMAGES
 
 
 def list_keypairs(backend: Backend, scope: Scope) -> AsyncIterator[list[Keypair]]:
