@@ -13,7 +13,7 @@ from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
 from tui.screens.resources.choices import collect
 from tui.screens.resources.columns import count_col, state_style
 from tui.screens.resources.hypervisors import HYPERVISORS
-from tui.screens.resources.networks import once, scoped
+from tui.screens.resources.lists import once, scoped
 from tui.screens.resources.servers import SERVERS
 
 METADATA_KEY = re.compile(r"^[a-zA-Z0-9-_:. ]{1,255}$")

@@ -17,8 +17,8 @@ from tui.backend.models import Container, SwiftObject
 from tui.backend.swift import MAX_OBJECT_BYTES
 from tui.forms import Field, Form, Values, control_error
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, nothing
+from tui.runbook.transfer import Transfer, human_bytes
 from tui.screens.resources.columns import count_col
-from tui.screens.transfer import Transfer, human_bytes
 
 SWIFT = ("object-store",)
 DELIMITER = "/"

@@ -12,8 +12,8 @@ from tui.backend.models import Flavor, FlavorAccess, FlavorExtraSpec, FlavorSpec
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
 from tui.screens.resources.choices import collect, project_choices
-from tui.screens.resources.columns import number_col, project_col
-from tui.screens.resources.networks import once, scoped, yes_no
+from tui.screens.resources.columns import number_col, project_col, yes_no
+from tui.screens.resources.lists import once, scoped
 
 _FLAVOR_ID = re.compile(r"^[\w.\- ]{1,255}$")
 _SPEC_KEY = re.compile(r"^[\w.:\- ]{1,255}$")

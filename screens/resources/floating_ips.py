@@ -15,7 +15,7 @@ from tui.screens.resources.choices import (
     server_choices,
 )
 from tui.screens.resources.columns import project_col, state_col
-from tui.screens.resources.networks import one
+from tui.screens.resources.lists import one
 
 
 def list_floating_ips(backend: Backend, scope: Scope) -> AsyncIterator[list[FloatingIP]]:

@@ -11,10 +11,10 @@ from tui.backend.base import Backend
 from tui.backend.models import Download, Image, ImageMember, ImageSpec
 from tui.forms import Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
+from tui.runbook.transfer import Transfer, human_bytes
 from tui.screens.resources.choices import fixed, project_choices
 from tui.screens.resources.columns import project_col, state_col
-from tui.screens.resources.networks import once, scoped
-from tui.screens.transfer import Transfer, human_bytes
+from tui.screens.resources.lists import once, scoped
 
 DISK_FORMATS = ("qcow2", "raw", "vmdk", "vdi", "vhd", "vhdx", "iso", "ploop", "ami", "ari", "aki")
 CONTAINER_FORMATS = ("bare", "ovf", "ova", "ami", "ari", "aki", "docker", "compressed")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tui.resource import Resource
-from tui.screens.raw import RAW
 from tui.screens.resources.aggregates import (
     AGGREGATE_HOSTS,
     AGGREGATE_SERVERS,
@@ -11,12 +10,12 @@ from tui.screens.resources.aggregates import (
     AVAILABILITY_ZONES,
     ZONE_HOSTS,
 )
-from tui.screens.resources.catalog import FLAVORS, IMAGES, KEYPAIRS
 from tui.screens.resources.containers import CONTAINER_OBJECTS, CONTAINERS
-from tui.screens.resources.flavors import FLAVOR_ACCESS, FLAVOR_EXTRA_SPECS
+from tui.screens.resources.flavors import FLAVOR_ACCESS, FLAVOR_EXTRA_SPECS, FLAVORS
 from tui.screens.resources.floating_ips import FLOATING_IPS
 from tui.screens.resources.hypervisors import HYPERVISORS
-from tui.screens.resources.images import IMAGE_MEMBERS
+from tui.screens.resources.images import IMAGE_MEMBERS, IMAGES
+from tui.screens.resources.keypairs import KEYPAIRS
 from tui.screens.resources.keystone_catalog import CATALOG_SERVICES, ENDPOINTS
 from tui.screens.resources.metrics import METRIC_RESOURCES, RESOURCE_METRICS
 from tui.screens.resources.migrations import ACTION_EVENTS, INSTANCE_ACTIONS, MIGRATIONS
@@ -32,6 +31,7 @@ from tui.screens.resources.overview import OVERVIEW
 from tui.screens.resources.pools import POOLS
 from tui.screens.resources.projects import PROJECTS
 from tui.screens.resources.quotas import QUOTA_DEFAULTS, QUOTAS
+from tui.screens.resources.raw import RAW
 from tui.screens.resources.roles import ROLE_ASSIGNMENTS, ROLES
 from tui.screens.resources.servers import SERVERS
 from tui.screens.resources.services import COMPUTE_SERVICES, NETWORK_AGENTS

@@ -18,7 +18,7 @@ from tui.backend.models import Stack, StackEvent, StackResource, StackSpec
 from tui.forms import Field, Form, Values
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, nothing
 from tui.screens.resources.columns import project_col
-from tui.screens.resources.networks import once, one
+from tui.screens.resources.lists import once, one
 
 HEAT = ("orchestration",)
 

@@ -9,8 +9,8 @@ from tui.backend.models import Volume, VolumeAttachment, VolumeSnapshot, VolumeS
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
 from tui.screens.resources.choices import fixed, image_choices, server_choices, snapshot_choices
-from tui.screens.resources.columns import number_col, project_col, state_col
-from tui.screens.resources.networks import one, scoped, yes_no
+from tui.screens.resources.columns import number_col, project_col, state_col, yes_no
+from tui.screens.resources.lists import one, scoped
 
 # -- volumes --------------------------------------------------------------------------------
 
