@@ -10,6 +10,7 @@ from tui.backend.base import Backend
 from tui.backend.models import ZONE_SERVICES, Aggregate, Server, ServiceZone, ZoneHost
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
+from tui.screens.resources.actions import on_row
 from tui.screens.resources.choices import collect
 from tui.screens.resources.columns import count_col, state_style
 from tui.screens.resources.hypervisors import HYPERVISORS
@@ -54,10 +55,6 @@ def create_form(_row: object) -> Form:
 
 async def create(backend: Backend, row: object, values: Values) -> Aggregate:
     return await backend.create_aggregate(values["name"], values.get("availability_zone") or "")
-
-
-async def delete(backend: Backend, aggregate: Aggregate, values: Values) -> None:
-    await backend.delete_aggregate(aggregate)
 
 
 def _delete_message(aggregate: Aggregate) -> str:
@@ -245,7 +242,7 @@ AGGREGATES = Resource(
             "delete",
             "ctrl+d",
             "Delete aggregate",
-            delete,
+            on_row(lambda b, aggregate: b.delete_aggregate(aggregate)),
             confirm="name",
             progress="deleting",
             follow="gone",

@@ -11,6 +11,7 @@ from tui.backend.base import Backend
 from tui.backend.models import Flavor, FlavorAccess, FlavorExtraSpec, FlavorSpec
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
+from tui.screens.resources.actions import on_row
 from tui.screens.resources.choices import collect, project_choices
 from tui.screens.resources.columns import number_col, project_col, yes_no
 from tui.screens.resources.lists import once, scoped
@@ -102,10 +103,6 @@ async def servers_using(backend: Backend, flavor: Flavor) -> list[str]:
         f"{len(servers)} server(s) still use it: {names}{more}.",
         "They keep running; resizing or rebuilding them will show the flavor as deleted.",
     ]
-
-
-async def delete(backend: Backend, flavor: Flavor, values: Values) -> None:
-    await backend.delete_flavor(flavor.id)
 
 
 def set_specs_form(flavor: Flavor) -> Form:
@@ -234,7 +231,7 @@ FLAVORS = Resource(
             "delete",
             "ctrl+d",
             "Delete",
-            delete,
+            on_row(lambda b, flavor: b.delete_flavor(flavor.id)),
             confirm="name",
             preview=servers_using,
             progress="deleting",

@@ -8,6 +8,7 @@ from tui.backend.base import Backend
 from tui.backend.models import FloatingIP
 from tui.forms import Choice, Field, Form, Values
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
+from tui.screens.resources.actions import on_row
 from tui.screens.resources.choices import (
     collect,
     external_network_choices,
@@ -97,10 +98,6 @@ async def disassociate(backend: Backend, fip: FloatingIP, values: Values) -> Flo
     return await backend.disassociate_floating_ip(fip.id)
 
 
-async def release(backend: Backend, fip: FloatingIP, values: Values) -> None:
-    await backend.release_floating_ip(fip.id)
-
-
 async def project_floating_ips(backend: Backend, fip: FloatingIP) -> list[str]:
     items = await collect(backend.floating_ips(project_id=fip.project_id))
     return [f"{f.id} {f.address} {f.fixed_ip or '(free)'}" for f in items]
@@ -168,7 +165,7 @@ FLOATING_IPS = Resource(
             "release",
             "ctrl+d",
             "Release",
-            release,
+            on_row(lambda b, fip: b.release_floating_ip(fip.id)),
             confirm="yes",
             progress="releasing",
             follow="gone",

@@ -17,6 +17,7 @@ from tui.backend.base import Backend
 from tui.backend.models import Stack, StackEvent, StackResource, StackSpec
 from tui.forms import Field, Form, Values
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, nothing
+from tui.screens.resources.actions import on_row
 from tui.screens.resources.columns import project_col
 from tui.screens.resources.lists import once, one
 
@@ -171,10 +172,6 @@ async def create_stack(backend: Backend, _scope: object, values: Values) -> Stac
     )
 
 
-async def delete_stack(backend: Backend, stack: Stack, _values: Values) -> None:
-    await backend.delete_stack(stack)
-
-
 # -- stacks ---------------------------------------------------------------------------------
 
 
@@ -260,7 +257,7 @@ STACKS = Resource(
             "delete",
             "ctrl+d",
             "Delete stack",
-            delete_stack,
+            on_row(lambda b, stack: b.delete_stack(stack)),
             lambda s: s.status != "DELETE_COMPLETE",
             confirm="name",
             progress="deleting",

@@ -8,6 +8,7 @@ from tui.backend.base import Backend
 from tui.backend.models import Volume, VolumeAttachment, VolumeSnapshot, VolumeSpec
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
+from tui.screens.resources.actions import on_row
 from tui.screens.resources.choices import fixed, image_choices, server_choices, snapshot_choices
 from tui.screens.resources.columns import number_col, project_col, state_col, yes_no
 from tui.screens.resources.lists import one, scoped
@@ -169,10 +170,6 @@ async def snapshot(backend: Backend, volume: Volume, values: Values) -> VolumeSn
     )
 
 
-async def delete_volume(backend: Backend, volume: Volume, values: Values) -> None:
-    await backend.delete_volume(volume.id)
-
-
 VOLUME_SETTLED = {"available", "in-use", "error", "error_extending", "error_deleting"}
 
 VOLUMES = Resource(
@@ -260,7 +257,7 @@ VOLUMES = Resource(
             "delete",
             "ctrl+d",
             "Delete",
-            delete_volume,
+            on_row(lambda b, volume: b.delete_volume(volume.id)),
             lambda v: v.status in ("available", "error", "error_restoring", "error_extending"),
             confirm="name",
             progress="deleting",
@@ -339,10 +336,6 @@ async def restore(backend: Backend, snap: VolumeSnapshot, values: Values) -> Vol
     )
 
 
-async def delete_snapshot(backend: Backend, snap: VolumeSnapshot, values: Values) -> None:
-    await backend.delete_volume_snapshot(snap.id)
-
-
 VOLUME_SNAPSHOTS = Resource(
     name="volume-snapshots",
     title="Volume snapshots",
@@ -382,7 +375,7 @@ VOLUME_SNAPSHOTS = Resource(
             "delete",
             "ctrl+d",
             "Delete",
-            delete_snapshot,
+            on_row(lambda b, snap: b.delete_volume_snapshot(snap.id)),
             lambda s: s.status in ("available", "error"),
             confirm="name",
             progress="deleting",
