@@ -6,15 +6,15 @@ Each model keeps the record it was parsed from in ``raw`` (excluded from equalit
 "describe" can show everything the API said without the models growing a field per key.
 
 A model read from one record derives from `FromApi`: each field is read from the key of
-its name, or from where `api(...)` says, and converted by its type (`str`, `int`, `bool`,
-`tuple[str, ...]`); a field of any other type says how to get it (`api(get=...)`).
+its name, or from where its ``field(metadata=api(...))`` says, and converted by its type
+(`str`, `int`, `bool`, `tuple[str, ...]`); a field of any other type says how to get it
+(`api(get=...)`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, Field, fields
-from dataclasses import field as dataclass_field
 from functools import cache
 from typing import Any, Self
 
@@ -64,14 +64,13 @@ def api(
     absent: Any = None,
     within: str = "",
     get: Callable[[Json], Any] | None = None,
-    default: Any = MISSING,
-) -> Any:
-    """Where a field comes from in the API record: the first of `keys` with a value (like
+) -> dict[str, Any]:
+    """Where a field comes from in the API record, as the field's metadata
+    (``x: str = field(metadata=api("key"))``): the first of `keys` with a value (like
     ``d.get(a) or d.get(b)``; none: the field's name), `absent` when the key is missing,
     read from the object under `within`; or whatever `get(record)` returns. The value is
-    then converted by the field's type. `default` is the dataclass default."""
-    spec = (keys, absent, within, get)
-    return dataclass_field(default=default, metadata={"api": spec})
+    then converted by the field's type."""
+    return {"api": (keys, absent, within, get)}
 
 
 def _expression(f: Field[Any], env: dict[str, Any]) -> str:
@@ -101,7 +100,7 @@ def _expression(f: Field[Any], env: dict[str, Any]) -> str:
 @cache
 def _parser(cls: type, given: tuple[str, ...]) -> Callable[..., Any]:
     """``parse(d, raw, *given)``: the model of record `d`, compiled once per class, as fast as
-    a hand-written ``cls(id=as_str(d.get("id")), ...)``. Read are the fields with `api(...)`
+    a hand-written ``cls(id=as_str(d.get("id")), ...)``. Read are the fields with `api` metadata
     and those without a default; the `given` ones are passed in."""
     env: dict[str, Any] = {"cls": cls}
     values = [
@@ -133,6 +132,7 @@ class FromApi:
     def read(cls, d: Json, raw: Json | None = None, **given: Any) -> Self:
         """The model of record `d` (`raw`: the record kept, `d` unless said); fields in
         `given` are taken as they are."""
-        parse = _parser(cls, tuple(given))
+        model_class: type = cls
+        parse = _parser(model_class, tuple(given))
         model: Self = parse(d, d if raw is None else raw, *given.values())
         return model

@@ -14,11 +14,11 @@ class Flavor(FromApi):
     id: str
     name: str
     vcpus: int
-    ram_mb: int = api("ram")
-    disk_gb: int = api("disk")
-    ephemeral_gb: int = api("OS-FLV-EXT-DATA:ephemeral")
-    swap_mb: int = api("swap")  # the API says "" for no swap
-    is_public: bool = api("os-flavor-access:is_public", absent=True)
+    ram_mb: int = field(metadata=api("ram"))
+    disk_gb: int = field(metadata=api("disk"))
+    ephemeral_gb: int = field(metadata=api("OS-FLV-EXT-DATA:ephemeral"))
+    swap_mb: int = field(metadata=api("swap"))  # the API says "" for no swap
+    is_public: bool = field(metadata=api("os-flavor-access:is_public", absent=True))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -35,7 +35,7 @@ class Image(FromApi):
     min_disk: int
     min_ram: int
     protected: bool
-    created: str = api("created_at")
+    created: str = field(metadata=api("created_at"))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -43,7 +43,7 @@ class Image(FromApi):
 class Keypair(FromApi):
     name: str
     fingerprint: str
-    type: str = api(get=lambda kp: as_str(kp.get("type")) or "ssh")
+    type: str = field(metadata=api(get=lambda kp: as_str(kp.get("type")) or "ssh"))
     user_id: str
     public_key: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
@@ -59,8 +59,10 @@ class Keypair(FromApi):
 
 @dataclass(frozen=True, slots=True)
 class AvailabilityZone(FromApi):
-    name: str = api("zoneName")
-    available: bool = api(get=lambda d: as_bool((d.get("zoneState") or {}).get("available")))
+    name: str = field(metadata=api("zoneName"))
+    available: bool = field(
+        metadata=api(get=lambda d: as_bool((d.get("zoneState") or {}).get("available")))
+    )
     hosts: tuple[str, ...]
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
@@ -96,7 +98,7 @@ class ComputeService(FromApi):
     zone: str
     status: str  # enabled / disabled
     state: str  # up / down
-    updated: str = api("updated_at")
+    updated: str = field(metadata=api("updated_at"))
     disabled_reason: str
     forced_down: bool
     raw: Json = field(default_factory=dict, compare=False, repr=False)

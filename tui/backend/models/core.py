@@ -49,20 +49,20 @@ class Server(FromApi):
     id: str
     name: str
     status: str
-    task_state: str = api("OS-EXT-STS:task_state")
-    power_state: str = api(get=_power_state)
-    vm_state: str = api("OS-EXT-STS:vm_state")
-    project_id: str = api("tenant_id", "project_id")
+    task_state: str = field(metadata=api("OS-EXT-STS:task_state"))
+    power_state: str = field(metadata=api(get=_power_state))
+    vm_state: str = field(metadata=api("OS-EXT-STS:vm_state"))
+    project_id: str = field(metadata=api("tenant_id", "project_id"))
     project: str  # its name, where the caller knows it (else the id)
     user_id: str
-    host: str = api("OS-EXT-SRV-ATTR:host")
-    hypervisor_hostname: str = api("OS-EXT-SRV-ATTR:hypervisor_hostname")
-    availability_zone: str = api("OS-EXT-AZ:availability_zone")
+    host: str = field(metadata=api("OS-EXT-SRV-ATTR:host"))
+    hypervisor_hostname: str = field(metadata=api("OS-EXT-SRV-ATTR:hypervisor_hostname"))
+    availability_zone: str = field(metadata=api("OS-EXT-AZ:availability_zone"))
     # microversion >= 2.47 embeds the flavor; older ones only link its id
-    flavor: str = api("original_name", "id", within="flavor")
-    image: str = api(get=_image_id)
+    flavor: str = field(metadata=api("original_name", "id", within="flavor"))
+    image: str = field(metadata=api(get=_image_id))
     key_name: str
-    addresses: tuple[Address, ...] = api(get=_addresses)
+    addresses: tuple[Address, ...] = field(metadata=api(get=_addresses))
     created: str
     updated: str
     locked: bool
@@ -89,15 +89,17 @@ class Server(FromApi):
 @dataclass(frozen=True, slots=True)
 class Hypervisor(FromApi):
     id: str
-    name: str = api("hypervisor_hostname")
-    host: str = api(
-        get=lambda d: (
-            as_str((d.get("service") or {}).get("host")) or as_str(d.get("hypervisor_hostname"))
+    name: str = field(metadata=api("hypervisor_hostname"))
+    host: str = field(
+        metadata=api(
+            get=lambda d: (
+                as_str((d.get("service") or {}).get("host")) or as_str(d.get("hypervisor_hostname"))
+            )
         )
     )
     state: str
     status: str
-    type: str = api("hypervisor_type")
+    type: str = field(metadata=api("hypervisor_type"))
     host_ip: str
     vcpus: int
     vcpus_used: int
@@ -106,7 +108,7 @@ class Hypervisor(FromApi):
     local_gb: int
     local_gb_used: int
     running_vms: int
-    disabled_reason: str = api(within="service")
+    disabled_reason: str = field(metadata=api(within="service"))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -115,7 +117,7 @@ class Project(FromApi):
     id: str
     name: str
     domain_id: str
-    enabled: bool = api(absent=True)
+    enabled: bool = field(metadata=api(absent=True))
     description: str
     parent_id: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
@@ -126,7 +128,7 @@ class User(FromApi):
     id: str
     name: str
     domain_id: str
-    enabled: bool = api(absent=True)
+    enabled: bool = field(metadata=api(absent=True))
     email: str
     default_project_id: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)

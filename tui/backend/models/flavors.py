@@ -48,7 +48,7 @@ class FlavorAccess(FromApi):
     """A project allowed to use a private flavor (GET /flavors/{id}/os-flavor-access)."""
 
     flavor_id: str
-    project_id: str = api("tenant_id")
+    project_id: str = field(metadata=api("tenant_id"))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -82,7 +82,7 @@ class CatalogService(FromApi):
     id: str
     type: str
     name: str
-    enabled: bool = api(absent=True)
+    enabled: bool = field(metadata=api(absent=True))
     description: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
@@ -92,9 +92,9 @@ class Endpoint(FromApi):
     id: str
     service_id: str
     interface: str
-    region: str = api("region_id", "region")
+    region: str = field(metadata=api("region_id", "region"))
     url: str
-    enabled: bool = api(absent=True)
+    enabled: bool = field(metadata=api(absent=True))
     service_type: str = ""  # filled in from the services list (the endpoint names only an id)
     service_name: str = ""
     raw: Json = field(default_factory=dict, compare=False, repr=False)

@@ -41,8 +41,8 @@ class ImageMember(FromApi):
     image_id: str
     member_id: str
     status: str
-    created: str = api("created_at")
-    updated: str = api("updated_at")
+    created: str = field(metadata=api("created_at"))
+    updated: str = field(metadata=api("updated_at"))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -40,10 +40,12 @@ class MetricResource(FromApi):
     user_id: str
     started_at: str
     ended_at: str
-    display_name: str = api("display_name", "name", "host")
-    metrics: tuple[tuple[str, str], ...] = api(  # (metric name, metric id)
-        get=lambda d: tuple(
-            sorted((str(k), as_str(v)) for k, v in (d.get("metrics") or {}).items())
+    display_name: str = field(metadata=api("display_name", "name", "host"))
+    metrics: tuple[tuple[str, str], ...] = field(
+        metadata=api(  # (metric name, metric id)
+            get=lambda d: tuple(
+                sorted((str(k), as_str(v)) for k, v in (d.get("metrics") or {}).items())
+            )
         )
     )
     raw: Json = field(default_factory=dict, compare=False, repr=False)
@@ -70,15 +72,19 @@ class Metric(FromApi):
     id: str
     name: str
     unit: str
-    archive_policy_name: str = api(
-        get=lambda d: d.get("archive_policy_name") or (d.get("archive_policy") or {}).get("name")
+    archive_policy_name: str = field(
+        metadata=api(
+            get=lambda d: (
+                d.get("archive_policy_name") or (d.get("archive_policy") or {}).get("name")
+            )
+        )
     )
-    resource_id: str = api(
-        get=lambda d: d.get("resource_id") or (d.get("resource") or {}).get("id")
+    resource_id: str = field(
+        metadata=api(get=lambda d: d.get("resource_id") or (d.get("resource") or {}).get("id"))
     )
     # (granularity, timespan) in seconds
-    granularities: tuple[tuple[float, float], ...] = api(get=_granularities)
-    aggregation_methods: tuple[str, ...] = api(within="archive_policy")
+    granularities: tuple[tuple[float, float], ...] = field(metadata=api(get=_granularities))
+    aggregation_methods: tuple[str, ...] = field(metadata=api(within="archive_policy"))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
 

@@ -32,21 +32,23 @@ class Migration(FromApi):
 
     id: str  # Nova's integer id as text: server-migrations address it by this
     uuid: str  # 2.59+
-    type: str = api("migration_type")  # live-migration, migration, resize, evacuation (2.23+)
+    type: str = field(
+        metadata=api("migration_type")
+    )  # live-migration, migration, resize, evacuation (2.23+)
     status: str
     source_compute: str
     source_node: str
     dest_compute: str
     dest_node: str
     dest_host: str
-    server_id: str = api("instance_uuid", "server_uuid")
+    server_id: str = field(metadata=api("instance_uuid", "server_uuid"))
     project_id: str  # 2.80+
     user_id: str  # 2.80+
-    created: str = api("created_at")
-    updated: str = api("updated_at")
+    created: str = field(metadata=api("created_at"))
+    updated: str = field(metadata=api("updated_at"))
     # Nova's internal flavor ids (os-migrations only)
-    old_flavor_id: str = api("old_instance_type_id")
-    new_flavor_id: str = api("new_instance_type_id")
+    old_flavor_id: str = field(metadata=api("old_instance_type_id"))
+    new_flavor_id: str = field(metadata=api("new_instance_type_id"))
     memory_total_bytes: int
     memory_processed_bytes: int
     memory_remaining_bytes: int
@@ -80,7 +82,7 @@ class InstanceActionEvent(FromApi):
     finish_time: str
     result: str  # Success / Error / "" while running
     host: str  # admin, 2.62+
-    host_id: str = api("hostId")  # hashed host, 2.62+
+    host_id: str = field(metadata=api("hostId"))  # hashed host, 2.62+
     traceback: str  # admin only
     details: str  # 2.84+
     raw: Json = field(default_factory=dict, compare=False, repr=False)
@@ -92,15 +94,17 @@ class InstanceAction(FromApi):
 
     request_id: str
     action: str  # create, stop, live-migration, migrate, resize, confirmResize, evacuate...
-    server_id: str = api("instance_uuid")
+    server_id: str = field(metadata=api("instance_uuid"))
     user_id: str
     project_id: str
     start_time: str
-    updated: str = api("updated_at")  # 2.58+
+    updated: str = field(metadata=api("updated_at"))  # 2.58+
     message: str  # Nova's failure message ("Error" ...), else ""
-    events: tuple[InstanceActionEvent, ...] = api(
-        get=lambda d: tuple(InstanceActionEvent.from_api(e) for e in d.get("events") or ()),
+    events: tuple[InstanceActionEvent, ...] = field(
         default=(),
+        metadata=api(
+            get=lambda d: tuple(InstanceActionEvent.from_api(e) for e in d.get("events") or ())
+        ),
     )
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 

@@ -13,15 +13,15 @@ class Network(FromApi):
     id: str
     name: str
     status: str
-    project_id: str = api("project_id", "tenant_id")
+    project_id: str = field(metadata=api("project_id", "tenant_id"))
     shared: bool
-    external: bool = api("router:external")
-    admin_state_up: bool = api(absent=True)
-    network_type: str = api("provider:network_type")
-    physical_network: str = api("provider:physical_network")
-    segmentation_id: str = api("provider:segmentation_id")
+    external: bool = field(metadata=api("router:external"))
+    admin_state_up: bool = field(metadata=api(absent=True))
+    network_type: str = field(metadata=api("provider:network_type"))
+    physical_network: str = field(metadata=api("provider:physical_network"))
+    segmentation_id: str = field(metadata=api("provider:segmentation_id"))
     mtu: int
-    subnet_ids: tuple[str, ...] = api("subnets")
+    subnet_ids: tuple[str, ...] = field(metadata=api("subnets"))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -36,13 +36,17 @@ class Subnet(FromApi):
     id: str
     name: str
     network_id: str
-    project_id: str = api("project_id", "tenant_id")
+    project_id: str = field(metadata=api("project_id", "tenant_id"))
     cidr: str
-    ip_version: int = api(get=lambda d: as_int(d.get("ip_version")) or 4)
+    ip_version: int = field(metadata=api(get=lambda d: as_int(d.get("ip_version")) or 4))
     gateway_ip: str
     enable_dhcp: bool
-    allocation_pools: tuple[str, ...] = api(  # "start-end"
-        get=lambda d: (f"{p.get('start')}-{p.get('end')}" for p in d.get("allocation_pools") or ())
+    allocation_pools: tuple[str, ...] = field(
+        metadata=api(  # "start-end"
+            get=lambda d: (
+                f"{p.get('start')}-{p.get('end')}" for p in d.get("allocation_pools") or ()
+            )
+        )
     )
     dns_nameservers: tuple[str, ...]
     raw: Json = field(default_factory=dict, compare=False, repr=False)
@@ -53,21 +57,23 @@ class Port(FromApi):
     id: str
     name: str
     network_id: str
-    project_id: str = api("project_id", "tenant_id")
+    project_id: str = field(metadata=api("project_id", "tenant_id"))
     mac_address: str
     status: str
-    admin_state_up: bool = api(absent=True)
+    admin_state_up: bool = field(metadata=api(absent=True))
     device_id: str
     device_owner: str
-    fixed_ips: tuple[FixedIP, ...] = api(
-        get=lambda d: tuple(
-            FixedIP(as_str(ip.get("subnet_id")), as_str(ip.get("ip_address")))
-            for ip in d.get("fixed_ips") or ()
+    fixed_ips: tuple[FixedIP, ...] = field(
+        metadata=api(
+            get=lambda d: tuple(
+                FixedIP(as_str(ip.get("subnet_id")), as_str(ip.get("ip_address")))
+                for ip in d.get("fixed_ips") or ()
+            )
         )
     )
-    security_group_ids: tuple[str, ...] = api("security_groups")
-    binding_host: str = api("binding:host_id")
-    vif_type: str = api("binding:vif_type")
+    security_group_ids: tuple[str, ...] = field(metadata=api("security_groups"))
+    binding_host: str = field(metadata=api("binding:host_id"))
+    vif_type: str = field(metadata=api("binding:vif_type"))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -79,14 +85,16 @@ class Port(FromApi):
 class Router(FromApi):
     id: str
     name: str
-    project_id: str = api("project_id", "tenant_id")
+    project_id: str = field(metadata=api("project_id", "tenant_id"))
     status: str
-    admin_state_up: bool = api(absent=True)
-    external_network_id: str = api("network_id", within="external_gateway_info")
-    external_ips: tuple[str, ...] = api(
-        get=lambda d: (
-            as_str(ip.get("ip_address"))
-            for ip in (d.get("external_gateway_info") or {}).get("external_fixed_ips") or ()
+    admin_state_up: bool = field(metadata=api(absent=True))
+    external_network_id: str = field(metadata=api("network_id", within="external_gateway_info"))
+    external_ips: tuple[str, ...] = field(
+        metadata=api(
+            get=lambda d: (
+                as_str(ip.get("ip_address"))
+                for ip in (d.get("external_gateway_info") or {}).get("external_fixed_ips") or ()
+            )
         )
     )
     distributed: bool
@@ -103,14 +111,18 @@ def _server_of_port(d: Json) -> Any:
 @dataclass(frozen=True, slots=True)
 class FloatingIP(FromApi):
     id: str
-    address: str = api("floating_ip_address")
-    fixed_ip: str = api("fixed_ip_address")
+    address: str = field(metadata=api("floating_ip_address"))
+    fixed_ip: str = field(metadata=api("fixed_ip_address"))
     port_id: str
-    network_id: str = api("floating_network_id")  # the external network it came from
+    network_id: str = field(
+        metadata=api("floating_network_id")
+    )  # the external network it came from
     router_id: str
-    project_id: str = api("project_id", "tenant_id")
+    project_id: str = field(metadata=api("project_id", "tenant_id"))
     status: str
-    server_id: str = api(get=_server_of_port)  # port_details.device_id of a server's port
+    server_id: str = field(
+        metadata=api(get=_server_of_port)
+    )  # port_details.device_id of a server's port
     description: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
@@ -130,8 +142,8 @@ class SecurityGroupRule(FromApi):
     direction: str
     ethertype: str
     protocol: str
-    port_range_min: int | None = api(get=lambda d: _port(d.get("port_range_min")))
-    port_range_max: int | None = api(get=lambda d: _port(d.get("port_range_max")))
+    port_range_min: int | None = field(metadata=api(get=lambda d: _port(d.get("port_range_min"))))
+    port_range_max: int | None = field(metadata=api(get=lambda d: _port(d.get("port_range_max"))))
     remote_ip_prefix: str
     remote_group_id: str
     description: str
@@ -153,12 +165,14 @@ class SecurityGroupRule(FromApi):
 class SecurityGroup(FromApi):
     id: str
     name: str
-    project_id: str = api("project_id", "tenant_id")
+    project_id: str = field(metadata=api("project_id", "tenant_id"))
     description: str
-    stateful: bool = api(absent=True)
-    rules: tuple[SecurityGroupRule, ...] = api(
-        get=lambda d: tuple(
-            SecurityGroupRule.from_api(r) for r in d.get("security_group_rules") or ()
+    stateful: bool = field(metadata=api(absent=True))
+    rules: tuple[SecurityGroupRule, ...] = field(
+        metadata=api(
+            get=lambda d: tuple(
+                SecurityGroupRule.from_api(r) for r in d.get("security_group_rules") or ()
+            )
         )
     )
     raw: Json = field(default_factory=dict, compare=False, repr=False)
@@ -171,9 +185,9 @@ class NetworkAgent(FromApi):
     binary: str
     host: str
     alive: bool
-    admin_state_up: bool = api(absent=True)
+    admin_state_up: bool = field(metadata=api(absent=True))
     availability_zone: str
-    heartbeat: str = api("heartbeat_timestamp")
+    heartbeat: str = field(metadata=api("heartbeat_timestamp"))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -26,9 +26,11 @@ class SwiftObject(FromApi):
     """An object of a container, or a pseudo-folder (a ``subdir`` of a delimiter listing)."""
 
     container: str
-    name: str = api("subdir", "name")  # the full name ("photos/2024/a.jpg"; a folder ends with "/")
+    name: str = field(
+        metadata=api("subdir", "name")
+    )  # the full name ("photos/2024/a.jpg"; a folder ends with "/")
     short: str  # the name within the listed prefix ("a.jpg", "2024/")
-    folder: bool = api(get=lambda d: "subdir" in d)
+    folder: bool = field(metadata=api(get=lambda d: "subdir" in d))
     bytes: int
     content_type: str
     last_modified: str

@@ -14,14 +14,18 @@ def _settled_status(status: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class Stack(FromApi):
     id: str
-    name: str = api("stack_name")
-    status: str = api("stack_status")  # CREATE_COMPLETE, UPDATE_IN_PROGRESS, DELETE_FAILED, ...
-    status_reason: str = api("stack_status_reason")
-    created: str = api("creation_time")
-    updated: str = api("updated_time")
+    name: str = field(metadata=api("stack_name"))
+    status: str = field(
+        metadata=api("stack_status")
+    )  # CREATE_COMPLETE, UPDATE_IN_PROGRESS, DELETE_FAILED, ...
+    status_reason: str = field(metadata=api("stack_status_reason"))
+    created: str = field(metadata=api("creation_time"))
+    updated: str = field(metadata=api("updated_time"))
     # "project" only in lists with global_tenant; a show has OS::project_id.
-    project_id: str = api(
-        get=lambda d: d.get("project") or (d.get("parameters") or {}).get("OS::project_id")
+    project_id: str = field(
+        metadata=api(
+            get=lambda d: d.get("project") or (d.get("parameters") or {}).get("OS::project_id")
+        )
     )
     description: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
@@ -49,14 +53,14 @@ class StackSpec:
 
 @dataclass(frozen=True, slots=True)
 class StackResource(FromApi):
-    name: str = api("resource_name", "logical_resource_id")
-    type: str = api("resource_type")
-    status: str = api("resource_status")
-    status_reason: str = api("resource_status_reason")
-    physical_id: str = api("physical_resource_id")
-    updated: str = api("updated_time", "creation_time")
-    required_by: tuple[str, ...] = api(
-        get=lambda d: tuple(as_str(r) for r in d.get("required_by") or ())
+    name: str = field(metadata=api("resource_name", "logical_resource_id"))
+    type: str = field(metadata=api("resource_type"))
+    status: str = field(metadata=api("resource_status"))
+    status_reason: str = field(metadata=api("resource_status_reason"))
+    physical_id: str = field(metadata=api("physical_resource_id"))
+    updated: str = field(metadata=api("updated_time", "creation_time"))
+    required_by: tuple[str, ...] = field(
+        metadata=api(get=lambda d: tuple(as_str(r) for r in d.get("required_by") or ()))
     )
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
@@ -64,9 +68,9 @@ class StackResource(FromApi):
 @dataclass(frozen=True, slots=True)
 class StackEvent(FromApi):
     id: str
-    time: str = api("event_time")
-    resource_name: str = api("resource_name", "logical_resource_id")
-    status: str = api("resource_status")
-    status_reason: str = api("resource_status_reason")
-    physical_id: str = api("physical_resource_id")
+    time: str = field(metadata=api("event_time"))
+    resource_name: str = field(metadata=api("resource_name", "logical_resource_id"))
+    status: str = field(metadata=api("resource_status"))
+    status_reason: str = field(metadata=api("resource_status_reason"))
+    physical_id: str = field(metadata=api("physical_resource_id"))
     raw: Json = field(default_factory=dict, compare=False, repr=False)

@@ -30,20 +30,20 @@ class VolumePool(FromApi):
     """One Cinder scheduler pool (GET /scheduler-stats/get_pools?detail=true)."""
 
     name: str  # host@backend#pool
-    backend_name: str = api("volume_backend_name", within=_CAPS)
-    driver_version: str = api(within=_CAPS)
-    vendor: str = api("vendor_name", within=_CAPS)
-    storage_protocol: str = api(within=_CAPS)
-    total_gb: float | None = api(get=_capacity("total_capacity_gb"))
-    free_gb: float | None = api(get=_capacity("free_capacity_gb"))
-    allocated_gb: float | None = api(get=_capacity("allocated_capacity_gb"))
-    provisioned_gb: float | None = api(get=_capacity("provisioned_capacity_gb"))
-    reserved_percentage: int = api(within=_CAPS)
-    thin_provisioning: bool = api("thin_provisioning_support", within=_CAPS)
-    max_over_subscription_ratio: str = api(within=_CAPS)
-    qos_support: bool = api("QoS_support", within=_CAPS)
+    backend_name: str = field(metadata=api("volume_backend_name", within=_CAPS))
+    driver_version: str = field(metadata=api(within=_CAPS))
+    vendor: str = field(metadata=api("vendor_name", within=_CAPS))
+    storage_protocol: str = field(metadata=api(within=_CAPS))
+    total_gb: float | None = field(metadata=api(get=_capacity("total_capacity_gb")))
+    free_gb: float | None = field(metadata=api(get=_capacity("free_capacity_gb")))
+    allocated_gb: float | None = field(metadata=api(get=_capacity("allocated_capacity_gb")))
+    provisioned_gb: float | None = field(metadata=api(get=_capacity("provisioned_capacity_gb")))
+    reserved_percentage: int = field(metadata=api(within=_CAPS))
+    thin_provisioning: bool = field(metadata=api("thin_provisioning_support", within=_CAPS))
+    max_over_subscription_ratio: str = field(metadata=api(within=_CAPS))
+    qos_support: bool = field(metadata=api("QoS_support", within=_CAPS))
     # "timestamp" first; the API reference calls it "updated"
-    updated: str = api("timestamp", "updated", within=_CAPS)
+    updated: str = field(metadata=api("timestamp", "updated", within=_CAPS))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -20,24 +20,26 @@ class Volume(FromApi):
     id: str
     name: str
     status: str
-    size_gb: int = api("size")
+    size_gb: int = field(metadata=api("size"))
     volume_type: str
     bootable: bool  # cinder says "true"/"false" as strings
-    project_id: str = api("os-vol-tenant-attr:tenant_id", "project_id")
-    host: str = api("os-vol-host-attr:host")
+    project_id: str = field(metadata=api("os-vol-tenant-attr:tenant_id", "project_id"))
+    host: str = field(metadata=api("os-vol-host-attr:host"))
     availability_zone: str
-    attachments: tuple[VolumeAttachment, ...] = api(
-        get=lambda d: tuple(
-            VolumeAttachment(
-                server_id=as_str(a.get("server_id")),
-                device=as_str(a.get("device")),
-                attachment_id=as_str(a.get("attachment_id")),
-                host=as_str(a.get("host_name")),
+    attachments: tuple[VolumeAttachment, ...] = field(
+        metadata=api(
+            get=lambda d: tuple(
+                VolumeAttachment(
+                    server_id=as_str(a.get("server_id")),
+                    device=as_str(a.get("device")),
+                    attachment_id=as_str(a.get("attachment_id")),
+                    host=as_str(a.get("host_name")),
+                )
+                for a in d.get("attachments") or ()
             )
-            for a in d.get("attachments") or ()
         )
     )
-    created: str = api("created_at")
+    created: str = field(metadata=api("created_at"))
     multiattach: bool
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
@@ -48,9 +50,11 @@ class VolumeSnapshot(FromApi):
     name: str
     volume_id: str
     status: str
-    size_gb: int = api("size")
-    project_id: str = api("os-extended-snapshot-attributes:project_id", "project_id")
-    created: str = api("created_at")
+    size_gb: int = field(metadata=api("size"))
+    project_id: str = field(
+        metadata=api("os-extended-snapshot-attributes:project_id", "project_id")
+    )
+    created: str = field(metadata=api("created_at"))
     description: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 

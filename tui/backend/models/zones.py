@@ -14,14 +14,16 @@ class Aggregate(FromApi):
     uuid: str
     name: str
     availability_zone: str
-    hosts: tuple[str, ...] = api(get=lambda d: sorted(d.get("hosts") or ()))
-    metadata: tuple[tuple[str, str], ...] = api(
-        get=lambda d: tuple(
-            sorted((str(k), as_str(v)) for k, v in (d.get("metadata") or {}).items())
+    hosts: tuple[str, ...] = field(metadata=api(get=lambda d: sorted(d.get("hosts") or ())))
+    metadata: tuple[tuple[str, str], ...] = field(
+        metadata=api(
+            get=lambda d: tuple(
+                sorted((str(k), as_str(v)) for k, v in (d.get("metadata") or {}).items())
+            )
         )
     )
-    created: str = api("created_at")
-    updated: str = api("updated_at")
+    created: str = field(metadata=api("created_at"))
+    updated: str = field(metadata=api("updated_at"))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
 
