@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual import on
 from textual.app import ComposeResult
 from textual.screen import ModalScreen
 
+from tui.guard import GuardedHandlers, on
 from tui.widgets.command_line import CommandLine
 
 
-class CommandScreen(ModalScreen[str | None]):
+class CommandScreen(GuardedHandlers, ModalScreen[str | None]):
     """Returns the command typed (without the ':'), or None when cancelled."""
 
     def __init__(self, names: Sequence[str]) -> None:

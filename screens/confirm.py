@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from tui.guard import GuardedHandlers, on
 from tui.styles import STYLES
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(GuardedHandlers, ModalScreen[bool]):
     """Returns True only when the operator confirmed (and typed `expected`, if asked)."""
 
     CSS_PATH = STYLES / "form.tcss"

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 
 from tui.backend.errors import BackendError
 from tui.backend.models import Server
+from tui.guard import GuardedHandlers, on
 from tui.screens.text_search import TextSearch
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
@@ -30,7 +31,7 @@ def length_label(length: int | None) -> str:
     return "all lines" if length is None else f"last {length} lines"
 
 
-class ConsoleLogScreen(TextSearch, Screen[None]):
+class ConsoleLogScreen(GuardedHandlers, TextSearch, Screen[None]):
     app: StackdeckApp
 
     BINDINGS = [

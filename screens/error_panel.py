@@ -15,11 +15,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.crash import Crash
+from tui.guard import GuardedHandlers
 from tui.styles import STYLES
 from tui.text import safe
 
 
-class ErrorPanel(ModalScreen[None]):
+class ErrorPanel(GuardedHandlers, ModalScreen[None]):
     """Shows one crash; later ones while it is open are counted on it."""
 
     CSS_PATH = STYLES / "error_panel.tcss"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.backend.errors import BackendError
 from tui.forms import Field, Form, Values, validate
+from tui.guard import GuardedHandlers, on
 from tui.styles import STYLES
 from tui.text import safe
 from tui.widgets.picker import Picker
@@ -35,7 +36,7 @@ def error_text(exc: BackendError) -> Text:
     return text
 
 
-class FormScreen(ModalScreen[Any]):
+class FormScreen(GuardedHandlers, ModalScreen[Any]):
     """Returns what the form's submit returned, or None when cancelled."""
 
     CSS_PATH = STYLES / "form.tcss"

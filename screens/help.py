@@ -12,7 +12,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tui.guard import GuardedHandlers
 from tui.keys import key_label
+from tui.screens.screen_keys import declared_bindings
 from tui.text import one_line
 
 GLOBAL_KEYS = (
@@ -61,7 +63,7 @@ def _section(title: str, rows: list[tuple[str, str, bool]]) -> Table:
 def screen_keys(screen: Screen[object]) -> list[tuple[str, str, bool]]:
     """The screen's own keys (with drill-downs and actions), marked when not available now."""
     rows: dict[str, tuple[str, str, bool]] = {}
-    for key, bindings in screen._bindings.key_to_bindings.items():
+    for key, bindings in declared_bindings(type(screen)).items():
         for binding in bindings:
             if not binding.description or binding.action in _BUILTIN_ACTIONS:
                 continue
@@ -103,7 +105,7 @@ def keys_table(screen: Screen[object]) -> Table:
     return grid
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(GuardedHandlers, ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
 
     def __init__(self, under: Screen[object], title: str) -> None:

@@ -20,6 +20,7 @@ from textual.widgets import Static
 
 from tui.backend.errors import BackendError, ConfigError, ConnectionLost, Unauthorized
 from tui.backend.models import CloudInfo
+from tui.guard import GuardedHandlers
 from tui.text import safe
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
@@ -67,7 +68,7 @@ def problem_text(cloud: str, exc: BackendError) -> Text:
     return text
 
 
-class ConnectingScreen(Screen[None]):
+class ConnectingScreen(GuardedHandlers, Screen[None]):
     """Connects; on success hands who we are to ``on_connected``, else says why."""
 
     app: StackdeckApp

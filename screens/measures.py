@@ -20,6 +20,7 @@ from tui.backend import gnocchi
 from tui.backend.errors import BackendError
 from tui.backend.gnocchi import MeasureQuery
 from tui.backend.models import Measure, Metric
+from tui.guard import GuardedHandlers
 from tui.resource import Col
 from tui.styles import STYLES
 from tui.widgets.header import CloudHeader
@@ -65,7 +66,7 @@ def _cycle(options: tuple[object, ...], current: object) -> object:
     return options[(options.index(current) + 1) % len(options)]
 
 
-class MeasuresScreen(Screen[None]):
+class MeasuresScreen(GuardedHandlers, Screen[None]):
     CSS_PATH = STYLES / "telemetry.tcss"
     app: StackdeckApp
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from tui.backend.errors import BackendError
 from tui.backend.models import CatalogEndpoint
 from tui.backend.raw_http import PathError, RawResponse, body_links, clean_path, link_path
+from tui.guard import GuardedHandlers, on
 from tui.screens.text_search import TextSearch
 from tui.styles import STYLES
 from tui.widgets.header import CloudHeader
@@ -81,7 +82,7 @@ def file_name(endpoint: CatalogEndpoint, path: str) -> str:
     return f"{endpoint.type}-{slug}.json"
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class ChoiceScreen(GuardedHandlers, ModalScreen[str | None]):
     """A short list to choose one line from (recent paths, links of a response)."""
 
     CSS_PATH = STYLES / "telemetry.tcss"
@@ -111,7 +112,7 @@ class ChoiceScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class RawScreen(TextSearch, Screen[None]):
+class RawScreen(GuardedHandlers, TextSearch, Screen[None]):
     CSS_PATH = STYLES / "telemetry.tcss"
     app: StackdeckApp
 

@@ -7,10 +7,10 @@ declaration in ``tui.resource.Resource``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -18,9 +18,10 @@ from textual.widgets import Input, Static
 from textual.worker import WorkerState
 
 from tui.backend.errors import BackendError, ConnectionLost, Forbidden
-from tui.guard import GuardedHandlers
+from tui.guard import GuardedHandlers, on
 from tui.resource import Drill, Resource, Scope
 from tui.screens.acting import ActingMixin
+from tui.screens.screen_keys import key_binding, with_keys
 from tui.text import one_line
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
@@ -50,6 +51,10 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
         Binding("escape", "back", "Back", show=False),
     ]
 
+    def __new__(cls, resource: Resource, scope: Scope | None = None) -> Self:
+        # the resource's drill-downs, actions and views are keys of the screen's class
+        return super().__new__(with_keys(cls, resource_keys(resource)))
+
     def __init__(self, resource: Resource, scope: Scope | None = None) -> None:
         super().__init__(name=resource.name)
         self.resource = resource
@@ -62,15 +67,6 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
         self.cancelled = False
         self.in_flight: dict[str, str] = {}
         self.summary = ""
-        for drill in resource.drills:
-            if drill.key != "enter" and resource.drill(drill.key) is drill:
-                self._bindings.bind(drill.key, f"drill('{drill.key}')", drill.description)
-        for act in resource.actions:
-            self._bindings.bind(act.key, f"act('{act.name}')", act.description, show=False)
-        for view in resource.views:
-            if view.key == "enter":
-                continue
-            self._bindings.bind(view.key, f"view('{view.name}')", view.description, show=False)
 
     def compose(self) -> ComposeResult:
         yield CloudHeader(id="header")
@@ -415,3 +411,21 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
 
     def refresh_crumbs(self) -> None:
         self._update_crumbs()
+
+
+def resource_keys(resource: Resource) -> list[Binding]:
+    """The keys a resource adds to its list: drill-downs, actions and views."""
+    keys = [
+        key_binding(drill.key, f"drill('{drill.key}')", drill.description)
+        for drill in resource.drills
+        if drill.key != "enter" and resource.drill(drill.key) is drill
+    ]
+    keys += [
+        key_binding(a.key, f"act('{a.name}')", a.description, show=False) for a in resource.actions
+    ]
+    keys += [
+        key_binding(v.key, f"view('{v.name}')", v.description, show=False)
+        for v in resource.views
+        if v.key != "enter"
+    ]
+    return keys

@@ -8,20 +8,21 @@ One screen for every recipe (bulk actions, drains, transfers). `esc` leaves it r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.backend.errors import BackendError
-from tui.guard import GuardedHandlers
+from tui.guard import GuardedHandlers, on
 from tui.resource import Col
 from tui.runbook import Event, Item, Phase, Runbook, State
 from tui.runbook.items import UNFINISHED, duration
+from tui.screens.screen_keys import key_binding, with_keys
 from tui.styles import STYLES
 from tui.text import one_line
 from tui.widgets.header import CloudHeader
@@ -148,13 +149,20 @@ class RunbookScreen(GuardedHandlers, Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
+    def __new__(cls, runbook: Runbook) -> Self:
+        # the recipe's follow-ups (open the drained host's servers...) are keys of the class
+        followups = runbook.recipe.followups(runbook.params)
+        keys = [
+            key_binding(f.key, f"followup('{f.key}')", f.description.capitalize())
+            for f in followups
+        ]
+        return super().__new__(with_keys(cls, keys))
+
     def __init__(self, runbook: Runbook) -> None:
         super().__init__(name="runbook")
         self.runbook = runbook
         self._unsubscribe: object = None
         self.followups = {f.key: f for f in runbook.recipe.followups(runbook.params)}
-        for key, followup in self.followups.items():
-            self._bindings.bind(key, f"followup('{key}')", followup.description.capitalize())
 
     def compose(self) -> ComposeResult:
         yield CloudHeader(id="header")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.guard import GuardedHandlers, on
 from tui.runbook import Item, Runbook, State
 from tui.runbook.items import UNFINISHED, duration
 from tui.styles import STYLES
@@ -44,7 +44,7 @@ def detail_text(runbook: Runbook, item: Item) -> Text:
     return text
 
 
-class ItemDetailScreen(ModalScreen[None]):
+class ItemDetailScreen(GuardedHandlers, ModalScreen[None]):
     CSS_PATH = STYLES / "runbook.tcss"
     BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "close", "Close")]
 
@@ -76,7 +76,7 @@ def describe_saved(raw: dict[str, Any]) -> Text:
     return text
 
 
-class ResumeScreen(ModalScreen[str]):
+class ResumeScreen(GuardedHandlers, ModalScreen[str]):
     """An unfinished runbook found on disk: "resume", "discard" or "later"."""
 
     CSS_PATH = STYLES / "runbook.tcss"
@@ -117,7 +117,7 @@ class ResumeScreen(ModalScreen[str]):
         self.dismiss(choice)
 
 
-class RunbookListScreen(ModalScreen[None]):
+class RunbookListScreen(GuardedHandlers, ModalScreen[None]):
     """`:runbooks`: this session's runbooks, newest first, then the unfinished ones on disk."""
 
     app: StackdeckApp

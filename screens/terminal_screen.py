@@ -12,7 +12,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -20,9 +20,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Static
 
 from tui.backend.errors import BackendError
-from tui.backend.ssh_config import SshSettings, parse_ssh_settings
+from tui.backend.ssh_config import SshSettings
 from tui.backend.ssh_values import InvalidValue, SshError, valid_user
 from tui.forms import Choice, Field, Form, Values
+from tui.guard import GuardedHandlers, on
 from tui.screens.form import FormScreen
 from tui.styles import STYLES
 from tui.widgets.header import CloudHeader
@@ -41,7 +42,8 @@ INNER_HOP_NOTE = "The VM's host key is not checked on the inner hop (VM addresse
 
 
 def ssh_settings(app: StackdeckApp) -> SshSettings:
-    return parse_ssh_settings(app.settings.extra)
+    """The SSH tables of the settings file, checked when it was loaded; else the defaults."""
+    return app.settings.ssh or SshSettings()
 
 
 def _user_error(value: Any, _values: Values) -> str | None:
@@ -129,7 +131,7 @@ def connect_form(ssh_plan: SshPlan) -> Form:
     )
 
 
-class HostKeyScreen(ModalScreen[str]):
+class HostKeyScreen(GuardedHandlers, ModalScreen[str]):
     """An unknown or changed host key: accept once, accept and remember, or refuse."""
 
     CSS_PATH = STYLES / "terminal_screen.tcss"
@@ -178,7 +180,7 @@ class HostKeyScreen(ModalScreen[str]):
         self.dismiss("refuse")
 
 
-class TerminalScreen(Screen[None]):
+class TerminalScreen(GuardedHandlers, Screen[None]):
     """A server's shell over SSH: status line, the terminal, the key bar."""
 
     CSS_PATH = [STYLES / "terminal.tcss", STYLES / "terminal_screen.tcss"]
@@ -286,7 +288,7 @@ class TerminalScreen(Screen[None]):
         self.action_leave()
 
     @on(Terminal.Closed)
-    def _closed(self, event: Terminal.Closed) -> None:
+    def _session_closed(self, event: Terminal.Closed) -> None:
         if event.error:
             self.app.notify(event.error, title="SSH session ended", severity="error")
         elif self.state == "connected":

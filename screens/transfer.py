@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 
 from tui.backend.errors import BackendError
+from tui.guard import GuardedHandlers
 from tui.runbook.items import State
 from tui.runbook.transfer import (
     Transfer,
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 REFRESH_SECONDS = 0.1
 
 
-class TransferScreen(ModalScreen[Any]):
+class TransferScreen(GuardedHandlers, ModalScreen[Any]):
     """Runs a `Transfer`; returns its `result`, or None when it failed or was cancelled."""
 
     CSS_PATH = STYLES / "transfer.tcss"

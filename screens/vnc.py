@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.backend.errors import BackendError
+from tui.guard import GuardedHandlers, on
 from tui.styles import STYLES
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from tui.backend.models import Server
 
 
-class VncScreen(ModalScreen[None]):
+class VncScreen(GuardedHandlers, ModalScreen[None]):
     """Asks Nova for a noVNC console; shows the URL or why there is none."""
 
     CSS_PATH = STYLES / "terminal_screen.tcss"

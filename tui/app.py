@@ -1,7 +1,8 @@
 """The app shell: header state, `:` navigation, help, the palette, errors and failures.
 
 A failed request is a notification (``notify_error``). Anything else that raises — a worker,
-a timer, a handler, an action, a render — is a bug: ``report_failure`` writes its traceback
+a timer, a handler, an action, a render — is a bug: the guard (``tui.guard``, and
+``run_action`` here for actions) hands it to ``report_failure``, which writes its traceback
 to a crash file (``tui.crash``) and shows the error panel, and the session goes on.
 """
 
@@ -19,7 +20,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import NoActiveWorker, WorkerFailed, get_current_worker
+from textual.worker import WorkerFailed
 
 from tui.app_runbooks import RUNBOOK_COMMANDS, RunbookApp
 from tui.backend.base import Backend
@@ -174,7 +175,7 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
         if isinstance(error, BackendError):
             self.notify_error(error)
             return
-        if not self.is_running or self._exit:
+        if not self.is_running or self.return_code is not None:  # starting or stopping
             self._end_on(error, what)
             return
         crash = self.crashes.record(error, what)
@@ -210,25 +211,14 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
             self.crash = self.crashes.record(error, what)
         self.exit(return_code=1)
 
-    def _handle_exception(self, error: Exception) -> None:
-        # Textual's one sink for what a worker, timer, callback or render raised; it would
-        # end the app (and print the traceback on the terminal).
-        what = ""
-        if isinstance(error, WorkerFailed):
-            error = error.error  # type: ignore[assignment]
-            try:
-                worker = get_current_worker()
-                what = f"{title_of(worker.node)} · {worker.name.strip('_') or 'a task'}"
-            except NoActiveWorker:
-                pass
-        self.report_failure(error, what)
-
     async def run_action(
         self,
         action: str | Any,
         default_namespace: Any = None,
         namespaces: Any = None,
     ) -> bool:
+        """Every action (a key, the palette, a link) under the guard: a bug in it, in its
+        `check_action` or in what it calls is reported, and the key counts as handled."""
         try:
             return await super().run_action(action, default_namespace, namespaces)
         except Exception as exc:

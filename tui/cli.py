@@ -1,4 +1,5 @@
-"""The `stackdeck` command: run the console, or store a cloud's password in the keyring."""
+"""The `stackdeck` command: run the console, store a cloud's password in the keyring, or
+check the settings file."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ import gc
 import getpass
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
-from tui.config import Settings, SettingsError, load_settings
+from tui.config import Check, Settings, SettingsError, load_settings, shown
 from tui.text import safe
 
 
@@ -32,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="stackdeck",
         description="A keyboard-driven terminal console for OpenStack operators.",
         epilog="Subcommands: 'stackdeck login CLOUD' stores a password in the OS keyring; "
-        "'stackdeck logout CLOUD' removes it.",
+        "'stackdeck logout CLOUD' removes it; 'stackdeck config --check [FILE]' checks the "
+        "settings file; 'stackdeck config --defaults' prints every setting with its default.",
     )
     parser.add_argument(
         "resource", nargs="?", help="resource to open first (servers, hv, projects…)"
@@ -48,7 +50,13 @@ def _parser() -> argparse.ArgumentParser:
         "--demo-servers", type=int, default=40, metavar="N", help="servers in the demo cloud"
     )
     parser.add_argument("--read-only", action="store_true", help="offer no mutating action")
-    parser.add_argument("--config", type=Path, metavar="PATH", help="stackdeck's settings file")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="PATH",
+        help="stackdeck's settings file (default: $STACKDECK_CONFIG, else "
+        "~/.config/stackdeck/config.toml)",
+    )
     parser.add_argument("--version", action="version", version=f"stackdeck {__version__}")
     return parser
 
@@ -85,48 +93,112 @@ def _login(argv: Sequence[str], store: bool) -> int:
     return 0
 
 
+def _theme(value: str) -> str:
+    from textual.theme import BUILTIN_THEMES
+
+    if value not in BUILTIN_THEMES:
+        names = ", ".join(sorted(BUILTIN_THEMES))
+        raise ValueError(f"must be one of {names}; not {shown(value)}")
+    return value
+
+
+def _start_resource(value: str) -> str:
+    if value in ("", "servers"):  # the first screens the app opens without the registry
+        return value
+    from tui.screens.resources.registry import lookup
+
+    if lookup(value) is None:
+        raise ValueError(f"{shown(value)} is no resource stackdeck has (e.g. servers, hv, volumes)")
+    return value
+
+
+# The settings whose good values only the UI knows: tui.config imports no Textual and no
+# screen, so they are checked here, when the file is loaded.
+UI_CHECKS: Mapping[str, Check] = {"theme": _theme, "start_resource": _start_resource}
+
+
+def _config(argv: Sequence[str]) -> int:
+    """`stackdeck config --check [FILE]` / `--defaults`: 0 when the file is good, else 1."""
+    from tui.config import defaults_text, settings_file
+
+    parser = _Parser(
+        prog="stackdeck config",
+        description="Check stackdeck's settings file, or print one with every setting.",
+    )
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "--check",
+        nargs="?",
+        const="",
+        type=str,
+        metavar="FILE",
+        help="check FILE (default: the file stackdeck reads, $STACKDECK_CONFIG, else "
+        "~/.config/stackdeck/config.toml) and say what is wrong, with its line",
+    )
+    what.add_argument(
+        "--defaults",
+        action="store_true",
+        help="print the settings file with every key, its default and what it does",
+    )
+    args = parser.parse_args(argv)
+    if args.defaults:
+        sys.stdout.write(defaults_text())
+        return 0
+    try:
+        settings = load_settings(Path(args.check) if args.check else None, UI_CHECKS)
+    except SettingsError as exc:
+        print("\n".join(exc.problems))
+        count = len(exc.problems)
+        print(f"{count} problem{'s' if count > 1 else ''}: stackdeck would not start.")
+        return 1
+    if settings.source:
+        print(f"OK: {safe(settings.source)}")
+    else:
+        print(
+            f"OK: no settings file at {safe(str(settings_file()))}: every setting is at its "
+            "default ('stackdeck config --defaults' shows them)."
+        )
+    return 0
+
+
 def build_settings(args: argparse.Namespace) -> Settings:
-    settings = load_settings(args.config)
+    settings = load_settings(args.config, UI_CHECKS)
     if args.os_cloud:
         settings.cloud = args.os_cloud
     settings.read_only = settings.read_only or args.read_only
     settings.demo = args.demo
     if args.resource:
         settings.start_resource = args.resource
-    _check_theme(settings)
     return settings
 
 
-def _check_theme(settings: Settings) -> None:
-    from textual.theme import BUILTIN_THEMES
-
-    if settings.theme not in BUILTIN_THEMES:
-        names = ", ".join(sorted(BUILTIN_THEMES))
-        raise SettingsError(
-            f"{safe(settings.source)}: 'theme' must be one of {names}, "
-            f"not {safe(repr(settings.theme))}"
-        )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("login", "logout"):
+        return _login(argv[1:], store=argv[0] == "login")
+    if argv and argv[0] == "config":
+        return _config(argv[1:])
     # No cyclic GC until the first screen is drawn (the app then freezes what start-up made
     # and turns it back on): start-up allocates much and frees little, so the collections
     # it would trigger find next to nothing and cost ~20 ms of a ~200 ms start.
     gc.disable()
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] in ("login", "logout"):
-        return _login(argv[1:], store=argv[0] == "login")
     args = _parser().parse_args(argv)
     try:
         settings = build_settings(args)
     except SettingsError as exc:
-        print(f"stackdeck: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"stackdeck: {problem}", file=sys.stderr)
+        print(
+            "stackdeck: every setting, with its default: 'stackdeck config --defaults'.",
+            file=sys.stderr,
+        )
         return 2
 
     from tui.app import StackdeckApp
-    from tui.backend.audit import default_audit_log
+    from tui.backend.audit import AuditLog
+    from tui.config import state_dir
 
-    audit = default_audit_log()
+    audit = AuditLog(state_dir() / "audit.jsonl")
     if settings.demo:
         from tui.backend.memory import MemoryBackend
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual import on
 from textual.binding import Binding
 from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Input
 
+from tui.guard import GuardedHandlers, on
 
-class CommandLine(Input):
+
+class CommandLine(GuardedHandlers, Input):
     """An input that completes resource names; Enter posts Submitted, Esc posts Cancelled."""
 
     BINDINGS = [
@@ -35,9 +36,9 @@ class CommandLine(Input):
         )
 
     def action_complete(self) -> None:
-        if self._suggestion:
-            self.value = self._suggestion
-            self.cursor_position = len(self.value)
+        # Input's `cursor_right` at the end of the text takes the suggestion shown
+        self.cursor_position = len(self.value)
+        self.action_cursor_right()
 
     def action_cancel(self) -> None:
         self.value = ""

@@ -7,6 +7,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui.backend.models import CloudInfo
+from tui.guard import GuardedHandlers
 from tui.text import safe
 
 STATES = {
@@ -17,7 +18,7 @@ STATES = {
 }
 
 
-class CloudHeader(Widget):
+class CloudHeader(GuardedHandlers, Widget):
     """cloud · project · region · user, then the connection state on the right."""
 
     COMPONENT_CLASSES = {

@@ -5,10 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
+from tui.guard import GuardedHandlers
 from tui.keys import key_label
 
 
-class KeyBar(Widget):
+class KeyBar(GuardedHandlers, Widget):
     """`/ Filter  d Describe  r Refresh ...` from the screen's shown bindings, then `? Help`."""
 
     COMPONENT_CLASSES = {"keybar--key", "keybar--description"}

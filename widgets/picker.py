@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -14,9 +13,10 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.forms import Choice
+from tui.guard import GuardedHandlers, on
 
 
-class Picker(Vertical):
+class Picker(GuardedHandlers, Vertical):
     """Choices from the cloud (flavors, images, networks...), filtered as you type."""
 
     BINDINGS = [Binding("space", "toggle", "Choose", show=False)]

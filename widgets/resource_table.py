@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.guard import GuardedHandlers
 from tui.resource import Col, Row
 from tui.text import safe
 
@@ -105,7 +106,7 @@ class RowsView(Sequence[Row]):
         return self._rows[self._indices[index]]
 
 
-class ResourceTable(ScrollView, can_focus=True):
+class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
     """A virtual, filterable, sortable table of resources."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -258,10 +259,6 @@ class ResourceTable(ScrollView, can_focus=True):
     def waiting(self, value: bool) -> None:
         self._loading = value
         self.refresh()
-
-    @property
-    def focusable(self) -> bool:
-        return self.allow_focus() and self.visible and not self._self_or_ancestors_disabled
 
     @property
     def filter_text(self) -> str:

@@ -13,6 +13,8 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Static
 
+from tui.guard import GuardedHandlers
+
 MIN_SIZE = Size(80, 24)
 
 
@@ -29,7 +31,7 @@ def notice_text(size: Size) -> Text:
     return text
 
 
-class SmallTerminalNotice(Static):
+class SmallTerminalNotice(GuardedHandlers, Static):
     """Covers its screen, whatever that screen's layout, while the terminal is too small
     (styles/app.tcss)."""
 

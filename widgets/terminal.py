@@ -30,6 +30,7 @@ from textual.widget import Widget
 from textual.worker import Worker
 
 from tui.backend.sessions import TerminalSession
+from tui.guard import GuardedHandlers
 from tui.text import is_clean, safe
 
 RELEASE_KEY = "ctrl+right_square_bracket"
@@ -360,7 +361,7 @@ class TerminalScreen(pyte.Screen):
 # -- the widget ------------------------------------------------------------------------
 
 
-class Terminal(Widget, can_focus=True):
+class Terminal(GuardedHandlers, Widget, can_focus=True):
     """A terminal emulator showing a TerminalSession (a local PTY or an SSH channel).
 
     The terminal owns the session once attached: it closes it when unmounted.
@@ -481,7 +482,6 @@ class Terminal(Widget, can_focus=True):
             name="terminal-reader",
             group="terminal",
             exclusive=True,
-            exit_on_error=False,
         )
 
     async def close(self) -> None:

@@ -9,10 +9,12 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.guard import GuardedHandlers
+
 _CONTROL = dict.fromkeys([*range(9), *range(11, 32), 127], " ")
 
 
-class TextView(ScrollView, can_focus=True):
+class TextView(GuardedHandlers, ScrollView, can_focus=True):
     """Lines of text; `search` highlights matches, `next_match`/`previous_match` move to them."""
 
     BINDINGS = [

@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from tui.backend.base import Backend
+from tui.backend.models import Server
+from tui.backend.states import allows
 from tui.forms import Choice, ChoiceLoader, Values
 
 LIMIT = 5000  # a picker is for choosing, not for browsing a whole cloud
@@ -74,11 +76,18 @@ security_group_choices = _loader(
     lambda g: Choice(g.name, g.name, g.description),
 )
 
-server_choices = _loader(
-    lambda b: b.servers(all_projects=b.info.is_admin),
-    lambda s: Choice(s.id, s.name, f"{s.status} {s.project} {s.address_text}"),
-    keep=lambda s: s.status in ("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED"),
-)
+
+def _servers(keep: Callable[[Server], bool]) -> ChoiceLoader:
+    return _loader(
+        lambda b: b.servers(all_projects=b.info.is_admin),
+        lambda s: Choice(s.id, s.name, f"{s.status} {s.project} {s.address_text}"),
+        keep=keep,
+    )
+
+
+server_choices = _servers(lambda s: s.status in ("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED"))
+# the servers Nova attaches a volume to (its state table)
+attachable_server_choices = _servers(allows("attach_volume"))
 
 snapshot_choices = _loader(
     lambda b: b.volume_snapshots(all_projects=b.info.is_admin),

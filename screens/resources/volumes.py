@@ -9,7 +9,12 @@ from tui.backend.models import Volume, VolumeAttachment, VolumeSnapshot, VolumeS
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
 from tui.screens.resources.actions import on_row
-from tui.screens.resources.choices import fixed, image_choices, server_choices, snapshot_choices
+from tui.screens.resources.choices import (
+    attachable_server_choices,
+    fixed,
+    image_choices,
+    snapshot_choices,
+)
 from tui.screens.resources.columns import number_col, project_col, state_col, yes_no
 from tui.screens.resources.lists import one, scoped
 
@@ -110,7 +115,13 @@ def attach_form(volume: Volume) -> Form:
         title=f"Attach volume {volume.name or volume.id}",
         description="Nova picks the device name.",
         fields=(
-            Field("server_id", "Server", kind="choice", required=True, choices=server_choices),
+            Field(
+                "server_id",
+                "Server",
+                kind="choice",
+                required=True,
+                choices=attachable_server_choices,
+            ),
         ),
         submit_label="Attach",
     )

@@ -7,12 +7,19 @@ import re
 import stat
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import pytest
+from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Button
 
 from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.backend.errors import BackendError
-from tui.resource import Action, Col, Drill, View
+from tui.guard import GuardedHandlers, on
+from tui.resource import Action, Col, Drill, Resource, View
 from tui.screens.describe import DescribeScreen
 from tui.screens.error_panel import ErrorPanel
 from tui.screens.form import FormScreen
@@ -53,6 +60,15 @@ def assert_crash_file(directory: Path, *expected: str) -> Path:
         assert part in text, (part, text)
     assert "\x1b" not in text and "\x07" not in text
     return path
+
+
+async def open_list(pilot: Pilot[None], resource: Resource) -> ResourceScreen:
+    """Over the first list, once it is there: a list of `resource` (a broken declaration)."""
+    await settle(pilot)
+    screen = ResourceScreen(resource)
+    pilot.app.push_screen(screen)
+    await settle(pilot)
+    return screen
 
 
 async def back_to_work(pilot: Pilot[None]) -> None:
@@ -114,9 +130,7 @@ async def test_a_failing_when_offers_nothing_and_keys_answer(crash_dir: Path) ->
     )  # fmt: skip
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(ResourceScreen(broken))
-        await settle(pilot)
+        await open_list(pilot, broken)
         await pilot.press("o")
         panel = await panel_shown(pilot)
         assert "no_such_field" in panel.crash.summary
@@ -156,11 +170,7 @@ async def test_a_failing_drill_on_enter_leaves_the_list_alive(crash_dir: Path) -
     broken = replace(HYPERVISORS, drills=(Drill("enter", "servers", no_scope, "Servers"),))
     app = demo_app(start="hv")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(ResourceScreen(broken))
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ResourceScreen)
+        screen = await open_list(pilot, broken)
         await pilot.press("enter")
         panel = await panel_shown(pilot)
         assert panel.crash.summary == "ValueError: no scope [/]"
@@ -182,9 +192,7 @@ async def test_a_failing_describe_and_column(crash_dir: Path) -> None:
     broken = replace(HYPERVISORS, facts=broken_facts)
     app = demo_app(start="hv")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(ResourceScreen(broken))
-        await settle(pilot)
+        await open_list(pilot, broken)
         await pilot.press("d")
         panel = await panel_shown(pilot)
         assert panel.crash.summary == "ZeroDivisionError: division by zero"
@@ -205,9 +213,7 @@ async def test_a_failing_column_is_reported_once(crash_dir: Path) -> None:
     broken = replace(HYPERVISORS, columns=(*HYPERVISORS.columns, Col("Bad", broken_cell)))
     app = demo_app(start="hv")
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(ResourceScreen(broken))
-        await settle(pilot)
+        await open_list(pilot, broken)
         panel = await panel_shown(pilot)
         assert panel.crash.summary == "TypeError: cell [/]"
         await pilot.press("escape")
@@ -374,12 +380,187 @@ async def test_a_view_that_fails_to_open_is_reported_and_keys_answer(crash_dir: 
     broken = replace(SERVERS, views=(View("l", "log", "Console log", no_screen),))
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        app.push_screen(ResourceScreen(broken))
-        await settle(pilot)
+        await open_list(pilot, broken)
         await pilot.press("l")
         panel = await panel_shown(pilot)
         assert panel.crash.summary == "LookupError: no console for this server"
         assert "Servers · view('log')" in screen_text(pilot)
         await back_to_work(pilot)
     assert_crash_file(crash_dir, "no console for this server")
+
+
+# -- the action path: when, confirmation text, preview, call; the loaders --------------------
+
+
+async def raising_preview(backend: object, row: object) -> list[str]:
+    raise IndexError("preview [/] of ports")
+
+
+def delete_with(**fields: Any) -> Action:
+    async def delete(backend: Any, row: Any, values: object) -> None:
+        await backend.delete_server(row.id)
+
+    return Action("delete", "ctrl+d", "Delete", delete, **fields)
+
+
+@pytest.mark.parametrize(
+    ("action", "summary"),
+    [
+        (
+            delete_with(confirm="name", preview=raising_preview),
+            "IndexError: preview [/] of ports",
+        ),
+        (
+            delete_with(confirm="yes", message=lambda row: row.no_such_message),
+            "AttributeError: 'Server' object has no attribute 'no_such_message'",
+        ),
+    ],
+    ids=["preview", "confirmation-text"],
+)
+async def test_a_failing_confirmation_sends_nothing_and_keys_answer(
+    crash_dir: Path, action: Action, summary: str
+) -> None:
+    broken = replace(SERVERS, actions=(action,))
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_list(pilot, broken)
+        await select(pilot, "web-01")
+        await pilot.press("ctrl+d")
+        panel = await panel_shown(pilot)
+        assert panel.crash.summary == summary
+        assert "Servers · act" in screen_text(pilot)
+        assert not screen.in_flight and app.backend.writes == []
+        assert_crash_file(crash_dir, summary.split(":")[0], "Servers · act")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("j")  # the list still moves
+        await pilot.pause()
+        assert screen.table.selected.name != "web-01"
+        await back_to_work(pilot)
+
+
+async def test_a_list_declaration_that_raises_is_reported_and_keys_answer(
+    crash_dir: Path,
+) -> None:
+    def no_lister(backend: Any, scope: object) -> object:
+        return backend.no_such_list()
+
+    broken = replace(HYPERVISORS, list=no_lister)
+    app = demo_app(start="hv")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(ResourceScreen(broken))
+        panel = await panel_shown(pilot)
+        assert "no_such_list" in panel.crash.summary
+        assert "Hypervisors · load" in screen_text(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ResourceScreen) and not screen.fetching
+        assert "see the error panel" in screen_text(pilot)
+        await back_to_work(pilot)
+    assert_crash_file(crash_dir, "no_such_list")
+
+
+async def test_a_failing_describe_loader_keeps_the_listed_record(crash_dir: Path) -> None:
+    app = demo_app()
+    app.backend.fault("server", error=KeyError("flavor [/]"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await select(pilot, "web-01")
+        await pilot.press("d")
+        panel = await panel_shown(pilot)
+        assert panel.crash.summary == "KeyError: 'flavor [/]'"
+        assert panel.crash.what == "Servers · action_reload"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DescribeScreen)
+        assert "web-01" in screen_text(pilot)  # the record as listed
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ResourceScreen)
+        await back_to_work(pilot)
+    assert_crash_file(crash_dir, "KeyError: 'flavor [/]'")
+
+
+# -- every way Textual calls stackdeck's code -----------------------------------------------
+
+
+class Fragile(GuardedHandlers, Screen[None]):
+    """A screen that fails in one chosen place: how it is built, a callback, a timer, a
+    worker, a message handler."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, where: str) -> None:
+        super().__init__()
+        self.where = where
+
+    def compose(self) -> ComposeResult:
+        yield Button("press", id="press")
+        if self.where == "compose":
+            raise RuntimeError("compose failed")
+
+    def on_mount(self) -> None:
+        self.query_one("#press").focus()
+        start: dict[str, Any] = {
+            "mount": self.fail,
+            "call_later": lambda: self.call_later(self.fail),
+            "call_next": lambda: self.call_next(self.fail),
+            "call_after_refresh": lambda: self.call_after_refresh(self.fail),
+            "set_timer": lambda: self.set_timer(0.01, self.fail),
+            "set_interval": lambda: self.set_interval(0.01, self.fail),
+            "worker": lambda: self.run_worker(self.failing_work()),
+            "thread_worker": lambda: self.run_worker(self.fail, thread=True),
+        }
+        if self.where in start:
+            start[self.where]()
+
+    def fail(self) -> None:
+        raise RuntimeError(f"{self.where} failed")
+
+    async def failing_work(self) -> None:
+        self.fail()
+
+    @on(Button.Pressed, "#press")
+    def pressed(self) -> None:
+        self.fail()
+
+
+WHERE = [
+    "compose",
+    "mount",
+    "call_later",
+    "call_next",
+    "call_after_refresh",
+    "set_timer",
+    "set_interval",
+    "worker",
+    "thread_worker",
+    "handler",
+]
+
+
+@pytest.mark.parametrize("where", WHERE)
+async def test_a_failure_anywhere_textual_calls_us_is_reported(crash_dir: Path, where: str) -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        fragile = Fragile(where)
+        app.push_screen(fragile)
+        await pilot.pause()
+        if where == "handler":
+            await pilot.press("enter")
+        panel = await panel_shown(pilot)
+        assert panel.crash.summary == f"RuntimeError: {where} failed"
+        assert_crash_file(crash_dir, f"RuntimeError: {where} failed", "Fragile")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is fragile  # the failing screen lives on
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ResourceScreen)
+        await back_to_work(pilot)
+        assert app.is_running
+    assert app.crash is None and not app.return_code

@@ -14,9 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pytest
+import pytest_asyncio
 
 from tests.devcloud import devcloud_up
+from tui.backend.audit import AuditLog
 from tui.backend.base import Backend
+from tui.backend.errors import NotFound
+from tui.backend.models import Server
 
 T = TypeVar("T")
 CIRROS = "cirros-0.6.2-x86_64-disk"
@@ -82,3 +86,39 @@ async def open_lab(kind: str, audit: Any = None) -> Lab:
     lab = Lab("devcloud", admin, demo, (network.id,), pause=0.5, timeout=120)
     lab.closers += [admin.close, demo.close]
     return lab
+
+
+# -- a module's cloud: every module that asks for `lab` runs on both ---------------------------
+
+
+@pytest.fixture(scope="module")
+def audit(tmp_path_factory: pytest.TempPathFactory) -> AuditLog:
+    """The module's audit log: both backends of a lab write to it."""
+    return AuditLog(tmp_path_factory.mktemp("audit") / "audit.jsonl")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
+async def lab(request: pytest.FixtureRequest, audit: AuditLog) -> AsyncIterator[Lab]:
+    lab = await open_lab(request.param, audit)
+    try:
+        yield lab
+    finally:
+        for close in lab.closers:
+            await close()
+
+
+async def gone(lab: Lab, server_id: str) -> bool:
+    try:
+        await lab.admin.server(server_id)
+    except NotFound:
+        return True
+    return False
+
+
+async def settled(lab: Lab, server_id: str, status: str) -> Server:
+    """The server in `status` with no task running, as the admin sees it."""
+    return await lab.until(
+        lambda: lab.admin.server(server_id),
+        lambda s: s.status == status and not s.task_state,
+        f"server {status}",
+    )

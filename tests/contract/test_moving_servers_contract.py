@@ -20,30 +20,35 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import CIRROS, CLOUDS, Lab, collect, named, open_lab
+from tests.contract.conftest import CIRROS, Lab, collect, gone, named, settled
+from tui.backend import states
 from tui.backend.audit import AuditLog
 from tui.backend.errors import BackendError, Conflict, NotFound, ReadOnlyError
 from tui.backend.models import BootSpec, Server
 from tui.backend.moving import target_hosts, where_is
 
+COVERS = frozenset(
+    {
+        "live_migrate",
+        "migrate",
+        "resize",
+        "confirm_resize",
+        "revert_resize",
+        "evacuate",
+        "shelve",
+        "unshelve",
+        "force_complete_migration",
+        "abort_migration",
+        "migrations",
+        "server_migrations",
+        "instance_actions",
+        "instance_action",
+    }
+)
+
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 RUN = uuid.uuid4().hex[:6]
-
-
-@pytest.fixture(scope="module")
-def audit(tmp_path_factory: pytest.TempPathFactory) -> AuditLog:
-    return AuditLog(tmp_path_factory.mktemp("audit") / "audit.jsonl")
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
-async def lab(request: pytest.FixtureRequest, audit: AuditLog) -> AsyncIterator[Lab]:
-    lab = await open_lab(request.param, audit)
-    try:
-        yield lab
-    finally:
-        for close in lab.closers:
-            await close()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -77,23 +82,7 @@ async def pair(lab: Lab) -> AsyncIterator[tuple[Server, Server]]:
             with contextlib.suppress(NotFound):
                 await lab.admin.server_action(server.id, "delete")
         for server in booted:
-            await lab.until(lambda s=server: _gone(lab, s.id), bool, "delete")
-
-
-async def _gone(lab: Lab, server_id: str) -> bool:
-    try:
-        await lab.admin.server(server_id)
-    except NotFound:
-        return True
-    return False
-
-
-async def settled(lab: Lab, server_id: str, status: str) -> Server:
-    return await lab.until(
-        lambda: lab.admin.server(server_id),
-        lambda s: s.status == status and not s.task_state,
-        f"server {status}",
-    )
+            await lab.until(lambda s=server: gone(lab, s.id), bool, "delete")
 
 
 async def latest_migration(lab: Lab, server_id: str, kind: str) -> object:
@@ -421,3 +410,22 @@ async def test_read_only_refuses_every_move_without_sending(
     else:
         assert backend.writes == []
     await backend.close()
+
+
+# -- after the audit log's check: no migration to act on ------------------------------------------
+
+
+async def test_nothing_to_force_or_abort_while_no_migration_runs(
+    lab: Lab, pair: tuple[Server, Server]
+) -> None:
+    server = await settled(lab, pair[0].id, "ACTIVE")
+    assert await lab.admin.server_migrations(server.id) == []
+    for action, call in (
+        ("force_complete_migration", lab.admin.force_complete_migration(server.id, "1")),
+        ("abort_migration", lab.admin.abort_migration(server.id, "1")),
+    ):
+        message = states.conflict_message(action, server)
+        assert message is not None
+        with pytest.raises(Conflict) as caught:
+            await call
+        assert caught.value.status == 409 and caught.value.message.endswith(message)

@@ -89,7 +89,8 @@ class Lab:
     base: Path
     client_key: Path
 
-    def settings_extra(self) -> dict[str, object]:
+    def settings_document(self) -> dict[str, object]:
+        """The settings file's tables that reach the network node."""
         node = {"host": "127.0.0.1", "port": self.node.port, "user": "root"}
         return {"clouds": {CLOUD: {"ssh": {"agent_hosts": {"netnode1": node}}}}}
 

@@ -12,7 +12,7 @@ import pytest
 from tests.e2e.conftest import CLOUD, Lab
 from tui.app import StackdeckApp
 from tui.backend.openstack import OpenStackBackend
-from tui.config import Settings
+from tui.config import Settings, parse_settings
 from tui.screens.form import FormScreen
 from tui.screens.resource import ResourceScreen
 from tui.screens.terminal_screen import HostKeyScreen, TerminalScreen
@@ -57,7 +57,8 @@ def at_prompt(app: StackdeckApp) -> bool:
 
 
 def make_app(lab: Lab) -> StackdeckApp:
-    settings = Settings(refresh_seconds=0, start_resource="servers", extra=lab.settings_extra())
+    ssh = parse_settings(lab.settings_document()).ssh
+    settings = Settings(refresh_seconds=0, start_resource="servers", ssh=ssh)
     return StackdeckApp(OpenStackBackend(CLOUD), settings)
 
 

@@ -1,9 +1,9 @@
-"""Host aggregates, availability zones and quotas against devcloud's real Nova, Neutron, Cinder."""
+"""Quotas against devcloud's real Nova, Neutron, Cinder, and the aggregates and zones screens
+(the backend's aggregates and zones: tests/contract/test_hosts_contract.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 
@@ -18,99 +18,6 @@ async def collect(pages) -> list:  # type: ignore[no-untyped-def]
 
 async def project_id(backend: OpenStackBackend, name: str) -> str:
     return next(p.id for p in await collect(backend.projects()) if p.name == name)
-
-
-async def test_aggregate_lifecycle(devcloud: Path, tmp_path: Path) -> None:
-    audit = AuditLog(tmp_path / "audit.jsonl")
-    backend = OpenStackBackend("devcloud-admin", audit=audit)
-    await backend.connect()
-    name = f"sdtest-agg-{uuid4().hex[:6]}"
-    zone = f"sdtest-az-{uuid4().hex[:6]}"
-    zoned = await backend.create_aggregate(f"{name}-az", zone)
-    try:
-        assert (zoned.name, zoned.availability_zone, zoned.hosts) == (f"{name}-az", zone, ())
-        assert zoned.uuid and zoned.id.isdigit()
-        busy = await collect(backend.servers(all_projects=True, host="compute1"))
-        assert busy, "the seed runs servers on compute1"
-        with pytest.raises(BackendError) as moving:
-            await backend.add_aggregate_host(zoned, "compute1")
-        # Nova will not move a host with servers into another zone, nor unset a zone.
-        assert moving.value.status == 409
-        assert "availability zone of the host would change" in moving.value.message
-        with pytest.raises(BackendError) as unzone:
-            await backend.set_aggregate_metadata(zoned, {"availability_zone": None})
-        assert unzone.value.status == 400 and "empty named" in unzone.value.message
-    finally:
-        await backend.delete_aggregate(zoned)
-    created = await backend.create_aggregate(name)
-    try:
-        listed = {a.id: a for a in await collect(backend.aggregates())}
-        assert listed[created.id].name == name and not listed[created.id].availability_zone
-        added = await backend.add_aggregate_host(created, "compute1")
-        assert added.hosts == ("compute1",)
-        with pytest.raises(BackendError) as refused:
-            await backend.delete_aggregate(added)
-        assert refused.value.status == 400 and "not empty" in refused.value.message
-        meta = await backend.set_aggregate_metadata(
-            added, {"highspec": "true", "filter_tenant_id": "demo"}
-        )
-        assert ("highspec", "true") in meta.metadata
-        assert ("filter_tenant_id", "demo") in meta.metadata
-        with pytest.raises(BackendError) as bad_key:
-            await backend.set_aggregate_metadata(meta, {"bad key!": "x"})
-        assert bad_key.value.status == 400 and "does not match" in bad_key.value.message
-        unset = await backend.set_aggregate_metadata(meta, {"highspec": None})
-        assert "highspec" not in dict(unset.metadata)
-        assert dict(unset.metadata)["filter_tenant_id"] == "demo"
-        removed = await backend.remove_aggregate_host(unset, "compute1")
-        assert removed.hosts == ()
-        assert (await backend.aggregate(created.id)).hosts == ()
-    finally:
-        fresh = await backend.aggregate(created.id)
-        for host in fresh.hosts:
-            fresh = await backend.remove_aggregate_host(fresh, host)
-        await backend.delete_aggregate(fresh)
-    assert created.id not in {a.id for a in await collect(backend.aggregates())}
-    assert [r.action for r in audit.records()] == [
-        "create-aggregate",
-        "add-aggregate-host",
-        "set-aggregate-metadata",
-        "delete-aggregate",
-        "create-aggregate",
-        "add-aggregate-host",
-        "delete-aggregate",
-        "set-aggregate-metadata",
-        "set-aggregate-metadata",
-        "set-aggregate-metadata",
-        "remove-aggregate-host",
-        "delete-aggregate",
-    ]
-    results = [r.result[:10] for r in audit.records()]
-    assert (results[1], results[2], results[6]) == ("error: 409", "error: 400", "error: 400")
-    await backend.close()
-
-
-async def test_availability_zones_of_every_service(admin: OpenStackBackend) -> None:
-    zones = await admin.service_zones()
-    compute = [z for z in zones if z.service == "compute"]
-    hosts = {h for z in compute for h in z.host_names}
-    assert {"compute1", "compute2"} <= hosts
-    nova = next(z for z in compute if z.name == "nova")
-    assert nova.available
-    internal = next(z for z in compute if z.name == "internal")
-    assert {"nova-conductor", "nova-scheduler"} <= {h.binary for h in internal.hosts}
-    assert all(h.active for h in internal.hosts)
-    assert any(z.service == "block-storage" and z.name == "nova" for z in zones)
-    assert any(z.service == "network" and z.resource == "network" for z in zones)
-    boot_zones = await admin.availability_zones()  # the boot form's list still works
-    assert "nova" in {z.name for z in boot_zones}
-
-
-async def test_zones_without_hosts_for_a_member(demo: OpenStackBackend) -> None:
-    zones = await demo.service_zones()
-    compute = [z for z in zones if z.service == "compute"]
-    assert "nova" in {z.name for z in compute}
-    assert all(not z.hosts for z in compute)
 
 
 async def test_quotas_of_demo_with_usage_and_defaults(admin: OpenStackBackend) -> None:
@@ -180,11 +87,6 @@ async def test_member_sees_own_quotas_not_others(
     with pytest.raises(Forbidden) as update:
         await demo.update_quotas("compute", demo.info.project_id, {"instances": 10})
     assert "os-quota-sets:update" in update.value.message
-
-
-async def test_aggregates_are_admin_only(demo: OpenStackBackend) -> None:
-    with pytest.raises(Forbidden):
-        await collect(demo.aggregates())
 
 
 async def test_app_screens_on_devcloud(devcloud: Path) -> None:

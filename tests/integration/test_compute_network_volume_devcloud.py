@@ -1,8 +1,9 @@
 """Everyday work through OpenStackBackend against devcloud: every list, write and refusal.
 
-One server is booted for the module (as the demo user, on demo-net) and every lifecycle
-action runs on it; volumes and floating IPs are made, used and removed. Everything a test
-creates is removed in a finally, and every write it makes must be in the audit log.
+One server is booted for the module (as the demo user, on demo-net); volumes and floating
+IPs are made, used and removed on it (its lifecycle actions are in tests/contract/).
+Everything a test creates is removed in a finally, and every write it makes must be in the
+audit log.
 """
 
 from __future__ import annotations
@@ -243,10 +244,8 @@ async def test_flavors_images_keypairs_zones(
     [
         ("networks", {}),
         ("ports", {}),
-        ("flavors", {}),
         ("images", {}),
         ("volumes", {"all_projects": True}),
-        ("servers", {"all_projects": True}),
     ],
 )
 async def test_lists_page_by_marker(
@@ -272,87 +271,6 @@ async def test_booted_server(
     assert address.network == "demo-net"
     (port,) = await collect(demo4.ports(device_id=booted.id))
     assert (port.ip_text, port.mac_address) == (address.addr, address.mac)
-
-
-@pytest.mark.parametrize(
-    "steps",
-    [
-        pytest.param((("stop", {}, "SHUTOFF"), ("start", {}, "ACTIVE")), id="stop-start"),
-        pytest.param(
-            (("reboot", {"hard": False}, "ACTIVE"), ("reboot", {"hard": True}, "ACTIVE")),
-            id="reboot-soft-hard",
-        ),
-        pytest.param((("suspend", {}, "SUSPENDED"), ("resume", {}, "ACTIVE")), id="suspend-resume"),
-        pytest.param((("pause", {}, "PAUSED"), ("unpause", {}, "ACTIVE")), id="pause-unpause"),
-    ],
-)
-async def test_power_actions(
-    booted: Server,
-    demo4: OpenStackBackend,
-    audit: Audit,
-    steps: tuple[tuple[str, dict[str, Any], str], ...],
-) -> None:
-    audit.since()
-    for action, args, status in steps:
-        await demo4.server_action(booted.id, action, **args)
-        await settled(demo4, booted.id, status)
-    assert audit.since() == [(action, "ok") for action, _, _ in steps]
-
-
-async def test_lock_unlock_rename(booted: Server, demo4: OpenStackBackend, audit: Audit) -> None:
-    audit.since()
-    try:
-        await demo4.server_action(booted.id, "lock")
-        assert (await demo4.server(booted.id)).locked
-    finally:
-        await demo4.server_action(booted.id, "unlock")
-    assert not (await demo4.server(booted.id)).locked
-    try:
-        await demo4.server_action(booted.id, "rename", name=f"{booted.name}-renamed")
-        assert (await demo4.server(booted.id)).name == f"{booted.name}-renamed"
-    finally:
-        await demo4.server_action(booted.id, "rename", name=booted.name)
-    assert audit.since() == [("lock", "ok"), ("unlock", "ok"), ("rename", "ok"), ("rename", "ok")]
-
-
-async def test_reset_state(booted: Server, admin4: OpenStackBackend, audit: Audit) -> None:
-    audit.since()
-    try:
-        await admin4.server_action(booted.id, "reset_state", state="error")
-        assert (await admin4.server(booted.id)).status == "ERROR"
-    finally:
-        await admin4.server_action(booted.id, "reset_state", state="active")
-    assert (await admin4.server(booted.id)).status == "ACTIVE"
-    assert audit.since() == [("reset-state", "ok"), ("reset-state", "ok")]
-
-
-async def test_create_backup_makes_an_image(
-    booted: Server, demo4: OpenStackBackend, sdk: Connection, audit: Audit
-) -> None:
-    audit.since()
-    name = f"it4-backup-{RUN}"
-    try:
-        await demo4.server_action(
-            booted.id, "create_backup", name=name, backup_type="daily", rotation=2
-        )
-        images = await until(
-            lambda: collect(demo4.images()),
-            lambda found: name in {i.name for i in found},
-            "the backup image in Glance",
-        )
-        backup = next(i for i in images if i.name == name)
-        assert backup.raw.get("image_type") == "backup" and backup.owner == booted.project_id
-        await settled(demo4, booted.id, "ACTIVE")
-    finally:
-        for image in sdk.image.get("/images", params={"name": name}).json()["images"]:
-            sdk.image.delete(f"/images/{image['id']}")
-    assert audit.since() == [("create-backup", "ok")]
-
-
-async def test_console_log(booted: Server, demo4: OpenStackBackend) -> None:
-    log = await demo4.console_log(booted.id)
-    assert log.strip() and log.splitlines()[-1] == "LAST LINE"
-    assert await demo4.console_log(booted.id, lines=1) == "LAST LINE"
 
 
 async def test_volume_life(booted: Server, demo4: OpenStackBackend, audit: Audit) -> None:
@@ -453,28 +371,6 @@ async def test_floating_ip_life(booted: Server, demo4: OpenStackBackend, audit: 
         ("disassociate-floating-ip", "ok"),
         ("release-floating-ip", "ok"),
     ]
-
-
-async def test_boot_two_returns_both(demo4: OpenStackBackend, audit: Audit) -> None:
-    audit.since()
-    flavor = await named(demo4.flavors(), "m1.tiny")
-    image = await named(demo4.images(), CIRROS)
-    network = await named(demo4.networks(), "demo-net")
-    name = f"it4-pair-{RUN}"
-    spec = BootSpec(
-        name=name, flavor_id=flavor.id, image_id=image.id, network_ids=(network.id,), count=2
-    )
-    servers: list[Server] = []
-    try:
-        servers = await demo4.create_servers(spec)
-        assert sorted(s.name for s in servers) == [f"{name}-1", f"{name}-2"]
-        assert {s.status for s in servers} <= {"BUILD", "ACTIVE"}
-    finally:
-        for server in servers:
-            await _discard(lambda s=server: demo4.server_action(s.id, "delete"))
-        for server in servers:
-            await gone(lambda s=server: demo4.server(s.id), server.name)
-    assert audit.since() == [("boot", "ok"), ("delete", "ok"), ("delete", "ok")]
 
 
 async def test_boot_from_volume_is_accepted(demo4: OpenStackBackend, audit: Audit) -> None:

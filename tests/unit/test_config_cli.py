@@ -11,38 +11,46 @@ from tui.backend import credentials
 from tui.config import Settings, SettingsError, load_settings
 
 
-def test_missing_settings_file_gives_defaults(tmp_path: Path) -> None:
-    assert load_settings(tmp_path / "none.toml") == Settings()
+def test_no_settings_file_in_the_config_dir_gives_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.delenv("STACKDECK_CONFIG", raising=False)
+    assert load_settings() == Settings()
+
+
+def test_a_settings_file_named_but_missing_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(SettingsError, match=r"none\.toml: no such file"):
+        load_settings(tmp_path / "none.toml")
+    monkeypatch.setenv("STACKDECK_CONFIG", str(tmp_path / "gone.toml"))
+    with pytest.raises(SettingsError, match=r"gone\.toml: no such file"):
+        load_settings()
 
 
 def test_settings_file_is_read(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
-    path.write_text('cloud = "prod"\nread_only = true\nrefresh_seconds = 10\n[ssh]\nuser = "ops"\n')
+    path.write_text(
+        'cloud = "prod"\nread_only = true\nrefresh_seconds = 10\n[ssh.users]\n"ops-*" = "ops"\n'
+    )
     settings = load_settings(path)
     assert settings.cloud == "prod"
     assert settings.read_only is True
     assert settings.refresh_seconds == 10.0
-    assert settings.extra == {"ssh": {"user": "ops"}}
+    assert settings.ssh is not None and settings.ssh.users[0] == ("ops-*", "ops")
+    assert settings.source == str(path)
 
 
 @pytest.mark.parametrize(
     ("text", "fragment"),
-    [("read_only = 'yes'", "'read_only' must be bool"), ("cloud = [", "config.toml")],
+    [("read_only = 'yes'", "read_only: must be true or false"), ("cloud = [", "config.toml")],
 )
 def test_bad_settings_name_the_problem(tmp_path: Path, text: str, fragment: str) -> None:
     path = tmp_path / "config.toml"
     path.write_text(text)
     with pytest.raises(SettingsError, match=fragment):
         load_settings(path)
-
-
-def test_bad_settings_file_is_a_message_not_a_traceback(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = tmp_path / "config.toml"
-    path.write_text("read_only = 3")
-    assert cli.main(["--demo", "--config", str(path)]) == 2
-    assert "'read_only' must be bool" in capsys.readouterr().err
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -52,11 +60,19 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"stackdeck {__version__}"
 
 
-def test_command_line_overrides_settings(tmp_path: Path) -> None:
-    args = cli._parser().parse_args(["hv", "--os-cloud", "lab", "--read-only", "--config", "/x"])
-    args.config = tmp_path / "none.toml"
-    settings = cli.build_settings(args)
+def test_command_line_overrides_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OS_CLOUD", raising=False)
+    path = tmp_path / "config.toml"
+    path.write_text('cloud = "prod"\nread_only = false\nstart_resource = "volumes"\n')
+    argv = ["hv", "--os-cloud", "lab", "--read-only", "--config", str(path)]
+    settings = cli.build_settings(cli._parser().parse_args(argv))
     assert (settings.cloud, settings.read_only, settings.start_resource) == ("lab", True, "hv")
+    settings = cli.build_settings(cli._parser().parse_args(["--config", str(path)]))
+    assert (settings.cloud, settings.read_only, settings.start_resource) == (
+        "prod",
+        False,
+        "volumes",
+    )
 
 
 def write_clouds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -133,7 +133,7 @@ async def test_abort_leaves_the_server_where_it_was() -> None:
     assert (after.status, after.task_state, after.host) == ("ACTIVE", "", "compute1")
     (listed,) = await collect(backend.migrations(server_id=moving.id))
     assert listed.status == "cancelled"
-    with pytest.raises(Conflict, match="while it is in task_state None"):
+    with pytest.raises(Conflict, match="is in an invalid state for 'abort live migration'"):
         await backend.abort_migration(moving.id, migration.id)
 
 

@@ -19,11 +19,10 @@ from typing import Any
 import asyncssh
 import pytest
 
-from tui.backend.errors import ConfigError
 from tui.backend.memory import MemoryBackend
 from tui.backend.models import Server
 from tui.backend.ssh import HostKeyQuestion, SshTarget, _ask, connect, open_session, plan
-from tui.backend.ssh_config import Destination, SshSettings, parse_ssh_settings
+from tui.backend.ssh_config import Destination, SshSettings
 from tui.backend.ssh_values import (
     InvalidValue,
     SshError,
@@ -32,6 +31,7 @@ from tui.backend.ssh_values import (
     valid_port,
     valid_user,
 )
+from tui.config import SettingsError, parse_settings
 from tui.text import is_clean
 
 CANARY = "CANARY"  # replaced by the canary's path in each test's temporary directory
@@ -67,6 +67,13 @@ REASONS = {
     "very long": "10000 characters long",
     "user part": "'@'",
 }
+
+
+def ssh_settings(data: dict[str, object]) -> SshSettings:
+    """The SSH tables of a settings document, as stackdeck loads them."""
+    ssh = parse_settings(data).ssh
+    assert ssh is not None
+    return ssh
 
 
 def hostile(name: str, canary: Path) -> str:
@@ -196,7 +203,7 @@ async def test_a_configured_entry_reaches_an_agent_host_with_an_unusual_name() -
     backend = MemoryBackend()
     web = await web_01(backend)
     neutron_lists(backend, "net_1")  # not RFC 1123, but the operator mapped it
-    settings = parse_ssh_settings(
+    settings = ssh_settings(
         {"clouds": {"demo": {"ssh": {"agent_hosts": {"net_1": {"host": "10.1.1.1"}}}}}}
     )
     target = (await plan(backend, web, "namespace", settings, "demo")).target()
@@ -226,8 +233,9 @@ async def test_a_hostile_image_user_property_is_refused_and_the_image_name_decid
 
 
 def test_a_hostile_user_in_the_settings_is_refused() -> None:
-    with pytest.raises(ConfigError, match=r"settings: ssh.users.\*win\* 'root -oX=y' refused"):
-        parse_ssh_settings({"ssh": {"users": {"*win*": "root -oX=y"}}})
+    refused = r"settings: ssh.users.\"\*win\*\": value 'root -oX=y' refused"
+    with pytest.raises(SettingsError, match=refused):
+        parse_settings({"ssh": {"users": {"*win*": "root -oX=y"}}})
 
 
 def ports_are(backend: MemoryBackend, *addresses: tuple[str, str]) -> None:
@@ -356,24 +364,24 @@ def cloud_settings(**agent: object) -> dict[str, object]:
         (cloud_settings(jump="-oProxyCommand=id"), "agent_hosts.net1.jump"),
         (cloud_settings(port=70000), "agent_hosts.net1.port"),
         (cloud_settings(port=0), "agent_hosts.net1.port"),
-        ({"clouds": {"c": {"ssh": {"agent_hosts": {"-oX=y": {}}}}}}, "agent_hosts.-oX=y.host"),
-        ({"clouds": {"c": {"ssh": {"agent_hosts": {"n\x1b]0;t\x07": {"host": "h"}}}}}}, "key"),
+        ({"clouds": {"c": {"ssh": {"agent_hosts": {"-oX=y": {}}}}}}, 'agent_hosts."-oX=y"'),
+        ({"clouds": {"c": {"ssh": {"agent_hosts": {"n\x1b]0;t\x07": {"host": "h"}}}}}}, "name"),
         ({"clouds": {"c": {"ssh": {"network_nodes": ["net1", "x;id"]}}}}, "network_nodes"),
     ],
 )
 def test_hostile_settings_are_refused_naming_the_setting(
     extra: dict[str, object], where: str
 ) -> None:
-    with pytest.raises(ConfigError) as caught:
-        parse_ssh_settings(extra)
-    message = caught.value.message
+    with pytest.raises(SettingsError) as caught:
+        parse_settings(extra)
+    message = str(caught.value)
     assert message.startswith("settings: clouds.c.ssh") and where in message, message
     assert "refused" in message or "control characters" in message
     assert is_clean(message), message
 
 
 def test_good_settings_still_parse() -> None:
-    cloud = parse_ssh_settings(
+    cloud = ssh_settings(
         cloud_settings(host="net1.mgmt.example.org", port=22, user="root", jump="ops@[fd00::9]:22")
     ).cloud("c")
     assert cloud.destination("net1").jump_host() == ("fd00::9", 22, "ops")

@@ -10,14 +10,13 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from tui.backend.errors import BackendError, ConfigError, Forbidden
+from tui.backend.errors import BackendError, Forbidden
 from tui.backend.memory import MemoryBackend
 from tui.backend.models import Server
 from tui.backend.ssh import known_hosts_line, namespace_command, plan, remember_host_key
 from tui.backend.ssh_config import (
     Destination,
     SshSettings,
-    parse_ssh_settings,
     user_for_image,
 )
 from tui.backend.ssh_values import (
@@ -27,6 +26,7 @@ from tui.backend.ssh_values import (
     valid_network_id,
     valid_user,
 )
+from tui.config import SettingsError, parse_settings
 
 NET = "3bb9f1ed-9d5f-59ce-a0f1-bd804e2da6d6"
 
@@ -44,6 +44,13 @@ SETTINGS = {
         }
     },
 }
+
+
+def ssh_settings(data: dict[str, object]) -> SshSettings:
+    """The SSH tables of a settings document, as stackdeck loads them."""
+    ssh = parse_settings(data).ssh
+    assert ssh is not None
+    return ssh
 
 
 async def servers(backend: MemoryBackend) -> dict[str, Server]:
@@ -116,7 +123,7 @@ def test_namespace_command_refuses_injection() -> None:
 
 
 def test_settings_parse_users_nodes_and_agent_hosts() -> None:
-    settings = parse_ssh_settings(SETTINGS)
+    settings = ssh_settings(SETTINGS)
     cloud = settings.cloud("demo")
     assert cloud.network_nodes == ("net9",)
     assert cloud.destination("netnode1") == Destination("netnode1", "127.0.0.1", 2222, "root")
@@ -137,9 +144,9 @@ def test_settings_parse_users_nodes_and_agent_hosts() -> None:
         {"clouds": {"c": {"ssh": {"agent_hosts": {"n": {"user": 5}}}}}},
     ],
 )
-def test_bad_settings_are_config_errors(extra: dict[str, object]) -> None:
-    with pytest.raises(ConfigError, match="settings"):
-        parse_ssh_settings(extra)
+def test_bad_ssh_settings_are_refused_when_loaded(extra: dict[str, object]) -> None:
+    with pytest.raises(SettingsError, match="settings: "):
+        parse_settings(extra)
 
 
 @pytest.mark.parametrize(
@@ -157,7 +164,7 @@ def test_bad_settings_are_config_errors(extra: dict[str, object]) -> None:
     ],
 )
 def test_user_by_image_name(image: str, user: str) -> None:
-    assert user_for_image(parse_ssh_settings(SETTINGS), image) == user
+    assert user_for_image(ssh_settings(SETTINGS), image) == user
 
 
 def test_image_property_os_admin_user_wins() -> None:
@@ -170,7 +177,7 @@ def test_image_property_os_admin_user_wins() -> None:
 async def test_namespace_plan_uses_the_dhcp_agent_host_and_configured_destination() -> None:
     backend = MemoryBackend()
     web = (await servers(backend))["web-01"]
-    ssh_plan = await plan(backend, web, "namespace", parse_ssh_settings(SETTINGS), "demo")
+    ssh_plan = await plan(backend, web, "namespace", ssh_settings(SETTINGS), "demo")
     assert ssh_plan.user == "cirros"
     assert [c.ip for c in ssh_plan.candidates] == ["10.0.0.2"]
     target = ssh_plan.target()
@@ -184,7 +191,7 @@ async def test_namespace_plan_uses_the_dhcp_agent_host_and_configured_destinatio
 async def test_plan_target_validates_the_operators_edits() -> None:
     backend = MemoryBackend()
     web = (await servers(backend))["web-01"]
-    ssh_plan = await plan(backend, web, "namespace", parse_ssh_settings(SETTINGS), "demo")
+    ssh_plan = await plan(backend, web, "namespace", ssh_settings(SETTINGS), "demo")
     with pytest.raises(InvalidValue, match="user name"):
         ssh_plan.target(user="$(reboot)")
     with pytest.raises(InvalidValue):
@@ -200,7 +207,7 @@ async def test_without_dhcp_agents_the_configured_network_nodes_are_used() -> No
         return []
 
     backend.dhcp_agent_hosts = none  # type: ignore[method-assign]
-    ssh_plan = await plan(backend, web, "namespace", parse_ssh_settings(SETTINGS), "demo")
+    ssh_plan = await plan(backend, web, "namespace", ssh_settings(SETTINGS), "demo")
     target = ssh_plan.target()
     assert target.destination.host == "10.9.9.9"
     assert target.command is not None and target.command.startswith("sudo -n ip netns exec")

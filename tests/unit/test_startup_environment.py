@@ -123,7 +123,8 @@ def test_a_bad_theme_in_the_settings_is_a_message_not_a_traceback(
     assert cli.main(["--demo", "--config", str(path)]) == 2
     err = capsys.readouterr().err
     no_traceback(err)
-    assert "'theme'" in err and "no-such-theme" in err and "textual-dark" in err
+    assert "line 1: theme:" in err and "no-such-theme" in err and "textual-dark" in err
+    assert err.endswith("every setting, with its default: 'stackdeck config --defaults'.\n")
 
 
 @pytest.mark.parametrize(
@@ -143,6 +144,10 @@ def test_a_broken_settings_file_says_where(
     err = capsys.readouterr().err
     no_traceback(err)
     assert str(path) in err and expected in err
+    assert cli.main(["config", "--check", str(path)]) == 1  # the check says the same
+    out = capsys.readouterr().out
+    no_traceback(out)
+    assert out.startswith(f"{path}: ") and expected in out
 
 
 @pytest.mark.usefixtures("clouds_yaml", "no_keyring")

@@ -69,9 +69,3 @@ class AuditLog:
 
 def now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
-def default_audit_log() -> AuditLog:
-    from tui.config import state_dir
-
-    return AuditLog(state_dir() / "audit.jsonl")

@@ -1,18 +1,6 @@
-"""stackdeck's SSH settings, parsed from the TOML settings (pure functions, no I/O).
-
-```toml
-[ssh.users]                       # VM user by image name (glob, case-insensitive), first wins
-"*windows*" = "admin"
-
-[clouds.mycloud.ssh]
-network_nodes = ["net1", "net2"]  # used when Neutron names no DHCP agent for the network
-
-[clouds.mycloud.ssh.agent_hosts.net1]   # DHCP agent host -> how to reach it over SSH
-host = "net1.mgmt.example.org"
-port = 22
-user = "root"
-jump = "ops@bastion.example.org"
-```
+"""stackdeck's SSH settings (no I/O): the `[ssh.users]` and `[clouds.NAME.ssh]` tables of the
+settings file, as tui/config.py reads and checks them (their keys and docs: SSH_TABLES there,
+or `stackdeck config --defaults`).
 
 An agent host without an entry is reached by its own name, so `~/.ssh/config` decides.
 """
@@ -24,17 +12,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tui.backend.errors import ConfigError
 from tui.backend.ssh_values import (
-    InvalidValue,
     Jump,
-    shown,
     valid_host,
     valid_jump,
     valid_port,
     valid_user,
 )
-from tui.text import is_clean
 
 # Image-name patterns → the cloud image's default user; the operator's [ssh.users] come first.
 DEFAULT_USERS: tuple[tuple[str, str], ...] = (
@@ -115,93 +99,6 @@ class SshSettings:
 
     def cloud(self, name: str) -> CloudSsh:
         return (self.clouds or {}).get(name) or CloudSsh()
-
-
-def _table(value: Any, where: str) -> Mapping[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise ConfigError(f"settings: [{where}] must be a table", operation="read SSH settings")
-    return value
-
-
-def _text(value: Any, where: str) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"settings: {where} must be text", operation="read SSH settings")
-    return value.strip()
-
-
-def _config_error(exc: InvalidValue) -> ConfigError:
-    return ConfigError(f"settings: {exc.message}", operation="read SSH settings")
-
-
-def parse_destination(name: str, table: Mapping[str, Any], where: str) -> Destination:
-    port = table.get("port")
-    if port is not None and (not isinstance(port, int) or isinstance(port, bool)):
-        raise ConfigError(f"settings: {where}.port must be a number", operation="read SSH settings")
-    destination = Destination(
-        name=name,
-        host=_text(table.get("host"), f"{where}.host") or name,
-        port=port,
-        user=_text(table.get("user"), f"{where}.user"),
-        jump=_text(table.get("jump"), f"{where}.jump"),
-    )
-    try:
-        return destination.checked(where)
-    except InvalidValue as exc:
-        raise _config_error(exc) from None
-
-
-def parse_cloud(name: str, table: Mapping[str, Any]) -> CloudSsh:
-    where = f"clouds.{name}.ssh"
-    nodes = table.get("network_nodes") or ()
-    if isinstance(nodes, str) or not all(isinstance(n, str) and n for n in nodes):
-        raise ConfigError(
-            f"settings: {where}.network_nodes must be a list of host names",
-            operation="read SSH settings",
-        )
-    try:
-        for node in nodes:
-            valid_host(node, f"{where}.network_nodes entry")
-    except InvalidValue as exc:
-        raise _config_error(exc) from None
-    hosts = _table(table.get("agent_hosts"), f"{where}.agent_hosts")
-    for host in hosts:
-        if not is_clean(host):
-            raise ConfigError(
-                f"settings: {where}.agent_hosts key '{shown(host)}' contains control characters",
-                operation="read SSH settings",
-            )
-    return CloudSsh(
-        network_nodes=tuple(nodes),
-        agent_hosts={
-            host: parse_destination(
-                host, _table(t, f"{where}.agent_hosts.{host}"), f"{where}.agent_hosts.{host}"
-            )
-            for host, t in hosts.items()
-        },
-    )
-
-
-def parse_ssh_settings(extra: Mapping[str, Any]) -> SshSettings:
-    """SSH settings from `Settings.extra` (the TOML tables stackdeck's core does not know)."""
-    users = _table(_table(extra.get("ssh"), "ssh").get("users"), "ssh.users")
-    try:
-        mine = tuple(
-            (str(p), valid_user(u, f"settings: ssh.users.{shown(str(p))}"))
-            for p, u in users.items()
-        )
-    except InvalidValue as exc:
-        raise ConfigError(exc.message, operation="read SSH settings") from None
-    clouds = {
-        name: parse_cloud(
-            name, _table(_table(table, f"clouds.{name}").get("ssh"), f"clouds.{name}.ssh")
-        )
-        for name, table in _table(extra.get("clouds"), "clouds").items()
-    }
-    return SshSettings(users=mine + DEFAULT_USERS, clouds=clouds)
 
 
 def user_for_image(

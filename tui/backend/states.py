@@ -78,6 +78,11 @@ def _vm(*states: str) -> frozenset[str]:
     return frozenset(states)
 
 
+# attach_volume and detach_volume: a server with a disk somewhere, not building or in error
+_VOLUME_STATES = _vm(
+    "active", "paused", "stopped", "resized", "soft_deleted", "shelved", "shelved_offloaded"
+)
+
 # action (the backend's name) -> Nova's rule
 SERVER_RULES: dict[str, Rule] = {
     "start": Rule("start", _vm("stopped"), needs_host=True),
@@ -112,6 +117,9 @@ SERVER_RULES: dict[str, Rule] = {
     "unshelve": Rule("unshelve", _vm("shelved", "shelved_offloaded")),
     "force_complete_migration": Rule("force_complete", _vm("active"), frozenset({"migrating"})),
     "abort_migration": Rule("abort live migration", ANY, frozenset({"migrating"})),
+    # volumes on a server (POST/DELETE /servers/{id}/os-volume_attachments)
+    "attach_volume": Rule("attach_volume", _VOLUME_STATES),
+    "detach_volume": Rule("detach_volume", _VOLUME_STATES),
 }
 
 
@@ -150,4 +158,7 @@ def conflict_message(action: str, server: Server) -> str | None:
         return None
     if reason == "host None":
         return f"Instance {server.id} is not ready"
-    return f"Cannot '{SERVER_RULES[action].api_name}' instance {server.id} while it is in {reason}"
+    api_name = SERVER_RULES[action].api_name
+    if reason.endswith(" None"):  # Nova names no state it has not got (task_state None)
+        return f"Instance {server.id} is in an invalid state for '{api_name}'"
+    return f"Cannot '{api_name}' instance {server.id} while it is in {reason}"

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from tui.backend.errors import BackendError, NotFound
+from tui.backend.states import allows
 from tui.runbook.items import UNFINISHED, Item, State
 from tui.runbook.recipe import Followup, Found, ItemRun, Params, Probe, Recipe, Skip
 from tui.text import one_line
@@ -35,8 +36,10 @@ MOVE_SECONDS = 900.0  # one server's move, at most
 EMPTY_SECONDS = 120.0  # the host's server list catching up with the moves
 POLL = 1.0
 MOVING_STATUSES = frozenset({"MIGRATING", "RESIZE", "REBUILD", "REVERT_RESIZE"})
-LIVE = frozenset({"ACTIVE", "PAUSED"})
-EVACUABLE = frozenset({"ACTIVE", "SHUTOFF", "ERROR"})  # Nova's vm_states active/stopped/error
+# Nova's state rules (tui/backend/states.py): which servers a drain live-migrates, which
+# an evacuation rebuilds
+LIVE = allows("live_migrate")
+EVACUABLE = allows("evacuate")
 WHY_NOT_MOVED = {
     "ERROR": "in ERROR: repair or reset it first, then move it",
     "SHELVED": "shelved: it runs nowhere",
@@ -319,7 +322,7 @@ class Drain(HostRecipe):
         label = _label(server)
         if server.task_state:
             return f"busy: {_state(server)}"
-        if server.status in LIVE:
+        if LIVE(server):
             return [f"live-migrate {label} to {where}", "follow its progress"]
         if server.status == "SHUTOFF":
             if not params.get("cold"):
@@ -351,7 +354,7 @@ class Drain(HostRecipe):
             plan = self.server_calls(server, run.params)
             if isinstance(plan, str):
                 raise Skip(plan)
-            if server.status in LIVE:
+            if LIVE(server):
                 run.sending(f"live-migrate {item.label} to {_where(run.params)}")
                 run.progress(f"live migration to {_where(run.params)} requested")
                 await run.backend.live_migrate(item.key, host=target)
@@ -409,7 +412,7 @@ class Evacuate(HostRecipe):
         return item
 
     def server_calls(self, server: Server, params: Params) -> list[str] | str:
-        if server.status not in EVACUABLE:
+        if not EVACUABLE(server):
             return WHY_NOT_MOVED.get(server.status, f"{server.status}: Nova does not evacuate it")
         return [
             f"evacuate {_label(server)} to {_where(params)}",

@@ -64,10 +64,7 @@ class AggregatesMemory(MemoryCore):
 
     async def aggregate(self, aggregate_id: str) -> models.Aggregate:
         self._aggregate_policy("show aggregate", "show")
-        found = next((a for a in self._aggregates() if a.id == aggregate_id), None)
-        if found is None:
-            raise self.refused(404, f"Aggregate {aggregate_id} could not be found.")
-        return found
+        return self._current(aggregate_id)
 
     def _replace(self, old: models.Aggregate, **changes: Any) -> models.Aggregate:
         fresh = models.Aggregate.from_api({**old.raw, **changes, "updated_at": stamp(900)})
@@ -81,10 +78,6 @@ class AggregatesMemory(MemoryCore):
         def change() -> models.Aggregate:
             if any(a.name == name for a in self._aggregates()):
                 raise self.refused(409, f"Aggregate {name} already exists.")
-            if availability_zone and availability_zone == INTERNAL_ZONE:
-                raise self.refused(
-                    400, "Aggregate create failed: the internal zone cannot be assigned"
-                )
             n = max((int(a.id) for a in self._aggregates()), default=0) + 1
             created = models.Aggregate.from_api(
                 aggregate_json(n, name, [], {}, availability_zone or None)
@@ -98,7 +91,7 @@ class AggregatesMemory(MemoryCore):
         self._aggregate_policy("delete aggregate", "delete")
 
         def change() -> None:
-            current = self._current(aggregate)
+            current = self._current(aggregate.id)
             if current.hosts:
                 raise self.refused(
                     400,
@@ -109,17 +102,17 @@ class AggregatesMemory(MemoryCore):
 
         await self._write("delete-aggregate", _target(aggregate), change)
 
-    def _current(self, aggregate: models.Aggregate) -> models.Aggregate:
-        found = next((a for a in self._aggregates() if a.id == aggregate.id), None)
+    def _current(self, aggregate_id: str) -> models.Aggregate:
+        found = next((a for a in self._aggregates() if a.id == aggregate_id), None)
         if found is None:
-            raise self.refused(404, f"Aggregate {aggregate.id} could not be found.")
+            raise self.refused(404, f"Aggregate {aggregate_id} could not be found.")
         return found
 
     async def add_aggregate_host(self, aggregate: models.Aggregate, host: str) -> models.Aggregate:
         self._aggregate_policy("add aggregate host", "add_host")
 
         def change() -> models.Aggregate:
-            current = self._current(aggregate)
+            current = self._current(aggregate.id)
             if host not in {h.host for h in self._cloud.hypervisors}:
                 raise self.refused(404, f"Compute host {host} could not be found.")
             if host in current.hosts:
@@ -141,8 +134,9 @@ class AggregatesMemory(MemoryCore):
                     f"already in availability zone(s) ['{clash.availability_zone}'].",
                 )
             servers = sum(1 for s in self._cloud.servers if s.host == host)
-            if zone and servers and self._zone_of(host) != zone:
-                raise self.refused(409, _zone_change(current, host, self._zone_of(host), servers))
+            old = self._zone_of(host)  # None in the default zone: Nova says 'None' then
+            if zone and servers and old != zone:
+                raise self.refused(409, _zone_change(current, old, servers))
             return self._replace(current, hosts=[*current.hosts, host])
 
         return await self._write(
@@ -155,9 +149,9 @@ class AggregatesMemory(MemoryCore):
         self._aggregate_policy("remove aggregate host", "remove_host")
 
         def change() -> models.Aggregate:
-            current = self._current(aggregate)
+            current = self._current(aggregate.id)
             if host not in current.hosts:
-                raise self.refused(404, f"Aggregate {current.id} has no host {host}.")
+                raise self.refused(404, f"Cannot remove host {host} in aggregate {current.id}")
             return self._replace(current, hosts=[h for h in current.hosts if h != host])
 
         return await self._write(
@@ -171,7 +165,7 @@ class AggregatesMemory(MemoryCore):
         described = ", ".join(f"{k}={v}" if v is not None else f"-{k}" for k, v in metadata.items())
 
         def change() -> models.Aggregate:
-            current = self._current(aggregate)
+            current = self._current(aggregate.id)
             for key in metadata:
                 if not _METADATA_KEY.match(key):
                     raise self.refused(
@@ -213,6 +207,10 @@ class AggregatesMemory(MemoryCore):
 
     # -- zones -----------------------------------------------------------------------------
 
+    async def availability_zones(self) -> list[models.AvailabilityZone]:
+        """Nova's zones: for an admin with their hosts and the internal zone, else names."""
+        return [models.AvailabilityZone.from_api(zone.raw) for zone in self._compute_zones()]
+
     async def service_zones(self) -> list[models.ServiceZone]:
         zones = self._compute_zones()
         zones.append(models.ServiceZone.from_api(_zone_info(DEFAULT_ZONE), "block-storage"))
@@ -222,11 +220,6 @@ class AggregatesMemory(MemoryCore):
         return zones
 
     def _compute_zones(self) -> list[models.ServiceZone]:
-        zone_of: dict[str, str] = {}
-        for aggregate in self._aggregates():
-            for host in aggregate.hosts:
-                if aggregate.availability_zone:
-                    zone_of[host] = aggregate.availability_zone
         members: dict[str, dict[str, Any]] = {}
         for hv in self._cloud.hypervisors:
             service = {
@@ -234,7 +227,7 @@ class AggregatesMemory(MemoryCore):
                 "active": hv.state != "down",
                 "updated_at": stamp(60).replace("Z", ".000000"),
             }
-            zone = zone_of.get(hv.host, DEFAULT_ZONE)
+            zone = self._zone_of(hv.host) or DEFAULT_ZONE
             members.setdefault(zone, {})[hv.host] = {"nova-compute": service}
         if not self._is_admin:  # the plain list: zones without hosts, no internal zone
             return [models.ServiceZone.from_api(_zone_info(z)) for z in sorted(members)]
@@ -251,7 +244,7 @@ def _zone_info(name: str, hosts: dict[str, Any] | None = None) -> dict[str, Any]
     return {"zoneName": name, "zoneState": {"available": True}, "hosts": hosts}
 
 
-def _zone_change(aggregate: models.Aggregate, host: str, old: str | None, servers: int) -> str:
+def _zone_change(aggregate: models.Aggregate, old: str | None, servers: int) -> str:
     """Nova's refusal (captured from devcloud) to move a host with servers to another zone."""
     return (
         f"Cannot add host to aggregate {aggregate.id}. Reason: The host cannot be added to the "

@@ -30,6 +30,28 @@ _FREE_FLOATING_IP: Json = {
 }
 
 
+# A server at rest: its status and power state for each vm_state (4: shut down).
+_AT_REST = {
+    "active": ("ACTIVE", 1),
+    "stopped": ("SHUTOFF", 4),
+    "paused": ("PAUSED", 3),
+    "suspended": ("SUSPENDED", 7),
+    "error": ("ERROR", 0),
+    "shelved_offloaded": ("SHELVED_OFFLOADED", 4),
+}
+
+
+def at_rest(vm_state: str) -> Json:
+    """A server's record changes for settling in ``vm_state`` with no task running."""
+    status, power = _AT_REST[vm_state]
+    return {
+        "status": status,
+        "OS-EXT-STS:vm_state": vm_state,
+        "OS-EXT-STS:power_state": power,
+        "OS-EXT-STS:task_state": None,
+    }
+
+
 class Record(Protocol):
     @property
     def id(self) -> str: ...
@@ -91,6 +113,7 @@ class Cloud:
         self.actions: dict[str, list[dict[str, Any]]] = {}
         self.resizes: dict[str, dict[str, Any]] = {}  # servers in VERIFY_RESIZE: how to go back
         self.booted: set[str] = set()
+        self.flavor_access: dict[str, set[str]] = {}  # private flavor id -> project ids
         self._server_ports: dict[str, list[str]] = {}
         self._user_ports: set[str] = set()
         self._linked: dict[str, set[str]] = {}
@@ -357,10 +380,7 @@ class Cloud:
             self.servers,
             server,
             {
-                "status": "ACTIVE",
-                "OS-EXT-STS:vm_state": "active",
-                "OS-EXT-STS:task_state": None,
-                "OS-EXT-STS:power_state": 1,
+                **at_rest("active"),
                 "OS-EXT-SRV-ATTR:host": host,
                 "OS-EXT-SRV-ATTR:hypervisor_hostname": host,
                 "OS-EXT-AZ:availability_zone": build.spec.availability_zone or "nova",
@@ -426,9 +446,6 @@ _UNBOUND_PORT: Json = {
 
 def _failed_build(server: Server) -> dict[str, Any]:
     return {
-        "status": "ERROR",
-        "OS-EXT-STS:vm_state": "error",
-        "OS-EXT-STS:task_state": None,
-        "OS-EXT-STS:power_state": 0,
+        **at_rest("error"),
         "fault": {"code": 500, "message": NO_VALID_HOST, "created": server.created},
     }

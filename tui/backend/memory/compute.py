@@ -4,27 +4,34 @@ from __future__ import annotations
 
 import base64
 from collections.abc import AsyncIterator, Callable, Mapping
+from datetime import datetime
+from typing import Any
 
 from tui.backend import models, states
 from tui.backend.base import DEFAULT_PAGE_SIZE, SERVER_ACTIONS
 from tui.backend.errors import BackendError
 from tui.backend.memory import data
-from tui.backend.memory.cloud import Build
+from tui.backend.memory.cloud import Build, at_rest
 from tui.backend.memory.core import MemoryCore
 from tui.backend.models import Hypervisor, Json, Server
+from tui.backend.timestamps import not_after
 
 ZONE = "nova"
+# Nova's rule for listing servers/detail with all_tenants (every list stackdeck asks for)
+EVERY_PROJECT = "os_compute_api:servers:detail:get_all_tenants"
+# os-start and os-stop look the server up in the cell mappings first
+_MAPPED_FIRST = ("start", "stop")
 
-# What each power action does to the record: (status, vm_state, power_state).
-_ACTION_RESULTS: dict[str, tuple[str, str, int]] = {
-    "start": ("ACTIVE", "active", 1),
-    "stop": ("SHUTOFF", "stopped", 4),
-    "reboot": ("ACTIVE", "active", 1),
-    "hard_reboot": ("ACTIVE", "active", 1),
-    "suspend": ("SUSPENDED", "suspended", 7),
-    "resume": ("ACTIVE", "active", 1),
-    "pause": ("PAUSED", "paused", 3),
-    "unpause": ("ACTIVE", "active", 1),
+# Where each power action leaves the server: its vm_state.
+_ACTION_RESULTS = {
+    "start": "active",
+    "stop": "stopped",
+    "reboot": "active",
+    "hard_reboot": "active",
+    "suspend": "suspended",
+    "resume": "active",
+    "pause": "paused",
+    "unpause": "active",
 }
 
 
@@ -55,8 +62,8 @@ class ComputeMemory(MemoryCore):
         project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncIterator[list[Server]]:
-        if (all_projects or host) and not self._is_admin:
-            self._require_admin("list servers", "os_compute_api:servers:index:get_all_tenants")
+        if all_projects or host or project_id:  # each asks Nova for all_tenants
+            self._require_admin("list servers", EVERY_PROJECT)
         checks: list[Callable[[Server], bool]] = []
         if not all_projects and not host and not project_id:
             checks.append(lambda s: self._mine(s.project_id))
@@ -66,6 +73,25 @@ class ComputeMemory(MemoryCore):
             *checks,
             host=host or None,
             project_id=project_id or None,
+        ):
+            yield page
+
+    async def servers_in_status(
+        self, status: str, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        self._require_admin("list servers", EVERY_PROJECT)
+        async for page in self._select(self._cloud.servers, page_size, status=status):
+            yield page
+
+    async def servers_in_task_state(
+        self, task_state: str, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        self._require_admin("list servers", EVERY_PROJECT)
+        async for page in self._select(
+            self._cloud.servers,
+            page_size,
+            lambda s: not_after(s.updated, before),
+            task_state=task_state,
         ):
             yield page
 
@@ -123,9 +149,11 @@ class ComputeMemory(MemoryCore):
             for h in page:
                 if h.id == hypervisor_id:
                     return h
-        raise self.not_found("hypervisor", hypervisor_id)
+        raise self.refused(
+            404, f"Hypervisor with ID '{hypervisor_id}' could not be found.", "show hypervisor"
+        )
 
-    # -- flavors, keypairs, zones ------------------------------------------------------------
+    # -- flavors, keypairs ------------------------------------------------------------
 
     async def flavors(
         self, *, page_size: int = DEFAULT_PAGE_SIZE
@@ -134,7 +162,9 @@ class ComputeMemory(MemoryCore):
             yield page
 
     def _may_use(self, flavor: models.Flavor) -> bool:
-        return flavor.is_public or self._is_admin
+        """Public flavors, every flavor for an admin, private ones granted to our project."""
+        granted = self._cloud.flavor_access.get(flavor.id, set())
+        return flavor.is_public or self._is_admin or self._info.project_id in granted
 
     async def flavor(self, flavor_id: str) -> models.Flavor:
         return self._lookup(self._cloud.flavors, flavor_id, "flavor", self._may_use)
@@ -143,26 +173,31 @@ class ComputeMemory(MemoryCore):
         async for page in self._pages(self._cloud.keypairs, DEFAULT_PAGE_SIZE):
             yield page
 
-    async def availability_zones(self) -> list[models.AvailabilityZone]:
-        hosts = [h.host for h in self._cloud.hypervisors] if self._is_admin else []
-        raw = data.zone_json(ZONE, hosts)
-        return [models.AvailabilityZone.from_api(raw if hosts else {**raw, "hosts": None})]
-
     # -- server actions ------------------------------------------------------------------------
 
     async def server_action(self, server_id: str, action: str, **args: object) -> None:
         if action not in SERVER_ACTIONS:
             raise BackendError(f"Unknown server action {action!r}", operation=action)
         found = self._cloud.servers.get(server_id)
-        target = f"server {found.name} ({found.id})" if found else f"server {server_id}"
 
         def change() -> None:
+            if found is None and action in _MAPPED_FIRST:
+                raise self.refused(404, f"Instance {server_id} has no mapping to a cell.")
             server = self._server_or_404(server_id)
             self._check_lock(server, action)
             self._act(server, action, args)
             self._record(server, action, args)
 
-        await self._write(action.replace("_", "-"), target, change)
+        await self._write(action.replace("_", "-"), self._server_target(server_id), change)
+
+    def _server_target(self, server_id: str) -> str:
+        """A server as the audit log names it."""
+        found = self._cloud.servers.get(server_id)
+        return f"server {found.name} ({found.id})" if found else f"server {server_id}"
+
+    def _action(self, server: Server, name: str, *events: tuple[str, str]) -> dict[str, Any]:
+        """Nova's instance action for the write under way, with its events (event, host)."""
+        return self._cloud.record_action(server, name, self._writing, self._info.user_id, events)
 
     def _record(self, server: Server, action: str, args: Mapping[str, object]) -> None:
         """The instance action Nova records for a server action (with its events)."""
@@ -172,8 +207,7 @@ class ComputeMemory(MemoryCore):
         if action == "reboot" and args.get("hard"):
             event = "compute_reboot_instance"
         host = server.host if event.startswith("compute_") else "controller"  # api_*: nova-api
-        events = ((event, host),) if event else ()
-        self._cloud.record_action(server, name, self._writing, self._info.user_id, events)
+        self._action(server, name, *(((event, host),) if event else ()))
 
     def _check_lock(self, server: Server, action: str) -> None:
         if server.locked and action not in ("lock", "unlock", "reset_state") and not self._is_admin:
@@ -190,17 +224,7 @@ class ComputeMemory(MemoryCore):
             action = "hard_reboot"
         if action in _ACTION_RESULTS:
             self._check_state(server, action)
-            status, vm_state, power = _ACTION_RESULTS[action]
-            self._cloud.update(
-                self._cloud.servers,
-                server,
-                {
-                    "status": status,
-                    "OS-EXT-STS:vm_state": vm_state,
-                    "OS-EXT-STS:power_state": power,
-                    "OS-EXT-STS:task_state": None,
-                },
-            )
+            self._cloud.update(self._cloud.servers, server, at_rest(_ACTION_RESULTS[action]))
         elif action in ("lock", "unlock"):
             self._cloud.update(self._cloud.servers, server, {"locked": action == "lock"})
         elif action == "rename":
@@ -279,7 +303,11 @@ class ComputeMemory(MemoryCore):
 
     def _boot_flavor(self, spec: models.BootSpec) -> models.Flavor:
         if spec.count < 1:
-            raise self.refused(400, "min_count must be at least 1")
+            raise self.refused(
+                400,
+                f"Invalid input for field/attribute min_count. Value: {spec.count}. "
+                f"{spec.count} is less than the minimum of 1",
+            )
         flavor = self._cloud.flavors.get(spec.flavor_id)
         if flavor is None or not self._may_use(flavor):
             raise self.refused(400, f"Flavor {spec.flavor_id} could not be found.")
@@ -289,7 +317,7 @@ class ComputeMemory(MemoryCore):
         if not spec.image_id:
             raise self.refused(400, "Missing imageRef attribute")
         if self._cloud.images.get(spec.image_id) is None:
-            raise self.refused(400, f"Image {spec.image_id} could not be found.")
+            raise self.refused(400, "Can not find requested image")
         if spec.key_name and self._cloud.keypairs.get(spec.key_name) is None:
             raise self.refused(400, "Invalid key_name provided.")
         if spec.availability_zone not in ("", ZONE):
@@ -297,9 +325,7 @@ class ComputeMemory(MemoryCore):
         known = {g.name for g in self._cloud.security_groups if self._mine(g.project_id)}
         for name in spec.security_groups:
             if name not in known:
-                raise self.refused(
-                    400, f"Security group {name} not found for project {self._info.project_id}."
-                )
+                raise self.refused(400, f"Unable to find security_group with name or id '{name}'")
 
     def _boot_networks(self, spec: models.BootSpec) -> tuple[str, ...]:
         if spec.network_ids == ("none",):
@@ -368,6 +394,7 @@ class ComputeMemory(MemoryCore):
 
         def change() -> str:
             server = self._server_or_404(server_id)
+            self._check_state(server, "attach_volume")  # Nova's first check, then Cinder's
             volume = self._lookup(self._cloud.volumes, volume_id, "volume", self._owned)
             if volume.status != "available":
                 attached = ", ".join(a.server_id for a in volume.attachments)
@@ -378,18 +405,9 @@ class ComputeMemory(MemoryCore):
                     if attached
                     else f"Invalid volume: volume {volume_id} status must be available",
                 )
-            if server.status not in ("ACTIVE", "SHUTOFF", "PAUSED", "SUSPENDED"):
-                raise self.refused(
-                    409,
-                    f"Cannot 'attach_volume' instance {server.id} while it is in vm_state "
-                    f"{server.vm_state}",
-                )
             device = self._cloud.next_device(server)
             self._cloud.attach(server, volume, device)
-            events = (("compute_attach_volume", server.host),)
-            self._cloud.record_action(
-                server, "attach_volume", self._writing, self._info.user_id, events
-            )
+            self._action(server, "attach_volume", ("compute_attach_volume", server.host))
             return device
 
         return await self._write("attach-volume", target, change)
@@ -400,16 +418,14 @@ class ComputeMemory(MemoryCore):
 
         def change() -> None:
             server = self._server_or_404(server_id)
+            self._check_state(server, "detach_volume")
             volume = self._cloud.volumes.get(volume_id)
             if volume is None or not any(a.server_id == server.id for a in volume.attachments):
                 raise self.refused(
                     404, f"Instance {server.id} is not attached to volume {volume_id}"
                 )
             self._cloud.detach(server, volume)
-            events = (("compute_detach_volume", server.host),)
-            self._cloud.record_action(
-                server, "detach_volume", self._writing, self._info.user_id, events
-            )
+            self._action(server, "detach_volume", ("compute_detach_volume", server.host))
 
         await self._write("detach-volume", target, change)
 

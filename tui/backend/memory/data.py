@@ -769,15 +769,6 @@ def keypair_json(k: int, user_id: str) -> dict[str, Any]:
     }
 
 
-def zone_json(name: str, hosts: list[str]) -> dict[str, Any]:
-    service = {"available": True, "active": True, "updated_at": stamp(60)}
-    return {
-        "zoneName": name,
-        "zoneState": {"available": True},
-        "hosts": {host: {"nova-compute": service} for host in hosts},
-    }
-
-
 # -- booted servers ------------------------------------------------------------------------
 
 

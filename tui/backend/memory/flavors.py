@@ -26,10 +26,6 @@ class FlavorsMemory(MemoryCore):
             self, *, all_projects: bool = False, page_size: int = DEFAULT_PAGE_SIZE
         ) -> AsyncIterator[list[Server]]: ...
 
-    def _flavor_access(self) -> dict[str, set[str]]:
-        access: dict[str, set[str]] = self.__dict__.setdefault("_flavor_access_lists", {})
-        return access
-
     def _admin_flavor(self, flavor_id: str, what: str, policy: str) -> models.Flavor:
         self._require_admin(what, _POLICY + policy)
         return self._lookup(self._cloud.flavors, flavor_id, "flavor")
@@ -64,7 +60,7 @@ class FlavorsMemory(MemoryCore):
         def delete() -> None:
             self._admin_flavor(flavor_id, "delete flavor", "manage:delete")
             self._cloud.flavors.remove(flavor_id)
-            self._flavor_access().pop(flavor_id, None)
+            self._cloud.flavor_access.pop(flavor_id, None)
 
         await self._write("delete-flavor", flavor_id, delete)
 
@@ -100,7 +96,7 @@ class FlavorsMemory(MemoryCore):
             raise self.refused(404, "Access list not available for public flavors.")
         return [
             models.FlavorAccess.from_api({"flavor_id": flavor_id, "tenant_id": p})
-            for p in sorted(self._flavor_access().get(flavor_id, ()))
+            for p in sorted(self._cloud.flavor_access.get(flavor_id, ()))
         ]
 
     async def add_flavor_access(self, flavor_id: str, project_id: str) -> None:
@@ -108,7 +104,7 @@ class FlavorsMemory(MemoryCore):
             flavor = self._admin_flavor(flavor_id, "grant access", "access:add_tenant_access")
             if flavor.is_public:
                 raise self.refused(409, "Can not add access to a public flavor.")
-            projects = self._flavor_access().setdefault(flavor_id, set())
+            projects = self._cloud.flavor_access.setdefault(flavor_id, set())
             if project_id in projects:
                 raise self.refused(
                     409,
@@ -122,7 +118,7 @@ class FlavorsMemory(MemoryCore):
     async def remove_flavor_access(self, flavor_id: str, project_id: str) -> None:
         def revoke() -> None:
             self._admin_flavor(flavor_id, "revoke access", "access:remove_tenant_access")
-            projects = self._flavor_access().get(flavor_id, set())
+            projects = self._cloud.flavor_access.get(flavor_id, set())
             if project_id not in projects:
                 raise self.refused(
                     404,

@@ -1,4 +1,4 @@
-"""In-memory answers to the health overview's filtered lists (admin, like Nova and Cinder)."""
+"""In-memory answers to the health overview's volume lists (Nova's are in compute.py)."""
 
 from __future__ import annotations
 
@@ -8,30 +8,10 @@ from datetime import datetime
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory.core import MemoryCore
-from tui.backend.models import Server
 from tui.backend.timestamps import not_after
 
 
 class HealthMemory(MemoryCore):
-    async def servers_in_status(
-        self, status: str, *, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Server]]:
-        self._require_admin("list servers", "os_compute_api:servers:index:get_all_tenants")
-        async for page in self._select(self._cloud.servers, page_size, status=status):
-            yield page
-
-    async def servers_in_task_state(
-        self, task_state: str, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Server]]:
-        self._require_admin("list servers", "os_compute_api:servers:index:get_all_tenants")
-        async for page in self._select(
-            self._cloud.servers,
-            page_size,
-            lambda s: not_after(s.updated, before),
-            task_state=task_state,
-        ):
-            yield page
-
     async def volumes_in_status(
         self,
         status: str,

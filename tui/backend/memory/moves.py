@@ -20,7 +20,7 @@ from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.errors import BackendError
 from tui.backend.memory import data
-from tui.backend.memory.cloud import NO_VALID_HOST, Move
+from tui.backend.memory.cloud import NO_VALID_HOST, Move, at_rest
 from tui.backend.memory.compute import ComputeMemory
 from tui.backend.memory.services import ServicesMemory
 from tui.backend.models import Json, Server
@@ -28,16 +28,10 @@ from tui.backend.models import Json, Server
 MiB = 1024 * 1024
 CONDUCTOR = "controller"  # the host of nova-conductor (and nova-api) in the demo cloud
 LIVE_STEPS = 3  # polls until a live migration completes: 1/3, 2/3 of the memory, then done
-_STATUS_OF = {"active": "ACTIVE", "stopped": "SHUTOFF", "paused": "PAUSED", "error": "ERROR"}
-_POWER_OF = {"active": 1, "stopped": 4, "paused": 3, "error": 0}
 
 
 class MovesMemory(ComputeMemory, ServicesMemory):
     # -- helpers ---------------------------------------------------------------------------
-
-    def _moving(self, server_id: str) -> str:
-        found = self._cloud.servers.get(server_id)
-        return f"server {found.name} ({found.id})" if found else f"server {server_id}"
 
     def _ready(self, server_id: str, action: str, *, lock: bool = True) -> Server:
         server = self._server_or_404(server_id)
@@ -142,17 +136,6 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             },
         )
 
-    def _at_rest(self, vm_state: str) -> Json:
-        return {
-            "status": _STATUS_OF.get(vm_state, vm_state.upper()),
-            "OS-EXT-STS:vm_state": vm_state,
-            "OS-EXT-STS:power_state": _POWER_OF.get(vm_state, 0),
-            "OS-EXT-STS:task_state": None,
-        }
-
-    def _action(self, server: Server, name: str, *events: tuple[str, str]) -> dict[str, Any]:
-        return self._cloud.record_action(server, name, self._writing, self._info.user_id, events)
-
     def _later(self, server: Server, *steps: Callable[[], None]) -> None:
         self._cloud.moves[server.id] = Move(list(steps))
 
@@ -209,7 +192,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                     memory_processed_bytes=total,
                     memory_remaining_bytes=0,
                 )
-                self._land(server, dest, self._at_rest(vm_state))
+                self._land(server, dest, at_rest(vm_state))
                 for event, where in (
                     ("compute_check_can_live_migrate_destination", dest),
                     ("compute_check_can_live_migrate_source", source),
@@ -221,7 +204,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
 
             self._later(server, *(advance(k) for k in range(1, LIVE_STEPS)), finish)
 
-        await self._write("live-migrate", self._moving(server_id), change)
+        await self._write("live-migrate", self._server_target(server_id), change)
 
     async def server_migrations(self, server_id: str) -> list[models.Migration]:
         self._server_or_404(server_id)
@@ -269,7 +252,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
 
         await self._write(
             "force-complete-migration",
-            f"migration {migration_id} of {self._moving(server_id)}",
+            f"migration {migration_id} of {self._server_target(server_id)}",
             change,
         )
 
@@ -290,11 +273,10 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                 server, "live_migration_cancel", ("compute_live_migration_abort", server.host)
             )
             self._touch(migration, status="cancelled")
-            self._set(server, self._at_rest(server.vm_state))
+            self._set(server, at_rest(server.vm_state))
 
-        await self._write(
-            "abort-migration", f"migration {migration_id} of {self._moving(server_id)}", change
-        )
+        target = f"migration {migration_id} of {self._server_target(server_id)}"
+        await self._write("abort-migration", target, change)
 
     # -- cold migration, resize, confirm, revert ---------------------------------------------
 
@@ -307,7 +289,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                 raise self.refused(400, "Cannot migrate to the host where the server exists.")
             self._start_resize(server, host, None)
 
-        await self._write("migrate", self._moving(server_id), change)
+        await self._write("migrate", self._server_target(server_id), change)
 
     async def resize(self, server_id: str, flavor_id: str) -> None:
         def change() -> None:
@@ -329,7 +311,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                 )
             self._start_resize(server, None, flavor)
 
-        await self._write("resize", self._moving(server_id), change)
+        await self._write("resize", self._server_target(server_id), change)
 
     def _start_resize(self, server: Server, host: str | None, flavor: models.Flavor | None) -> None:
         kind = models.RESIZE if flavor else models.COLD_MIGRATION
@@ -383,9 +365,9 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                 raise self.refused(400, "Instance has not been resized.")
             self._action(server, "confirmResize", ("compute_confirm_resize", resize["source"]))
             self._touch(resize["migration"], status="confirmed")
-            self._set(server, self._at_rest(resize["vm_state"]))
+            self._set(server, at_rest(resize["vm_state"]))
 
-        await self._write("confirm-resize", self._moving(server_id), change)
+        await self._write("confirm-resize", self._server_target(server_id), change)
 
     async def revert_resize(self, server_id: str) -> None:
         def change() -> None:
@@ -402,14 +384,14 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             def finish() -> None:
                 dest = server.host
                 self._touch(resize["migration"], status="reverted")
-                changes = {**self._at_rest(resize["vm_state"]), "flavor": resize["flavor"]}
+                changes = {**at_rest(resize["vm_state"]), "flavor": resize["flavor"]}
                 self._land(server, resize["source"], changes)
                 self._cloud.add_event(record, "compute_revert_resize", dest)
                 self._cloud.add_event(record, "compute_finish_revert_resize", resize["source"])
 
             self._later(server, finish)
 
-        await self._write("revert-resize", self._moving(server_id), change)
+        await self._write("revert-resize", self._server_target(server_id), change)
 
     # -- evacuate ----------------------------------------------------------------------------
 
@@ -436,7 +418,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                     self._touch(migration, status="error")
                     self._cloud.add_event(record, "conductor_rebuild_server", CONDUCTOR, "Error")
                     # the conductor's NoValidHost: the task ends, the vm_state stays
-                    self._set(server, self._at_rest(vm_state))
+                    self._set(server, at_rest(vm_state))
 
                 self._later(server, fail)
                 return
@@ -444,12 +426,12 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             def finish() -> None:
                 self._touch(migration, status="done", dest_compute=dest, dest_node=dest)
                 kept = "stopped" if vm_state == "stopped" else "active"
-                self._land(server, dest, self._at_rest(kept))
+                self._land(server, dest, at_rest(kept))
                 self._cloud.add_event(record, "compute_rebuild_instance", dest)
 
             self._later(server, finish)
 
-        await self._write("evacuate", self._moving(server_id), change)
+        await self._write("evacuate", self._server_target(server_id), change)
 
     # -- shelve ------------------------------------------------------------------------------
 
@@ -461,15 +443,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
 
             def offloaded() -> None:  # Nova's first save: the state, the host still set
                 self._cloud.add_event(record, "compute_shelve_instance", server.host)
-                self._set(
-                    server,
-                    {
-                        "status": "SHELVED_OFFLOADED",
-                        "OS-EXT-STS:vm_state": "shelved_offloaded",
-                        "OS-EXT-STS:power_state": 4,
-                        "OS-EXT-STS:task_state": None,
-                    },
-                )
+                self._set(server, at_rest("shelved_offloaded"))
 
             def unhosted() -> None:  # the second save: no host, no node
                 for port in self._cloud.ports_of(server.id):
@@ -481,7 +455,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
 
             self._later(server, offloaded, unhosted)
 
-        await self._write("shelve", self._moving(server_id), change)
+        await self._write("shelve", self._server_target(server_id), change)
 
     async def unshelve(
         self, server_id: str, *, host: str | None = None, availability_zone: str | None = None
@@ -505,11 +479,11 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                     self._set(server, {"OS-EXT-STS:task_state": None})
                     return
                 self._cloud.add_event(record, "compute_unshelve_instance", dest)
-                self._land(server, dest, self._at_rest("active"))
+                self._land(server, dest, at_rest("active"))
 
             self._later(server, finish)
 
-        await self._write("unshelve", self._moving(server_id), change)
+        await self._write("unshelve", self._server_target(server_id), change)
 
     # -- reads -------------------------------------------------------------------------------
 

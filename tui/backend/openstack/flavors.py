@@ -110,6 +110,8 @@ class FlavorsAPI(OpenStackCore):
             "compute",
             f"/flavors/{flavor_id}/action",
             body={f"{verb}TenantAccess": {"tenant": project_id}},
+            # from 2.7 Nova refuses access to a public flavor instead of recording it
+            microversion=self._flavor_mv,
         )
 
     async def add_flavor_access(self, flavor_id: str, project_id: str) -> None:
