@@ -11,7 +11,7 @@ from tui.forms import Values
 Run = Callable[[Backend, Any, Values], Awaitable[Any]]
 
 
-def on_row(call: Callable[[Backend, Any], Awaitable[Any]]) -> Run:
+def row_call(call: Callable[[Backend, Any], Awaitable[Any]]) -> Run:
     """An action's `run` that asks nothing: ``call(backend, row)``, e.g. a delete whatever
     the backend method takes (the row, its id, its name)."""
 

@@ -10,7 +10,7 @@ from tui.backend.base import Backend
 from tui.backend.models import ZONE_SERVICES, Aggregate, Server, ServiceZone, ZoneHost
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
-from tui.screens.resources.actions import on_row
+from tui.screens.resources.actions import row_call
 from tui.screens.resources.choices import collect
 from tui.screens.resources.columns import count_col, state_style
 from tui.screens.resources.hypervisors import HYPERVISORS
@@ -242,7 +242,7 @@ AGGREGATES = Resource(
             "delete",
             "ctrl+d",
             "Delete aggregate",
-            on_row(lambda b, aggregate: b.delete_aggregate(aggregate)),
+            row_call(lambda b, aggregate: b.delete_aggregate(aggregate)),
             confirm="name",
             progress="deleting",
             follow="gone",

@@ -18,7 +18,7 @@ from tui.backend.swift import MAX_OBJECT_BYTES
 from tui.forms import Field, Form, Values, control_error
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, nothing
 from tui.runbook.transfer import Transfer, human_bytes
-from tui.screens.resources.actions import on_row
+from tui.screens.resources.actions import row_call
 from tui.screens.resources.columns import count_col
 
 SWIFT = ("object-store",)
@@ -122,7 +122,7 @@ CONTAINERS = Resource(
             "delete",
             "ctrl+d",
             "Delete container",
-            on_row(lambda b, container: b.delete_container(container.name)),
+            row_call(lambda b, container: b.delete_container(container.name)),
             confirm="name",
             progress="deleting",
             follow="gone",
@@ -324,7 +324,7 @@ CONTAINER_OBJECTS = Resource(
             "delete",
             "ctrl+d",
             "Delete object",
-            on_row(lambda b, obj: b.delete_object(obj.container, obj.name)),
+            row_call(lambda b, obj: b.delete_object(obj.container, obj.name)),
             _is_object,
             confirm="yes",
             progress="deleting",

@@ -11,7 +11,7 @@ from tui.backend.base import Backend
 from tui.backend.models import Flavor, FlavorAccess, FlavorExtraSpec, FlavorSpec
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
-from tui.screens.resources.actions import on_row
+from tui.screens.resources.actions import row_call
 from tui.screens.resources.choices import collect, project_choices
 from tui.screens.resources.columns import number_col, project_col, yes_no
 from tui.screens.resources.lists import once, scoped
@@ -231,7 +231,7 @@ FLAVORS = Resource(
             "delete",
             "ctrl+d",
             "Delete",
-            on_row(lambda b, flavor: b.delete_flavor(flavor.id)),
+            row_call(lambda b, flavor: b.delete_flavor(flavor.id)),
             confirm="name",
             preview=servers_using,
             progress="deleting",

@@ -8,7 +8,7 @@ from tui.backend.base import Backend
 from tui.backend.models import FloatingIP
 from tui.forms import Choice, Field, Form, Values
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
-from tui.screens.resources.actions import on_row
+from tui.screens.resources.actions import row_call
 from tui.screens.resources.choices import (
     collect,
     external_network_choices,
@@ -165,7 +165,7 @@ FLOATING_IPS = Resource(
             "release",
             "ctrl+d",
             "Release",
-            on_row(lambda b, fip: b.release_floating_ip(fip.id)),
+            row_call(lambda b, fip: b.release_floating_ip(fip.id)),
             confirm="yes",
             progress="releasing",
             follow="gone",

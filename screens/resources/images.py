@@ -12,7 +12,7 @@ from tui.backend.models import Download, Image, ImageMember, ImageSpec
 from tui.forms import Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
 from tui.runbook.transfer import Transfer, human_bytes
-from tui.screens.resources.actions import on_row
+from tui.screens.resources.actions import row_call
 from tui.screens.resources.choices import fixed, project_choices
 from tui.screens.resources.columns import project_col, state_col
 from tui.screens.resources.lists import once, scoped
@@ -375,7 +375,7 @@ IMAGES = Resource(
             "delete",
             "ctrl+d",
             "Delete",
-            on_row(lambda b, image: b.delete_image(image.id)),
+            row_call(lambda b, image: b.delete_image(image.id)),
             confirm="name",
             progress="deleting",
             follow="gone",

@@ -17,7 +17,7 @@ from tui.backend.base import Backend
 from tui.backend.models import Stack, StackEvent, StackResource, StackSpec
 from tui.forms import Field, Form, Values
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, nothing
-from tui.screens.resources.actions import on_row
+from tui.screens.resources.actions import row_call
 from tui.screens.resources.columns import project_col
 from tui.screens.resources.lists import once, one
 
@@ -257,7 +257,7 @@ STACKS = Resource(
             "delete",
             "ctrl+d",
             "Delete stack",
-            on_row(lambda b, stack: b.delete_stack(stack)),
+            row_call(lambda b, stack: b.delete_stack(stack)),
             lambda s: s.status != "DELETE_COMPLETE",
             confirm="name",
             progress="deleting",

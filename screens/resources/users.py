@@ -8,7 +8,7 @@ from tui.backend.base import Backend
 from tui.backend.models import User, UserSpec
 from tui.forms import Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
-from tui.screens.resources.actions import on_row
+from tui.screens.resources.actions import row_call
 from tui.screens.resources.choices import project_choices
 from tui.screens.resources.identity import admin_only, enabled_col, grant, grant_form, set_enabled
 
@@ -169,7 +169,7 @@ USERS = Resource(
             "delete",
             "ctrl+d",
             "Delete user",
-            admin_only(on_row(lambda b, user: b.delete_user(user))),
+            admin_only(row_call(lambda b, user: b.delete_user(user))),
             confirm="name",
             progress="deleting",
             follow="gone",

@@ -8,7 +8,7 @@ from tui.backend.base import Backend
 from tui.backend.models import Volume, VolumeAttachment, VolumeSnapshot, VolumeSpec
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
-from tui.screens.resources.actions import on_row
+from tui.screens.resources.actions import row_call
 from tui.screens.resources.choices import (
     attachable_server_choices,
     fixed,
@@ -268,7 +268,7 @@ VOLUMES = Resource(
             "delete",
             "ctrl+d",
             "Delete",
-            on_row(lambda b, volume: b.delete_volume(volume.id)),
+            row_call(lambda b, volume: b.delete_volume(volume.id)),
             lambda v: v.status in ("available", "error", "error_restoring", "error_extending"),
             confirm="name",
             progress="deleting",
@@ -386,7 +386,7 @@ VOLUME_SNAPSHOTS = Resource(
             "delete",
             "ctrl+d",
             "Delete",
-            on_row(lambda b, snap: b.delete_volume_snapshot(snap.id)),
+            row_call(lambda b, snap: b.delete_volume_snapshot(snap.id)),
             lambda s: s.status in ("available", "error"),
             confirm="name",
             progress="deleting",
