@@ -28,39 +28,14 @@ from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import DataTable  # noqa: E402
 
 from tui.backend.models import Server  # noqa: E402
-from tui.resource import Col, attr  # noqa: E402
+from tui.resource import Col  # noqa: E402
+from tui.screens.resources.servers import SERVERS  # noqa: E402
 from tui.widgets.resource_table import ResourceTable  # noqa: E402
 
 PAGE = 1000
 SIZE = (120, 40)
 KEYSTROKE_BUDGET_MS = 50.0
 STYLES = ROOT / "styles" / "table.tcss"
-
-
-def status_style(server: Server) -> str | None:
-    return {"ACTIVE": "green", "ERROR": "bold red", "SHUTOFF": "dim", "BUILD": "yellow"}.get(
-        server.status
-    )
-
-
-LOCAL_COLUMNS = (
-    Col("Name", attr("name"), max_width=32),
-    Col("Status", attr("status"), style=status_style),
-    Col("Task", attr("task_state"), max_width=16),
-    Col("Power", attr("power_state")),
-    Col("Host", attr("host")),
-    Col("Project", attr("project")),
-    Col("Addresses", lambda server: server.address_text, max_width=34),
-    Col("Flavor", attr("flavor")),
-)
-
-
-def server_columns() -> tuple[tuple[Col, ...], str]:
-    try:
-        from tui.screens.servers import SERVERS
-    except ImportError as error:
-        return LOCAL_COLUMNS, f"local columns (tui.screens.servers unavailable: {error})"
-    return tuple(SERVERS.columns), "tui.screens.servers.SERVERS.columns"
 
 
 def uuid(generator: random.Random) -> str:
@@ -324,8 +299,7 @@ async def main() -> int:
     parser.add_argument("--baseline-rows", type=int, default=10_000)
     args = parser.parse_args()
 
-    columns, source = server_columns()
-    print(f"columns: {source}")
+    columns = SERVERS.columns
     rss_start = rss_mb()
     start = time.perf_counter()
     records, projects = synthetic_servers(args.rows)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from tui.app import StackdeckApp
-    from tui.screens.transfer import Transfer
+    from tui.runbook.transfer import Transfer
     from tui.widgets.resource_table import ResourceTable
 
     # checked as the screen it is mixed into (workers, timers, mount state come from there)
@@ -152,7 +152,7 @@ class ActingMixin(_ScreenBase):
                 self.table.set_badge(key, f"⟳ {action.progress or action.name}")
             # An action on the list (create, upload) gets the list's scope as its "row".
             result = await self._run(action, row if action.on_row else self.scope)
-            from tui.screens.transfer import Transfer  # its progress bar: not at start-up
+            from tui.runbook.transfer import Transfer  # not needed at start-up
 
             if isinstance(result, Transfer):  # bytes to move, with a progress bar
                 result = await self._transfer(action, result)

@@ -1,4 +1,5 @@
-"""The raw API browser: pick an endpoint of the token's catalog, GET a path, read the JSON.
+"""The raw API browser: pick an endpoint of the token's catalog (`:raw`, declared in
+`tui.screens.resources.raw`), GET a path, read the JSON.
 
 Strictly read-only (GET only, whatever --read-only says): the path is checked before it is
 sent (no scheme, no host, no ``..`` above the endpoint), tokens never appear in the headers
@@ -8,7 +9,6 @@ shown. ``>`` follows the body's ``next`` link, ``L`` any link, ``h`` a recent pa
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,13 +21,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.backend.base import Backend
 from tui.backend.errors import BackendError
 from tui.backend.models import CatalogEndpoint
 from tui.backend.raw_http import PathError, RawResponse, body_links, clean_path, link_path
 from tui.guard import GuardedHandlers, on
-from tui.resource import Col, Resource, Scope, View, attr
-from tui.screens.networks import once
 from tui.screens.text_search import TextSearch
 from tui.styles import STYLES
 from tui.widgets.header import CloudHeader
@@ -329,31 +326,3 @@ class RawScreen(GuardedHandlers, TextSearch, Screen[None]):
             lambda: self.text + "\n",
             "Saved the response to",
         )
-
-
-# -- the catalog: what `:raw` lists -----------------------------------------------------------
-
-
-def list_catalog(backend: Backend, scope: Scope) -> AsyncIterator[list[CatalogEndpoint]]:
-    return once(backend.catalog())
-
-
-def raw_screen(endpoint: CatalogEndpoint) -> object:
-    return RawScreen(endpoint)
-
-
-RAW = Resource(
-    name="raw",
-    title="Raw API (catalog endpoints)",
-    aliases=("api", "catalog-raw", "rest"),
-    columns=(
-        Col("Type", attr("type"), min_width=6, max_width=20),
-        Col("Name", attr("name"), min_width=4, max_width=16),
-        Col("Interface", attr("interface"), min_width=6, max_width=9),
-        Col("Region", attr("region"), min_width=6, max_width=12),
-        Col("URL", attr("url"), min_width=20, max_width=70),
-    ),
-    list=list_catalog,
-    label=lambda e: f"{e.type} {e.interface}",
-    views=(View("enter", "browse", "GET paths on this endpoint", raw_screen),),
-)

@@ -321,8 +321,8 @@ class RunbookScreen(GuardedHandlers, Screen[None]):
         if followup is None or not self.runbook.finished:
             return
         if followup.resource:
-            from tui.screens.registry import lookup
             from tui.screens.resource import ResourceScreen
+            from tui.screens.resources.registry import lookup
 
             resource = lookup(followup.resource)
             if resource is not None:

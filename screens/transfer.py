@@ -25,7 +25,6 @@ from tui.runbook.items import State
 from tui.runbook.transfer import (
     Transfer,
     TransferRecipe,
-    human_bytes,
     stats_text,
     transfer_runbook,
 )
@@ -34,8 +33,6 @@ from tui.styles import STYLES
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
     from tui.runbook import Event, Runbook
-
-__all__ = ["Transfer", "TransferScreen", "human_bytes", "stats_text"]
 
 REFRESH_SECONDS = 0.1
 

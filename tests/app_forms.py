@@ -9,7 +9,7 @@ from textual.widgets import Input
 
 from tui.backend.memory import MemoryBackend
 from tui.resource import Action, Scope
-from tui.screens.registry import RESOURCES
+from tui.screens.resources.registry import RESOURCES
 
 
 def form_actions() -> list[tuple[str, str]]:

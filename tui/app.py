@@ -244,7 +244,7 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
         if start == "servers":
             # the usual first list: only its own module before the first frame, the
             # registry of every resource right after it
-            from tui.screens.servers import SERVERS
+            from tui.screens.resources.servers import SERVERS
 
             self._show(SERVERS, None, push=False)
             self.call_after_refresh(_load_registry)
@@ -270,7 +270,7 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
 
     def open_resource(self, name: str, scope: Scope | None = None, *, push: bool = False) -> bool:
         """Show a resource list; `push` stacks it (drill-down), else it replaces the stack."""
-        from tui.screens.registry import lookup
+        from tui.screens.resources.registry import lookup
 
         resource = lookup(name)
         if resource is None:
@@ -299,7 +299,7 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
 
     def action_command_line(self) -> None:
         from tui.screens.command import CommandScreen
-        from tui.screens.registry import completions
+        from tui.screens.resources.registry import completions
 
         self.push_screen(CommandScreen([*completions(), *RUNBOOK_COMMANDS]), self.run_command)
 
@@ -342,4 +342,4 @@ def _collect_after_start() -> None:
 
 
 def _load_registry() -> None:
-    import tui.screens.registry  # noqa: F401
+    import tui.screens.resources.registry  # noqa: F401

@@ -25,7 +25,7 @@ OFFER_WAIT_SECONDS = 5.0
 
 
 def _resource(name: str) -> Resource | None:
-    from tui.screens.registry import lookup
+    from tui.screens.resources.registry import lookup
 
     return lookup(name)
 

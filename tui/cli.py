@@ -106,7 +106,7 @@ def _theme(value: str) -> str:
 def _start_resource(value: str) -> str:
     if value in ("", "servers"):  # the first screens the app opens without the registry
         return value
-    from tui.screens.registry import lookup
+    from tui.screens.resources.registry import lookup
 
     if lookup(value) is None:
         raise ValueError(f"{shown(value)} is no resource stackdeck has (e.g. servers, hv, volumes)")

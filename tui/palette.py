@@ -9,7 +9,7 @@ from typing import Protocol, runtime_checkable
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from tui.keys import key_label
-from tui.screens.registry import RESOURCES
+from tui.screens.resources.registry import RESOURCES
 
 
 @runtime_checkable

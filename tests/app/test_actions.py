@@ -9,7 +9,7 @@ from tui.backend.audit import AuditLog
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
 from tui.screens.resource import ResourceScreen
-from tui.screens.servers import SERVERS
+from tui.screens.resources.servers import SERVERS
 
 
 def servers_screen(app: object) -> ResourceScreen:
@@ -151,7 +151,7 @@ READS = {"download"}
 
 async def test_read_only_walks_every_action_of_every_resource(tmp_path: Path) -> None:
     """Every declared mutating action, on every resource: hidden, refused, never sent."""
-    from tui.screens.registry import RESOURCES
+    from tui.screens.resources.registry import RESOURCES
 
     audit = AuditLog(tmp_path / "audit.jsonl")
     app = demo_app(read_only=True, audit=audit)

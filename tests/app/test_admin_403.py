@@ -1,6 +1,6 @@
 """Every admin-only resource tells a member it needs admin rights instead of listing nothing.
 
-Walks screens/registry.py: a resource declared with needs_admin=True is picked up here
+Walks screens/resources/registry.py: a resource declared with needs_admin=True is picked up here
 without a change to this file.
 """
 
@@ -12,8 +12,8 @@ from tests.app_helpers import demo_app, screen_text, settle, wait_for
 from tui.backend.base import Backend
 from tui.backend.errors import Forbidden
 from tui.resource import Resource, Scope
-from tui.screens.registry import RESOURCES
 from tui.screens.resource import ResourceScreen
+from tui.screens.resources.registry import RESOURCES
 
 ADMIN_ONLY = [r for r in RESOURCES.values() if r.needs_admin]
 # Admin-only lists the real service answers a member with none instead of a 403 (name: why)

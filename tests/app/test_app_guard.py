@@ -23,9 +23,9 @@ from tui.resource import Action, Col, Drill, Resource, View
 from tui.screens.describe import DescribeScreen
 from tui.screens.error_panel import ErrorPanel
 from tui.screens.form import FormScreen
-from tui.screens.hypervisors import HYPERVISORS
 from tui.screens.resource import ResourceScreen
-from tui.screens.servers import SERVERS
+from tui.screens.resources.hypervisors import HYPERVISORS
+from tui.screens.resources.servers import SERVERS
 
 # An exception message that would break markup and write escapes if shown raw.
 HOSTILE = "'NoneType' object has no attribute 'name' [/] [bold]x\x1b[2J\x1b]52;c;AAAA\x07"

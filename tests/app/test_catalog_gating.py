@@ -62,7 +62,7 @@ async def test_screen_lists_when_the_catalog_has_the_service() -> None:
 
 
 async def test_a_list_of_one_parents_items_opened_directly_says_where_to_open_it() -> None:
-    from tui.screens.registry import RESOURCES
+    from tui.screens.resources.registry import RESOURCES
 
     parented = [r for r in RESOURCES.values() if r.scope_key]
     assert {"flavor-extra-specs", "image-members", "attachments", "stack-events"} <= {

@@ -19,7 +19,7 @@ from tui.backend.memory import MemoryBackend
 from tui.forms import Field, Form
 from tui.resource import Action, Resource
 from tui.screens.form import FormScreen
-from tui.screens.registry import RESOURCES
+from tui.screens.resources.registry import RESOURCES
 
 HOSTILE_TEXT = ("x\x1b[2Jy", "x\x9b31my", "x\x7fy", "x\u202egnp.exe")  # C0, C1, DEL, bidi
 HOSTILE_NUMBERS = ("٣", "-99999999999999999999", "1e3")

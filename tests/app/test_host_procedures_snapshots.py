@@ -16,8 +16,8 @@ from tui.backend.errors import Conflict
 from tui.backend.memory import MemoryBackend
 from tui.runbook import State
 from tui.runbook.hosts import Drain, compute_service, drain_params
-from tui.screens import host_procedures
 from tui.screens.form import FormScreen
+from tui.screens.resources import host_procedures
 from tui.screens.runbook import RunbookScreen
 
 

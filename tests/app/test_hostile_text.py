@@ -19,8 +19,8 @@ from tests.app_helpers import demo_app, screen_text, select, settle
 from tests.hostile import LONG_NAME, TerminalBytes, make_hostile, record_terminal
 from tui.backend.errors import BackendError, NotFound
 from tui.resource import Scope
-from tui.screens.registry import RESOURCES
 from tui.screens.resource import ResourceScreen
+from tui.screens.resources.registry import RESOURCES
 
 pytestmark = pytest.mark.asyncio
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.app.test_compute_network_volume_screens import current, goto
 from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.screens.describe import DescribeScreen
-from tui.screens.hypervisors import facts
+from tui.screens.resources.hypervisors import facts
 
 DETAIL_KEYS = (
     "State / status up / disabled: hardware maintenance (RAID)",

@@ -344,7 +344,7 @@ async def test_a_members_write_is_refused_as_needing_admin(tmp_path: Path) -> No
 
     from tui.backend.errors import Forbidden
     from tui.backend.memory import MemoryBackend
-    from tui.screens.projects import create_project
+    from tui.screens.resources.projects import create_project
 
     audit = AuditLog(tmp_path / "audit.jsonl")
     backend = MemoryBackend(is_admin=False, audit=audit)

@@ -15,7 +15,7 @@ DEMO_NOW = datetime(2026, 1, 5, 9, 12, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("tui.screens.token.now", lambda: DEMO_NOW)
+    monkeypatch.setattr("tui.screens.resources.token.now", lambda: DEMO_NOW)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -13,10 +13,11 @@ from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.backend.audit import AuditLog
 from tui.backend.memory import MemoryBackend, fixed_id
 from tui.backend.models import ImageSpec
+from tui.runbook.transfer import stats_text
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
-from tui.screens.images import guess_disk_format
-from tui.screens.transfer import TransferScreen, stats_text
+from tui.screens.resources.images import guess_disk_format
+from tui.screens.transfer import TransferScreen
 from tui.widgets.picker import Picker
 
 MiB = 1 << 20

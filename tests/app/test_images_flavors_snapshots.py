@@ -12,7 +12,8 @@ from tests.app.test_snapshots import SIZES, shoot
 from tests.app_helpers import demo_app, settle
 from tui.backend.memory import MemoryBackend, fixed_id
 from tui.backend.transfer import Progress
-from tui.screens.transfer import Transfer, TransferScreen
+from tui.runbook.transfer import Transfer
+from tui.screens.transfer import TransferScreen
 
 MiB = 1 << 20
 size_ids = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

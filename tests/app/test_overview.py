@@ -9,9 +9,9 @@ from tui.app import StackdeckApp
 from tui.backend.errors import Forbidden
 from tui.backend.memory import MemoryBackend
 from tui.config import Settings
-from tui.screens.overview import CHECKS, CheckResult, Thresholds
-from tui.screens.registry import RESOURCES
 from tui.screens.resource import ResourceScreen
+from tui.screens.resources.overview import CHECKS, CheckResult, Thresholds
+from tui.screens.resources.registry import RESOURCES
 
 # hypervisors=2, servers=5: no host down or disabled, every server ACTIVE or SHUTOFF
 HEALTHY = {"hypervisors": 2, "servers": 5}
@@ -206,7 +206,7 @@ async def test_a_drilled_list_is_every_projects_and_reloads_its_own_filter() -> 
 
 
 def test_summary_counts_lines_by_state() -> None:
-    from tui.screens.overview import summary
+    from tui.screens.resources.overview import summary
 
     def result(state: str) -> CheckResult:
         return CheckResult(CHECKS[0], state, 1)  # type: ignore[arg-type]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.app.test_compute_network_volume_screens import current, goto
 from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.backend.models import VolumePool
-from tui.screens.pools import totals
+from tui.screens.resources.pools import totals
 
 
 def pool(name: str, total: object, free: object, allocated: object = 0) -> VolumePool:

@@ -18,9 +18,9 @@ from tui.config import Settings
 from tui.runbook import Phase, Runbook, State
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.resource import ResourceScreen
+from tui.screens.resources.servers import SERVERS
 from tui.screens.runbook import RunbookScreen
 from tui.screens.runbook_dialogs import ItemDetailScreen, ResumeScreen
-from tui.screens.servers import SERVERS
 
 
 def stoppable(app: StackdeckApp, count: int) -> list[Server]:

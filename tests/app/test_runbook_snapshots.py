@@ -14,8 +14,8 @@ from tui.backend.errors import Conflict
 from tui.backend.memory import MemoryBackend
 from tui.runbook import State
 from tui.runbook.bulk import NAME, bulk_params
+from tui.screens.resources.servers import SERVERS
 from tui.screens.runbook import RunbookScreen
-from tui.screens.servers import SERVERS
 
 
 async def shoot(stage: str, size: tuple[int, int]) -> str:

@@ -21,8 +21,8 @@ from tui.backend.audit import AuditLog
 from tui.backend.errors import BackendError
 from tui.backend.memory import MemoryBackend
 from tui.config import Settings
-from tui.screens.registry import RESOURCES
 from tui.screens.resource import ResourceScreen
+from tui.screens.resources.registry import RESOURCES
 
 PASSWORD = 'Pä$$ wörd/+é"x-42'
 

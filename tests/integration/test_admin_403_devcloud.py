@@ -17,8 +17,8 @@ from tui.app import StackdeckApp
 from tui.backend.openstack import OpenStackBackend
 from tui.config import Settings
 from tui.resource import Resource, Scope
-from tui.screens.registry import RESOURCES
 from tui.screens.resource import ResourceScreen
+from tui.screens.resources.registry import RESOURCES
 
 ADMIN_ONLY = [r for r in RESOURCES.values() if r.needs_admin]
 # needs_admin resources that devcloud's policies let a member list anyway (name: why)

@@ -269,7 +269,7 @@ async def test_a_token_refused_after_renewal_is_an_authentication_failure_not_a_
 async def test_an_overview_check_that_fails_names_its_request_id(
     cloud: OpenStackBackend, proxies: Proxies
 ) -> None:
-    from tui.screens.overview import CHECKS, run_check
+    from tui.screens.resources.overview import CHECKS, run_check
 
     proxies["compute"].set(Fail(path="/servers/detail", status=500, message="cell down"))
     check = next(c for c in CHECKS if c.id == "servers-error")

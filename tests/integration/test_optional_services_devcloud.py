@@ -15,10 +15,10 @@ from tui.app import StackdeckApp
 from tui.backend.errors import BackendError
 from tui.backend.openstack import OpenStackBackend
 from tui.config import Settings
-from tui.screens.containers import CONTAINERS
-from tui.screens.registry import lookup
 from tui.screens.resource import ResourceScreen
-from tui.screens.stacks import STACKS
+from tui.screens.resources.containers import CONTAINERS
+from tui.screens.resources.registry import lookup
+from tui.screens.resources.stacks import STACKS
 
 NO_HEAT = "This cloud's catalog has no Heat service (orchestration)."
 NO_SWIFT = "This cloud's catalog has no Swift service (object-store)."

@@ -9,8 +9,8 @@ from tests.app_helpers import screen_text, select, settle, wait_for
 from tui.app import StackdeckApp
 from tui.backend.openstack import OpenStackBackend
 from tui.config import Settings
-from tui.screens.overview import TASK_STATES, VOLUME_ERRORS, CheckResult
 from tui.screens.resource import ResourceScreen
+from tui.screens.resources.overview import TASK_STATES, VOLUME_ERRORS, CheckResult
 
 
 async def collect(pages) -> list:  # type: ignore[no-untyped-def]
@@ -87,7 +87,7 @@ async def test_pools_show_cinder_capacity_and_their_volumes(devcloud: Path) -> N
 
 
 async def test_hypervisor_facts_from_the_real_nova(admin: OpenStackBackend) -> None:
-    from tui.screens.hypervisors import facts
+    from tui.screens.resources.hypervisors import facts
 
     listed = await collect(admin.hypervisors())
     shown = dict(facts(await admin.hypervisor(listed[0].id)))

@@ -16,8 +16,8 @@ from tui.backend.models import BootSpec, Server
 from tui.backend.openstack import OpenStackBackend
 from tui.runbook import RecipeRegistry, Runbooks, RunbookStore, State
 from tui.runbook.bulk import NAME, BulkAction, bulk_params
-from tui.screens.registry import lookup
-from tui.screens.servers import SERVERS
+from tui.screens.resources.registry import lookup
+from tui.screens.resources.servers import SERVERS
 
 CIRROS = "cirros-0.6.2-x86_64-disk"
 PREFIX = f"rb-{uuid.uuid4().hex[:6]}"

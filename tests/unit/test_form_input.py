@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tui.forms import Field, Form, valid_name, validate
-from tui.screens.containers import _valid_container_name, _valid_object_name
+from tui.screens.resources.containers import _valid_container_name, _valid_object_name
 
 NUMBER = Form("n", (Field("size", "Size", kind="int", minimum=1),))
 TEXTS = Form(

@@ -9,7 +9,7 @@ import pytest
 
 from tui.backend.memory import MemoryBackend
 from tui.backend.models import StackSpec
-from tui.screens.stacks import load_template, load_yaml, parameter_problems
+from tui.screens.resources.stacks import load_template, load_yaml, parameter_problems
 
 TEMPLATE = {
     "heat_template_version": "2018-08-31",
@@ -89,7 +89,7 @@ async def test_the_memory_heat_reads_the_environment_too() -> None:
 )
 def test_a_stack_resource_leads_to_what_it_built(kind: str, target: str | None) -> None:
     from tui.backend.models import StackResource
-    from tui.screens.stacks import STACK_RESOURCES
+    from tui.screens.resources.stacks import STACK_RESOURCES
 
     row = StackResource.from_api(
         {"resource_name": "r", "resource_type": kind, "physical_resource_id": "p1"}

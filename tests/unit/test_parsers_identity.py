@@ -20,7 +20,7 @@ from tui.backend.models import (
     identity_change,
 )
 from tui.backend.openstack import error_message
-from tui.screens.token import from_now, token_lines
+from tui.screens.resources.token import from_now, token_lines
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "api"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tui.resource import Resource
-from tui.screens.registry import RESOURCES, completions, lookup
 from tui.screens.resource import ResourceScreen
+from tui.screens.resources.registry import RESOURCES, completions, lookup
 
 SCREEN_KEYS = {b.key for b in ResourceScreen.BINDINGS}
 APP_KEYS = {"colon", "question_mark", "ctrl+c", "ctrl+p", "ctrl+q"}

@@ -12,8 +12,8 @@ from tui.backend.memory import MemoryBackend
 from tui.backend.models import Server
 from tui.runbook import Found, Item, RecipeRegistry, Runbooks, RunbookStore, State
 from tui.runbook.bulk import NAME, BulkAction, bulk_params
-from tui.screens.registry import lookup
-from tui.screens.servers import SERVERS
+from tui.screens.resources.registry import lookup
+from tui.screens.resources.servers import SERVERS
 
 
 async def no_wait(_seconds: float) -> None:

@@ -62,7 +62,7 @@ START_PATH = """
 import asyncio, sys
 import tui.cli, tui.app
 from tui.backend.memory import MemoryBackend
-import tui.screens.servers, tui.screens.resource
+import tui.screens.resources.servers, tui.screens.resource
 
 async def first_page():
     backend = MemoryBackend()
@@ -83,8 +83,8 @@ def test_the_first_server_list_loads_only_what_it_shows() -> None:
     areas = {m.rsplit(".", 1)[1] for m in loaded if m.startswith("tui.backend.models.")}
     assert areas == {"common", "core"}
     later = {
-        "tui.screens.registry",  # every other resource: right after the first frame
-        "tui.screens.overview",
+        "tui.screens.resources.registry",  # every other resource: right after the first frame
+        "tui.screens.resources.overview",
         "tui.screens.transfer",  # a progress bar, for the first transfer
         "tui.runbook.engine",  # the first runbook
         "tui.backend.raw_http",

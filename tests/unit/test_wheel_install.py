@@ -48,6 +48,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_carries_screens_widgets_and_styles(installed: Path) -> None:
     code = (
         "import tui, tui.screens.resource, tui.widgets.resource_table;"
+        "import tui.screens.resources.registry;"
         "from importlib.resources import files;"
         "print(tui.__file__);"
         "print(sorted(p.name for p in files('tui.styles').iterdir() if p.name.endswith('.tcss')))"

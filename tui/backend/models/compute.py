@@ -6,38 +6,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Self
 
-from tui.backend.models.common import Json, as_bool, as_int, as_str
+from tui.backend.models.common import FromApi, Json, api, as_bool, as_str
 
 
 @dataclass(frozen=True, slots=True)
-class Flavor:
+class Flavor(FromApi):
     id: str
     name: str
     vcpus: int
-    ram_mb: int
-    disk_gb: int
-    ephemeral_gb: int
-    swap_mb: int
-    is_public: bool
+    ram_mb: int = field(metadata=api("ram"))
+    disk_gb: int = field(metadata=api("disk"))
+    ephemeral_gb: int = field(metadata=api("OS-FLV-EXT-DATA:ephemeral"))
+    swap_mb: int = field(metadata=api("swap"))  # the API says "" for no swap
+    is_public: bool = field(metadata=api("os-flavor-access:is_public", absent=True))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        return cls(
-            id=as_str(d.get("id")),
-            name=as_str(d.get("name")),
-            vcpus=as_int(d.get("vcpus")),
-            ram_mb=as_int(d.get("ram")),
-            disk_gb=as_int(d.get("disk")),
-            ephemeral_gb=as_int(d.get("OS-FLV-EXT-DATA:ephemeral")),
-            swap_mb=as_int(d.get("swap")),  # the API says "" for no swap
-            is_public=as_bool(d.get("os-flavor-access:is_public", True)),
-            raw=d,
-        )
 
 
 @dataclass(frozen=True, slots=True)
-class Image:
+class Image(FromApi):
     id: str
     name: str
     status: str
@@ -49,48 +35,22 @@ class Image:
     min_disk: int
     min_ram: int
     protected: bool
-    created: str
+    created: str = field(metadata=api("created_at"))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        return cls(
-            id=as_str(d.get("id")),
-            name=as_str(d.get("name")),
-            status=as_str(d.get("status")),
-            visibility=as_str(d.get("visibility")),
-            size=as_int(d.get("size")),
-            disk_format=as_str(d.get("disk_format")),
-            container_format=as_str(d.get("container_format")),
-            owner=as_str(d.get("owner")),
-            min_disk=as_int(d.get("min_disk")),
-            min_ram=as_int(d.get("min_ram")),
-            protected=as_bool(d.get("protected")),
-            created=as_str(d.get("created_at")),
-            raw=d,
-        )
 
 
 @dataclass(frozen=True, slots=True)
-class Keypair:
+class Keypair(FromApi):
     name: str
     fingerprint: str
-    type: str
+    type: str = field(metadata=api(get=lambda kp: as_str(kp.get("type")) or "ssh"))
     user_id: str
     public_key: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_api(cls, d: Json) -> Self:
-        kp = d.get("keypair", d)
-        return cls(
-            name=as_str(kp.get("name")),
-            fingerprint=as_str(kp.get("fingerprint")),
-            type=as_str(kp.get("type")) or "ssh",
-            user_id=as_str(kp.get("user_id")),
-            public_key=as_str(kp.get("public_key")),
-            raw=d,
-        )
+        return cls.read(d.get("keypair", d), raw=d)  # a create answers {"keypair": {...}}
 
     @property
     def id(self) -> str:
@@ -98,20 +58,13 @@ class Keypair:
 
 
 @dataclass(frozen=True, slots=True)
-class AvailabilityZone:
-    name: str
-    available: bool
+class AvailabilityZone(FromApi):
+    name: str = field(metadata=api("zoneName"))
+    available: bool = field(
+        metadata=api(get=lambda d: as_bool((d.get("zoneState") or {}).get("available")))
+    )
     hosts: tuple[str, ...]
     raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        return cls(
-            name=as_str(d.get("zoneName")),
-            available=as_bool((d.get("zoneState") or {}).get("available")),
-            hosts=tuple(d.get("hosts") or ()),
-            raw=d,
-        )
 
     @property
     def id(self) -> str:
@@ -138,32 +91,17 @@ class BootSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class ComputeService:
+class ComputeService(FromApi):
     id: str
     binary: str
     host: str
     zone: str
     status: str  # enabled / disabled
     state: str  # up / down
-    updated: str
+    updated: str = field(metadata=api("updated_at"))
     disabled_reason: str
     forced_down: bool
     raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        return cls(
-            id=as_str(d.get("id")),
-            binary=as_str(d.get("binary")),
-            host=as_str(d.get("host")),
-            zone=as_str(d.get("zone")),
-            status=as_str(d.get("status")),
-            state=as_str(d.get("state")),
-            updated=as_str(d.get("updated_at")),
-            disabled_reason=as_str(d.get("disabled_reason")),
-            forced_down=as_bool(d.get("forced_down")),
-            raw=d,
-        )
 
     @property
     def name(self) -> str:

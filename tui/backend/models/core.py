@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Self
 
-from tui.backend.models.common import POWER_STATES, Json, as_bool, as_int, as_str
+from tui.backend.models.common import POWER_STATES, FromApi, Json, api, as_int, as_str
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,24 +19,50 @@ class Address:
     mac: str
 
 
+def _power_state(d: Json) -> str:
+    power = d.get("OS-EXT-STS:power_state")
+    return POWER_STATES.get(power, as_str(power)) if power is not None else ""
+
+
+def _image_id(d: Json) -> str:
+    # boot-from-volume servers have image "" instead of an object
+    image = d.get("image") or {}
+    return as_str(image.get("id")) if isinstance(image, Mapping) else ""
+
+
+def _addresses(d: Json) -> tuple[Address, ...]:
+    return tuple(
+        Address(
+            network=net,
+            addr=as_str(a.get("addr")),
+            version=as_int(a.get("version")) or 4,
+            kind=as_str(a.get("OS-EXT-IPS:type")) or "fixed",
+            mac=as_str(a.get("OS-EXT-IPS-MAC:mac_addr")),
+        )
+        for net, addrs in (d.get("addresses") or {}).items()
+        for a in addrs
+    )
+
+
 @dataclass(frozen=True, slots=True)
-class Server:
+class Server(FromApi):
     id: str
     name: str
     status: str
-    task_state: str
-    power_state: str
-    vm_state: str
-    project_id: str
-    project: str
+    task_state: str = field(metadata=api("OS-EXT-STS:task_state"))
+    power_state: str = field(metadata=api(get=_power_state))
+    vm_state: str = field(metadata=api("OS-EXT-STS:vm_state"))
+    project_id: str = field(metadata=api("tenant_id", "project_id"))
+    project: str  # its name, where the caller knows it (else the id)
     user_id: str
-    host: str
-    hypervisor_hostname: str
-    availability_zone: str
-    flavor: str
-    image: str
+    host: str = field(metadata=api("OS-EXT-SRV-ATTR:host"))
+    hypervisor_hostname: str = field(metadata=api("OS-EXT-SRV-ATTR:hypervisor_hostname"))
+    availability_zone: str = field(metadata=api("OS-EXT-AZ:availability_zone"))
+    # microversion >= 2.47 embeds the flavor; older ones only link its id
+    flavor: str = field(metadata=api("original_name", "id", within="flavor"))
+    image: str = field(metadata=api(get=_image_id))
     key_name: str
-    addresses: tuple[Address, ...]
+    addresses: tuple[Address, ...] = field(metadata=api(get=_addresses))
     created: str
     updated: str
     locked: bool
@@ -44,45 +70,8 @@ class Server:
 
     @classmethod
     def from_api(cls, d: Json, project_names: Mapping[str, str] | None = None) -> Self:
-        flavor = d.get("flavor") or {}
-        image = d.get("image") or {}
-        addresses = tuple(
-            Address(
-                network=net,
-                addr=as_str(a.get("addr")),
-                version=as_int(a.get("version")) or 4,
-                kind=as_str(a.get("OS-EXT-IPS:type")) or "fixed",
-                mac=as_str(a.get("OS-EXT-IPS-MAC:mac_addr")),
-            )
-            for net, addrs in (d.get("addresses") or {}).items()
-            for a in addrs
-        )
-        power = d.get("OS-EXT-STS:power_state")
         project_id = as_str(d.get("tenant_id") or d.get("project_id"))
-        return cls(
-            id=as_str(d.get("id")),
-            name=as_str(d.get("name")),
-            status=as_str(d.get("status")),
-            task_state=as_str(d.get("OS-EXT-STS:task_state")),
-            power_state=POWER_STATES.get(power, as_str(power)) if power is not None else "",
-            vm_state=as_str(d.get("OS-EXT-STS:vm_state")),
-            project_id=project_id,
-            project=(project_names or {}).get(project_id, project_id),
-            user_id=as_str(d.get("user_id")),
-            host=as_str(d.get("OS-EXT-SRV-ATTR:host")),
-            hypervisor_hostname=as_str(d.get("OS-EXT-SRV-ATTR:hypervisor_hostname")),
-            availability_zone=as_str(d.get("OS-EXT-AZ:availability_zone")),
-            # microversion >= 2.47 embeds the flavor; older ones only link its id
-            flavor=as_str(flavor.get("original_name") or flavor.get("id")),
-            # boot-from-volume servers have image "" instead of an object
-            image=as_str(image.get("id")) if isinstance(image, Mapping) else "",
-            key_name=as_str(d.get("key_name")),
-            addresses=addresses,
-            created=as_str(d.get("created")),
-            updated=as_str(d.get("updated")),
-            locked=as_bool(d.get("locked")),
-            raw=d,
-        )
+        return cls.read(d, project=(project_names or {}).get(project_id, project_id))
 
     @property
     def address_text(self) -> str:
@@ -98,13 +87,19 @@ class Server:
 
 
 @dataclass(frozen=True, slots=True)
-class Hypervisor:
+class Hypervisor(FromApi):
     id: str
-    name: str
-    host: str
+    name: str = field(metadata=api("hypervisor_hostname"))
+    host: str = field(
+        metadata=api(
+            get=lambda d: (
+                as_str((d.get("service") or {}).get("host")) or as_str(d.get("hypervisor_hostname"))
+            )
+        )
+    )
     state: str
     status: str
-    type: str
+    type: str = field(metadata=api("hypervisor_type"))
     host_ip: str
     vcpus: int
     vcpus_used: int
@@ -113,77 +108,30 @@ class Hypervisor:
     local_gb: int
     local_gb_used: int
     running_vms: int
-    disabled_reason: str
+    disabled_reason: str = field(metadata=api(within="service"))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        service = d.get("service") or {}
-        name = as_str(d.get("hypervisor_hostname"))
-        return cls(
-            id=as_str(d.get("id")),
-            name=name,
-            host=as_str(service.get("host")) or name,
-            state=as_str(d.get("state")),
-            status=as_str(d.get("status")),
-            type=as_str(d.get("hypervisor_type")),
-            host_ip=as_str(d.get("host_ip")),
-            vcpus=as_int(d.get("vcpus")),
-            vcpus_used=as_int(d.get("vcpus_used")),
-            memory_mb=as_int(d.get("memory_mb")),
-            memory_mb_used=as_int(d.get("memory_mb_used")),
-            local_gb=as_int(d.get("local_gb")),
-            local_gb_used=as_int(d.get("local_gb_used")),
-            running_vms=as_int(d.get("running_vms")),
-            disabled_reason=as_str(service.get("disabled_reason")),
-            raw=d,
-        )
 
 
 @dataclass(frozen=True, slots=True)
-class Project:
+class Project(FromApi):
     id: str
     name: str
     domain_id: str
-    enabled: bool
+    enabled: bool = field(metadata=api(absent=True))
     description: str
     parent_id: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        return cls(
-            id=as_str(d.get("id")),
-            name=as_str(d.get("name")),
-            domain_id=as_str(d.get("domain_id")),
-            enabled=as_bool(d.get("enabled", True)),
-            description=as_str(d.get("description")),
-            parent_id=as_str(d.get("parent_id")),
-            raw=d,
-        )
-
 
 @dataclass(frozen=True, slots=True)
-class User:
+class User(FromApi):
     id: str
     name: str
     domain_id: str
-    enabled: bool
+    enabled: bool = field(metadata=api(absent=True))
     email: str
     default_project_id: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        return cls(
-            id=as_str(d.get("id")),
-            name=as_str(d.get("name")),
-            domain_id=as_str(d.get("domain_id")),
-            enabled=as_bool(d.get("enabled", True)),
-            email=as_str(d.get("email")),
-            default_project_id=as_str(d.get("default_project_id")),
-            raw=d,
-        )
 
 
 @dataclass(frozen=True, slots=True)

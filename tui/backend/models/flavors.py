@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Self
 
-from tui.backend.models.common import Json, as_str
+from tui.backend.models.common import FromApi, Json, api, as_str
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,18 +44,12 @@ class FlavorExtraSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class FlavorAccess:
+class FlavorAccess(FromApi):
     """A project allowed to use a private flavor (GET /flavors/{id}/os-flavor-access)."""
 
     flavor_id: str
-    project_id: str
+    project_id: str = field(metadata=api("tenant_id"))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        return cls(
-            flavor_id=as_str(d.get("flavor_id")), project_id=as_str(d.get("tenant_id")), raw=d
-        )
 
     @property
     def id(self) -> str:

@@ -6,26 +6,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Self
 
-from tui.backend.models.common import Json, as_bool, as_str
+from tui.backend.models.common import FromApi, Json, api, as_str
 
 
 @dataclass(frozen=True, slots=True)
-class Role:
+class Role(FromApi):
     id: str
     name: str
     domain_id: str
     description: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        return cls(
-            id=as_str(d.get("id")),
-            name=as_str(d.get("name")),
-            domain_id=as_str(d.get("domain_id")),
-            description=as_str(d.get("description")),
-            raw=d,
-        )
 
 
 def _named(d: Any) -> tuple[str, str]:
@@ -86,51 +76,28 @@ class RoleAssignment:
 
 
 @dataclass(frozen=True, slots=True)
-class CatalogService:
+class CatalogService(FromApi):
     """A Keystone catalog service (``GET /v3/services``), not a Nova compute service."""
 
     id: str
     type: str
     name: str
-    enabled: bool
+    enabled: bool = field(metadata=api(absent=True))
     description: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        return cls(
-            id=as_str(d.get("id")),
-            type=as_str(d.get("type")),
-            name=as_str(d.get("name")),
-            enabled=as_bool(d.get("enabled", True)),
-            description=as_str(d.get("description")),
-            raw=d,
-        )
-
 
 @dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(FromApi):
     id: str
     service_id: str
     interface: str
-    region: str
+    region: str = field(metadata=api("region_id", "region"))
     url: str
-    enabled: bool
+    enabled: bool = field(metadata=api(absent=True))
     service_type: str = ""  # filled in from the services list (the endpoint names only an id)
     service_name: str = ""
     raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        return cls(
-            id=as_str(d.get("id")),
-            service_id=as_str(d.get("service_id")),
-            interface=as_str(d.get("interface")),
-            region=as_str(d.get("region_id") or d.get("region")),
-            url=as_str(d.get("url")),
-            enabled=as_bool(d.get("enabled", True)),
-            raw=d,
-        )
 
     @property
     def name(self) -> str:

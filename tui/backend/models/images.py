@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Self
+from typing import Any
 
-from tui.backend.models.common import Json, as_str
+from tui.backend.models.common import FromApi, Json, api
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,26 +35,15 @@ class ImageSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class ImageMember:
+class ImageMember(FromApi):
     """A project an image is shared with, and whether it accepted (GET /v2/images/{id}/members)."""
 
     image_id: str
     member_id: str
     status: str
-    created: str
-    updated: str
+    created: str = field(metadata=api("created_at"))
+    updated: str = field(metadata=api("updated_at"))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        return cls(
-            image_id=as_str(d.get("image_id")),
-            member_id=as_str(d.get("member_id")),
-            status=as_str(d.get("status")),
-            created=as_str(d.get("created_at")),
-            updated=as_str(d.get("updated_at")),
-            raw=d,
-        )
 
     @property
     def id(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Self
 
-from tui.backend.models.common import Json, as_str
+from tui.backend.models.common import FromApi, Json, api, as_str
 
 
 def duration_seconds(value: Any) -> float:
@@ -30,7 +30,7 @@ def duration_seconds(value: Any) -> float:
 
 
 @dataclass(frozen=True, slots=True)
-class MetricResource:
+class MetricResource(FromApi):
     """A Gnocchi resource (instance, instance_disk, image, generic...) and its metrics."""
 
     id: str
@@ -40,66 +40,52 @@ class MetricResource:
     user_id: str
     started_at: str
     ended_at: str
-    display_name: str
-    metrics: tuple[tuple[str, str], ...]  # (metric name, metric id)
-    raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        metrics = d.get("metrics") or {}
-        return cls(
-            id=as_str(d.get("id")),
-            type=as_str(d.get("type")),
-            original_resource_id=as_str(d.get("original_resource_id")),
-            project_id=as_str(d.get("project_id")),
-            user_id=as_str(d.get("user_id")),
-            started_at=as_str(d.get("started_at")),
-            ended_at=as_str(d.get("ended_at")),
-            display_name=as_str(d.get("display_name") or d.get("name") or d.get("host")),
-            metrics=tuple(sorted((str(k), as_str(v)) for k, v in metrics.items())),
-            raw=d,
+    display_name: str = field(metadata=api("display_name", "name", "host"))
+    metrics: tuple[tuple[str, str], ...] = field(
+        metadata=api(  # (metric name, metric id)
+            get=lambda d: tuple(
+                sorted((str(k), as_str(v)) for k, v in (d.get("metrics") or {}).items())
+            )
         )
+    )
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def name(self) -> str:
         return self.display_name or self.original_resource_id
 
 
+def _granularities(d: Json) -> tuple[tuple[float, float], ...]:
+    definition = (d.get("archive_policy") or {}).get("definition") or ()
+    return tuple(
+        sorted(
+            (duration_seconds(item.get("granularity")), duration_seconds(item.get("timespan")))
+            for item in definition
+        )
+    )
+
+
 @dataclass(frozen=True, slots=True)
-class Metric:
+class Metric(FromApi):
     """A Gnocchi metric; its archive policy's granularities when the API gave the details."""
 
     id: str
     name: str
     unit: str
-    archive_policy_name: str
-    resource_id: str
-    granularities: tuple[tuple[float, float], ...]  # (granularity, timespan) in seconds
-    aggregation_methods: tuple[str, ...]
-    raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        policy = d.get("archive_policy") or {}
-        definition = policy.get("definition") or ()
-        return cls(
-            id=as_str(d.get("id")),
-            name=as_str(d.get("name")),
-            unit=as_str(d.get("unit")),
-            archive_policy_name=as_str(d.get("archive_policy_name") or policy.get("name")),
-            resource_id=as_str(d.get("resource_id") or (d.get("resource") or {}).get("id")),
-            granularities=tuple(
-                sorted(
-                    (
-                        duration_seconds(item.get("granularity")),
-                        duration_seconds(item.get("timespan")),
-                    )
-                    for item in definition
-                )
-            ),
-            aggregation_methods=tuple(policy.get("aggregation_methods") or ()),
-            raw=d,
+    archive_policy_name: str = field(
+        metadata=api(
+            get=lambda d: (
+                d.get("archive_policy_name") or (d.get("archive_policy") or {}).get("name")
+            )
         )
+    )
+    resource_id: str = field(
+        metadata=api(get=lambda d: d.get("resource_id") or (d.get("resource") or {}).get("id"))
+    )
+    # (granularity, timespan) in seconds
+    granularities: tuple[tuple[float, float], ...] = field(metadata=api(get=_granularities))
+    aggregation_methods: tuple[str, ...] = field(metadata=api(within="archive_policy"))
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

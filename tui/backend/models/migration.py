@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING
 
-from tui.backend.models.common import Json, as_int, as_str
+from tui.backend.models.common import FromApi, Json, api
 
 if TYPE_CHECKING:
     from tui.backend.models.compute import ComputeService
@@ -23,7 +23,7 @@ MIGRATION_IN_PROGRESS = ("queued", "preparing", "running", "post-migrating")
 
 
 @dataclass(frozen=True, slots=True)
-class Migration:
+class Migration(FromApi):
     """One record of ``GET /os-migrations`` or ``GET /servers/{id}/migrations``.
 
     The second has the live migration's progress (bytes of memory and disk); the first has
@@ -32,20 +32,23 @@ class Migration:
 
     id: str  # Nova's integer id as text: server-migrations address it by this
     uuid: str  # 2.59+
-    type: str  # live-migration, migration, resize, evacuation (2.23+)
+    type: str = field(
+        metadata=api("migration_type")
+    )  # live-migration, migration, resize, evacuation (2.23+)
     status: str
     source_compute: str
     source_node: str
     dest_compute: str
     dest_node: str
     dest_host: str
-    server_id: str
+    server_id: str = field(metadata=api("instance_uuid", "server_uuid"))
     project_id: str  # 2.80+
     user_id: str  # 2.80+
-    created: str
-    updated: str
-    old_flavor_id: str  # Nova's internal flavor ids (os-migrations only)
-    new_flavor_id: str
+    created: str = field(metadata=api("created_at"))
+    updated: str = field(metadata=api("updated_at"))
+    # Nova's internal flavor ids (os-migrations only)
+    old_flavor_id: str = field(metadata=api("old_instance_type_id"))
+    new_flavor_id: str = field(metadata=api("new_instance_type_id"))
     memory_total_bytes: int
     memory_processed_bytes: int
     memory_remaining_bytes: int
@@ -53,34 +56,6 @@ class Migration:
     disk_processed_bytes: int
     disk_remaining_bytes: int
     raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        return cls(
-            id=as_str(d.get("id")),
-            uuid=as_str(d.get("uuid")),
-            type=as_str(d.get("migration_type")),
-            status=as_str(d.get("status")),
-            source_compute=as_str(d.get("source_compute")),
-            source_node=as_str(d.get("source_node")),
-            dest_compute=as_str(d.get("dest_compute")),
-            dest_node=as_str(d.get("dest_node")),
-            dest_host=as_str(d.get("dest_host")),
-            server_id=as_str(d.get("instance_uuid") or d.get("server_uuid")),
-            project_id=as_str(d.get("project_id")),
-            user_id=as_str(d.get("user_id")),
-            created=as_str(d.get("created_at")),
-            updated=as_str(d.get("updated_at")),
-            old_flavor_id=as_str(d.get("old_instance_type_id")),
-            new_flavor_id=as_str(d.get("new_instance_type_id")),
-            memory_total_bytes=as_int(d.get("memory_total_bytes")),
-            memory_processed_bytes=as_int(d.get("memory_processed_bytes")),
-            memory_remaining_bytes=as_int(d.get("memory_remaining_bytes")),
-            disk_total_bytes=as_int(d.get("disk_total_bytes")),
-            disk_processed_bytes=as_int(d.get("disk_processed_bytes")),
-            disk_remaining_bytes=as_int(d.get("disk_remaining_bytes")),
-            raw=d,
-        )
 
     @property
     def in_progress(self) -> bool:
@@ -101,61 +76,37 @@ class Migration:
 
 
 @dataclass(frozen=True, slots=True)
-class InstanceActionEvent:
+class InstanceActionEvent(FromApi):
     event: str  # e.g. compute_live_migration, conductor_migrate_server
     start_time: str
     finish_time: str
     result: str  # Success / Error / "" while running
     host: str  # admin, 2.62+
-    host_id: str  # hashed host, 2.62+
+    host_id: str = field(metadata=api("hostId"))  # hashed host, 2.62+
     traceback: str  # admin only
     details: str  # 2.84+
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        return cls(
-            event=as_str(d.get("event")),
-            start_time=as_str(d.get("start_time")),
-            finish_time=as_str(d.get("finish_time")),
-            result=as_str(d.get("result")),
-            host=as_str(d.get("host")),
-            host_id=as_str(d.get("hostId")),
-            traceback=as_str(d.get("traceback")),
-            details=as_str(d.get("details")),
-            raw=d,
-        )
-
 
 @dataclass(frozen=True, slots=True)
-class InstanceAction:
+class InstanceAction(FromApi):
     """One thing done to a server (``os-instance-actions``); ``events`` only when shown."""
 
     request_id: str
     action: str  # create, stop, live-migration, migrate, resize, confirmResize, evacuate...
-    server_id: str
+    server_id: str = field(metadata=api("instance_uuid"))
     user_id: str
     project_id: str
     start_time: str
-    updated: str  # 2.58+
+    updated: str = field(metadata=api("updated_at"))  # 2.58+
     message: str  # Nova's failure message ("Error" ...), else ""
-    events: tuple[InstanceActionEvent, ...] = ()
+    events: tuple[InstanceActionEvent, ...] = field(
+        default=(),
+        metadata=api(
+            get=lambda d: tuple(InstanceActionEvent.from_api(e) for e in d.get("events") or ())
+        ),
+    )
     raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        return cls(
-            request_id=as_str(d.get("request_id")),
-            action=as_str(d.get("action")),
-            server_id=as_str(d.get("instance_uuid")),
-            user_id=as_str(d.get("user_id")),
-            project_id=as_str(d.get("project_id")),
-            start_time=as_str(d.get("start_time")),
-            updated=as_str(d.get("updated_at")),
-            message=as_str(d.get("message")),
-            events=tuple(InstanceActionEvent.from_api(e) for e in d.get("events") or ()),
-            raw=d,
-        )
 
     @property
     def id(self) -> str:

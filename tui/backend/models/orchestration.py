@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Self
 
-from tui.backend.models.common import Json, as_str
+from tui.backend.models.common import FromApi, Json, api, as_str
 
 
 def _settled_status(status: str) -> bool:
@@ -13,32 +12,23 @@ def _settled_status(status: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Stack:
+class Stack(FromApi):
     id: str
-    name: str
-    status: str  # CREATE_COMPLETE, UPDATE_IN_PROGRESS, DELETE_FAILED, ...
-    status_reason: str
-    created: str
-    updated: str
-    project_id: str
+    name: str = field(metadata=api("stack_name"))
+    status: str = field(
+        metadata=api("stack_status")
+    )  # CREATE_COMPLETE, UPDATE_IN_PROGRESS, DELETE_FAILED, ...
+    status_reason: str = field(metadata=api("stack_status_reason"))
+    created: str = field(metadata=api("creation_time"))
+    updated: str = field(metadata=api("updated_time"))
+    # "project" only in lists with global_tenant; a show has OS::project_id.
+    project_id: str = field(
+        metadata=api(
+            get=lambda d: d.get("project") or (d.get("parameters") or {}).get("OS::project_id")
+        )
+    )
     description: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        parameters = d.get("parameters") or {}
-        return cls(
-            id=as_str(d.get("id")),
-            name=as_str(d.get("stack_name")),
-            status=as_str(d.get("stack_status")),
-            status_reason=as_str(d.get("stack_status_reason")),
-            created=as_str(d.get("creation_time")),
-            updated=as_str(d.get("updated_time")),
-            # "project" only in lists with global_tenant; a show has OS::project_id.
-            project_id=as_str(d.get("project") or parameters.get("OS::project_id")),
-            description=as_str(d.get("description")),
-            raw=d,
-        )
 
     @property
     def settled(self) -> bool:
@@ -62,48 +52,25 @@ class StackSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class StackResource:
-    name: str
-    type: str
-    status: str
-    status_reason: str
-    physical_id: str
-    updated: str
-    required_by: tuple[str, ...]
+class StackResource(FromApi):
+    name: str = field(metadata=api("resource_name", "logical_resource_id"))
+    type: str = field(metadata=api("resource_type"))
+    status: str = field(metadata=api("resource_status"))
+    status_reason: str = field(metadata=api("resource_status_reason"))
+    physical_id: str = field(metadata=api("physical_resource_id"))
+    updated: str = field(metadata=api("updated_time", "creation_time"))
+    required_by: tuple[str, ...] = field(
+        metadata=api(get=lambda d: tuple(as_str(r) for r in d.get("required_by") or ()))
+    )
     raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        return cls(
-            name=as_str(d.get("resource_name") or d.get("logical_resource_id")),
-            type=as_str(d.get("resource_type")),
-            status=as_str(d.get("resource_status")),
-            status_reason=as_str(d.get("resource_status_reason")),
-            physical_id=as_str(d.get("physical_resource_id")),
-            updated=as_str(d.get("updated_time") or d.get("creation_time")),
-            required_by=tuple(as_str(r) for r in d.get("required_by") or ()),
-            raw=d,
-        )
 
 
 @dataclass(frozen=True, slots=True)
-class StackEvent:
+class StackEvent(FromApi):
     id: str
-    time: str
-    resource_name: str
-    status: str
-    status_reason: str
-    physical_id: str
+    time: str = field(metadata=api("event_time"))
+    resource_name: str = field(metadata=api("resource_name", "logical_resource_id"))
+    status: str = field(metadata=api("resource_status"))
+    status_reason: str = field(metadata=api("resource_status_reason"))
+    physical_id: str = field(metadata=api("physical_resource_id"))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        return cls(
-            id=as_str(d.get("id")),
-            time=as_str(d.get("event_time")),
-            resource_name=as_str(d.get("resource_name") or d.get("logical_resource_id")),
-            status=as_str(d.get("resource_status")),
-            status_reason=as_str(d.get("resource_status_reason")),
-            physical_id=as_str(d.get("physical_resource_id")),
-            raw=d,
-        )

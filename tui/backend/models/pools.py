@@ -2,63 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Self
 
-from tui.backend.models.common import Json, as_bool, as_int, as_str
+from tui.backend.models.common import FromApi, Json, api
+
+_CAPS = "capabilities"
 
 
-def _capacity(value: Any) -> float | None:
+def _capacity(key: str) -> Callable[[Json], float | None]:
     """A pool capacity in GB; None for "infinite"/"unknown" (drivers that cannot tell)."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
+
+    def capacity(d: Json) -> float | None:
+        value = (d.get(_CAPS) or {}).get(key)
+        if value is None or isinstance(value, bool):
+            return None
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return None
+
+    return capacity
 
 
 @dataclass(frozen=True, slots=True)
-class VolumePool:
+class VolumePool(FromApi):
     """One Cinder scheduler pool (GET /scheduler-stats/get_pools?detail=true)."""
 
     name: str  # host@backend#pool
-    backend_name: str
-    driver_version: str
-    vendor: str
-    storage_protocol: str
-    total_gb: float | None
-    free_gb: float | None
-    allocated_gb: float | None
-    provisioned_gb: float | None
-    reserved_percentage: int
-    thin_provisioning: bool
-    max_over_subscription_ratio: str
-    qos_support: bool
-    updated: str
+    backend_name: str = field(metadata=api("volume_backend_name", within=_CAPS))
+    driver_version: str = field(metadata=api(within=_CAPS))
+    vendor: str = field(metadata=api("vendor_name", within=_CAPS))
+    storage_protocol: str = field(metadata=api(within=_CAPS))
+    total_gb: float | None = field(metadata=api(get=_capacity("total_capacity_gb")))
+    free_gb: float | None = field(metadata=api(get=_capacity("free_capacity_gb")))
+    allocated_gb: float | None = field(metadata=api(get=_capacity("allocated_capacity_gb")))
+    provisioned_gb: float | None = field(metadata=api(get=_capacity("provisioned_capacity_gb")))
+    reserved_percentage: int = field(metadata=api(within=_CAPS))
+    thin_provisioning: bool = field(metadata=api("thin_provisioning_support", within=_CAPS))
+    max_over_subscription_ratio: str = field(metadata=api(within=_CAPS))
+    qos_support: bool = field(metadata=api("QoS_support", within=_CAPS))
+    # "timestamp" first; the API reference calls it "updated"
+    updated: str = field(metadata=api("timestamp", "updated", within=_CAPS))
     raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        caps = d.get("capabilities") or {}
-        return cls(
-            name=as_str(d.get("name")),
-            backend_name=as_str(caps.get("volume_backend_name")),
-            driver_version=as_str(caps.get("driver_version")),
-            vendor=as_str(caps.get("vendor_name")),
-            storage_protocol=as_str(caps.get("storage_protocol")),
-            total_gb=_capacity(caps.get("total_capacity_gb")),
-            free_gb=_capacity(caps.get("free_capacity_gb")),
-            allocated_gb=_capacity(caps.get("allocated_capacity_gb")),
-            provisioned_gb=_capacity(caps.get("provisioned_capacity_gb")),
-            reserved_percentage=as_int(caps.get("reserved_percentage")),
-            thin_provisioning=as_bool(caps.get("thin_provisioning_support")),
-            max_over_subscription_ratio=as_str(caps.get("max_over_subscription_ratio")),
-            qos_support=as_bool(caps.get("QoS_support")),
-            # "timestamp" first; the API reference calls it "updated"
-            updated=as_str(caps.get("timestamp") or caps.get("updated")),
-            raw=d,
-        )
 
     @property
     def id(self) -> str:

@@ -5,35 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Self
 
-from tui.backend.models.common import Json, as_bool, as_str
+from tui.backend.models.common import FromApi, Json, api, as_bool, as_str
 
 
 @dataclass(frozen=True, slots=True)
-class Aggregate:
+class Aggregate(FromApi):
     id: str  # Nova's integer id as text: the API addresses aggregates by it
     uuid: str
     name: str
     availability_zone: str
-    hosts: tuple[str, ...]
-    metadata: tuple[tuple[str, str], ...]
-    created: str
-    updated: str
-    raw: Json = field(default_factory=dict, compare=False, repr=False)
-
-    @classmethod
-    def from_api(cls, d: Json) -> Self:
-        metadata = d.get("metadata") or {}
-        return cls(
-            id=as_str(d.get("id")),
-            uuid=as_str(d.get("uuid")),
-            name=as_str(d.get("name")),
-            availability_zone=as_str(d.get("availability_zone")),
-            hosts=tuple(sorted(d.get("hosts") or ())),
-            metadata=tuple(sorted((str(k), as_str(v)) for k, v in metadata.items())),
-            created=as_str(d.get("created_at")),
-            updated=as_str(d.get("updated_at")),
-            raw=d,
+    hosts: tuple[str, ...] = field(metadata=api(get=lambda d: sorted(d.get("hosts") or ())))
+    metadata: tuple[tuple[str, str], ...] = field(
+        metadata=api(
+            get=lambda d: tuple(
+                sorted((str(k), as_str(v)) for k, v in (d.get("metadata") or {}).items())
+            )
         )
+    )
+    created: str = field(metadata=api("created_at"))
+    updated: str = field(metadata=api("updated_at"))
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 from tui.resource import Resource
-from tui.screens.aggregates import (
+from tui.screens.resources.aggregates import (
     AGGREGATE_HOSTS,
     AGGREGATE_SERVERS,
     AGGREGATES,
     AVAILABILITY_ZONES,
     ZONE_HOSTS,
 )
-from tui.screens.catalog import FLAVORS, IMAGES, KEYPAIRS
-from tui.screens.containers import CONTAINER_OBJECTS, CONTAINERS
-from tui.screens.flavors import FLAVOR_ACCESS, FLAVOR_EXTRA_SPECS
-from tui.screens.floating_ips import FLOATING_IPS
-from tui.screens.hypervisors import HYPERVISORS
-from tui.screens.images import IMAGE_MEMBERS
-from tui.screens.keystone_catalog import CATALOG_SERVICES, ENDPOINTS
-from tui.screens.metrics import METRIC_RESOURCES, RESOURCE_METRICS
-from tui.screens.migrations import ACTION_EVENTS, INSTANCE_ACTIONS, MIGRATIONS
-from tui.screens.networks import (
+from tui.screens.resources.containers import CONTAINER_OBJECTS, CONTAINERS
+from tui.screens.resources.flavors import FLAVOR_ACCESS, FLAVOR_EXTRA_SPECS, FLAVORS
+from tui.screens.resources.floating_ips import FLOATING_IPS
+from tui.screens.resources.hypervisors import HYPERVISORS
+from tui.screens.resources.images import IMAGE_MEMBERS, IMAGES
+from tui.screens.resources.keypairs import KEYPAIRS
+from tui.screens.resources.keystone_catalog import CATALOG_SERVICES, ENDPOINTS
+from tui.screens.resources.metrics import METRIC_RESOURCES, RESOURCE_METRICS
+from tui.screens.resources.migrations import ACTION_EVENTS, INSTANCE_ACTIONS, MIGRATIONS
+from tui.screens.resources.networks import (
     NETWORKS,
     PORTS,
     ROUTERS,
@@ -27,18 +27,18 @@ from tui.screens.networks import (
     SECURITY_GROUPS,
     SUBNETS,
 )
-from tui.screens.overview import OVERVIEW
-from tui.screens.pools import POOLS
-from tui.screens.projects import PROJECTS
-from tui.screens.quotas import QUOTA_DEFAULTS, QUOTAS
-from tui.screens.raw import RAW
-from tui.screens.roles import ROLE_ASSIGNMENTS, ROLES
-from tui.screens.servers import SERVERS
-from tui.screens.services import COMPUTE_SERVICES, NETWORK_AGENTS
-from tui.screens.stacks import STACK_EVENTS, STACK_RESOURCES, STACKS
-from tui.screens.token import TOKEN
-from tui.screens.users import USERS
-from tui.screens.volumes import ATTACHMENTS, VOLUME_SNAPSHOTS, VOLUMES
+from tui.screens.resources.overview import OVERVIEW
+from tui.screens.resources.pools import POOLS
+from tui.screens.resources.projects import PROJECTS
+from tui.screens.resources.quotas import QUOTA_DEFAULTS, QUOTAS
+from tui.screens.resources.raw import RAW
+from tui.screens.resources.roles import ROLE_ASSIGNMENTS, ROLES
+from tui.screens.resources.servers import SERVERS
+from tui.screens.resources.services import COMPUTE_SERVICES, NETWORK_AGENTS
+from tui.screens.resources.stacks import STACK_EVENTS, STACK_RESOURCES, STACKS
+from tui.screens.resources.token import TOKEN
+from tui.screens.resources.users import USERS
+from tui.screens.resources.volumes import ATTACHMENTS, VOLUME_SNAPSHOTS, VOLUMES
 
 RESOURCES: dict[str, Resource] = {
     r.name: r

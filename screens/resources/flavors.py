@@ -11,9 +11,10 @@ from tui.backend.base import Backend
 from tui.backend.models import Flavor, FlavorAccess, FlavorExtraSpec, FlavorSpec
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
-from tui.screens.choices import collect, project_choices
-from tui.screens.columns import number_col, project_col
-from tui.screens.networks import once, scoped, yes_no
+from tui.screens.resources.actions import row_call
+from tui.screens.resources.choices import collect, project_choices
+from tui.screens.resources.columns import number_col, project_col, yes_no
+from tui.screens.resources.lists import once, scoped
 
 _FLAVOR_ID = re.compile(r"^[\w.\- ]{1,255}$")
 _SPEC_KEY = re.compile(r"^[\w.:\- ]{1,255}$")
@@ -102,10 +103,6 @@ async def servers_using(backend: Backend, flavor: Flavor) -> list[str]:
         f"{len(servers)} server(s) still use it: {names}{more}.",
         "They keep running; resizing or rebuilding them will show the flavor as deleted.",
     ]
-
-
-async def delete(backend: Backend, flavor: Flavor, values: Values) -> None:
-    await backend.delete_flavor(flavor.id)
 
 
 def set_specs_form(flavor: Flavor) -> Form:
@@ -234,7 +231,7 @@ FLAVORS = Resource(
             "delete",
             "ctrl+d",
             "Delete",
-            delete,
+            row_call(lambda b, flavor: b.delete_flavor(flavor.id)),
             confirm="name",
             preview=servers_using,
             progress="deleting",

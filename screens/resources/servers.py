@@ -9,9 +9,9 @@ from tui.backend.models import Server
 from tui.backend.states import allows
 from tui.forms import Choice, ChoiceLoader, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, View, attr
-from tui.screens.boot import boot, boot_form
-from tui.screens.columns import state_col, task_col
-from tui.screens.moves import MOVING_ACTIONS
+from tui.screens.resources.boot import boot, boot_form
+from tui.screens.resources.columns import state_col, task_col
+from tui.screens.resources.moves import MOVING_ACTIONS
 
 
 def list_servers(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
@@ -138,7 +138,7 @@ def _of_server(server: Server) -> Scope:
 
 
 def where_screen(server: Server) -> object:
-    from tui.screens.migrations import where_screen as screen
+    from tui.screens.resources.migrations import where_screen as screen
 
     return screen(server)
 
@@ -162,7 +162,7 @@ def ssh_floating(server: Server) -> object:
 
 
 def gnocchi_metrics(server: Server) -> object:  # telemetry
-    from tui.screens.metrics import server_metrics
+    from tui.screens.resources.metrics import server_metrics
 
     return server_metrics(server)
 

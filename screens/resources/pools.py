@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from tui.backend.base import Backend
 from tui.backend.models import Volume, VolumePool
 from tui.resource import Col, Drill, Resource, Row, Scope, attr
-from tui.screens.networks import once, yes_no
+from tui.screens.resources.columns import yes_no
+from tui.screens.resources.lists import once
 
 
 def list_pools(backend: Backend, scope: Scope) -> AsyncIterator[list[VolumePool]]:

@@ -8,7 +8,7 @@ from tui.backend import models
 from tui.backend.base import Backend
 from tui.backend.models import Server
 from tui.forms import Field, Form, Values, valid_name
-from tui.screens.choices import (
+from tui.screens.resources.choices import (
     availability_zone_choices,
     fixed,
     flavor_choices,

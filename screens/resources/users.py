@@ -8,8 +8,9 @@ from tui.backend.base import Backend
 from tui.backend.models import User, UserSpec
 from tui.forms import Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
-from tui.screens.choices import project_choices
-from tui.screens.identity import admin_only, enabled_col, grant, grant_form, set_enabled
+from tui.screens.resources.actions import row_call
+from tui.screens.resources.choices import project_choices
+from tui.screens.resources.identity import admin_only, enabled_col, grant, grant_form, set_enabled
 
 
 def _passwords_match(values: Values) -> dict[str, str]:
@@ -104,11 +105,6 @@ enable_user = set_enabled(True)
 disable_user = set_enabled(False)
 
 
-@admin_only
-async def delete_user(backend: Backend, user: User, values: Values) -> None:
-    await backend.delete_user(user)
-
-
 def assignments_of_user(user: User) -> Scope:
     return Scope(filters=(("user_id", user.id),), label=f"user {user.name}")
 
@@ -173,7 +169,7 @@ USERS = Resource(
             "delete",
             "ctrl+d",
             "Delete user",
-            delete_user,
+            admin_only(row_call(lambda b, user: b.delete_user(user))),
             confirm="name",
             progress="deleting",
             follow="gone",

@@ -8,9 +8,9 @@ from tui.backend.base import Backend
 from tui.backend.models import ComputeService, NetworkAgent
 from tui.forms import Field, Form, Values
 from tui.resource import Action, Col, Drill, Resource, Scope, attr
-from tui.screens.columns import state_col, state_style
-from tui.screens.host_procedures import DRAIN_ACTION, EVACUATE_ACTION
-from tui.screens.networks import once, scoped, yes_no
+from tui.screens.resources.columns import state_col, state_style, yes_no
+from tui.screens.resources.host_procedures import DRAIN_ACTION, EVACUATE_ACTION
+from tui.screens.resources.lists import once, scoped
 
 
 def _host_servers(service: ComputeService) -> Scope:

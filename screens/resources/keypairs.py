@@ -1,5 +1,4 @@
-"""What servers are made of: keypairs here; flavors (screens/flavors.py) and images
-(screens/images.py) have their own modules."""
+"""Nova keypairs: what a server is booted with to let its owner in."""
 
 from __future__ import annotations
 
@@ -8,8 +7,6 @@ from collections.abc import AsyncIterator
 from tui.backend.base import Backend
 from tui.backend.models import Keypair
 from tui.resource import Col, Resource, Scope, attr
-from tui.screens.flavors import FLAVORS
-from tui.screens.images import IMAGES
 
 
 def list_keypairs(backend: Backend, scope: Scope) -> AsyncIterator[list[Keypair]]:
@@ -28,5 +25,3 @@ KEYPAIRS = Resource(
     list=list_keypairs,
     key=lambda k: k.name,
 )
-
-__all__ = ["FLAVORS", "IMAGES", "KEYPAIRS"]

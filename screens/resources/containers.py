@@ -17,8 +17,9 @@ from tui.backend.models import Container, SwiftObject
 from tui.backend.swift import MAX_OBJECT_BYTES
 from tui.forms import Field, Form, Values, control_error
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, nothing
-from tui.screens.columns import count_col
-from tui.screens.transfer import Transfer, human_bytes
+from tui.runbook.transfer import Transfer, human_bytes
+from tui.screens.resources.actions import row_call
+from tui.screens.resources.columns import count_col
 
 SWIFT = ("object-store",)
 DELIMITER = "/"
@@ -72,10 +73,6 @@ async def create_container(backend: Backend, _scope: object, values: Values) -> 
     return await backend.create_container(values["name"])
 
 
-async def delete_container(backend: Backend, container: Container, _values: Values) -> None:
-    await backend.delete_container(container.name)
-
-
 async def _all_objects(backend: Backend, container: str) -> list[SwiftObject]:
     return [obj async for page in backend.objects(container) for obj in page]
 
@@ -125,7 +122,7 @@ CONTAINERS = Resource(
             "delete",
             "ctrl+d",
             "Delete container",
-            delete_container,
+            row_call(lambda b, container: b.delete_container(container.name)),
             confirm="name",
             progress="deleting",
             follow="gone",
@@ -272,10 +269,6 @@ async def download(backend: Backend, obj: SwiftObject, values: Values) -> Transf
     )
 
 
-async def delete_object(backend: Backend, obj: SwiftObject, _values: Values) -> None:
-    await backend.delete_object(obj.container, obj.name)
-
-
 def _is_object(obj: SwiftObject) -> bool:
     return not obj.folder
 
@@ -331,7 +324,7 @@ CONTAINER_OBJECTS = Resource(
             "delete",
             "ctrl+d",
             "Delete object",
-            delete_object,
+            row_call(lambda b, obj: b.delete_object(obj.container, obj.name)),
             _is_object,
             confirm="yes",
             progress="deleting",

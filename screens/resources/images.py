@@ -11,10 +11,11 @@ from tui.backend.base import Backend
 from tui.backend.models import Download, Image, ImageMember, ImageSpec
 from tui.forms import Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
-from tui.screens.choices import fixed, project_choices
-from tui.screens.columns import project_col, state_col
-from tui.screens.networks import once, scoped
-from tui.screens.transfer import Transfer, human_bytes
+from tui.runbook.transfer import Transfer, human_bytes
+from tui.screens.resources.actions import row_call
+from tui.screens.resources.choices import fixed, project_choices
+from tui.screens.resources.columns import project_col, state_col
+from tui.screens.resources.lists import once, scoped
 
 DISK_FORMATS = ("qcow2", "raw", "vmdk", "vdi", "vhd", "vhdx", "iso", "ploop", "ami", "ari", "aki")
 CONTAINER_FORMATS = ("bare", "ovf", "ova", "ami", "ari", "aki", "docker", "compressed")
@@ -212,10 +213,6 @@ async def download(backend: Backend, image: Image, values: Values) -> Transfer:
     )
 
 
-async def delete_image(backend: Backend, image: Image, values: Values) -> None:
-    await backend.delete_image(image.id)
-
-
 async def protect(backend: Backend, image: Image, values: Values) -> Image:
     return await backend.update_image(image.id, protected=True)
 
@@ -378,7 +375,7 @@ IMAGES = Resource(
             "delete",
             "ctrl+d",
             "Delete",
-            delete_image,
+            row_call(lambda b, image: b.delete_image(image.id)),
             confirm="name",
             progress="deleting",
             follow="gone",

@@ -9,8 +9,8 @@ from typing import Any
 from tui.backend.base import Backend
 from tui.backend.models import Hypervisor
 from tui.resource import Col, Drill, Resource, Scope, attr, where
-from tui.screens.columns import number_col, state_col, usage_col
-from tui.screens.host_procedures import DRAIN_ACTION, EVACUATE_ACTION
+from tui.screens.resources.columns import number_col, state_col, usage_col
+from tui.screens.resources.host_procedures import DRAIN_ACTION, EVACUATE_ACTION
 
 
 def list_hypervisors(backend: Backend, scope: Scope) -> AsyncIterator[list[Hypervisor]]:

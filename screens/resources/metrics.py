@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from tui.backend.base import Backend
 from tui.backend.models import Metric, MetricResource, Server
 from tui.resource import Col, Drill, Resource, Row, Scope, View, attr
-from tui.screens.columns import count_col, project_col
-from tui.screens.networks import once, scoped
+from tui.screens.resources.columns import count_col, project_col
+from tui.screens.resources.lists import once, scoped
 
 SERVICE = ("metric",)
 SERVICE_NAME = "Telemetry (Gnocchi)"

@@ -9,9 +9,9 @@ from tui.backend.base import Backend
 from tui.backend.models import Project, ProjectSpec
 from tui.forms import Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
-from tui.screens.choices import project_choices
-from tui.screens.identity import admin_only, enabled_col, grant, grant_form, set_enabled
-from tui.screens.quotas import project_quotas_scope
+from tui.screens.resources.choices import project_choices
+from tui.screens.resources.identity import admin_only, enabled_col, grant, grant_form, set_enabled
+from tui.screens.resources.quotas import project_quotas_scope
 
 
 def list_projects(backend: Backend, scope: Scope) -> AsyncIterator[list[Project]]:

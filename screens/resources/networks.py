@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
 
 from tui.backend.base import Backend
 from tui.backend.models import Network, Port, Router, SecurityGroup, SecurityGroupRule, Subnet
 from tui.resource import Col, Drill, Resource, Row, Scope, attr, where
-from tui.screens.columns import count_col, project_col, state_col
-
-
-def yes_no(value: bool) -> str:
-    return "yes" if value else "no"
-
-
-def scoped(field: str, value: str, label: str) -> Scope:
-    return Scope(all_projects=True, filters=((field, value),), label=label)
-
-
-def one(target_id: str, label: str) -> Scope:
-    """A cross-link to one resource by id."""
-    return Scope(all_projects=True, filters=(("id", target_id),), label=label)
-
+from tui.screens.resources.columns import count_col, project_col, state_col, yes_no
+from tui.screens.resources.lists import once, one, scoped
 
 # -- networks -------------------------------------------------------------------------------
-
-
-async def once(call: Awaitable[list[Row]]) -> AsyncIterator[list[Row]]:
-    yield await call
 
 
 def list_networks(backend: Backend, scope: Scope) -> AsyncIterator[list[Network]]:

@@ -9,14 +9,15 @@ from tui.backend.models import Volume, VolumeAttachment, VolumeSnapshot, VolumeS
 from tui.backend.states import snapshot_allows, volume_allows
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
-from tui.screens.choices import (
+from tui.screens.resources.actions import row_call
+from tui.screens.resources.choices import (
     attachable_server_choices,
     fixed,
     image_choices,
     snapshot_choices,
 )
-from tui.screens.columns import number_col, project_col, state_col
-from tui.screens.networks import one, scoped, yes_no
+from tui.screens.resources.columns import number_col, project_col, state_col, yes_no
+from tui.screens.resources.lists import one, scoped
 
 # -- volumes --------------------------------------------------------------------------------
 
@@ -181,10 +182,6 @@ async def snapshot(backend: Backend, volume: Volume, values: Values) -> VolumeSn
     )
 
 
-async def delete_volume(backend: Backend, volume: Volume, values: Values) -> None:
-    await backend.delete_volume(volume.id)
-
-
 VOLUME_SETTLED = {"available", "in-use", "error", "error_extending", "error_deleting"}
 
 VOLUMES = Resource(
@@ -272,7 +269,7 @@ VOLUMES = Resource(
             "delete",
             "ctrl+d",
             "Delete",
-            delete_volume,
+            row_call(lambda b, volume: b.delete_volume(volume.id)),
             volume_allows("delete"),
             confirm="name",
             progress="deleting",
@@ -351,10 +348,6 @@ async def restore(backend: Backend, snap: VolumeSnapshot, values: Values) -> Vol
     )
 
 
-async def delete_snapshot(backend: Backend, snap: VolumeSnapshot, values: Values) -> None:
-    await backend.delete_volume_snapshot(snap.id)
-
-
 VOLUME_SNAPSHOTS = Resource(
     name="volume-snapshots",
     title="Volume snapshots",
@@ -394,7 +387,7 @@ VOLUME_SNAPSHOTS = Resource(
             "delete",
             "ctrl+d",
             "Delete",
-            delete_snapshot,
+            row_call(lambda b, snap: b.delete_volume_snapshot(snap.id)),
             snapshot_allows("delete"),
             confirm="name",
             progress="deleting",

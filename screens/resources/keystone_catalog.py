@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from tui.backend.base import Backend
 from tui.backend.models import CatalogService, Endpoint
 from tui.resource import Col, Drill, Resource, Scope, attr
-from tui.screens.identity import enabled_col
+from tui.screens.resources.identity import enabled_col
 
 
 def list_services(backend: Backend, scope: Scope) -> AsyncIterator[list[CatalogService]]:

@@ -8,7 +8,7 @@ from tui.backend.base import Backend
 from tui.backend.models import Role, RoleAssignment
 from tui.forms import Values
 from tui.resource import Action, Col, Drill, Resource, Scope, attr
-from tui.screens.identity import admin_only, grant, grant_form
+from tui.screens.resources.identity import admin_only, grant, grant_form
 
 # -- roles ----------------------------------------------------------------------------------
 

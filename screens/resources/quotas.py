@@ -9,8 +9,8 @@ from tui.backend.base import Backend
 from tui.backend.models import ZONE_SERVICES, QuotaUsage
 from tui.forms import Field, Form, Values
 from tui.resource import Action, Col, Drill, Names, Resource, Scope, View, attr
-from tui.screens.choices import project_choices
-from tui.screens.networks import once
+from tui.screens.resources.choices import project_choices
+from tui.screens.resources.lists import once
 
 NEAR_FULL = 90.0
 SERVICE_LABEL = {**ZONE_SERVICES, "compute": "Nova"}

@@ -1,4 +1,4 @@
-"""Column helpers shared by the resource declarations: state colours and number formats."""
+"""Column helpers shared by the resource declarations: state colours, number and yes/no formats."""
 
 from __future__ import annotations
 
@@ -32,6 +32,10 @@ _STATE_STYLES = {
     "DELETED": "red",
     "UNKNOWN": "magenta",
 }
+
+
+def yes_no(value: bool) -> str:
+    return "yes" if value else "no"
 
 
 def state_style(get: Callable[[Row], str]) -> Callable[[Row], str]:

@@ -10,11 +10,12 @@ from tui.backend.base import Backend
 from tui.backend.models import ZONE_SERVICES, Aggregate, Server, ServiceZone, ZoneHost
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
-from tui.screens.choices import collect
-from tui.screens.columns import count_col, state_style
-from tui.screens.hypervisors import HYPERVISORS
-from tui.screens.networks import once, scoped
-from tui.screens.servers import SERVERS
+from tui.screens.resources.actions import row_call
+from tui.screens.resources.choices import collect
+from tui.screens.resources.columns import count_col, state_style
+from tui.screens.resources.hypervisors import HYPERVISORS
+from tui.screens.resources.lists import once, scoped
+from tui.screens.resources.servers import SERVERS
 
 METADATA_KEY = re.compile(r"^[a-zA-Z0-9-_:. ]{1,255}$")
 MAX_METADATA_VALUE = 255
@@ -54,10 +55,6 @@ def create_form(_row: object) -> Form:
 
 async def create(backend: Backend, row: object, values: Values) -> Aggregate:
     return await backend.create_aggregate(values["name"], values.get("availability_zone") or "")
-
-
-async def delete(backend: Backend, aggregate: Aggregate, values: Values) -> None:
-    await backend.delete_aggregate(aggregate)
 
 
 def _delete_message(aggregate: Aggregate) -> str:
@@ -245,7 +242,7 @@ AGGREGATES = Resource(
             "delete",
             "ctrl+d",
             "Delete aggregate",
-            delete,
+            row_call(lambda b, aggregate: b.delete_aggregate(aggregate)),
             confirm="name",
             progress="deleting",
             follow="gone",

@@ -21,7 +21,7 @@ from tui.backend.models import (
 )
 from tui.backend.moving import where_is
 from tui.resource import Action, Col, Drill, Names, Resource, Row, Scope, attr
-from tui.screens.columns import project_col
+from tui.screens.resources.columns import project_col
 
 NAME_LOOKUPS = 8  # server names fetched at once for a page of migrations
 

@@ -17,8 +17,9 @@ from tui.backend.base import Backend
 from tui.backend.models import Stack, StackEvent, StackResource, StackSpec
 from tui.forms import Field, Form, Values
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, nothing
-from tui.screens.columns import project_col
-from tui.screens.networks import once, one
+from tui.screens.resources.actions import row_call
+from tui.screens.resources.columns import project_col
+from tui.screens.resources.lists import once, one
 
 HEAT = ("orchestration",)
 
@@ -173,10 +174,6 @@ async def create_stack(backend: Backend, _scope: object, values: Values) -> Stac
     )
 
 
-async def delete_stack(backend: Backend, stack: Stack, _values: Values) -> None:
-    await backend.delete_stack(stack)
-
-
 # -- stacks ---------------------------------------------------------------------------------
 
 
@@ -262,7 +259,7 @@ STACKS = Resource(
             "delete",
             "ctrl+d",
             "Delete stack",
-            delete_stack,
+            row_call(lambda b, stack: b.delete_stack(stack)),
             lambda s: s.status != "DELETE_COMPLETE",
             confirm="name",
             progress="deleting",

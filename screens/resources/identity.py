@@ -11,8 +11,8 @@ from tui.backend.errors import Forbidden
 from tui.backend.models import Project, User
 from tui.forms import Choice, Field, Form, Values
 from tui.resource import Col
-from tui.screens.choices import collect, project_choices
-from tui.screens.columns import state_style
+from tui.screens.resources.choices import collect, project_choices
+from tui.screens.resources.columns import state_style
 
 Run = Callable[[Backend, Any, Values], Awaitable[Any]]
 

@@ -8,9 +8,15 @@ from tui.backend.base import Backend
 from tui.backend.models import FloatingIP
 from tui.forms import Choice, Field, Form, Values
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
-from tui.screens.choices import collect, external_network_choices, project_choices, server_choices
-from tui.screens.columns import project_col, state_col
-from tui.screens.networks import one
+from tui.screens.resources.actions import row_call
+from tui.screens.resources.choices import (
+    collect,
+    external_network_choices,
+    project_choices,
+    server_choices,
+)
+from tui.screens.resources.columns import project_col, state_col
+from tui.screens.resources.lists import one
 
 
 def list_floating_ips(backend: Backend, scope: Scope) -> AsyncIterator[list[FloatingIP]]:
@@ -92,10 +98,6 @@ async def disassociate(backend: Backend, fip: FloatingIP, values: Values) -> Flo
     return await backend.disassociate_floating_ip(fip.id)
 
 
-async def release(backend: Backend, fip: FloatingIP, values: Values) -> None:
-    await backend.release_floating_ip(fip.id)
-
-
 async def project_floating_ips(backend: Backend, fip: FloatingIP) -> list[str]:
     items = await collect(backend.floating_ips(project_id=fip.project_id))
     return [f"{f.id} {f.address} {f.fixed_ip or '(free)'}" for f in items]
@@ -163,7 +165,7 @@ FLOATING_IPS = Resource(
             "release",
             "ctrl+d",
             "Release",
-            release,
+            row_call(lambda b, fip: b.release_floating_ip(fip.id)),
             confirm="yes",
             progress="releasing",
             follow="gone",

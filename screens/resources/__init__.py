@@ -1,0 +1,1 @@
+"""The resource declarations: one module per resource family, over the generic resource screen."""
