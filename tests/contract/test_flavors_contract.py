@@ -16,8 +16,8 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import CIRROS, Lab, collect, gone, named
-from tests.contract.nova import audited, member_of, policy, refuses
+from tests.contract.conftest import CIRROS, Lab
+from tests.contract.support import audited, collect, gone, named, policy, refused
 from tui.backend.audit import AuditLog
 from tui.backend.errors import Conflict, Forbidden, NotFound
 from tui.backend.models import BootSpec, Flavor, FlavorSpec
@@ -74,12 +74,12 @@ async def test_the_list_pages_and_an_admin_sees_private_flavors(lab: Lab, privat
 
 
 async def test_a_member_sees_only_the_flavors_it_may_use(lab: Lab) -> None:
-    member = member_of(lab)
+    member = lab.owner
     listed = await collect(member.flavors())
     assert listed and all(f.is_public for f in listed)
     hidden = [f for f in await collect(lab.admin.flavors()) if not f.is_public and f.name != NAME]
     for flavor in hidden:
-        await refuses(
+        await refused(
             member.flavor(flavor.id), NotFound, 404, f"Flavor {flavor.id} could not be found."
         )
 
@@ -94,7 +94,7 @@ async def test_a_created_flavor_has_what_was_asked(lab: Lab, private: Flavor) ->
 
 async def test_a_second_flavor_of_the_same_name_is_refused(lab: Lab, private: Flavor) -> None:
     again = FlavorSpec(name=NAME, vcpus=1, ram_mb=64)
-    await refuses(
+    await refused(
         lab.admin.create_flavor(again), Conflict, 409, f"Flavor with name {NAME} already exists."
     )
 
@@ -113,7 +113,7 @@ async def test_extra_specs_set_merge_and_unset(lab: Lab, private: Flavor) -> Non
     await lab.admin.unset_flavor_extra_spec(private.id, "ct:size")
     left = {s.key for s in await lab.admin.flavor_extra_specs(private.id)}
     assert left == {"hw:cpu_policy", "ct:color"}
-    await refuses(
+    await refused(
         lab.admin.unset_flavor_extra_spec(private.id, "ct:size"),
         NotFound,
         404,
@@ -145,13 +145,13 @@ async def test_project_access_to_a_private_flavor(lab: Lab, private: Flavor) -> 
 
 async def test_a_public_flavor_has_no_access_list(lab: Lab) -> None:
     tiny = await named(lab.admin.flavors(), "m1.tiny")
-    await refuses(
+    await refused(
         lab.admin.flavor_access(tiny.id),
         NotFound,
         404,
         "Access list not available for public flavors.",
     )
-    await refuses(
+    await refused(
         lab.admin.add_flavor_access(tiny.id, lab.owner.info.project_id),
         Conflict,
         409,
@@ -181,7 +181,7 @@ async def test_servers_with_the_flavor_then_delete_it(lab: Lab, private: Flavor)
         assert {s.flavor for s in on_tiny} <= {"m1.tiny"}
         # Nova deletes a flavor in use: its servers keep their copy of it
         await lab.admin.delete_flavor(private.id)
-        await refuses(
+        await refused(
             lab.admin.flavor(private.id), NotFound, 404, f"Flavor {private.id} could not be found."
         )
         assert (await lab.admin.server(server.id)).flavor == NAME
@@ -214,11 +214,11 @@ async def test_every_flavor_write_is_audited_with_its_outcome(lab: Lab, audit: A
 
 async def test_missing_flavors_and_a_member_managing_flavors(lab: Lab) -> None:
     tail = f"Flavor {MISSING} could not be found."
-    await refuses(lab.admin.flavor(MISSING), NotFound, 404, tail)
-    await refuses(lab.admin.delete_flavor(MISSING), NotFound, 404, tail)
-    await refuses(lab.admin.flavor_extra_specs(MISSING), NotFound, 404, tail)
-    member = member_of(lab)
+    await refused(lab.admin.flavor(MISSING), NotFound, 404, tail)
+    await refused(lab.admin.delete_flavor(MISSING), NotFound, 404, tail)
+    await refused(lab.admin.flavor_extra_specs(MISSING), NotFound, 404, tail)
+    member = lab.owner
     spec = FlavorSpec(name=f"{NAME}-member", vcpus=1, ram_mb=64)
-    await refuses(
+    await refused(
         member.create_flavor(spec), Forbidden, 403, policy("os_compute_api:os-flavor-manage:create")
     )

@@ -15,8 +15,8 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import Lab, collect
-from tests.contract.nova import audited, member_of, policy, refuses
+from tests.contract.conftest import Lab
+from tests.contract.support import audited, collect, policy, refused
 from tui.backend.audit import AuditLog
 from tui.backend.errors import BackendError, Conflict, Forbidden, NotFound
 from tui.backend.models import Aggregate, ComputeService
@@ -90,7 +90,7 @@ async def test_a_hypervisors_servers_count_matches_the_server_list(lab: Lab) -> 
 
 
 async def test_a_missing_hypervisor_or_service_is_a_404(lab: Lab) -> None:
-    await refuses(
+    await refused(
         lab.admin.hypervisor(MISSING),
         NotFound,
         404,
@@ -161,7 +161,7 @@ async def test_a_new_aggregate_is_empty_and_listed(lab: Lab, aggregate: Aggregat
     listed = {a.id: a for a in await collect(lab.admin.aggregates())}
     assert listed[aggregate.id].name == AGGREGATE
     assert (await lab.admin.aggregate(aggregate.id)).uuid == aggregate.uuid
-    await refuses(
+    await refused(
         lab.admin.create_aggregate(AGGREGATE),
         Conflict,
         409,
@@ -174,13 +174,13 @@ async def test_hosts_join_and_leave_an_aggregate(lab: Lab, aggregate: Aggregate)
     joined = await lab.admin.add_aggregate_host(aggregate, host)
     assert joined.hosts == (host,) and joined.id == aggregate.id
     assert (await lab.admin.aggregate(aggregate.id)).hosts == (host,)
-    await refuses(
+    await refused(
         lab.admin.add_aggregate_host(aggregate, host),
         Conflict,
         409,
         f"Aggregate {aggregate.id} already has host {host}.",
     )
-    await refuses(
+    await refused(
         lab.admin.add_aggregate_host(aggregate, NOWHERE),
         NotFound,
         404,
@@ -192,7 +192,7 @@ async def test_hosts_join_and_leave_an_aggregate(lab: Lab, aggregate: Aggregate)
     assert "Host aggregate is not empty" in not_empty.value.message
     left = await lab.admin.remove_aggregate_host(joined, host)
     assert left.hosts == ()
-    await refuses(
+    await refused(
         lab.admin.remove_aggregate_host(left, host),
         NotFound,
         404,
@@ -223,7 +223,7 @@ async def test_an_aggregate_made_with_a_zone_then_deleted(lab: Lab) -> None:
         )
     finally:
         await lab.admin.delete_aggregate(made)
-    await refuses(
+    await refused(
         lab.admin.aggregate(made.id), NotFound, 404, f"Aggregate {made.id} could not be found."
     )
     assert made.id not in {a.id for a in await collect(lab.admin.aggregates())}
@@ -271,7 +271,7 @@ async def test_service_zones_of_nova_cinder_and_neutron(lab: Lab) -> None:
 
 
 async def test_a_member_sees_zones_without_hosts(lab: Lab) -> None:
-    member = member_of(lab)
+    member = lab.owner
     zones = await member.availability_zones()
     assert zones and all(z.hosts == () for z in zones)
     assert "internal" not in {z.name for z in zones}
@@ -307,11 +307,11 @@ async def test_every_host_write_is_audited_with_its_outcome(lab: Lab, audit: Aud
 
 
 async def test_a_member_may_not_see_or_change_hosts(lab: Lab) -> None:
-    member = member_of(lab)
+    member = lab.owner
     for call, rule in (
         (collect(member.hypervisors()), "os_compute_api:os-hypervisors:list-detail"),
         (collect(member.compute_services()), "os_compute_api:os-services:list"),
         (collect(member.aggregates()), "os_compute_api:os-aggregates:index"),
         (member.create_aggregate(f"{AGGREGATE}-member"), "os_compute_api:os-aggregates:create"),
     ):
-        await refuses(call, Forbidden, 403, policy(rule))
+        await refused(call, Forbidden, 403, policy(rule))

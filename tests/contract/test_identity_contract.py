@@ -14,8 +14,8 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import Lab, collect
-from tests.contract.support import member_lab, refused, undo
+from tests.contract.conftest import Lab
+from tests.contract.support import collect, refused, undo
 from tui.backend.errors import BackendError, Conflict, Forbidden, NotFound
 from tui.backend.models import Project, ProjectSpec, User, UserSpec
 
@@ -43,9 +43,6 @@ class Made:
     def __init__(self) -> None:
         self.projects: list[Project] = []
         self.users: list[User] = []
-
-
-lab = member_lab
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

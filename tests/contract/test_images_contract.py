@@ -14,14 +14,15 @@ import dataclasses
 import hashlib
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import CIRROS, CLOUDS, TwoUsers, named, open_two_users
+from tests.contract.conftest import CIRROS, Lab
+from tests.contract.support import OnLab, named, refused
 from tui.backend.errors import BackendError, Conflict, Forbidden, NotFound
 from tui.backend.models import Image, ImageSpec
 
@@ -49,7 +50,7 @@ KiB = 1024
 
 
 @dataclasses.dataclass
-class Glance(TwoUsers):
+class Glance(OnLab):
     """The lab and the images the module made (deleted at the end)."""
 
     made: list[str] = dataclasses.field(default_factory=list)
@@ -68,9 +69,8 @@ class Glance(TwoUsers):
         return image
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
-async def glance(request: pytest.FixtureRequest) -> AsyncIterator[Glance]:
-    lab = await open_two_users(request.param)
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def glance(lab: Lab) -> AsyncIterator[Glance]:
     made = Glance(lab)
     try:
         yield made
@@ -80,15 +80,6 @@ async def glance(request: pytest.FixtureRequest) -> AsyncIterator[Glance]:
                 if (await made.admin.image(image_id)).protected:
                     await made.admin.update_image(image_id, protected=False)
                 await made.admin.delete_image(image_id)
-        for close in lab.closers:
-            await close()
-
-
-async def refused(call: Awaitable[Any], kind: type[BackendError], status: int, says: str) -> None:
-    with pytest.raises(kind) as caught:
-        await call
-    assert caught.value.status == status, caught.value.summary()
-    assert says in caught.value.message, caught.value.message
 
 
 def blob(tmp_path: Path, size: int = 300 * KiB) -> tuple[Path, bytes]:
@@ -120,7 +111,9 @@ async def test_images_list_in_pages_and_show_their_fields(glance: Glance) -> Non
 
 async def test_a_missing_image_is_not_found(glance: Glance) -> None:
     nobody = str(uuid.UUID(int=0xDEADBEEF))
-    await refused(glance.owner.image(nobody), NotFound, 404, f"No image found with ID {nobody}")
+    await refused(
+        glance.owner.image(nobody), NotFound, 404, f"No image found with ID {nobody}", anywhere=True
+    )
 
 
 # -- an image's life -----------------------------------------------------------------------
@@ -152,6 +145,7 @@ async def test_an_image_is_made_filled_read_back_and_deleted(
         Conflict,
         409,
         "Image status transition from active to saving is not allowed",
+        anywhere=True,
     )
 
     target = tmp_path / "out.raw"
@@ -166,7 +160,7 @@ async def test_an_image_is_made_filled_read_back_and_deleted(
     assert await glance.owner.image(image.id) == renamed
 
     await glance.owner.delete_image(image.id)
-    await refused(glance.owner.image(image.id), NotFound, 404, image.id)
+    await refused(glance.owner.image(image.id), NotFound, 404, image.id, anywhere=True)
     assert image.id not in {i.id async for page in glance.owner.images() for i in page}
 
 
@@ -190,10 +184,11 @@ async def test_a_protected_image_is_not_deleted(glance: Glance) -> None:
         Forbidden,
         403,
         f"Image {image.id} is protected and cannot be deleted.",
+        anywhere=True,
     )
     await glance.owner.update_image(image.id, protected=False)
     await glance.owner.delete_image(image.id)
-    await refused(glance.owner.image(image.id), NotFound, 404, image.id)
+    await refused(glance.owner.image(image.id), NotFound, 404, image.id, anywhere=True)
 
 
 # -- what a project member may not do ------------------------------------------------------
@@ -206,10 +201,16 @@ async def test_only_an_admin_publicizes_and_visibility_must_be_known(glance: Gla
         Forbidden,
         403,
         publicize,
+        anywhere=True,
     )
     image = await glance.image("private")
-    await refused(glance.owner.update_image(image.id, visibility="public"), Forbidden, 403,
-                  publicize)  # fmt: skip
+    await refused(
+        glance.owner.update_image(image.id, visibility="public"),
+        Forbidden,
+        403,
+        publicize,
+        anywhere=True,
+    )
     with pytest.raises(BackendError) as bogus:
         await glance.owner.update_image(image.id, visibility="bogus")
     assert bogus.value.status == 400 and "bogus" in bogus.value.message
@@ -218,10 +219,20 @@ async def test_only_an_admin_publicizes_and_visibility_must_be_known(glance: Gla
 
 async def test_someone_elses_image_is_not_changed(glance: Glance) -> None:
     cirros = await named(glance.owner.images(), CIRROS)
-    await refused(glance.owner.delete_image(cirros.id), Forbidden, 403,
-                  "You are not authorized to complete delete_image action.")  # fmt: skip
-    await refused(glance.owner.update_image(cirros.id, min_disk=2), Forbidden, 403,
-                  "You are not authorized to complete modify_image action.")  # fmt: skip
+    await refused(
+        glance.owner.delete_image(cirros.id),
+        Forbidden,
+        403,
+        "You are not authorized to complete delete_image action.",
+        anywhere=True,
+    )
+    await refused(
+        glance.owner.update_image(cirros.id, min_disk=2),
+        Forbidden,
+        403,
+        "You are not authorized to complete modify_image action.",
+        anywhere=True,
+    )
     assert (await glance.owner.image(cirros.id)).min_disk == cirros.min_disk
 
 
@@ -237,23 +248,30 @@ async def test_sharing_with_a_project_that_answers(glance: Glance) -> None:
         Forbidden,
         403,
         f"Not allowed to list members for image {image.id}: Only shared images have members.",
+        anywhere=True,
     )
-    await refused(owner.add_image_member(image.id, guest), Forbidden, 403,
-                  f"Not allowed to create members for image {image.id}.")  # fmt: skip
+    await refused(
+        owner.add_image_member(image.id, guest),
+        Forbidden,
+        403,
+        f"Not allowed to create members for image {image.id}.",
+        anywhere=True,
+    )
 
     await owner.update_image(image.id, visibility="shared")
     member = await owner.add_image_member(image.id, guest)
     assert (member.image_id, member.member_id, member.status) == (image.id, guest, "pending")
     assert member.created
-    await refused(owner.add_image_member(image.id, guest), Conflict, 409,
-                  f"Member {guest} is duplicated for image {image.id}")  # fmt: skip
+    twice = f"Member {guest} is duplicated for image {image.id}"
+    await refused(owner.add_image_member(image.id, guest), Conflict, 409, twice, anywhere=True)
     assert [(m.member_id, m.status) for m in await owner.image_members(image.id)] == [
         (guest, "pending")
     ]
 
     # only the member project answers
-    await refused(owner.set_image_member_status(image.id, guest, "accepted"), Forbidden, 403,
-                  "You are not authorized to complete modify_member action.")  # fmt: skip
+    accepting = owner.set_image_member_status(image.id, guest, "accepted")
+    denied = "You are not authorized to complete modify_member action."
+    await refused(accepting, Forbidden, 403, denied, anywhere=True)
     await admin.set_image_member_status(image.id, guest, "accepted")
     assert [(m.member_id, m.status) for m in await owner.image_members(image.id)] == [
         (guest, "accepted")
@@ -262,5 +280,11 @@ async def test_sharing_with_a_project_that_answers(glance: Glance) -> None:
     await owner.remove_image_member(image.id, guest)
     assert await owner.image_members(image.id) == []
     gone = f"{guest} not found in the member list of the image {image.id}."
-    await refused(owner.remove_image_member(image.id, guest), NotFound, 404, gone)
-    await refused(admin.set_image_member_status(image.id, guest, "accepted"), NotFound, 404, gone)
+    await refused(owner.remove_image_member(image.id, guest), NotFound, 404, gone, anywhere=True)
+    await refused(
+        admin.set_image_member_status(image.id, guest, "accepted"),
+        NotFound,
+        404,
+        gone,
+        anywhere=True,
+    )

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contract.conftest import Lab, collect
-from tests.contract.support import lab_without, refused
+from tests.contract.conftest import Lab, lab_without
+from tests.contract.support import collect, refused
 from tui.backend import gnocchi
 from tui.backend.errors import NotFound
 from tui.backend.gnocchi import MeasureQuery

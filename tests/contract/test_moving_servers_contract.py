@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import CIRROS, Lab, collect, gone, named, settled
+from tests.contract.conftest import CIRROS, Lab
+from tests.contract.support import collect, gone, named, settled
 from tui.backend import states
 from tui.backend.audit import AuditLog
 from tui.backend.errors import BackendError, Conflict, NotFound, ReadOnlyError

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import Lab, collect
-from tests.contract.support import devcloud_sdk, member_lab, refused, undo
+from tests.contract.conftest import Lab
+from tests.contract.support import collect, devcloud_sdk, refused, undo
 from tui.backend.errors import BackendError, Conflict, Forbidden, NotFound
 from tui.backend.models import (
     FloatingIP,
@@ -58,9 +58,6 @@ class Neutron:
     ports: tuple[Port, Port]  # unbound ports on `routed`
     island_port: Port
     allocated: list[str] = field(default_factory=list)  # floating IPs to release at the end
-
-
-lab = member_lab
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

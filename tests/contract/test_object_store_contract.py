@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import Lab, collect
-from tests.contract.support import lab_without, refused, undo
+from tests.contract.conftest import Lab, lab_without
+from tests.contract.support import collect, refused, undo
 from tui.backend.errors import Conflict, NotFound
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

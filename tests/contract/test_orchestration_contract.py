@@ -14,8 +14,8 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import Lab, collect
-from tests.contract.support import lab_without, refused, undo
+from tests.contract.conftest import Lab, lab_without
+from tests.contract.support import collect, refused, undo
 from tui.backend.errors import BackendError, Conflict, Forbidden, NotFound
 from tui.backend.models import Json, Stack, StackSpec
 
@@ -60,7 +60,7 @@ async def create(lab: Lab, made: list[Stack], spec: StackSpec) -> Stack:
     return stack
 
 
-async def settled(lab: Lab, stack: Stack) -> Stack:
+async def stack_settled(lab: Lab, stack: Stack) -> Stack:
     return await lab.until(
         lambda: lab.owner.stack(stack.id),
         lambda s: not s.status.endswith("IN_PROGRESS"),
@@ -73,7 +73,7 @@ async def test_a_stack_is_built_with_its_resources_and_events(lab: Lab, made: li
     spec = StackSpec(name=name, template=TEMPLATE, parameters=(("size", "small"),))
     created = await create(lab, made, spec)
     assert created.status == "CREATE_IN_PROGRESS" and created.name == name
-    done = await settled(lab, created)
+    done = await stack_settled(lab, created)
     assert (done.status, done.status_reason) == (
         "CREATE_COMPLETE",
         "Stack CREATE completed successfully",
@@ -102,7 +102,7 @@ async def test_a_failing_resource_fails_the_stack(
     lab: Lab, made: list[Stack], rollback: bool, final: str
 ) -> None:
     spec = StackSpec(name=f"ct-net-{RUN}-{final.lower()}", template=FAILING, rollback=rollback)
-    stack = await settled(lab, await create(lab, made, spec))
+    stack = await stack_settled(lab, await create(lab, made, spec))
     assert stack.status == final and stack.failed is (final == "CREATE_FAILED")
     events = await collect(lab.owner.stack_events(stack))
     assert any("Test Resource failed boom" in e.status_reason for e in events)
@@ -129,7 +129,7 @@ async def test_heat_refuses_a_bad_template(
 
 async def test_a_name_is_taken_once_per_project(lab: Lab, made: list[Stack]) -> None:
     spec = StackSpec(name=f"ct-net-{RUN}-once", template=FAILING, rollback=False)
-    await settled(lab, await create(lab, made, spec))
+    await stack_settled(lab, await create(lab, made, spec))
     await refused(
         lab.owner.create_stack(spec), Conflict, 409, f"The Stack ({spec.name}) already exists."
     )
@@ -137,9 +137,9 @@ async def test_a_name_is_taken_once_per_project(lab: Lab, made: list[Stack]) -> 
 
 async def test_a_deleted_stack_leaves_the_list(lab: Lab, made: list[Stack]) -> None:
     spec = StackSpec(name=f"ct-net-{RUN}-gone", template=FAILING, rollback=False)
-    stack = await settled(lab, await create(lab, made, spec))
+    stack = await stack_settled(lab, await create(lab, made, spec))
     await lab.owner.delete_stack(stack)
-    gone = await settled(lab, stack)
+    gone = await stack_settled(lab, stack)
     assert gone.status == "DELETE_COMPLETE"
     assert stack.id not in {s.id for s in await collect(lab.owner.stacks())}
     await refused(

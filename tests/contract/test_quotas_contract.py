@@ -15,8 +15,8 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import CLOUDS, Lab
-from tests.contract.support import refused, two_users, undo
+from tests.contract.conftest import Lab
+from tests.contract.support import refused, undo
 from tui.backend.audit import AuditLog
 from tui.backend.errors import BackendError, Forbidden
 from tui.backend.models import Project, ProjectSpec, QuotaUsage
@@ -29,17 +29,6 @@ RUN = uuid.uuid4().hex[:6]
 SERVICES = {"compute", "network", "block-storage"}
 # one resource per service nothing here uses, to move and put back
 PICKS = {"compute": "server_groups", "network": "rbac_policy", "block-storage": "backups"}
-
-
-@pytest.fixture(scope="module")
-def audit(tmp_path_factory: pytest.TempPathFactory) -> AuditLog:
-    return AuditLog(tmp_path_factory.mktemp("audit") / "audit.jsonl")
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
-async def lab(request: pytest.FixtureRequest, audit: AuditLog) -> AsyncIterator[Lab]:
-    async with two_users(request.param, audit) as lab:
-        yield lab
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

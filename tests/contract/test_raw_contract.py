@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 
 from tests.contract.conftest import Lab
-from tests.contract.support import member_lab
 from tui.backend.errors import BackendError
 from tui.backend.models import CatalogEndpoint
 from tui.backend.raw_http import link_path
@@ -17,7 +16,6 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 COVERS = frozenset({"catalog", "raw_get"})
 
-lab = member_lab
 NOBODY = "00000000-0000-4000-8000-0000deadbeef"
 
 

@@ -20,8 +20,17 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import CIRROS, Lab, collect, gone, named, settled
-from tests.contract.nova import audited, member_of, policy, refuses
+from tests.contract.conftest import CIRROS, Lab
+from tests.contract.support import (
+    audited,
+    collect,
+    devcloud_sdk,
+    gone,
+    named,
+    policy,
+    refused,
+    settled,
+)
 from tui.backend import states
 from tui.backend.audit import AuditLog
 from tui.backend.base import SERVER_ACTIONS
@@ -129,7 +138,7 @@ async def test_a_boot_nova_cannot_do_is_a_400(lab: Lab, change: dict[str, Any], 
     spec = BootSpec(
         name=f"{NAME}-never", flavor_id=flavor.id, image_id=image.id, network_ids=lab.network_ids
     )
-    await refuses(
+    await refused(
         lab.owner.create_servers(dataclasses.replace(spec, **change)), BackendError, 400, says
     )
 
@@ -186,14 +195,14 @@ async def test_the_list_pages_through_every_project(lab: Lab, pair: tuple[Server
 
 async def test_a_missing_server_is_a_404(lab: Lab) -> None:
     tail = f"Instance {MISSING} could not be found."
-    await refuses(lab.admin.server(MISSING), NotFound, 404, tail)
-    await refuses(lab.owner.console_log(MISSING), NotFound, 404, tail)
-    await refuses(lab.owner.vnc_console_url(MISSING), NotFound, 404, tail)
-    await refuses(lab.owner.server_action(MISSING, "pause"), NotFound, 404, tail)
-    await refuses(lab.owner.server_action(MISSING, "delete"), NotFound, 404, tail)
+    await refused(lab.admin.server(MISSING), NotFound, 404, tail)
+    await refused(lab.owner.console_log(MISSING), NotFound, 404, tail)
+    await refused(lab.owner.vnc_console_url(MISSING), NotFound, 404, tail)
+    await refused(lab.owner.server_action(MISSING, "pause"), NotFound, 404, tail)
+    await refused(lab.owner.server_action(MISSING, "delete"), NotFound, 404, tail)
     # os-start and os-stop look in the cell mappings first, and say so
     unmapped = f"Instance {MISSING} has no mapping to a cell."
-    await refuses(lab.owner.server_action(MISSING, "stop"), NotFound, 404, unmapped)
+    await refused(lab.owner.server_action(MISSING, "stop"), NotFound, 404, unmapped)
 
 
 # -- actions and Nova's state rules ------------------------------------------------------------
@@ -207,17 +216,17 @@ POWER = ("start", "stop", "reboot", "hard_reboot", "pause", "unpause", "suspend"
 async def the_table_holds(lab: Lab, server: Server) -> None:
     """Every power action the table refuses in the server's state (and attaching a volume),
     Nova refuses with 409 and the table's words; the state does not change."""
-    refused = [a for a in POWER if not states.allows(a)(server)]
-    assert refused, server.status
-    for action in refused:
+    barred = [a for a in POWER if not states.allows(a)(server)]
+    assert barred, server.status
+    for action in barred:
         name, args = SENT_AS.get(action, (action, {}))
         message = states.conflict_message(action, server)
         assert message is not None
-        await refuses(lab.owner.server_action(server.id, name, **args), Conflict, 409, message)
+        await refused(lab.owner.server_action(server.id, name, **args), Conflict, 409, message)
     if not states.allows("attach_volume")(server):  # Nova checks the server before the volume
         message = states.conflict_message("attach_volume", server)
         assert message is not None
-        await refuses(lab.owner.attach_volume(server.id, MISSING), Conflict, 409, message)
+        await refused(lab.owner.attach_volume(server.id, MISSING), Conflict, 409, message)
     after = await lab.admin.server(server.id)
     assert (after.status, after.vm_state) == (server.status, server.vm_state)
 
@@ -368,9 +377,7 @@ async def test_console_log_whole_and_its_last_lines(lab: Lab, pair: tuple[Server
 async def test_keypairs_of_the_user(lab: Lab) -> None:
     made = ""
     if lab.real:  # devcloud's own keypairs come and go with other tests: one of ours
-        import openstack
-
-        conn = openstack.connect(cloud="devcloud-demo")
+        conn = devcloud_sdk("devcloud-demo")
         made = f"{NAME}-key"
         conn.compute.create_keypair(name=made)
     try:
@@ -403,10 +410,10 @@ async def test_every_write_and_refusal_is_audited(lab: Lab, audit: AuditLog) -> 
 
 
 async def test_a_member_may_not_list_every_project(lab: Lab) -> None:
-    member = member_of(lab)
+    member = lab.owner
     rule = policy("os_compute_api:servers:detail:get_all_tenants")
-    await refuses(collect(member.servers(all_projects=True)), Forbidden, 403, rule)
-    await refuses(collect(member.servers_in_status("ERROR")), Forbidden, 403, rule)
+    await refused(collect(member.servers(all_projects=True)), Forbidden, 403, rule)
+    await refused(collect(member.servers_in_status("ERROR")), Forbidden, 403, rule)
     now = datetime.now(UTC)
     stuck = member.servers_in_task_state("deleting", before=now)
-    await refuses(collect(stuck), Forbidden, 403, rule)
+    await refused(collect(stuck), Forbidden, 403, rule)

@@ -13,23 +13,15 @@ import asyncio
 import contextlib
 import dataclasses
 import uuid
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 import pytest_asyncio
 
-from tests.contract.conftest import (
-    CIRROS,
-    CLOUDS,
-    Lab,
-    TwoUsers,
-    collect,
-    gone,
-    named,
-    open_two_users,
-)
+from tests.contract.conftest import CIRROS, Lab
+from tests.contract.support import OnLab, collect, devcloud_sdk, gone, named, refused
 from tui.backend import states
 from tui.backend.errors import BackendError, Conflict, Forbidden, NotFound
 from tui.backend.models import BootSpec, Server, Volume, VolumeSnapshot, VolumeSpec
@@ -65,12 +57,20 @@ ODD_STATUSES = ("error", "error_extending", "error_restoring", "error_deleting",
 
 
 @dataclasses.dataclass
-class Cinder(TwoUsers):
+class Cinder(OnLab):
     """The lab, with the project user as a member of another project than the admin's, and
     what the module made (deleted at the end)."""
 
     volumes: list[str] = dataclasses.field(default_factory=list)
     snapshots: list[str] = dataclasses.field(default_factory=list)
+    admin_sdk: Any = None  # openstacksdk as devcloud's admin, once asked for
+
+    def sdk(self) -> Any:
+        """openstacksdk as devcloud's admin: reset-state is an admin tool stackdeck does not
+        offer for volumes."""
+        if self.admin_sdk is None:
+            self.admin_sdk = devcloud_sdk("devcloud-admin")
+        return self.admin_sdk
 
     async def volume(self, name: str, size_gb: int = 1, **spec: Any) -> Volume:
         made = await self.owner.create_volume(
@@ -107,7 +107,7 @@ class Cinder(TwoUsers):
     async def reset(self, volume_id: str, status: str) -> Volume:
         """The admin's reset-state: the volume's status and nothing else."""
         if self.lab.real:
-            await asyncio.to_thread(_sdk(self.lab).block_storage.reset_volume_status,
+            await asyncio.to_thread(self.sdk().block_storage.reset_volume_status,
                                     volume_id, status, None, None)  # fmt: skip
         else:
             self.admin.put_volume_state(volume_id, status)
@@ -118,7 +118,7 @@ class Cinder(TwoUsers):
     async def reset_snapshot(self, snapshot_id: str, status: str) -> VolumeSnapshot:
         if self.lab.real:
             await asyncio.to_thread(
-                _sdk(self.lab).block_storage.reset_snapshot_status, snapshot_id, status
+                self.sdk().block_storage.reset_snapshot_status, snapshot_id, status
             )
         else:
             self.admin.put_snapshot_state(snapshot_id, status)
@@ -127,31 +127,15 @@ class Cinder(TwoUsers):
         return snapshot
 
 
-_SDK: dict[str, Any] = {}
-
-
-def _sdk(lab: Lab) -> Any:
-    """openstacksdk as devcloud's admin: reset-state is an admin tool stackdeck does not offer
-    for volumes."""
-    if "conn" not in _SDK:
-        import openstack
-
-        _SDK["conn"] = openstack.connect(cloud="devcloud-admin")
-    return _SDK["conn"]
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module", params=CLOUDS)
-async def cinder(request: pytest.FixtureRequest) -> AsyncIterator[Cinder]:
-    lab = await open_two_users(request.param)
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def cinder(lab: Lab) -> AsyncIterator[Cinder]:
     made = Cinder(lab)
     try:
         yield made
     finally:
         await _clean(made)
-        for close in lab.closers:
-            await close()
-        if "conn" in _SDK:
-            _SDK.pop("conn").close()
+        if made.admin_sdk is not None:
+            made.admin_sdk.close()
 
 
 async def _clean(made: Cinder) -> None:
@@ -174,16 +158,6 @@ async def _clean(made: Cinder) -> None:
     for volume_id in made.volumes:
         await made.lab.until(lambda v=volume_id: gone(made.admin.volume, v), bool,
                              "volume deleted")  # fmt: skip
-
-
-async def refused(call: Awaitable[Any], status: int, says: str) -> BackendError:
-    with pytest.raises(BackendError) as caught:
-        await call
-    error = caught.value
-    assert error.status == status, error.summary()
-    assert says in error.message, error.message
-    assert error.request_id, "a refusal names its request"
-    return error
 
 
 # -- lists, shows, fields ------------------------------------------------------------------
@@ -235,9 +209,11 @@ async def test_extend_grows_an_available_volume_and_never_shrinks_it(cinder: Cin
     volume = await cinder.volume("grow")
     await refused(
         cinder.owner.extend_volume(volume.id, 1),
+        BackendError,
         400,
         "Invalid input received: New size for extend must be greater than current size. "
         "(current: 1, extended: 1).",
+        anywhere=True,
     )
     await cinder.owner.extend_volume(volume.id, 2)
     grown = await cinder.lab.until(
@@ -276,10 +252,12 @@ async def test_cinder_refuses_what_the_table_refuses_in_each_status(
     for action, call in calls.items():
         reason = states.volume_refusal(action, volume)
         assert reason is not None, f"the table lets {action} run in {status}"
-        await refused(call(), 400, reason)
+        await refused(call(), BackendError, 400, reason, anywhere=True)
     delete_reason = states.volume_refusal("delete", volume)
     if delete_reason is not None:  # the statuses delete may leave are the next test's
-        await refused(cinder.owner.delete_volume(volume.id), 400, delete_reason)
+        await refused(
+            cinder.owner.delete_volume(volume.id), BackendError, 400, delete_reason, anywhere=True
+        )
     assert (await cinder.owner.volume(volume.id)).status == status
 
 
@@ -323,13 +301,21 @@ async def test_snapshots_list_show_restore_and_block_deleting_their_volume(
     of_volume = await collect(cinder.admin.volume_snapshots(all_projects=True, volume_id=volume.id))
     assert [s.id for s in of_volume] == [snapshot.id]
 
-    await refused(cinder.owner.delete_volume(volume.id), 400, states.VOLUME_RULES["delete"].message)
+    await refused(
+        cinder.owner.delete_volume(volume.id),
+        BackendError,
+        400,
+        states.VOLUME_RULES["delete"].message,
+        anywhere=True,
+    )
     await refused(
         cinder.owner.create_volume(
             VolumeSpec(name=f"{PREFIX}-small", size_gb=1, snapshot_id=snapshot.id)
         ),
+        BackendError,
         400,
         "cannot be smaller than the snapshot size 2GB",
+        anywhere=True,
     )
     restored = await cinder.volume("restored", size_gb=2, snapshot_id=snapshot.id)
     assert restored.raw["snapshot_id"] == snapshot.id and restored.size_gb == 2
@@ -341,13 +327,17 @@ async def test_snapshots_list_show_restore_and_block_deleting_their_volume(
         cinder.owner.create_volume(
             VolumeSpec(name=f"{PREFIX}-never", size_gb=2, snapshot_id=snapshot.id)
         ),
+        BackendError,
         400,
         states.snapshot_refusal("restore", busy) or "",
+        anywhere=True,
     )
     await refused(
         cinder.owner.delete_volume_snapshot(snapshot.id),
+        BackendError,
         400,
         states.snapshot_refusal("delete", busy) or "",
+        anywhere=True,
     )
     await cinder.reset_snapshot(snapshot.id, "available")
     await cinder.owner.delete_volume_snapshot(snapshot.id)
@@ -397,10 +387,9 @@ async def test_attach_and_detach_with_novas_and_cinders_refusals(
     owner = cinder.owner
     volume = await cinder.volume("attached")
     assert states.volume_allows("attach")(volume)
+    unattached = f"Instance {server.id} is not attached to volume {volume.id}"
     await refused(
-        owner.detach_volume(server.id, volume.id),
-        404,
-        f"Instance {server.id} is not attached to volume {volume.id}",
+        owner.detach_volume(server.id, volume.id), NotFound, 404, unattached, anywhere=True
     )
     device = await owner.attach_volume(server.id, volume.id)
     assert device.startswith("/dev/")
@@ -418,14 +407,18 @@ async def test_attach_and_detach_with_novas_and_cinders_refusals(
     assert states.volume_allows("detach")(attached)
     await refused(
         owner.attach_volume(server.id, volume.id),
+        BackendError,
         400,
         f"Invalid volume: volume {volume.id} is already attached to instances: {server.id}",
+        anywhere=True,
     )
     for action, call in (
         ("delete", owner.delete_volume(volume.id)),
         ("snapshot", owner.create_volume_snapshot(volume.id, f"{PREFIX}-x")),
     ):
-        await refused(call, 400, states.volume_refusal(action, attached) or "")
+        await refused(
+            call, BackendError, 400, states.volume_refusal(action, attached) or "", anywhere=True
+        )
     assert states.volume_allows("extend")(attached)  # in place, at 3.42
     assert states.volume_allows("snapshot_force")(attached)
 
@@ -433,7 +426,9 @@ async def test_attach_and_detach_with_novas_and_cinders_refusals(
     broken = await cinder.reset(volume.id, "error")
     reason = states.volume_refusal("detach", broken)
     assert reason
-    await refused(owner.detach_volume(server.id, volume.id), 400, reason)
+    await refused(
+        owner.detach_volume(server.id, volume.id), BackendError, 400, reason, anywhere=True
+    )
     await cinder.reset(volume.id, "in-use")
 
     await owner.detach_volume(server.id, volume.id)
@@ -448,7 +443,9 @@ async def test_a_volume_in_error_cannot_be_attached(cinder: Cinder, server: Serv
     volume = await cinder.reset((await cinder.volume("broken")).id, "error")
     reason = states.volume_refusal("attach", volume)
     assert reason and "can not be created if the volume is in an error state" in reason
-    await refused(cinder.owner.attach_volume(server.id, volume.id), 400, reason)
+    await refused(
+        cinder.owner.attach_volume(server.id, volume.id), BackendError, 400, reason, anywhere=True
+    )
     assert (await cinder.owner.volume(volume.id)).attachments == ()
     await cinder.drop(volume)
 

@@ -6,6 +6,7 @@ import asyncio
 import copy
 import dataclasses
 import inspect
+import itertools
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any, Protocol, Self, TypeVar
 
@@ -72,7 +73,7 @@ class MemoryCore:
         self._read_only = read_only
         self._audit = audit
         self.secrets = Secrets()
-        self._requests = 0
+        self._requests = itertools.count(1)  # one count for every session on the cloud
         self._projects = [Project.from_api(project_json(i)) for i in range(projects)]
         home = self._projects[0]
         self._info = CloudInfo(
@@ -96,22 +97,6 @@ class MemoryCore:
     @property
     def info(self) -> CloudInfo:
         return self._info
-
-    def member_view(self, project: int = 1) -> Self:
-        """Another user of the same cloud, as the real cloud's second user: a member (not an
-        admin) of the ``project``-th project. What either changes, the other sees."""
-        home = self._projects[project]
-        other = copy.copy(self)
-        other._is_admin = False
-        other._info = dataclasses.replace(
-            self._info,
-            project=home.name,
-            project_id=home.id,
-            user="demo",
-            user_id=fixed_id("user", 1),
-            is_admin=False,
-        )
-        return other
 
     async def connect(self) -> CloudInfo:
         return self._info
@@ -172,8 +157,7 @@ class MemoryCore:
         return {p.id: p.name for p in self._projects}
 
     def request_id(self) -> str:
-        self._requests += 1
-        return "req-" + fixed_id("request", self._requests)
+        return "req-" + fixed_id("request", next(self._requests))
 
     async def _pages(self, items: Iterable[T], page_size: int) -> AsyncIterator[list[T]]:
         page: list[T] = []
