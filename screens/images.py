@@ -10,7 +10,7 @@ from typing import Any
 from tui.backend.base import Backend
 from tui.backend.models import Download, Image, ImageMember, ImageSpec
 from tui.forms import Field, Form, Values, valid_name
-from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
+from tui.resource import Action, Col, Drill, Resource, Scope, attr, in_context
 from tui.screens.choices import fixed, project_choices
 from tui.screens.columns import project_col, state_col
 from tui.screens.networks import once, scoped
@@ -424,7 +424,7 @@ IMAGE_MEMBERS = Resource(
     ),
     list=list_members,
     key=lambda m: m.member_id,
-    label=lambda m: Names.project(m.member_id),
+    label=in_context(lambda context, m: context.names.project(m.member_id)),
     drills=(
         Drill(
             "enter",

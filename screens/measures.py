@@ -21,6 +21,7 @@ from tui.backend.errors import BackendError
 from tui.backend.gnocchi import MeasureQuery
 from tui.backend.models import Measure, Metric
 from tui.resource import Col
+from tui.screens.contextual import Contextual
 from tui.styles import STYLES
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
@@ -65,7 +66,7 @@ def _cycle(options: tuple[object, ...], current: object) -> object:
     return options[(options.index(current) + 1) % len(options)]
 
 
-class MeasuresScreen(Screen[None]):
+class MeasuresScreen(Contextual, Screen[None]):
     CSS_PATH = STYLES / "telemetry.tcss"
     app: StackdeckApp
 
@@ -101,7 +102,7 @@ class MeasuresScreen(Screen[None]):
         return self.query_one("#table", ResourceTable)
 
     def on_mount(self) -> None:
-        self.app.sync_header(self.query_one(CloudHeader))
+        self.show_context(self.query_one(CloudHeader))
         self.table.focus()
         self._update_crumbs()
         self.load(details=True)
@@ -110,7 +111,7 @@ class MeasuresScreen(Screen[None]):
     async def load(self, details: bool = False) -> None:
         self.loaded = False
         self.table.waiting = True
-        backend = self.app.backend
+        backend = self.context.backend
         try:
             if details:
                 self.metric = await backend.metric(self.metric.id)

@@ -26,6 +26,7 @@ from tui.backend.errors import BackendError
 from tui.backend.models import CatalogEndpoint
 from tui.backend.raw_http import PathError, RawResponse, body_links, clean_path, link_path
 from tui.resource import Col, Resource, Scope, View, attr
+from tui.screens.contextual import Contextual
 from tui.screens.networks import once
 from tui.screens.text_search import TextSearch
 from tui.styles import STYLES
@@ -114,7 +115,7 @@ class ChoiceScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class RawScreen(TextSearch, Screen[None]):
+class RawScreen(TextSearch, Contextual, Screen[None]):
     CSS_PATH = STYLES / "telemetry.tcss"
     app: StackdeckApp
 
@@ -163,7 +164,7 @@ class RawScreen(TextSearch, Screen[None]):
         return self.query_one("#body", TextView)
 
     def on_mount(self) -> None:
-        self.app.sync_header(self.query_one(CloudHeader))
+        self.show_context(self.query_one(CloudHeader))
         self.query_one("#search", Input).display = False
         recent = HISTORY.get(self.endpoint.type)
         self.path_input.value = recent[0] if recent else FIRST_PATHS.get(self.endpoint.type, "/")
@@ -195,7 +196,7 @@ class RawScreen(TextSearch, Screen[None]):
         self.fetching = True
         self._update_crumbs()
         try:
-            response = await self.app.backend.raw_get(self.endpoint, path)
+            response = await self.context.backend.raw_get(self.endpoint, path)
         except BackendError as exc:
             self.problem = exc.message
             self.app.notify_error(exc)

@@ -18,9 +18,11 @@ from textual.widgets import Input, Static
 from textual.worker import WorkerState
 
 from tui.backend.errors import BackendError, ConnectionLost, Forbidden
+from tui.context import Context
 from tui.guard import GuardedHandlers
-from tui.resource import Drill, Resource, Scope
+from tui.resource import Drill, Resource, Scope, bind
 from tui.screens.acting import ActingMixin
+from tui.screens.contextual import Contextual
 from tui.text import one_line
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
@@ -34,8 +36,9 @@ AUTO_REFRESH_MAX_ROWS = 5000
 WAITING_GROUPS = ("load", "act")
 
 
-class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
-    """A list of one resource in one scope, streamed page by page into a virtual table."""
+class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
+    """A list of one resource in one scope of one context (its cloud), streamed page by page
+    into a virtual table."""
 
     app: StackdeckApp
 
@@ -50,10 +53,12 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
         Binding("escape", "back", "Back", show=False),
     ]
 
-    def __init__(self, resource: Resource, scope: Scope | None = None) -> None:
-        super().__init__(name=resource.name)
-        self.resource = resource
-        self.scope = scope or Scope()
+    def __init__(
+        self, resource: Resource, scope: Scope | None = None, *, context: Context | None = None
+    ) -> None:
+        super().__init__(name=resource.name, context=context)
+        self.resource = bind(resource, self.context)
+        self.scope = bind(scope or Scope(), self.context)
         self._auto_scope = scope is None
         self.error: BackendError | None = None
         self.pages = 0
@@ -62,8 +67,8 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
         self.cancelled = False
         self.in_flight: dict[str, str] = {}
         self.summary = ""
-        for drill in resource.drills:
-            if drill.key != "enter" and resource.drill(drill.key) is drill:
+        for drill in self.resource.drills:
+            if drill.key != "enter" and self.resource.drill(drill.key) is drill:
                 self._bindings.bind(drill.key, f"drill('{drill.key}')", drill.description)
         for act in resource.actions:
             self._bindings.bind(act.key, f"act('{act.name}')", act.description, show=False)
@@ -99,10 +104,10 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
         return box
 
     def on_mount(self) -> None:
-        self.app.sync_header(self.query_one(CloudHeader))
+        self.show_context(self.query_one(CloudHeader))
         self.table.focus()
         self._update_crumbs()
-        seconds = self.app.settings.refresh_seconds
+        seconds = self.context.refresh_seconds
         if seconds > 0:
             self.set_interval(seconds, self._refresh_tick)
         self.load()
@@ -119,7 +124,7 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
         self.cancelled = False
         self._update_crumbs()
         try:
-            info = await self.app.ensure_connected()
+            info = await self.context.connect()
             missing = self.resource.missing_service(info.services) or (
                 self.resource.missing_parent(self.scope)
             )
@@ -129,9 +134,10 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
                 self.loaded = True
                 return
             if self._auto_scope:
-                self.scope = Scope(
-                    all_projects=self.resource.default_all_projects and info.is_admin
+                every = self.resource.default_all_projects and (
+                    (await self.context.settled_capabilities()).all_projects
                 )
+                self.scope = Scope(all_projects=every)
                 self._auto_scope = False
             first = True
             self.pages = 0
@@ -140,7 +146,8 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
                 first = False
                 self.pages += 1
                 self._update_crumbs()
-            if not table.total_count and self.resource.needs_admin and not info.is_admin:
+            admin = self.context.capabilities.admin
+            if not table.total_count and self.resource.needs_admin and not admin:
                 # Neutron answers a member's admin-only list with none rather than a 403
                 table.empty_message = (
                     f"{self.resource.title} need admin rights here"
@@ -152,7 +159,7 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
                 self.summary = self.resource.summary(table.rows_in_view())
             self.loaded = True
             self._follow_unsettled()
-            self.app.cloud_state = "connected"
+            self.context.set_state("connected")
         except BackendError as exc:
             self._failed(exc)
         except Exception:
@@ -182,16 +189,16 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
         """The list's pages; a cross-link to one resource by id fetches just that one."""
         ident = self.scope.get("id")
         if ident and self.resource.get is not None:
-            yield [await self.resource.get(self.app.backend, ident)]
+            yield [await self.resource.get(self.context.backend, ident)]
             return
         lister = self.scope.lister or self.resource.list
-        async for page in lister(self.app.backend, self.scope):
+        async for page in lister(self.context.backend, self.scope):
             yield page
 
     def _failed(self, exc: BackendError) -> None:
         self.error = exc
         if isinstance(exc, ConnectionLost):
-            self.app.cloud_state = "lost"
+            self.context.set_state("lost")
         if isinstance(exc, Forbidden):
             why = f"{self.resource.title} need admin rights here (HTTP 403)."
         else:
@@ -411,7 +418,9 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
         drill: Drill | None = self.resource.drill(key, row)
         if drill is None:
             return
-        self.app.open_resource(drill.target_of(row), drill.scope(row), push=True)
+        self.app.open_resource(
+            drill.target_of(row), drill.scope(row), push=True, context=self.context
+        )
 
     def refresh_crumbs(self) -> None:
         self._update_crumbs()

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui.backend.errors import BackendError
+from tui.screens.contextual import Contextual
 from tui.styles import STYLES
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from tui.backend.models import Server
 
 
-class VncScreen(ModalScreen[None]):
+class VncScreen(Contextual, ModalScreen[None]):
     """Asks Nova for a noVNC console; shows the URL or why there is none."""
 
     CSS_PATH = STYLES / "terminal_screen.tcss"
@@ -51,7 +52,7 @@ class VncScreen(ModalScreen[None]):
     async def _load(self) -> None:
         body = self.query_one("#vnc-body", Static)
         try:
-            self.url = await self.app.backend.vnc_console_url(self.server.id)
+            self.url = await self.context.backend.vnc_console_url(self.server.id)
         except BackendError as exc:
             self.error = exc
             status = f" (HTTP {exc.status})" if exc.status else ""

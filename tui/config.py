@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,25 +25,6 @@ def state_dir() -> Path:
     return user_state_path(APP_NAME)
 
 
-class Thresholds:
-    """How long a task or a transitional volume state may last before the health overview
-    calls it stuck; the app sets it from the settings."""
-
-    stuck_minutes: int = 15
-
-    @classmethod
-    def before(cls) -> datetime:
-        return datetime.now(UTC) - timedelta(minutes=cls.stuck_minutes)
-
-
-class HostDefaults:
-    """What the drain and evacuate forms start with; the app sets it from the settings and
-    from whom it connected as."""
-
-    drain_concurrency: int = 2
-    user: str = ""
-
-
 @dataclass(slots=True)
 class Settings:
     cloud: str | None = None
@@ -56,6 +36,8 @@ class Settings:
     start_resource: str = ""  # "": the health overview for admins, servers for the others
     stuck_minutes: int = 15  # the overview: a task or volume transition longer is "stuck"
     drain_concurrency: int = 2  # servers a drain or an evacuation moves at once
+    admin_roles: tuple[str, ...] = ("admin",)  # roles that give a token the cloud-wide rights
+    reader_roles: tuple[str, ...] = ("reader",)  # roles that may look but never change
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -65,6 +47,10 @@ class SettingsError(ValueError):
 
 
 def _typed(path: Path, key: str, value: Any, default: Any) -> Any:
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise SettingsError(f"{path}: '{key}' must be a list of text, not {value!r}")
+        return tuple(value)
     if default is None or isinstance(value, type(default)):
         ok = not (isinstance(value, bool) and not isinstance(default, bool | None))
     else:

@@ -417,7 +417,7 @@ class IdentityMemory(MemoryCore):
         info = self._info
         default = {"id": "default", "name": "Default"}
         roles = self._all_roles()
-        mine = roles[:3] if info.is_admin else roles[1:3]
+        mine = roles[:3] if self._is_admin else roles[1:3]
         services = {s["id"]: s for s in self._services_json()}
         catalog = [
             {
