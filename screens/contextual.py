@@ -18,10 +18,14 @@ if TYPE_CHECKING:
 
 
 def opening_context(app: Any) -> Context:
-    """The context of the screen on top of `app`, else the app's current one."""
-    stack = app.screen_stack
-    context = getattr(stack[-1], "context", None) if stack else None
-    return context if isinstance(context, Context) else app.context
+    """The context of the topmost screen of `app` that has one (a dialog over a list has
+    none: the list's), else the app's current one."""
+    for screen in reversed(app.screen_stack):
+        context = getattr(screen, "context", None)
+        if isinstance(context, Context):
+            return context
+    current: Context = app.context
+    return current
 
 
 class Contextual:

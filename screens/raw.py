@@ -36,10 +36,9 @@ from tui.widgets.text_view import TextView
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
+    from tui.context import Context
 
 HISTORY_SIZE = 20
-# Recent paths per service type, newest first, for this session.
-HISTORY: dict[str, list[str]] = {}
 # A useful first path per service type (relative to the usual catalog URLs).
 FIRST_PATHS = {
     "compute": "/servers/detail?limit=20",
@@ -53,8 +52,14 @@ FIRST_PATHS = {
 }
 
 
-def remember(kind: str, path: str) -> None:
-    paths = HISTORY.setdefault(kind, [])
+def history(context: Context) -> dict[str, list[str]]:
+    """The recent paths per service type of this context's cloud, newest first."""
+    found: dict[str, list[str]] = context.remembered.setdefault("raw-paths", {})
+    return found
+
+
+def remember(context: Context, kind: str, path: str) -> None:
+    paths = history(context).setdefault(kind, [])
     if path in paths:
         paths.remove(path)
     paths.insert(0, path)
@@ -166,7 +171,7 @@ class RawScreen(TextSearch, Contextual, Screen[None]):
     def on_mount(self) -> None:
         self.show_context(self.query_one(CloudHeader))
         self.query_one("#search", Input).display = False
-        recent = HISTORY.get(self.endpoint.type)
+        recent = history(self.context).get(self.endpoint.type)
         self.path_input.value = recent[0] if recent else FIRST_PATHS.get(self.endpoint.type, "/")
         self.path_input.focus()
         self.view.set_text("Type a path and press enter: GET it (read-only).")
@@ -204,7 +209,7 @@ class RawScreen(TextSearch, Contextual, Screen[None]):
         finally:
             self.fetching = False
             self._update_crumbs()
-        remember(self.endpoint.type, path)
+        remember(self.context, self.endpoint.type, path)
         self.requests += 1
         self.response = response
         body = response.json()
@@ -301,7 +306,7 @@ class RawScreen(TextSearch, Contextual, Screen[None]):
         self._update_crumbs()
 
     def action_history(self) -> None:
-        paths = HISTORY.get(self.endpoint.type, [])
+        paths = history(self.context).get(self.endpoint.type, [])
         if not paths:
             self.app.notify("No recent paths for this service yet.", severity="information")
             return

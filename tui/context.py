@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from tui.backend.errors import BackendError, Forbidden, Unauthorized
+from tui.backend.errors import BackendError, Forbidden
 from tui.backend.models import CloudInfo
 from tui.config import Settings
 
@@ -146,9 +146,7 @@ async def probe_admin(backend: Backend) -> bool | None:
         await anext(pages, None)
     except Forbidden:
         return False
-    except Unauthorized:
-        return False
-    except BackendError:
+    except BackendError:  # no answer (a lost connection, a 5xx): nothing learned
         return None
     finally:
         await pages.aclose()
