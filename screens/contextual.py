@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 from tui.context import Context
 
 if TYPE_CHECKING:
-    from tui.backend.base import Backend
     from tui.widgets.header import CloudHeader
 
 
@@ -37,10 +36,6 @@ class Contextual:
         super().__init__(*args, **kwargs)
         # `self.app` is the running app already (Textual's active app), not yet the parent's
         self.context = context if context is not None else opening_context(self.app)
-
-    @property
-    def backend(self) -> Backend:
-        return self.context.backend
 
     def show_context(self, header: CloudHeader) -> None:
         """Fill `header` with this screen's cloud (the app keeps it up to date)."""

@@ -2,7 +2,7 @@
 
 A `Context` holds the backend, the names the lists show instead of ids, what the token may
 do (`Capabilities`), the read-only flag, the thresholds and host defaults the screens start
-from, the page size and refresh period, the audit log and the runbooks. The app holds a list
+from, the refresh period, the audit log and the runbooks. The app holds a list
 of them and a current one; every screen is given its context and asks it, never the app or a
 module global, so several clouds can be open in one app. No Textual here.
 
@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from tui.backend.base import Backend
     from tui.runbook import Runbooks
 
-# Roles Keystone's default model gives every project member: no admin rights, may write.
-MEMBER_ROLES = frozenset({"member", "_member_"})
+# Keystone's roles below admin that may write: a project's members and its manager.
+MEMBER_ROLES = frozenset({"member", "_member_", "manager"})
 
 
 @dataclass(slots=True)
@@ -181,7 +181,6 @@ class Context:
         self.names = Names()
         self.thresholds = Thresholds(stuck_minutes=max(1, settings.stuck_minutes))
         self.hosts = HostDefaults(drain_concurrency=max(1, settings.drain_concurrency))
-        self.page_size = settings.page_size
         self.refresh_seconds = settings.refresh_seconds
         self.admin_roles = tuple(settings.admin_roles)
         self.reader_roles = tuple(settings.reader_roles)

@@ -31,6 +31,7 @@ def test_a_member_is_no_admin_and_may_write_and_no_probe_is_needed() -> None:
     assert not caps.admin and not caps.all_projects and not caps.reader_only
     assert not needs_probe(token("member", "reader"), ("admin",), ("reader",))
     assert not needs_probe(token("_member_"), ("admin",), ("reader",))
+    assert not needs_probe(token("manager", "member", "reader"), ("admin",), ("reader",))
 
 
 def test_an_admin_role_named_otherwise_is_configured_not_guessed() -> None:
