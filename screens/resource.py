@@ -124,8 +124,9 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         self.cancelled = False
         self._update_crumbs()
         try:
-            info = await self.context.connect()
-            missing = self.resource.missing_service(info.services) or (
+            await self.context.connect()
+            services = self.context.capabilities.services  # what the token's catalog offers
+            missing = self.resource.missing_service(services) or (
                 self.resource.missing_parent(self.scope)
             )
             if missing is not None:

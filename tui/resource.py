@@ -3,6 +3,11 @@
 A resource is a description, not a screen: its model, its columns, how to list it, where
 ``enter`` and the other drill keys lead, and which actions it offers. Nothing here imports
 Textual; the screens and widgets read these declarations.
+
+A declaration is shared by every open cloud, so it holds no cloud's state. A callback that
+needs its cloud's (the project names a column shows, the stuck threshold, what the token may
+do) is declared with `in_context` and takes the `Context` first; the screen showing the
+resource binds the declaration to its own context (`bind`) before using it.
 """
 
 from __future__ import annotations
@@ -84,13 +89,13 @@ def bind(value: T, context: Context) -> T:
         same = all(a is b for a, b in zip(items, value, strict=True))
         return value if same else cast("T", items)
     if getattr(type(value), "__bindable__", False):
-        changes = {}
+        changes: dict[str, Any] = {}
         for f in fields(cast("Any", value)):
             old = getattr(value, f.name)
             new = bind(old, context)
             if new is not old:
                 changes[f.name] = new
-        return replace(cast("Any", value), **changes) if changes else value
+        return cast("T", replace(cast("Any", value), **changes)) if changes else value
     return value
 
 
