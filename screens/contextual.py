@@ -8,6 +8,7 @@ screen of one cloud keeps talking to that cloud whichever cloud is current.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from tui.context import Context
@@ -30,12 +31,23 @@ def opening_context(app: Any) -> Context:
 class Contextual:
     """Mixed into a screen, before Textual's `Screen`: takes `context=` off the keywords."""
 
-    context: Context
+    app: Any  # the screen's (Textual's active app while it is made)
 
     def __init__(self, *args: Any, context: Context | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # `self.app` is the running app already (Textual's active app), not yet the parent's
-        self.context = context if context is not None else opening_context(self.app)
+        self._context = context
+        if context is None:
+            # made before the app runs (no active app): the current context, once asked
+            with suppress(RuntimeError):
+                self._context = opening_context(self.app)  # the opener is on top
+
+    @property
+    def context(self) -> Context:
+        """This screen's cloud."""
+        if self._context is None:
+            current: Context = self.app.context
+            self._context = current
+        return self._context
 
     def show_context(self, header: CloudHeader) -> None:
         """Fill `header` with this screen's cloud (the app keeps it up to date)."""
