@@ -35,19 +35,19 @@ class Contextual:
 
     def __init__(self, *args: Any, context: Context | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._context = context
+        self._own_context = context
         if context is None:
             # made before the app runs (no active app): the current context, once asked
             with suppress(RuntimeError):
-                self._context = opening_context(self.app)  # the opener is on top
+                self._own_context = opening_context(self.app)  # the opener is on top
 
     @property
     def context(self) -> Context:
         """This screen's cloud."""
-        if self._context is None:
+        if self._own_context is None:
             current: Context = self.app.context
-            self._context = current
-        return self._context
+            self._own_context = current
+        return self._own_context
 
     def show_context(self, header: CloudHeader) -> None:
         """Fill `header` with this screen's cloud (the app keeps it up to date)."""
