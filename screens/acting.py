@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from tui.app import StackdeckApp
+    from tui.context import Context
     from tui.runbook.transfer import Transfer
     from tui.widgets.resource_table import ResourceTable
 
@@ -36,9 +37,10 @@ TRANSFER_RELOAD = 1.0
 
 
 class ActingMixin(_ScreenBase):
-    """Needs `app`, `resource`, `table`, `load()` and `run_worker` from the screen."""
+    """Needs `app`, `context`, `resource`, `table`, `load()` and `run_worker` from the screen."""
 
     app: StackdeckApp
+    context: Context
     resource: Resource
     scope: Scope
     in_flight: dict[str, str]
@@ -52,7 +54,7 @@ class ActingMixin(_ScreenBase):
 
     @property
     def read_only(self) -> bool:
-        return self.app.settings.read_only or self.app.backend.info.read_only
+        return self.context.read_only
 
     def offered(self, action: Action, row: Row | None) -> bool:
         """Shown at all: not a write in read-only mode, and the row's state allows it
@@ -110,7 +112,7 @@ class ActingMixin(_ScreenBase):
         if action.form is not None:
             self.run_worker(self._bulk_form(action, rows), group="act")
             return
-        self.app.run_bulk(self.resource, action, rows)
+        self.app.run_bulk(self.context, self.resource, action, rows)
 
     async def _bulk_form(self, action: Action, rows: list[Row]) -> None:
         """Ask the form once (as for the first row that allows it); its values go to all."""
@@ -135,13 +137,13 @@ class ActingMixin(_ScreenBase):
         )
         values = await self.app.push_screen_wait(screen)
         if values is not None:
-            self.app.run_bulk(self.resource, action, rows, values)
+            self.app.run_bulk(self.context, self.resource, action, rows, values)
 
     async def _act(self, action: Action, row: Row | None) -> None:
         key = self.resource.key(row) if row is not None else None
         try:
             if action.guard is not None and row is not None:
-                why = await action.guard(self.app.backend, row)
+                why = await action.guard(self.context.backend, row)
                 if why is not None:
                     self.app.notify(why, title=f"{action.description}: not now", severity="warning")
                     return
@@ -161,7 +163,7 @@ class ActingMixin(_ScreenBase):
             from tui.runbook.recipe import RunbookRequest
 
             if isinstance(result, RunbookRequest):  # a drain, an evacuation: its preview
-                await self.app.open_requested_runbook(result)
+                await self.app.open_requested_runbook(self.context, result)
                 return
             label = self.resource.label(row) if row is not None else self.resource.title
             self.app.notify(f"{action.description}: {label}", title="Requested", timeout=4)
@@ -192,10 +194,10 @@ class ActingMixin(_ScreenBase):
             body.append(f"\nIts name cannot be typed back: confirm with its id, {expected}.")
         if action.confirm == "name" and action.preview is not None:  # warnings, e.g. still used
             body.append(
-                "".join(f"\n{line}" for line in await action.preview(self.app.backend, row))
+                "".join(f"\n{line}" for line in await action.preview(self.context.backend, row))
             )
         if action.confirm == "count" and action.preview is not None:
-            items = await action.preview(self.app.backend, row)
+            items = await action.preview(self.context.backend, row)
             if not items:
                 self.app.notify(f"{action.description}: nothing to do.", severity="warning")
                 return False
@@ -212,7 +214,7 @@ class ActingMixin(_ScreenBase):
         return confirmed
 
     async def _run(self, action: Action, row: Row | None) -> Any:
-        backend = self.app.backend
+        backend = self.context.backend
         if action.form is None:
             return await action.run(backend, row, {})
         form = action.form(row)
@@ -278,7 +280,7 @@ class ActingMixin(_ScreenBase):
 
         assert action.outcome is not None
         try:
-            after = await self.resource.refetch(self.app.backend, before)
+            after = await self.resource.refetch(self.context.backend, before)
         except NotFound:
             return
         if self.table.has_key(self.resource.key(after)):
@@ -306,7 +308,7 @@ class ActingMixin(_ScreenBase):
             try:
                 fresh = await follow_row(
                     self.resource,
-                    self.app.backend,
+                    self.context.backend,
                     row,
                     gone=gone,
                     expect_change=expect_change,

@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 from tui.backend.errors import BackendError
 from tui.backend.models import Server
 from tui.guard import GuardedHandlers, on
+from tui.screens.contextual import Contextual
 from tui.screens.text_search import TextSearch
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
@@ -31,7 +32,7 @@ def length_label(length: int | None) -> str:
     return "all lines" if length is None else f"last {length} lines"
 
 
-class ConsoleLogScreen(GuardedHandlers, TextSearch, Screen[None]):
+class ConsoleLogScreen(GuardedHandlers, TextSearch, Contextual, Screen[None]):
     app: StackdeckApp
 
     BINDINGS = [
@@ -70,7 +71,7 @@ class ConsoleLogScreen(GuardedHandlers, TextSearch, Screen[None]):
         return self.query_one(TextView)
 
     def on_mount(self) -> None:
-        self.app.sync_header(self.query_one(CloudHeader))
+        self.show_context(self.query_one(CloudHeader))
         self.query_one("#search", Input).display = False
         self.view.focus()
         self.set_interval(FOLLOW_SECONDS, self._poll)
@@ -84,7 +85,7 @@ class ConsoleLogScreen(GuardedHandlers, TextSearch, Screen[None]):
     @work(exclusive=True, group="console")
     async def action_reload(self) -> None:
         try:
-            text = await self.app.backend.console_log(self.server.id, self.length)
+            text = await self.context.backend.console_log(self.server.id, self.length)
         except BackendError as exc:
             if self.error is None:
                 self.app.notify_error(exc)

@@ -20,6 +20,7 @@ from textual.widgets import Static
 from tui.backend.errors import BackendError
 from tui.guard import GuardedHandlers
 from tui.resource import Resource
+from tui.screens.contextual import Contextual
 from tui.text import one_line
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
@@ -43,7 +44,7 @@ def record_text(row: Any) -> str:
     return json.dumps(raw, indent=2, sort_keys=True, default=str, ensure_ascii=False)
 
 
-class DescribeScreen(GuardedHandlers, Screen[None]):
+class DescribeScreen(GuardedHandlers, Contextual, Screen[None]):
     app: StackdeckApp
 
     BINDINGS = [
@@ -69,7 +70,7 @@ class DescribeScreen(GuardedHandlers, Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.app.sync_header(self.query_one(CloudHeader))
+        self.show_context(self.query_one(CloudHeader))
         self._show(self.row, fresh=False)
         self.query_one("#record").focus()
         self.action_reload()
@@ -99,7 +100,7 @@ class DescribeScreen(GuardedHandlers, Screen[None]):
             self._show(self.row, fresh=True)
             return
         try:
-            self.row = await self.resource.refetch(self.app.backend, self.row)
+            self.row = await self.resource.refetch(self.context.backend, self.row)
         except BackendError as exc:
             self.app.notify_error(exc)
             return

@@ -16,12 +16,15 @@ from textual.widgets import Button, Checkbox, Input, Static
 from tui.backend.errors import BackendError
 from tui.forms import Field, Form, Values, validate
 from tui.guard import GuardedHandlers, on
+from tui.resource import bind
+from tui.screens.contextual import Contextual
 from tui.styles import STYLES
 from tui.text import safe
 from tui.widgets.picker import Picker
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
+    from tui.context import Context
 
 
 def error_text(exc: BackendError) -> Text:
@@ -36,7 +39,7 @@ def error_text(exc: BackendError) -> Text:
     return text
 
 
-class FormScreen(GuardedHandlers, ModalScreen[Any]):
+class FormScreen(GuardedHandlers, Contextual, ModalScreen[Any]):
     """Returns what the form's submit returned, or None when cancelled."""
 
     CSS_PATH = STYLES / "form.tcss"
@@ -48,9 +51,11 @@ class FormScreen(GuardedHandlers, ModalScreen[Any]):
         Binding("ctrl+s", "submit", "Submit"),
     ]
 
-    def __init__(self, form: Form, initial: Values | None = None) -> None:
-        super().__init__()
-        self.form = form
+    def __init__(
+        self, form: Form, initial: Values | None = None, *, context: Context | None = None
+    ) -> None:
+        super().__init__(context=context)
+        self.form = bind(form, self.context)
         self.initial = dict(initial or {})
         self.submitting = False
         self.last_error: BackendError | None = None
@@ -116,7 +121,7 @@ class FormScreen(GuardedHandlers, ModalScreen[Any]):
         picker = self.query_one(f"#input-{f.name}", Picker)
         try:
             assert f.choices is not None
-            choices = await f.choices(self.app.backend, self.raw_values())
+            choices = await f.choices(self.context.backend, self.raw_values())
         except BackendError as exc:
             if picker.is_mounted:
                 picker.set_failed(f"could not load choices: {exc.message}")
@@ -224,12 +229,12 @@ class FormScreen(GuardedHandlers, ModalScreen[Any]):
         button.disabled = True
         status = self.query_one("#form-error", Static)
         status.update(Text("submitting…", style="italic"))
-        secrets = self.app.backend.secrets
+        secrets = self.context.backend.secrets
         for f in self.form.fields:
             if f.kind == "secret":
                 secrets.add(values.get(f.name))
         try:
-            result = await self.form.submit(self.app.backend, values)
+            result = await self.form.submit(self.context.backend, values)
         except BackendError as exc:
             secrets.redact_error(exc)
             self.last_error = exc

@@ -19,14 +19,15 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.backend.errors import BackendError, ConfigError, ConnectionLost, Unauthorized
-from tui.backend.models import CloudInfo
 from tui.guard import GuardedHandlers
+from tui.screens.contextual import Contextual
 from tui.text import safe
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
+    from tui.context import Context
 
 HINTS: tuple[tuple[type[BackendError], str], ...] = (
     (
@@ -68,8 +69,8 @@ def problem_text(cloud: str, exc: BackendError) -> Text:
     return text
 
 
-class ConnectingScreen(GuardedHandlers, Screen[None]):
-    """Connects; on success hands who we are to ``on_connected``, else says why."""
+class ConnectingScreen(GuardedHandlers, Contextual, Screen[None]):
+    """Connects its context; on success hands it to ``on_connected``, else says why."""
 
     app: StackdeckApp
 
@@ -78,8 +79,10 @@ class ConnectingScreen(GuardedHandlers, Screen[None]):
         Binding("q", "quit_app", "Quit"),
     ]
 
-    def __init__(self, on_connected: Callable[[CloudInfo], None]) -> None:
-        super().__init__()
+    def __init__(
+        self, on_connected: Callable[[Context], None], *, context: Context | None = None
+    ) -> None:
+        super().__init__(context=context)
         self._on_connected = on_connected
         self.error: BackendError | None = None
         self.connecting = False
@@ -91,18 +94,19 @@ class ConnectingScreen(GuardedHandlers, Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.app.sync_header(self.query_one(CloudHeader))
+        self.show_context(self.query_one(CloudHeader))
         self.connect()
 
     @work(exclusive=True, group="connect")
     async def connect(self) -> None:
         self.connecting = True
         self.error = None
-        cloud = self.app.backend.info.cloud
+        cloud = self.context.backend.info.cloud
         self.query_one("#crumbs", Static).update(Text(f" Connecting to {safe(cloud)}…"))
         self.query_one("#problem", Static).update("")
         try:
-            info = await self.app.ensure_connected()
+            await self.context.connect()
+            await self.context.settled_capabilities()
         except BackendError as exc:
             self.error = exc
             self.query_one("#crumbs", Static).update(
@@ -112,7 +116,7 @@ class ConnectingScreen(GuardedHandlers, Screen[None]):
             return
         finally:
             self.connecting = False
-        self._on_connected(info)
+        self._on_connected(self.context)
 
     def action_retry(self) -> None:
         if not self.connecting:

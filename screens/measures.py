@@ -22,6 +22,7 @@ from tui.backend.gnocchi import MeasureQuery
 from tui.backend.models import Measure, Metric
 from tui.guard import GuardedHandlers
 from tui.resource import Col
+from tui.screens.contextual import Contextual
 from tui.styles import STYLES
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
@@ -67,7 +68,7 @@ def _cycle(options: tuple[object, ...], current: object) -> object:
     return options[(options.index(current) + 1) % len(options)]
 
 
-class MeasuresScreen(GuardedHandlers, Screen[None]):
+class MeasuresScreen(GuardedHandlers, Contextual, Screen[None]):
     CSS_PATH = STYLES / "telemetry.tcss"
     app: StackdeckApp
 
@@ -105,7 +106,7 @@ class MeasuresScreen(GuardedHandlers, Screen[None]):
         return self.query_one("#table", ResourceTable)
 
     def on_mount(self) -> None:
-        self.app.sync_header(self.query_one(CloudHeader))
+        self.show_context(self.query_one(CloudHeader))
         self.table.focus()
         self._update_crumbs()
         self.load(details=True)
@@ -114,7 +115,7 @@ class MeasuresScreen(GuardedHandlers, Screen[None]):
     async def load(self, details: bool = False) -> None:
         self.loaded = False
         self.table.waiting = True
-        backend = self.app.backend
+        backend = self.context.backend
         try:
             if details:
                 self.metric = await backend.metric(self.metric.id)

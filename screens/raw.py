@@ -25,6 +25,7 @@ from tui.backend.errors import BackendError
 from tui.backend.models import CatalogEndpoint
 from tui.backend.raw_http import PathError, RawResponse, body_links, clean_path, link_path
 from tui.guard import GuardedHandlers, on
+from tui.screens.contextual import Contextual
 from tui.screens.text_search import TextSearch
 from tui.styles import STYLES
 from tui.widgets.header import CloudHeader
@@ -33,10 +34,9 @@ from tui.widgets.text_view import TextView
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
+    from tui.context import Context
 
 HISTORY_SIZE = 20
-# Recent paths per service type, newest first, for this session.
-HISTORY: dict[str, list[str]] = {}
 # A useful first path per service type (relative to the usual catalog URLs).
 FIRST_PATHS = {
     "compute": "/servers/detail?limit=20",
@@ -50,8 +50,14 @@ FIRST_PATHS = {
 }
 
 
-def remember(kind: str, path: str) -> None:
-    paths = HISTORY.setdefault(kind, [])
+def history(context: Context) -> dict[str, list[str]]:
+    """The recent paths per service type of this context's cloud, newest first."""
+    found: dict[str, list[str]] = context.remembered.setdefault("raw-paths", {})
+    return found
+
+
+def remember(context: Context, kind: str, path: str) -> None:
+    paths = history(context).setdefault(kind, [])
     if path in paths:
         paths.remove(path)
     paths.insert(0, path)
@@ -112,7 +118,7 @@ class ChoiceScreen(GuardedHandlers, ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class RawScreen(GuardedHandlers, TextSearch, Screen[None]):
+class RawScreen(GuardedHandlers, TextSearch, Contextual, Screen[None]):
     CSS_PATH = STYLES / "telemetry.tcss"
     app: StackdeckApp
 
@@ -161,9 +167,9 @@ class RawScreen(GuardedHandlers, TextSearch, Screen[None]):
         return self.query_one("#body", TextView)
 
     def on_mount(self) -> None:
-        self.app.sync_header(self.query_one(CloudHeader))
+        self.show_context(self.query_one(CloudHeader))
         self.query_one("#search", Input).display = False
-        recent = HISTORY.get(self.endpoint.type)
+        recent = history(self.context).get(self.endpoint.type)
         self.path_input.value = recent[0] if recent else FIRST_PATHS.get(self.endpoint.type, "/")
         self.path_input.focus()
         self.view.set_text("Type a path and press enter: GET it (read-only).")
@@ -193,7 +199,7 @@ class RawScreen(GuardedHandlers, TextSearch, Screen[None]):
         self.fetching = True
         self._update_crumbs()
         try:
-            response = await self.app.backend.raw_get(self.endpoint, path)
+            response = await self.context.backend.raw_get(self.endpoint, path)
         except BackendError as exc:
             self.problem = exc.message
             self.app.notify_error(exc)
@@ -201,7 +207,7 @@ class RawScreen(GuardedHandlers, TextSearch, Screen[None]):
         finally:
             self.fetching = False
             self._update_crumbs()
-        remember(self.endpoint.type, path)
+        remember(self.context, self.endpoint.type, path)
         self.requests += 1
         self.response = response
         body = response.json()
@@ -298,7 +304,7 @@ class RawScreen(GuardedHandlers, TextSearch, Screen[None]):
         self._update_crumbs()
 
     def action_history(self) -> None:
-        paths = HISTORY.get(self.endpoint.type, [])
+        paths = history(self.context).get(self.endpoint.type, [])
         if not paths:
             self.app.notify("No recent paths for this service yet.", severity="information")
             return

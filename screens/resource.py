@@ -18,9 +18,11 @@ from textual.widgets import Input, Static
 from textual.worker import WorkerState
 
 from tui.backend.errors import BackendError, ConnectionLost, Forbidden
+from tui.context import Context
 from tui.guard import GuardedHandlers, on
-from tui.resource import Drill, Resource, Scope
+from tui.resource import Drill, Resource, Scope, bind
 from tui.screens.acting import ActingMixin
+from tui.screens.contextual import Contextual
 from tui.screens.screen_keys import key_binding, with_keys
 from tui.text import one_line
 from tui.widgets.header import CloudHeader
@@ -35,8 +37,9 @@ AUTO_REFRESH_MAX_ROWS = 5000
 WAITING_GROUPS = ("load", "act")
 
 
-class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
-    """A list of one resource in one scope, streamed page by page into a virtual table."""
+class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
+    """A list of one resource in one scope of one context (its cloud), streamed page by page
+    into a virtual table."""
 
     app: StackdeckApp
 
@@ -51,14 +54,18 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
         Binding("escape", "back", "Back", show=False),
     ]
 
-    def __new__(cls, resource: Resource, scope: Scope | None = None) -> Self:
+    def __new__(
+        cls, resource: Resource, scope: Scope | None = None, *, context: Context | None = None
+    ) -> Self:
         # the resource's drill-downs, actions and views are keys of the screen's class
         return super().__new__(with_keys(cls, resource_keys(resource)))
 
-    def __init__(self, resource: Resource, scope: Scope | None = None) -> None:
-        super().__init__(name=resource.name)
-        self.resource = resource
-        self.scope = scope or Scope()
+    def __init__(
+        self, resource: Resource, scope: Scope | None = None, *, context: Context | None = None
+    ) -> None:
+        super().__init__(name=resource.name, context=context)
+        self.resource = bind(resource, self.context)
+        self.scope = bind(scope or Scope(), self.context)
         self._auto_scope = scope is None
         self.error: BackendError | None = None
         self.pages = 0
@@ -95,10 +102,10 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
         return box
 
     def on_mount(self) -> None:
-        self.app.sync_header(self.query_one(CloudHeader))
+        self.show_context(self.query_one(CloudHeader))
         self.table.focus()
         self._update_crumbs()
-        seconds = self.app.settings.refresh_seconds
+        seconds = self.context.refresh_seconds
         if seconds > 0:
             self.set_interval(seconds, self._refresh_tick)
         self.load()
@@ -115,8 +122,9 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
         self.cancelled = False
         self._update_crumbs()
         try:
-            info = await self.app.ensure_connected()
-            missing = self.resource.missing_service(info.services) or (
+            await self.context.connect()
+            services = self.context.capabilities.services  # what the token's catalog offers
+            missing = self.resource.missing_service(services) or (
                 self.resource.missing_parent(self.scope)
             )
             if missing is not None:
@@ -125,9 +133,10 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
                 self.loaded = True
                 return
             if self._auto_scope:
-                self.scope = Scope(
-                    all_projects=self.resource.default_all_projects and info.is_admin
+                every = self.resource.default_all_projects and (
+                    (await self.context.settled_capabilities()).all_projects
                 )
+                self.scope = Scope(all_projects=every)
                 self._auto_scope = False
             first = True
             self.pages = 0
@@ -136,7 +145,8 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
                 first = False
                 self.pages += 1
                 self._update_crumbs()
-            if not table.total_count and self.resource.needs_admin and not info.is_admin:
+            admin = self.context.capabilities.admin
+            if not table.total_count and self.resource.needs_admin and not admin:
                 # Neutron answers a member's admin-only list with none rather than a 403
                 table.empty_message = (
                     f"{self.resource.title} need admin rights here"
@@ -148,7 +158,7 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
                 self.summary = self.resource.summary(table.rows_in_view())
             self.loaded = True
             self._follow_unsettled()
-            self.app.cloud_state = "connected"
+            self.context.set_state("connected")
         except BackendError as exc:
             self._failed(exc)
         except Exception:
@@ -178,16 +188,16 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
         """The list's pages; a cross-link to one resource by id fetches just that one."""
         ident = self.scope.get("id")
         if ident and self.resource.get is not None:
-            yield [await self.resource.get(self.app.backend, ident)]
+            yield [await self.resource.get(self.context.backend, ident)]
             return
         lister = self.scope.lister or self.resource.list
-        async for page in lister(self.app.backend, self.scope):
+        async for page in lister(self.context.backend, self.scope):
             yield page
 
     def _failed(self, exc: BackendError) -> None:
         self.error = exc
         if isinstance(exc, ConnectionLost):
-            self.app.cloud_state = "lost"
+            self.context.set_state("lost")
         if isinstance(exc, Forbidden):
             why = f"{self.resource.title} need admin rights here (HTTP 403)."
         else:
@@ -407,7 +417,9 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Screen[None]):
         drill: Drill | None = self.resource.drill(key, row)
         if drill is None:
             return
-        self.app.open_resource(drill.target_of(row), drill.scope(row), push=True)
+        self.app.open_resource(
+            drill.target_of(row), drill.scope(row), push=True, context=self.context
+        )
 
     def refresh_crumbs(self) -> None:
         self._update_crumbs()

@@ -22,6 +22,7 @@ from tui.guard import GuardedHandlers, on
 from tui.resource import Col
 from tui.runbook import Event, Item, Phase, Runbook, State
 from tui.runbook.items import UNFINISHED, duration
+from tui.screens.contextual import Contextual
 from tui.screens.screen_keys import key_binding, with_keys
 from tui.styles import STYLES
 from tui.text import one_line
@@ -31,6 +32,7 @@ from tui.widgets.resource_table import ResourceTable
 
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
+    from tui.context import Context
 
 STATE_STYLE = {
     State.PENDING: "dim",
@@ -133,7 +135,7 @@ def counts(runbook: Runbook) -> Text:
     return text
 
 
-class RunbookScreen(GuardedHandlers, Screen[None]):
+class RunbookScreen(GuardedHandlers, Contextual, Screen[None]):
     """One runbook: its preview, its run, its summary."""
 
     app: StackdeckApp
@@ -149,7 +151,7 @@ class RunbookScreen(GuardedHandlers, Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __new__(cls, runbook: Runbook) -> Self:
+    def __new__(cls, runbook: Runbook, *, context: Context | None = None) -> Self:
         # the recipe's follow-ups (open the drained host's servers...) are keys of the class
         followups = runbook.recipe.followups(runbook.params)
         keys = [
@@ -158,8 +160,8 @@ class RunbookScreen(GuardedHandlers, Screen[None]):
         ]
         return super().__new__(with_keys(cls, keys))
 
-    def __init__(self, runbook: Runbook) -> None:
-        super().__init__(name="runbook")
+    def __init__(self, runbook: Runbook, *, context: Context | None = None) -> None:
+        super().__init__(name="runbook", context=context)
         self.runbook = runbook
         self._unsubscribe: object = None
         self.followups = {f.key: f for f in runbook.recipe.followups(runbook.params)}
@@ -177,7 +179,7 @@ class RunbookScreen(GuardedHandlers, Screen[None]):
         return self.query_one("#rb-items", ResourceTable)
 
     def on_mount(self) -> None:
-        self.app.sync_header(self.query_one(CloudHeader))
+        self.show_context(self.query_one(CloudHeader))
         self._show_items()
         self._unsubscribe = self.runbook.subscribe(self._changed)
         self.set_interval(TICK_SECONDS, self._tick)
@@ -330,11 +332,11 @@ class RunbookScreen(GuardedHandlers, Screen[None]):
             return
         if followup.call is None:
             return
-        if self.app.settings.read_only or self.app.backend.info.read_only:
+        if self.context.read_only:
             self.app.notify("Read-only mode: not available.", severity="warning")
             return
         try:
-            said = await followup.call(self.app.backend)
+            said = await followup.call(self.context.backend)
         except BackendError as exc:
             self.app.notify_error(exc)
             return
@@ -355,7 +357,7 @@ class RunbookScreen(GuardedHandlers, Screen[None]):
     def action_back(self) -> None:
         if self.runbook.phase is Phase.PREVIEW:
             self.runbook.abort()  # nothing was sent; nothing is kept
-            self.app.runbooks.forget(self.runbook)
+            self.context.runbooks.forget(self.runbook)
         elif not self.runbook.finished:
             self.app.notify(
                 f"{self.runbook.title}: still running. :runbooks shows it again.", timeout=5

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from tui.guard import GuardedHandlers, on
 from tui.runbook import Item, Runbook, State
 from tui.runbook.items import UNFINISHED, duration
+from tui.screens.contextual import Contextual
 from tui.styles import STYLES
 from tui.text import one_line
 
@@ -117,7 +118,7 @@ class ResumeScreen(GuardedHandlers, ModalScreen[str]):
         self.dismiss(choice)
 
 
-class RunbookListScreen(GuardedHandlers, ModalScreen[None]):
+class RunbookListScreen(GuardedHandlers, Contextual, ModalScreen[None]):
     """`:runbooks`: this session's runbooks, newest first, then the unfinished ones on disk."""
 
     app: StackdeckApp
@@ -131,7 +132,7 @@ class RunbookListScreen(GuardedHandlers, ModalScreen[None]):
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
-        runbooks = self.app.runbooks
+        runbooks = self.context.runbooks
         for runbook in reversed(runbooks.session):
             line = Text(one_line(runbook.title), style="bold")
             line.append(f"  {runbook.phase.value} · {runbook.summary().counts()}")
@@ -153,8 +154,8 @@ class RunbookListScreen(GuardedHandlers, ModalScreen[None]):
         where, _, ident = (event.option.id or "").partition(":")
         self.dismiss()
         if where == "session":
-            runbook = next(r for r in self.app.runbooks.session if r.id == ident)
-            self.app.open_runbook(runbook)
+            runbook = next(r for r in self.context.runbooks.session if r.id == ident)
+            self.app.open_runbook(runbook, self.context)
         elif where == "disk":
-            raw = next(r for r in self.app.runbooks.unfinished() if r["id"] == ident)
-            self.app.offer_resume(raw)
+            raw = next(r for r in self.context.runbooks.unfinished() if r["id"] == ident)
+            self.app.offer_resume(raw, self.context)

@@ -24,6 +24,7 @@ from tui.backend.ssh_config import SshSettings
 from tui.backend.ssh_values import InvalidValue, SshError, valid_user
 from tui.forms import Choice, Field, Form, Values
 from tui.guard import GuardedHandlers, on
+from tui.screens.contextual import Contextual
 from tui.screens.form import FormScreen
 from tui.styles import STYLES
 from tui.widgets.header import CloudHeader
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from tui.app import StackdeckApp
     from tui.backend.models import Server
     from tui.backend.ssh import Answer, HostKeyQuestion, Mode, SshPlan, SshTarget
+    from tui.context import Context
 
 # tui.backend.ssh (asyncssh, ~0.3 s to import) is imported when a connection is planned,
 # never at startup.
@@ -41,9 +43,9 @@ if TYPE_CHECKING:
 INNER_HOP_NOTE = "The VM's host key is not checked on the inner hop (VM addresses are reused)."
 
 
-def ssh_settings(app: StackdeckApp) -> SshSettings:
+def ssh_settings(context: Context) -> SshSettings:
     """The SSH tables of the settings file, checked when it was loaded; else the defaults."""
-    return app.settings.ssh or SshSettings()
+    return context.settings.ssh or SshSettings()
 
 
 def _user_error(value: Any, _values: Values) -> str | None:
@@ -180,7 +182,7 @@ class HostKeyScreen(GuardedHandlers, ModalScreen["Answer"]):
         self.dismiss("refuse")
 
 
-class TerminalScreen(GuardedHandlers, Screen[None]):
+class TerminalScreen(GuardedHandlers, Contextual, Screen[None]):
     """A server's shell over SSH: status line, the terminal, the key bar."""
 
     CSS_PATH = [STYLES / "terminal.tcss", STYLES / "terminal_screen.tcss"]
@@ -212,7 +214,7 @@ class TerminalScreen(GuardedHandlers, Screen[None]):
         return self.query_one(Terminal)
 
     def on_mount(self) -> None:
-        self.app.sync_header(self.query_one(CloudHeader))
+        self.show_context(self.query_one(CloudHeader))
         self._status(f"Finding out how to reach {self.server.name}…")
         self._run()
 
@@ -232,9 +234,9 @@ class TerminalScreen(GuardedHandlers, Screen[None]):
     async def _connect(self) -> None:
         from tui.backend.ssh import open_session, plan
 
-        cloud = self.app.backend.info.cloud
+        cloud = self.context.backend.info.cloud
         ssh_plan = await plan(
-            self.app.backend, self.server, self.mode, ssh_settings(self.app), cloud
+            self.context.backend, self.server, self.mode, ssh_settings(self.context), cloud
         )
         self._status("Confirm the connection…")
         target = await self.app.push_screen_wait(FormScreen(connect_form(ssh_plan)))

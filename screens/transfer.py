@@ -28,6 +28,7 @@ from tui.runbook.transfer import (
     stats_text,
     transfer_runbook,
 )
+from tui.screens.contextual import Contextual
 from tui.styles import STYLES
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 REFRESH_SECONDS = 0.1
 
 
-class TransferScreen(GuardedHandlers, ModalScreen[Any]):
+class TransferScreen(GuardedHandlers, Contextual, ModalScreen[Any]):
     """Runs a `Transfer`; returns its `result`, or None when it failed or was cancelled."""
 
     CSS_PATH = STYLES / "transfer.tcss"
@@ -75,7 +76,9 @@ class TransferScreen(GuardedHandlers, ModalScreen[Any]):
             yield Static(Text("esc cancels (and cleans up)", style="dim"), id="transfer-status")
 
     def on_mount(self) -> None:
-        self.runbook = self.app.runbooks.track(transfer_runbook(self.app.backend, self.transfer))
+        self.runbook = self.context.runbooks.track(
+            transfer_runbook(self.context.backend, self.transfer)
+        )
         self.runbook.subscribe(self._changed)
         self.set_interval(REFRESH_SECONDS, self.refresh_progress)
         self.refresh_progress()

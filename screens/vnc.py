@@ -14,6 +14,7 @@ from textual.widgets import Button, Static
 
 from tui.backend.errors import BackendError
 from tui.guard import GuardedHandlers, on
+from tui.screens.contextual import Contextual
 from tui.styles import STYLES
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from tui.backend.models import Server
 
 
-class VncScreen(GuardedHandlers, ModalScreen[None]):
+class VncScreen(GuardedHandlers, Contextual, ModalScreen[None]):
     """Asks Nova for a noVNC console; shows the URL or why there is none."""
 
     CSS_PATH = STYLES / "terminal_screen.tcss"
@@ -52,7 +53,7 @@ class VncScreen(GuardedHandlers, ModalScreen[None]):
     async def _load(self) -> None:
         body = self.query_one("#vnc-body", Static)
         try:
-            self.url = await self.app.backend.vnc_console_url(self.server.id)
+            self.url = await self.context.backend.vnc_console_url(self.server.id)
         except BackendError as exc:
             self.error = exc
             status = f" (HTTP {exc.status})" if exc.status else ""

@@ -8,7 +8,8 @@ from textual import events
 from textual.widgets import Input
 
 from tui.backend.memory import MemoryBackend
-from tui.resource import Action, Scope
+from tui.context import Context
+from tui.resource import Action, Scope, bind
 from tui.screens.resources.registry import RESOURCES
 
 
@@ -23,8 +24,9 @@ async def rows_by_resource(backend: MemoryBackend) -> dict[str, list[tuple[Scope
         await backend.set_flavor_extra_specs(flavors[0].id, {"hw:cpu_policy": "shared"})
         break
     backend.writes.clear()
+    context = Context(backend)
     found: dict[str, list[tuple[Scope, list[Any]]]] = {}
-    todo = [(r, Scope(all_projects=True)) for r in RESOURCES.values()]
+    todo = [(bind(r, context), Scope(all_projects=True)) for r in RESOURCES.values()]
     seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
     while todo:
         resource, scope = todo.pop(0)
@@ -42,7 +44,8 @@ async def rows_by_resource(backend: MemoryBackend) -> dict[str, list[tuple[Scope
         for row in rows[:3]:
             for drill in resource.drills:
                 if drill.when(row) and drill.target_of(row) in RESOURCES:
-                    todo.append((RESOURCES[drill.target_of(row)], drill.scope(row)))
+                    target = bind(RESOURCES[drill.target_of(row)], context)
+                    todo.append((target, bind(drill.scope(row), context)))
     return found
 
 
@@ -75,7 +78,7 @@ async def submit_refused(
     from tests.app_helpers import select, wait_for
     from tui.screens.form import FormScreen
 
-    resource = RESOURCES[resource_name]
+    resource = bind(RESOURCES[resource_name], pilot.app.context)  # type: ignore[attr-defined]
     action = resource.action(action_name)
     assert action is not None and action.form is not None
     await goto(pilot, resource_name)

@@ -8,7 +8,6 @@ to a crash file (``tui.crash``) and shows the error panel, and the session goes 
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import time
 from collections.abc import Iterable
@@ -18,18 +17,17 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from tui.app_runbooks import RUNBOOK_COMMANDS, RunbookApp
 from tui.backend.base import Backend
 from tui.backend.errors import BackendError
-from tui.backend.models import CloudInfo
-from tui.config import HostDefaults, Settings, Thresholds
+from tui.config import Settings
+from tui.context import Context
 from tui.crash import Crash, CrashLog
 from tui.guard import GuardedHandlers, title_of
-from tui.resource import Names, Resource, Scope
+from tui.resource import Resource, Scope
 from tui.text import one_line, safe
 from tui.widgets.header import CloudHeader
 from tui.widgets.small_terminal import fit_to_terminal
@@ -37,6 +35,9 @@ from tui.widgets.small_terminal import fit_to_terminal
 if TYPE_CHECKING:
     from textual.command import Provider
     from textual.notifications import SeverityLevel
+
+    from tui.backend.audit import AuditLog
+    from tui.backend.models import CloudInfo
 
 # The cyclic GC stays off this long after start-up (tui/cli.py turns it off): past the first
 # frame, the first page and the registry of every resource loaded right after it.
@@ -74,64 +75,60 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
     ]
 
-    cloud_info: reactive[CloudInfo] = reactive(CloudInfo(cloud=""), init=False)
-    cloud_state: reactive[str] = reactive("connecting", init=False)
-
-    def __init__(self, backend: Backend, settings: Settings | None = None) -> None:
+    def __init__(
+        self, backend: Backend, settings: Settings | None = None, *, audit: AuditLog | None = None
+    ) -> None:
         super().__init__()
-        self.backend = backend
         self.settings = settings or Settings()
         self.theme = self.settings.theme
-        self.cloud_info = backend.info
-        self._connecting: asyncio.Task[CloudInfo] | None = None
-        self._named = False
-        self.crashes = CrashLog(redact=backend.secrets.redact)
+        # every open cloud, and the one new screens and `:` commands go to
+        self.contexts: list[Context] = []
+        self.context = self.open_context(backend, audit=audit)
+        self.crashes = CrashLog(redact=self.redact)
         self.crash: Crash | None = None  # the failure the session ended on, if any
         self._repeats_shown: dict[Path | None, float] = {}
 
-    # -- connection ----------------------------------------------------------------------
+    # -- contexts ------------------------------------------------------------------------
+
+    def open_context(
+        self,
+        backend: Backend,
+        settings: Settings | None = None,
+        *,
+        audit: AuditLog | None = None,
+        current: bool = False,
+    ) -> Context:
+        """Open another cloud in this app (its own names, capabilities, runbooks...);
+        `current` makes it the one new screens go to."""
+        context = Context(
+            backend, settings or self.settings, audit=audit, runbooks=self.runbooks_for
+        )
+        context.subscribe(self._context_changed)
+        self.contexts.append(context)
+        if current:
+            self.context = context
+        return context
+
+    @property
+    def backend(self) -> Backend:
+        """The current context's backend (the app's own use; screens ask their context)."""
+        return self.context.backend
 
     async def ensure_connected(self) -> CloudInfo:
-        """Connect once; every screen awaits the same attempt. A failed attempt is retried."""
-        if self._connecting is None or (
-            self._connecting.done()
-            and (self._connecting.cancelled() or self._connecting.exception() is not None)
-        ):
-            self.cloud_state = "connecting"
-            self._connecting = asyncio.create_task(self.backend.connect())
-        try:
-            info = await asyncio.shield(self._connecting)
-        except BackendError:
-            self.cloud_state = "error"
-            raise
-        if not self._named:
-            self._named = True
-            self.cloud_info = info
-            HostDefaults.user = info.user
-            await self._learn_names()
-        self.cloud_state = "connected"
-        return info
+        """Connect the current context (once; every screen awaits the same attempt)."""
+        return await self.context.connect()
 
-    async def _learn_names(self) -> None:
-        try:
-            Names.projects = await self.backend.project_name_map()
-        except BackendError:
-            Names.projects = {}
+    def redact(self, text: str) -> str:
+        """`text` with every open context's secrets masked."""
+        for context in self.contexts:
+            text = context.backend.secrets.redact(text)
+        return text
 
-    def watch_cloud_info(self) -> None:
-        self._sync_headers()
-
-    def watch_cloud_state(self) -> None:
-        self._sync_headers()
-
-    def _sync_headers(self) -> None:
+    def _context_changed(self, context: Context) -> None:
         for screen in self.screen_stack:
-            for header in screen.query(CloudHeader):
-                self.sync_header(header)
-
-    def sync_header(self, header: CloudHeader) -> None:
-        header.info = self.cloud_info
-        header.state = self.cloud_state
+            if getattr(screen, "context", None) is context:
+                for header in screen.query(CloudHeader):
+                    header.show(context)
 
     def notify(
         self,
@@ -144,7 +141,7 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
     ) -> None:
         """Every notification, whoever sends it: plain text (names and API messages hold
         ``[/]`` and worse), with this session's secrets masked."""
-        redact = self.backend.secrets.redact
+        redact = self.redact
         super().notify(
             redact(safe(message, multiline=True)),
             title=redact(one_line(title)),
@@ -238,8 +235,6 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
         self.set_timer(GC_OFF_AFTER_START, _collect_after_start)
         self.screen_change_signal.subscribe(self, self._fit_to_terminal)
         self.call_after_refresh(self.offer_unfinished_runbooks)
-        Thresholds.stuck_minutes = max(1, self.settings.stuck_minutes)
-        HostDefaults.drain_concurrency = max(1, self.settings.drain_concurrency)
         start = self.settings.start_resource
         if start == "servers":
             # the usual first list: only its own module before the first frame, the
@@ -253,23 +248,35 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
 
     async def _open_home(self) -> None:
         """The first screen by default: the health overview for admins, servers otherwise."""
-        if not self.backend.info.is_admin:  # not known before the cloud says who we are
+        context = self.context
+        if not context.capabilities.admin:  # not known before the cloud says who we are
             from tui.screens.home import ConnectingScreen
 
             # it says why a connection fails and retries; then opens the first list
-            self.push_screen(ConnectingScreen(self._open_first))
+            self.push_screen(ConnectingScreen(self._open_first, context=context))
             return
         try:
-            info = await self.ensure_connected()
+            await context.connect()
+            await context.settled_capabilities()
         except BackendError:
-            info = None  # the servers screen shows the failure and retries
-        self._open_first(info)
+            self._open_first(context, connected=False)  # the servers screen says why, retries
+            return
+        self._open_first(context)
 
-    def _open_first(self, info: CloudInfo | None) -> None:
-        self.open_resource("overview" if info is not None and info.is_admin else "servers")
+    def _open_first(self, context: Context, *, connected: bool = True) -> None:
+        first = "overview" if connected and context.capabilities.admin else "servers"
+        self.open_resource(first, context=context)
 
-    def open_resource(self, name: str, scope: Scope | None = None, *, push: bool = False) -> bool:
-        """Show a resource list; `push` stacks it (drill-down), else it replaces the stack."""
+    def open_resource(
+        self,
+        name: str,
+        scope: Scope | None = None,
+        *,
+        push: bool = False,
+        context: Context | None = None,
+    ) -> bool:
+        """Show a resource list of `context` (default: the screen on top's, else the current
+        one); `push` stacks it (drill-down), else it replaces the stack."""
         from tui.screens.resources.registry import lookup
 
         resource = lookup(name)
@@ -280,13 +287,20 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
                 markup=False,
             )
             return False
-        self._show(resource, scope, push=push)
+        self._show(resource, scope, push=push, context=context)
         return True
 
-    def _show(self, resource: Resource, scope: Scope | None, *, push: bool) -> None:
+    def _show(
+        self,
+        resource: Resource,
+        scope: Scope | None,
+        *,
+        push: bool,
+        context: Context | None = None,
+    ) -> None:
         from tui.screens.resource import ResourceScreen
 
-        screen = ResourceScreen(resource, scope)
+        screen = ResourceScreen(resource, scope, context=context)
         if push:
             self.push_screen(screen)
             return

@@ -7,7 +7,7 @@ Mixed into `StackdeckApp`; the runbooks themselves live in `tui.runbook` (no Tex
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from tui.backend.errors import BackendError
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
 
     from tui.app import StackdeckApp
+    from tui.context import Context
     from tui.resource import Action, Resource, Row
     from tui.runbook import Event, Runbook, RunbookRequest, Runbooks
 
@@ -24,16 +25,21 @@ RUNBOOK_COMMANDS = ("runbooks", "runbook", "rb")
 OFFER_WAIT_SECONDS = 5.0
 
 
-def _resource(name: str) -> Resource | None:
-    from tui.screens.resources.registry import lookup
+def _resources(context: Context) -> Callable[[str], Resource | None]:
+    """The declarations by name, bound to `context` (a bulk runbook's rows are its cloud's)."""
 
-    return lookup(name)
+    def resource(name: str) -> Resource | None:
+        from tui.resource import bind
+        from tui.screens.resources.registry import lookup
+
+        found = lookup(name)
+        return None if found is None else bind(found, context)
+
+    return resource
 
 
 class RunbookApp:
-    """Mixed into the app (`StackdeckApp`), whose backend, screens and workers it uses."""
-
-    _runbooks: Runbooks | None = None
+    """Mixed into the app (`StackdeckApp`), whose contexts, screens and workers it uses."""
 
     @property
     def _app(self) -> StackdeckApp:
@@ -41,28 +47,31 @@ class RunbookApp:
 
     @property
     def runbooks(self) -> Runbooks:
-        if self._runbooks is None:
-            from tui.runbook import RecipeRegistry, Runbooks
-            from tui.runbook.bulk import BulkAction
-            from tui.runbook.hosts import Drain, Evacuate
-            from tui.runbook.store import default_store
+        """The current context's runbooks."""
+        return self._app.context.runbooks
 
-            recipes = RecipeRegistry()
-            recipes.register(BulkAction(_resource))
-            recipes.register(Drain())
-            recipes.register(Evacuate())
-            self._runbooks = Runbooks(
-                self._app.backend,
-                recipes,
-                default_store(),
-                on_bug=lambda exc: self._app.report_failure(exc, "a runbook item"),
-            )
-        return self._runbooks
+    def runbooks_for(self, context: Context) -> Runbooks:
+        """A context's runbooks: the recipes the app knows, over that context's backend."""
+        from tui.runbook import RecipeRegistry, Runbooks
+        from tui.runbook.bulk import BulkAction
+        from tui.runbook.hosts import Drain, Evacuate
+        from tui.runbook.store import default_store
 
-    def open_runbook(self, runbook: Runbook) -> None:
+        recipes = RecipeRegistry()
+        recipes.register(BulkAction(_resources(context)))
+        recipes.register(Drain())
+        recipes.register(Evacuate())
+        return Runbooks(
+            context.backend,
+            recipes,
+            default_store(),
+            on_bug=lambda exc: self._app.report_failure(exc, "a runbook item"),
+        )
+
+    def open_runbook(self, runbook: Runbook, context: Context | None = None) -> None:
         from tui.screens.runbook import RunbookScreen
 
-        self._app.push_screen(RunbookScreen(runbook))
+        self._app.push_screen(RunbookScreen(runbook, context=context))
 
     def start_runbook(self, runbook: Runbook) -> None:
         """Run it; when it ends, say so wherever the operator is."""
@@ -83,32 +92,37 @@ class RunbookApp:
 
     def run_bulk(
         self,
+        context: Context,
         resource: Resource,
         action: Action,
         rows: Sequence[Row],
         values: dict[str, Any] | None = None,
     ) -> None:
-        """Preview `action` over `rows` in the runbook screen (it runs after confirmation)."""
-        self._app.run_worker(_plan_bulk(self._app, resource, action, rows, values), group="runbook")
+        """Preview `action` over `rows` of `context` in the runbook screen (it runs after
+        confirmation)."""
+        self._app.run_worker(
+            _plan_bulk(self._app, context, resource, action, rows, values), group="runbook"
+        )
 
-    async def open_requested_runbook(self, request: RunbookRequest) -> None:
+    async def open_requested_runbook(self, context: Context, request: RunbookRequest) -> None:
         """An action asked for a runbook (a drain): plan it, show its preview."""
         try:
-            runbook = await self.runbooks.plan(
+            runbook = await context.runbooks.plan(
                 request.recipe, request.params, concurrency=request.concurrency
             )
         except BackendError as exc:
             self._app.notify_error(exc)
             return
-        self.open_runbook(runbook)
+        self.open_runbook(runbook, context)
 
     def action_runbooks(self) -> None:
         from tui.screens.runbook_dialogs import RunbookListScreen
 
         self._app.push_screen(RunbookListScreen())
 
-    def offer_resume(self, raw: dict[str, Any]) -> None:
-        self._app.run_worker(_offer(self._app, raw), group="runbook")
+    def offer_resume(self, raw: dict[str, Any], context: Context | None = None) -> None:
+        """Offer to resume `raw`, a runbook `context` (default: the current) left unfinished."""
+        self._app.run_worker(_offer(self._app, raw, context), group="runbook")
 
     def offer_unfinished_runbooks(self) -> None:
         """At start-up: offer each runbook a previous stackdeck left unfinished."""
@@ -120,6 +134,7 @@ class RunbookApp:
 
 async def _plan_bulk(
     app: StackdeckApp,
+    context: Context,
     resource: Resource,
     action: Action,
     rows: Sequence[Row],
@@ -127,43 +142,46 @@ async def _plan_bulk(
 ) -> None:
     from tui.runbook.bulk import NAME, bulk_params
 
+    params = bulk_params(resource, action, rows, values)
     try:
-        runbook = await app.runbooks.plan(NAME, bulk_params(resource, action, rows, values), rows)
+        runbook = await context.runbooks.plan(NAME, params, rows)
     except BackendError as exc:
         app.notify_error(exc)
         return
-    app.open_runbook(runbook)
+    app.open_runbook(runbook, context)
 
 
 async def _offer_all(app: StackdeckApp) -> None:
     from tui.screens.resource import ResourceScreen
 
-    if not app.runbooks.unfinished():
+    context = app.context
+    if not context.runbooks.unfinished():
         return
     for _ in range(int(OFFER_WAIT_SECONDS / 0.05)):  # over the first list, not under it
         if isinstance(app.screen, ResourceScreen):
             break
         await asyncio.sleep(0.05)
-    for raw in app.runbooks.unfinished():
-        await _offer(app, raw)
+    for raw in context.runbooks.unfinished():
+        await _offer(app, raw, context)
 
 
-async def _offer(app: StackdeckApp, raw: dict[str, Any]) -> None:
+async def _offer(app: StackdeckApp, raw: dict[str, Any], context: Context | None) -> None:
     from tui.screens.runbook_dialogs import ResumeScreen
 
+    context = context or app.context
     choice = await app.push_screen_wait(ResumeScreen(raw))
     if choice == "discard":
-        app.runbooks.discard(str(raw["id"]))
+        context.runbooks.discard(str(raw["id"]))
         app.notify(f"Discarded the unfinished runbook {raw.get('title')}.", timeout=5)
         return
     if choice != "resume":
         app.notify("It stays on disk: :runbooks offers it again.", timeout=5)
         return
     try:
-        await app.ensure_connected()
-        runbook = await app.runbooks.reopen(raw)
+        await context.connect()
+        runbook = await context.runbooks.reopen(raw)
     except BackendError as exc:
         app.notify_error(exc)
         return
-    app.open_runbook(runbook)
+    app.open_runbook(runbook, context)
     app.start_runbook(runbook)

@@ -217,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             read_only=settings.read_only,
             audit=audit,
         )
-    return _run(StackdeckApp(backend, settings))
+    return _run(StackdeckApp(backend, settings, audit=audit))
 
 
 def _run(app: StackdeckApp, **run_options: Any) -> int:

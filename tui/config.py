@@ -17,7 +17,6 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -45,25 +44,6 @@ def settings_file() -> Path:
     """The file stackdeck reads: $STACKDECK_CONFIG, else config.toml in the XDG config dir."""
     named = os.environ.get("STACKDECK_CONFIG")
     return Path(named) if named else config_dir() / "config.toml"
-
-
-class Thresholds:
-    """How long a task or a transitional volume state may last before the health overview
-    calls it stuck; the app sets it from the settings."""
-
-    stuck_minutes: int = 15
-
-    @classmethod
-    def before(cls) -> datetime:
-        return datetime.now(UTC) - timedelta(minutes=cls.stuck_minutes)
-
-
-class HostDefaults:
-    """What the drain and evacuate forms start with; the app sets it from the settings and
-    from whom it connected as."""
-
-    drain_concurrency: int = 2
-    user: str = ""
 
 
 # -- the schema's parts ------------------------------------------------------------------

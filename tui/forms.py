@@ -12,7 +12,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from tui.text import is_clean, safe
 
@@ -42,6 +42,8 @@ Validator = Callable[[Any, Values], str | None]
 class Field:
     """One input. `choices` loads the options from the cloud; `visible` hides it by context."""
 
+    __bindable__: ClassVar[bool] = True  # its callbacks may need the context (tui.resource)
+
     name: str
     label: str
     kind: Kind = "text"
@@ -70,6 +72,8 @@ async def by_action(backend: Backend, values: Values) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Form:
+    __bindable__: ClassVar[bool] = True
+
     title: str
     fields: tuple[Field, ...]
     submit: Submit = by_action

@@ -3,24 +3,36 @@
 A resource is a description, not a screen: its model, its columns, how to list it, where
 ``enter`` and the other drill keys lead, and which actions it offers. Nothing here imports
 Textual; the screens and widgets read these declarations.
+
+A declaration is shared by every open cloud, so it holds no cloud's state. A callback that
+needs its cloud's (the project names a column shows, the stuck threshold, what the token may
+do) is declared with `in_context` and takes the `Context` first; the screen showing the
+resource binds the declaration to its own context (`bind`) before using it.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import dataclass, field, fields, replace
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Literal, ParamSpec, TypeVar, cast
 
 if TYPE_CHECKING:
     from tui.backend.base import Backend
+    from tui.context import Context
     from tui.forms import Form, Values
 
 Row = Any  # a model instance (frozen dataclass)
+P = ParamSpec("P")
+R = TypeVar("R")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
 class Col:
     """One table column: a title and how to get a row's text, style and sort key."""
+
+    __bindable__: ClassVar[bool] = True
 
     title: str
     get: Callable[[Row], str]
@@ -48,28 +60,50 @@ def attr(name: str) -> Callable[[Row], str]:
     return get
 
 
-class Names:
-    """Names the lists show instead of ids, learned once per session (project ids → names)."""
+class InContext:
+    """A declaration's callback that needs the context it runs in (the screen's cloud):
+    ``fn(context, *args)``. Made by `in_context`; a screen binds it (`bind`) before use."""
 
-    projects: dict[str, str] = {}
-    # server ids → names, for lists that name servers only by id (migrations); "" = gone
-    servers: dict[str, str] = {}
+    __slots__ = ("fn",)
 
-    @classmethod
-    def project(cls, project_id: str) -> str:
-        return cls.projects.get(project_id, project_id)
+    def __init__(self, fn: Callable[..., Any]) -> None:
+        self.fn = fn
 
-    @classmethod
-    def server(cls, server_id: str) -> str:
-        name = cls.servers.get(server_id)
-        if name is None:
-            return f"{server_id[:8]}…"
-        return name or f"(deleted) {server_id[:8]}"
+    def __call__(self, *args: Any) -> Any:
+        raise TypeError(f"{self.fn!r} needs a context: bind the declaration first")
+
+
+def in_context(fn: Callable[Concatenate[Context, P], R]) -> Callable[P, R]:
+    """Declare a callback that reads the context (its names, thresholds, capabilities...)
+    as its first argument; the declaration is typed as if it took the rest."""
+    return cast("Callable[P, R]", InContext(fn))
+
+
+def bind(value: T, context: Context) -> T:
+    """`value` (a declaration, a scope, a form, or a tuple of them) with every `in_context`
+    callback in it given `context`. What needs none comes back as it was."""
+    if isinstance(value, InContext):
+        return cast("T", partial(value.fn, context))
+    if isinstance(value, tuple):
+        items = tuple(bind(v, context) for v in value)
+        same = all(a is b for a, b in zip(items, value, strict=True))
+        return value if same else cast("T", items)
+    if getattr(type(value), "__bindable__", False):
+        changes: dict[str, Any] = {}
+        for f in fields(cast("Any", value)):
+            old = getattr(value, f.name)
+            new = bind(old, context)
+            if new is not old:
+                changes[f.name] = new
+        return cast("T", replace(cast("Any", value), **changes)) if changes else value
+    return value
 
 
 @dataclass(frozen=True, slots=True)
 class Scope:
     """Which slice of a resource to list: all projects or not, plus drill-down filters."""
+
+    __bindable__: ClassVar[bool] = True
 
     all_projects: bool = False
     filters: tuple[tuple[str, str], ...] = ()
@@ -115,6 +149,8 @@ class Drill:
     Several drills may share a key: the first whose `when` holds for the row is taken.
     """
 
+    __bindable__: ClassVar[bool] = True
+
     key: str
     target: str | Callable[[Row], str]  # a resource name, or one per row (the overview)
     scope: Callable[[Row], Scope]
@@ -137,6 +173,8 @@ class Action:
     it settles ("row"), until it is gone ("gone"), reload the list ("list"), or nothing
     ("none"); `outcome` then says what came of it.
     """
+
+    __bindable__: ClassVar[bool] = True
 
     name: str
     key: str
@@ -172,6 +210,8 @@ class View:
     `open` gets the row and returns the screen to push; it is called only from the UI.
     """
 
+    __bindable__: ClassVar[bool] = True
+
     key: str
     name: str
     description: str
@@ -181,6 +221,8 @@ class View:
 
 @dataclass(frozen=True, slots=True)
 class Resource:
+    __bindable__: ClassVar[bool] = True
+
     name: str
     title: str
     aliases: tuple[str, ...]

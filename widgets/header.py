@@ -7,6 +7,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from tui.backend.models import CloudInfo
+from tui.context import Context
 from tui.guard import GuardedHandlers
 from tui.text import safe
 
@@ -32,6 +33,15 @@ class CloudHeader(GuardedHandlers, Widget):
 
     info: reactive[CloudInfo] = reactive(CloudInfo(cloud=""), layout=False)
     state: reactive[str] = reactive("connecting")
+    admin: reactive[bool] = reactive(False)
+    read_only: reactive[bool] = reactive(False)
+
+    def show(self, context: Context) -> None:
+        """Say what `context` is: its cloud, who we are there, its state."""
+        self.info = context.info
+        self.state = context.state
+        self.admin = context.capabilities.admin
+        self.read_only = context.read_only
 
     def _left(self, *, labels: bool) -> Text:
         label = self.get_component_rich_style("header--label")
@@ -42,7 +52,7 @@ class CloudHeader(GuardedHandlers, Widget):
             ("cloud", info.cloud),
             ("project", info.project),
             ("region", info.region),
-            ("user", info.user + (" (admin)" if info.is_admin else "")),
+            ("user", info.user + (" (admin)" if self.admin else "")),
         )
         for index, (name, value) in enumerate(p for p in parts if p[1]):
             if labels:
@@ -50,7 +60,7 @@ class CloudHeader(GuardedHandlers, Widget):
             else:
                 text.append(" " if index == 0 else " · ", style=label)
             text.append(safe(value))
-        if info.read_only:
+        if self.read_only:
             style = self.get_component_rich_style("header--readonly")
             text.append("  READ-ONLY" if labels else " RO", style=style)
         return text

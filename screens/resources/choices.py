@@ -8,7 +8,9 @@ from typing import Any
 from tui.backend.base import Backend
 from tui.backend.models import Server
 from tui.backend.states import allows, snapshot_allows
+from tui.context import Context
 from tui.forms import Choice, ChoiceLoader, Values
+from tui.resource import in_context
 
 LIMIT = 5000  # a picker is for choosing, not for browsing a whole cloud
 
@@ -38,6 +40,20 @@ def _loader(
         return [choice(item) for item in await collect(pages(backend)) if keep(item)]
 
     return load
+
+
+def _everyones(
+    pages: Callable[[Backend, bool], AsyncIterator[list[Any]]],
+    choice: Callable[[Any], Choice],
+    keep: Callable[[Any], bool] = lambda item: True,
+) -> ChoiceLoader:
+    """Every project's items when the context may list them all, else the project's own."""
+
+    async def load(context: Context, backend: Backend, values: Values) -> list[Choice]:
+        items = await collect(pages(backend, context.capabilities.all_projects))
+        return [choice(item) for item in items if keep(item)]
+
+    return in_context(load)
 
 
 def _gib(mb: int) -> str:
@@ -78,8 +94,8 @@ security_group_choices = _loader(
 
 
 def _servers(keep: Callable[[Server], bool]) -> ChoiceLoader:
-    return _loader(
-        lambda b: b.servers(all_projects=b.info.is_admin),
+    return _everyones(
+        lambda b, every: b.servers(all_projects=every),
         lambda s: Choice(s.id, s.name, f"{s.status} {s.project} {s.address_text}"),
         keep=keep,
     )
@@ -90,8 +106,8 @@ server_choices = _servers(lambda s: s.status in ("ACTIVE", "SHUTOFF", "PAUSED", 
 attachable_server_choices = _servers(allows("attach_volume"))
 
 # the snapshots Cinder lets a new volume be made from
-snapshot_choices = _loader(
-    lambda b: b.volume_snapshots(all_projects=b.info.is_admin),
+snapshot_choices = _everyones(
+    lambda b, every: b.volume_snapshots(all_projects=every),
     lambda s: Choice(s.id, s.name or s.id, f"{s.size_gb} GiB from {s.volume_id[:8]}"),
     keep=snapshot_allows("restore"),
 )

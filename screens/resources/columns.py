@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tui.resource import Col, Names, Row, attr
+from tui.resource import Col, Row, attr, in_context
 
 _STATE_STYLES = {
     "ACTIVE": "green",
@@ -100,4 +100,5 @@ def usage_col(title: str, used: str, total: str, *, scale: float = 1.0, unit: st
 
 def project_col(title: str = "Project", name: str = "project_id") -> Col:
     """A project shown by name (ids of projects the user cannot list stay ids)."""
-    return Col(title, lambda row: Names.project(getattr(row, name)), min_width=6, max_width=24)
+    named = in_context(lambda context, row: context.names.project(getattr(row, name)))
+    return Col(title, named, min_width=6, max_width=24)

@@ -9,8 +9,9 @@ from typing import Any
 
 from tui.backend.base import Backend
 from tui.backend.models import Flavor, FlavorAccess, FlavorExtraSpec, FlavorSpec
+from tui.context import Context
 from tui.forms import Choice, Field, Form, Values, valid_name
-from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
+from tui.resource import Action, Col, Drill, Resource, Scope, attr, in_context
 from tui.screens.resources.actions import row_call
 from tui.screens.resources.choices import collect, project_choices
 from tui.screens.resources.columns import number_col, project_col, yes_no
@@ -92,9 +93,10 @@ async def create(backend: Backend, row: object, values: Values) -> Flavor:
     )
 
 
-async def servers_using(backend: Backend, flavor: Flavor) -> list[str]:
+async def servers_using(context: Context, backend: Backend, flavor: Flavor) -> list[str]:
     """The warning before a delete: how many servers still run on this flavor."""
-    servers = await collect(backend.servers_with_flavor(flavor.id))
+    every = context.capabilities.all_projects
+    servers = await collect(backend.servers_with_flavor(flavor.id, all_projects=every))
     if not servers:
         return ["No server uses this flavor."]
     names = ", ".join(s.name for s in servers[:SHOWN_SERVERS])
@@ -199,8 +201,12 @@ FLAVORS = Resource(
         Drill(
             "s",
             "servers",
-            lambda f: Scope(
-                all_projects=True, filters=(("flavor", f.id),), label=f"flavor {f.name}"
+            in_context(
+                lambda context, f: Scope(
+                    all_projects=context.capabilities.all_projects,
+                    filters=(("flavor", f.id),),
+                    label=f"flavor {f.name}",
+                )
             ),
             "Servers",
         ),
@@ -233,7 +239,7 @@ FLAVORS = Resource(
             "Delete",
             row_call(lambda b, flavor: b.delete_flavor(flavor.id)),
             confirm="name",
-            preview=servers_using,
+            preview=in_context(servers_using),
             progress="deleting",
             follow="gone",
             message=lambda f: f"Delete flavor {f.name} ({f.vcpus} vCPU, {f.ram_mb} MiB).",
@@ -307,15 +313,17 @@ FLAVOR_ACCESS = Resource(
     list=list_access,
     needs_admin=True,
     key=lambda a: a.project_id,
-    label=lambda a: Names.project(a.project_id),
+    label=in_context(lambda context, a: context.names.project(a.project_id)),
     drills=(
         Drill(
             "enter",
             "servers",
-            lambda a: Scope(
-                all_projects=True,
-                filters=(("project_id", a.project_id),),
-                label=f"project {Names.project(a.project_id)}",
+            in_context(
+                lambda context, a: Scope(
+                    all_projects=True,
+                    filters=(("project_id", a.project_id),),
+                    label=f"project {context.names.project(a.project_id)}",
+                )
             ),
             "The project's servers",
         ),

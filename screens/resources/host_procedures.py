@@ -13,9 +13,9 @@ from typing import Any
 from tui.backend.base import Backend
 from tui.backend.errors import BackendError
 from tui.backend.models import ComputeService, Hypervisor
-from tui.config import HostDefaults
+from tui.context import Context
 from tui.forms import Choice, Field, Form, Values
-from tui.resource import Action
+from tui.resource import Action, in_context
 from tui.runbook.hosts import (
     DRAIN,
     EVACUATE,
@@ -52,12 +52,12 @@ def target_choices(host: str) -> Callable[[Backend, Values], Any]:
     return load
 
 
-def _concurrency() -> Field:
+def _concurrency(context: Context) -> Field:
     return Field(
         "concurrency",
         "At once",
         kind="int",
-        default=str(HostDefaults.drain_concurrency),
+        default=str(context.hosts.drain_concurrency),
         minimum=1,
         maximum=20,
         help="servers moved at the same time (drain_concurrency in config.toml)",
@@ -75,7 +75,7 @@ def _target(host: str) -> Field:
     )
 
 
-def drain_form(row: Host) -> Form:
+def drain_form(context: Context, row: Host) -> Form:
     return Form(
         title=f"Drain {row.host}",
         description=(
@@ -87,7 +87,7 @@ def drain_form(row: Host) -> Form:
                 "reason",
                 "Reason",
                 required=True,
-                default=default_reason(HostDefaults.user),
+                default=default_reason(context.hosts.user),
                 help="the compute service's disabled reason, seen by every operator",
             ),
             Field(
@@ -98,13 +98,13 @@ def drain_form(row: Host) -> Form:
                 help="else they stay on the host, listed as skipped",
             ),
             _target(row.host),
-            _concurrency(),
+            _concurrency(context),
         ),
         submit_label="Preview",
     )
 
 
-def evacuate_form(row: Host) -> Form:
+def evacuate_form(context: Context, row: Host) -> Form:
     forced = row.forced_down if isinstance(row, ComputeService) else False
     fields: list[Field] = []
     if not forced:
@@ -126,7 +126,7 @@ def evacuate_form(row: Host) -> Form:
             help="required",
         ),
         _target(row.host),
-        _concurrency(),
+        _concurrency(context),
     ]
     return Form(
         title=f"Evacuate {row.host}",
@@ -190,7 +190,7 @@ DRAIN_ACTION = Action(
     "Drain (move every server off)",
     drain,
     drainable,
-    form=drain_form,
+    form=in_context(drain_form),
     follow="none",
 )
 EVACUATE_ACTION = Action(
@@ -199,6 +199,6 @@ EVACUATE_ACTION = Action(
     "Evacuate (host failed)",
     evacuate,
     failed,
-    form=evacuate_form,
+    form=in_context(evacuate_form),
     follow="none",
 )

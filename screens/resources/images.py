@@ -10,7 +10,7 @@ from typing import Any
 from tui.backend.base import Backend
 from tui.backend.models import Download, Image, ImageMember, ImageSpec
 from tui.forms import Field, Form, Values, valid_name
-from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
+from tui.resource import Action, Col, Drill, Resource, Scope, attr, in_context
 from tui.runbook.transfer import Transfer, human_bytes
 from tui.screens.resources.actions import row_call
 from tui.screens.resources.choices import fixed, project_choices
@@ -421,7 +421,7 @@ IMAGE_MEMBERS = Resource(
     ),
     list=list_members,
     key=lambda m: m.member_id,
-    label=lambda m: Names.project(m.member_id),
+    label=in_context(lambda context, m: context.names.project(m.member_id)),
     drills=(
         Drill(
             "enter",

@@ -20,7 +20,8 @@ from tui.backend.models import (
     Whereabouts,
 )
 from tui.backend.moving import where_is
-from tui.resource import Action, Col, Drill, Names, Resource, Row, Scope, attr
+from tui.context import Context, Names
+from tui.resource import Action, Col, Drill, Resource, Row, Scope, attr, in_context
 from tui.screens.resources.columns import project_col
 
 NAME_LOOKUPS = 8  # server names fetched at once for a page of migrations
@@ -74,17 +75,17 @@ def _status_col(title: str, name: str, max_width: int = 14) -> Col:
 # -- migrations ---------------------------------------------------------------------------
 
 
-async def _learn_names(backend: Backend, ids: set[str]) -> None:
+async def _learn_names(names: Names, backend: Backend, ids: set[str]) -> None:
     """Server names for ids not seen yet (a deleted server is remembered as gone)."""
-    unknown = [i for i in ids if i and i not in Names.servers]
+    unknown = [i for i in ids if i and i not in names.servers]
     gate = asyncio.Semaphore(NAME_LOOKUPS)
 
     async def one(server_id: str) -> None:
         async with gate:
             try:
-                Names.servers[server_id] = (await backend.server(server_id)).name or server_id
+                names.servers[server_id] = (await backend.server(server_id)).name or server_id
             except NotFound:
-                Names.servers[server_id] = ""
+                names.servers[server_id] = ""
             except BackendError:
                 pass  # shown by id
 
@@ -110,10 +111,12 @@ async def with_progress(backend: Backend, migration: Migration) -> Migration:
     return dataclasses.replace(migration, **progress)
 
 
-async def list_migrations(backend: Backend, scope: Scope) -> AsyncIterator[list[Migration]]:
+async def list_migrations(
+    context: Context, backend: Backend, scope: Scope
+) -> AsyncIterator[list[Migration]]:
     pages = backend.migrations(host=scope.get("host"), server_id=scope.get("server_id"))
     async for page in pages:
-        await _learn_names(backend, {m.server_id for m in page})
+        await _learn_names(context.names, backend, {m.server_id for m in page})
         yield list(await asyncio.gather(*(with_progress(backend, m) for m in page)))
 
 
@@ -150,14 +153,14 @@ def move_text(m: Migration) -> str:
     return f"{m.source_compute or '?'} → {m.dest_compute or '?'}"
 
 
-def migration_facts(m: Migration) -> list[tuple[str, str]]:
+def migration_facts(context: Context, m: Migration) -> list[tuple[str, str]]:
     lines = [
-        ("Server", f"{Names.server(m.server_id)} ({m.server_id})"),
+        ("Server", f"{context.names.server(m.server_id)} ({m.server_id})"),
         ("Type", m.type),
         ("Status", m.status),
         ("From", f"{m.source_compute} ({m.source_node})" if m.source_node else m.source_compute),
         ("To", f"{m.dest_compute} ({m.dest_node})" if m.dest_node else m.dest_compute),
-        ("Project / user", f"{Names.project(m.project_id)} / {m.user_id}"),
+        ("Project / user", f"{context.names.project(m.project_id)} / {m.user_id}"),
         ("Created / updated", f"{when(m.created)} / {when(m.updated) or '-'}"),
     ]
     if m.memory_total_bytes:
@@ -195,19 +198,19 @@ def _live_in_progress(m: Migration) -> bool:
     return m.type == LIVE_MIGRATION and m.in_progress
 
 
-def _server_of(m: Migration) -> Scope:
+def _server_of(context: Context, m: Migration) -> Scope:
     return Scope(
         all_projects=True,
         filters=(("id", m.server_id),),
-        label=f"server {Names.server(m.server_id)}",
+        label=f"server {context.names.server(m.server_id)}",
     )
 
 
-def _history_of_migrated(m: Migration) -> Scope:
+def _history_of_migrated(context: Context, m: Migration) -> Scope:
     return Scope(
         all_projects=True,
         filters=(("server_id", m.server_id),),
-        label=f"server {Names.server(m.server_id)}",
+        label=f"server {context.names.server(m.server_id)}",
     )
 
 
@@ -216,7 +219,12 @@ MIGRATIONS = Resource(
     title="Migrations",
     aliases=("migration", "mig", "migs"),
     columns=(
-        Col("Server", lambda m: Names.server(m.server_id), min_width=8, max_width=24),
+        Col(
+            "Server",
+            in_context(lambda context, m: context.names.server(m.server_id)),
+            min_width=8,
+            max_width=24,
+        ),
         Col("Type", kind, min_width=4, max_width=10),
         _status_col("Status", "status"),
         Col("Source → dest", move_text, min_width=10, max_width=40),
@@ -226,13 +234,15 @@ MIGRATIONS = Resource(
         project_col(),
         Col("User", attr("user_id"), min_width=4, max_width=10),
     ),
-    list=list_migrations,
+    list=in_context(list_migrations),
     key=migration_key,
-    label=lambda m: f"{kind(m)} migration of {Names.server(m.server_id)}",
+    label=in_context(
+        lambda context, m: f"{kind(m)} migration of {context.names.server(m.server_id)}"
+    ),
     get=get_migration,
     drills=(
-        Drill("enter", "servers", _server_of, "The migrated server"),
-        Drill("H", "instance-actions", _history_of_migrated, "The server's history"),
+        Drill("enter", "servers", in_context(_server_of), "The migrated server"),
+        Drill("H", "instance-actions", in_context(_history_of_migrated), "The server's history"),
     ),
     actions=(
         Action(
@@ -243,9 +253,11 @@ MIGRATIONS = Resource(
             _live_running,
             confirm="yes",
             progress="forcing",
-            message=lambda m: (
-                f"Force-complete the live migration of {Names.server(m.server_id)} "
-                f"({move_text(m)}): Nova pauses the VM to copy the rest of its memory."
+            message=in_context(
+                lambda context, m: (
+                    f"Force-complete the live migration of {context.names.server(m.server_id)} "
+                    f"({move_text(m)}): Nova pauses the VM to copy the rest of its memory."
+                )
             ),
         ),
         Action(
@@ -256,15 +268,17 @@ MIGRATIONS = Resource(
             _live_in_progress,
             confirm="yes",
             progress="aborting",
-            message=lambda m: (
-                f"Abort the live migration of {Names.server(m.server_id)} ({move_text(m)}):"
-                f" it stays on {m.source_compute}."
+            message=in_context(
+                lambda context, m: (
+                    f"Abort the live migration of {context.names.server(m.server_id)} "
+                    f"({move_text(m)}): it stays on {m.source_compute}."
+                )
             ),
         ),
     ),
     needs_admin=True,
     settled=lambda m: not m.in_progress,
-    facts=migration_facts,
+    facts=in_context(migration_facts),
     extra={"follow_unsettled": True},
 )
 
@@ -284,12 +298,12 @@ def _events_of(a: InstanceAction) -> Scope:
     )
 
 
-def action_facts(a: InstanceAction) -> list[tuple[str, str]]:
+def action_facts(context: Context, a: InstanceAction) -> list[tuple[str, str]]:
     return [
         ("Action", a.action),
-        ("Server", f"{Names.server(a.server_id)} ({a.server_id})"),
+        ("Server", f"{context.names.server(a.server_id)} ({a.server_id})"),
         ("Request id", a.request_id),
-        ("User / project", f"{a.user_id} / {Names.project(a.project_id)}"),
+        ("User / project", f"{a.user_id} / {context.names.project(a.project_id)}"),
         ("Started / updated", f"{when(a.start_time)} / {when(a.updated) or '-'}"),
         ("Message", a.message or "-"),
     ]
@@ -318,7 +332,7 @@ INSTANCE_ACTIONS = Resource(
     key=lambda a: a.request_id,
     label=lambda a: f"{a.action} {a.request_id}",
     drills=(Drill("enter", "action-events", _events_of, "Its events"),),
-    facts=action_facts,
+    facts=in_context(action_facts),
     scope_key="server_id",
     reached_from="a server (H)",
 )

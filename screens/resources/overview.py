@@ -11,17 +11,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any, Literal
-from weakref import WeakKeyDictionary
+from typing import Any, ClassVar, Literal
 
 from tui.backend.base import Backend
 from tui.backend.errors import BackendError, Forbidden
 from tui.backend.models import ComputeService, Hypervisor, NetworkAgent, Server, Volume
-from tui.config import Thresholds
+from tui.context import Context
 from tui.crash import summary as summary_of
-from tui.resource import Col, Drill, Lister, Resource, Row, Scope, attr
+from tui.resource import Col, Drill, Lister, Resource, Row, Scope, attr, bind, in_context
 
 State = Literal["ok", "warning", "problem", "checking", "error", "n/a"]
 
@@ -119,8 +118,8 @@ def servers_in_error(backend: Backend, scope: Scope) -> AsyncIterator[list[Serve
     return backend.servers_in_status("ERROR")
 
 
-def servers_stuck(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
-    before = Thresholds.before()
+def servers_stuck(context: Context, backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
+    before = context.thresholds.before()
     return merged(
         [partial(backend.servers_in_task_state, state, before=before) for state in TASK_STATES]
     )
@@ -130,8 +129,8 @@ def volumes_in_error(backend: Backend, scope: Scope) -> AsyncIterator[list[Volum
     return merged([partial(backend.volumes_in_status, s) for s in VOLUME_ERRORS])
 
 
-def volumes_stuck(backend: Backend, scope: Scope) -> AsyncIterator[list[Volume]]:
-    before = Thresholds.before()
+def volumes_stuck(context: Context, backend: Backend, scope: Scope) -> AsyncIterator[list[Volume]]:
+    before = context.thresholds.before()
     return merged(
         [partial(backend.volumes_in_status, s, before=before) for s in VOLUME_TRANSITIONS]
     )
@@ -168,6 +167,11 @@ def _down_is_worse(rows: Sequence[Hypervisor]) -> State:
 
 @dataclass(frozen=True, slots=True)
 class Check:
+    """One line of the overview: its name ("{minutes}": the context's stuck threshold),
+    the list it counts and how to read it."""
+
+    __bindable__: ClassVar[bool] = True  # its lister may need the context
+
     id: str
     name: str
     target: str
@@ -197,12 +201,12 @@ CHECKS: tuple[Check, ...] = (
           _hypervisor, _down_is_worse, ("compute",)),
     Check("servers-error", "Servers in ERROR", "servers", servers_in_error, _server,
           service=("compute",)),
-    Check("servers-stuck", "Servers in a task > {minutes} min", "servers", servers_stuck, _server,
-          "warning", ("compute",)),
+    Check("servers-stuck", "Servers in a task > {minutes} min", "servers",
+          in_context(servers_stuck), _server, "warning", ("compute",)),
     Check("volumes-error", "Volumes in an error state", "volumes", volumes_in_error, _volume,
           service=("block-storage", "volumev3", "volume")),
-    Check("volumes-stuck", "Volumes in transition > {minutes} min", "volumes", volumes_stuck,
-          _volume, "warning", ("block-storage", "volumev3", "volume")),
+    Check("volumes-stuck", "Volumes in transition > {minutes} min", "volumes",
+          in_context(volumes_stuck), _volume, "warning", ("block-storage", "volumev3", "volume")),
 )  # fmt: skip
 
 
@@ -221,7 +225,7 @@ class CheckResult:
 
     @property
     def name(self) -> str:
-        return self.check.name.format(minutes=Thresholds.stuck_minutes)
+        return self.check.name
 
     @property
     def raw(self) -> dict[str, Any]:
@@ -250,7 +254,8 @@ def _failure(exc: BackendError) -> str:
     return f"{status}{exc.message}{request}"
 
 
-async def run_check(backend: Backend, check: Check) -> CheckResult:
+async def run_check(backend: Backend, check: Check, *, admin: bool = False) -> CheckResult:
+    """Run one (bound) check; `admin`: a member's empty answer is not taken for none."""
     services = backend.info.services
     if check.service and services and not any(t in services for t in check.service):
         return CheckResult(check, "n/a", detail=f"no {check.service[0]} service in the catalog")
@@ -258,28 +263,37 @@ async def run_check(backend: Backend, check: Check) -> CheckResult:
         rows = [row async for page in check.rows(backend, Scope()) for row in page]
     except BackendError as exc:
         return CheckResult(check, "error", detail=_failure(exc))
-    if not rows and check.hidden_from_members and not backend.info.is_admin:
+    if not rows and check.hidden_from_members and not admin:
         return CheckResult(check, "error", detail="needs admin rights (members see none)")
     return CheckResult(check, check.state(rows), len(rows), _detail(check, rows))
 
 
-# The last results per backend: a refresh shows them until each check answers again.
-_LAST: WeakKeyDictionary[Any, dict[str, CheckResult]] = WeakKeyDictionary()
+def checks_of(context: Context) -> tuple[Check, ...]:
+    """The checks as `context` runs them: bound to it, named with its threshold."""
+    minutes = context.thresholds.stuck_minutes
+    return tuple(
+        replace(bind(check, context), name=check.name.format(minutes=minutes)) for check in CHECKS
+    )
 
 
-async def list_checks(backend: Backend, scope: Scope) -> AsyncIterator[list[CheckResult]]:
-    last = _LAST.setdefault(backend, {})
-    yield [last.get(c.id) or CheckResult(c, "checking") for c in CHECKS]
+async def list_checks(
+    context: Context, backend: Backend, scope: Scope
+) -> AsyncIterator[list[CheckResult]]:
+    # the last results of this context: a refresh shows them until each check answers again
+    last: dict[str, CheckResult] = context.remembered.setdefault("overview", {})
+    checks = checks_of(context)
+    yield [last.get(c.id) or CheckResult(c, "checking") for c in checks]
     bugs: list[Exception] = []
+    admin = context.capabilities.admin
 
     async def checked(check: Check) -> CheckResult:
         try:
-            return await run_check(backend, check)
+            return await run_check(backend, check, admin=admin)
         except Exception as exc:  # a bug in one check spoils its line, not the others
             bugs.append(exc)
             return CheckResult(check, "error", detail=f"stackdeck failed here: {summary_of(exc)}")
 
-    tasks = [asyncio.create_task(checked(check)) for check in CHECKS]
+    tasks = [asyncio.create_task(checked(check)) for check in checks]
     try:
         for done in asyncio.as_completed(tasks):
             result = await done
@@ -366,7 +380,7 @@ OVERVIEW = Resource(
         ),
         Col("Details", attr("detail"), min_width=10, max_width=120),
     ),
-    list=list_checks,
+    list=in_context(list_checks),
     label=lambda r: r.name,
     drills=(Drill("enter", lambda r: r.check.target, drill_scope, "List what this line counts"),),
     summary=summary,

@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 
 from tui.backend.base import Backend
 from tui.backend.models import Project, ProjectSpec
+from tui.context import Context
 from tui.forms import Field, Form, Values, valid_name
-from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
+from tui.resource import Action, Col, Drill, Resource, Scope, attr, in_context
 from tui.screens.resources.choices import project_choices
 from tui.screens.resources.identity import admin_only, enabled_col, grant, grant_form, set_enabled
 from tui.screens.resources.quotas import project_quotas_scope
@@ -52,9 +53,16 @@ def create_project_form(_row: object) -> Form:
     )
 
 
-@admin_only
-async def create_project(backend: Backend, row: object, values: Values) -> Project:
-    project = await backend.create_project(
+async def create_project(
+    context: Context, backend: Backend, row: object, values: Values
+) -> Project:
+    project: Project = await admin_only(_create_project)(backend, row, values)
+    context.names.projects[project.id] = project.name
+    return project
+
+
+async def _create_project(backend: Backend, row: object, values: Values) -> Project:
+    return await backend.create_project(
         ProjectSpec(
             name=values["name"],
             description=values.get("description") or "",
@@ -63,8 +71,6 @@ async def create_project(backend: Backend, row: object, values: Values) -> Proje
             parent_id=values.get("parent_id") or "",
         )
     )
-    Names.projects[project.id] = project.name
-    return project
 
 
 def edit_description_form(project: Project) -> Form:
@@ -84,10 +90,13 @@ enable = set_enabled(True)
 disable = set_enabled(False)
 
 
-@admin_only
-async def delete(backend: Backend, project: Project, values: Values) -> None:
+async def delete(context: Context, backend: Backend, project: Project, values: Values) -> None:
+    await admin_only(_delete)(backend, project, values)
+    context.names.projects.pop(project.id, None)
+
+
+async def _delete(backend: Backend, project: Project, values: Values) -> None:
     await backend.delete_project(project)
-    Names.projects.pop(project.id, None)
 
 
 def _delete_message(project: Project) -> str:
@@ -114,14 +123,19 @@ PROJECTS = Resource(
     drills=(
         Drill("enter", "servers", servers_of_project, "Servers in this project"),
         Drill("R", "role-assignments", assignments_of_project, "Role assignments"),
-        Drill("q", "quotas", lambda p: project_quotas_scope(p.id), "Quotas of this project"),
+        Drill(
+            "q",
+            "quotas",
+            in_context(lambda context, p: project_quotas_scope(context, p.id)),
+            "Quotas of this project",
+        ),
     ),
     actions=(
         Action(
             "create",
             "n",
             "Create project",
-            create_project,
+            in_context(create_project),
             form=create_project_form,
             on_row=False,
             follow="list",
@@ -160,7 +174,7 @@ PROJECTS = Resource(
             "delete",
             "ctrl+d",
             "Delete project",
-            delete,
+            in_context(delete),
             confirm="name",
             progress="deleting",
             follow="gone",

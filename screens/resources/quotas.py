@@ -7,8 +7,9 @@ from typing import Any
 
 from tui.backend.base import Backend
 from tui.backend.models import ZONE_SERVICES, QuotaUsage
+from tui.context import Context
 from tui.forms import Field, Form, Values
-from tui.resource import Action, Col, Drill, Names, Resource, Scope, View, attr
+from tui.resource import Action, Col, Drill, Resource, Scope, View, attr, in_context
 from tui.screens.resources.choices import project_choices
 from tui.screens.resources.lists import once
 
@@ -79,10 +80,10 @@ def _service(row: QuotaUsage) -> str:
     return SERVICE_LABEL.get(row.service, row.service)
 
 
-def quota_summary(rows: Sequence[QuotaUsage]) -> str:
+def quota_summary(context: Context, rows: Sequence[QuotaUsage]) -> str:
     if not rows:
         return ""
-    project = Names.project(rows[0].project_id)
+    project = context.names.project(rows[0].project_id)
     near = sum(1 for r in rows if r.over or (r.percent or 0) >= NEAR_FULL)
     changed = sum(1 for r in rows if r.differs)
     parts = [f"project {project}"]
@@ -98,7 +99,7 @@ def _field_name(index: int) -> str:
     return f"limit_{index}"
 
 
-def edit_form(row: QuotaUsage) -> Form:
+def edit_form(context: Context, row: QuotaUsage) -> Form:
     limits = row.service_limits
     selected = next((i for i, entry in enumerate(limits) if entry[0] == row.resource), 0)
 
@@ -108,7 +109,7 @@ def edit_form(row: QuotaUsage) -> Form:
         return {_field_name(selected): "no limit changed: change one, or esc to cancel"}
 
     return Form(
-        title=f"{_service(row)} quotas of project {Names.project(row.project_id)}",
+        title=f"{_service(row)} quotas of project {context.names.project(row.project_id)}",
         description="Whole numbers, -1 = unlimited. Only the limits you change are sent.",
         fields=tuple(
             Field(
@@ -139,9 +140,10 @@ async def edit(backend: Backend, row: QuotaUsage, values: Values) -> None:
     await backend.update_quotas(row.service, row.project_id, changed_limits(row, values))
 
 
-def project_quotas_scope(project_id: str) -> Scope:
+def project_quotas_scope(context: Context, project_id: str) -> Scope:
     return Scope(
-        filters=(("project_id", project_id),), label=f"project {Names.project(project_id)}"
+        filters=(("project_id", project_id),),
+        label=f"project {context.names.project(project_id)}",
     )
 
 
@@ -157,8 +159,9 @@ def choose_project(row: QuotaUsage) -> Any:
         def dismiss(self, result: Any = None) -> Any:
             done = super().dismiss(result)
             if result:
+                scope = project_quotas_scope(self.context, result)
                 self.app.call_later(
-                    self.app.open_resource, "quotas", project_quotas_scope(result), push=True
+                    self.app.open_resource, "quotas", scope, push=True, context=self.context
                 )
             return done
 
@@ -173,8 +176,8 @@ def choose_project(row: QuotaUsage) -> Any:
     return ProjectQuotas(form, {"project_id": row.project_id})
 
 
-def _project_scope(row: QuotaUsage) -> Scope:
-    return project_quotas_scope(row.project_id)
+def _project_scope(context: Context, row: QuotaUsage) -> Scope:
+    return project_quotas_scope(context, row.project_id)
 
 
 SERVICE_COL = Col("Service", _service, min_width=4, max_width=7)
@@ -219,8 +222,8 @@ QUOTAS = Resource(
     ),
     list=list_quotas,
     label=lambda r: r.name,
-    summary=quota_summary,
-    drills=(Drill("D", "quota-defaults", _project_scope, "Default quotas"),),
+    summary=in_context(quota_summary),
+    drills=(Drill("D", "quota-defaults", in_context(_project_scope), "Default quotas"),),
     views=(View("p", "project", "Another project's quotas", choose_project),),
     actions=(
         Action(
@@ -228,7 +231,7 @@ QUOTAS = Resource(
             "e",
             "Edit this service's quotas",
             edit,
-            form=edit_form,
+            form=in_context(edit_form),
             progress="updating",
             follow="list",
         ),

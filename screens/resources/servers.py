@@ -16,7 +16,7 @@ from tui.screens.resources.moves import MOVING_ACTIONS
 
 def list_servers(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
     if (flavor_id := scope.get("flavor")) is not None:  # servers using a flavor
-        return backend.servers_with_flavor(flavor_id)
+        return backend.servers_with_flavor(flavor_id, all_projects=scope.all_projects)
     return backend.servers(
         all_projects=scope.all_projects,
         host=scope.get("host"),

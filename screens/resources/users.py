@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from tui.backend.base import Backend
 from tui.backend.models import User, UserSpec
 from tui.forms import Field, Form, Values, valid_name
-from tui.resource import Action, Col, Drill, Names, Resource, Scope, attr
+from tui.resource import Action, Col, Drill, Resource, Scope, attr, in_context
 from tui.screens.resources.actions import row_call
 from tui.screens.resources.choices import project_choices
 from tui.screens.resources.identity import admin_only, enabled_col, grant, grant_form, set_enabled
@@ -118,7 +118,11 @@ USERS = Resource(
         enabled_col(),
         Col("Domain", attr("domain_id"), min_width=6, max_width=16),
         Col("E-mail", attr("email"), min_width=6, max_width=32),
-        Col("Default project", lambda u: Names.project(u.default_project_id), max_width=24),
+        Col(
+            "Default project",
+            in_context(lambda context, u: context.names.project(u.default_project_id)),
+            max_width=24,
+        ),
         Col("ID", attr("id"), min_width=8, max_width=32),
     ),
     list=list_users,

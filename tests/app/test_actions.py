@@ -164,7 +164,7 @@ async def test_read_only_walks_every_action_of_every_resource(tmp_path: Path) ->
             await pilot.press("colon", *resource.name, "enter")
             await settle(pilot)
             screen = servers_screen(app)
-            assert screen.resource is resource
+            assert screen.resource.name == resource.name
             for action in resource.actions:
                 if action.name in READS:  # a read stays offered where its row allows it
                     assert not action.mutating

@@ -11,7 +11,8 @@ import pytest
 from tests.app_helpers import demo_app, screen_text, settle, wait_for
 from tui.backend.base import Backend
 from tui.backend.errors import Forbidden
-from tui.resource import Resource, Scope
+from tui.context import Context
+from tui.resource import Resource, Scope, bind
 from tui.screens.resource import ResourceScreen
 from tui.screens.resources.registry import RESOURCES
 
@@ -41,6 +42,7 @@ async def parent_scope(resource: Resource, backend: Backend) -> Scope:
 async def assert_member_refused(resource: Resource, backend: Backend) -> None:
     """A member's list is refused with a 403 and a request id (or is empty, if so noted)."""
     scope = await parent_scope(resource, backend)
+    resource = bind(resource, Context(backend))
     if resource.name in MEMBERS_SEE_NONE:
         assert [row async for page in resource.list(backend, scope) for row in page] == []
         return
@@ -67,7 +69,7 @@ async def test_a_member_is_told_the_list_needs_admin(resource: Resource) -> None
             pilot,
             lambda: (
                 isinstance(app.screen, ResourceScreen)
-                and app.screen.resource is resource
+                and app.screen.resource.name == resource.name
                 and (app.screen.loaded or app.screen.error is not None)
             ),
         )

@@ -17,7 +17,7 @@ from tests.app_forms import form_actions, paste, rows_by_resource, target_of
 from tests.app_helpers import demo_app, wait_for
 from tui.backend.memory import MemoryBackend
 from tui.forms import Field, Form
-from tui.resource import Action, Resource
+from tui.resource import Action, Resource, bind
 from tui.screens.form import FormScreen
 from tui.screens.resources.registry import RESOURCES
 
@@ -66,7 +66,7 @@ async def test_every_typed_field_refuses_bad_input_and_keeps_it(
     app = demo_app(servers=6)
     backend = app.backend
     assert isinstance(backend, MemoryBackend)
-    resource: Resource = RESOURCES[resource_name]
+    resource: Resource = bind(RESOURCES[resource_name], app.context)
     action = resource.action(action_name)
     assert action is not None and action.form is not None
     target = target_of(action, (await rows_by_resource(backend)).get(resource_name, []))

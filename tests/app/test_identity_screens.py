@@ -344,13 +344,14 @@ async def test_a_members_write_is_refused_as_needing_admin(tmp_path: Path) -> No
 
     from tui.backend.errors import Forbidden
     from tui.backend.memory import MemoryBackend
+    from tui.context import Context
     from tui.screens.resources.projects import create_project
 
     audit = AuditLog(tmp_path / "audit.jsonl")
     backend = MemoryBackend(is_admin=False, audit=audit)
     values = {"name": "sdtest-nope", "domain_id": "default", "enabled": True}
     with pytest.raises(Forbidden) as refused:
-        await create_project(backend, None, values)
+        await create_project(Context(backend), backend, None, values)
     assert refused.value.summary().startswith("create-project failed (HTTP 403)")
     assert refused.value.message == (
         "needs admin rights here: You are not authorized to perform the requested action: "

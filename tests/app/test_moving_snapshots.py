@@ -11,32 +11,32 @@ import pytest
 from tests.app.test_snapshots import SIZES
 from tests.app_helpers import demo_app, select, settle
 from tui.backend.memory import MemoryBackend
-from tui.resource import Names
+from tui.context import Names
 
-Setup = Callable[[MemoryBackend], Awaitable[None]]
+Setup = Callable[[MemoryBackend, Names], Awaitable[None]]
 
 
-async def server_id(backend: MemoryBackend, name: str) -> str:
+async def server_id(backend: MemoryBackend, names: Names, name: str) -> str:
     async for page in backend.servers(all_projects=True):
         for s in page:
             if s.name == name:
-                Names.servers[s.id] = s.name  # known already: no lookup that steps a move
+                names.servers[s.id] = s.name  # known already: no lookup that steps a move
                 return s.id
     raise AssertionError(name)
 
 
-async def nothing(backend: MemoryBackend) -> None:
+async def nothing(backend: MemoryBackend, names: Names) -> None:
     return None
 
 
-async def live_migration_in_progress(backend: MemoryBackend) -> None:
+async def live_migration_in_progress(backend: MemoryBackend, names: Names) -> None:
     """web-01 half-way to compute2 (held there: no poll moves it on), and a finished cold
     migration of api-04 before it."""
-    api = await server_id(backend, "api-04")
+    api = await server_id(backend, names, "api-04")
     await backend.migrate(api, "compute1")
     await backend.server(api)
     await backend.confirm_resize(api)
-    web = await server_id(backend, "web-01")
+    web = await server_id(backend, names, "web-01")
     await backend.live_migrate(web, "compute2")
     backend._cloud.moves.pop(web)
     record = backend._cloud.migrations[-1]
@@ -44,8 +44,8 @@ async def live_migration_in_progress(backend: MemoryBackend) -> None:
     record.update(memory_processed_bytes=total * 2 // 5, memory_remaining_bytes=total * 3 // 5)
 
 
-async def history(backend: MemoryBackend) -> None:
-    web = await server_id(backend, "web-01")
+async def history(backend: MemoryBackend, names: Names) -> None:
+    web = await server_id(backend, names, "web-01")
     await backend.server_action(web, "stop")
     await backend.server_action(web, "start")
     await backend.migrate(web, "compute2")
@@ -60,7 +60,7 @@ async def shoot(size: tuple[int, int], setup: Setup, row: str, keys: tuple[str, 
     app = demo_app()
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        await setup(app.backend)
+        await setup(app.backend, app.context.names)
         await pilot.press("r")
         await settle(pilot)
         if row:

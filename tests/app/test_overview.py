@@ -10,7 +10,7 @@ from tui.backend.errors import Forbidden
 from tui.backend.memory import MemoryBackend
 from tui.config import Settings
 from tui.screens.resource import ResourceScreen
-from tui.screens.resources.overview import CHECKS, CheckResult, Thresholds
+from tui.screens.resources.overview import CHECKS, CheckResult
 from tui.screens.resources.registry import RESOURCES
 
 # hypervisors=2, servers=5: no host down or disabled, every server ACTIVE or SHUTOFF
@@ -100,7 +100,8 @@ async def test_volume_problems_and_the_stuck_threshold() -> None:
     async with app.run_test(size=(160, 30)) as pilot:
         screen = await open_overview(pilot, app)
         got = lines(screen)
-        assert Thresholds.stuck_minutes == 30 and got["volumes-stuck"].name.endswith("> 30 min")
+        assert app.context.thresholds.stuck_minutes == 30
+        assert got["volumes-stuck"].name.endswith("> 30 min")
         assert (got["volumes-error"].count, got["volumes-error"].state) == (1, "problem")
         assert "error_deleting" in got["volumes-error"].detail
         assert got["volumes-stuck"].count == 1 and "creating" in got["volumes-stuck"].detail

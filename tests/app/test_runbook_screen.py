@@ -56,7 +56,7 @@ async def preview(pilot: Pilot[None], rows: list[Any], action: str = "stop") -> 
     assert isinstance(app, StackdeckApp)
     found = SERVERS.action(action)
     assert found is not None
-    app.run_bulk(SERVERS, found, rows)
+    app.run_bulk(app.context, SERVERS, found, rows)
     await wait_for(pilot, lambda: isinstance(app.screen, RunbookScreen))
     await pilot.pause()
     screen = app.screen

@@ -21,6 +21,8 @@ from tui.backend.audit import AuditLog
 from tui.backend.errors import BackendError
 from tui.backend.memory import MemoryBackend
 from tui.config import Settings
+from tui.context import Context
+from tui.resource import bind
 from tui.screens.resource import ResourceScreen
 from tui.screens.resources.registry import RESOURCES
 
@@ -61,7 +63,7 @@ async def secret_forms(backend: MemoryBackend) -> list[tuple[str, str, Any]]:
     rows = await rows_by_resource(backend)
     found = []
     for resource_name, action_name in form_actions():
-        action = RESOURCES[resource_name].action(action_name)
+        action = bind(RESOURCES[resource_name], Context(backend)).action(action_name)
         assert action is not None and action.form is not None
         target = target_of(action, rows.get(resource_name, []))
         if target is not None and any(f.kind == "secret" for f in action.form(target).fields):

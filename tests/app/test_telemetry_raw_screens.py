@@ -136,7 +136,6 @@ async def get(pilot: Pilot[None], screen: RawScreen, path: str) -> None:
 
 
 async def test_raw_browser_get_search_and_follow_next() -> None:
-    raw.HISTORY.clear()
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -166,7 +165,7 @@ async def test_raw_browser_get_search_and_follow_next() -> None:
         assert screen.response.path.startswith("/servers/detail?limit=5&marker=")
         second = [s["name"] for s in screen.response.json()["servers"]]
         assert len(second) == 5 and not set(second) & set(first)
-        assert raw.HISTORY["compute"][0] == screen.response.path
+        assert raw.history(app.context)["compute"][0] == screen.response.path
 
 
 async def test_raw_browser_bad_path_keeps_what_was_typed_and_sends_nothing() -> None:
@@ -227,7 +226,6 @@ async def test_raw_browser_saves_the_json(tmp_path: object) -> None:
 
 
 async def test_raw_browser_links_and_history_pickers() -> None:
-    raw.HISTORY.clear()
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

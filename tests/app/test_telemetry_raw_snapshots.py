@@ -9,7 +9,6 @@ from textual.pilot import Pilot
 
 from tests.app.test_telemetry_raw_screens import command, open_measures
 from tests.app_helpers import demo_app, select, settle, wait_for
-from tui.screens import raw
 from tui.screens.raw import RawScreen
 
 SIZES = [(80, 24), (120, 40)]
@@ -24,7 +23,6 @@ async def measures(pilot: Pilot[None]) -> None:
 
 
 async def raw_json(pilot: Pilot[None]) -> None:
-    raw.HISTORY.clear()
     await command(pilot, "raw")
     await select(pilot, "compute public")
     await pilot.press("enter")

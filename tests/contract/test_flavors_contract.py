@@ -172,11 +172,13 @@ async def test_servers_with_the_flavor_then_delete_it(lab: Lab, private: Flavor)
     (server,) = await lab.owner.create_servers(spec)
     try:
         await lab.until(lambda: lab.admin.server(server.id), lambda s: s.status == "ACTIVE", "boot")
-        using = await collect(lab.admin.servers_with_flavor(private.id, page_size=1))
+        using = await collect(
+            lab.admin.servers_with_flavor(private.id, all_projects=True, page_size=1)
+        )
         assert [s.id for s in using] == [server.id]
         assert using[0].flavor == NAME
         tiny = await named(lab.admin.flavors(), "m1.tiny")
-        on_tiny = await collect(lab.admin.servers_with_flavor(tiny.id))
+        on_tiny = await collect(lab.admin.servers_with_flavor(tiny.id, all_projects=True))
         assert server.id not in {s.id for s in on_tiny}
         assert {s.flavor for s in on_tiny} <= {"m1.tiny"}
         # Nova deletes a flavor in use: its servers keep their copy of it

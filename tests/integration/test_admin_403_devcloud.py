@@ -16,7 +16,8 @@ from tests.app_helpers import screen_text, settle, wait_for
 from tui.app import StackdeckApp
 from tui.backend.openstack import OpenStackBackend
 from tui.config import Settings
-from tui.resource import Resource, Scope
+from tui.context import Context
+from tui.resource import Resource, Scope, bind
 from tui.screens.resource import ResourceScreen
 from tui.screens.resources.registry import RESOURCES
 
@@ -31,7 +32,7 @@ async def test_the_real_cloud_refuses_a_member(devcloud: Path, resource: Resourc
     await backend.connect()
     try:
         if resource.name in MEMBERS_MAY_LIST:
-            async for _page in resource.list(backend, Scope()):
+            async for _page in bind(resource, Context(backend)).list(backend, Scope()):
                 pass
             return
         await assert_member_refused(resource, backend)
@@ -52,7 +53,7 @@ async def test_the_app_tells_a_member_it_needs_admin(devcloud: Path, resource: R
             pilot,
             lambda: (
                 isinstance(app.screen, ResourceScreen)
-                and app.screen.resource is resource
+                and app.screen.resource.name == resource.name
                 and (app.screen.loaded or app.screen.error is not None)
             ),
             rounds=400,

@@ -47,7 +47,9 @@ async def test_the_screens_say_so_and_list_nothing(devcloud: Path, cloud: str) -
             await pilot.press("colon", *command, "enter")
             await settle(pilot, rounds=200)
             screen = app.screen
-            assert isinstance(screen, ResourceScreen) and screen.resource is lookup(command)
+            expected = lookup(command)
+            assert expected is not None
+            assert isinstance(screen, ResourceScreen) and screen.resource.name == expected.name
             assert message in screen_text(pilot)
             assert screen.error is None and screen.table.total_count == 0
 

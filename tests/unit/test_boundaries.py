@@ -40,6 +40,13 @@ def test_screens_name_the_app_only_in_annotations() -> None:
     assert users == []
 
 
+def test_a_context_names_its_runbooks_only_in_annotations() -> None:
+    """The no-cycles contract lets `tui.context` import `tui.runbook` for its annotations."""
+    assert not any(
+        m.startswith("tui.runbook") for m in runtime_imports(REPO / "tui" / "context.py")
+    )
+
+
 def test_resource_lists_do_not_use_datatable() -> None:
     users = [
         str(p.relative_to(REPO))

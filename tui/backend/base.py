@@ -497,9 +497,9 @@ class Backend(Protocol):
     async def remove_flavor_access(self, flavor_id: str, project_id: str) -> None: ...
 
     def servers_with_flavor(
-        self, flavor_id: str, *, page_size: int = DEFAULT_PAGE_SIZE
+        self, flavor_id: str, *, all_projects: bool = False, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[Server]]:
-        """Servers built from this flavor, in every project for an admin."""
+        """Servers built from this flavor; `all_projects` (admin): in every project."""
         ...
 
     # -- Heat stacks (orchestration) --------------------------------------------

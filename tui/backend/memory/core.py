@@ -43,6 +43,11 @@ MEMORY_SERVICES = (
 )
 
 
+def default_roles(is_admin: bool) -> tuple[str, ...]:
+    """The roles Keystone's default model gives an admin or a member (implied roles in)."""
+    return ("admin", "member", "reader") if is_admin else ("member", "reader")
+
+
 class Owned(Protocol):
     @property
     def project_id(self) -> str: ...
@@ -65,7 +70,12 @@ class MemoryCore:
         instance_quota: int = 10,
         no_valid_host: bool = False,
         services: tuple[str, ...] = MEMORY_SERVICES,
+        roles: tuple[str, ...] | None = None,
+        system_scope: bool = False,
     ) -> None:
+        """`is_admin`: what the cloud's policy lets this token do (admin-only calls answer or
+        give 403); `roles`: the role names its token carries (by default Keystone's
+        ``admin``/``member``/``reader`` as `is_admin` says)."""
         self._latency = latency
         self._instance_quota = instance_quota
         self._no_valid_host = no_valid_host
@@ -84,9 +94,10 @@ class MemoryCore:
             user="admin" if is_admin else "demo",
             user_id=fixed_id("user", 0),
             auth_url="memory://",
-            is_admin=is_admin,
             read_only=read_only,
             services=services,
+            roles=roles if roles is not None else default_roles(is_admin),
+            system_scope=system_scope,
         )
         self.writes: list[tuple[str, str]] = []
         self._writing = ""
@@ -117,7 +128,7 @@ class MemoryCore:
             project_id=project.id,
             user=f"{project.name}-user",
             user_id=fixed_id("user", 1),
-            is_admin=False,
+            roles=default_roles(False),
         )
         return other
 

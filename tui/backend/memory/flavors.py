@@ -129,10 +129,10 @@ class FlavorsMemory(MemoryCore):
         await self._write("revoke-flavor-access", f"{flavor_id} → project {project_id}", revoke)
 
     async def servers_with_flavor(
-        self, flavor_id: str, *, page_size: int = DEFAULT_PAGE_SIZE
+        self, flavor_id: str, *, all_projects: bool = False, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[Server]]:
         flavor = await self.flavor(flavor_id)
-        async for page in self.servers(all_projects=self._is_admin, page_size=page_size):
+        async for page in self.servers(all_projects=all_projects, page_size=page_size):
             using = [s for s in page if s.raw.get("flavor", {}).get("original_name") == flavor.name]
             if using:
                 yield using

@@ -457,7 +457,7 @@ class IdentityMemory(MemoryCore):
         info = self._info
         default = {"id": "default", "name": "Default"}
         roles = self._all_roles()
-        mine = roles[:3] if info.is_admin else roles[1:3]
+        mine = roles[:3] if self._is_admin else roles[1:3]
         return models.TokenInfo.from_api(
             {
                 "methods": ["password"],

@@ -136,7 +136,8 @@ class User(FromApi):
 
 @dataclass(frozen=True, slots=True)
 class CloudInfo:
-    """What the header shows: which cloud, as whom, and whether we are connected."""
+    """Who the token says we are: which cloud, project and user, its roles and scope, its
+    catalog. What that lets us do is decided in `tui.context.Capabilities`."""
 
     cloud: str
     region: str = ""
@@ -145,9 +146,10 @@ class CloudInfo:
     user: str = ""
     user_id: str = ""
     auth_url: str = ""
-    is_admin: bool = False
     read_only: bool = False
     services: tuple[str, ...] = ()  # service types in the token's catalog ("compute", ...)
+    roles: tuple[str, ...] = ()  # the token's role names, as Keystone gave them
+    system_scope: bool = False  # a system-scoped token (no project)
 
     def has_service(self, *types: str) -> bool:
         """Whether the catalog lists any of `types` (no catalog known: assume it does)."""

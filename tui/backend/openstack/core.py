@@ -605,7 +605,6 @@ class OpenStackCore:
         conn = self._connection()
         access = self._access()
         self.secrets.add(access.auth_token)
-        roles = {r.lower() for r in (access.role_names or [])}
         # keystoneauth parsed the token: its names did not pass `decoded`
         return CloudInfo(
             cloud=safe(self._cloud or "envvars"),
@@ -615,9 +614,10 @@ class OpenStackCore:
             user=safe(access.username or ""),
             user_id=safe(access.user_id or ""),
             auth_url=safe(str(conn.config.get_auth_args().get("auth_url", ""))),
-            is_admin="admin" in roles,
             read_only=self._read_only,
             services=_catalog_types(access),
+            roles=tuple(safe(r) for r in access.role_names or ()),
+            system_scope=bool(getattr(access, "system_scoped", False)),
         )
 
     async def close(self) -> None:

@@ -122,11 +122,11 @@ class FlavorsAPI(OpenStackCore):
         await self._flavor_access_action(flavor_id, project_id, "remove")
 
     async def servers_with_flavor(
-        self, flavor_id: str, *, page_size: int = DEFAULT_PAGE_SIZE
+        self, flavor_id: str, *, all_projects: bool = False, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[Server]]:
-        """Every project's servers built from this flavor (admin: ``all_tenants``)."""
+        """The servers built from this flavor (`all_projects`, admin: ``all_tenants``)."""
         params: dict[str, Any] = {"flavor": flavor_id}
-        if self.info.is_admin:
+        if all_projects:
             params["all_tenants"] = 1
         async for page in self._servers_where(params, page_size):
             yield page
