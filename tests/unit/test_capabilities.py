@@ -138,10 +138,10 @@ async def test_a_reader_only_token_makes_its_context_read_only() -> None:
 
 def test_role_names_come_from_the_settings_file(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
-    path.write_text('admin_roles = ["cloud_admin", "admin"]\nreader_roles = ["viewer"]\n')
+    path.write_text('[access]\nadmin_roles = ["cloud_admin", "admin"]\nreader_roles = ["viewer"]\n')
     settings = load_settings(path)
     assert settings.admin_roles == ("cloud_admin", "admin")
     assert settings.reader_roles == ("viewer",)
-    path.write_text('admin_roles = "admin"\n')
+    path.write_text('[access]\nadmin_roles = "admin"\n')
     with pytest.raises(SettingsError, match="admin_roles"):
         load_settings(path)
