@@ -165,11 +165,12 @@ async def test_demo_gets_a_clear_403_for_users(demo: OpenStackBackend) -> None:
     assert refused.value.status == 403 and refused.value.request_id
     token = await demo.token_info()
     assert token.user_name == "demo" and "admin" not in token.roles
+    from tui.context import Context
     from tui.screens.resources.projects import create_project
 
     values = {"name": f"sdtest-nope-{uuid4().hex[:6]}", "domain_id": "default", "enabled": True}
     with pytest.raises(Forbidden) as write:
-        await create_project(demo, None, values)
+        await create_project(Context(demo), demo, None, values)
     assert write.value.message.startswith("needs admin rights here: Keystone: You are not")
 
 
