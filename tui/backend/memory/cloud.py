@@ -202,13 +202,7 @@ class Cloud:
             network = self.networks.get(port.network_id)
             name = network.name if network else port.network_id
             addresses.setdefault(name, []).extend(
-                {
-                    "addr": ip.ip_address,
-                    "version": 4,
-                    "OS-EXT-IPS:type": "fixed",
-                    "OS-EXT-IPS-MAC:mac_addr": port.mac_address,
-                }
-                for ip in port.fixed_ips
+                data.address_json(ip.ip_address, "fixed", port.mac_address) for ip in port.fixed_ips
             )
         return addresses
 
@@ -221,14 +215,7 @@ class Cloud:
         addresses = dict(server.raw.get("addresses") or {})
         entries = [a for a in addresses.get(network.name, []) if a.get("addr") != address]
         if present:
-            entries.append(
-                {
-                    "addr": address,
-                    "version": 4,
-                    "OS-EXT-IPS:type": "floating",
-                    "OS-EXT-IPS-MAC:mac_addr": port.mac_address,
-                }
-            )
+            entries.append(data.address_json(address, "floating", port.mac_address))
         addresses[network.name] = entries
         self.update(self.servers, server, {"addresses": addresses})
 

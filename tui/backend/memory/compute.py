@@ -37,13 +37,7 @@ _ACTION_RESULTS = {
 
 # Nova's instance action for each server action, and the event its compute manager adds.
 _RECORDED: dict[str, tuple[str, str]] = {
-    "start": ("start", "compute_start_instance"),
-    "stop": ("stop", "compute_stop_instance"),
-    "reboot": ("reboot", "compute_reboot_instance"),
-    "suspend": ("suspend", "compute_suspend_instance"),
-    "resume": ("resume", "compute_resume_instance"),
-    "pause": ("pause", "compute_pause_instance"),
-    "unpause": ("unpause", "compute_unpause_instance"),
+    **{a: (a, f"compute_{a}_instance") for a in _ACTION_RESULTS if a != "hard_reboot"},
     "lock": ("lock", "api_lock"),
     "unlock": ("unlock", "api_unlock"),
     "reset_state": ("resetState", ""),

@@ -12,13 +12,7 @@ from typing import Any, Protocol, Self, TypeVar
 
 from tui.backend.audit import AuditLog, AuditRecord
 from tui.backend.audit import now as audit_now
-from tui.backend.errors import (
-    BackendError,
-    Forbidden,
-    NotFound,
-    ReadOnlyError,
-    error_for_status,
-)
+from tui.backend.errors import BackendError, NotFound, ReadOnlyError, error_for_status
 from tui.backend.memory.cloud import Cloud
 from tui.backend.memory.data import fixed_id, hypervisor_json, project_json
 from tui.backend.memory.seed import Seed
@@ -210,12 +204,7 @@ class MemoryCore:
 
     def _require_admin(self, operation: str, policy: str) -> None:
         if not self._is_admin:
-            raise Forbidden(
-                f"Policy doesn't allow {policy} to be performed.",
-                status=403,
-                request_id=self.request_id(),
-                operation=operation,
-            )
+            raise self.refused(403, f"Policy doesn't allow {policy} to be performed.", operation)
 
     def not_found(self, kind: str, ident: str, operation: str = "") -> NotFound:
         return NotFound(

@@ -96,6 +96,11 @@ def hypervisor_json(n: int) -> dict[str, Any]:
     }
 
 
+def address_json(addr: str, kind: str, mac: str) -> dict[str, Any]:
+    """One of a server's addresses (``kind``: fixed or floating) as Nova shows it."""
+    return {"addr": addr, "version": 4, "OS-EXT-IPS:type": kind, "OS-EXT-IPS-MAC:mac_addr": mac}
+
+
 def server_json(n: int, n_projects: int, hosts: list[str]) -> dict[str, Any]:
     status, vm_state, task, power = STATES[n % len(STATES)]
     role = ROLES[n % len(ROLES)]
@@ -106,23 +111,9 @@ def server_json(n: int, n_projects: int, hosts: list[str]) -> dict[str, Any]:
     mac = server_mac(n)
     addresses: list[dict[str, Any]] = []
     if status != "BUILD":
-        addresses.append(
-            {
-                "addr": fixed,
-                "version": 4,
-                "OS-EXT-IPS:type": "fixed",
-                "OS-EXT-IPS-MAC:mac_addr": mac,
-            }
-        )
+        addresses.append(address_json(fixed, "fixed", mac))
         if n % 5 == 0:
-            addresses.append(
-                {
-                    "addr": server_floating_ip(n),
-                    "version": 4,
-                    "OS-EXT-IPS:type": "floating",
-                    "OS-EXT-IPS-MAC:mac_addr": mac,
-                }
-            )
+            addresses.append(address_json(server_floating_ip(n), "floating", mac))
     host = hosts[n % len(hosts)] if status != "BUILD" or n % 2 else None
     flavor = FLAVORS[n % len(FLAVORS)]
     return {
@@ -799,15 +790,7 @@ def booted_server_json(
         "OS-EXT-SRV-ATTR:instance_name": "",
         "OS-EXT-SRV-ATTR:reservation_id": reservation_id,
         "OS-EXT-AZ:availability_zone": "",
-        "flavor": {
-            "original_name": flavor["name"],
-            "vcpus": flavor["vcpus"],
-            "ram": flavor["ram"],
-            "disk": flavor["disk"],
-            "ephemeral": flavor["OS-FLV-EXT-DATA:ephemeral"],
-            "swap": flavor["swap"],
-            "extra_specs": dict(flavor.get("extra_specs") or {}),
-        },
+        "flavor": embedded_flavor(flavor),
         "image": {"id": image_id} if image_id else "",
         "key_name": None,
         "addresses": {},
@@ -818,6 +801,19 @@ def booted_server_json(
         "security_groups": [{"name": "default"}],
         "os-extended-volumes:volumes_attached": [],
         **extra,
+    }
+
+
+def embedded_flavor(flavor: Mapping[str, Any]) -> dict[str, Any]:
+    """A flavor (its API JSON) as a server embeds it (2.47 and later)."""
+    return {
+        "original_name": flavor["name"],
+        "vcpus": flavor["vcpus"],
+        "ram": flavor["ram"],
+        "disk": flavor["disk"],
+        "ephemeral": flavor["OS-FLV-EXT-DATA:ephemeral"],
+        "swap": flavor["swap"],
+        "extra_specs": dict(flavor.get("extra_specs") or {}),
     }
 
 

@@ -62,8 +62,7 @@ class IdentityMemory(MemoryCore):
 
     def _keystone_find(self, items: list[R], ident: str, kind: str, status: int = 404) -> R:
         """A record by id, or Keystone's "Could not find" (a 400 where the id was a field)."""
-        found: R = self._find(items, ident, kind, f"Could not find {kind}: {{}}.", status)
-        return found
+        return self._find(items, ident, kind, f"Could not find {kind}: {{}}.", status)
 
     # -- projects ------------------------------------------------------------------------
 
@@ -81,7 +80,6 @@ class IdentityMemory(MemoryCore):
         return self.project_names() if self._is_admin else {}
 
     async def create_project(self, spec: models.ProjectSpec) -> Project:
-
         def change() -> Project:
             ident = fixed_id("new-project", self._created("project"))
             if any(p.name == spec.name and p.domain_id == spec.domain_id for p in self._projects):
@@ -130,7 +128,6 @@ class IdentityMemory(MemoryCore):
         )
 
     async def delete_project(self, project: Project) -> None:
-
         def change() -> None:
             current = self._keystone_find(self._projects, project.id, "project")
             if any(p.parent_id == project.id for p in self._projects):
@@ -266,7 +263,6 @@ class IdentityMemory(MemoryCore):
         )
 
     async def delete_user(self, user: User) -> None:
-
         def change() -> None:
             self._users.remove(self._keystone_find(self._users, user.id, "user"))
             self._passwords.pop(user.id, None)
@@ -343,7 +339,6 @@ class IdentityMemory(MemoryCore):
         ]
 
     async def grant_role(self, *, user_id: str, project_id: str, role_id: str) -> None:
-
         def change() -> None:
             role = self._keystone_find(self._all_roles(), role_id, "role")
             user = self._keystone_find(self._users, user_id, "user")
@@ -356,7 +351,6 @@ class IdentityMemory(MemoryCore):
         await self._admin_write("identity:create_grant", "grant-role", target, change)
 
     async def revoke_role(self, *, user_id: str, project_id: str, role_id: str) -> None:
-
         def change() -> None:
             for a in self._assignments:
                 row = models.RoleAssignment.from_api(a)

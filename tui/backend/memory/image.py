@@ -43,10 +43,10 @@ class ImageMemory(MemoryCore):
         return self._visible_image(image_id)
 
     def _visible_image(self, image_id: str) -> models.Image:
-        found = self._cloud.images.get(image_id)
-        if found is None or not self._image_visible(found):
-            raise self.refused(404, f"No image found with ID {image_id}", "show image")
-        return found
+        images = self._cloud.images
+        return self._lookup(
+            images, image_id, "image", self._image_visible, "No image found with ID {}"
+        )
 
     # -- writes, data, members --------------------------------------------------
 

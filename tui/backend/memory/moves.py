@@ -71,17 +71,6 @@ class MovesMemory(ComputeMemory, ServicesMemory):
         others = [h for h in self._compute_hosts() if h != server.host and self._usable(h)]
         return others[self._cloud.serial() % len(others)] if others else None
 
-    def _flavor_json(self, flavor: models.Flavor) -> Json:
-        return {
-            "original_name": flavor.name,
-            "vcpus": flavor.vcpus,
-            "ram": flavor.ram_mb,
-            "disk": flavor.disk_gb,
-            "ephemeral": flavor.ephemeral_gb,
-            "swap": flavor.swap_mb,
-            "extra_specs": dict(flavor.raw.get("extra_specs") or {}),
-        }
-
     def _flavor_by_name(self, name: str) -> models.Flavor | None:
         return next((f for f in self._cloud.flavors if f.name == name), None)
 
@@ -324,7 +313,9 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             self._new_migration(server, kind, "error", host)
             self._cloud.add_event(record, "cold_migrate", CONDUCTOR, result="Error")
             raise self.refused(400, NO_VALID_HOST)
-        new_flavor = self._flavor_json(flavor) if flavor else dict(server.raw.get("flavor") or {})
+        new_flavor = (
+            data.embedded_flavor(flavor.raw) if flavor else dict(server.raw.get("flavor") or {})
+        )
         migration = self._new_migration(server, kind, "pre-migrating", dest)
         if flavor is not None and flavor.id.isdigit():
             migration["new_instance_type_id"] = int(flavor.id)
