@@ -104,9 +104,7 @@ class AggregatesMemory(MemoryCore):
 
     def _current(self, aggregate_id: str) -> models.Aggregate:
         found = next((a for a in self._aggregates() if a.id == aggregate_id), None)
-        if found is None:
-            raise self.refused(404, f"Aggregate {aggregate_id} could not be found.")
-        return found
+        return self._present(found, f"Aggregate {aggregate_id} could not be found.")
 
     async def add_aggregate_host(self, aggregate: models.Aggregate, host: str) -> models.Aggregate:
         self._aggregate_policy("add aggregate host", "add_host")

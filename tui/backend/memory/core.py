@@ -233,6 +233,12 @@ class MemoryCore:
             raise self._missing(kind, ident, missing)
         return found
 
+    def _present(self, found: T | None, message: str, operation: str = "", status: int = 404) -> T:
+        """``found``, or the service's 404 (or ``status``) in its own words when None."""
+        if found is None:
+            raise self.refused(status, message, operation)
+        return found
+
     def _missing(self, kind: str, ident: str, words: str = "", status: int = 404) -> BackendError:
         if not words:
             return self.not_found(kind, ident)

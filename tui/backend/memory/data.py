@@ -192,12 +192,12 @@ def server_floating_ip(n: int) -> str:
     return f"172.24.{(n // 250) % 250}.{n % 250 + 2}"
 
 
-def server_mac(n: int) -> str:
-    return f"fa:16:3e:{(n >> 16) & 0xFF:02x}:{(n >> 8) & 0xFF:02x}:{n & 0xFF:02x}"
+def server_mac(n: int, prefix: str = "fa:16:3e") -> str:
+    return f"{prefix}:{(n >> 16) & 0xFF:02x}:{(n >> 8) & 0xFF:02x}:{n & 0xFF:02x}"
 
 
 def new_mac(k: int) -> str:
-    return f"fa:16:3f:{(k >> 16) & 0xFF:02x}:{(k >> 8) & 0xFF:02x}:{k & 0xFF:02x}"
+    return server_mac(k, "fa:16:3f")
 
 
 def new_address(cidr: str, k: int) -> str:

@@ -31,6 +31,7 @@ CATALOG = (
 INTERFACES = ("public", "internal", "admin")
 T = TypeVar("T")
 R = TypeVar("R", bound=Identified)
+P = TypeVar("P", Project, User)
 
 
 def _link(path: str) -> dict[str, str]:
@@ -115,17 +116,8 @@ class IdentityMemory(MemoryCore):
     async def update_project(
         self, project: Project, *, enabled: bool | None = None, description: str | None = None
     ) -> Project:
-        action, change = models.identity_change("project", enabled, description=description)
-
-        def apply() -> Project:
-            current = self._keystone_find(self._projects, project.id, "project")
-            fresh = Project.from_api({**current.raw, **change})
-            self._projects[self._projects.index(current)] = fresh
-            return fresh
-
-        return await self._admin_write(
-            "identity:update_project", action, f"project {project.name} ({project.id})", apply
-        )
+        change = models.identity_change("project", enabled, description=description)
+        return await self._update(self._projects, project, "project", change)
 
     async def delete_project(self, project: Project) -> None:
         def change() -> None:
@@ -239,17 +231,21 @@ class IdentityMemory(MemoryCore):
     async def update_user(
         self, user: User, *, enabled: bool | None = None, email: str | None = None
     ) -> User:
-        action, change = models.identity_change("user", enabled, email=email)
+        change = models.identity_change("user", enabled, email=email)
+        return await self._update(self._users, user, "user", change)
 
-        def apply() -> User:
-            current = self._keystone_find(self._users, user.id, "user")
-            fresh = User.from_api({**current.raw, **change})
-            self._users[self._users.index(current)] = fresh
+    async def _update(self, items: list[P], record: P, kind: str, change: tuple[str, Json]) -> P:
+        """Keystone's PATCH of a project or user (``change``: its audit name and body)."""
+        action, body = change
+
+        def apply() -> P:
+            current = self._keystone_find(items, record.id, kind)
+            fresh = current.from_api({**current.raw, **body})
+            items[items.index(current)] = fresh
             return fresh
 
-        return await self._admin_write(
-            "identity:update_user", action, f"user {user.name} ({user.id})", apply
-        )
+        target = f"{kind} {record.name} ({record.id})"
+        return await self._admin_write(f"identity:update_{kind}", action, target, apply)
 
     async def set_user_password(self, user: User, password: str) -> None:
         self.secrets.add(password)

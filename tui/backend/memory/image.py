@@ -71,11 +71,8 @@ class ImageMemory(MemoryCore):
 
     def _member(self, image_id: str, project_id: str) -> dict[str, Any]:
         member = self._cloud.image_members.get(image_id, {}).get(project_id)
-        if member is None:
-            raise self.refused(
-                404, f"{project_id} not found in the member list of the image {image_id}."
-            )
-        return member
+        missing = f"{project_id} not found in the member list of the image {image_id}."
+        return self._present(member, missing)
 
     async def create_image(self, spec: models.ImageSpec) -> models.Image:
         def create() -> models.Image:

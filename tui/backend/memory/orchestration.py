@@ -393,9 +393,7 @@ class OrchestrationMemory(MemoryCore):
         def delete() -> None:
             if state.status == "DELETE_COMPLETE":
                 raise self.not_found("stack", stack.id, "delete-stack")
-            state.raw["stack_status"] = "DELETE_IN_PROGRESS"
-            state.raw["stack_status_reason"] = "Stack DELETE started"
-            self._event(state, None, "DELETE_IN_PROGRESS", "Stack DELETE started")
+            self._settle(state, "DELETE_IN_PROGRESS", "Stack DELETE started")
             state.reads_left, state.outcome = READS_TO_SETTLE, "DELETED"
 
         await self._write("delete-stack", f"stack {stack.name} ({stack.id})", delete)
