@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -56,17 +56,12 @@ class ComputeMemory(MemoryCore):
         project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncIterator[list[Server]]:
-        if all_projects or host or project_id:  # each asks Nova for all_tenants
+        every = bool(all_projects or host or project_id)  # each asks Nova for all_tenants
+        if every:
             self._require_admin("list servers", EVERY_PROJECT)
-        checks: list[Callable[[Server], bool]] = []
-        if not all_projects and not host and not project_id:
-            checks.append(lambda s: self._mine(s.project_id))
+        project_id = project_id or (None if every else self._info.project_id)  # else ours
         async for page in self._select(
-            self._cloud.servers,
-            page_size,
-            *checks,
-            host=host or None,
-            project_id=project_id or None,
+            self._cloud.servers, page_size, host=host or None, project_id=project_id
         ):
             yield page
 

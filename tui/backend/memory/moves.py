@@ -216,6 +216,16 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             f"Migration {migration_id} not found for instance {server.id}",
         )
 
+    def _migration_state(
+        self, ident: str, migration: Json, server: Server, what: str
+    ) -> BackendError:
+        """Nova's 400 for a migration in a state that does not allow ``what``."""
+        return self.refused(
+            400,
+            f"Migration {ident} state of instance {server.id} is "
+            f"{migration['status']}. Cannot {what} while the migration is in this state.",
+        )
+
     async def force_complete_migration(self, server_id: str, migration_id: str) -> None:
         def change() -> None:
             self._require_admin(
@@ -224,12 +234,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             server = self._ready(server_id, "force_complete_migration")
             migration = self._live_migration(server, migration_id, "force_complete")
             if migration["status"] not in ("running",):
-                raise self.refused(
-                    400,
-                    f"Migration {migration_id} state of instance {server.id} is "
-                    f"{migration['status']}. Cannot force_complete while the migration is in "
-                    "this state.",
-                )
+                raise self._migration_state(migration_id, migration, server, "force_complete")
             self._action(
                 server,
                 "live_migration_force_complete",
@@ -251,12 +256,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             server = self._ready(server_id, "abort_migration")
             migration = self._live_migration(server, migration_id, "abort")
             if migration["status"] not in models.MIGRATION_IN_PROGRESS:
-                raise self.refused(
-                    400,
-                    f"Migration {migration_id} state of instance {server.id} is "
-                    f"{migration['status']}. Cannot abort live migration while the migration "
-                    "is in this state.",
-                )
+                raise self._migration_state(migration_id, migration, server, "abort live migration")
             self._cloud.moves.pop(server.id, None)
             self._action(
                 server, "live_migration_cancel", ("compute_live_migration_abort", server.host)
