@@ -115,8 +115,7 @@ def server_json(n: int, n_projects: int, hosts: list[str]) -> dict[str, Any]:
         if n % 5 == 0:
             addresses.append(address_json(server_floating_ip(n), "floating", mac))
     host = hosts[n % len(hosts)] if status != "BUILD" or n % 2 else None
-    flavor = FLAVORS[n % len(FLAVORS)]
-    return {
+    server = {
         "id": sid,
         "name": f"{role}-{n + 1:02d}" if n < 99 else f"{role}-{n + 1:06d}",
         "status": status,
@@ -129,15 +128,7 @@ def server_json(n: int, n_projects: int, hosts: list[str]) -> dict[str, Any]:
         "OS-EXT-SRV-ATTR:hypervisor_hostname": host,
         "OS-EXT-SRV-ATTR:instance_name": f"instance-{n + 1:08x}",
         "OS-EXT-AZ:availability_zone": "nova",
-        "flavor": {
-            "original_name": flavor,
-            "vcpus": 1 << (n % len(FLAVORS)),
-            "ram": 512 << (n % len(FLAVORS)),
-            "disk": 1 + 10 * (n % len(FLAVORS)),
-            "ephemeral": 0,
-            "swap": 0,
-            "extra_specs": {},
-        },
+        "flavor": embedded_flavor(flavor_json(n % len(FLAVORS))),
         "image": {"id": fixed_id("image", n % 3)},
         "key_name": "ops-key" if n % 4 else None,
         "addresses": {net: addresses} if addresses else {},
@@ -151,18 +142,14 @@ def server_json(n: int, n_projects: int, hosts: list[str]) -> dict[str, Any]:
             for k, volume in enumerate(SEED_VOLUMES)
             if volume.server == n
         ],
-        **(
-            {
-                "fault": {
-                    "code": 500,
-                    "message": "No valid host was found. ",
-                    "created": stamp(n + 1),
-                }
-            }
-            if status == "ERROR"
-            else {}
-        ),
     }
+    if status == "ERROR":
+        server["fault"] = {
+            "code": 500,
+            "message": "No valid host was found. ",
+            "created": stamp(n + 1),
+        }
+    return server
 
 
 # -- the servers' networking ------------------------------------------------------------------
