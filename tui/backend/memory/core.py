@@ -177,11 +177,7 @@ class MemoryCore:
             yield page
 
     async def _select(
-        self,
-        items: Iterable[T],
-        page_size: int,
-        *checks: Callable[[T], bool],
-        **equal: object,
+        self, items: Iterable[T], page_size: int, *checks: Callable[[T], bool], **equal: object
     ) -> AsyncIterator[list[T]]:
         """A list with the API's filters: attributes equal to the values not None, checks."""
         wanted = [(name, value) for name, value in equal.items() if value is not None]

@@ -51,8 +51,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
 
     def _service_of(self, host: str) -> models.ComputeService | None:
         return next(
-            (s for s in self._all_services() if s.binary == "nova-compute" and s.host == host),
-            None,
+            (s for s in self._all_services() if s.binary == "nova-compute" and s.host == host), None
         )
 
     def _usable(self, host: str) -> bool:
@@ -333,11 +332,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             self._land(
                 server,
                 dest,
-                {
-                    "status": "VERIFY_RESIZE",
-                    "OS-EXT-STS:vm_state": "resized",
-                    "flavor": new_flavor,
-                },
+                {"status": "VERIFY_RESIZE", "OS-EXT-STS:vm_state": "resized", "flavor": new_flavor},
             )
             for event, where in (
                 ("compute_prep_resize", dest),
@@ -510,9 +505,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
         if not self._owned(server):
             raise self.not_found("instance", server_id)
         records = sorted(
-            self._cloud.actions.get(server_id, []),
-            key=lambda a: a["start_time"],
-            reverse=True,
+            self._cloud.actions.get(server_id, []), key=lambda a: a["start_time"], reverse=True
         )
         listed = (
             models.InstanceAction.from_api({k: v for k, v in r.items() if k != "events"})

@@ -199,8 +199,7 @@ class NetworkMemory(MemoryCore):
             )
         if wanted not in addresses:
             raise self.refused(
-                400,
-                f"Bad floatingip request: Port {port.id} does not have fixed ip {wanted}.",
+                400, f"Bad floatingip request: Port {port.id} does not have fixed ip {wanted}."
             )
         return wanted
 

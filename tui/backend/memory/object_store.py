@@ -61,11 +61,7 @@ _SEED: dict[str, tuple[tuple[str, int], ...]] = {
         ("etc/neutron.conf", 5_120),
         ("etc/nova.conf", 7_904),
     ),
-    "static-web": (
-        ("css/site.css", 2_048),
-        ("img/logo.png", 14_336),
-        ("index.html", 1_024),
-    ),
+    "static-web": (("css/site.css", 2_048), ("img/logo.png", 14_336), ("index.html", 1_024)),
     "empty-bucket": (),
 }
 

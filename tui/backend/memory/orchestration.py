@@ -349,11 +349,7 @@ class OrchestrationMemory(MemoryCore):
     ) -> dict[str, str]:
         """What a stack shows as its parameters: given, else the environment's, else default."""
         env = environment or {}
-        known = {
-            **(env.get("parameter_defaults") or {}),
-            **(env.get("parameters") or {}),
-            **given,
-        }
+        known = {**(env.get("parameter_defaults") or {}), **(env.get("parameters") or {}), **given}
         declared = template.get("parameters") or {}
         return {
             name: str(known.get(name, (definition or {}).get("default", "")))
