@@ -485,22 +485,15 @@ def _rule(group: str, project_id: str, k: int, **fields: Any) -> dict[str, Any]:
 
 def security_group_json(project: int, project_id: str, name: str) -> dict[str, Any]:
     group = security_group_id(project, name)
-    egress = [
-        _rule(group, project_id, 0, direction="egress"),
-        _rule(group, project_id, 1, direction="egress", ethertype="IPv6"),
-    ]
+    rule = functools.partial(_rule, group, project_id)
+    egress = [rule(0, direction="egress"), rule(1, direction="egress", ethertype="IPv6")]
     if name == "default":
-        ingress = [
-            _rule(group, project_id, 2, remote_group_id=group),
-            _rule(group, project_id, 3, ethertype="IPv6", remote_group_id=group),
-        ]
+        ingress = [rule(2, remote_group_id=group), rule(3, ethertype="IPv6", remote_group_id=group)]
         description = "Default security group"
     else:
         ingress = [
-            _rule(group, project_id, 2, protocol="icmp", remote_ip_prefix="0.0.0.0/0"),
-            _rule(
-                group,
-                project_id,
+            rule(2, protocol="icmp", remote_ip_prefix="0.0.0.0/0"),
+            rule(
                 3,
                 protocol="tcp",
                 port_range_min=22,
