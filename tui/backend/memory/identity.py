@@ -9,9 +9,8 @@ from typing import Any, TypeVar
 
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
-from tui.backend.memory.core import MemoryCore
+from tui.backend.memory.core import MemoryCore, R, T
 from tui.backend.memory.data import fixed_id, stamp
-from tui.backend.memory.store import Identified
 from tui.backend.models import Json, Project, User
 
 KEYSTONE = "http://controller:5000/v3"
@@ -29,8 +28,6 @@ CATALOG = (
     ("metric", "gnocchi", "Metric", 8041, ""),
 )
 INTERFACES = ("public", "internal", "admin")
-T = TypeVar("T")
-R = TypeVar("R", bound=Identified)
 P = TypeVar("P", Project, User)
 
 
@@ -380,10 +377,11 @@ class IdentityMemory(MemoryCore):
         ]
 
     def _endpoints_json(self, service_id: str | None = None) -> list[dict[str, Any]]:
+        present = {s["id"] for s in self._services_json()}
         rows = []
         for n, (_kind, _name, _description, port, path) in enumerate(CATALOG):
             sid = fixed_id("catalog-service", n)
-            if service_id not in (None, sid):
+            if service_id not in (None, sid) or sid not in present:
                 continue
             for k, interface in enumerate(INTERFACES):
                 host = "controller" if interface != "public" else "cloud.example.org"
@@ -400,8 +398,7 @@ class IdentityMemory(MemoryCore):
                         "links": _link(f"/endpoints/{eid}"),
                     }
                 )
-        present = {s["id"] for s in self._services_json()}
-        return [r for r in rows if r["service_id"] in present]
+        return rows
 
     async def catalog_services(self) -> AsyncIterator[list[models.CatalogService]]:
         self._keystone_policy("identity:list_services", "list services")

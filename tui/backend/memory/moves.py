@@ -144,8 +144,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             server = self._ready(server_id, "live_migrate")
             vm_state = server.vm_state
             dest = self._schedule(server, host)
-            flavor_ram = int((server.raw.get("flavor") or {}).get("ram") or 512)
-            total = flavor_ram * MiB
+            total = int((server.raw.get("flavor") or {}).get("ram") or 512) * MiB
             record = self._action(
                 server, models.LIVE_MIGRATION, ("conductor_live_migrate_instance", CONDUCTOR)
             )
@@ -153,13 +152,9 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                 self._new_migration(server, models.LIVE_MIGRATION, "error", host)
                 self._cloud.add_event(record, "conductor_live_migrate_instance", CONDUCTOR, "Error")
                 return
+            memory = {"memory_total_bytes": total, "memory_remaining_bytes": total}
             migration = self._new_migration(
-                server,
-                models.LIVE_MIGRATION,
-                "running",
-                dest,
-                memory_total_bytes=total,
-                memory_remaining_bytes=total,
+                server, models.LIVE_MIGRATION, "running", dest, **memory
             )
             self._set(server, {"status": "MIGRATING", "OS-EXT-STS:task_state": "migrating"})
 
@@ -174,12 +169,8 @@ class MovesMemory(ComputeMemory, ServicesMemory):
 
             def finish() -> None:
                 source = migration["source_compute"] or ""
-                self._touch(
-                    migration,
-                    status="completed",
-                    memory_processed_bytes=total,
-                    memory_remaining_bytes=0,
-                )
+                done = {"memory_processed_bytes": total, "memory_remaining_bytes": 0}
+                self._touch(migration, status="completed", **done)
                 self._land(server, dest, at_rest(vm_state))
                 for event, where in (
                     ("compute_check_can_live_migrate_destination", dest),
