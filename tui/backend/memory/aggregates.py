@@ -104,9 +104,7 @@ class AggregatesMemory(MemoryCore):
 
     def _current(self, aggregate_id: str) -> models.Aggregate:
         found = next((a for a in self._aggregates() if a.id == aggregate_id), None)
-        if found is None:
-            raise self.refused(404, f"Aggregate {aggregate_id} could not be found.")
-        return found
+        return self._present(found, f"Aggregate {aggregate_id} could not be found.")
 
     async def add_aggregate_host(self, aggregate: models.Aggregate, host: str) -> models.Aggregate:
         self._aggregate_policy("add aggregate host", "add_host")
@@ -118,23 +116,17 @@ class AggregatesMemory(MemoryCore):
             if host in current.hosts:
                 raise self.refused(409, f"Aggregate {current.id} already has host {host}.")
             zone = current.availability_zone
-            clash = next(
-                (
-                    a
-                    for a in self._aggregates()
-                    if host in a.hosts and a.availability_zone and zone
-                    if a.availability_zone != zone
-                ),
-                None,
-            )
+            clash = next((z for z in self._zones_of(host) if zone and z != zone), None)
             if clash is not None:
                 raise self.refused(
                     409,
                     f"Cannot add host to aggregate {current.id}. Reason: One or more hosts "
-                    f"already in availability zone(s) ['{clash.availability_zone}'].",
+                    f"already in availability zone(s) ['{clash}'].",
                 )
             servers = sum(1 for s in self._cloud.servers if s.host == host)
-            old = self._zone_of(host)  # None in the default zone: Nova says 'None' then
+            old = next(
+                iter(self._zones_of(host)), None
+            )  # None in the default zone: Nova says 'None' then
             if zone and servers and old != zone:
                 raise self.refused(409, _zone_change(current, old, servers))
             return self._replace(current, hosts=[*current.hosts, host])
@@ -181,12 +173,9 @@ class AggregatesMemory(MemoryCore):
                     f"Cannot update metadata of aggregate {current.id}. Reason: Aggregate "
                     f"{current.name} does not support empty named availability zone.",
                 )
-            merged = dict(current.metadata)
-            for key, value in metadata.items():
-                if value is None:
-                    merged.pop(key, None)
-                else:
-                    merged[key] = value
+            merged = {
+                k: v for k, v in {**dict(current.metadata), **metadata}.items() if v is not None
+            }
             zone = merged.get("availability_zone")
             return self._replace(current, metadata=merged, availability_zone=zone)
 
@@ -194,16 +183,10 @@ class AggregatesMemory(MemoryCore):
             "set-aggregate-metadata", f"{_target(aggregate)}: {described}", change
         )
 
-    def _zone_of(self, host: str) -> str | None:
-        """The zone an aggregate puts the host in (None: the default zone)."""
-        return next(
-            (
-                a.availability_zone
-                for a in self._aggregates()
-                if host in a.hosts and a.availability_zone
-            ),
-            None,
-        )
+    def _zones_of(self, host: str) -> list[str]:
+        """The zones aggregates put the host in (none: the default zone)."""
+        zoned = (a for a in self._aggregates() if host in a.hosts)
+        return [a.availability_zone for a in zoned if a.availability_zone]
 
     # -- zones -----------------------------------------------------------------------------
 
@@ -227,7 +210,7 @@ class AggregatesMemory(MemoryCore):
                 "active": hv.state != "down",
                 "updated_at": stamp(60).replace("Z", ".000000"),
             }
-            zone = self._zone_of(hv.host) or DEFAULT_ZONE
+            zone = next(iter(self._zones_of(hv.host)), DEFAULT_ZONE)
             members.setdefault(zone, {})[hv.host] = {"nova-compute": service}
         if not self._is_admin:  # the plain list: zones without hosts, no internal zone
             return [models.ServiceZone.from_api(_zone_info(z)) for z in sorted(members)]

@@ -20,6 +20,7 @@ from tui.backend.memory.store import Store
 from tui.backend.models import Hypervisor, Json, Server
 
 ROOT_DEVICE = "/dev/vda"
+ATTACHED = "os-extended-volumes:volumes_attached"  # a server's volumes in Nova's JSON
 NO_VALID_HOST = "No valid host was found. There are not enough hosts available."
 _FREE_FLOATING_IP: Json = {
     "port_id": None,
@@ -202,13 +203,7 @@ class Cloud:
             network = self.networks.get(port.network_id)
             name = network.name if network else port.network_id
             addresses.setdefault(name, []).extend(
-                {
-                    "addr": ip.ip_address,
-                    "version": 4,
-                    "OS-EXT-IPS:type": "fixed",
-                    "OS-EXT-IPS-MAC:mac_addr": port.mac_address,
-                }
-                for ip in port.fixed_ips
+                data.address_json(ip.ip_address, "fixed", port.mac_address) for ip in port.fixed_ips
             )
         return addresses
 
@@ -221,14 +216,7 @@ class Cloud:
         addresses = dict(server.raw.get("addresses") or {})
         entries = [a for a in addresses.get(network.name, []) if a.get("addr") != address]
         if present:
-            entries.append(
-                {
-                    "addr": address,
-                    "version": 4,
-                    "OS-EXT-IPS:type": "floating",
-                    "OS-EXT-IPS-MAC:mac_addr": port.mac_address,
-                }
-            )
+            entries.append(data.address_json(address, "floating", port.mac_address))
         addresses[network.name] = entries
         self.update(self.servers, server, {"addresses": addresses})
 
@@ -279,7 +267,7 @@ class Cloud:
     # -- volumes ---------------------------------------------------------------------------
 
     def attached_volumes(self, server: Server) -> list[models.Volume]:
-        ids = [v["id"] for v in server.raw.get("os-extended-volumes:volumes_attached") or ()]
+        ids = [v["id"] for v in server.raw.get(ATTACHED) or ()]
         return [volume for volume in map(self.volumes.get, ids) if volume is not None]
 
     def next_device(self, server: Server) -> str:
@@ -298,31 +286,23 @@ class Cloud:
         device: str,
         delete_on_termination: bool = False,
     ) -> None:
-        attachment = data.attachment_json(
-            volume.id,
-            server.id,
-            server.host or None,
-            device,
-            data.fixed_id("attachment", 1000 + self.serial()),
-        )
+        attachment_id = data.fixed_id("attachment", 1000 + self.serial())
+        host = server.host or None
+        attachment = data.attachment_json(volume.id, server.id, host, device, attachment_id)
         attachments = [*volume.raw.get("attachments", []), attachment]
         self.update(self.volumes, volume, {"status": "in-use", "attachments": attachments})
         attached = [
-            *server.raw.get("os-extended-volumes:volumes_attached", []),
+            *server.raw.get(ATTACHED, []),
             {"id": volume.id, "delete_on_termination": delete_on_termination},
         ]
-        self.update(self.servers, server, {"os-extended-volumes:volumes_attached": attached})
+        self.update(self.servers, server, {ATTACHED: attached})
 
     def detach(self, server: Server, volume: models.Volume) -> None:
         attachments = [a for a in volume.raw.get("attachments", []) if a["server_id"] != server.id]
         status = "in-use" if attachments else "available"
         self.update(self.volumes, volume, {"status": status, "attachments": attachments})
-        attached = [
-            v
-            for v in server.raw.get("os-extended-volumes:volumes_attached", [])
-            if v["id"] != volume.id
-        ]
-        self.update(self.servers, server, {"os-extended-volumes:volumes_attached": attached})
+        attached = [v for v in server.raw.get(ATTACHED, []) if v["id"] != volume.id]
+        self.update(self.servers, server, {ATTACHED: attached})
 
     # -- instance actions (a server's history) ----------------------------------------------
 
@@ -426,7 +406,7 @@ class Cloud:
                 self.update(self.ports, port, _UNBOUND_PORT)
             else:
                 self.ports.remove(port.id)
-        for entry in server.raw.get("os-extended-volumes:volumes_attached") or ():
+        for entry in server.raw.get(ATTACHED) or ():
             volume = self.volumes.get(entry["id"])
             if volume is None:
                 continue

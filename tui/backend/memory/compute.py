@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -37,13 +37,7 @@ _ACTION_RESULTS = {
 
 # Nova's instance action for each server action, and the event its compute manager adds.
 _RECORDED: dict[str, tuple[str, str]] = {
-    "start": ("start", "compute_start_instance"),
-    "stop": ("stop", "compute_stop_instance"),
-    "reboot": ("reboot", "compute_reboot_instance"),
-    "suspend": ("suspend", "compute_suspend_instance"),
-    "resume": ("resume", "compute_resume_instance"),
-    "pause": ("pause", "compute_pause_instance"),
-    "unpause": ("unpause", "compute_unpause_instance"),
+    **{a: (a, f"compute_{a}_instance") for a in _ACTION_RESULTS if a != "hard_reboot"},
     "lock": ("lock", "api_lock"),
     "unlock": ("unlock", "api_unlock"),
     "reset_state": ("resetState", ""),
@@ -62,17 +56,12 @@ class ComputeMemory(MemoryCore):
         project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncIterator[list[Server]]:
-        if all_projects or host or project_id:  # each asks Nova for all_tenants
+        every = bool(all_projects or host or project_id)  # each asks Nova for all_tenants
+        if every:
             self._require_admin("list servers", EVERY_PROJECT)
-        checks: list[Callable[[Server], bool]] = []
-        if not all_projects and not host and not project_id:
-            checks.append(lambda s: self._mine(s.project_id))
+        project_id = project_id or (None if every else self._info.project_id)  # else ours
         async for page in self._select(
-            self._cloud.servers,
-            page_size,
-            *checks,
-            host=host or None,
-            project_id=project_id or None,
+            self._cloud.servers, page_size, host=host or None, project_id=project_id
         ):
             yield page
 

@@ -12,13 +12,7 @@ from typing import Any, Protocol, Self, TypeVar
 
 from tui.backend.audit import AuditLog, AuditRecord
 from tui.backend.audit import now as audit_now
-from tui.backend.errors import (
-    BackendError,
-    Forbidden,
-    NotFound,
-    ReadOnlyError,
-    error_for_status,
-)
+from tui.backend.errors import BackendError, NotFound, ReadOnlyError, error_for_status
 from tui.backend.memory.cloud import Cloud
 from tui.backend.memory.data import fixed_id, hypervisor_json, project_json
 from tui.backend.memory.seed import Seed
@@ -183,11 +177,7 @@ class MemoryCore:
             yield page
 
     async def _select(
-        self,
-        items: Iterable[T],
-        page_size: int,
-        *checks: Callable[[T], bool],
-        **equal: object,
+        self, items: Iterable[T], page_size: int, *checks: Callable[[T], bool], **equal: object
     ) -> AsyncIterator[list[T]]:
         """A list with the API's filters: attributes equal to the values not None, checks."""
         wanted = [(name, value) for name, value in equal.items() if value is not None]
@@ -210,12 +200,7 @@ class MemoryCore:
 
     def _require_admin(self, operation: str, policy: str) -> None:
         if not self._is_admin:
-            raise Forbidden(
-                f"Policy doesn't allow {policy} to be performed.",
-                status=403,
-                request_id=self.request_id(),
-                operation=operation,
-            )
+            raise self.refused(403, f"Policy doesn't allow {policy} to be performed.", operation)
 
     def not_found(self, kind: str, ident: str, operation: str = "") -> NotFound:
         return NotFound(
@@ -242,6 +227,12 @@ class MemoryCore:
         found = store.get(ident)
         if found is None or (visible is not None and not visible(found)):
             raise self._missing(kind, ident, missing)
+        return found
+
+    def _present(self, found: T | None, message: str, operation: str = "", status: int = 404) -> T:
+        """``found``, or the service's 404 (or ``status``) in its own words when None."""
+        if found is None:
+            raise self.refused(status, message, operation)
         return found
 
     def _missing(self, kind: str, ident: str, words: str = "", status: int = 404) -> BackendError:

@@ -96,6 +96,11 @@ def hypervisor_json(n: int) -> dict[str, Any]:
     }
 
 
+def address_json(addr: str, kind: str, mac: str) -> dict[str, Any]:
+    """One of a server's addresses (``kind``: fixed or floating) as Nova shows it."""
+    return {"addr": addr, "version": 4, "OS-EXT-IPS:type": kind, "OS-EXT-IPS-MAC:mac_addr": mac}
+
+
 def server_json(n: int, n_projects: int, hosts: list[str]) -> dict[str, Any]:
     status, vm_state, task, power = STATES[n % len(STATES)]
     role = ROLES[n % len(ROLES)]
@@ -106,26 +111,11 @@ def server_json(n: int, n_projects: int, hosts: list[str]) -> dict[str, Any]:
     mac = server_mac(n)
     addresses: list[dict[str, Any]] = []
     if status != "BUILD":
-        addresses.append(
-            {
-                "addr": fixed,
-                "version": 4,
-                "OS-EXT-IPS:type": "fixed",
-                "OS-EXT-IPS-MAC:mac_addr": mac,
-            }
-        )
+        addresses.append(address_json(fixed, "fixed", mac))
         if n % 5 == 0:
-            addresses.append(
-                {
-                    "addr": server_floating_ip(n),
-                    "version": 4,
-                    "OS-EXT-IPS:type": "floating",
-                    "OS-EXT-IPS-MAC:mac_addr": mac,
-                }
-            )
+            addresses.append(address_json(server_floating_ip(n), "floating", mac))
     host = hosts[n % len(hosts)] if status != "BUILD" or n % 2 else None
-    flavor = FLAVORS[n % len(FLAVORS)]
-    return {
+    server = {
         "id": sid,
         "name": f"{role}-{n + 1:02d}" if n < 99 else f"{role}-{n + 1:06d}",
         "status": status,
@@ -138,15 +128,7 @@ def server_json(n: int, n_projects: int, hosts: list[str]) -> dict[str, Any]:
         "OS-EXT-SRV-ATTR:hypervisor_hostname": host,
         "OS-EXT-SRV-ATTR:instance_name": f"instance-{n + 1:08x}",
         "OS-EXT-AZ:availability_zone": "nova",
-        "flavor": {
-            "original_name": flavor,
-            "vcpus": 1 << (n % len(FLAVORS)),
-            "ram": 512 << (n % len(FLAVORS)),
-            "disk": 1 + 10 * (n % len(FLAVORS)),
-            "ephemeral": 0,
-            "swap": 0,
-            "extra_specs": {},
-        },
+        "flavor": embedded_flavor(flavor_json(n % len(FLAVORS))),
         "image": {"id": fixed_id("image", n % 3)},
         "key_name": "ops-key" if n % 4 else None,
         "addresses": {net: addresses} if addresses else {},
@@ -160,18 +142,14 @@ def server_json(n: int, n_projects: int, hosts: list[str]) -> dict[str, Any]:
             for k, volume in enumerate(SEED_VOLUMES)
             if volume.server == n
         ],
-        **(
-            {
-                "fault": {
-                    "code": 500,
-                    "message": "No valid host was found. ",
-                    "created": stamp(n + 1),
-                }
-            }
-            if status == "ERROR"
-            else {}
-        ),
     }
+    if status == "ERROR":
+        server["fault"] = {
+            "code": 500,
+            "message": "No valid host was found. ",
+            "created": stamp(n + 1),
+        }
+    return server
 
 
 # -- the servers' networking ------------------------------------------------------------------
@@ -201,12 +179,12 @@ def server_floating_ip(n: int) -> str:
     return f"172.24.{(n // 250) % 250}.{n % 250 + 2}"
 
 
-def server_mac(n: int) -> str:
-    return f"fa:16:3e:{(n >> 16) & 0xFF:02x}:{(n >> 8) & 0xFF:02x}:{n & 0xFF:02x}"
+def server_mac(n: int, prefix: str = "fa:16:3e") -> str:
+    return f"{prefix}:{(n >> 16) & 0xFF:02x}:{(n >> 8) & 0xFF:02x}:{n & 0xFF:02x}"
 
 
 def new_mac(k: int) -> str:
-    return f"fa:16:3f:{(k >> 16) & 0xFF:02x}:{(k >> 8) & 0xFF:02x}:{k & 0xFF:02x}"
+    return server_mac(k, "fa:16:3f")
 
 
 def new_address(cidr: str, k: int) -> str:
@@ -507,22 +485,15 @@ def _rule(group: str, project_id: str, k: int, **fields: Any) -> dict[str, Any]:
 
 def security_group_json(project: int, project_id: str, name: str) -> dict[str, Any]:
     group = security_group_id(project, name)
-    egress = [
-        _rule(group, project_id, 0, direction="egress"),
-        _rule(group, project_id, 1, direction="egress", ethertype="IPv6"),
-    ]
+    rule = functools.partial(_rule, group, project_id)
+    egress = [rule(0, direction="egress"), rule(1, direction="egress", ethertype="IPv6")]
     if name == "default":
-        ingress = [
-            _rule(group, project_id, 2, remote_group_id=group),
-            _rule(group, project_id, 3, ethertype="IPv6", remote_group_id=group),
-        ]
+        ingress = [rule(2, remote_group_id=group), rule(3, ethertype="IPv6", remote_group_id=group)]
         description = "Default security group"
     else:
         ingress = [
-            _rule(group, project_id, 2, protocol="icmp", remote_ip_prefix="0.0.0.0/0"),
-            _rule(
-                group,
-                project_id,
+            rule(2, protocol="icmp", remote_ip_prefix="0.0.0.0/0"),
+            rule(
                 3,
                 protocol="tcp",
                 port_range_min=22,
@@ -799,15 +770,7 @@ def booted_server_json(
         "OS-EXT-SRV-ATTR:instance_name": "",
         "OS-EXT-SRV-ATTR:reservation_id": reservation_id,
         "OS-EXT-AZ:availability_zone": "",
-        "flavor": {
-            "original_name": flavor["name"],
-            "vcpus": flavor["vcpus"],
-            "ram": flavor["ram"],
-            "disk": flavor["disk"],
-            "ephemeral": flavor["OS-FLV-EXT-DATA:ephemeral"],
-            "swap": flavor["swap"],
-            "extra_specs": dict(flavor.get("extra_specs") or {}),
-        },
+        "flavor": embedded_flavor(flavor),
         "image": {"id": image_id} if image_id else "",
         "key_name": None,
         "addresses": {},
@@ -818,6 +781,19 @@ def booted_server_json(
         "security_groups": [{"name": "default"}],
         "os-extended-volumes:volumes_attached": [],
         **extra,
+    }
+
+
+def embedded_flavor(flavor: Mapping[str, Any]) -> dict[str, Any]:
+    """A flavor (its API JSON) as a server embeds it (2.47 and later)."""
+    return {
+        "original_name": flavor["name"],
+        "vcpus": flavor["vcpus"],
+        "ram": flavor["ram"],
+        "disk": flavor["disk"],
+        "ephemeral": flavor["OS-FLV-EXT-DATA:ephemeral"],
+        "swap": flavor["swap"],
+        "extra_specs": dict(flavor.get("extra_specs") or {}),
     }
 
 

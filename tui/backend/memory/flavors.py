@@ -121,8 +121,7 @@ class FlavorsMemory(MemoryCore):
             projects = self._cloud.flavor_access.get(flavor_id, set())
             if project_id not in projects:
                 raise self.refused(
-                    404,
-                    f"Flavor access not found for {flavor_id} / {project_id} combination.",
+                    404, f"Flavor access not found for {flavor_id} / {project_id} combination."
                 )
             projects.discard(project_id)
 

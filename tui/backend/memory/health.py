@@ -13,11 +13,7 @@ from tui.backend.timestamps import not_after
 
 class HealthMemory(MemoryCore):
     async def volumes_in_status(
-        self,
-        status: str,
-        *,
-        before: datetime | None = None,
-        page_size: int = DEFAULT_PAGE_SIZE,
+        self, status: str, *, before: datetime | None = None, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[models.Volume]]:
         # Cinder ignores all_tenants for a member: they get their own project's volumes
         def keep(volume: models.Volume) -> bool:

@@ -9,9 +9,8 @@ from typing import Any, TypeVar
 
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
-from tui.backend.memory.core import MemoryCore
+from tui.backend.memory.core import MemoryCore, R, T
 from tui.backend.memory.data import fixed_id, stamp
-from tui.backend.memory.store import Identified
 from tui.backend.models import Json, Project, User
 
 KEYSTONE = "http://controller:5000/v3"
@@ -29,8 +28,7 @@ CATALOG = (
     ("metric", "gnocchi", "Metric", 8041, ""),
 )
 INTERFACES = ("public", "internal", "admin")
-T = TypeVar("T")
-R = TypeVar("R", bound=Identified)
+P = TypeVar("P", Project, User)
 
 
 def _link(path: str) -> dict[str, str]:
@@ -62,8 +60,7 @@ class IdentityMemory(MemoryCore):
 
     def _keystone_find(self, items: list[R], ident: str, kind: str, status: int = 404) -> R:
         """A record by id, or Keystone's "Could not find" (a 400 where the id was a field)."""
-        found: R = self._find(items, ident, kind, f"Could not find {kind}: {{}}.", status)
-        return found
+        return self._find(items, ident, kind, f"Could not find {kind}: {{}}.", status)
 
     # -- projects ------------------------------------------------------------------------
 
@@ -81,7 +78,6 @@ class IdentityMemory(MemoryCore):
         return self.project_names() if self._is_admin else {}
 
     async def create_project(self, spec: models.ProjectSpec) -> Project:
-
         def change() -> Project:
             ident = fixed_id("new-project", self._created("project"))
             if any(p.name == spec.name and p.domain_id == spec.domain_id for p in self._projects):
@@ -117,20 +113,10 @@ class IdentityMemory(MemoryCore):
     async def update_project(
         self, project: Project, *, enabled: bool | None = None, description: str | None = None
     ) -> Project:
-        action, change = models.identity_change("project", enabled, description=description)
-
-        def apply() -> Project:
-            current = self._keystone_find(self._projects, project.id, "project")
-            fresh = Project.from_api({**current.raw, **change})
-            self._projects[self._projects.index(current)] = fresh
-            return fresh
-
-        return await self._admin_write(
-            "identity:update_project", action, f"project {project.name} ({project.id})", apply
-        )
+        change = models.identity_change("project", enabled, description=description)
+        return await self._update(self._projects, project, "project", change)
 
     async def delete_project(self, project: Project) -> None:
-
         def change() -> None:
             current = self._keystone_find(self._projects, project.id, "project")
             if any(p.parent_id == project.id for p in self._projects):
@@ -242,17 +228,21 @@ class IdentityMemory(MemoryCore):
     async def update_user(
         self, user: User, *, enabled: bool | None = None, email: str | None = None
     ) -> User:
-        action, change = models.identity_change("user", enabled, email=email)
+        change = models.identity_change("user", enabled, email=email)
+        return await self._update(self._users, user, "user", change)
 
-        def apply() -> User:
-            current = self._keystone_find(self._users, user.id, "user")
-            fresh = User.from_api({**current.raw, **change})
-            self._users[self._users.index(current)] = fresh
+    async def _update(self, items: list[P], record: P, kind: str, change: tuple[str, Json]) -> P:
+        """Keystone's PATCH of a project or user (``change``: its audit name and body)."""
+        action, body = change
+
+        def apply() -> P:
+            current = self._keystone_find(items, record.id, kind)
+            fresh = current.from_api({**current.raw, **body})
+            items[items.index(current)] = fresh
             return fresh
 
-        return await self._admin_write(
-            "identity:update_user", action, f"user {user.name} ({user.id})", apply
-        )
+        target = f"{kind} {record.name} ({record.id})"
+        return await self._admin_write(f"identity:update_{kind}", action, target, apply)
 
     async def set_user_password(self, user: User, password: str) -> None:
         self.secrets.add(password)
@@ -266,7 +256,6 @@ class IdentityMemory(MemoryCore):
         )
 
     async def delete_user(self, user: User) -> None:
-
         def change() -> None:
             self._users.remove(self._keystone_find(self._users, user.id, "user"))
             self._passwords.pop(user.id, None)
@@ -343,7 +332,6 @@ class IdentityMemory(MemoryCore):
         ]
 
     async def grant_role(self, *, user_id: str, project_id: str, role_id: str) -> None:
-
         def change() -> None:
             role = self._keystone_find(self._all_roles(), role_id, "role")
             user = self._keystone_find(self._users, user_id, "user")
@@ -356,7 +344,6 @@ class IdentityMemory(MemoryCore):
         await self._admin_write("identity:create_grant", "grant-role", target, change)
 
     async def revoke_role(self, *, user_id: str, project_id: str, role_id: str) -> None:
-
         def change() -> None:
             for a in self._assignments:
                 row = models.RoleAssignment.from_api(a)
@@ -390,10 +377,11 @@ class IdentityMemory(MemoryCore):
         ]
 
     def _endpoints_json(self, service_id: str | None = None) -> list[dict[str, Any]]:
+        present = {s["id"] for s in self._services_json()}
         rows = []
         for n, (_kind, _name, _description, port, path) in enumerate(CATALOG):
             sid = fixed_id("catalog-service", n)
-            if service_id not in (None, sid):
+            if service_id not in (None, sid) or sid not in present:
                 continue
             for k, interface in enumerate(INTERFACES):
                 host = "controller" if interface != "public" else "cloud.example.org"
@@ -410,8 +398,7 @@ class IdentityMemory(MemoryCore):
                         "links": _link(f"/endpoints/{eid}"),
                     }
                 )
-        present = {s["id"] for s in self._services_json()}
-        return [r for r in rows if r["service_id"] in present]
+        return rows
 
     async def catalog_services(self) -> AsyncIterator[list[models.CatalogService]]:
         self._keystone_policy("identity:list_services", "list services")

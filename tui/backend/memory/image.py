@@ -43,10 +43,10 @@ class ImageMemory(MemoryCore):
         return self._visible_image(image_id)
 
     def _visible_image(self, image_id: str) -> models.Image:
-        found = self._cloud.images.get(image_id)
-        if found is None or not self._image_visible(found):
-            raise self.refused(404, f"No image found with ID {image_id}", "show image")
-        return found
+        images = self._cloud.images
+        return self._lookup(
+            images, image_id, "image", self._image_visible, "No image found with ID {}"
+        )
 
     # -- writes, data, members --------------------------------------------------
 
@@ -71,11 +71,8 @@ class ImageMemory(MemoryCore):
 
     def _member(self, image_id: str, project_id: str) -> dict[str, Any]:
         member = self._cloud.image_members.get(image_id, {}).get(project_id)
-        if member is None:
-            raise self.refused(
-                404, f"{project_id} not found in the member list of the image {image_id}."
-            )
-        return member
+        missing = f"{project_id} not found in the member list of the image {image_id}."
+        return self._present(member, missing)
 
     async def create_image(self, spec: models.ImageSpec) -> models.Image:
         def create() -> models.Image:

@@ -79,51 +79,40 @@ class MetricMemory(MemoryCore):
         """(resource JSON without metrics, metric definitions), servers first."""
         records: list[tuple[dict[str, Any], tuple[tuple[str, str, float, float], ...]]] = []
         for server in self._cloud.servers:
-            records.append(
-                (
-                    {
-                        "id": server.id,
-                        "type": "instance",
-                        "original_resource_id": server.id,
-                        "project_id": server.project_id,
-                        "user_id": server.raw.get("user_id"),
-                        "started_at": f"{server.created[:19]}.000000+00:00"
-                        if server.created
-                        else None,
-                        "ended_at": None,
-                        "revision_start": f"{server.created[:19]}.000000+00:00"
-                        if server.created
-                        else None,
-                        "revision_end": None,
-                        "display_name": server.name,
-                        "flavor_name": server.flavor,
-                        "host": server.host,
-                        "image_ref": server.image or None,
-                        "server_group": None,
-                    },
-                    INSTANCE_METRICS,
-                )
-            )
+            since = f"{server.created[:19]}.000000+00:00" if server.created else None
+            instance = {
+                "id": server.id,
+                "type": "instance",
+                "original_resource_id": server.id,
+                "project_id": server.project_id,
+                "user_id": server.raw.get("user_id"),
+                "started_at": since,
+                "ended_at": None,
+                "revision_start": since,
+                "revision_end": None,
+                "display_name": server.name,
+                "flavor_name": server.flavor,
+                "host": server.host,
+                "image_ref": server.image or None,
+                "server_group": None,
+            }
+            records.append((instance, INSTANCE_METRICS))
         admin = self._projects[0].id
+        since = "2026-01-05T09:00:00.000000+00:00"
         for hv in self._cloud.hypervisors:
-            ident = derived_id("gnocchi-host", hv.host)
-            records.append(
-                (
-                    {
-                        "id": ident,
-                        "type": "nova_compute",
-                        "original_resource_id": f"{hv.host}_{hv.name}",
-                        "project_id": admin,
-                        "user_id": None,
-                        "started_at": "2026-01-05T09:00:00.000000+00:00",
-                        "ended_at": None,
-                        "revision_start": "2026-01-05T09:00:00.000000+00:00",
-                        "revision_end": None,
-                        "host_name": hv.host,
-                    },
-                    HOST_METRICS,
-                )
-            )
+            host = {
+                "id": derived_id("gnocchi-host", hv.host),
+                "type": "nova_compute",
+                "original_resource_id": f"{hv.host}_{hv.name}",
+                "project_id": admin,
+                "user_id": None,
+                "started_at": since,
+                "ended_at": None,
+                "revision_start": since,
+                "revision_end": None,
+                "host_name": hv.host,
+            }
+            records.append((host, HOST_METRICS))
         return records
 
     def _resource_json(self, base: dict[str, Any], metrics: tuple[Any, ...]) -> dict[str, Any]:

@@ -51,8 +51,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
 
     def _service_of(self, host: str) -> models.ComputeService | None:
         return next(
-            (s for s in self._all_services() if s.binary == "nova-compute" and s.host == host),
-            None,
+            (s for s in self._all_services() if s.binary == "nova-compute" and s.host == host), None
         )
 
     def _usable(self, host: str) -> bool:
@@ -70,17 +69,6 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             return host if host != server.host and self._usable(host) else None
         others = [h for h in self._compute_hosts() if h != server.host and self._usable(h)]
         return others[self._cloud.serial() % len(others)] if others else None
-
-    def _flavor_json(self, flavor: models.Flavor) -> Json:
-        return {
-            "original_name": flavor.name,
-            "vcpus": flavor.vcpus,
-            "ram": flavor.ram_mb,
-            "disk": flavor.disk_gb,
-            "ephemeral": flavor.ephemeral_gb,
-            "swap": flavor.swap_mb,
-            "extra_specs": dict(flavor.raw.get("extra_specs") or {}),
-        }
 
     def _flavor_by_name(self, name: str) -> models.Flavor | None:
         return next((f for f in self._cloud.flavors if f.name == name), None)
@@ -156,8 +144,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             server = self._ready(server_id, "live_migrate")
             vm_state = server.vm_state
             dest = self._schedule(server, host)
-            flavor_ram = int((server.raw.get("flavor") or {}).get("ram") or 512)
-            total = flavor_ram * MiB
+            total = int((server.raw.get("flavor") or {}).get("ram") or 512) * MiB
             record = self._action(
                 server, models.LIVE_MIGRATION, ("conductor_live_migrate_instance", CONDUCTOR)
             )
@@ -165,13 +152,9 @@ class MovesMemory(ComputeMemory, ServicesMemory):
                 self._new_migration(server, models.LIVE_MIGRATION, "error", host)
                 self._cloud.add_event(record, "conductor_live_migrate_instance", CONDUCTOR, "Error")
                 return
+            memory = {"memory_total_bytes": total, "memory_remaining_bytes": total}
             migration = self._new_migration(
-                server,
-                models.LIVE_MIGRATION,
-                "running",
-                dest,
-                memory_total_bytes=total,
-                memory_remaining_bytes=total,
+                server, models.LIVE_MIGRATION, "running", dest, **memory
             )
             self._set(server, {"status": "MIGRATING", "OS-EXT-STS:task_state": "migrating"})
 
@@ -186,12 +169,8 @@ class MovesMemory(ComputeMemory, ServicesMemory):
 
             def finish() -> None:
                 source = migration["source_compute"] or ""
-                self._touch(
-                    migration,
-                    status="completed",
-                    memory_processed_bytes=total,
-                    memory_remaining_bytes=0,
-                )
+                done = {"memory_processed_bytes": total, "memory_remaining_bytes": 0}
+                self._touch(migration, status="completed", **done)
                 self._land(server, dest, at_rest(vm_state))
                 for event, where in (
                     ("compute_check_can_live_migrate_destination", dest),
@@ -227,6 +206,16 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             f"Migration {migration_id} not found for instance {server.id}",
         )
 
+    def _migration_state(
+        self, ident: str, migration: Json, server: Server, what: str
+    ) -> BackendError:
+        """Nova's 400 for a migration in a state that does not allow ``what``."""
+        return self.refused(
+            400,
+            f"Migration {ident} state of instance {server.id} is "
+            f"{migration['status']}. Cannot {what} while the migration is in this state.",
+        )
+
     async def force_complete_migration(self, server_id: str, migration_id: str) -> None:
         def change() -> None:
             self._require_admin(
@@ -235,12 +224,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             server = self._ready(server_id, "force_complete_migration")
             migration = self._live_migration(server, migration_id, "force_complete")
             if migration["status"] not in ("running",):
-                raise self.refused(
-                    400,
-                    f"Migration {migration_id} state of instance {server.id} is "
-                    f"{migration['status']}. Cannot force_complete while the migration is in "
-                    "this state.",
-                )
+                raise self._migration_state(migration_id, migration, server, "force_complete")
             self._action(
                 server,
                 "live_migration_force_complete",
@@ -262,12 +246,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             server = self._ready(server_id, "abort_migration")
             migration = self._live_migration(server, migration_id, "abort")
             if migration["status"] not in models.MIGRATION_IN_PROGRESS:
-                raise self.refused(
-                    400,
-                    f"Migration {migration_id} state of instance {server.id} is "
-                    f"{migration['status']}. Cannot abort live migration while the migration "
-                    "is in this state.",
-                )
+                raise self._migration_state(migration_id, migration, server, "abort live migration")
             self._cloud.moves.pop(server.id, None)
             self._action(
                 server, "live_migration_cancel", ("compute_live_migration_abort", server.host)
@@ -324,7 +303,9 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             self._new_migration(server, kind, "error", host)
             self._cloud.add_event(record, "cold_migrate", CONDUCTOR, result="Error")
             raise self.refused(400, NO_VALID_HOST)
-        new_flavor = self._flavor_json(flavor) if flavor else dict(server.raw.get("flavor") or {})
+        new_flavor = (
+            data.embedded_flavor(flavor.raw) if flavor else dict(server.raw.get("flavor") or {})
+        )
         migration = self._new_migration(server, kind, "pre-migrating", dest)
         if flavor is not None and flavor.id.isdigit():
             migration["new_instance_type_id"] = int(flavor.id)
@@ -342,11 +323,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             self._land(
                 server,
                 dest,
-                {
-                    "status": "VERIFY_RESIZE",
-                    "OS-EXT-STS:vm_state": "resized",
-                    "flavor": new_flavor,
-                },
+                {"status": "VERIFY_RESIZE", "OS-EXT-STS:vm_state": "resized", "flavor": new_flavor},
             )
             for event, where in (
                 ("compute_prep_resize", dest),
@@ -519,9 +496,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
         if not self._owned(server):
             raise self.not_found("instance", server_id)
         records = sorted(
-            self._cloud.actions.get(server_id, []),
-            key=lambda a: a["start_time"],
-            reverse=True,
+            self._cloud.actions.get(server_id, []), key=lambda a: a["start_time"], reverse=True
         )
         listed = (
             models.InstanceAction.from_api({k: v for k, v in r.items() if k != "events"})

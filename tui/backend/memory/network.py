@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import AsyncIterator, Callable, Iterable
-from typing import TypeVar
 
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory import data
-from tui.backend.memory.core import MemoryCore
-from tui.backend.memory.store import Identified, Store
-
-R = TypeVar("R", bound=Identified)
+from tui.backend.memory.core import MemoryCore, R
+from tui.backend.memory.store import Store
 
 # Neutron's 404 for each kind (its wording differs from kind to kind)
 _MISSING = {
@@ -199,8 +196,7 @@ class NetworkMemory(MemoryCore):
             )
         if wanted not in addresses:
             raise self.refused(
-                400,
-                f"Bad floatingip request: Port {port.id} does not have fixed ip {wanted}.",
+                400, f"Bad floatingip request: Port {port.id} does not have fixed ip {wanted}."
             )
         return wanted
 

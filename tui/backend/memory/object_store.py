@@ -61,11 +61,7 @@ _SEED: dict[str, tuple[tuple[str, int], ...]] = {
         ("etc/neutron.conf", 5_120),
         ("etc/nova.conf", 7_904),
     ),
-    "static-web": (
-        ("css/site.css", 2_048),
-        ("img/logo.png", 14_336),
-        ("index.html", 1_024),
-    ),
+    "static-web": (("css/site.css", 2_048), ("img/logo.png", 14_336), ("index.html", 1_024)),
     "empty-bucket": (),
 }
 
@@ -110,16 +106,12 @@ class ObjectStoreMemory(MemoryCore):
         return self._cloud.kept("swift", _seeded_account)
 
     def _bucket(self, name: str, operation: str = "show container") -> _Bucket:
-        bucket = self._account().get(name)
-        if bucket is None:
-            raise self.refused(404, f"Swift: container {name} not found.", operation)
-        return bucket
+        found = self._account().get(name)
+        return self._present(found, f"Swift: container {name} not found.", operation)
 
     def _blob(self, container: str, name: str, operation: str) -> _Blob:
-        blob = self._bucket(container, operation).objects.get(name)
-        if blob is None:
-            raise self.refused(404, f"Swift: object {container}/{name} not found.", operation)
-        return blob
+        found = self._bucket(container, operation).objects.get(name)
+        return self._present(found, f"Swift: object {container}/{name} not found.", operation)
 
     def _stamp(self) -> str:
         return f"2026-11-24T12:{self._cloud.serial() % 60:02d}:00.000000"

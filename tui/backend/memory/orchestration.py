@@ -349,11 +349,7 @@ class OrchestrationMemory(MemoryCore):
     ) -> dict[str, str]:
         """What a stack shows as its parameters: given, else the environment's, else default."""
         env = environment or {}
-        known = {
-            **(env.get("parameter_defaults") or {}),
-            **(env.get("parameters") or {}),
-            **given,
-        }
+        known = {**(env.get("parameter_defaults") or {}), **(env.get("parameters") or {}), **given}
         declared = template.get("parameters") or {}
         return {
             name: str(known.get(name, (definition or {}).get("default", "")))
@@ -393,9 +389,7 @@ class OrchestrationMemory(MemoryCore):
         def delete() -> None:
             if state.status == "DELETE_COMPLETE":
                 raise self.not_found("stack", stack.id, "delete-stack")
-            state.raw["stack_status"] = "DELETE_IN_PROGRESS"
-            state.raw["stack_status_reason"] = "Stack DELETE started"
-            self._event(state, None, "DELETE_IN_PROGRESS", "Stack DELETE started")
+            self._settle(state, "DELETE_IN_PROGRESS", "Stack DELETE started")
             state.reads_left, state.outcome = READS_TO_SETTLE, "DELETED"
 
         await self._write("delete-stack", f"stack {stack.name} ({stack.id})", delete)

@@ -99,9 +99,8 @@ class QuotasMemory(MemoryCore):
     def _check_project(self, project_id: str) -> None:
         """Nova asks Keystone whether the project exists; only an admin asks for another's."""
         operation = "show compute quotas"
-        if project_id != self._info.project_id and not self._is_admin:
-            rule = "os_compute_api:os-quota-sets:detail"
-            raise self.refused(403, f"Policy doesn't allow {rule} to be performed.", operation)
+        if project_id != self._info.project_id:
+            self._require_admin(operation, "os_compute_api:os-quota-sets:detail")
         if not any(p.id == project_id for p in self._projects):
             raise self.refused(400, f"Project ID {project_id} is not a valid project.", operation)
 
@@ -122,10 +121,8 @@ class QuotasMemory(MemoryCore):
         return rows
 
     async def quota_defaults(self, project_id: str) -> list[models.QuotaUsage]:
-        if project_id != self._info.project_id and not self._is_admin:  # Cinder's policy
-            rule = "volume_extension:quotas:show"
-            message = f"Policy doesn't allow {rule} to be performed."
-            raise self.refused(403, message, "show block-storage default quotas")
+        if project_id != self._info.project_id:  # Cinder's policy
+            self._require_admin("show block-storage default quotas", "volume_extension:quotas:show")
         return [
             row
             for service, defaults in DEFAULTS.items()

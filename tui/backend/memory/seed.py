@@ -19,11 +19,11 @@ class Seed:
         self.names: Mapping[str, str] = {p.id: p.name for p in projects}
         self.hosts = hosts
         self.n_servers = n_servers
+        self.n_projects = len(projects)
 
     def servers(self) -> Iterator[Server]:
-        n_projects = len(self.projects)
         for n in range(self.n_servers):
-            yield Server.from_api(data.server_json(n, n_projects, self.hosts), self.names)
+            yield Server.from_api(data.server_json(n, self.n_projects, self.hosts), self.names)
 
     def networks(self) -> Iterator[models.Network]:
         yield models.Network.from_api(data.public_network_json(self.project_ids[0]))
@@ -42,19 +42,17 @@ class Seed:
     def ports(self) -> Iterator[models.Port]:
         for p, project_id in enumerate(self.project_ids):
             yield from (models.Port.from_api(d) for d in data.router_ports_json(p, project_id))
-        n_projects = len(self.projects)
         for n in range(self.n_servers):
             if data.server_has_port(n):
-                raw = data.server_port_json(n, n_projects, self.hosts, self.project_ids)
+                raw = data.server_port_json(n, self.n_projects, self.hosts, self.project_ids)
                 yield models.Port.from_api(raw)
 
     def floating_ips(self) -> Iterator[models.FloatingIP]:
         for p, project_id in enumerate(self.project_ids):
             yield models.FloatingIP.from_api(data.spare_floating_ip_json(p, project_id))
-        n_projects = len(self.projects)
         for n in range(0, self.n_servers, 5):
             if data.server_has_floating_ip(n):
-                raw = data.server_floating_ip_json(n, n_projects, self.hosts, self.project_ids)
+                raw = data.server_floating_ip_json(n, self.n_projects, self.hosts, self.project_ids)
                 yield models.FloatingIP.from_api(raw)
 
     def security_groups(self) -> Iterator[models.SecurityGroup]:
@@ -63,9 +61,8 @@ class Seed:
                 yield models.SecurityGroup.from_api(data.security_group_json(p, project_id, name))
 
     def volumes(self) -> Iterator[models.Volume]:
-        n_projects = len(self.projects)
         for k in range(len(data.SEED_VOLUMES)):
-            raw = data.seed_volume_json(k, n_projects, self.n_servers, self.hosts)
+            raw = data.seed_volume_json(k, self.n_projects, self.n_servers, self.hosts)
             yield models.Volume.from_api(raw)
 
     def snapshots(self) -> Iterator[models.VolumeSnapshot]:
@@ -79,9 +76,8 @@ class Seed:
         return (models.Flavor.from_api(data.flavor_json(k)) for k in range(data.N_FLAVORS))
 
     def images(self) -> Iterator[models.Image]:
-        n_projects = len(self.projects)
         return (
-            models.Image.from_api(data.seed_image_json(k, n_projects))
+            models.Image.from_api(data.seed_image_json(k, self.n_projects))
             for k in range(len(data.SEED_IMAGES))
         )
 

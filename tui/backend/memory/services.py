@@ -120,17 +120,12 @@ class ServicesMemory(MemoryCore):
         hypervisors = self._cloud.hypervisors
         for index, hv in enumerate(hypervisors):
             if hv.host == service.host:
-                service_raw = {
-                    **(hv.raw.get("service") or {}),
-                    "disabled_reason": service.disabled_reason or None,
-                }
-                raw = {
-                    **hv.raw,
-                    "status": service.status,
-                    "state": service.state,
-                    "service": service_raw,
-                }
-                hypervisors[index] = Hypervisor.from_api(raw)
+                reason = {"disabled_reason": service.disabled_reason or None}
+                shown = {"status": service.status, "state": service.state}
+                service_raw = {**(hv.raw.get("service") or {}), **reason}
+                hypervisors[index] = Hypervisor.from_api(
+                    {**hv.raw, **shown, "service": service_raw}
+                )
 
     # -- Neutron's agents: an admin's; a member gets an empty list and Neutron's 404 / 403
 
@@ -190,8 +185,8 @@ class ServicesMemory(MemoryCore):
     async def l3_agents_of_router(self, router_id: str) -> list[models.NetworkAgent]:
         operation = f"GET /routers/{router_id}/l3-agents"
         self._agent_policy("get_l3-agents", operation)
-        if self._cloud.routers.get(router_id) is None:
-            raise self.refused(404, f"Router {router_id} could not be found", operation)
+        missing = f"Router {router_id} could not be found"
+        self._present(self._cloud.routers.get(router_id), missing, operation)
         return self._agents_of("neutron-l3-agent")
 
     async def routers_of_l3_agent(self, agent_id: str) -> list[models.Router]:

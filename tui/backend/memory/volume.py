@@ -4,16 +4,14 @@ the state rules of ``tui.backend.states`` (Cinder's 400s, Nova's 409s) and their
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from tui.backend import models, states
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory import data
-from tui.backend.memory.core import MemoryCore
+from tui.backend.memory.core import MemoryCore, T
 from tui.backend.memory.data import VOLUME_TYPE
 from tui.backend.models import Server
-
-T = TypeVar("T")
 
 ZONE = "nova"
 
