@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.backend.audit import AuditLog
 from tui.screens.confirm import ConfirmScreen
@@ -299,7 +301,10 @@ async def test_migrations_list_progress_force_complete_and_drills() -> None:
         assert [s.name for s in current(app).table.rows_in_view()] == ["api-04"]
 
 
-async def test_abort_a_live_migration() -> None:
+async def test_abort_a_live_migration(monkeypatch: pytest.MonkeyPatch) -> None:
+    # every poll of the server moves the memory cloud's migration one step on: on a loaded
+    # machine the list's polls could finish it before the key is read
+    monkeypatch.setattr("tui.backend.memory.moves.LIVE_STEPS", 10_000)
     app = demo_app()
     async with app.run_test(size=(160, 40), notifications=True) as pilot:
         await settle(pilot)
