@@ -54,6 +54,21 @@ class Subnet(FromApi):
 
 
 @dataclass(frozen=True, slots=True)
+class SubnetPool(FromApi):
+    id: str
+    name: str
+    project_id: str = field(metadata=api("project_id", "tenant_id"))
+    ip_version: int = field(metadata=api(get=lambda d: as_int(d.get("ip_version")) or 4))
+    prefixes: tuple[str, ...]
+    default_prefixlen: int
+    min_prefixlen: int
+    max_prefixlen: int
+    shared: bool
+    is_default: bool
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Port(FromApi):
     id: str
     name: str
