@@ -1,0 +1,128 @@
+"""Addresses typed into network forms: parsed and checked before anything is sent.
+
+Each parser takes the text of one field and returns the value for the spec or raises
+`BadValue` with a message for that field; `field_check` turns one into a form validator.
+Lists are separated by commas (or new lines); a pool is ``START-END``, a route
+``DESTINATION via NEXTHOP`` (``DESTINATION=NEXTHOP`` and ``DESTINATION,NEXTHOP`` pairs from
+the CLI's ``destination=...,nexthop=...`` are accepted too).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from typing import Any
+
+from tui.backend.models.network_specs import Pair
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class BadValue(ValueError):
+    """What is wrong with a field's text, said for the operator."""
+
+
+def _items(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[,\n]", text) if part.strip()]
+
+
+def address(text: str, version: int | None = None) -> Address:
+    try:
+        found = ipaddress.ip_address(text.strip())
+    except ValueError:
+        raise BadValue(f"'{text.strip()}' is not an IPv4 or IPv6 address") from None
+    if version is not None and found.version != version:
+        raise BadValue(f"{found} is not an IPv{version} address")
+    return found
+
+
+def cidr(text: str, version: int | None = None) -> Network:
+    """A network in CIDR form; host bits set are refused (Neutron would refuse them too)."""
+    text = text.strip()
+    if "/" not in text:
+        raise BadValue(f"'{text}' needs a prefix length, e.g. {text}/24")
+    try:
+        found = ipaddress.ip_network(text)
+    except ValueError:
+        try:
+            loose = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            raise BadValue(f"'{text}' is not a CIDR such as 10.0.0.0/24 or fd00::/64") from None
+        raise BadValue(f"'{text}' has host bits set: the network is {loose}") from None
+    if version is not None and found.version != version:
+        raise BadValue(f"{found} is not an IPv{version} network")
+    return found
+
+
+def pools(text: str, network: Network | None = None) -> tuple[Pair, ...]:
+    """``START-END, ...``: each inside `network` when given, start <= end, no overlaps."""
+    found: list[tuple[Address, Address]] = []
+    for item in _items(text):
+        start_text, sep, end_text = item.partition("-")
+        if not sep:
+            raise BadValue(f"'{item}' is not a pool: write START-END")
+        start, end = address(start_text), address(end_text)
+        if start.version != end.version:
+            raise BadValue(f"{item}: the two ends are of different IP versions")
+        if start > end:
+            raise BadValue(f"{item}: the start is after the end")
+        if network is not None and not (start in network and end in network):
+            raise BadValue(f"pool {start}-{end} is outside {network}")
+        for other_start, other_end in found:
+            if start <= other_end and other_start <= end:
+                raise BadValue(f"pool {start}-{end} overlaps {other_start}-{other_end}")
+        found.append((start, end))
+    return tuple((str(start), str(end)) for start, end in found)
+
+
+def routes(text: str, version: int | None = None) -> tuple[Pair, ...]:
+    """``DESTINATION via NEXTHOP, ...`` (or ``DESTINATION=NEXTHOP``) → (destination, nexthop)."""
+    found: list[Pair] = []
+    text = re.sub(r"destination=([^,\s]+)\s*,\s*nexthop=([^,\s]+)", r"\1 via \2", text)
+    for item in _items(text):
+        match = re.fullmatch(r"(\S+)\s+via\s+(\S+)|([^=\s]+)\s*=\s*(\S+)", item)
+        if match is None:
+            raise BadValue(f"'{item}' is not a route: write DESTINATION via NEXTHOP")
+        destination_text = match.group(1) or match.group(3)
+        nexthop_text = match.group(2) or match.group(4)
+        destination = cidr(destination_text, version)
+        nexthop = address(nexthop_text, destination.version)
+        found.append((str(destination), str(nexthop)))
+    return tuple(found)
+
+
+def nameservers(text: str, version: int | None = None) -> tuple[str, ...]:
+    found = [str(address(item, version)) for item in _items(text)]
+    if len(set(found)) != len(found):
+        raise BadValue("a name server is listed twice")
+    return tuple(found)
+
+
+def gateway(text: str, network: Network, pool_pairs: tuple[Pair, ...] = ()) -> str:
+    """A gateway inside the subnet, not its network or broadcast address, outside the pools."""
+    found = address(text, network.version)
+    if found not in network:
+        raise BadValue(f"gateway {found} is outside {network}")
+    if found == network.network_address and network.prefixlen < network.max_prefixlen - 1:
+        raise BadValue(f"{found} is the network address of {network}")
+    if network.version == 4 and found == network.broadcast_address and network.prefixlen < 31:
+        raise BadValue(f"{found} is the broadcast address of {network}")
+    for start, end in pool_pairs:
+        if address(start) <= found <= address(end):
+            raise BadValue(f"gateway {found} is inside the allocation pool {start}-{end}")
+    return str(found)
+
+
+def field_check(parse: Callable[[str], Any]) -> Callable[[Any, dict[str, Any]], str | None]:
+    """A form `Field.validate` from a parser of that field alone."""
+
+    def check(value: Any, _values: dict[str, Any]) -> str | None:
+        try:
+            parse(str(value))
+        except BadValue as error:
+            return str(error)
+        return None
+
+    return check
