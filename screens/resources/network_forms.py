@@ -69,9 +69,9 @@ async def _provider_facts(backend: Backend) -> tuple[dict[str, int], dict[str, s
         config = agent.raw.get("configurations") or {}
         for tunnel in config.get("tunnel_types") or ():
             types.setdefault(str(tunnel), 0)
-        for physnet in (config.get("bridge_mappings") or {}):
+        for physnet in config.get("bridge_mappings") or {}:
             physnets.setdefault(str(physnet), f"bridge mapping of {agent.host}")
-        for physnet in (config.get("interface_mappings") or {}):
+        for physnet in config.get("interface_mappings") or {}:
             physnets.setdefault(str(physnet), f"interface mapping of {agent.host}")
     return types, physnets
 

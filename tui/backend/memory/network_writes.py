@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory import data
 from tui.backend.memory.network import NetworkMemory
-from tui.backend.models.network_specs import Pair
 
 TYPE_DRIVERS = ("flat", "vlan", "vxlan", "geneve", "local")
 FLAT_NETWORKS = ("public",)
@@ -26,6 +25,9 @@ TENANT_TYPE = "geneve"
 AUTO_DELETE_OWNERS = ("network:dhcp", "network:floatingip_agent_gateway", "network:distributed")
 
 Net = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+if TYPE_CHECKING:
+    from tui.backend.models.network_specs import Pair
 
 
 def _policy(verb: str, attributes: list[str]) -> str:
@@ -97,7 +99,7 @@ class NetworkWritesMemory(NetworkMemory):
         """A network the caller may change: its own (an admin: any); others' are hidden."""
         return self._neutron(self._cloud.networks, network_id, "network", self._owned)
 
-    def _check_project(self, project_id: str) -> None:
+    def _check_owner_project(self, project_id: str) -> None:
         if project_id and project_id != self._info.project_id and not self._is_admin:
             raise self.refused(
                 403,
@@ -167,7 +169,7 @@ class NetworkWritesMemory(NetworkMemory):
                 ]
                 if refused:
                     raise self.refused(403, _policy("create", refused))
-            self._check_project(spec.project_id)
+            self._check_owner_project(spec.project_id)
             n = self._cloud.serial()
             project_id = spec.project_id or self._info.project_id
             raw = {
@@ -313,7 +315,7 @@ class NetworkWritesMemory(NetworkMemory):
     async def create_subnet(self, spec: models.SubnetSpec) -> models.Subnet:
         def change() -> models.Subnet:
             network = self._writable_network(spec.network_id)
-            self._check_project(spec.project_id)
+            self._check_owner_project(spec.project_id)
             invalid = "Invalid input for operation: {}."
             if spec.subnetpool_id:
                 cidr = self._from_pool(spec, network)

@@ -8,14 +8,16 @@ so a member's create carries no attribute its policy would refuse.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.models import Json
-from tui.backend.models.network_specs import Pair
 from tui.backend.openstack.network import NetworkAPI
 from tui.backend.openstack.replies import Read
+
+if TYPE_CHECKING:
+    from tui.backend.models.network_specs import Pair
 
 
 def network_body(spec: models.NetworkSpec) -> Json:
