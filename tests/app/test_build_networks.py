@@ -13,6 +13,7 @@ from tests.app_forms import paste
 from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.backend.audit import AuditLog
 from tui.backend.memory import MemoryBackend, fixed_id
+from tui.backend.models import NetworkSpec, SubnetSpec
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
 from tui.widgets.picker import Picker
@@ -289,3 +290,31 @@ async def test_an_admin_picks_the_provider_type_the_cloud_shows() -> None:
         )
     made = next(n for n in cloud._cloud.networks if n.name == "provider-net")
     assert (made.network_type, made.segmentation_id, made.physical_network) == ("vxlan", "4242", "")
+
+
+async def test_a_subnet_is_deleted_unless_ports_have_addresses_on_it() -> None:
+    app = demo_app()
+    cloud = cloud_of(app)
+    lab = await cloud.create_network(NetworkSpec(name="lab-net"))
+    spare = await cloud.create_subnet(
+        SubnetSpec(network_id=lab.id, name="spare", cidr="10.70.0.0/24")
+    )
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        screen = await goto(pilot, "subnets")
+        await select(pilot, f"{DEMO_NET}-subnet")
+        await pilot.press("ctrl+d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "port(s) have an address on it: Neutron refuses" in screen_text(pilot)
+        await pilot.press(*f"{DEMO_NET}-subnet", "enter")
+        await wait_for(pilot, lambda: "One or more ports have an IP allocation" in messages(app))
+        assert "HTTP 409" in messages(app)
+        await select(pilot, "spare")
+        await pilot.press("ctrl+d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "No port has an address on it." in screen_text(pilot)
+        await pilot.press(*"spare", "enter")
+        await wait_for(pilot, lambda: all(s.name != "spare" for s in screen.table.rows_in_view()))
+    assert cloud._cloud.subnets.get(spare.id) is None
+    assert (await cloud.network(lab.id)).subnet_ids == ()
+    assert cloud._cloud.subnets.get(fixed_id("subnet", 1)) is not None
