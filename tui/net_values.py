@@ -66,15 +66,28 @@ def pools(text: str, network: Network | None = None) -> tuple[Pair, ...]:
         start, end = address(start_text), address(end_text)
         if start.version != end.version:
             raise BadValue(f"{item}: the two ends are of different IP versions")
-        if start > end:
+        if int(start) > int(end):
             raise BadValue(f"{item}: the start is after the end")
         if network is not None and not (start in network and end in network):
             raise BadValue(f"pool {start}-{end} is outside {network}")
+        if network is not None and (reserved := _reserved_in(network, start, end)):
+            raise BadValue(f"pool {start}-{end} holds {reserved} of {network}")
         for other_start, other_end in found:
-            if start <= other_end and other_start <= end:
+            if int(start) <= int(other_end) and int(other_start) <= int(end):
                 raise BadValue(f"pool {start}-{end} overlaps {other_start}-{other_end}")
         found.append((start, end))
     return tuple((str(start), str(end)) for start, end in found)
+
+
+def _reserved_in(network: Network, start: Address, end: Address) -> str:
+    """The address Neutron keeps out of every pool that a pool START-END holds, or ""."""
+    if network.version == 4 and network.prefixlen > 30:
+        return ""  # /31 and /32: every address is usable
+    if int(start) <= int(network.network_address):
+        return f"the network address {network.network_address}"
+    if network.version == 4 and int(end) >= int(network.broadcast_address):
+        return f"the broadcast address {network.broadcast_address}"
+    return ""
 
 
 def routes(text: str, version: int | None = None) -> tuple[Pair, ...]:
@@ -110,7 +123,7 @@ def gateway(text: str, network: Network, pool_pairs: tuple[Pair, ...] = ()) -> s
     if network.version == 4 and found == network.broadcast_address and network.prefixlen < 31:
         raise BadValue(f"{found} is the broadcast address of {network}")
     for start, end in pool_pairs:
-        if address(start) <= found <= address(end):
+        if int(address(start)) <= int(found) <= int(address(end)):
             raise BadValue(f"gateway {found} is inside the allocation pool {start}-{end}")
     return str(found)
 

@@ -6,9 +6,23 @@ from collections.abc import AsyncIterator
 
 from tui.backend.base import Backend
 from tui.backend.models import Network, Subnet
-from tui.resource import Col, Drill, Resource, Scope, attr
+from tui.resource import Action, Col, Drill, Resource, Scope, attr, in_context
+from tui.screens.resources.actions import row_call
 from tui.screens.resources.columns import count_col, project_col, state_col, yes_no
 from tui.screens.resources.lists import once, one, scoped
+from tui.screens.resources.network_forms import (
+    create_network,
+    create_network_form,
+    create_subnet,
+    create_subnet_form,
+    delete_network,
+    edit_network,
+    edit_network_form,
+    edit_subnet,
+    edit_subnet_form,
+    network_contents,
+    subnet_ports,
+)
 
 # -- networks -------------------------------------------------------------------------------
 
@@ -57,6 +71,37 @@ NETWORKS = Resource(
             "DHCP agents serving this network",
         ),
     ),
+    actions=(
+        Action(
+            "create",
+            "n",
+            "Create network",
+            create_network,
+            form=in_context(create_network_form),
+            on_row=False,
+            follow="list",
+        ),
+        Action("edit", "e", "Edit network", edit_network, form=in_context(edit_network_form)),
+        Action(
+            "add_subnet",
+            "S",
+            "Add subnet",
+            create_subnet,
+            form=create_subnet_form,
+            follow="row",
+        ),
+        Action(
+            "delete",
+            "ctrl+d",
+            "Delete",
+            delete_network,
+            confirm="name",
+            preview=network_contents,
+            progress="deleting",
+            follow="gone",
+            message=lambda n: f"Delete network {n.name or n.id} and its subnets.",
+        ),
+    ),
 )
 
 
@@ -81,6 +126,7 @@ SUBNETS = Resource(
         Col("ID", attr("id"), min_width=8, max_width=36),
     ),
     list=list_subnets,
+    get=lambda b, i: b.subnet(i),
     drills=(
         Drill(
             "enter",
@@ -93,6 +139,29 @@ SUBNETS = Resource(
             "ports",
             lambda s: scoped("network_id", s.network_id, f"network of {s.name}"),
             "Ports on the subnet's network",
+        ),
+    ),
+    actions=(
+        Action(
+            "create",
+            "n",
+            "Create subnet",
+            create_subnet,
+            form=create_subnet_form,
+            on_row=False,
+            follow="list",
+        ),
+        Action("edit", "e", "Edit subnet", edit_subnet, form=edit_subnet_form),
+        Action(
+            "delete",
+            "ctrl+d",
+            "Delete",
+            row_call(lambda b, subnet: b.delete_subnet(subnet.id)),
+            confirm="name",
+            preview=subnet_ports,
+            progress="deleting",
+            follow="gone",
+            message=lambda s: f"Delete subnet {s.name or s.id} ({s.cidr}).",
         ),
     ),
 )

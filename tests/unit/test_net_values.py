@@ -99,3 +99,13 @@ def test_a_parser_becomes_a_field_check_that_names_the_problem() -> None:
     check = field_check(lambda text: nameservers(text))
     assert check("8.8.8.8", {}) is None
     assert check("8.8.8", {}) == "'8.8.8' is not an IPv4 or IPv6 address"
+
+
+def test_a_pool_keeps_out_what_neutron_reserves() -> None:
+    """Neutron refuses a pool holding the network address, or an IPv4 broadcast address."""
+    with pytest.raises(BadValue, match=r"the network address 10\.0\.0\.0"):
+        pools("10.0.0.0-10.0.0.9", NET)
+    with pytest.raises(BadValue, match=r"the broadcast address 10\.0\.0\.255"):
+        pools("10.0.0.200-10.0.0.255", NET)
+    assert pools("10.0.0.1-10.0.0.254", NET) == (("10.0.0.1", "10.0.0.254"),)
+    assert pools("fd00::ffff-fd00::ffff:ffff", cidr("fd00::/64"))

@@ -18,6 +18,7 @@ from tui.backend.memory.image import ImageMemory
 from tui.backend.memory.metric import MetricMemory
 from tui.backend.memory.moves import MovesMemory
 from tui.backend.memory.network import NetworkMemory
+from tui.backend.memory.network_writes import NetworkWritesMemory
 from tui.backend.memory.object_store import ObjectStoreMemory
 from tui.backend.memory.orchestration import OrchestrationMemory
 from tui.backend.memory.pools import PoolsMemory
@@ -31,6 +32,8 @@ class MemoryBackend(
     # moving servers (before the mixins it builds on)
     MovesMemory,
     ComputeMemory,
+    # building networks and subnets (before the reads it builds on)
+    NetworkWritesMemory,
     NetworkMemory,
     VolumeMemory,
     ImageMemory,

@@ -23,6 +23,8 @@ class Network(FromApi):
     segmentation_id: str = field(metadata=api("provider:segmentation_id"))
     mtu: int
     subnet_ids: tuple[str, ...] = field(metadata=api("subnets"))
+    port_security: bool = field(metadata=api("port_security_enabled", absent=True))
+    description: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -50,7 +52,27 @@ class Subnet(FromApi):
         )
     )
     dns_nameservers: tuple[str, ...]
+    host_routes: tuple[tuple[str, str], ...] = field(  # (destination, nexthop)
+        metadata=api(
+            get=lambda d: tuple(
+                (as_str(r.get("destination")), as_str(r.get("nexthop")))
+                for r in d.get("host_routes") or ()
+            )
+        )
+    )
+    ipv6_ra_mode: str
+    ipv6_address_mode: str
+    subnetpool_id: str
+    description: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def pool_pairs(self) -> tuple[tuple[str, str], ...]:
+        """The allocation pools as (start, end)."""
+        return tuple(
+            (as_str(p.get("start")), as_str(p.get("end")))
+            for p in self.raw.get("allocation_pools") or ()
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from tui.backend.openstack.image import ImageAPI
 from tui.backend.openstack.metric import MetricAPI
 from tui.backend.openstack.moves import MovesAPI
 from tui.backend.openstack.network import NetworkAPI
+from tui.backend.openstack.network_writes import NetworkWritesAPI
 from tui.backend.openstack.object_store import ObjectStoreAPI
 from tui.backend.openstack.orchestration import OrchestrationAPI
 from tui.backend.openstack.pools import PoolsAPI
@@ -24,6 +25,8 @@ from tui.backend.openstack.volume import VolumeAPI
 
 class OpenStackBackend(
     ComputeAPI,
+    # building networks and subnets (before the reads it builds on)
+    NetworkWritesAPI,
     NetworkAPI,
     VolumeAPI,
     ImageAPI,
