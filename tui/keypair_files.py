@@ -7,6 +7,7 @@ or quoted in a message. A file that is not a public key is named, never echoed.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import contextlib
@@ -93,6 +94,18 @@ def fingerprint(public_key: str) -> str:
     blob = base64.b64decode(public_key.split()[1])
     digest = hashlib.md5(blob, usedforsecurity=False).hexdigest()
     return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
+
+
+def nova_fingerprint(public_key: str) -> str:
+    """The fingerprint as Nova makes it on import, checking the key as Nova does first;
+    ValueError when Nova would refuse the key ("failed to generate fingerprint")."""
+    from cryptography.hazmat.primitives.serialization import load_ssh_public_key
+
+    try:
+        load_ssh_public_key(public_key.encode())
+        return fingerprint(public_key)
+    except Exception as exc:  # Nova turns every failure into the same refusal
+        raise ValueError("failed to generate fingerprint") from exc
 
 
 def _embedded_type(blob: bytes) -> str:
@@ -276,9 +289,7 @@ async def make_pair(
     would be useless. When the registration is refused, the file is removed again; when the
     cloud may have registered it all the same (the error's ``maybe_done``), it is kept.
     """
-    from tui.backend.threads import in_thread
-
-    secret, public = await in_thread(lambda: generate(key_type, name))
+    secret, public = await asyncio.to_thread(generate, key_type, name)  # RSA takes a while
     path = write_private_key(private_path, secret)
     del secret
     try:
