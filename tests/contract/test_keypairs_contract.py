@@ -78,6 +78,15 @@ async def test_a_key_nova_cannot_read_is_refused(lab: Lab) -> None:
         )
 
 
+async def test_nova_reads_the_key_before_it_looks_for_the_name(lab: Lab, mine: Keypair) -> None:
+    await refused(
+        lab.owner.import_keypair(MINE, "ssh-rsa garbage"),
+        BackendError,
+        400,
+        "Keypair data is invalid: failed to generate fingerprint",
+    )
+
+
 async def test_names_nova_does_not_allow_are_refused(lab: Lab) -> None:
     name = f"ct-keys-{RUN}/slash"
     await refused(
@@ -138,6 +147,12 @@ async def test_a_member_may_not_reach_another_user_s_keypairs(lab: Lab, mine: Ke
         Forbidden,
         403,
         policy("os_compute_api:os-keypairs:create"),
+    )
+    await refused(  # the body is checked before the policy
+        lab.owner.import_keypair("", PUBLIC, user_id=admin),
+        BackendError,
+        400,
+        "Invalid input for field/attribute name. Value: . '' should be non-empty",
     )
     await refused(
         lab.owner.delete_keypair(MINE, user_id=admin),

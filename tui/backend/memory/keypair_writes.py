@@ -25,17 +25,18 @@ class KeypairWritesMemory(MemoryCore):
         self, name: str, public_key: str, *, key_type: str = "ssh", user_id: str = ""
     ) -> models.Keypair:
         def change() -> models.Keypair:
-            owner = self._keypair_owner(user_id, "create")
+            # Nova's order: the body's schema, the policy, the key's fingerprint, the name taken
             self._check_keypair(name, key_type)
-            store = self._cloud.keypairs(owner)
-            if store.get(name) is not None:
-                raise self.refused(409, f"Key pair '{name}' already exists.")
+            owner = self._keypair_owner(user_id, "create")
             try:
                 print_ = nova_fingerprint(public_key)
             except ValueError:
                 raise self.refused(
                     400, "Keypair data is invalid: failed to generate fingerprint"
                 ) from None
+            store = self._cloud.keypairs(owner)
+            if store.get(name) is not None:
+                raise self.refused(409, f"Key pair '{name}' already exists.")
             record = {
                 "keypair": {
                     "name": name,
