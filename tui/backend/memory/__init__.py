@@ -15,6 +15,7 @@ from tui.backend.memory.flavors import FlavorsMemory
 from tui.backend.memory.health import HealthMemory
 from tui.backend.memory.identity import IdentityMemory
 from tui.backend.memory.image import ImageMemory
+from tui.backend.memory.keypair_writes import KeypairWritesMemory
 from tui.backend.memory.metric import MetricMemory
 from tui.backend.memory.moves import MovesMemory
 from tui.backend.memory.network import NetworkMemory
@@ -54,6 +55,8 @@ class MemoryBackend(
     # optional services (Heat, Swift)
     OrchestrationMemory,
     ObjectStoreMemory,
+    # keypairs: import, delete
+    KeypairWritesMemory,
 ):
     """An in-memory cloud: 3 projects, 4 hypervisors and 40 servers unless told otherwise,
     with their networks, ports, floating IPs, volumes, images, flavors and keypairs."""

@@ -10,6 +10,7 @@ from tui.backend.openstack.flavors import FlavorsAPI
 from tui.backend.openstack.health import HealthAPI
 from tui.backend.openstack.identity import IdentityAPI
 from tui.backend.openstack.image import ImageAPI
+from tui.backend.openstack.keypair_writes import KeypairWritesAPI
 from tui.backend.openstack.metric import MetricAPI
 from tui.backend.openstack.moves import MovesAPI
 from tui.backend.openstack.network import NetworkAPI
@@ -49,6 +50,8 @@ class OpenStackBackend(
     ObjectStoreAPI,
     # moving servers, migrations, instance actions
     MovesAPI,
+    # keypairs: import, delete (a new pair is made locally)
+    KeypairWritesAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 
