@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 from tui.backend.base import Backend
 from tui.backend.models import Network, Subnet
-from tui.resource import Col, Drill, Resource, Scope, attr
+from tui.resource import Col, Drill, Resource, Scope, View, attr
 from tui.screens.resources.columns import count_col, project_col, state_col, yes_no
 from tui.screens.resources.lists import once, one, scoped
 
@@ -17,6 +17,12 @@ def list_networks(backend: Backend, scope: Scope) -> AsyncIterator[list[Network]
     if (agent_id := scope.get("dhcp_agent")) is not None:
         return once(backend.networks_of_dhcp_agent(agent_id))
     return backend.networks()
+
+
+def namespace_shell(network: Network) -> object:
+    from tui.screens.namespace_shell import network_shell
+
+    return network_shell(network)
 
 
 NETWORKS = Resource(
@@ -55,6 +61,15 @@ NETWORKS = Resource(
             "network-agents",
             lambda n: scoped("dhcp_network", n.id, f"network {n.name}"),
             "DHCP agents serving this network",
+        ),
+    ),
+    views=(
+        View(
+            "s",
+            "netns-shell",
+            "Shell in its DHCP namespace (network node)",
+            namespace_shell,
+            lambda n: bool(n.subnet_ids),
         ),
     ),
 )
