@@ -78,7 +78,10 @@ class ShellTarget:
     namespace: str
     destination: Destination
     command: str
-    forward_agent: bool = False  # a root shell on a network node never gets the agent
+
+    @property
+    def forward_agent(self) -> bool:
+        return False  # a root shell on a network node needs no agent: it does not get it
 
     @property
     def summary(self) -> str:
