@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 from tui.backend.base import Backend
 from tui.backend.models import Network, Subnet
-from tui.resource import Action, Col, Drill, Resource, Scope, attr, in_context
+from tui.resource import Action, Col, Drill, Resource, Scope, View, attr, in_context
 from tui.screens.resources.actions import row_call
 from tui.screens.resources.columns import count_col, project_col, state_col, yes_no
 from tui.screens.resources.lists import once, one, scoped
@@ -31,6 +31,12 @@ def list_networks(backend: Backend, scope: Scope) -> AsyncIterator[list[Network]
     if (agent_id := scope.get("dhcp_agent")) is not None:
         return once(backend.networks_of_dhcp_agent(agent_id))
     return backend.networks()
+
+
+def namespace_shell(network: Network) -> object:
+    from tui.screens.namespace_shell import network_shell
+
+    return network_shell(network)
 
 
 NETWORKS = Resource(
@@ -100,6 +106,15 @@ NETWORKS = Resource(
             progress="deleting",
             follow="gone",
             message=lambda n: f"Delete network {n.name or n.id} and its subnets.",
+        ),
+    ),
+    views=(
+        View(
+            "s",
+            "netns-shell",
+            "Shell in its DHCP namespace (network node)",
+            namespace_shell,
+            lambda n: bool(n.subnet_ids),
         ),
     ),
 )

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 from tui.backend.base import Backend
 from tui.backend.models import Router
-from tui.resource import Col, Drill, Resource, Scope, attr
+from tui.resource import Col, Drill, Resource, Scope, View, attr
 from tui.screens.resources.columns import project_col, state_col, yes_no
 from tui.screens.resources.lists import once, one, scoped
 
@@ -15,6 +15,12 @@ def list_routers(backend: Backend, scope: Scope) -> AsyncIterator[list[Router]]:
     if (agent_id := scope.get("l3_agent")) is not None:
         return once(backend.routers_of_l3_agent(agent_id))
     return backend.routers()
+
+
+def namespace_shell(router: Router) -> object:
+    from tui.screens.namespace_shell import router_shell
+
+    return router_shell(router)
 
 
 ROUTERS = Resource(
@@ -51,5 +57,8 @@ ROUTERS = Resource(
             lambda r: scoped("l3_router", r.id, f"router {r.name}"),
             "L3 agents hosting this router",
         ),
+    ),
+    views=(
+        View("s", "netns-shell", "Shell in its qrouter namespace (network node)", namespace_shell),
     ),
 )

@@ -150,15 +150,15 @@ def console_log(server: Server) -> object:
 
 
 def ssh_namespace(server: Server) -> object:
-    from tui.screens.terminal_screen import TerminalScreen
+    from tui.screens.terminal_screen import ServerSsh, TerminalScreen
 
-    return TerminalScreen(server, "namespace")
+    return TerminalScreen(ServerSsh(server, "namespace"))
 
 
 def ssh_floating(server: Server) -> object:
-    from tui.screens.terminal_screen import TerminalScreen
+    from tui.screens.terminal_screen import ServerSsh, TerminalScreen
 
-    return TerminalScreen(server, "floating")
+    return TerminalScreen(ServerSsh(server, "floating"))
 
 
 def gnocchi_metrics(server: Server) -> object:  # telemetry
