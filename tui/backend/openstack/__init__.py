@@ -18,6 +18,7 @@ from tui.backend.openstack.orchestration import OrchestrationAPI
 from tui.backend.openstack.pools import PoolsAPI
 from tui.backend.openstack.quotas import QuotasAPI
 from tui.backend.openstack.raw import RawAPI
+from tui.backend.openstack.router_writes import RouterWritesAPI
 from tui.backend.openstack.services import ServicesAPI
 from tui.backend.openstack.volume import VolumeAPI
 
@@ -46,6 +47,8 @@ class OpenStackBackend(
     ObjectStoreAPI,
     # moving servers, migrations, instance actions
     MovesAPI,
+    # routers and ports: the writes
+    RouterWritesAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 
