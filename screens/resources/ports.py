@@ -30,8 +30,11 @@ def owner_text(port: Port) -> str:
     return f"router {port.role}" if port.role else port.device_owner
 
 
-def subnets_text(port: Port) -> str:
-    return ", ".join(ip.subnet_id for ip in port.fixed_ips)
+def addresses_text(port: Port) -> str:
+    """A router's ports also say on which subnet each address is."""
+    if not port.role:
+        return port.ip_text
+    return ", ".join(f"{ip.ip_address} on {ip.subnet_id[:8]}" for ip in port.fixed_ips)
 
 
 def pairs_text(port: Port) -> str:
@@ -199,14 +202,13 @@ PORTS = Resource(
     columns=(
         Col("Name", lambda p: p.name or p.id[:8], min_width=8, max_width=24),
         state_col("Status", "status"),
-        Col("Fixed IPs", lambda p: p.ip_text, min_width=9, max_width=40),
+        Col("Fixed IPs", addresses_text, min_width=9, max_width=40),
         Col("MAC", attr("mac_address"), min_width=17, max_width=17),
         Col("Owner", owner_text, min_width=5, max_width=26),
         Col("Host", attr("binding_host"), min_width=4, max_width=20),
         Col("VIF", attr("vif_type"), min_width=3, max_width=10),
         Col("Device", attr("device_id"), min_width=8, max_width=36),
         Col("Network", attr("network_id"), min_width=8, max_width=36),
-        Col("Subnets", subnets_text, min_width=8, max_width=36),
     ),
     list=list_ports,
     get=lambda b, i: b.port(i),

@@ -370,6 +370,7 @@ ROUTERS = Resource(
             add_interface,
             form=add_interface_form,
             progress="adding interface",
+            follow="none",  # the router row itself does not change
         ),
         Action(
             "remove_interface",
@@ -378,6 +379,7 @@ ROUTERS = Resource(
             remove_interface,
             form=remove_interface_form,
             progress="removing interface",
+            follow="none",  # the router row itself does not change
         ),
         Action(
             "remove_interfaces",
@@ -387,6 +389,7 @@ ROUTERS = Resource(
             confirm="count",
             preview=interface_calls,
             progress="removing interfaces",
+            follow="none",  # the router row itself does not change
             message=lambda r: f"Remove every interface of {r.name}, one call each:",
         ),
         Action("routes", "R", "Edit static routes", set_routes, form=routes_form),
