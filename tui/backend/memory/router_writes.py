@@ -591,8 +591,22 @@ class RouterWritesMemory(MemoryCore):
             for fip in self._cloud.floating_ips_on(port):
                 self._cloud.unlink_floating_ip(fip)
             self._cloud.ports.remove(port.id)
+            self._server_loses(port)
 
         await self._write("delete-port", f"port {port_id}", change)
+
+    def _server_loses(self, port: models.Port) -> None:
+        """Nova hears of a deleted port and drops its addresses from the server."""
+        server = self._cloud.servers.get(port.device_id) if port.device_id else None
+        if server is None:
+            return
+        gone = {ip.ip_address for ip in port.fixed_ips}
+        addresses = {
+            network: kept
+            for network, entries in (server.raw.get("addresses") or {}).items()
+            if (kept := [a for a in entries if a.get("addr") not in gone])
+        }
+        self._cloud.update(self._cloud.servers, server, {"addresses": addresses})
 
 
 _NEEDS_SECURITY = (
