@@ -38,7 +38,7 @@ def addresses_text(port: Port) -> str:
 
 
 def pairs_text(port: Port) -> str:
-    return ", ".join(f"{ip} {m}".strip() for ip, m in port.allowed_address_pairs)
+    return pairs_text_of(port.allowed_address_pairs)
 
 
 # -- choices ---------------------------------------------------------------------------------
@@ -178,13 +178,23 @@ def edit_form(port: Port) -> Form:
 
 
 async def edit(backend: Backend, port: Port, values: Values) -> Port:
+    """Only what changed is sent: Neutron's policy keeps port security and address pairs to
+    the network's owner, even unchanged."""
+    name = values.get("name") or ""
+    secured = bool(values.get("port_security"))
+    groups = tuple(values.get("security_group_ids") or ())
+    pairs = address_pairs(str(values.get("allowed_address_pairs") or ""))
     change = PortChange(
-        name=values.get("name") or "",
-        port_security=bool(values.get("port_security")),
-        security_group_ids=tuple(values.get("security_group_ids") or ()),
-        allowed_address_pairs=address_pairs(str(values.get("allowed_address_pairs") or "")),
+        name=name if name != port.name else None,
+        port_security=secured if secured != port.port_security else None,
+        security_group_ids=groups if set(groups) != set(port.security_group_ids) else None,
+        allowed_address_pairs=pairs if pairs_text_of(pairs) != pairs_text(port) else None,
     )
     return await backend.update_port(port.id, change)
+
+
+def pairs_text_of(pairs: tuple[tuple[str, str], ...]) -> str:
+    return ", ".join(f"{ip} {m}".strip() for ip, m in pairs)
 
 
 async def delete(backend: Backend, port: Port, _values: Values) -> None:

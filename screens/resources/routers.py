@@ -105,10 +105,13 @@ def edit_form(router: Router) -> Form:
 
 
 async def edit(backend: Backend, router: Router, values: Values) -> Router:
+    """Only what changed is sent."""
+    name, description = str(values["name"]), str(values.get("description") or "")
+    enabled = bool(values.get("admin_state_up"))
     change = RouterChange(
-        name=values["name"],
-        description=values.get("description") or "",
-        admin_state_up=bool(values.get("admin_state_up")),
+        name=name if name != router.name else None,
+        description=description if description != router.description else None,
+        admin_state_up=enabled if enabled != router.admin_state_up else None,
     )
     return await backend.update_router(router.id, change)
 
