@@ -11,6 +11,8 @@ from tui.context import Context
 from tui.forms import Choice, ChoiceLoader, Field, Form, Values, valid_name
 from tui.net_values import field_check, routes
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, in_context
+from tui.runbook.recipe import RunbookRequest
+from tui.runbook.router_interfaces import remove_interfaces_request
 from tui.screens.resources.actions import row_call
 from tui.screens.resources.choices import collect, external_network_choices
 from tui.screens.resources.columns import project_col, state_col, yes_no
@@ -260,19 +262,9 @@ async def remove_interface(backend: Backend, router: Router, values: Values) -> 
     await backend.remove_router_interface(router.id, port_id=values["port_id"])
 
 
-async def interface_calls(backend: Backend, router: Router) -> list[str]:
-    """The calls removing every interface, one per line, for the operator to count."""
-    return [
-        f"remove interface {port_line(p)}"
-        for p in await router_ports(backend, router)
-        if p.role == "interface"
-    ]
-
-
-async def remove_interfaces(backend: Backend, router: Router, _values: Values) -> None:
-    for port in await router_ports(backend, router):
-        if port.role == "interface":
-            await backend.remove_router_interface(router.id, port_id=port.id)
+async def remove_interfaces(backend: Backend, router: Router, _values: Values) -> RunbookRequest:
+    """One call per interface, as a runbook: previewed and counted before any is sent."""
+    return remove_interfaces_request(router)
 
 
 # -- delete ----------------------------------------------------------------------------------
@@ -387,13 +379,9 @@ ROUTERS = Resource(
         Action(
             "remove_interfaces",
             "X",
-            "Remove every interface",
+            "Remove every interface (a runbook)",
             remove_interfaces,
-            confirm="count",
-            preview=interface_calls,
-            progress="removing interfaces",
-            follow="none",  # the router row itself does not change
-            message=lambda r: f"Remove every interface of {r.name}, one call each:",
+            follow="none",
         ),
         Action("routes", "R", "Edit static routes", set_routes, form=routes_form),
         Action(

@@ -9,9 +9,11 @@ from tests.app.test_compute_network_volume_screens import goto, pick, type_into
 from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
 from tui.backend.memory import data
 from tui.backend.models import Network, Subnet
+from tui.runbook.items import State
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
 from tui.screens.resource import ResourceScreen
+from tui.screens.runbook import RunbookScreen
 
 SIZE = (200, 50)
 
@@ -126,11 +128,21 @@ async def test_a_router_is_built_routed_and_refuses_delete_while_interfaces_hang
         # removing every interface: the calls are listed and counted first; the route
         # that needs the interface makes Neutron refuse, said as Neutron says it
         await pilot.press("X")
+        await wait_for(pilot, lambda: isinstance(app.screen, RunbookScreen))
+        await pilot.pause()
+        assert "remove interface port" in screen_text(pilot) and "nothing sent" in screen_text(
+            pilot
+        )
+        runbook = app.screen.runbook
+        await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        assert "remove interface interface" in screen_text(pilot)
         await pilot.press("1", "enter")
-        await wait_for(pilot, lambda: "required by one or more routes" in notes(app))
-        assert "HTTP 409" in notes(app)
+        await wait_for(pilot, lambda: runbook.finished, rounds=400)
+        (item,) = runbook.items
+        assert item.state is State.FAILED and item.error is not None
+        assert item.error.status == 409 and "required by one or more routes" in item.error.message
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
         await pilot.press("R")
         await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
         await type_into(pilot, "routes", "")
