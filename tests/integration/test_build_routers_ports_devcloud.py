@@ -21,11 +21,14 @@ from tests.app.test_compute_network_volume_screens import pick, type_into
 from tests.app_helpers import screen_text, select, settle, wait_for
 from tests.contract.support import devcloud_sdk
 from tui.app import StackdeckApp
+from tui.backend.errors import NotFound
 from tui.backend.openstack import OpenStackBackend
 from tui.config import Settings
+from tui.runbook.items import State
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
 from tui.screens.resource import ResourceScreen
+from tui.screens.runbook import RunbookScreen
 
 RUN = uuid.uuid4().hex[:6]
 OCTET = 100 + int(RUN[:4], 16) % 100
@@ -167,6 +170,36 @@ async def test_a_member_builds_a_router_and_a_port(lan: tuple[Any, Any]) -> None
             await wait_for(pilot, lambda: not ports.in_flight, LONG)
             shown = await cloud.port(port.id)
             assert shown.allowed_address_pairs == ((f"10.{OCTET}.77.100", port.mac_address),)
+
+            # taking the router apart: routes, then its interfaces (a runbook), then itself
+            routers = await goto(pilot, "routers")
+            await wait_for(
+                pilot, lambda: any(r.id == router.id for r in routers.table.rows_in_view()), LONG
+            )
+            routers.table.select_key(router.id)
+            await form(pilot, "R")
+            await type_into(pilot, "routes", "")
+            await submitted(pilot)
+            await wait_for(pilot, lambda: not routers.in_flight, LONG)
+            assert (await cloud.router(router.id)).routes == ()
+            await pilot.press("X")
+            await wait_for(pilot, lambda: isinstance(app.screen, RunbookScreen), LONG)
+            runbook = app.screen.runbook
+            assert [item.key for item in runbook.items] == [interface.id]
+            await pilot.press("y")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), LONG)
+            await pilot.press("1", "enter")
+            await wait_for(pilot, lambda: runbook.finished, LONG)
+            assert [item.state for item in runbook.items] == [State.DONE]
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: app.screen is routers, LONG)
+            await pilot.press("ctrl+d")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), LONG)
+            assert "gateway" in screen_text(pilot)
+            await pilot.press(*name, "enter")
+            await wait_for(pilot, lambda: not routers.in_flight, LONG)
+            with pytest.raises(NotFound):
+                await cloud.router(router.id)
     finally:
         await cloud.close()
 
