@@ -4,7 +4,8 @@ Each parser takes the text of one field and returns the value for the spec or ra
 `BadValue` with a message for that field; `field_check` turns one into a form validator.
 Lists are separated by commas (or new lines); a pool is ``START-END``, a route
 ``DESTINATION via NEXTHOP`` (``DESTINATION=NEXTHOP`` and ``DESTINATION,NEXTHOP`` pairs from
-the CLI's ``destination=...,nexthop=...`` are accepted too).
+the CLI's ``destination=...,nexthop=...`` are accepted too), an allowed address pair
+``IP_OR_CIDR [MAC]``.
 """
 
 from __future__ import annotations
@@ -126,6 +127,47 @@ def gateway(text: str, network: Network, pool_pairs: tuple[Pair, ...] = ()) -> s
         if int(address(start)) <= int(found) <= int(address(end)):
             raise BadValue(f"gateway {found} is inside the allocation pool {start}-{end}")
     return str(found)
+
+
+_MAC = re.compile(r"[0-9a-f]{2}([:-])[0-9a-f]{2}(\1[0-9a-f]{2}){4}")
+
+
+def mac(text: str) -> str:
+    """A unicast MAC address, six hex pairs by ``:`` or ``-``; answered as Neutron writes it."""
+    found = text.strip().lower()
+    if not _MAC.fullmatch(found):
+        raise BadValue(f"'{text.strip()}' is not a MAC address such as fa:16:3e:12:34:56")
+    found = found.replace("-", ":")
+    if int(found[:2], 16) & 1:
+        raise BadValue(f"{found} is a multicast address: a port needs a unicast one")
+    if found == "00:00:00:00:00:00":
+        raise BadValue("00:00:00:00:00:00 is not a usable MAC address")
+    return found
+
+
+def address_or_cidr(text: str) -> str:
+    """An address, or a network in CIDR form (host bits set are refused)."""
+    return str(cidr(text) if "/" in text else address(text))
+
+
+def address_pairs(text: str) -> tuple[Pair, ...]:
+    """``IP_OR_CIDR[ MAC], ...`` → (ip or cidr, mac or ""): a port's allowed address pairs.
+    ``ip_address=...,mac_address=...`` from the CLI is accepted too; no pair twice."""
+    text = re.sub(
+        r"ip_address=([^,\s]+)(?:\s*,\s*mac_address=([^,\s]+))?",
+        lambda m: f"{m.group(1)} {m.group(2) or ''}".strip(),
+        text,
+    )
+    found: list[Pair] = []
+    for item in _items(text):
+        parts = item.split()
+        if len(parts) > 2:
+            raise BadValue(f"'{item}' is not an address pair: write IP_OR_CIDR [MAC]")
+        pair = (address_or_cidr(parts[0]), mac(parts[1]) if len(parts) == 2 else "")
+        if pair in found:
+            raise BadValue(f"{' '.join(pair).strip()} is listed twice")
+        found.append(pair)
+    return tuple(found)
 
 
 def field_check(parse: Callable[[str], Any]) -> Callable[[Any, dict[str, Any]], str | None]:

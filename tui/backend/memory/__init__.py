@@ -25,6 +25,7 @@ from tui.backend.memory.orchestration import OrchestrationMemory
 from tui.backend.memory.pools import PoolsMemory
 from tui.backend.memory.quotas import QuotasMemory
 from tui.backend.memory.raw import RawMemory
+from tui.backend.memory.router_writes import RouterWritesMemory
 from tui.backend.memory.services import ServicesMemory
 from tui.backend.memory.volume import VolumeMemory
 
@@ -57,6 +58,8 @@ class MemoryBackend(
     ObjectStoreMemory,
     # keypairs: import, delete
     KeypairWritesMemory,
+    # routers and ports: the writes
+    RouterWritesMemory,
 ):
     """An in-memory cloud: 3 projects, 4 hypervisors and 40 servers unless told otherwise,
     with their networks, ports, floating IPs, volumes, images, flavors and keypairs."""

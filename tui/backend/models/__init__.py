@@ -42,6 +42,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "network_specs": (
         "NetworkChange",
         "NetworkSpec",
+        "Pair",
         "PortChange",
         "PortSpec",
         "RouterChange",

@@ -112,11 +112,36 @@ class Port(FromApi):
     security_group_ids: tuple[str, ...] = field(metadata=api("security_groups"))
     binding_host: str = field(metadata=api("binding:host_id"))
     vif_type: str = field(metadata=api("binding:vif_type"))
+    # (ip address or CIDR, mac address or "") each
+    allowed_address_pairs: tuple[tuple[str, str], ...] = field(
+        metadata=api(
+            get=lambda d: tuple(
+                (as_str(p.get("ip_address")), as_str(p.get("mac_address")))
+                for p in d.get("allowed_address_pairs") or ()
+            )
+        )
+    )
+    port_security: bool = field(metadata=api("port_security_enabled", absent=True))
+    description: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def ip_text(self) -> str:
         return ", ".join(ip.ip_address for ip in self.fixed_ips)
+
+    @property
+    def role(self) -> str:
+        """What the port is to a router: "interface", "gateway", or "" for any other port."""
+        return _ROUTER_ROLES.get(self.device_owner, "")
+
+
+# the device_owner of a router's ports (HA and DVR interfaces are interfaces too)
+_ROUTER_ROLES = {
+    "network:router_interface": "interface",
+    "network:ha_router_replicated_interface": "interface",
+    "network:router_interface_distributed": "interface",
+    "network:router_gateway": "gateway",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +162,24 @@ class Router(FromApi):
     )
     distributed: bool
     ha: bool
+    enable_snat: bool = field(
+        metadata=api("enable_snat", within="external_gateway_info", absent=False)
+    )
+    # static routes: (destination CIDR, next hop) each
+    routes: tuple[tuple[str, str], ...] = field(
+        metadata=api(
+            get=lambda d: tuple(
+                (as_str(r.get("destination")), as_str(r.get("nexthop")))
+                for r in d.get("routes") or ()
+            )
+        )
+    )
+    description: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def routes_text(self) -> str:
+        return ", ".join(f"{destination} via {nexthop}" for destination, nexthop in self.routes)
 
 
 def _server_of_port(d: Json) -> Any:

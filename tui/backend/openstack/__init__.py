@@ -20,6 +20,7 @@ from tui.backend.openstack.orchestration import OrchestrationAPI
 from tui.backend.openstack.pools import PoolsAPI
 from tui.backend.openstack.quotas import QuotasAPI
 from tui.backend.openstack.raw import RawAPI
+from tui.backend.openstack.router_writes import RouterWritesAPI
 from tui.backend.openstack.services import ServicesAPI
 from tui.backend.openstack.volume import VolumeAPI
 
@@ -52,6 +53,8 @@ class OpenStackBackend(
     MovesAPI,
     # keypairs: import, delete (a new pair is made locally)
     KeypairWritesAPI,
+    # routers and ports: the writes
+    RouterWritesAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 
