@@ -23,6 +23,7 @@ from tui.backend.memory.orchestration import OrchestrationMemory
 from tui.backend.memory.pools import PoolsMemory
 from tui.backend.memory.quotas import QuotasMemory
 from tui.backend.memory.raw import RawMemory
+from tui.backend.memory.security_writes import SecurityWritesMemory
 from tui.backend.memory.services import ServicesMemory
 from tui.backend.memory.volume import VolumeMemory
 
@@ -32,6 +33,8 @@ class MemoryBackend(
     MovesMemory,
     ComputeMemory,
     NetworkMemory,
+    # security groups and rules: the writes
+    SecurityWritesMemory,
     VolumeMemory,
     ImageMemory,
     IdentityMemory,

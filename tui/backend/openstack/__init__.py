@@ -18,6 +18,7 @@ from tui.backend.openstack.orchestration import OrchestrationAPI
 from tui.backend.openstack.pools import PoolsAPI
 from tui.backend.openstack.quotas import QuotasAPI
 from tui.backend.openstack.raw import RawAPI
+from tui.backend.openstack.security_writes import SecurityWritesAPI
 from tui.backend.openstack.services import ServicesAPI
 from tui.backend.openstack.volume import VolumeAPI
 
@@ -25,6 +26,8 @@ from tui.backend.openstack.volume import VolumeAPI
 class OpenStackBackend(
     ComputeAPI,
     NetworkAPI,
+    # security groups and rules: the writes
+    SecurityWritesAPI,
     VolumeAPI,
     ImageAPI,
     IdentityAPI,
