@@ -262,10 +262,13 @@ class SecurityWritesMemory(MemoryCore):
     # -- a server's groups (Nova) ---------------------------------------------------------
 
     def _named_group(self, name: str) -> models.SecurityGroup:
-        """Nova finds a group by name or id in the caller's project."""
+        """Nova finds a group by id (any the caller sees), or by name in its own project."""
         project_id = self._info.project_id
+        by_id = self._cloud.security_groups.get(name)
+        if by_id is not None and self._owned(by_id):
+            return by_id
         for group in self._cloud.security_groups:
-            if group.project_id == project_id and name in (group.name, group.id):
+            if group.project_id == project_id and group.name == name:
                 return group
         raise self.refused(404, f"Security group {name} is not found for project {project_id}")
 
