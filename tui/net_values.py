@@ -14,13 +14,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from tui.backend.models.network_specs import (
-    ICMP_PROTOCOLS,
-    IP_PROTOCOLS,
-    PORT_PROTOCOLS,
-    Pair,
-    protocol_number,
-)
+from tui.backend.ip_protocols import ICMP_PROTOCOLS, IP_PROTOCOLS, PORT_PROTOCOLS, protocol_number
+from tui.backend.models.network_specs import Pair
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address

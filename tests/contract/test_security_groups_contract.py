@@ -475,3 +475,39 @@ async def test_read_only_sends_no_security_group_write(lab: Lab, groups: Groups)
             await call
     names = {g.name for g in await collect(lab.owner.security_groups())}
     assert f"{NAME}-ro" not in names
+
+
+async def test_an_admin_puts_a_members_server_in_its_group_by_id(
+    lab: Lab, groups: Groups, server: Server
+) -> None:
+    group = await groups.new("by-admin")
+    await lab.admin.add_server_security_group(server.id, group.id)
+    ports = await collect(lab.owner.ports(device_id=server.id))
+    assert all(group.id in p.security_group_ids for p in ports)
+    await lab.admin.remove_server_security_group(server.id, group.id)
+    ports = await collect(lab.owner.ports(device_id=server.id))
+    assert not any(group.id in p.security_group_ids for p in ports)
+
+
+async def test_deleting_a_group_deletes_the_rules_naming_it(lab: Lab, groups: Groups) -> None:
+    peers = await groups.new("peers")
+    gone_next = await groups.new("gone-next")
+    naming = await lab.owner.create_security_group_rule(
+        rule(peers, protocol="tcp", remote_group_id=gone_next.id)
+    )
+    await lab.owner.delete_security_group(gone_next.id)
+    assert naming.id not in {r.id for r in (await lab.owner.security_group(peers.id)).rules}
+
+
+async def test_a_member_cannot_touch_another_projects_server(lab: Lab, groups: Groups) -> None:
+    theirs = next(
+        s
+        for s in await collect(lab.admin.servers(all_projects=True))
+        if s.project_id != lab.owner.info.project_id
+    )
+    await refused(
+        lab.owner.add_server_security_group(theirs.id, "default"),
+        NotFound,
+        404,
+        f"Instance {theirs.id} could not be found.",
+    )

@@ -8,18 +8,16 @@ a rule is checked the way Neutron checks it, in the same order.
 from __future__ import annotations
 
 import ipaddress
+from typing import TYPE_CHECKING
 
 from tui.backend import models
+from tui.backend.ip_protocols import ICMP_PROTOCOLS, IP_PROTOCOLS, PORT_PROTOCOLS, protocol_number
 from tui.backend.memory import data
 from tui.backend.memory.core import MemoryCore
 from tui.backend.models import Json, Server
-from tui.backend.models.network_specs import (
-    ICMP_PROTOCOLS,
-    IP_PROTOCOLS,
-    PORT_PROTOCOLS,
-    SecurityGroupRuleSpec,
-    protocol_number,
-)
+
+if TYPE_CHECKING:
+    from tui.backend.models.network_specs import SecurityGroupRuleSpec
 
 _MISSING_GROUP = "Security group {} does not exist"
 _ANYWHERE = ("0.0.0.0/0", "::/0")
@@ -111,6 +109,10 @@ class SecurityWritesMemory(MemoryCore):
             if any(group.id in port.security_group_ids for port in self._cloud.ports):
                 raise self.refused(409, f"Security Group {group.id} in use.")
             self._cloud.security_groups.remove(group.id)
+            for other in self._cloud.security_groups:  # Neutron drops the rules naming it
+                if any(r.remote_group_id == group.id for r in other.rules):
+                    kept = [r.raw for r in other.rules if r.remote_group_id != group.id]
+                    self._put_group(other, {"security_group_rules": kept})
 
         await self._write("delete-security-group", f"security group {group_id}", change)
 

@@ -3,11 +3,15 @@ removeSecurityGroup, which put every port of a server in a group or take them ou
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tui.backend import models
 from tui.backend.models import Json
-from tui.backend.models.network_specs import SecurityGroupRuleSpec
 from tui.backend.openstack.core import OpenStackCore
 from tui.backend.openstack.replies import Read
+
+if TYPE_CHECKING:
+    from tui.backend.models.network_specs import SecurityGroupRuleSpec
 
 
 def rule_body(spec: SecurityGroupRuleSpec) -> Json:
