@@ -288,3 +288,57 @@ async def test_the_help_page_shows_the_security_group_keys() -> None:
             "Rename / describe",
         ):
             assert said in text, text
+
+
+async def test_the_default_group_keeps_its_name_but_takes_a_description() -> None:
+    app = demo_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        mine = backend(pilot).info.project_id
+        screen = await goto(pilot, "sg")
+        default = next(
+            g for g in screen.table.rows_in_view() if g.name == "default" and g.project_id == mine
+        )
+        assert screen.table.select_key(default.id)
+        await pilot.pause()
+        form = await open_form(pilot, "e")
+        await type_into(pilot, "name", "everything")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: form.last_error is not None)
+        assert "Updating default security group not allowed." in screen_text(pilot)
+        assert "409" in screen_text(pilot)
+        await type_into(pilot, "name", "default")  # only the description goes, and is taken
+        await type_into(pilot, "description", "ours")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen))
+        shown = await backend(pilot).security_group(default.id)
+        assert (shown.name, shown.description) == ("default", "ours")
+
+
+async def test_a_rule_from_the_members_of_another_group() -> None:
+    app = demo_app()
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        app_tier = await new_group(pilot, "app-tier")
+        db_tier = await new_group(pilot, "db-tier")
+        await goto(pilot, "sg")
+        await select(pilot, "db-tier")
+        form = await open_form(pilot, "N")
+        await type_into(pilot, "ports", "5432")
+        await type_into(pilot, "remote_ip_prefix", "10.0.0.0/8")
+        await pick(pilot, "remote_group_id", "app-tier")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "a rule comes from a CIDR or from a group, not both" in screen_text(pilot)
+        assert form.query_one("#input-remote_ip_prefix").value == "10.0.0.0/8"
+        await type_into(pilot, "remote_ip_prefix", "")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen))
+        rule = next(
+            r for r in (await backend(pilot).security_group(db_tier.id)).rules if r.protocol
+        )
+        assert (rule.protocol, rule.port_range_min, rule.remote_group_id) == (
+            "tcp",
+            5432,
+            app_tier.id,
+        )
