@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from tui.backend.base import Backend
 from tui.backend.errors import BackendError
@@ -286,8 +286,9 @@ async def open_to(backend: Backend, target: Any, values: Values) -> SecurityGrou
 
 
 def rule_adding(*, on_row: bool) -> tuple[Action, ...]:
-    """The full rule form and the presets: on a group's row, or in its list of rules."""
-    follow: Literal["row", "list"] = "row" if on_row else "list"
+    """The full rule form and the presets: on a group's row, or in its list of rules. They
+    reload the list rather than follow the row: the row is free again as soon as the call is
+    answered, so the next preset (ping, then SSH) is not refused as still in progress."""
     full_key = "N" if on_row else "n"
     return (
         Action(
@@ -297,7 +298,7 @@ def rule_adding(*, on_row: bool) -> tuple[Action, ...]:
             add_rule,
             form=rule_form,
             on_row=on_row,
-            follow=follow,
+            follow="list",
             progress="adding a rule",
         ),
         *(
@@ -307,7 +308,7 @@ def rule_adding(*, on_row: bool) -> tuple[Action, ...]:
                 p.description,
                 _preset_run(p),
                 on_row=on_row,
-                follow=follow,
+                follow="list",
                 progress="adding rules",
             )
             for p in PRESETS
@@ -319,7 +320,7 @@ def rule_adding(*, on_row: bool) -> tuple[Action, ...]:
             open_to,
             form=open_form,
             on_row=on_row,
-            follow=follow,
+            follow="list",
             progress="adding a rule",
         ),
     )

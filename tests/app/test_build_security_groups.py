@@ -88,10 +88,15 @@ async def test_ping_and_ssh_are_two_keys_on_the_group_row() -> None:
         group = await new_group(pilot, "ops")
         await goto(pilot, "sg")
         await select(pilot, "ops")
+        screen = current(app)
         await pilot.press("i")
-        await wait_for(pilot, lambda: len(current(app).table.selected.rules) == 3)
+        await wait_for(
+            pilot, lambda: len(screen.table.selected.rules) == 3 and not screen.in_flight
+        )
         await pilot.press("s")
-        await wait_for(pilot, lambda: len(current(app).table.selected.rules) == 4)
+        await wait_for(
+            pilot, lambda: len(screen.table.selected.rules) == 4 and not screen.in_flight
+        )
         assert shapes(await backend(pilot).security_group(group.id)) == {
             ("ingress", "IPv4", "icmp", None, None, "0.0.0.0/0"),
             ("ingress", "IPv4", "tcp", 22, 22, "0.0.0.0/0"),

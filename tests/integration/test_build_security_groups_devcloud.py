@@ -136,10 +136,11 @@ async def test_a_group_built_used_and_deleted_from_the_keyboard(
         assert len(group.rules) == 2
 
         await choose(pilot, group.id)
+        rules_then = lambda n: len(screen.table.selected.rules) == n and not screen.in_flight  # noqa: E731
         await pilot.press("i")
-        await wait_for(pilot, lambda: len(screen.table.selected.rules) == 3, rounds=400)
+        await wait_for(pilot, lambda: rules_then(3), rounds=400)
         await pilot.press("s")
-        await wait_for(pilot, lambda: len(screen.table.selected.rules) == 4, rounds=400)
+        await wait_for(pilot, lambda: rules_then(4), rounds=400)
 
         await pilot.press("enter")
         await settle(pilot, rounds=400)

@@ -103,11 +103,14 @@ class SecurityWritesMemory(MemoryCore):
 
     async def delete_security_group(self, group_id: str) -> None:
         def change() -> None:
+            # Neutron looks for ports using it first (among those the caller sees), then at
+            # the group itself
+            ports = (p for p in self._cloud.ports if self._owned(p))
+            if any(group_id in port.security_group_ids for port in ports):
+                raise self.refused(409, f"Security Group {group_id} in use.")
             group = self._group(group_id)
             if group.name == "default" and not self._is_admin:
                 raise self.refused(409, "Insufficient rights for removing default security group.")
-            if any(group.id in port.security_group_ids for port in self._cloud.ports):
-                raise self.refused(409, f"Security Group {group.id} in use.")
             self._cloud.security_groups.remove(group.id)
             for other in self._cloud.security_groups:  # Neutron drops the rules naming it
                 if any(r.remote_group_id == group.id for r in other.rules):
