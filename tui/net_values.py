@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from tui.backend.ip_protocols import ICMP_PROTOCOLS, IP_PROTOCOLS, PORT_PROTOCOLS, protocol_number
 from tui.backend.models.network_specs import Pair
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -168,6 +169,56 @@ def address_pairs(text: str) -> tuple[Pair, ...]:
             raise BadValue(f"{' '.join(pair).strip()} is listed twice")
         found.append(pair)
     return tuple(found)
+
+
+def protocol(text: str) -> str:
+    """A rule's protocol: a name Neutron knows (lower case) or a number 0-255; "" for any."""
+    text = text.strip().lower()
+    if text in ("", "any"):
+        return ""
+    if text.isdecimal() and text.isascii():
+        if int(text) > 255:
+            raise BadValue(f"protocol {int(text)} is not a number 0-255")
+        return str(int(text))
+    if text not in IP_PROTOCOLS:
+        raise BadValue(f"'{text}' is not a protocol: a name such as tcp, udp, icmp or 0-255")
+    return text
+
+
+PortRange = tuple[int | None, int | None]
+
+
+def _number(text: str, what: str, top: int, bottom: int = 0) -> int:
+    text = text.strip()
+    if not (text.isdecimal() and text.isascii()):
+        raise BadValue(f"'{text}' is not a {what}: a whole number {bottom}-{top}")
+    value = int(text)
+    if not bottom <= value <= top:
+        raise BadValue(f"{what} {value} is out of range: {bottom}-{top}")
+    return value
+
+
+def port_range(text: str, protocol_text: str = "tcp") -> PortRange:
+    """The ports of a rule for `protocol_text`: ``22`` or ``8000-8080`` for TCP, UDP, SCTP,
+    DCCP and UDPLITE; ``TYPE`` or ``TYPE/CODE`` for ICMP; nothing for any other protocol.
+    Empty: every port (or every ICMP type)."""
+    text = text.strip()
+    if not text:
+        return None, None
+    number = protocol_number(protocol(protocol_text))
+    if number in PORT_PROTOCOLS:
+        low_text, sep, high_text = text.partition("-")
+        low = _number(low_text, "port", 65535, 1)
+        high = _number(high_text, "port", 65535, 1) if sep else low
+        if low > high:
+            raise BadValue(f"{text}: the first port is after the last")
+        return low, high
+    if number in ICMP_PROTOCOLS:
+        type_text, sep, code_text = text.replace(":", "/").partition("/")
+        icmp_type = _number(type_text, "ICMP type", 255)
+        return icmp_type, _number(code_text, "ICMP code", 255) if sep else None
+    shown = protocol_text.strip() or "any"
+    raise BadValue(f"protocol {shown} has no ports: only TCP, UDP, SCTP, DCCP and UDPLITE do")
 
 
 def field_check(parse: Callable[[str], Any]) -> Callable[[Any, dict[str, Any]], str | None]:

@@ -9,6 +9,7 @@ from tui.backend.models import SecurityGroup, SecurityGroupRule
 from tui.resource import Col, Drill, Resource, Row, Scope, attr, where
 from tui.screens.resources.columns import count_col, project_col, yes_no
 from tui.screens.resources.lists import scoped
+from tui.screens.resources.security_group_actions import GROUP_ACTIONS, RULE_ACTIONS
 
 
 def list_security_groups(backend: Backend, scope: Scope) -> AsyncIterator[list[SecurityGroup]]:
@@ -50,6 +51,7 @@ SECURITY_GROUPS = Resource(
     list=list_security_groups,
     get=lambda b, i: b.security_group(i),
     drills=(Drill("enter", "security-group-rules", _rules_of, "Rules of this group"),),
+    actions=GROUP_ACTIONS,
 )
 
 
@@ -71,6 +73,7 @@ SECURITY_GROUP_RULES = Resource(
         Col("ID", attr("id"), min_width=8, max_width=36),
     ),
     list=list_rules,
+    actions=RULE_ACTIONS,
     scope_key="security_group_id",
     reached_from="a security group in :security-groups (enter)",
 )

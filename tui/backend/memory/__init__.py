@@ -26,6 +26,7 @@ from tui.backend.memory.pools import PoolsMemory
 from tui.backend.memory.quotas import QuotasMemory
 from tui.backend.memory.raw import RawMemory
 from tui.backend.memory.router_writes import RouterWritesMemory
+from tui.backend.memory.security_writes import SecurityWritesMemory
 from tui.backend.memory.services import ServicesMemory
 from tui.backend.memory.volume import VolumeMemory
 
@@ -37,6 +38,8 @@ class MemoryBackend(
     # building networks and subnets (before the reads it builds on)
     NetworkWritesMemory,
     NetworkMemory,
+    # security groups and rules: the writes
+    SecurityWritesMemory,
     VolumeMemory,
     ImageMemory,
     IdentityMemory,

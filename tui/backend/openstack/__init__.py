@@ -21,6 +21,7 @@ from tui.backend.openstack.pools import PoolsAPI
 from tui.backend.openstack.quotas import QuotasAPI
 from tui.backend.openstack.raw import RawAPI
 from tui.backend.openstack.router_writes import RouterWritesAPI
+from tui.backend.openstack.security_writes import SecurityWritesAPI
 from tui.backend.openstack.services import ServicesAPI
 from tui.backend.openstack.volume import VolumeAPI
 
@@ -30,6 +31,8 @@ class OpenStackBackend(
     # building networks and subnets (before the reads it builds on)
     NetworkWritesAPI,
     NetworkAPI,
+    # security groups and rules: the writes
+    SecurityWritesAPI,
     VolumeAPI,
     ImageAPI,
     IdentityAPI,
