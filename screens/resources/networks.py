@@ -9,6 +9,7 @@ from tui.backend.models import Network, Subnet
 from tui.resource import Col, Drill, Resource, Scope, attr
 from tui.screens.resources.columns import count_col, project_col, state_col, yes_no
 from tui.screens.resources.lists import once, one, scoped
+from tui.screens.resources.network_setup import SETUP_ACTION
 
 # -- networks -------------------------------------------------------------------------------
 
@@ -57,6 +58,7 @@ NETWORKS = Resource(
             "DHCP agents serving this network",
         ),
     ),
+    actions=(SETUP_ACTION,),
 )
 
 

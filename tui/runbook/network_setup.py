@@ -12,6 +12,7 @@ to leave them. After a restart each unfinished step looks for what it made in th
 from __future__ import annotations
 
 import ipaddress
+import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -84,11 +85,10 @@ async def _all(pages: Any) -> list[Any]:
 
 
 def free_cidr(taken: Sequence[str], preferred: str = DEFAULT_CIDR) -> str:
-    """`preferred` unless it overlaps one of `taken`; else the first 10.0.N.0/24 free."""
+    """`preferred` unless it overlaps one of `taken`; else the first 10.A.B.0/24 free."""
     used = [ipaddress.ip_network(c, strict=False) for c in taken if c]
-    candidates = [ipaddress.ip_network(preferred)]
-    candidates += [ipaddress.ip_network(f"10.0.{n}.0/24") for n in range(1, 256)]
-    for candidate in candidates:
+    others = (ipaddress.ip_network(f"10.{n >> 8}.{n & 255}.0/24") for n in range(1, 1 << 16))
+    for candidate in itertools.chain([ipaddress.ip_network(preferred)], others):
         if not any(candidate.version == u.version and candidate.overlaps(u) for u in used):
             return str(candidate)
     return preferred
