@@ -197,12 +197,11 @@ async def test_a_failure_midway_says_where_it_stopped_and_rolls_everything_back(
         assert await default_rules(backend) == rules_before
         await pilot.pause()
         text = screen_text(pilot)
-        assert (
-            "stopped at step 6, interface of wiz-router on wiz-subnet: HTTP 400: add router" in text
-        )
+        assert "stopped at step 6, wiz-router interface → wiz-subnet: HTTP 400: add router" in text
         assert "(request req-wizard-1)" in text
         assert (
-            "rolled back: network wiz-net, subnet wiz-subnet 10.1.0.0/24, router wiz-router" in text
+            "rolled back: network wiz-net, subnet wiz-subnet, router wiz-router, wiz-router gateway"
+            in text
         )
         assert "left in the cloud" not in text
 
@@ -223,7 +222,10 @@ async def test_leave_mode_keeps_what_was_made_and_u_rolls_it_back() -> None:
         assert found["routers"][0].external_network_id
         await pilot.pause()
         text = screen_text(pilot)
-        assert "left in the cloud: network wiz-net, subnet wiz-subnet 10.1.0.0/24, router" in text
+        assert (
+            "left in the cloud: network wiz-net, subnet wiz-subnet, router wiz-router, wiz-router"
+            in text
+        )
         assert "U rolls them back" in text
         await pilot.press("U")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))

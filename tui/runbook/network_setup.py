@@ -195,7 +195,7 @@ class NetworkSetup(Recipe):
             items.append(
                 Item(
                     POOL,
-                    f"floating IP pool of {ext}",
+                    f"{ext}: floating IP pool",
                     calls=[
                         f"list {ext}'s subnets and ports: a pool with free addresses?",
                         "read the project's floating IP quota",
@@ -213,17 +213,18 @@ class NetworkSetup(Recipe):
             )
         )
         dns = ", ".join(params.get("dns") or ()) or "none"
-        gateway = str(params.get("gateway") or "") or "Neutron's first address"
+        gateway = str(params.get("gateway") or "") or "auto"
         dhcp = "on" if params.get("dhcp", True) else "off"
         subnet_calls = [
-            f"create subnet {sub} {cidr} on {net}: gateway {gateway}, DNS {dns}, DHCP {dhcp}"
+            f"create subnet {sub} {cidr} on {net}, gateway {gateway}, DNS {dns}, DHCP {dhcp}"
         ]
         subnet_calls += [
             f"⚠ {cidr} overlaps {s.cidr} (subnet {s.name or s.id}): Neutron allows it, "
             "but one router cannot join both"
             for s in overlapping(cidr, subnets)
         ]
-        items.append(Item(SUBNET, f"subnet {sub} {cidr}", calls=subnet_calls))
+        warned = " ⚠" if len(subnet_calls) > 1 else ""
+        items.append(Item(SUBNET, f"subnet {sub}{warned}", calls=subnet_calls))
         same_router = [r.id for r in routers if r.name == router]
         items.append(
             Item(
@@ -234,14 +235,12 @@ class NetworkSetup(Recipe):
             )
         )
         items.append(
-            Item(
-                GATEWAY, f"gateway of {router} on {ext}", calls=[f"set {router}'s gateway on {ext}"]
-            )
+            Item(GATEWAY, f"{router} gateway → {ext}", calls=[f"set {router}'s gateway on {ext}"])
         )
         items.append(
             Item(
                 INTERFACE,
-                f"interface of {router} on {sub}",
+                f"{router} interface → {sub}",
                 calls=[f"add an interface on {sub} to {router}"],
             )
         )
@@ -466,7 +465,8 @@ def _same_name(kind: str, name: str, ids: Sequence[str]) -> list[str]:
 
 def _rule_item(kind: str, group: SecurityGroup | None) -> Item:
     text = _rule_text(kind)
-    item = Item(kind, f"{text} in default", calls=[f"add {text} to the default group"])
+    label = "ICMP rule (default group)" if kind == ICMP_RULE else "SSH rule (default group)"
+    item = Item(kind, label, calls=[f"add {text} to the default group"])
     if group is None:
         item.state, item.message = State.SKIPPED, "the project has no default group"
         return item
