@@ -229,7 +229,7 @@ async def test_leave_mode_keeps_what_was_made_and_u_rolls_it_back() -> None:
         assert "U rolls them back" in text
         await pilot.press("U")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("y")
+        await pilot.click("#confirm-yes")
         await wait_for(pilot, lambda: runbook.phase is Phase.FINISHED and not runbook.left())
         assert await made(backend) == {"networks": [], "subnets": [], "routers": [], "ports": []}
 
