@@ -258,7 +258,8 @@ class RunbookScreen(GuardedHandlers, Contextual, Screen[None]):
         if summary.undone:
             text.append("\n↶ rolled back: ", style="yellow")
             text.append(", ".join(one_line(i.label) for i in summary.undone))
-        if left := runbook.left() if summary.failed or summary.undone else []:
+        stopped = summary.failed or summary.undone or summary.aborted
+        if left := runbook.left() if stopped else []:
             text.append("\n● left in the cloud: ", style="bold yellow")
             text.append(", ".join(one_line(i.label) for i in left))
             text.append("  U rolls them back", style="dim")
