@@ -134,7 +134,7 @@ async def test_the_preview_lists_every_call_and_a_run_builds_the_complete_exampl
         assert "preview" in text and "nothing sent" in text
         for call in (
             "create network wiz-net",
-            "create subnet wiz-subnet 10.1.0.0/24 on wiz-net",
+            "create subnet wiz-subnet 10.1.0.0/24, gateway auto, DNS 8.8.8.8",
             "create router wiz-router",
             "set wiz-router's gateway on public",
             "add an interface on wiz-subnet to wiz-router",
@@ -197,10 +197,10 @@ async def test_a_failure_midway_says_where_it_stopped_and_rolls_everything_back(
         assert await default_rules(backend) == rules_before
         await pilot.pause()
         text = screen_text(pilot)
-        assert "stopped at step 6, wiz-router interface → wiz-subnet: HTTP 400: add router" in text
+        assert "stopped at step 6, interface on wiz-subnet: HTTP 400: add router" in text
         assert "(request req-wizard-1)" in text
         assert (
-            "rolled back: network wiz-net, subnet wiz-subnet, router wiz-router, wiz-router gateway"
+            "rolled back: network wiz-net, subnet wiz-subnet, router wiz-router, gateway on public"
             in text
         )
         assert "left in the cloud" not in text
@@ -223,7 +223,7 @@ async def test_leave_mode_keeps_what_was_made_and_u_rolls_it_back() -> None:
         await pilot.pause()
         text = screen_text(pilot)
         assert (
-            "left in the cloud: network wiz-net, subnet wiz-subnet, router wiz-router, wiz-router"
+            "left in the cloud: network wiz-net, subnet wiz-subnet, router wiz-router, gateway on"
             in text
         )
         assert "U rolls them back" in text

@@ -152,7 +152,7 @@ async def test_the_wizard_builds_a_network_a_server_on_it_gets_a_floating_ip(
             cidr = str(runbook.params["cidr"])
             text = screen_text(pilot)
             assert f"create network wiz-{RUN}-ok-net" in text
-            assert "gateway → public" in text
+            assert "gateway on public" in text
             await pilot.press("y")
             await wait_for(pilot, lambda: runbook.finished, rounds=1200)
             rule_ids = rules_added(runbook)

@@ -250,9 +250,7 @@ async def test_the_preview_lists_every_call_in_the_cheat_sheets_order_and_sends_
     ]
     calls = [c for i in runbook.items for c in i.calls]
     assert "create network private" in calls
-    assert (
-        "create subnet private-subnet 10.0.0.0/24 on private, gateway auto, DNS 8.8.8.8, DHCP on"
-    ) in calls
+    assert ("create subnet private-subnet 10.0.0.0/24, gateway auto, DNS 8.8.8.8, DHCP on") in calls
     assert "set router1's gateway on public" in calls
     assert "add an interface on private-subnet to router1" in calls
     assert "add ingress TCP 22 (SSH) to the default group" in calls

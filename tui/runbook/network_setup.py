@@ -197,8 +197,8 @@ class NetworkSetup(Recipe):
                     POOL,
                     f"{ext}: floating IP pool",
                     calls=[
-                        f"list {ext}'s subnets and ports: a pool with free addresses?",
-                        "read the project's floating IP quota",
+                        f"count the free addresses in {ext}'s pools",
+                        "read the floating IP quota",
                     ],
                     data={"summary": True, "external": ext},
                 )
@@ -215,9 +215,7 @@ class NetworkSetup(Recipe):
         dns = ", ".join(params.get("dns") or ()) or "none"
         gateway = str(params.get("gateway") or "") or "auto"
         dhcp = "on" if params.get("dhcp", True) else "off"
-        subnet_calls = [
-            f"create subnet {sub} {cidr} on {net}, gateway {gateway}, DNS {dns}, DHCP {dhcp}"
-        ]
+        subnet_calls = [f"create subnet {sub} {cidr}, gateway {gateway}, DNS {dns}, DHCP {dhcp}"]
         subnet_calls += [
             f"⚠ {cidr} overlaps {s.cidr} (subnet {s.name or s.id}): Neutron allows it, "
             "but one router cannot join both"
@@ -234,13 +232,11 @@ class NetworkSetup(Recipe):
                 data={"before": same_router},
             )
         )
-        items.append(
-            Item(GATEWAY, f"{router} gateway → {ext}", calls=[f"set {router}'s gateway on {ext}"])
-        )
+        items.append(Item(GATEWAY, f"gateway on {ext}", calls=[f"set {router}'s gateway on {ext}"]))
         items.append(
             Item(
                 INTERFACE,
-                f"{router} interface → {sub}",
+                f"interface on {sub}",
                 calls=[f"add an interface on {sub} to {router}"],
             )
         )
