@@ -11,13 +11,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from tui.backend.base import Backend
+from tui.context import Context
 from tui.forms import Choice, Field, Form, Values, valid_name
-from tui.net_values import BadValue, cidr, field_check, gateway, nameservers
-from tui.resource import Action
+from tui.net_values import BadValue, cidr, field_check, gateway, nameservers, pools
+from tui.resource import Action, in_context
 from tui.runbook.network_setup import (
     DEFAULT_CIDR,
     NAME,
     external_networks,
+    external_params,
     free_cidr,
     project_subnets,
     setup_params,
@@ -42,19 +44,95 @@ def _ipv4_cidr(text: str) -> object:
     return cidr(text, 4)
 
 
-def _gateway(value: Any, values: Values) -> str | None:
+def _within(cidr_field: str, parse: Any) -> Any:
+    """A validator of an address field inside the CIDR typed in `cidr_field`."""
+
+    def check(value: Any, values: Values) -> str | None:
+        try:
+            network = cidr(str(values.get(cidr_field) or ""), 4)
+        except BadValue:
+            return None  # the CIDR field says what is wrong with it
+        try:
+            parse(str(value), network, values)
+        except BadValue as error:
+            return str(error)
+        return None
+
+    return check
+
+
+def _ext_pools(values: Values) -> tuple[tuple[str, str], ...]:
     try:
-        network = cidr(str(values.get("cidr") or ""), 4)
+        return pools(str(values.get("ext_pool") or ""), cidr(str(values.get("ext_cidr")), 4))
     except BadValue:
-        return None  # the CIDR field says what is wrong with it
-    try:
-        gateway(str(value), network)
-    except BadValue as error:
-        return str(error)
-    return None
+        return ()
 
 
-def setup_form(_scope: Any) -> Form:
+_gateway = _within("cidr", lambda text, network, values: gateway(text, network))
+_ext_pool = _within("ext_cidr", lambda text, network, values: pools(text, network))
+_ext_gateway = _within(
+    "ext_cidr", lambda text, network, values: gateway(text, network, _ext_pools(values))
+)
+
+
+def _new_external(values: Values) -> bool:
+    return bool(values.get("new_external"))
+
+
+def external_fields() -> tuple[Field, ...]:
+    """Admin: the cheat sheet's `net-create public --router:external=True` and its subnet."""
+    return (
+        Field(
+            "new_external",
+            "Create a new external network (admin)",
+            kind="bool",
+            default=False,
+            help="flat on a physical network, its subnet without DHCP",
+        ),
+        Field(
+            "ext_name",
+            "External network name",
+            required=True,
+            default="public",
+            validate=valid_name,
+            visible=_new_external,
+        ),
+        Field(
+            "ext_physnet",
+            "Physical network",
+            required=True,
+            default="public",
+            validate=valid_name,
+            visible=_new_external,
+        ),
+        Field(
+            "ext_cidr",
+            "External subnet CIDR",
+            required=True,
+            default="172.24.4.0/24",
+            validate=field_check(_ipv4_cidr),
+            visible=_new_external,
+        ),
+        Field(
+            "ext_pool",
+            "Floating IP pool",
+            placeholder="172.24.4.10-172.24.4.200",
+            validate=_ext_pool,
+            visible=_new_external,
+            help="START-END, comma-separated; empty: the whole subnet",
+        ),
+        Field(
+            "ext_gateway",
+            "External gateway",
+            placeholder="the upstream router, e.g. 172.24.4.1",
+            validate=_ext_gateway,
+            visible=_new_external,
+        ),
+    )
+
+
+def setup_form(context: Context, _scope: Any) -> Form:
+    admin = context.capabilities.admin
     return Form(
         title="New network setup",
         description=DESCRIPTION,
@@ -88,14 +166,16 @@ def setup_form(_scope: Any) -> Form:
                 validate=field_check(lambda text: nameservers(text, 4)),
                 help="comma-separated; empty: none",
             ),
-            Field("dhcp", "DHCP", kind="bool", default=True),
+            Field("dhcp", "Enable DHCP", kind="bool", default=True),
             Field("router", "Router name", required=True, default="router1", validate=valid_name),
+            *(external_fields() if admin else ()),
             Field(
                 "external",
                 "External network (the router's gateway)",
                 kind="choice",
                 required=True,
                 choices=external_choices,
+                visible=lambda values: not _new_external(values),
             ),
             Field("icmp", "Allow ICMP in (default group)", kind="bool", default=True),
             Field("ssh", "Allow SSH in (default group)", kind="bool", default=True),
@@ -131,6 +211,17 @@ async def setup_initial(backend: Backend, _scope: Any) -> Values:
 
 
 async def setup(backend: Backend, _scope: Any, values: Values) -> RunbookRequest:
+    new_external = None
+    if values.get("new_external"):
+        network = cidr(str(values["ext_cidr"]), 4)
+        pool_pairs = pools(str(values.get("ext_pool") or ""), network)
+        new_external = external_params(
+            str(values["ext_name"]),
+            str(network),
+            physical_network=str(values["ext_physnet"]),
+            pools=pool_pairs,
+            gateway=str(values.get("ext_gateway") or ""),
+        )
     params = setup_params(
         network=str(values["network"]),
         subnet=str(values["subnet"]),
@@ -139,11 +230,12 @@ async def setup(backend: Backend, _scope: Any, values: Values) -> RunbookRequest
         dns=nameservers(str(values.get("dns") or ""), 4),
         dhcp=bool(values.get("dhcp")),
         router=str(values["router"]),
-        external_id=str(values["external"]),
+        external_id="" if new_external else str(values["external"]),
         icmp=bool(values.get("icmp")),
         ssh=bool(values.get("ssh")),
         pool_check=bool(values.get("pool_check")),
         leave=bool(values.get("leave")),
+        new_external=new_external,
     )
     return RunbookRequest(NAME, params)
 
@@ -153,7 +245,7 @@ SETUP_ACTION = Action(
     "N",
     "New network setup",
     setup,
-    form=setup_form,
+    form=in_context(setup_form),
     initial=setup_initial,
     on_row=False,
     follow="none",

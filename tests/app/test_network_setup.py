@@ -257,3 +257,39 @@ async def test_read_only_mode_does_not_offer_it() -> None:
         await pilot.press("N")
         await pilot.pause(0.2)
         assert not isinstance(app.screen, FormScreen)
+
+
+async def test_an_admin_can_make_the_external_network_in_the_same_form() -> None:
+    app = demo_app(servers=4)
+    async with app.run_test(size=(150, 50), notifications=True) as pilot:
+        await settle(pilot)
+        backend = memory(app)
+        form = await open_form(pilot)
+        await fill(pilot)
+        assert not form.query_one("#field-ext_name").display
+        box = form.query_one("#input-new_external", Checkbox)
+        box.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert form.query_one("#field-ext_name").display
+        assert not form.query_one("#field-external").display
+        await type_into(pilot, "ext_name", "public2")
+        await type_into(pilot, "ext_physnet", "extnet2")
+        await type_into(pilot, "ext_cidr", "172.30.0.0/24")
+        await type_into(pilot, "ext_pool", "172.30.0.10-172.30.0.20")
+        await type_into(pilot, "ext_gateway", "172.30.0.15")
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.2)
+        text = screen_text(pilot)
+        assert "gateway 172.30.0.15 is inside the allocation pool 172.30.0.10-172.30.0.20" in text
+        await type_into(pilot, "ext_gateway", "172.30.0.1")
+        runbook = await preview(pilot)
+        assert [i.key for i in runbook.items][:3] == ["ext-network", "ext-subnet", "pool"]
+        assert "create network public2, router:external, flat on extnet2" in screen_text(pilot)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: runbook.finished, rounds=200)
+        assert not runbook.summary().failed, [(i.key, i.message) for i in runbook.items]
+        public2 = next(n for n in await collect(backend.networks()) if n.name == "public2")
+        assert public2.external and public2.physical_network == "extnet2"
+        (router,) = (await made(backend))["routers"]
+        assert router.external_network_id == public2.id

@@ -22,7 +22,7 @@ from tui.backend.models import (
     Subnet,
 )
 from tui.runbook import Phase, Runbook, State
-from tui.runbook.network_setup import NetworkSetup, free_cidr, setup_params
+from tui.runbook.network_setup import NetworkSetup, external_params, free_cidr, setup_params
 
 PROJECT = "p-1"
 
@@ -112,7 +112,13 @@ class FakeNeutron:
     async def create_network(self, spec: Any) -> Network:
         self._call("create_network", spec.name)
         ident = next(self.ids)
-        self.networks_[ident] = {"id": ident, "name": spec.name, "project_id": PROJECT}
+        external = getattr(spec, "external", False)
+        self.networks_[ident] = {
+            "id": ident,
+            "name": spec.name,
+            "project_id": PROJECT,
+            "router:external": external,
+        }
         return await self.network(ident)
 
     async def delete_network(self, network_id: str) -> None:
@@ -131,6 +137,8 @@ class FakeNeutron:
             "project_id": PROJECT,
             "gateway_ip": spec.gateway_ip or "10.0.0.1",
             "dns_nameservers": list(spec.dns_nameservers),
+            "allocation_pools": [{"start": a, "end": b} for a, b in spec.allocation_pools],
+            "ip_version": 4,
         }
         return Subnet.from_api(self.subnets_[ident])
 
@@ -406,3 +414,43 @@ async def test_after_a_restart_a_step_that_was_sent_finds_what_it_made() -> None
     again.resume()
     await again.wait()
     assert neutron.calls[0] == "create_subnet private-subnet 10.0.0.0/24 id-2"
+
+
+async def test_an_admin_makes_the_external_network_first_and_the_router_uses_it() -> None:
+    neutron = FakeNeutron()
+    new = external_params(
+        "public2", "172.30.0.0/24", pools=[("172.30.0.10", "172.30.0.20")], gateway="172.30.0.1"
+    )
+    runbook = await planned(neutron, external_id="", new_external=new)
+    assert [i.key for i in runbook.items][:3] == ["ext-network", "ext-subnet", "pool"]
+    assert runbook.items[1].calls == [
+        "create subnet public2-subnet 172.30.0.0/24, pools 172.30.0.10-172.30.0.20, "
+        "gateway 172.30.0.1, no DHCP"
+    ]
+    runbook.start()
+    summary = await runbook.wait()
+    assert not summary.failed, [(i.key, i.message) for i in summary.failed]
+    assert neutron.calls[:3] == [
+        "create_network public2",
+        "create_subnet public2-subnet 172.30.0.0/24 id-1",
+        "create_network private",
+    ]
+    assert "set_router_gateway id-5 id-1" in neutron.calls
+    assert runbook.item("pool").message.startswith("public2: about 11 of 11")  # type: ignore[union-attr]
+
+
+async def test_a_failure_after_the_external_network_rolls_it_back_too() -> None:
+    neutron = FakeNeutron()
+    neutron.refuse["create_router"] = BackendError("quota exceeded for router", status=409)
+    new = external_params("public2", "172.30.0.0/24")
+    runbook = await planned(neutron, external_id="", new_external=new, pool_check=False)
+    runbook.start()
+    await runbook.wait()
+    assert [n["name"] for n in neutron.networks_.values()] == ["public"]
+    assert list(neutron.subnets_) == ["ext-sub"]
+    assert neutron.calls[-4:] == [
+        "delete_subnet id-4",
+        "delete_network id-3",
+        "delete_subnet id-2",
+        "delete_network id-1",
+    ]

@@ -41,6 +41,7 @@ POOL, NETWORK, SUBNET, ROUTER, GATEWAY, INTERFACE = (
     "interface",
 )
 ICMP_RULE, SSH_RULE = "rule-icmp", "rule-ssh"
+EXT_NETWORK, EXT_SUBNET = "ext-network", "ext-subnet"  # admin: the external network too
 DEFAULT_CIDR = "10.0.0.0/24"
 ANY_IPV4 = ("", "0.0.0.0/0")
 
@@ -59,8 +60,10 @@ def setup_params(
     ssh: bool = True,
     pool_check: bool = True,
     leave: bool = False,
+    new_external: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The runbook's params (JSON: they are saved with it)."""
+    """The runbook's params (JSON: they are saved with it). `new_external` (admin, with
+    `external_id` empty): the external network to make first, from `external_params`."""
     return {
         "network": network,
         "subnet": subnet,
@@ -74,6 +77,26 @@ def setup_params(
         "ssh": ssh,
         "pool_check": pool_check,
         "leave": leave,
+        "new_external": new_external,
+    }
+
+
+def external_params(
+    name: str,
+    cidr: str,
+    *,
+    physical_network: str = "public",
+    pools: Sequence[tuple[str, str]] = (),
+    gateway: str = "",
+) -> dict[str, Any]:
+    """The cheat sheet's `net-create public --router:external=True` (flat) and its subnet
+    without DHCP: `subnet-create public CIDR --allocation-pool ... --disable-dhcp`."""
+    return {
+        "name": name,
+        "physical_network": physical_network,
+        "cidr": cidr,
+        "pools": [list(p) for p in pools],
+        "gateway": gateway,
     }
 
 
@@ -181,16 +204,20 @@ class NetworkSetup(Recipe):
         self, backend: Backend, params: Params, targets: Sequence[Any] = ()
     ) -> list[Item]:
         project = backend.info.project_id
-        external = await backend.network(str(params["external_id"]))
-        if not external.external:
-            raise BackendError(f"{external.name or external.id} is not an external network.")
-        ext = external.name or external.id
+        items: list[Item] = []
+        if new_external := params.get("new_external"):
+            ext = str(new_external["name"])
+            items += await _external_items(backend, new_external)
+        else:
+            external = await backend.network(str(params["external_id"]))
+            if not external.external:
+                raise BackendError(f"{external.name or external.id} is not an external network.")
+            ext = external.name or external.id
         networks = [n for n in await _all(backend.networks()) if n.project_id == project]
         routers = [r for r in await _all(backend.routers()) if r.project_id == project]
         subnets = await project_subnets(backend)
         net, sub, router = str(params["network"]), str(params["subnet"]), str(params["router"])
         cidr = str(params["cidr"])
-        items: list[Item] = []
         if params.get("pool_check"):
             items.append(
                 Item(
@@ -252,7 +279,11 @@ class NetworkSetup(Recipe):
 
     async def run(self, run: ItemRun) -> None:
         step = run.item.key
-        if step == POOL:
+        if step == EXT_NETWORK:
+            await self._external_network(run)
+        elif step == EXT_SUBNET:
+            await self._external_subnet(run)
+        elif step == POOL:
             await self._check_pool(run)
         elif step == NETWORK:
             await self._network(run)
@@ -275,9 +306,40 @@ class NetworkSetup(Recipe):
             raise BackendError(f"no {key} to build on: its step did not finish")
         return str(peer.data["id"])
 
+    def _external_id(self, run: ItemRun) -> str:
+        return str(run.params.get("external_id") or "") or self._made(run, EXT_NETWORK)
+
+    async def _external_network(self, run: ItemRun) -> None:
+        new = run.params["new_external"]
+        spec = NetworkSpec(
+            name=str(new["name"]),
+            external=True,
+            network_type="flat",
+            physical_network=str(new["physical_network"]),
+        )
+        run.sending(f"create external network {spec.name}")
+        network = await run.backend.create_network(spec)
+        _keep(run, network.id, f"made {network.id}")
+
+    async def _external_subnet(self, run: ItemRun) -> None:
+        new = run.params["new_external"]
+        network_id = self._made(run, EXT_NETWORK)
+        run.item.data["network_id"] = network_id
+        spec = SubnetSpec(
+            network_id,
+            name=f"{new['name']}-subnet",
+            cidr=str(new["cidr"]),
+            gateway_ip=str(new.get("gateway") or ""),
+            enable_dhcp=False,
+            allocation_pools=tuple((str(a), str(b)) for a, b in new.get("pools") or ()),
+        )
+        run.sending(f"create subnet {spec.name} {spec.cidr}")
+        subnet = await run.backend.create_subnet(spec)
+        _keep(run, subnet.id, f"made {subnet.id}, pools {', '.join(subnet.allocation_pools)}")
+
     async def _check_pool(self, run: ItemRun) -> None:
-        backend, params = run.backend, run.params
-        ext_id = str(params["external_id"])
+        backend = run.backend
+        ext_id = self._external_id(run)
         ext = str(run.item.data.get("external") or ext_id)
         run.sending(f"list {ext}'s subnets and ports")
         subnets = [s for s in await _all(backend.subnets(network_id=ext_id)) if s.ip_version == 4]
@@ -336,9 +398,10 @@ class NetworkSetup(Recipe):
 
     async def _gateway(self, run: ItemRun) -> None:
         router_id = self._made(run, ROUTER)
-        run.item.data["router_id"] = router_id
-        run.sending(f"set the gateway of {router_id} on {run.params['external_id']}")
-        router = await run.backend.set_router_gateway(router_id, str(run.params["external_id"]))
+        external_id = self._external_id(run)
+        run.item.data.update(router_id=router_id, external_id=external_id)
+        run.sending(f"set the gateway of {router_id} on {external_id}")
+        router = await run.backend.set_router_gateway(router_id, external_id)
         address = ", ".join(router.external_ips) or "no address given"
         _keep(run, router_id, f"gateway set: {address}")
 
@@ -368,9 +431,9 @@ class NetworkSetup(Recipe):
         made = str(item.data.get("id") or "")
         step = item.key
         try:
-            if step == NETWORK:
+            if step in (NETWORK, EXT_NETWORK):
                 await backend.delete_network(made)
-            elif step == SUBNET:
+            elif step in (SUBNET, EXT_SUBNET):
                 await backend.delete_subnet(made)
             elif step == ROUTER:
                 await backend.delete_router(made)
@@ -384,7 +447,7 @@ class NetworkSetup(Recipe):
                 await backend.delete_security_group_rule(made)
         except NotFound:
             return f"{item.label}: already gone"
-        return UNDONE_SAID.get(step, "rule deleted")
+        return UNDONE_SAID.get(step.removeprefix("ext-"), "rule deleted")
 
     # -- after a restart -------------------------------------------------------------------
 
@@ -412,11 +475,21 @@ class NetworkSetup(Recipe):
                 for n in await _all(backend.networks())
                 if n.name == params["network"] and n.project_id == project and n.id not in before
             ]
-        elif step == SUBNET:
+        elif step in (SUBNET, EXT_SUBNET):
+            name = (
+                params["subnet"] if step == SUBNET else f"{params['new_external']['name']}-subnet"
+            )
             ids = [
                 s.id
                 for s in await _all(backend.subnets(network_id=str(item.data["network_id"])))
-                if s.name == params["subnet"]
+                if s.name == name
+            ]
+        elif step == EXT_NETWORK:
+            name = params["new_external"]["name"]
+            ids = [
+                n.id
+                for n in await _all(backend.networks(external=True))
+                if n.name == name and n.id not in before
             ]
         elif step == ROUTER:
             ids = [
@@ -426,7 +499,7 @@ class NetworkSetup(Recipe):
             ]
         elif step == GATEWAY:
             router = await backend.router(str(item.data["router_id"]))
-            ids = [router.id] if router.external_network_id == params["external_id"] else []
+            ids = [router.id] if router.external_network_id == item.data["external_id"] else []
         elif step == INTERFACE:
             subnet_id = str(item.data["subnet_id"])
             ports = await _all(backend.ports(device_id=str(item.data["router_id"])))
@@ -445,6 +518,31 @@ UNDONE_SAID = {
     GATEWAY: "gateway cleared",
     INTERFACE: "interface removed",
 }
+
+
+async def _external_items(backend: Backend, new: Params) -> list[Item]:
+    name, cidr = str(new["name"]), str(new["cidr"])
+    same = [n.id for n in await _all(backend.networks(external=True)) if n.name == name]
+    pools = ", ".join(f"{a}-{b}" for a, b in new.get("pools") or ()) or "Neutron's"
+    gateway = str(new.get("gateway") or "") or "auto"
+    return [
+        Item(
+            EXT_NETWORK,
+            f"external network {name}",
+            calls=[
+                f"create network {name}, router:external, flat on {new['physical_network']}",
+                *_same_name("external network", name, same),
+            ],
+            data={"before": same},
+        ),
+        Item(
+            EXT_SUBNET,
+            f"subnet {name}-subnet",
+            calls=[
+                f"create subnet {name}-subnet {cidr}, pools {pools}, gateway {gateway}, no DHCP"
+            ],
+        ),
+    ]
 
 
 def _keep(run: ItemRun, made: str, said: str) -> None:
