@@ -11,6 +11,7 @@ to leave them. After a restart each unfinished step looks for what it made in th
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import itertools
 from collections.abc import Sequence
@@ -213,9 +214,11 @@ class NetworkSetup(Recipe):
             if not external.external:
                 raise BackendError(f"{external.name or external.id} is not an external network.")
             ext = external.name or external.id
-        networks = [n for n in await _all(backend.networks()) if n.project_id == project]
-        routers = [r for r in await _all(backend.routers()) if r.project_id == project]
-        subnets = await project_subnets(backend)
+        all_networks, all_routers, subnets = await asyncio.gather(
+            _all(backend.networks()), _all(backend.routers()), project_subnets(backend)
+        )
+        networks = [n for n in all_networks if n.project_id == project]
+        routers = [r for r in all_routers if r.project_id == project]
         net, sub, router = str(params["network"]), str(params["subnet"]), str(params["router"])
         cidr = str(params["cidr"])
         if params.get("pool_check"):
