@@ -5,6 +5,7 @@ rolls back, and "leave what was made" that keeps it (and `U` that rolls it back 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any, TypeVar
 
@@ -13,12 +14,14 @@ from textual.widgets import Checkbox, Input
 from tests.app.test_compute_network_volume_screens import current, goto, type_into
 from tests.app_helpers import demo_app, screen_text, settle, wait_for
 from tui.app import StackdeckApp
+from tui.config import Settings
 from tui.backend.errors import BackendError
 from tui.backend.memory import MemoryBackend
 from tui.backend.memory.data import PUBLIC_NETWORK
 from tui.runbook import Phase, Runbook, State
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
+from tui.screens.runbook_dialogs import ResumeScreen
 from tui.screens.runbook import RunbookScreen
 from tui.widgets.picker import Picker
 
@@ -293,3 +296,42 @@ async def test_an_admin_can_make_the_external_network_in_the_same_form() -> None
         assert public2.external and public2.physical_network == "extnet2"
         (router,) = (await made(backend))["routers"]
         assert router.external_network_id == public2.id
+
+
+async def test_after_a_restart_the_step_in_flight_is_found_not_made_twice() -> None:
+    """stackdeck is killed while Neutron makes the router; the restarted one finds the
+    router by its name (it was not there at plan time) and goes on from the gateway."""
+    backend = MemoryBackend(servers=4)
+    settings = Settings(demo=True, refresh_seconds=0, start_resource="networks")
+    first = StackdeckApp(backend, settings)
+    create_router = backend.create_router
+    hang = asyncio.Event()
+
+    async def made_but_no_answer(spec: Any) -> Any:
+        await create_router(spec)
+        await hang.wait()  # the answer never comes: stackdeck is killed meanwhile
+
+    backend.create_router = made_but_no_answer  # type: ignore[method-assign]
+    async with first.run_test(size=(150, 50)) as pilot:
+        await settle(pilot)
+        await open_form(pilot)
+        await fill(pilot)
+        runbook = await preview(pilot)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: runbook.item("router").sent != [])  # type: ignore[union-attr]
+    backend.create_router = create_router  # type: ignore[method-assign]
+    assert len((await made(backend))["routers"]) == 1
+
+    again = StackdeckApp(backend, settings)
+    async with again.run_test(size=(150, 50), notifications=True) as pilot:
+        await wait_for(pilot, lambda: isinstance(again.screen, ResumeScreen))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(again.screen, RunbookScreen))
+        resumed = shown_runbook(again)
+        await wait_for(pilot, lambda: resumed.finished, rounds=200)
+        router = resumed.item("router")
+        assert router is not None and router.message.startswith("found after restart: ")
+        assert [i.state for i in resumed.items] == [State.DONE] * 8
+        found = await made(backend)
+        assert [len(found[k]) for k in ("networks", "subnets", "routers", "ports")] == [1] * 4
+        assert found["routers"][0].id == router.data["id"]
