@@ -14,15 +14,15 @@ from textual.widgets import Checkbox, Input
 from tests.app.test_compute_network_volume_screens import current, goto, type_into
 from tests.app_helpers import demo_app, screen_text, settle, wait_for
 from tui.app import StackdeckApp
-from tui.config import Settings
 from tui.backend.errors import BackendError
 from tui.backend.memory import MemoryBackend
 from tui.backend.memory.data import PUBLIC_NETWORK
+from tui.config import Settings
 from tui.runbook import Phase, Runbook, State
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.form import FormScreen
-from tui.screens.runbook_dialogs import ResumeScreen
 from tui.screens.runbook import RunbookScreen
+from tui.screens.runbook_dialogs import ResumeScreen
 from tui.widgets.picker import Picker
 
 T = TypeVar("T")
