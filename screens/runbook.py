@@ -264,8 +264,12 @@ class RunbookScreen(GuardedHandlers, Contextual, Screen[None]):
             text.append(", ".join(one_line(i.label) for i in left))
             text.append("  U rolls them back", style="dim")
         if summary.failed:
-            again = "what did not stand, again" if runbook.recipe.chain else "the failed items"
-            text.append(f"\nR retries {again}", style="dim")
+            again = (
+                "runs again what did not stand"
+                if runbook.recipe.chain
+                else "retries the failed items"
+            )
+            text.append(f"\nR {again}", style="dim")
         for key, followup in self.followups.items():
             text.append(f"\n{key} ", style="bold")
             text.append(followup.description, style="dim")

@@ -9,13 +9,14 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any, TypeVar
 
+import pytest
 from textual.widgets import Checkbox, Input
 
 from tests.app.test_compute_network_volume_screens import current, goto, type_into
 from tests.app_helpers import demo_app, screen_text, settle, wait_for
 from tui.app import StackdeckApp
 from tui.backend.errors import BackendError
-from tui.backend.memory import MemoryBackend
+from tui.backend.memory import MemoryBackend, network_writes
 from tui.backend.memory.data import PUBLIC_NETWORK
 from tui.config import Settings
 from tui.runbook import Phase, Runbook, State
@@ -50,7 +51,12 @@ async def made(backend: MemoryBackend) -> dict[str, list[Any]]:
     networks = [n for n in await collect(backend.networks()) if n.name == NAMES["network"]]
     subnets = [s for s in await collect(backend.subnets()) if s.name == NAMES["subnet"]]
     routers = [r for r in await collect(backend.routers()) if r.name == NAMES["router"]]
-    ports = [p for r in routers for p in await collect(backend.ports(device_id=r.id))]
+    ports = [  # the routers' interfaces (their gateway ports are on the external network)
+        p
+        for r in routers
+        for p in await collect(backend.ports(device_id=r.id))
+        if p.device_owner == "network:router_interface"
+    ]
     return {"networks": networks, "subnets": subnets, "routers": routers, "ports": ports}
 
 
@@ -176,7 +182,7 @@ async def refuse_interface(app: StackdeckApp) -> None:
 
 async def test_a_failure_midway_says_where_it_stopped_and_rolls_everything_back() -> None:
     app = demo_app(servers=4)
-    async with app.run_test(size=(150, 50), notifications=True) as pilot:
+    async with app.run_test(size=(150, 50)) as pilot:
         await settle(pilot)
         backend = memory(app)
         rules_before = await default_rules(backend)
@@ -211,7 +217,7 @@ async def test_a_failure_midway_says_where_it_stopped_and_rolls_everything_back(
 
 async def test_leave_mode_keeps_what_was_made_and_u_rolls_it_back() -> None:
     app = demo_app(servers=4)
-    async with app.run_test(size=(150, 50), notifications=True) as pilot:
+    async with app.run_test(size=(150, 50)) as pilot:
         await settle(pilot)
         backend = memory(app)
         await refuse_interface(app)
@@ -262,7 +268,12 @@ async def test_read_only_mode_does_not_offer_it() -> None:
         assert not isinstance(app.screen, FormScreen)
 
 
-async def test_an_admin_can_make_the_external_network_in_the_same_form() -> None:
+async def test_an_admin_can_make_the_external_network_in_the_same_form(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The demo cloud's only flat physical network carries `public`; this one has a second,
+    as a cloud with two `flat_networks` would."""
+    monkeypatch.setattr(network_writes, "FLAT_NETWORKS", ("public", "extnet2"))
     app = demo_app(servers=4)
     async with app.run_test(size=(150, 50), notifications=True) as pilot:
         await settle(pilot)
@@ -335,3 +346,24 @@ async def test_after_a_restart_the_step_in_flight_is_found_not_made_twice() -> N
         found = await made(backend)
         assert [len(found[k]) for k in ("networks", "subnets", "routers", "ports")] == [1] * 4
         assert found["routers"][0].id == router.data["id"]
+
+
+async def test_a_flat_physical_network_in_use_stops_the_chain_before_anything_is_made() -> None:
+    app = demo_app(servers=4)
+    async with app.run_test(size=(150, 50)) as pilot:
+        await settle(pilot)
+        backend = memory(app)
+        form = await open_form(pilot)
+        await fill(pilot)
+        form.query_one("#input-new_external", Checkbox).focus()
+        await pilot.press("space")
+        await type_into(pilot, "ext_name", "public2")
+        runbook = await preview(pilot)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: runbook.finished, rounds=200)
+        first = runbook.items[0]
+        assert first.state is State.FAILED and first.error is not None
+        assert "Physical network public is in use" in first.error.text()
+        assert all(i.state is State.ABORTED for i in runbook.items[1:])
+        assert "public2" not in {n.name for n in await collect(backend.networks())}
+        assert (await made(backend))["networks"] == []
