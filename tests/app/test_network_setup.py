@@ -72,6 +72,7 @@ async def open_form(pilot: Any) -> FormScreen:
     await pilot.press("N")
     await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
     screen = app.screen
+    await wait_for(pilot, lambda: bool(screen.query("#input-external")))
     picker = screen.query_one("#input-external", Picker)
     await wait_for(pilot, lambda: bool(picker.values))
     return screen

@@ -68,6 +68,7 @@ async def run_wizard(pilot: Any, tag: str, *, dns: str = "8.8.8.8") -> Runbook:
     await goto(pilot, "networks")
     await pilot.press("N")
     await wait_for(pilot, lambda: isinstance(app.screen, FormScreen), rounds=400)
+    await wait_for(pilot, lambda: bool(app.screen.query("#input-external")), rounds=400)
     picker = app.screen.query_one("#input-external", Picker)
     await wait_for(pilot, lambda: bool(picker.values), rounds=400)
     for field, name in names(tag).items():
@@ -150,6 +151,7 @@ async def test_the_wizard_builds_a_network_a_server_on_it_gets_a_floating_ip(
             await settle(pilot, rounds=400)
             runbook = await run_wizard(pilot, "ok")
             cidr = str(runbook.params["cidr"])
+            await wait_for(pilot, lambda: "nothing sent" in screen_text(pilot), rounds=400)
             text = screen_text(pilot)
             assert f"create network wiz-{RUN}-ok-net" in text
             assert "gateway on public" in text
