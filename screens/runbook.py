@@ -100,7 +100,7 @@ class ItemRow:
 
 
 ITEM_COLUMNS = (
-    Col("State", lambda r: r.state, min_width=8, max_width=9, style=lambda r: r.state_style),
+    Col("State", lambda r: r.state, min_width=8, max_width=11, style=lambda r: r.state_style),
     Col("Target", lambda r: r.label, min_width=8, max_width=28),
     Col(
         "Calls / progress",

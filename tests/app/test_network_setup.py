@@ -172,7 +172,7 @@ async def refuse_interface(app: StackdeckApp) -> None:
 
     async def refused(router_id: str, **_: Any) -> str:
         raise BackendError(
-            "Bad router request: Cidr 10.1.0.0/24 of subnet overlaps with cidr of another subnet",
+            "Bad router request: Cidr of subnet overlaps with cidr of another subnet of the router",
             status=400,
             request_id="req-wizard-1",
             operation="add router interface",
