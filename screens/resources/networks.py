@@ -23,6 +23,7 @@ from tui.screens.resources.network_forms import (
     network_contents,
     subnet_ports,
 )
+from tui.screens.resources.network_setup import SETUP_ACTION
 
 # -- networks -------------------------------------------------------------------------------
 
@@ -87,6 +88,7 @@ NETWORKS = Resource(
             on_row=False,
             follow="list",
         ),
+        SETUP_ACTION,
         Action("edit", "e", "Edit network", edit_network, form=in_context(edit_network_form)),
         Action(
             "add_subnet",
