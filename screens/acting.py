@@ -233,6 +233,7 @@ class ActingMixin(_ScreenBase):
 
         from tui.screens.form import FormScreen
 
+        initial = None if action.initial is None else await action.initial(backend, row)
         screen = FormScreen(
             Form(
                 title=form.title,
@@ -241,7 +242,8 @@ class ActingMixin(_ScreenBase):
                 submit_label=form.submit_label,
                 description=form.description,
                 check=form.check,
-            )
+            ),
+            initial,
         )
         result = await self.app.push_screen_wait(screen)
         return _CANCELLED if result is None or result is _CANCELLED else result

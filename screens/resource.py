@@ -55,15 +55,26 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
     ]
 
     def __new__(
-        cls, resource: Resource, scope: Scope | None = None, *, context: Context | None = None
+        cls,
+        resource: Resource,
+        scope: Scope | None = None,
+        *,
+        context: Context | None = None,
+        then: str = "",
     ) -> Self:
         # the resource's drill-downs, actions and views are keys of the screen's class
         return super().__new__(with_keys(cls, resource_keys(resource)))
 
     def __init__(
-        self, resource: Resource, scope: Scope | None = None, *, context: Context | None = None
+        self,
+        resource: Resource,
+        scope: Scope | None = None,
+        *,
+        context: Context | None = None,
+        then: str = "",
     ) -> None:
         super().__init__(name=resource.name, context=context)
+        self.then = then  # a list action to run once shown (from the palette)
         self.resource = bind(resource, self.context)
         self.scope = bind(scope or Scope(), self.context)
         self._auto_scope = scope is None
@@ -109,6 +120,8 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         if seconds > 0:
             self.set_interval(seconds, self._refresh_tick)
         self.load()
+        if self.then:
+            self.call_after_refresh(self.action_act, self.then)
 
     # -- loading -------------------------------------------------------------------------
 

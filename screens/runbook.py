@@ -42,12 +42,14 @@ STATE_STYLE = {
     State.FAILED: "bold red",
     State.SKIPPED: "yellow",
     State.ABORTED: "magenta",
+    State.UNDONE: "yellow",
 }
 PHASE_STYLE = {
     Phase.PREVIEW: "bold yellow",
     Phase.RUNNING: "bold cyan",
     Phase.PAUSED: "bold yellow",
     Phase.ABORTING: "bold magenta",
+    Phase.ROLLING_BACK: "bold yellow",
     Phase.FINISHED: "bold green",
     Phase.ABORTED: "bold magenta",
 }
@@ -98,7 +100,7 @@ class ItemRow:
 
 
 ITEM_COLUMNS = (
-    Col("State", lambda r: r.state, min_width=8, max_width=9, style=lambda r: r.state_style),
+    Col("State", lambda r: r.state, min_width=8, max_width=11, style=lambda r: r.state_style),
     Col("Target", lambda r: r.label, min_width=8, max_width=28),
     Col(
         "Calls / progress",
@@ -117,6 +119,7 @@ def counts(runbook: Runbook) -> Text:
         (State.FAILED, "failed"),
         (State.SKIPPED, "skipped"),
         (State.ABORTED, "aborted"),
+        (State.UNDONE, "rolled back"),
     ]
     active = runbook.count(State.RUNNING, State.WAITING)
     pending = runbook.count(State.PENDING)
@@ -147,6 +150,7 @@ class RunbookScreen(GuardedHandlers, Contextual, Screen[None]):
         Binding("p", "pause", "Pause/resume"),
         Binding("x", "abort", "Abort"),
         Binding("R", "retry", "Retry failed"),
+        Binding("U", "roll_back", "Roll back"),
         Binding("d", "detail", "Detail"),
         Binding("escape", "back", "Back"),
     ]
@@ -246,10 +250,26 @@ class RunbookScreen(GuardedHandlers, Contextual, Screen[None]):
             if item.data.get("summary") and item.state is State.DONE:
                 text.append(f"\n✔ {one_line(item.message)}", style="green")
         for item in summary.failed:
-            text.append(f"\n✖ {one_line(item.label)}: ", style="red")
+            where = (
+                f"stopped at step {runbook.items.index(item) + 1}, " if runbook.recipe.chain else ""
+            )
+            text.append(f"\n✖ {where}{one_line(item.label)}: ", style="red")
             text.append(one_line(item.error.text() if item.error else item.message))
+        if summary.undone:
+            text.append("\n↶ rolled back: ", style="yellow")
+            text.append(", ".join(one_line(i.label) for i in summary.undone))
+        stopped = summary.failed or summary.undone or summary.aborted
+        if left := runbook.left() if stopped else []:
+            text.append("\n● left in the cloud: ", style="bold yellow")
+            text.append(", ".join(one_line(i.label) for i in left))
+            text.append("  U rolls them back", style="dim")
         if summary.failed:
-            text.append("\nR retries the failed items", style="dim")
+            again = (
+                "runs again what did not stand"
+                if runbook.recipe.chain
+                else "retries the failed items"
+            )
+            text.append(f"\nR {again}", style="dim")
         for key, followup in self.followups.items():
             text.append(f"\n{key} ", style="bold")
             text.append(followup.description, style="dim")
@@ -264,7 +284,10 @@ class RunbookScreen(GuardedHandlers, Contextual, Screen[None]):
         if action == "abort":
             return phase in (Phase.RUNNING, Phase.PAUSED)
         if action == "retry":
-            return self.runbook.count(State.FAILED) > 0 and phase is not Phase.ABORTING
+            busy = (Phase.ABORTING, Phase.ROLLING_BACK)
+            return self.runbook.count(State.FAILED) > 0 and phase not in busy
+        if action == "roll_back":
+            return self.runbook.can_roll_back
         if action == "followup":
             return self.runbook.finished
         return True
@@ -341,6 +364,22 @@ class RunbookScreen(GuardedHandlers, Contextual, Screen[None]):
             self.app.notify_error(exc)
             return
         self.app.notify(said, title=one_line(self.runbook.title), timeout=6)
+
+    @work(group="runbook")
+    async def action_roll_back(self) -> None:
+        """Undo what the run made and left (a chain stopped with "leave what was made")."""
+        from tui.screens.confirm import ConfirmScreen
+
+        runbook = self.runbook
+        left = runbook.left()
+        if not left:
+            return
+        body = Text("Undone, last made first:\n")
+        body.append("\n".join(f"  {one_line(i.label)}" for i in reversed(left)))
+        if await self.app.push_screen_wait(
+            ConfirmScreen(f"Roll back {one_line(runbook.title)}?", body)
+        ):
+            runbook.roll_back()
 
     def action_retry(self) -> None:
         if count := self.runbook.retry_failed():

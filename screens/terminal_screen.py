@@ -1,15 +1,18 @@
-"""`s` / `S` on a server: plan the SSH hop, confirm it in a form, then a live terminal.
+"""An SSH terminal: plan the connection, confirm it in a form, then a live terminal.
 
-`s` goes through the network node that hosts the server's DHCP namespace, `S` straight to its
-floating IP. The connection itself comes from a *connector* (`tui.backend.ssh.open_session`
-by default; tests set `app.ssh_connector` to run a local shell instead). An unknown or
-changed host key of the network node is put to the operator in `HostKeyScreen`.
+What is planned comes from a *request*: `s` / `S` on a server (`ServerSsh`: through the
+network node that hosts the server's DHCP namespace, or straight to its floating IP), or a
+shell inside a network namespace (screens/namespace_shell.py). The connection itself comes
+from a *connector* (`tui.backend.ssh.open_session` by default; tests set
+`app.ssh_connector` to run a local shell instead). An unknown or changed host key of the
+network node is put to the operator in `HostKeyScreen`.
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.text import Text
 from textual import work
@@ -34,7 +37,7 @@ from tui.widgets.terminal import Terminal
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
     from tui.backend.models import Server
-    from tui.backend.ssh import Answer, HostKeyQuestion, Mode, SshPlan, SshTarget
+    from tui.backend.ssh import Answer, HostKeyQuestion, Mode, SshPlan, SshTarget, Target
     from tui.context import Context
 
 # tui.backend.ssh (asyncssh, ~0.3 s to import) is imported when a connection is planned,
@@ -182,8 +185,42 @@ class HostKeyScreen(GuardedHandlers, ModalScreen["Answer"]):
         self.dismiss("refuse")
 
 
+class SshRequest(Protocol):
+    """What a terminal screen connects for: its status badge, what it reaches, and the
+    form that plans it (its submit returns the target, a `tui.backend.ssh.Target`)."""
+
+    @property
+    def badge(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    async def form(self, context: Context) -> Form: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSsh:
+    """SSH into a server: through its DHCP namespace (`s`) or to its floating IP (`S`)."""
+
+    server: Server
+    mode: Mode
+
+    @property
+    def badge(self) -> str:
+        return "SSH" if self.mode == "namespace" else "SSH (floating)"
+
+    @property
+    def subject(self) -> str:
+        return self.server.name
+
+    async def form(self, context: Context) -> Form:
+        from tui.backend.ssh import plan
+
+        cloud = context.backend.info.cloud
+        ssh_plan = await plan(context.backend, self.server, self.mode, ssh_settings(context), cloud)
+        return connect_form(ssh_plan)
+
+
 class TerminalScreen(GuardedHandlers, Contextual, Screen[None]):
-    """A server's shell over SSH: status line, the terminal, the key bar."""
+    """A remote shell over SSH: status line, the terminal, the key bar."""
 
     CSS_PATH = [STYLES / "terminal.tcss", STYLES / "terminal_screen.tcss"]
 
@@ -194,11 +231,10 @@ class TerminalScreen(GuardedHandlers, Contextual, Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, server: Server, mode: Mode) -> None:
+    def __init__(self, request: SshRequest) -> None:
         super().__init__()
-        self.server = server
-        self.mode: Mode = mode
-        self.target: SshTarget | None = None
+        self.request = request
+        self.target: Target | None = None
         self.state = "planning"
         self.error: BackendError | None = None
         self.connect_seconds: float | None = None
@@ -215,7 +251,7 @@ class TerminalScreen(GuardedHandlers, Contextual, Screen[None]):
 
     def on_mount(self) -> None:
         self.show_context(self.query_one(CloudHeader))
-        self._status(f"Finding out how to reach {self.server.name}…")
+        self._status(f"Finding out how to reach {self.request.subject}…")
         self._run()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -232,14 +268,11 @@ class TerminalScreen(GuardedHandlers, Contextual, Screen[None]):
             self._fail(exc)
 
     async def _connect(self) -> None:
-        from tui.backend.ssh import open_session, plan
+        from tui.backend.ssh import open_session
 
-        cloud = self.context.backend.info.cloud
-        ssh_plan = await plan(
-            self.context.backend, self.server, self.mode, ssh_settings(self.context), cloud
-        )
+        form = await self.request.form(self.context)
         self._status("Confirm the connection…")
-        target = await self.app.push_screen_wait(FormScreen(connect_form(ssh_plan)))
+        target: Target | None = await self.app.push_screen_wait(FormScreen(form))
         if target is None:
             self.dismiss()
             return
@@ -276,8 +309,7 @@ class TerminalScreen(GuardedHandlers, Contextual, Screen[None]):
 
     def _status(self, message: str, style: str = "", hint: str = "") -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        label = " SSH " if self.mode == "namespace" else " SSH (floating) "
-        text.append(label, style="bold reverse")
+        text.append(f" {self.request.badge} ", style="bold reverse")
         if hint:
             text.append(f" {hint} │", style="bold")
         text.append(f" {message}", style=style)
@@ -303,9 +335,9 @@ class TerminalScreen(GuardedHandlers, Contextual, Screen[None]):
         self.action_leave()
 
     def action_leave(self) -> None:
-        """Back to the server list; the terminal closes its session as it unmounts."""
+        """Back to the list; the terminal closes its session as it unmounts."""
         if self.is_current:
             self.dismiss()
 
 
-__all__ = ["HostKeyScreen", "TerminalScreen", "connect_form"]
+__all__ = ["HostKeyScreen", "ServerSsh", "SshRequest", "TerminalScreen", "connect_form"]

@@ -59,6 +59,12 @@ def resource_commands() -> type[Provider]:
     return ResourceCommands
 
 
+def action_commands() -> type[Provider]:
+    from tui.palette import ActionCommands
+
+    return ActionCommands
+
+
 def screen_commands() -> type[Provider]:
     from tui.palette import ScreenCommands
 
@@ -68,7 +74,7 @@ def screen_commands() -> type[Provider]:
 class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
     TITLE = "stackdeck"
     CSS_PATH = stylesheets()
-    COMMANDS = App.COMMANDS | {resource_commands, screen_commands}
+    COMMANDS = App.COMMANDS | {resource_commands, action_commands, screen_commands}
     BINDINGS = [
         Binding("colon", "command_line", "Command", key_display=":"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -290,6 +296,15 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
         self._show(resource, scope, push=push, context=context)
         return True
 
+    def run_resource_action(self, name: str, action: str) -> None:
+        """Open a resource's list and run one of its list actions there (the palette's
+        “New network setup”)."""
+        from tui.screens.resources.registry import lookup
+
+        resource = lookup(name)
+        if resource is not None and resource.action(action) is not None:
+            self._show(resource, None, push=False, then=action)
+
     def _show(
         self,
         resource: Resource,
@@ -297,10 +312,11 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
         *,
         push: bool,
         context: Context | None = None,
+        then: str = "",
     ) -> None:
         from tui.screens.resource import ResourceScreen
 
-        screen = ResourceScreen(resource, scope, context=context)
+        screen = ResourceScreen(resource, scope, context=context, then=then)
         if push:
             self.push_screen(screen)
             return

@@ -55,12 +55,16 @@ class RunbookApp:
         from tui.runbook import RecipeRegistry, Runbooks
         from tui.runbook.bulk import BulkAction
         from tui.runbook.hosts import Drain, Evacuate
+        from tui.runbook.network_setup import NetworkSetup
+        from tui.runbook.router_interfaces import RemoveInterfaces
         from tui.runbook.store import default_store
 
         recipes = RecipeRegistry()
         recipes.register(BulkAction(_resources(context)))
         recipes.register(Drain())
         recipes.register(Evacuate())
+        recipes.register(RemoveInterfaces())
+        recipes.register(NetworkSetup())
         return Runbooks(
             context.backend,
             recipes,

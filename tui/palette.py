@@ -44,6 +44,40 @@ class ResourceCommands(Provider):
                 yield Hit(score, matcher.highlight(text), partial(self._open, name), help=help_text)
 
 
+@runtime_checkable
+class ActionRunner(Protocol):
+    """What the palette needs of the app to run a list action from anywhere."""
+
+    def run_resource_action(self, name: str, action: str) -> object: ...
+
+
+class ActionCommands(Provider):
+    """List actions declared for the palette (`Action.palette`): “New network setup”."""
+
+    def _run(self, name: str, action: str) -> None:
+        if isinstance(self.app, ActionRunner):
+            self.app.run_resource_action(name, action)
+
+    def _commands(self) -> list[tuple[str, str, str, str]]:
+        return [
+            (a.description, f"on {r.title}, key {key_label(a.key)}", r.name, a.name)
+            for r in RESOURCES.values()
+            for a in r.actions
+            if a.palette
+        ]
+
+    async def discover(self) -> Hits:
+        for text, help_text, name, action in self._commands():
+            yield DiscoveryHit(text, partial(self._run, name, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, help_text, name, action in self._commands():
+            if (score := matcher.match(text)) > 0:
+                run = partial(self._run, name, action)
+                yield Hit(score, matcher.highlight(text), run, help=help_text)
+
+
 class ScreenCommands(Provider):
     """The current screen's own keys (refresh, describe, filter, drill-downs...) as commands."""
 

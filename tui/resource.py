@@ -201,6 +201,12 @@ class Action:
     # What came of it, once the followed row settled: (ok, text) from the row before and
     # after ("web-1 now runs on compute2"), or None to say nothing more.
     outcome: Callable[[Row, Row], tuple[bool, str] | None] | None = None
+    # The form's starting values read from the cloud when the key is pressed (a CIDR no
+    # subnet of the project uses yet); they replace the fields' defaults.
+    initial: Callable[[Backend, Row], Awaitable[Values]] | None = None
+    # A list action the palette offers from anywhere under its description: it opens the
+    # resource's list and runs the action there ("New network setup").
+    palette: bool = False
 
 
 @dataclass(frozen=True, slots=True)

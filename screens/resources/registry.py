@@ -19,20 +19,16 @@ from tui.screens.resources.keypairs import KEYPAIRS
 from tui.screens.resources.keystone_catalog import CATALOG_SERVICES, ENDPOINTS
 from tui.screens.resources.metrics import METRIC_RESOURCES, RESOURCE_METRICS
 from tui.screens.resources.migrations import ACTION_EVENTS, INSTANCE_ACTIONS, MIGRATIONS
-from tui.screens.resources.networks import (
-    NETWORKS,
-    PORTS,
-    ROUTERS,
-    SECURITY_GROUP_RULES,
-    SECURITY_GROUPS,
-    SUBNETS,
-)
+from tui.screens.resources.networks import NETWORKS, SUBNETS
 from tui.screens.resources.overview import OVERVIEW
 from tui.screens.resources.pools import POOLS
+from tui.screens.resources.ports import PORTS
 from tui.screens.resources.projects import PROJECTS
 from tui.screens.resources.quotas import QUOTA_DEFAULTS, QUOTAS
 from tui.screens.resources.raw import RAW
 from tui.screens.resources.roles import ROLE_ASSIGNMENTS, ROLES
+from tui.screens.resources.routers import ROUTERS
+from tui.screens.resources.security_groups import SECURITY_GROUP_RULES, SECURITY_GROUPS
 from tui.screens.resources.servers import SERVERS
 from tui.screens.resources.services import COMPUTE_SERVICES, NETWORK_AGENTS
 from tui.screens.resources.stacks import STACK_EVENTS, STACK_RESOURCES, STACKS

@@ -12,6 +12,7 @@ from tui.resource import Action, Col, Drill, Resource, Scope, View, attr
 from tui.screens.resources.boot import boot, boot_form
 from tui.screens.resources.columns import state_col, task_col
 from tui.screens.resources.moves import MOVING_ACTIONS
+from tui.screens.resources.server_groups import SERVER_GROUP_ACTIONS
 
 
 def list_servers(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
@@ -150,15 +151,15 @@ def console_log(server: Server) -> object:
 
 
 def ssh_namespace(server: Server) -> object:
-    from tui.screens.terminal_screen import TerminalScreen
+    from tui.screens.terminal_screen import ServerSsh, TerminalScreen
 
-    return TerminalScreen(server, "namespace")
+    return TerminalScreen(ServerSsh(server, "namespace"))
 
 
 def ssh_floating(server: Server) -> object:
-    from tui.screens.terminal_screen import TerminalScreen
+    from tui.screens.terminal_screen import ServerSsh, TerminalScreen
 
-    return TerminalScreen(server, "floating")
+    return TerminalScreen(ServerSsh(server, "floating"))
 
 
 def gnocchi_metrics(server: Server) -> object:  # telemetry
@@ -276,6 +277,7 @@ SERVER_ACTIONS = (
         message=lambda s: f"Force-delete {s.name} ({s.id}): no graceful shutdown.",
     ),
     *MOVING_ACTIONS,
+    *SERVER_GROUP_ACTIONS,
 )
 
 

@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator
 
 from tui.backend.base import Backend
 from tui.backend.models import ComputeService, NetworkAgent
+from tui.backend.namespace_shell import DHCP_AGENT, L3_AGENT
 from tui.forms import Field, Form, Values
-from tui.resource import Action, Col, Drill, Resource, Scope, attr
+from tui.resource import Action, Col, Drill, Resource, Scope, View, attr
 from tui.screens.resources.columns import state_col, state_style, yes_no
 from tui.screens.resources.host_procedures import DRAIN_ACTION, EVACUATE_ACTION
 from tui.screens.resources.lists import once, scoped
@@ -147,6 +148,16 @@ async def set_agent(backend: Backend, agent: NetworkAgent, values: Values) -> No
     await backend.set_network_agent(agent, enabled=not agent.admin_state_up)
 
 
+def namespace_shell(agent: NetworkAgent) -> object:
+    from tui.screens.namespace_shell import agent_shell
+
+    return agent_shell(agent)
+
+
+def hosts_namespaces(agent: NetworkAgent) -> bool:
+    return agent.binary in (DHCP_AGENT, L3_AGENT)
+
+
 NETWORK_AGENTS = Resource(
     name="network-agents",
     title="Network agents",
@@ -202,6 +213,15 @@ NETWORK_AGENTS = Resource(
             lambda a: not a.admin_state_up,
             confirm="yes",
             progress="enabling",
+        ),
+    ),
+    views=(
+        View(
+            "s",
+            "netns-shell",
+            "Shell in a namespace it hosts (its networks' or routers')",
+            namespace_shell,
+            hosts_namespaces,
         ),
     ),
 )

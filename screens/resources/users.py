@@ -11,6 +11,7 @@ from tui.resource import Action, Col, Drill, Resource, Scope, attr, in_context
 from tui.screens.resources.actions import row_call
 from tui.screens.resources.choices import project_choices
 from tui.screens.resources.identity import admin_only, enabled_col, grant, grant_form, set_enabled
+from tui.screens.resources.keypairs import keypairs_of_user
 
 
 def _passwords_match(values: Values) -> dict[str, str]:
@@ -128,7 +129,10 @@ USERS = Resource(
     list=list_users,
     get=lambda b, i: b.user(i),
     needs_admin=True,
-    drills=(Drill("enter", "role-assignments", assignments_of_user, "Role assignments"),),
+    drills=(
+        Drill("enter", "role-assignments", assignments_of_user, "Role assignments"),
+        Drill("K", "keypairs", lambda u: keypairs_of_user(u.id, u.name), "Keypairs"),
+    ),
     actions=(
         Action(
             "create",

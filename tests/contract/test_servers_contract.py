@@ -2,7 +2,7 @@
 refuses, the server list (filters, paging, every project), a server's fields, each server
 action's effect, Nova's state rules (tui/backend/states.py) checked against what Nova refuses,
 a host's zone held by its servers, the console log, the health overview's filtered lists,
-keypairs, the audit log, and the policy refusals a project member gets.
+the audit log, and the policy refusals a project member gets.
 
 Two servers are booted once per cloud (as the project user, in one request) and reused; they
 are deleted at the end, also on failure.
@@ -24,7 +24,6 @@ from tests.contract.conftest import CIRROS, Lab
 from tests.contract.support import (
     audited,
     collect,
-    devcloud_sdk,
     gone,
     named,
     policy,
@@ -48,7 +47,6 @@ COVERS = frozenset(
         "server_action",
         "console_log",
         "vnc_console_url",
-        "keypairs",
         "servers_in_status",
         "servers_in_task_state",
         # with the hosts' module: a host's zone stays while servers run on it
@@ -371,25 +369,14 @@ async def test_console_log_whole_and_its_last_lines(lab: Lab, pair: tuple[Server
     assert (await lab.owner.console_log(server.id, lines=2)).splitlines() == lines[-2:]
 
 
-# -- keypairs ------------------------------------------------------------------------------------
+# -- the session -------------------------------------------------------------------------------
 
 
-async def test_keypairs_of_the_user(lab: Lab) -> None:
-    made = ""
-    if lab.real:  # devcloud's own keypairs come and go with other tests: one of ours
-        conn = devcloud_sdk("devcloud-demo")
-        made = f"{NAME}-key"
-        conn.compute.create_keypair(name=made)
-    try:
-        keys = await collect(lab.owner.keypairs())
-        assert keys and len({k.name for k in keys}) == len(keys)
-        assert all(k.fingerprint and k.type == "ssh" for k in keys), keys
-        if made:
-            assert made in {k.name for k in keys}
-    finally:
-        if made:
-            conn.compute.delete_keypair(made)
-            conn.close()
+async def test_a_closed_session_opens_again_on_its_next_call(
+    lab: Lab, pair: tuple[Server, Server]
+) -> None:
+    await lab.owner.close()
+    assert (await lab.owner.server(pair[0].id)).id == pair[0].id
 
 
 # -- the audit log -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pytest
@@ -79,15 +79,16 @@ class Vm:
 
 
 @dataclass
-class Lab:
-    """Everything the test drives the app against."""
+class NodeLab:
+    """A network node ("netnode1": an OpenSSH sshd as root on 127.0.0.1), the operator's
+    ssh-agent holding the key it accepts, and the operator's HOME."""
 
-    vm: Vm
     node: Sshd
     agent: Agent
     home: Path  # HOME for the app: ~/.ssh/known_hosts lives here
     base: Path
     client_key: Path
+    keys: Path  # authorized_keys, one file per user
 
     def settings_document(self) -> dict[str, object]:
         """The settings file's tables that reach the network node."""
@@ -103,6 +104,19 @@ class Lab:
         path = self.home / ".ssh" / "known_hosts"
         path.write_text("")
         return path
+
+
+def as_operator(lab: NodeLab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The operator's environment: a HOME whose ~/.ssh the test owns, and the ssh-agent."""
+    monkeypatch.setenv("HOME", str(lab.home))
+    monkeypatch.setenv("SSH_AUTH_SOCK", str(lab.agent.socket))
+
+
+@dataclass
+class Lab(NodeLab):
+    """The network node and a VM behind the DHCP namespace of its network."""
+
+    vm: Vm
 
 
 async def _first(backend: OpenStackBackend, pages: object, name: str) -> object:
@@ -149,14 +163,10 @@ async def _prefix_of(backend: OpenStackBackend, network_id: str) -> int:
 
 
 @pytest.fixture
-async def lab(dhcp_devcloud: Path) -> AsyncIterator[Lab]:
+async def network_node(dhcp_devcloud: Path) -> AsyncIterator[NodeLab]:
     base = Path(tempfile.mkdtemp(prefix="stackdeck-e2e-"))
     base.chmod(0o755)  # the VM user must reach its home and authorized_keys
-    backend = OpenStackBackend(CLOUD)
-    await backend.connect()
     started: list[Sshd | Agent] = []
-    server_id = ""
-    namespace: VmNamespace | None = None
     try:
         client_key = base / "client_ed25519"
         public = keygen(client_key, "stackdeck-e2e")
@@ -175,7 +185,24 @@ async def lab(dhcp_devcloud: Path) -> AsyncIterator[Lab]:
             extra_config=f"PermitRootLogin prohibit-password\nAuthorizedKeysFile {keys}/%u\n",
         )
         started.append(node)
+        app_home = base / "operator-home"
+        (app_home / ".ssh").mkdir(parents=True, mode=0o700)
+        yield NodeLab(node, agent, app_home, base, client_key, keys)
+    finally:
+        for process in reversed(started):
+            process.stop()
+        shutil.rmtree(base, ignore_errors=True)
 
+
+@pytest.fixture
+async def lab(network_node: NodeLab) -> AsyncIterator[Lab]:
+    base, keys = network_node.base, network_node.keys
+    backend = OpenStackBackend(CLOUD)
+    await backend.connect()
+    vm_sshd: Sshd | None = None
+    server_id = ""
+    namespace: VmNamespace | None = None
+    try:
         name = f"e2e-ssh-{os.getpid() % 100000}"
         server, network_id = await _boot(backend, name)
         server_id = server.id
@@ -200,23 +227,15 @@ async def lab(dhcp_devcloud: Path) -> AsyncIterator[Lab]:
             etc=etc,
             hostname=name,
         )
-        started.append(vm_sshd)
-        app_home = base / "operator-home"
-        (app_home / ".ssh").mkdir(parents=True, mode=0o700)
         yield Lab(
+            **{f.name: getattr(network_node, f.name) for f in fields(NodeLab)},
             vm=Vm(server, network_id, ip, namespace, vm_sshd, name),
-            node=node,
-            agent=agent,
-            home=app_home,
-            base=base,
-            client_key=client_key,
         )
     finally:
-        for process in reversed(started):
-            process.stop()
+        if vm_sshd is not None:
+            vm_sshd.stop()
         if namespace is not None:
             namespace.delete()  # before the network: its bridge must empty out
         if server_id:
             await _delete(backend, server_id)
         await backend.close()
-        shutil.rmtree(base, ignore_errors=True)

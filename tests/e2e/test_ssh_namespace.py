@@ -9,7 +9,7 @@ import time
 import asyncssh
 import pytest
 
-from tests.e2e.conftest import CLOUD, Lab
+from tests.e2e.conftest import CLOUD, Lab, NodeLab, as_operator
 from tui.app import StackdeckApp
 from tui.backend.openstack import OpenStackBackend
 from tui.config import Settings, parse_settings
@@ -56,17 +56,15 @@ def at_prompt(app: StackdeckApp) -> bool:
     return any(line.rstrip().endswith("$") for line in lines(app))
 
 
-def make_app(lab: Lab) -> StackdeckApp:
+def make_app(lab: NodeLab, start: str = "servers") -> StackdeckApp:
     ssh = parse_settings(lab.settings_document()).ssh
-    settings = Settings(refresh_seconds=0, start_resource="servers", ssh=ssh)
+    settings = Settings(refresh_seconds=0, start_resource=start, ssh=ssh)
     return StackdeckApp(OpenStackBackend(CLOUD), settings)
 
 
 @pytest.fixture
 def operator_env(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> Lab:
-    """The operator's environment: a HOME whose ~/.ssh the test owns, and the ssh-agent."""
-    monkeypatch.setenv("HOME", str(lab.home))
-    monkeypatch.setenv("SSH_AUTH_SOCK", str(lab.agent.socket))
+    as_operator(lab, monkeypatch)
     return lab
 
 

@@ -42,14 +42,22 @@ if TYPE_CHECKING:  # annotations only: the models load by area, when first used
         Migration,
         Network,
         NetworkAgent,
+        NetworkChange,
+        NetworkSpec,
         Port,
+        PortChange,
+        PortSpec,
         Project,
         ProjectSpec,
         QuotaUsage,
         Role,
         RoleAssignment,
         Router,
+        RouterChange,
+        RouterSpec,
         SecurityGroup,
+        SecurityGroupRule,
+        SecurityGroupRuleSpec,
         Server,
         ServiceZone,
         Stack,
@@ -57,6 +65,9 @@ if TYPE_CHECKING:  # annotations only: the models load by area, when first used
         StackResource,
         StackSpec,
         Subnet,
+        SubnetChange,
+        SubnetPool,
+        SubnetSpec,
         SwiftObject,
         TokenInfo,
         User,
@@ -144,7 +155,9 @@ class Backend(Protocol):
 
     def images(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[Image]]: ...
 
-    def keypairs(self) -> AsyncIterator[list[Keypair]]: ...
+    def keypairs(self, *, user_id: str | None = None) -> AsyncIterator[list[Keypair]]:
+        """This user's keypairs, or (admin) another user's."""
+        ...
 
     async def availability_zones(self) -> list[AvailabilityZone]: ...
 
@@ -253,6 +266,88 @@ class Backend(Protocol):
     async def disassociate_floating_ip(self, floating_ip_id: str) -> FloatingIP: ...
 
     async def release_floating_ip(self, floating_ip_id: str) -> None: ...
+
+    # -- building networks: Neutron's writes ----------------------------------------------
+    # Each answers with the object as Neutron returns it after the write; a refusal is a
+    # BackendError with Neutron's own message (NetworkInUse names the ports in the way).
+
+    async def subnet(self, subnet_id: str) -> Subnet: ...
+
+    async def router(self, router_id: str) -> Router: ...
+
+    def subnet_pools(self) -> AsyncIterator[list[SubnetPool]]: ...
+
+    async def create_network(self, spec: NetworkSpec) -> Network: ...
+
+    async def update_network(self, network_id: str, change: NetworkChange) -> Network: ...
+
+    async def delete_network(self, network_id: str) -> None: ...
+
+    async def create_subnet(self, spec: SubnetSpec) -> Subnet: ...
+
+    async def update_subnet(self, subnet_id: str, change: SubnetChange) -> Subnet: ...
+
+    async def delete_subnet(self, subnet_id: str) -> None: ...
+
+    async def create_router(self, spec: RouterSpec) -> Router: ...
+
+    async def update_router(self, router_id: str, change: RouterChange) -> Router: ...
+
+    async def set_router_gateway(
+        self, router_id: str, network_id: str, *, enable_snat: bool | None = None
+    ) -> Router: ...
+
+    async def clear_router_gateway(self, router_id: str) -> Router: ...
+
+    async def add_router_interface(
+        self, router_id: str, *, subnet_id: str = "", port_id: str = ""
+    ) -> str:
+        """Plug a subnet (Neutron makes the port) or an existing port; returns the port id."""
+        ...
+
+    async def remove_router_interface(
+        self, router_id: str, *, subnet_id: str = "", port_id: str = ""
+    ) -> None: ...
+
+    async def delete_router(self, router_id: str) -> None: ...
+
+    async def create_port(self, spec: PortSpec) -> Port: ...
+
+    async def update_port(self, port_id: str, change: PortChange) -> Port: ...
+
+    async def delete_port(self, port_id: str) -> None: ...
+
+    async def create_security_group(
+        self, name: str, *, description: str = "", project_id: str = ""
+    ) -> SecurityGroup: ...
+
+    async def update_security_group(
+        self, group_id: str, *, name: str | None = None, description: str | None = None
+    ) -> SecurityGroup: ...
+
+    async def delete_security_group(self, group_id: str) -> None: ...
+
+    async def create_security_group_rule(
+        self, spec: SecurityGroupRuleSpec
+    ) -> SecurityGroupRule: ...
+
+    async def delete_security_group_rule(self, rule_id: str) -> None: ...
+
+    async def add_server_security_group(self, server_id: str, group_name: str) -> None:
+        """Nova's addSecurityGroup: every port of the server joins the group."""
+        ...
+
+    async def remove_server_security_group(self, server_id: str, group_name: str) -> None: ...
+
+    # -- keypairs (Nova) ------------------------------------------------------------------
+
+    async def import_keypair(
+        self, name: str, public_key: str, *, key_type: str = "ssh", user_id: str = ""
+    ) -> Keypair:
+        """Register a public key (a new pair is made locally: Nova >= 2.92 makes none)."""
+        ...
+
+    async def delete_keypair(self, name: str, *, user_id: str = "") -> None: ...
 
     # -- reaching a server: SSH through its network's DHCP namespace, VNC ----------------
 

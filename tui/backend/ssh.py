@@ -12,17 +12,16 @@ on the inner hop (VM addresses are reused), which the UI states.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import os
-import shlex
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 import asyncssh
 
 from tui.backend.errors import BackendError, Forbidden
+from tui.backend.namespace_shell import in_namespace
 from tui.backend.sessions import READ_SIZE, TERM
 from tui.backend.ssh_config import Destination, SshSettings, user_for_image
 from tui.backend.ssh_values import (
@@ -58,26 +57,11 @@ class HostKeyRefused(SshError):
     """The operator refused (or could not be asked about) the network node's host key."""
 
 
-def needs_sudo(node_user: str | None) -> bool:
-    """Whether the network-node login needs `sudo -n` for `ip netns exec` (not root)."""
-    return (node_user or getpass.getuser()) != "root"
-
-
 def namespace_command(network_id: str, vm_user: str, ip: str, node_user: str | None) -> str:
     """The exact remote command for the namespace hop, quoted from validated parts."""
-    argv = [
-        "ip",
-        "netns",
-        "exec",
-        namespace_of(network_id),
-        "ssh",
-        "-t",
-        *INNER_SSH_OPTIONS,
-        f"{valid_user(vm_user)}@{valid_ip(ip)}",
-    ]
-    if needs_sudo(node_user):
-        argv = ["sudo", "-n", *argv]
-    return shlex.join(argv)
+    login = f"{valid_user(vm_user)}@{valid_ip(ip)}"
+    argv = ["ssh", "-t", *INNER_SSH_OPTIONS, login]
+    return in_namespace(namespace_of(network_id), argv, node_user)
 
 
 # -- the plan ---------------------------------------------------------------------------
@@ -112,6 +96,16 @@ class SshTarget:
     @property
     def namespace(self) -> str:
         return namespace_of(self.network_id) if self.mode == "namespace" else ""
+
+    @property
+    def forward_agent(self) -> bool:
+        # The network node's inner `ssh` needs the agent to log into the VM; a VM reached
+        # directly by its floating IP does not get it.
+        return self.mode == "namespace"
+
+    @property
+    def title(self) -> str:
+        return f"{self.user}@{self.ip}"
 
     @property
     def summary(self) -> str:
@@ -453,6 +447,21 @@ def _connect_error(destination: Destination, exc: BaseException) -> SshError:
     return SshError(f"{where}: {safe(str(exc))}", operation="SSH")
 
 
+class Target(Protocol):
+    """What a connection needs: a server's SSH target, a namespace shell's."""
+
+    @property
+    def destination(self) -> Destination: ...
+    @property
+    def command(self) -> str | None: ...  # None: the login shell
+    @property
+    def forward_agent(self) -> bool: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+
+
 class SshSession:
     """A remote program over asyncssh, as a `TerminalSession`."""
 
@@ -470,7 +479,7 @@ class SshSession:
     @classmethod
     async def open(
         cls,
-        target: SshTarget,
+        target: Target,
         cols: int,
         rows: int,
         *,
@@ -478,9 +487,7 @@ class SshSession:
         options: Mapping[str, Any] | None = None,
     ) -> SshSession:
         """Connect for `target` and start its command (or login shell) in a remote PTY."""
-        # The agent is forwarded to the network node only: its inner `ssh` needs it to log
-        # into the VM. A VM reached directly by its floating IP does not get it.
-        forwarding = {"agent_forwarding": target.mode == "namespace", **(options or {})}
+        forwarding = {"agent_forwarding": target.forward_agent, **(options or {})}
         connection = await connect(target.destination, prompt, forwarding)
         try:
             process = await connection.create_process(
@@ -492,7 +499,7 @@ class SshSession:
         except (OSError, ValueError, asyncssh.Error) as exc:
             connection.close()
             raise _connect_error(target.destination, exc) from None
-        return cls(connection, process, title=f"{target.user}@{target.ip}")
+        return cls(connection, process, title=target.title)
 
     @property
     def exit_status(self) -> int | None:
@@ -527,11 +534,11 @@ class SshSession:
             await self._connection.wait_closed()
 
 
-Connector = Callable[[SshTarget, int, int, HostKeyPrompt | None], Awaitable[Any]]
+Connector = Callable[[Target, int, int, HostKeyPrompt | None], Awaitable[Any]]
 
 
 async def open_session(
-    target: SshTarget, cols: int, rows: int, prompt: HostKeyPrompt | None
+    target: Target, cols: int, rows: int, prompt: HostKeyPrompt | None
 ) -> SshSession:
     """The default connector: a real SSH session (`~/.ssh/config` and the agent apply)."""
     return await SshSession.open(target, cols, rows, prompt=prompt)

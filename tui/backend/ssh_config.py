@@ -84,12 +84,12 @@ class CloudSsh:
     network_nodes: tuple[str, ...] = ()
     agent_hosts: Mapping[str, Destination] | None = None
 
-    def destination(self, agent_host: str) -> Destination:
-        """How to reach the DHCP agent host Neutron names (InvalidValue for a hostile name)."""
+    def destination(self, agent_host: str, what: str = "DHCP agent host") -> Destination:
+        """How to reach the agent host Neutron names (InvalidValue for a hostile name)."""
         configured = (self.agent_hosts or {}).get(agent_host)
         if configured is not None:
             return configured
-        return Destination(name=agent_host, host=valid_host(agent_host, "DHCP agent host"))
+        return Destination(name=agent_host, host=valid_host(agent_host, what))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,8 @@ LABEL_MAX = 63
 SHOWN_MAX = 60
 USER_RE = re.compile(r"[a-z_][a-z0-9_.-]{0,31}")
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# The namespaces Neutron's DHCP and L3 agents make: a shell is opened in these only.
+NAMESPACE_RE = re.compile(rf"(?:qdhcp|qrouter)-{UUID_RE.pattern}")
 LABEL_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?")
 PORT_RE = re.compile(r"[0-9]{1,5}")
 
@@ -163,6 +165,7 @@ def valid_ip(value: Any, what: str = "IP address") -> str:
 
 
 def valid_network_id(value: Any, what: str = "network id") -> str:
+    """A Neutron id (a network's, a router's): a lower-case UUID."""
     if not isinstance(value, str) or not UUID_RE.fullmatch(value):
         raise refuse(what, value, "it is not a lower-case UUID")
     return value
@@ -171,3 +174,15 @@ def valid_network_id(value: Any, what: str = "network id") -> str:
 def namespace_of(network_id: str) -> str:
     """The DHCP namespace of a network: ``qdhcp-<uuid>``."""
     return f"qdhcp-{valid_network_id(network_id)}"
+
+
+def router_namespace_of(router_id: str) -> str:
+    """The L3 agent's namespace of a router: ``qrouter-<uuid>``."""
+    return f"qrouter-{valid_network_id(router_id, 'router id')}"
+
+
+def valid_namespace(value: Any, what: str = "namespace") -> str:
+    """A DHCP or router namespace name: ``qdhcp-<uuid>`` or ``qrouter-<uuid>``, nothing else."""
+    if not isinstance(value, str) or not NAMESPACE_RE.fullmatch(value):
+        raise refuse(what, value, "only qdhcp-<network id> or qrouter-<router id> (lower-case)")
+    return value

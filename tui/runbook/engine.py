@@ -27,6 +27,7 @@ class Phase(StrEnum):
     RUNNING = "running"
     PAUSED = "paused"  # no new item starts; running ones finish
     ABORTING = "aborting"  # nothing new starts; in-flight items finish or are aborted
+    ROLLING_BACK = "rolling back"  # a chain's done items are undone, last made first
     FINISHED = "finished"
     ABORTED = "aborted"
 
@@ -67,7 +68,8 @@ class Runbook:
         self.items = items
         self.cloud = cloud or backend.info.cloud
         self.project = project or backend.info.project
-        self.concurrency = max(1, concurrency or recipe.concurrency)
+        self.concurrency = 1 if recipe.chain else max(1, concurrency or recipe.concurrency)
+        self.rollback_requested = False  # by the operator, or by a failure (`rolls_back`)
         self.title = recipe.title(params)
         self.phase = Phase.PREVIEW
         self.store = store
@@ -127,6 +129,14 @@ class Runbook:
     def item(self, key: str) -> Item | None:
         return next((i for i in self.items if i.key == key), None)
 
+    def left(self) -> list[Item]:
+        """Done items the recipe could undo: what this run made and still stands."""
+        return [i for i in self.items if i.state is State.DONE and self.recipe.undoable(i)]
+
+    @property
+    def can_roll_back(self) -> bool:
+        return self.finished and bool(self.left())
+
     # -- control -------------------------------------------------------------------------
 
     def start(self) -> None:
@@ -164,7 +174,7 @@ class Runbook:
 
     def abort(self) -> None:
         """Start nothing more; in-flight items finish, or are aborted where the recipe can."""
-        if self.finished:
+        if self.finished or self.phase is Phase.ROLLING_BACK:
             return
         if self.phase is Phase.PREVIEW:  # nothing was sent, nothing is kept
             self.phase = Phase.ABORTED
@@ -187,8 +197,12 @@ class Runbook:
     def retry_failed(self) -> int:
         """Put failed items back in the queue and run them; how many."""
         failed = [i for i in self.items if i.state is State.FAILED]
-        if not failed or self.phase in (Phase.ABORTING,):
+        if not failed or self.phase in (Phase.ABORTING, Phase.ROLLING_BACK):
             return 0
+        if self.recipe.chain:  # the chain again from where it stopped (or was rolled back)
+            again = (State.FAILED, State.ABORTED, State.UNDONE)
+            failed = [i for i in self.items if i.state in again]
+        self.rollback_requested = False
         for item in failed:
             item.error = None
             self._set(item, State.PENDING, "retry")
@@ -201,6 +215,22 @@ class Runbook:
     async def wait(self) -> Summary:
         await self._done.wait()
         return self.summary()
+
+    def roll_back(self) -> None:
+        """Undo what a finished run made and left (last made first)."""
+        if not self.can_roll_back or self._looping:
+            return
+        ended = self.phase
+        self.rollback_requested = True
+        self.phase = Phase.ROLLING_BACK
+        self._done.clear()
+        self._changed()
+        self._loop_task = asyncio.get_running_loop().create_task(self._rolling_back(ended))
+
+    async def _rolling_back(self, ended: Phase) -> None:
+        self._started = self.clock()
+        await self._undo_left()
+        self._finish(ended)
 
     # -- running -------------------------------------------------------------------------
 
@@ -217,7 +247,35 @@ class Runbook:
             if not self._tasks and (not pending or self.phase is Phase.ABORTING):
                 break
             await self._wake.wait()
-        self._finish(Phase.ABORTED if self.phase is Phase.ABORTING else Phase.FINISHED)
+        ended = Phase.ABORTED if self.phase is Phase.ABORTING else Phase.FINISHED
+        if self._rollback_due():
+            await self._undo_left()
+        self._finish(ended)
+
+    def _rollback_due(self) -> bool:
+        failed = any(i.state is State.FAILED for i in self.items)
+        wanted = self.rollback_requested or (failed and self.recipe.rolls_back(self.params))
+        return wanted and bool(self.left())
+
+    async def _undo_left(self) -> None:
+        """Undo each done item the recipe can, last made first; one that cannot be undone
+        stays done, saying why, and the others are still tried."""
+        RUNBOOK.set(self.id)
+        self.rollback_requested = True
+        self.phase = Phase.ROLLING_BACK
+        self._changed()
+        for item in reversed(self.left()):
+            self._set(item, State.DONE, "rolling back…")
+            try:
+                said = await self.recipe.undo(self.backend, item, self.params)
+            except BackendError as exc:
+                self._set(item, State.DONE, f"rollback failed: {ItemError.of(exc).text()}")
+            except Exception as exc:  # a bug in the recipe's undo: say so, try the others
+                self._set(item, State.DONE, f"rollback failed: {type(exc).__name__}: {exc}")
+                if self.on_bug is not None:
+                    self.on_bug(exc)
+            else:
+                self._set(item, State.UNDONE, said)
 
     def _finish(self, phase: Phase) -> None:
         if self._started is not None:
@@ -253,12 +311,14 @@ class Runbook:
             else:
                 item.error = ItemError.of(exc)
                 self._set(item, State.FAILED, item.error.text())
+                self._stop_chain(item)
             await self._clean_up(item)
         except asyncio.CancelledError:  # stackdeck is quitting: the file keeps the state
             raise
         except Exception as exc:  # a bug in a recipe: the item fails, the run goes on
             item.error = ItemError(f"stackdeck failed: {type(exc).__name__}: {exc}")
             self._set(item, State.FAILED, item.error.message)
+            self._stop_chain(item)
             if self.on_bug is not None:
                 self.on_bug(exc)
         else:
@@ -269,6 +329,14 @@ class Runbook:
             self._tasks.pop(item.key, None)
             self._runs.pop(item.key, None)
             self._wake.set()
+
+    def _stop_chain(self, failed: Item) -> None:
+        """A chain stops at its first failure: what comes after it does not start."""
+        if not self.recipe.chain:
+            return
+        for item in self.items:
+            if item.state is State.PENDING:
+                self._set(item, State.ABORTED, f"not started: {failed.label} failed")
 
     async def _clean_up(self, item: Item) -> None:
         try:
@@ -314,6 +382,8 @@ class Runbook:
             else:
                 item.error = ItemError(probe.message or "state unknown after restart")
                 self._set(item, State.FAILED, item.error.message)
+        if failed := next((i for i in self.items if i.state is State.FAILED), None):
+            self._stop_chain(failed)
         if self.phase is not Phase.PREVIEW:
             self.phase = Phase.PAUSED
             self._changed()
@@ -329,6 +399,7 @@ class Runbook:
             "phase": self.phase.value,
             "concurrency": self.concurrency,
             "elapsed": round(self.elapsed, 3),
+            "rollback": self.rollback_requested,
             "items": [item.to_json() for item in self.items],
         }
 
@@ -350,4 +421,5 @@ class Runbook:
         with contextlib.suppress(ValueError):
             runbook.phase = Phase(raw.get("phase", "paused"))
         runbook.elapsed_before = float(raw.get("elapsed") or 0.0)
+        runbook.rollback_requested = bool(raw.get("rollback"))
         return runbook

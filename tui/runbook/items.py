@@ -17,6 +17,7 @@ class State(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"
     ABORTED = "aborted"
+    UNDONE = "rolled back"  # done, then undone by the rollback of a chain that failed
 
 
 UNFINISHED = frozenset({State.PENDING, State.RUNNING, State.WAITING})
@@ -107,10 +108,13 @@ class Summary:
     aborted: tuple[Item, ...]
     unfinished: tuple[Item, ...]
     elapsed: float
+    undone: tuple[Item, ...] = ()
 
     def counts(self) -> str:
         parts = [f"{len(self.done)} done", f"{len(self.failed)} failed"]
         parts += [f"{len(self.skipped)} skipped", f"{len(self.aborted)} aborted"]
+        if self.undone:
+            parts.append(f"{len(self.undone)} rolled back")
         if self.unfinished:
             parts.append(f"{len(self.unfinished)} not finished")
         return ", ".join(parts)
@@ -127,6 +131,7 @@ class Summary:
             aborted=having(State.ABORTED),
             unfinished=having(*UNFINISHED),
             elapsed=elapsed,
+            undone=having(State.UNDONE),
         )
 
 

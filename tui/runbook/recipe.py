@@ -107,11 +107,19 @@ class RunbookRequest:
 
 
 class Recipe:
-    """Base of every recipe; a subclass sets `name` and implements the three steps."""
+    """Base of every recipe; a subclass sets `name` and implements the three steps.
+
+    A `chain` runs its items one at a time, in order, each using what the earlier ones
+    made (`run.peer(key).data`); the first failure stops it (the rest: not started). A
+    recipe that can `undo` a done item has it rolled back after a failure, last made first,
+    when `rolls_back(params)` says so; else the summary lists what was left, and the
+    operator may still roll it back (`Runbook.roll_back`).
+    """
 
     name: str = ""
     concurrency: int = 4
     can_abort: bool = False  # whether `abort` can stop an item in flight
+    chain: bool = False  # one at a time, in order; a failure stops the rest
 
     def title(self, params: Params) -> str:
         return self.name
@@ -146,6 +154,19 @@ class Recipe:
     def followups(self, params: Params) -> list[Followup]:
         """Keys the summary offers once the runbook ended."""
         return []
+
+    def undoable(self, item: Item) -> bool:
+        """Whether `undo` can take back this done item (what it made)."""
+        return False
+
+    async def undo(self, backend: Backend, item: Item, params: Params) -> str:
+        """Take back what a done item made; says what was undone. Something already gone
+        counts as undone (a rollback may run again after a restart)."""
+        raise NotImplementedError
+
+    def rolls_back(self, params: Params) -> bool:
+        """Whether a failure rolls back the done items at once (else they are left)."""
+        return False
 
 
 class Aborted(BackendError):

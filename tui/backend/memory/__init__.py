@@ -15,14 +15,18 @@ from tui.backend.memory.flavors import FlavorsMemory
 from tui.backend.memory.health import HealthMemory
 from tui.backend.memory.identity import IdentityMemory
 from tui.backend.memory.image import ImageMemory
+from tui.backend.memory.keypair_writes import KeypairWritesMemory
 from tui.backend.memory.metric import MetricMemory
 from tui.backend.memory.moves import MovesMemory
 from tui.backend.memory.network import NetworkMemory
+from tui.backend.memory.network_writes import NetworkWritesMemory
 from tui.backend.memory.object_store import ObjectStoreMemory
 from tui.backend.memory.orchestration import OrchestrationMemory
 from tui.backend.memory.pools import PoolsMemory
 from tui.backend.memory.quotas import QuotasMemory
 from tui.backend.memory.raw import RawMemory
+from tui.backend.memory.router_writes import RouterWritesMemory
+from tui.backend.memory.security_writes import SecurityWritesMemory
 from tui.backend.memory.services import ServicesMemory
 from tui.backend.memory.volume import VolumeMemory
 
@@ -31,7 +35,11 @@ class MemoryBackend(
     # moving servers (before the mixins it builds on)
     MovesMemory,
     ComputeMemory,
+    # building networks and subnets (before the reads it builds on)
+    NetworkWritesMemory,
     NetworkMemory,
+    # security groups and rules: the writes
+    SecurityWritesMemory,
     VolumeMemory,
     ImageMemory,
     IdentityMemory,
@@ -51,6 +59,10 @@ class MemoryBackend(
     # optional services (Heat, Swift)
     OrchestrationMemory,
     ObjectStoreMemory,
+    # keypairs: import, delete
+    KeypairWritesMemory,
+    # routers and ports: the writes
+    RouterWritesMemory,
 ):
     """An in-memory cloud: 3 projects, 4 hypervisors and 40 servers unless told otherwise,
     with their networks, ports, floating IPs, volumes, images, flavors and keypairs."""

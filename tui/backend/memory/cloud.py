@@ -88,14 +88,15 @@ class Move:
 
 
 class Cloud:
-    def __init__(self, seed: Seed, hypervisors: list[Hypervisor], user_id: str) -> None:
+    def __init__(self, seed: Seed, hypervisors: list[Hypervisor]) -> None:
         self.names = seed.names
         self.project_ids = seed.project_ids
         self.hypervisors = hypervisors
         self.servers: Store[Server] = Store(seed.servers())
         self.flavors: Store[models.Flavor] = Store(seed.flavors())
         self.images: Store[models.Image] = Store(seed.images())
-        self.keypairs: Store[models.Keypair] = Store(seed.keypairs(user_id))
+        self._keypairs: dict[str, Store[models.Keypair]] = {}
+        self._seed = seed
         self.networks: Store[models.Network] = Store(seed.networks())
         self.subnets: Store[models.Subnet] = Store(seed.subnets())
         self.routers: Store[models.Router] = Store(seed.routers())
@@ -125,6 +126,15 @@ class Cloud:
         self._allocated: dict[str, int] = {}
         self._serial = 0
         self._kept: dict[str, Any] = {}
+
+    def keypairs(self, user_id: str) -> Store[models.Keypair]:
+        """A user's keypairs: Nova keeps them per user, not per project. The seeded users
+        (one per seeded project) start with the demo's keypairs; any other with none."""
+        if user_id not in self._keypairs:
+            seeded = {data.fixed_id("user", i) for i in range(len(self.project_ids))}
+            pairs = self._seed.keypairs(user_id) if user_id in seeded else iter(())
+            self._keypairs[user_id] = Store(pairs)
+        return self._keypairs[user_id]
 
     def serial(self) -> int:
         self._serial += 1

@@ -158,9 +158,18 @@ class ComputeMemory(MemoryCore):
     async def flavor(self, flavor_id: str) -> models.Flavor:
         return self._lookup(self._cloud.flavors, flavor_id, "flavor", self._may_use)
 
-    async def keypairs(self) -> AsyncIterator[list[models.Keypair]]:
-        async for page in self._pages(self._cloud.keypairs, DEFAULT_PAGE_SIZE):
+    async def keypairs(self, *, user_id: str | None = None) -> AsyncIterator[list[models.Keypair]]:
+        owner = self._keypair_owner(user_id, "index", "list keypairs")
+        async for page in self._pages(self._cloud.keypairs(owner), DEFAULT_PAGE_SIZE):
             yield page
+
+    def _keypair_owner(self, user_id: str | None, rule: str, operation: str = "") -> str:
+        """Whose keypairs a call is about: another user's only for an admin (Nova's policy
+        ``os_compute_api:os-keypairs:<rule>``; it does not check that the user exists)."""
+        if not user_id or user_id == self._info.user_id:
+            return self._info.user_id
+        self._require_admin(operation, f"os_compute_api:os-keypairs:{rule}")
+        return user_id
 
     # -- server actions ------------------------------------------------------------------------
 
@@ -307,7 +316,7 @@ class ComputeMemory(MemoryCore):
             raise self.refused(400, "Missing imageRef attribute")
         if self._cloud.images.get(spec.image_id) is None:
             raise self.refused(400, "Can not find requested image")
-        if spec.key_name and self._cloud.keypairs.get(spec.key_name) is None:
+        if spec.key_name and self._cloud.keypairs(self._info.user_id).get(spec.key_name) is None:
             raise self.refused(400, "Invalid key_name provided.")
         if spec.availability_zone not in ("", ZONE):
             raise self.refused(400, "The requested availability zone is not available")

@@ -97,7 +97,7 @@ class MemoryCore:
         self._writing = ""
         hosts = [Hypervisor.from_api(hypervisor_json(i)) for i in range(hypervisors)]
         seed = Seed(self._projects, [h.host for h in hosts], servers)
-        self._cloud = Cloud(seed, hosts, self._info.user_id)
+        self._cloud = Cloud(seed, hosts)
 
     @property
     def info(self) -> CloudInfo:

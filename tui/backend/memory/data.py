@@ -464,7 +464,7 @@ def security_group_id(project: int, name: str) -> str:
     return derived_id("security-group", f"{name}-{project}")
 
 
-def _rule(group: str, project_id: str, k: int, **fields: Any) -> dict[str, Any]:
+def rule_json(group: str, project_id: str, k: int | str, **fields: Any) -> dict[str, Any]:
     rule = {
         "id": derived_id("rule", f"{group}-{k}"),
         "project_id": project_id,
@@ -485,7 +485,7 @@ def _rule(group: str, project_id: str, k: int, **fields: Any) -> dict[str, Any]:
 
 def security_group_json(project: int, project_id: str, name: str) -> dict[str, Any]:
     group = security_group_id(project, name)
-    rule = functools.partial(_rule, group, project_id)
+    rule = functools.partial(rule_json, group, project_id)
     egress = [rule(0, direction="egress"), rule(1, direction="egress", ethertype="IPv6")]
     if name == "default":
         ingress = [rule(2, remote_group_id=group), rule(3, ethertype="IPv6", remote_group_id=group)]

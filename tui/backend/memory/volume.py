@@ -209,7 +209,10 @@ class VolumeMemory(MemoryCore):
             self._record_attachment(server, "attach_volume", "compute_attach_volume")
             return device
 
-        return await self._attachment_write("attach", "to", server_id, volume_id, attach)
+        # Nova's attach_volume checks the server's state before it looks the volume up
+        return await self._attachment_write(
+            "attach", "to", server_id, volume_id, attach, state_first="attach_volume"
+        )
 
     async def detach_volume(self, server_id: str, volume_id: str) -> None:
         def detach(server: Server, volume: models.Volume) -> None:
@@ -230,17 +233,18 @@ class VolumeMemory(MemoryCore):
         server_id: str,
         volume_id: str,
         step: Callable[[Server, models.Volume], T],
+        *,
+        state_first: str = "",
     ) -> T:
-        """Nova's os-volume_attachments: the server (404), for an attach its state (Nova's
-        ``attach_volume`` checks it before it looks the volume up), the volume (404), then
-        ``step``."""
+        """Nova's os-volume_attachments: the server (404), the `state_first` rule of Nova's
+        state table (409) if one is named, the volume (404), then ``step``."""
         found = self._cloud.servers.get(server_id)
         target = f"volume {volume_id} {preposition} server {found.name if found else server_id}"
 
         def change() -> T:
             server = self._lookup(self._cloud.servers, server_id, "instance")
-            if verb == "attach":
-                self._check(states.conflict_message("attach_volume", server), 409)
+            if state_first:
+                self._check(states.conflict_message(state_first, server), 409)
             return step(server, self._volume_or_404(volume_id))
 
         return await self._write(f"{verb}-volume", target, change)

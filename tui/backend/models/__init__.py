@@ -36,7 +36,20 @@ AREAS: dict[str, tuple[str, ...]] = {
         "SecurityGroup",
         "SecurityGroupRule",
         "Subnet",
+        "SubnetPool",
         "agent_hosts",
+    ),
+    "network_specs": (
+        "NetworkChange",
+        "NetworkSpec",
+        "Pair",
+        "PortChange",
+        "PortSpec",
+        "RouterChange",
+        "RouterSpec",
+        "SecurityGroupRuleSpec",
+        "SubnetChange",
+        "SubnetSpec",
     ),
     "volume": ("Volume", "VolumeAttachment", "VolumeSnapshot", "VolumeSpec"),
     "zones": ("ZONE_SERVICES", "Aggregate", "ServiceZone", "ZoneHost"),
@@ -102,6 +115,7 @@ if TYPE_CHECKING:
     from tui.backend.models.metric import *  # noqa: F403
     from tui.backend.models.migration import *  # noqa: F403
     from tui.backend.models.network import *  # noqa: F403
+    from tui.backend.models.network_specs import *  # noqa: F403
     from tui.backend.models.object_store import *  # noqa: F403
     from tui.backend.models.orchestration import *  # noqa: F403
     from tui.backend.models.pools import *  # noqa: F403

@@ -23,6 +23,8 @@ class Network(FromApi):
     segmentation_id: str = field(metadata=api("provider:segmentation_id"))
     mtu: int
     subnet_ids: tuple[str, ...] = field(metadata=api("subnets"))
+    port_security: bool = field(metadata=api("port_security_enabled", absent=True))
+    description: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -50,6 +52,41 @@ class Subnet(FromApi):
         )
     )
     dns_nameservers: tuple[str, ...]
+    host_routes: tuple[tuple[str, str], ...] = field(  # (destination, nexthop)
+        metadata=api(
+            get=lambda d: tuple(
+                (as_str(r.get("destination")), as_str(r.get("nexthop")))
+                for r in d.get("host_routes") or ()
+            )
+        )
+    )
+    ipv6_ra_mode: str
+    ipv6_address_mode: str
+    subnetpool_id: str
+    description: str
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def pool_pairs(self) -> tuple[tuple[str, str], ...]:
+        """The allocation pools as (start, end)."""
+        return tuple(
+            (as_str(p.get("start")), as_str(p.get("end")))
+            for p in self.raw.get("allocation_pools") or ()
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SubnetPool(FromApi):
+    id: str
+    name: str
+    project_id: str = field(metadata=api("project_id", "tenant_id"))
+    ip_version: int = field(metadata=api(get=lambda d: as_int(d.get("ip_version")) or 4))
+    prefixes: tuple[str, ...]
+    default_prefixlen: int
+    min_prefixlen: int
+    max_prefixlen: int
+    shared: bool
+    is_default: bool
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -75,11 +112,36 @@ class Port(FromApi):
     security_group_ids: tuple[str, ...] = field(metadata=api("security_groups"))
     binding_host: str = field(metadata=api("binding:host_id"))
     vif_type: str = field(metadata=api("binding:vif_type"))
+    # (ip address or CIDR, mac address or "") each
+    allowed_address_pairs: tuple[tuple[str, str], ...] = field(
+        metadata=api(
+            get=lambda d: tuple(
+                (as_str(p.get("ip_address")), as_str(p.get("mac_address")))
+                for p in d.get("allowed_address_pairs") or ()
+            )
+        )
+    )
+    port_security: bool = field(metadata=api("port_security_enabled", absent=True))
+    description: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def ip_text(self) -> str:
         return ", ".join(ip.ip_address for ip in self.fixed_ips)
+
+    @property
+    def role(self) -> str:
+        """What the port is to a router: "interface", "gateway", or "" for any other port."""
+        return _ROUTER_ROLES.get(self.device_owner, "")
+
+
+# the device_owner of a router's ports (HA and DVR interfaces are interfaces too)
+_ROUTER_ROLES = {
+    "network:router_interface": "interface",
+    "network:ha_router_replicated_interface": "interface",
+    "network:router_interface_distributed": "interface",
+    "network:router_gateway": "gateway",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +162,24 @@ class Router(FromApi):
     )
     distributed: bool
     ha: bool
+    enable_snat: bool = field(
+        metadata=api("enable_snat", within="external_gateway_info", absent=False)
+    )
+    # static routes: (destination CIDR, next hop) each
+    routes: tuple[tuple[str, str], ...] = field(
+        metadata=api(
+            get=lambda d: tuple(
+                (as_str(r.get("destination")), as_str(r.get("nexthop")))
+                for r in d.get("routes") or ()
+            )
+        )
+    )
+    description: str
     raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def routes_text(self) -> str:
+        return ", ".join(f"{destination} via {nexthop}" for destination, nexthop in self.routes)
 
 
 def _server_of_port(d: Json) -> Any:

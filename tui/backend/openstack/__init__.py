@@ -10,21 +10,29 @@ from tui.backend.openstack.flavors import FlavorsAPI
 from tui.backend.openstack.health import HealthAPI
 from tui.backend.openstack.identity import IdentityAPI
 from tui.backend.openstack.image import ImageAPI
+from tui.backend.openstack.keypair_writes import KeypairWritesAPI
 from tui.backend.openstack.metric import MetricAPI
 from tui.backend.openstack.moves import MovesAPI
 from tui.backend.openstack.network import NetworkAPI
+from tui.backend.openstack.network_writes import NetworkWritesAPI
 from tui.backend.openstack.object_store import ObjectStoreAPI
 from tui.backend.openstack.orchestration import OrchestrationAPI
 from tui.backend.openstack.pools import PoolsAPI
 from tui.backend.openstack.quotas import QuotasAPI
 from tui.backend.openstack.raw import RawAPI
+from tui.backend.openstack.router_writes import RouterWritesAPI
+from tui.backend.openstack.security_writes import SecurityWritesAPI
 from tui.backend.openstack.services import ServicesAPI
 from tui.backend.openstack.volume import VolumeAPI
 
 
 class OpenStackBackend(
     ComputeAPI,
+    # building networks and subnets (before the reads it builds on)
+    NetworkWritesAPI,
     NetworkAPI,
+    # security groups and rules: the writes
+    SecurityWritesAPI,
     VolumeAPI,
     ImageAPI,
     IdentityAPI,
@@ -46,6 +54,10 @@ class OpenStackBackend(
     ObjectStoreAPI,
     # moving servers, migrations, instance actions
     MovesAPI,
+    # keypairs: import, delete (a new pair is made locally)
+    KeypairWritesAPI,
+    # routers and ports: the writes
+    RouterWritesAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
@@ -202,16 +203,19 @@ class ComputeAPI(OpenStackCore):
             microversion=self._servers_mv,
         )
 
-    async def keypairs(self) -> AsyncIterator[list[models.Keypair]]:
+    async def keypairs(self, *, user_id: str | None = None) -> AsyncIterator[list[models.Keypair]]:
+        """Nova lists keypairs without their user (2.10: another user's, admin; 2.35: paged)."""
+        owner = user_id or self._info.user_id
         async for page in self._collection(
             "compute",
             "/os-keypairs",
             "keypairs",
             models.Keypair.from_api,
+            {"user_id": user_id} if user_id else None,
             page_size=DEFAULT_PAGE_SIZE,
             microversion=self._servers_mv,
         ):
-            yield page
+            yield [k if k.user_id else dataclasses.replace(k, user_id=owner) for k in page]
 
     async def availability_zones(self) -> list[models.AvailabilityZone]:
         """Zones with their hosts (admin: the detail view), else just the zones."""
