@@ -35,11 +35,12 @@ class MemoryBackend(
     # moving servers (before the mixins it builds on)
     MovesMemory,
     ComputeMemory,
-    # building networks and subnets (before the reads it builds on)
+    # Neutron's writes, before the reads they build on: routers and ports (which build on
+    # networks and subnets), security groups and rules, networks and subnets
+    RouterWritesMemory,
+    SecurityWritesMemory,
     NetworkWritesMemory,
     NetworkMemory,
-    # security groups and rules: the writes
-    SecurityWritesMemory,
     VolumeMemory,
     ImageMemory,
     IdentityMemory,
@@ -61,8 +62,6 @@ class MemoryBackend(
     ObjectStoreMemory,
     # keypairs: import, delete
     KeypairWritesMemory,
-    # routers and ports: the writes
-    RouterWritesMemory,
 ):
     """An in-memory cloud: 3 projects, 4 hypervisors and 40 servers unless told otherwise,
     with their networks, ports, floating IPs, volumes, images, flavors and keypairs."""

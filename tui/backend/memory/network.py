@@ -22,6 +22,8 @@ _MISSING = {
     "port": "Port {} could not be found.",
     "floatingip": "Floating IP {} could not be found",
     "security group": "Security group {} does not exist",
+    "router": "Router {} could not be found",
+    "subnet": "Subnet {} could not be found.",
 }
 
 
@@ -110,6 +112,9 @@ class NetworkMemory(MemoryCore):
         return self._as_seen(found)
 
     async def port(self, port_id: str) -> models.Port:
+        return self._port_of(port_id)
+
+    def _port_of(self, port_id: str) -> models.Port:
         return self._neutron(self._cloud.ports, port_id, "port", self._owned)
 
     async def floating_ip(self, floating_ip_id: str) -> models.FloatingIP:
@@ -119,8 +124,11 @@ class NetworkMemory(MemoryCore):
         return self._neutron(self._cloud.floating_ips, floating_ip_id, "floatingip", self._owned)
 
     async def security_group(self, security_group_id: str) -> models.SecurityGroup:
+        return self._group(security_group_id)
+
+    def _group(self, group_id: str) -> models.SecurityGroup:
         groups = self._cloud.security_groups
-        return self._neutron(groups, security_group_id, "security group", self._owned)
+        return self._neutron(groups, group_id, "security group", self._owned)
 
     # -- floating IPs ------------------------------------------------------------------------
 

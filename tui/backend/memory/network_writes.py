@@ -69,13 +69,7 @@ class NetworkWritesMemory(NetworkMemory):
         return self._owned(subnet) or (network is not None and self._network_visible(network))
 
     def _subnet_of(self, subnet_id: str) -> models.Subnet:
-        return self._lookup(
-            self._cloud.subnets,
-            subnet_id,
-            "subnet",
-            self._subnet_visible,
-            "Subnet {} could not be found.",
-        )
+        return self._neutron(self._cloud.subnets, subnet_id, "subnet", self._subnet_visible)
 
     async def subnet(self, subnet_id: str) -> models.Subnet:
         return self._subnet_of(subnet_id)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from tui.backend import models
 from tui.backend.memory import data
-from tui.backend.memory.core import MemoryCore
+from tui.backend.memory.network_writes import NetworkWritesMemory
 from tui.backend.models import Json
 
 if TYPE_CHECKING:
@@ -36,33 +36,14 @@ def _routes_json(routes: Iterable[Pair]) -> list[dict[str, str]]:
     return [{"destination": d, "nexthop": n} for d, n in routes]
 
 
-class RouterWritesMemory(MemoryCore):
+class RouterWritesMemory(NetworkWritesMemory):
     # -- lookups -----------------------------------------------------------------------------
 
     async def router(self, router_id: str) -> models.Router:
         return self._router(router_id)
 
     def _router(self, router_id: str) -> models.Router:
-        return self._lookup(
-            self._cloud.routers, router_id, "router", self._owned, "Router {} could not be found"
-        )
-
-    def _subnet_of(self, subnet_id: str) -> models.Subnet:
-        return self._lookup(
-            self._cloud.subnets, subnet_id, "subnet", self._owned, "Subnet {} could not be found."
-        )
-
-    def _port_of(self, port_id: str) -> models.Port:
-        return self._lookup(
-            self._cloud.ports, port_id, "port", self._owned, "Port {} could not be found."
-        )
-
-    def _network_of(self, network_id: str) -> models.Network:
-        def visible(n: models.Network) -> bool:
-            return n.shared or n.external or self._owned(n)
-
-        words = "Network {} could not be found."
-        return self._lookup(self._cloud.networks, network_id, "network", visible, words)
+        return self._neutron(self._cloud.routers, router_id, "router", self._owned)
 
     def _router_ports(self, router_id: str) -> list[models.Port]:
         return [p for p in self._cloud.ports if p.device_id == router_id]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from tui.backend import models
 from tui.backend.ip_protocols import ICMP_PROTOCOLS, IP_PROTOCOLS, PORT_PROTOCOLS, protocol_number
 from tui.backend.memory import data
-from tui.backend.memory.core import MemoryCore
+from tui.backend.memory.network import NetworkMemory
 from tui.backend.models import Json, Server
 
 if TYPE_CHECKING:
@@ -38,12 +38,7 @@ def _rule_key(rule: models.SecurityGroupRule) -> tuple[object, ...]:
     )
 
 
-class SecurityWritesMemory(MemoryCore):
-    def _group(self, group_id: str) -> models.SecurityGroup:
-        return self._lookup(
-            self._cloud.security_groups, group_id, "security group", self._owned, _MISSING_GROUP
-        )
-
+class SecurityWritesMemory(NetworkMemory):
     def _put_group(self, group: models.SecurityGroup, changes: Json) -> models.SecurityGroup:
         raw = {
             **group.raw,

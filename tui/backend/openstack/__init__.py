@@ -28,11 +28,12 @@ from tui.backend.openstack.volume import VolumeAPI
 
 class OpenStackBackend(
     ComputeAPI,
-    # building networks and subnets (before the reads it builds on)
+    # Neutron's writes, before the reads they build on: routers and ports (which build on
+    # networks and subnets), security groups and rules, networks and subnets
+    RouterWritesAPI,
+    SecurityWritesAPI,
     NetworkWritesAPI,
     NetworkAPI,
-    # security groups and rules: the writes
-    SecurityWritesAPI,
     VolumeAPI,
     ImageAPI,
     IdentityAPI,
@@ -56,8 +57,6 @@ class OpenStackBackend(
     MovesAPI,
     # keypairs: import, delete (a new pair is made locally)
     KeypairWritesAPI,
-    # routers and ports: the writes
-    RouterWritesAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 

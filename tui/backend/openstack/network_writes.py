@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.models import Json
-from tui.backend.openstack.network import NetworkAPI
-from tui.backend.openstack.replies import Read
+from tui.backend.openstack.network import NetworkAPI, route_list
 
 if TYPE_CHECKING:
     from tui.backend.models.network_specs import Pair
@@ -66,10 +65,6 @@ def _pools(pairs: tuple[Pair, ...]) -> list[Json]:
     return [{"start": start, "end": end} for start, end in pairs]
 
 
-def _routes(pairs: tuple[Pair, ...]) -> list[Json]:
-    return [{"destination": dest, "nexthop": hop} for dest, hop in pairs]
-
-
 def subnet_body(spec: models.SubnetSpec) -> Json:
     body: dict[str, Any] = {"network_id": spec.network_id, "ip_version": spec.ip_version}
     optional = {
@@ -95,7 +90,7 @@ def subnet_body(spec: models.SubnetSpec) -> Json:
     if spec.dns_nameservers:
         body["dns_nameservers"] = list(spec.dns_nameservers)
     if spec.host_routes:
-        body["host_routes"] = _routes(spec.host_routes)
+        body["host_routes"] = route_list(spec.host_routes)
     return body
 
 
@@ -113,7 +108,7 @@ def subnet_change_body(change: models.SubnetChange) -> Json:
     if change.dns_nameservers is not None:
         body["dns_nameservers"] = list(change.dns_nameservers)
     if change.host_routes is not None:
-        body["host_routes"] = _routes(change.host_routes)
+        body["host_routes"] = route_list(change.host_routes)
     return body
 
 
@@ -130,64 +125,50 @@ class NetworkWritesAPI(NetworkAPI):
             yield page
 
     async def create_network(self, spec: models.NetworkSpec) -> models.Network:
-        made: models.Network = await self._write(
+        return await self._neutron_send(
             "create-network",
             f"network {spec.name}",
-            "POST",
-            "network",
-            "/networks",
-            body={"network": network_body(spec)},
-            read=Read("network", models.Network.from_api, made="network"),
+            "networks",
+            network_body(spec),
+            models.Network.from_api,
+            made="network",
         )
-        return made
 
     async def update_network(self, network_id: str, change: models.NetworkChange) -> models.Network:
-        changed: models.Network = await self._write(
+        return await self._neutron_send(
             "update-network",
             f"network {network_id}",
-            "PUT",
-            "network",
-            f"/networks/{network_id}",
-            body={"network": network_change_body(change)},
-            read=Read("network", models.Network.from_api),
+            "networks",
+            network_change_body(change),
+            models.Network.from_api,
+            ident=network_id,
         )
-        return changed
 
     async def delete_network(self, network_id: str) -> None:
-        await self._write(
-            "delete-network",
-            f"network {network_id}",
-            "DELETE",
-            "network",
-            f"/networks/{network_id}",
+        await self._neutron_delete(
+            "delete-network", f"network {network_id}", "networks", network_id
         )
 
     async def create_subnet(self, spec: models.SubnetSpec) -> models.Subnet:
         what = spec.cidr or f"from pool {spec.subnetpool_id}"
-        made: models.Subnet = await self._write(
+        return await self._neutron_send(
             "create-subnet",
             f"subnet {spec.name or what} on network {spec.network_id}",
-            "POST",
-            "network",
-            "/subnets",
-            body={"subnet": subnet_body(spec)},
-            read=Read("subnet", models.Subnet.from_api, made="subnet"),
+            "subnets",
+            subnet_body(spec),
+            models.Subnet.from_api,
+            made="subnet",
         )
-        return made
 
     async def update_subnet(self, subnet_id: str, change: models.SubnetChange) -> models.Subnet:
-        changed: models.Subnet = await self._write(
+        return await self._neutron_send(
             "update-subnet",
             f"subnet {subnet_id}",
-            "PUT",
-            "network",
-            f"/subnets/{subnet_id}",
-            body={"subnet": subnet_change_body(change)},
-            read=Read("subnet", models.Subnet.from_api),
+            "subnets",
+            subnet_change_body(change),
+            models.Subnet.from_api,
+            ident=subnet_id,
         )
-        return changed
 
     async def delete_subnet(self, subnet_id: str) -> None:
-        await self._write(
-            "delete-subnet", f"subnet {subnet_id}", "DELETE", "network", f"/subnets/{subnet_id}"
-        )
+        await self._neutron_delete("delete-subnet", f"subnet {subnet_id}", "subnets", subnet_id)

@@ -11,19 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from tui.backend import models
 from tui.backend.models import Json
-from tui.backend.openstack.core import OpenStackCore
+from tui.backend.openstack.network import NetworkAPI, given, route_list
 from tui.backend.openstack.replies import Read
 
 if TYPE_CHECKING:
     from tui.backend.models import Pair, PortChange, PortSpec, RouterChange, RouterSpec
-
-
-def _given(**values: object) -> dict[str, Any]:
-    return {key: value for key, value in values.items() if value is not None}
-
-
-def _routes(routes: Iterable[Pair]) -> list[dict[str, str]]:
-    return [{"destination": d, "nexthop": n} for d, n in routes]
 
 
 def _pairs(pairs: Iterable[Pair]) -> list[dict[str, str]]:
@@ -31,36 +23,26 @@ def _pairs(pairs: Iterable[Pair]) -> list[dict[str, str]]:
 
 
 def _gateway(network_id: str, enable_snat: bool | None) -> dict[str, Any]:
-    return {"network_id": network_id, **_given(enable_snat=enable_snat)}
+    return {"network_id": network_id, **given(enable_snat=enable_snat)}
 
 
 def _interface_body(subnet_id: str, port_id: str) -> dict[str, str]:
     return {k: v for k, v in (("subnet_id", subnet_id), ("port_id", port_id)) if v}
 
 
-class RouterWritesAPI(OpenStackCore):
+class RouterWritesAPI(NetworkAPI):
     async def router(self, router_id: str) -> models.Router:
-        return await self._show(
-            "network", f"/routers/{router_id}", "router", models.Router.from_api, kind="router"
-        )
+        return await self._neutron_show("routers", router_id, models.Router.from_api)
 
     async def _router_write(
         self, action: str, router_id: str, body: Json, target: str = ""
     ) -> models.Router:
-        read = Read("router", models.Router.from_api)
-        router: models.Router = await self._write(
-            action,
-            target or f"router {router_id}",
-            "PUT",
-            "network",
-            f"/routers/{router_id}",
-            body={"router": body},
-            read=read,
-        )
-        return router
+        target = target or f"router {router_id}"
+        parse = models.Router.from_api
+        return await self._neutron_send(action, target, "routers", body, parse, ident=router_id)
 
     async def create_router(self, spec: RouterSpec) -> models.Router:
-        body = _given(
+        body = given(
             name=spec.name,
             description=spec.description or None,
             project_id=spec.project_id or None,
@@ -68,24 +50,21 @@ class RouterWritesAPI(OpenStackCore):
         )
         if spec.external_network_id:
             body["external_gateway_info"] = _gateway(spec.external_network_id, spec.enable_snat)
-        read = Read("router", models.Router.from_api, made="router")
-        router: models.Router = await self._write(
+        return await self._neutron_send(
             "create-router",
             f"router {spec.name}",
-            "POST",
-            "network",
-            "/routers",
-            body={"router": body},
-            read=read,
+            "routers",
+            body,
+            models.Router.from_api,
+            made="router",
         )
-        return router
 
     async def update_router(self, router_id: str, change: RouterChange) -> models.Router:
-        body = _given(
+        body = given(
             name=change.name,
             description=change.description,
             admin_state_up=change.admin_state_up,
-            routes=None if change.routes is None else _routes(change.routes),
+            routes=None if change.routes is None else route_list(change.routes),
         )
         return await self._router_write("update-router", router_id, body)
 
@@ -129,14 +108,12 @@ class RouterWritesAPI(OpenStackCore):
         )
 
     async def delete_router(self, router_id: str) -> None:
-        await self._write(
-            "delete-router", f"router {router_id}", "DELETE", "network", f"/routers/{router_id}"
-        )
+        await self._neutron_delete("delete-router", f"router {router_id}", "routers", router_id)
 
     # -- ports -------------------------------------------------------------------------------
 
     async def create_port(self, spec: PortSpec) -> models.Port:
-        body = _given(
+        body = given(
             network_id=spec.network_id,
             name=spec.name or None,
             description=spec.description or None,
@@ -152,20 +129,17 @@ class RouterWritesAPI(OpenStackCore):
             ]
         if spec.security_group_ids is not None:
             body["security_groups"] = list(spec.security_group_ids)
-        read = Read("port", models.Port.from_api, made="port")
-        port: models.Port = await self._write(
+        return await self._neutron_send(
             "create-port",
             f"network {spec.network_id}",
-            "POST",
-            "network",
-            "/ports",
-            body={"port": body},
-            read=read,
+            "ports",
+            body,
+            models.Port.from_api,
+            made="port",
         )
-        return port
 
     async def update_port(self, port_id: str, change: PortChange) -> models.Port:
-        body = _given(
+        body = given(
             name=change.name,
             description=change.description,
             admin_state_up=change.admin_state_up,
@@ -175,18 +149,10 @@ class RouterWritesAPI(OpenStackCore):
             body["security_groups"] = list(change.security_group_ids)
         if change.allowed_address_pairs is not None:
             body["allowed_address_pairs"] = _pairs(change.allowed_address_pairs)
-        port: models.Port = await self._write(
-            "update-port",
-            f"port {port_id}",
-            "PUT",
-            "network",
-            f"/ports/{port_id}",
-            body={"port": body},
-            read=Read("port", models.Port.from_api),
+        parse = models.Port.from_api
+        return await self._neutron_send(
+            "update-port", f"port {port_id}", "ports", body, parse, ident=port_id
         )
-        return port
 
     async def delete_port(self, port_id: str) -> None:
-        await self._write(
-            "delete-port", f"port {port_id}", "DELETE", "network", f"/ports/{port_id}"
-        )
+        await self._neutron_delete("delete-port", f"port {port_id}", "ports", port_id)

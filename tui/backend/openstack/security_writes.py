@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 from tui.backend import models
 from tui.backend.models import Json
-from tui.backend.openstack.core import OpenStackCore
-from tui.backend.openstack.replies import Read
+from tui.backend.openstack.network import NetworkAPI, given
 
 if TYPE_CHECKING:
     from tui.backend.models.network_specs import SecurityGroupRuleSpec
@@ -30,18 +29,18 @@ def rule_body(spec: SecurityGroupRuleSpec) -> Json:
         "description": spec.description or None,
     }
     body.update({key: value for key, value in optional.items() if value is not None})
-    return {"security_group_rule": body}
+    return body
 
 
-class SecurityWritesAPI(OpenStackCore):
+class SecurityWritesAPI(NetworkAPI):
     async def _group_write(
-        self, action: str, target: str, method: str, path: str, body: Json, made: str = ""
+        self, action: str, target: str, fields: Json, ident: str = ""
     ) -> models.SecurityGroup:
-        read = Read("security_group", models.SecurityGroup.from_api, made=made)
-        group: models.SecurityGroup = await self._write(
-            action, target, method, "network", path, body=body, read=read
+        parse = models.SecurityGroup.from_api
+        made = "" if ident else "security group"
+        return await self._neutron_send(
+            action, target, "security-groups", fields, parse, ident=ident, made=made
         )
-        return group
 
     async def create_security_group(
         self, name: str, *, description: str = "", project_id: str = ""
@@ -52,59 +51,42 @@ class SecurityWritesAPI(OpenStackCore):
         return await self._group_write(
             "create-security-group",
             f"security group {name}",
-            "POST",
-            "/security-groups",
-            {"security_group": wanted},
-            made="security group",
+            wanted,
         )
 
     async def update_security_group(
         self, group_id: str, *, name: str | None = None, description: str | None = None
     ) -> models.SecurityGroup:
-        changes = {
-            key: value
-            for key, value in (("name", name), ("description", description))
-            if value is not None
-        }
         return await self._group_write(
             "update-security-group",
             f"security group {group_id}",
-            "PUT",
-            f"/security-groups/{group_id}",
-            {"security_group": changes},
+            given(name=name, description=description),
+            group_id,
         )
 
     async def delete_security_group(self, group_id: str) -> None:
-        await self._write(
-            "delete-security-group",
-            f"security group {group_id}",
-            "DELETE",
-            "network",
-            f"/security-groups/{group_id}",
+        await self._neutron_delete(
+            "delete-security-group", f"security group {group_id}", "security-groups", group_id
         )
 
     async def create_security_group_rule(
         self, spec: SecurityGroupRuleSpec
     ) -> models.SecurityGroupRule:
-        read = Read("security_group_rule", models.SecurityGroupRule.from_api, made="rule")
-        rule: models.SecurityGroupRule = await self._write(
+        return await self._neutron_send(
             "create-security-group-rule",
             f"security group {spec.security_group_id}",
-            "POST",
-            "network",
-            "/security-group-rules",
-            body=rule_body(spec),
-            read=read,
+            "security-group-rules",
+            rule_body(spec),
+            models.SecurityGroupRule.from_api,
+            made="rule",
         )
-        return rule
 
     async def delete_security_group_rule(self, rule_id: str) -> None:
-        await self._write(
+        await self._neutron_delete(
             "delete-security-group-rule",
             f"security group rule {rule_id}",
-            "DELETE",
-            "network",
-            f"/security-group-rules/{rule_id}",
+            "security-group-rules",
+            rule_id,
         )
 
     async def _server_group_action(self, action: str, server_id: str, group_name: str) -> None:
