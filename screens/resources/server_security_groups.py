@@ -53,7 +53,7 @@ def _group_form(
     )
 
 
-SERVER_GROUP_ACTIONS = (
+SERVER_SECURITY_GROUP_ACTIONS = (
     Action(
         "add_security_group",
         "t",
