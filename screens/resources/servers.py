@@ -12,6 +12,7 @@ from tui.resource import Action, Col, Drill, Resource, Scope, View, attr
 from tui.screens.resources.boot import boot, boot_form
 from tui.screens.resources.columns import state_col, task_col
 from tui.screens.resources.moves import MOVING_ACTIONS
+from tui.screens.resources.server_interfaces import SERVER_INTERFACE_ACTIONS
 from tui.screens.resources.server_security_groups import SERVER_SECURITY_GROUP_ACTIONS
 
 
@@ -278,6 +279,7 @@ SERVER_ACTIONS = (
     ),
     *MOVING_ACTIONS,
     *SERVER_SECURITY_GROUP_ACTIONS,
+    *SERVER_INTERFACE_ACTIONS,
 )
 
 

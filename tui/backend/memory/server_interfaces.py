@@ -10,7 +10,7 @@ from tui.backend import models
 from tui.backend.errors import BackendError
 from tui.backend.memory.compute import ComputeMemory
 from tui.backend.memory.router_writes import RouterWritesMemory
-from tui.backend.models import Server
+from tui.backend.models import Json, Server
 
 
 class ServerInterfacesMemory(ComputeMemory, RouterWritesMemory):
@@ -71,7 +71,7 @@ class ServerInterfacesMemory(ComputeMemory, RouterWritesMemory):
                 )
             if str(address) in taken:
                 raise self.refused(409, f"Fixed IP {fixed_ip} is already in use.")
-            fixed = [{"subnet_id": subnet.id, "ip_address": str(address)}]
+            fixed: list[Json] = [{"subnet_id": subnet.id, "ip_address": str(address)}]
         else:
             try:
                 fixed = self._fixed_ips(network, (), taken)
