@@ -17,6 +17,8 @@ from tui.backend.models.server_groups import POLICIES, ServerGroup
 
 _FIELD = "Invalid input for field/attribute"
 _MISSING = "Instance group {} could not be found."
+# the policies in the order Nova's JSON schema lists them in its refusal
+_SCHEMA_POLICIES = ("anti-affinity", "affinity", "soft-anti-affinity", "soft-affinity")
 
 
 class ServerGroupsMemory(ComputeMemory):
@@ -53,7 +55,7 @@ class ServerGroupsMemory(ComputeMemory):
             if not name:
                 raise self.refused(400, f"{_FIELD} name. Value: . '' should be non-empty")
             if policy not in POLICIES:
-                allowed = ", ".join(f"'{p}'" for p in ("anti-affinity", "affinity", *POLICIES[2:]))
+                allowed = ", ".join(f"'{p}'" for p in _SCHEMA_POLICIES)
                 raise self.refused(
                     400,
                     f"{_FIELD} policy. Value: {policy}. '{policy}' is not one of [{allowed}]",
