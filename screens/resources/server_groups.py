@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
 from tui.backend.base import Backend
 from tui.backend.errors import NotFound
-from tui.backend.models import Server, ServerGroup
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, attr
 from tui.screens.resources.choices import collect, fixed
 from tui.screens.resources.columns import count_col, project_col
+
+if TYPE_CHECKING:  # the models load when the list is first shown, not at start-up
+    from tui.backend.models import Server, ServerGroup
 
 POLICY_CHOICES = fixed(
     ("anti-affinity", "anti-affinity: never two on one host (or at most N)"),

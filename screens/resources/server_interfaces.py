@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from tui.backend.base import Backend
 from tui.backend.states import allows
 from tui.forms import Choice, Field, Form, Values
-from tui.net_values import BadValue, address
 from tui.resource import Action
 from tui.screens.resources.choices import collect
 from tui.text import safe
@@ -50,6 +49,8 @@ def _attach_form(server: Server) -> Form:
         ]
 
     def fixed_ip(value: object, values: Values) -> str | None:
+        from tui.net_values import BadValue, address  # (its models load when first used)
+
         try:
             found = address(str(value))
         except BadValue as error:
@@ -105,6 +106,8 @@ def _one_of(values: Values) -> dict[str, str]:
 
 
 async def attach(backend: Backend, server: Server, values: Values) -> str:
+    from tui.net_values import address
+
     fixed = values.get("fixed_ip") or ""
     return await backend.attach_interface(
         server.id,

@@ -6,14 +6,16 @@ makes the server a member, and the scheduler places it by the group's policy
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory import data
 from tui.backend.memory.compute import ComputeMemory
 from tui.backend.memory.store import gated
-from tui.backend.models.server_groups import POLICIES, ServerGroup
+
+if TYPE_CHECKING:
+    from tui.backend.models import ServerGroup
 
 _FIELD = "Invalid input for field/attribute"
 _MISSING = "Instance group {} could not be found."
@@ -25,11 +27,11 @@ class ServerGroupsMemory(ComputeMemory):
     def _as_group(self, record: dict[str, Any]) -> ServerGroup:
         """Nova shows only the members that are not deleted."""
         members = [m for m in record["members"] if self._cloud.servers.get(m) is not None]
-        return ServerGroup.from_api({**record, "members": members})
+        return models.ServerGroup.from_api({**record, "members": members})
 
     def _group_record(self, group_id: str) -> dict[str, Any]:
         record = self._cloud.server_groups.get(group_id)
-        if record is None or not self._owned(ServerGroup.from_api(record)):
+        if record is None or not self._owned(models.ServerGroup.from_api(record)):
             raise self.refused(404, _MISSING.format(group_id), "show server group")
         return record
 
@@ -54,7 +56,7 @@ class ServerGroupsMemory(ComputeMemory):
         def change() -> ServerGroup:
             if not name:
                 raise self.refused(400, f"{_FIELD} name. Value: . '' should be non-empty")
-            if policy not in POLICIES:
+            if policy not in models.POLICIES:
                 allowed = ", ".join(f"'{p}'" for p in _SCHEMA_POLICIES)
                 raise self.refused(
                     400,
@@ -80,7 +82,7 @@ class ServerGroupsMemory(ComputeMemory):
             }
             stored = dict(gated(record))  # through the text gate, like every record
             self._cloud.server_groups[stored["id"]] = stored
-            return ServerGroup.from_api(stored)
+            return models.ServerGroup.from_api(stored)
 
         return await self._write("create-server-group", f"server group {name} ({policy})", change)
 
@@ -97,7 +99,7 @@ class ServerGroupsMemory(ComputeMemory):
         record = None
         if spec.server_group:
             record = self._cloud.server_groups.get(spec.server_group)
-            if record is None or not self._owned(ServerGroup.from_api(record)):
+            if record is None or not self._owned(models.ServerGroup.from_api(record)):
                 raise self.refused(400, _MISSING.format(spec.server_group))
         servers = super()._boot(spec)
         if record is not None:

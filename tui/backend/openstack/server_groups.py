@@ -4,12 +4,15 @@ created with a policy and its rules (microversion 2.64), deleted."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
-from tui.backend.models.server_groups import ServerGroup
 from tui.backend.openstack.core import OpenStackCore
 from tui.backend.openstack.replies import Read
+
+if TYPE_CHECKING:
+    from tui.backend.models import ServerGroup
 
 # 2.64: one `policy` and a `rules` object (max_server_per_host) instead of a policy list
 SERVER_GROUPS_MV = (2, 64)
@@ -40,7 +43,7 @@ class ServerGroupsAPI(OpenStackCore):
             _, groups = self._get_read(
                 "compute",
                 "/os-server-groups",
-                Read("server_groups", ServerGroup.from_api, "list"),
+                Read("server_groups", models.ServerGroup.from_api, "list"),
                 query,
                 self._groups_mv(),
                 operation,
@@ -56,7 +59,7 @@ class ServerGroupsAPI(OpenStackCore):
             "compute",
             f"/os-server-groups/{group_id}",
             "server_group",
-            ServerGroup.from_api,
+            models.ServerGroup.from_api,
             kind="server group",
             microversion=self._groups_mv,
         )
@@ -72,7 +75,7 @@ class ServerGroupsAPI(OpenStackCore):
             "/os-server-groups",
             body=create_body(name, policy, max_server_per_host),
             microversion=self._groups_mv,
-            read=Read("server_group", ServerGroup.from_api, made="server group"),
+            read=Read("server_group", models.ServerGroup.from_api, made="server group"),
         )
         return made
 
