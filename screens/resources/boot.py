@@ -18,6 +18,7 @@ from tui.screens.resources.choices import (
     network_choices,
     security_group_choices,
 )
+from tui.screens.resources.server_groups import server_group_choices
 
 MAX_USER_DATA = 65535  # Nova's limit on user data (before base64)
 
@@ -111,6 +112,13 @@ def boot_form(_row: object = None) -> Form:
                 choices=availability_zone_choices,
             ),
             Field(
+                "server_group",
+                "Server group",
+                kind="choice",
+                choices=server_group_choices,
+                help="optional: placed by the group's policy (scheduler hint group)",
+            ),
+            Field(
                 "user_data",
                 "User data file",
                 kind="file",
@@ -140,6 +148,7 @@ def boot_spec(values: Values) -> models.BootSpec:
         availability_zone=values.get("availability_zone") or "",
         user_data=user_data,
         metadata=tuple(values.get("metadata") or ()),
+        server_group=values.get("server_group") or "",
     )
 
 

@@ -29,6 +29,7 @@ from tui.screens.resources.raw import RAW
 from tui.screens.resources.roles import ROLE_ASSIGNMENTS, ROLES
 from tui.screens.resources.routers import ROUTERS
 from tui.screens.resources.security_groups import SECURITY_GROUP_RULES, SECURITY_GROUPS
+from tui.screens.resources.server_groups import SERVER_GROUPS
 from tui.screens.resources.servers import SERVERS
 from tui.screens.resources.services import COMPUTE_SERVICES, NETWORK_AGENTS
 from tui.screens.resources.stacks import STACK_EVENTS, STACK_RESOURCES, STACKS
@@ -93,6 +94,8 @@ RESOURCES: dict[str, Resource] = {
         MIGRATIONS,
         INSTANCE_ACTIONS,
         ACTION_EVENTS,
+        # Nova's server groups
+        SERVER_GROUPS,
     )
 }
 

@@ -12,7 +12,8 @@ from tui.resource import Action, Col, Drill, Resource, Scope, View, attr
 from tui.screens.resources.boot import boot, boot_form
 from tui.screens.resources.columns import state_col, task_col
 from tui.screens.resources.moves import MOVING_ACTIONS
-from tui.screens.resources.server_groups import SERVER_GROUP_ACTIONS
+from tui.screens.resources.server_interfaces import SERVER_INTERFACE_ACTIONS
+from tui.screens.resources.server_security_groups import SERVER_SECURITY_GROUP_ACTIONS
 
 
 def list_servers(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
@@ -277,7 +278,8 @@ SERVER_ACTIONS = (
         message=lambda s: f"Force-delete {s.name} ({s.id}): no graceful shutdown.",
     ),
     *MOVING_ACTIONS,
-    *SERVER_GROUP_ACTIONS,
+    *SERVER_SECURITY_GROUP_ACTIONS,
+    *SERVER_INTERFACE_ACTIONS,
 )
 
 

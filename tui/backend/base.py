@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # annotations only: the models load by area, when first used
         SecurityGroupRule,
         SecurityGroupRuleSpec,
         Server,
+        ServerGroup,
         ServiceZone,
         Stack,
         StackEvent,
@@ -744,3 +745,33 @@ class Backend(Protocol):
     async def instance_action(self, server_id: str, request_id: str) -> InstanceAction:
         """One action with its events (host and traceback only where policy shows them)."""
         ...
+
+    # -- a server's network interfaces, Nova's server groups --------------------------------
+
+    async def attach_interface(
+        self, server_id: str, *, network_id: str = "", port_id: str = "", fixed_ip: str = ""
+    ) -> str:
+        """Nova's interface-attach: a new port on a network (at `fixed_ip` when given), or an
+        existing unbound port; returns the port's id once it is on the server."""
+        ...
+
+    async def detach_interface(self, server_id: str, port_id: str) -> None:
+        """Nova's interface-detach (asynchronous): a port Nova made is deleted, a port given
+        to it is unbound and kept."""
+        ...
+
+    def server_groups(
+        self, *, all_projects: bool = False, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[ServerGroup]]:
+        """The project's server groups; `all_projects` (admin): every project's."""
+        ...
+
+    async def server_group(self, group_id: str) -> ServerGroup: ...
+
+    async def create_server_group(
+        self, name: str, policy: str, *, max_server_per_host: int | None = None
+    ) -> ServerGroup:
+        """`max_server_per_host` only for anti-affinity (Nova's rule, 2.64)."""
+        ...
+
+    async def delete_server_group(self, group_id: str) -> None: ...

@@ -121,6 +121,9 @@ SERVER_RULES: dict[str, Rule] = {
     # volumes on a server (POST/DELETE /servers/{id}/os-volume_attachments)
     "attach_volume": Rule("attach_volume", _VOLUME_STATES),
     "detach_volume": Rule("detach_volume", _VOLUME_STATES),
+    # network interfaces (POST/DELETE /servers/{id}/os-interface)
+    "attach_interface": Rule("attach_interface", _vm("active", "paused", "stopped")),
+    "detach_interface": Rule("detach_interface", _vm("active", "paused", "stopped")),
 }
 
 

@@ -27,11 +27,16 @@ from tui.backend.memory.quotas import QuotasMemory
 from tui.backend.memory.raw import RawMemory
 from tui.backend.memory.router_writes import RouterWritesMemory
 from tui.backend.memory.security_writes import SecurityWritesMemory
+from tui.backend.memory.server_groups import ServerGroupsMemory
+from tui.backend.memory.server_interfaces import ServerInterfacesMemory
 from tui.backend.memory.services import ServicesMemory
 from tui.backend.memory.volume import VolumeMemory
 
 
 class MemoryBackend(
+    # a server's network interfaces, Nova's server groups (before the mixins they build on)
+    ServerInterfacesMemory,
+    ServerGroupsMemory,
     # moving servers (before the mixins it builds on)
     MovesMemory,
     ComputeMemory,

@@ -15,6 +15,7 @@ from typing import Any, Protocol, Self, TypeVar, cast
 
 from tui.backend import models
 from tui.backend.memory import data
+from tui.backend.memory.placement import group_host
 from tui.backend.memory.seed import Seed
 from tui.backend.memory.store import Store
 from tui.backend.models import Hypervisor, Json, Server
@@ -120,6 +121,7 @@ class Cloud:
         self.resizes: dict[str, dict[str, Any]] = {}  # servers in VERIFY_RESIZE: how to go back
         self.booted: set[str] = set()
         self.flavor_access: dict[str, set[str]] = {}  # private flavor id -> project ids
+        self.server_groups: dict[str, dict[str, Any]] = {}  # Nova's records (2.64), by id
         self._server_ports: dict[str, list[str]] = {}
         self._user_ports: set[str] = set()
         self._linked: dict[str, set[str]] = {}
@@ -206,6 +208,34 @@ class Cloud:
             "status": "ACTIVE",
         }
         return self.update(self.ports, port, changes)
+
+    def plug(self, server: Server, port: models.Port) -> Server:
+        """A port put on a server (Nova's interface-attach): its addresses show it."""
+        self._server_ports[server.id] = [p.id for p in self.ports_of(server.id)] + [port.id]
+        addresses = {**(server.raw.get("addresses") or {})}
+        for network, entries in self._addresses([port]).items():
+            addresses[network] = [*addresses.get(network, []), *entries]
+        return self.update(self.servers, server, {"addresses": addresses})
+
+    def unplug(self, server: Server, port: models.Port) -> Server:
+        """A port taken off a server (interface-detach): a port Nova made is deleted (its
+        floating IPs freed), one it was given is unbound and kept."""
+        self._server_ports[server.id] = [p.id for p in self.ports_of(server.id) if p.id != port.id]
+        if port.id in self._user_ports:
+            self._user_ports.discard(port.id)
+            self.update(self.ports, port, _UNBOUND_PORT)
+        else:
+            for fip in self.floating_ips_on(port):
+                self.unlink_floating_ip(fip)
+            self.ports.remove(port.id)
+        server = self.servers.get(server.id) or server
+        mac = port.mac_address
+        addresses = {
+            network: kept
+            for network, entries in (server.raw.get("addresses") or {}).items()
+            if (kept := [a for a in entries if a.get("OS-EXT-IPS-MAC:mac_addr") != mac])
+        }
+        return self.update(self.servers, server, {"addresses": addresses})
 
     def _addresses(self, ports: list[models.Port]) -> dict[str, list[Json]]:
         addresses: dict[str, list[Json]] = {}
@@ -364,16 +394,35 @@ class Cloud:
 
     # -- server life -----------------------------------------------------------------------
 
+    def _usable(self) -> list[Hypervisor]:
+        return [h for h in self.hypervisors if h.state == "up" and h.status == "enabled"]
+
     def pick_host(self) -> Hypervisor:
-        usable = [h for h in self.hypervisors if h.state == "up" and h.status == "enabled"]
+        usable = self._usable()
         return usable[self.serial() % len(usable)] if usable else self.hypervisors[0]
+
+    def host_for(self, server: Server) -> str | None:
+        """Where the scheduler puts a server: any usable host, or where its server group's
+        policy lets it go (None: no valid host)."""
+        first = self.pick_host().host
+        group = next((g for g in self.server_groups.values() if server.id in g["members"]), None)
+        if group is None:
+            return first
+        hosts = [
+            found.host
+            for member in group["members"]
+            if member != server.id and (found := self.servers.get(member)) and found.host
+        ]
+        usable = [h.host for h in self._usable()]
+        per_host = int((group.get("rules") or {}).get("max_server_per_host") or 1)
+        return group_host(group["policy"], per_host, hosts, usable, first)
 
     def finish_build(self, server: Server) -> Server:
         """The end of a build: ACTIVE with ports (and boot volume) on a host, or ERROR."""
         build = self.builds.pop(server.id)
-        if build.fails:
+        host = None if build.fails else self.host_for(server)
+        if host is None:
             return self.update(self.servers, server, _failed_build(server))
-        host = self.pick_host().host
         ports = [self.new_port(n, server, host) for n in build.network_ids]
         given = (port for port in map(self.ports.get, build.port_ids) if port is not None)
         ports += [self.bind_port(port, server, host) for port in given]

@@ -88,6 +88,7 @@ class BootSpec:
     availability_zone: str = ""
     user_data: bytes = b""
     metadata: tuple[tuple[str, str], ...] = ()
+    server_group: str = ""  # a server group's id: the scheduler hint `group`
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,7 +95,10 @@ def boot_body(spec: models.BootSpec) -> Json:
         server["metadata"] = dict(spec.metadata)
     if spec.count > 1:
         server["return_reservation_id"] = True
-    return {"server": server}
+    body: Json = {"server": server}
+    if spec.server_group:
+        body = {**body, "os:scheduler_hints": {"group": spec.server_group}}
+    return body
 
 
 def _server_id(server: Json) -> str:
