@@ -29,6 +29,7 @@ from tui.backend.memory.router_writes import RouterWritesMemory
 from tui.backend.memory.security_writes import SecurityWritesMemory
 from tui.backend.memory.services import ServicesMemory
 from tui.backend.memory.volume import VolumeMemory
+from tui.backend.memory.volume_operations import VolumeOperationsMemory
 
 
 class MemoryBackend(
@@ -41,6 +42,8 @@ class MemoryBackend(
     SecurityWritesMemory,
     NetworkWritesMemory,
     NetworkMemory,
+    # Cinder's per-volume operations, before the volumes they build on
+    VolumeOperationsMemory,
     VolumeMemory,
     ImageMemory,
     IdentityMemory,

@@ -24,6 +24,7 @@ from tui.backend.openstack.router_writes import RouterWritesAPI
 from tui.backend.openstack.security_writes import SecurityWritesAPI
 from tui.backend.openstack.services import ServicesAPI
 from tui.backend.openstack.volume import VolumeAPI
+from tui.backend.openstack.volume_operations import VolumeOperationsAPI
 
 
 class OpenStackBackend(
@@ -34,6 +35,8 @@ class OpenStackBackend(
     SecurityWritesAPI,
     NetworkWritesAPI,
     NetworkAPI,
+    # Cinder's per-volume operations, before the volumes they build on
+    VolumeOperationsAPI,
     VolumeAPI,
     ImageAPI,
     IdentityAPI,
