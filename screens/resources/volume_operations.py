@@ -109,7 +109,8 @@ def reset_state_form(volume: Volume) -> Form:
                 "New status",
                 kind="choice",
                 required=True,
-                default="available",
+                # what a stuck volume is usually reset to; an available one: choose
+                default="available" if volume.status != "available" else KEEP,
                 choices=fixed((KEEP, f"unchanged ({volume.status})"), *((s, s) for s in statuses)),
             ),
             Field(
