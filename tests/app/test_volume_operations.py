@@ -210,6 +210,7 @@ async def test_a_transfer_key_is_shown_once_and_the_other_project_accepts_it(
         dialog = app.screen
         assert isinstance(dialog, TransferKeyScreen)
         made = dialog.made
+        await wait_for(pilot, lambda: made.auth_key in screen_text(pilot))
         shown = screen_text(pilot)
         assert made.id in shown and made.auth_key in shown and "shown this once" in shown
         await pilot.press("k")
