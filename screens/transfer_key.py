@@ -97,4 +97,3 @@ class TransferKeyScreen(GuardedHandlers, Contextual, ModalScreen[None]):
     @on(Button.Pressed, "#transfer-key-close")
     def action_close(self) -> None:
         self.dismiss()
-

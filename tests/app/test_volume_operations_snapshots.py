@@ -1,5 +1,5 @@
 """Snapshots of the forms of Cinder's per-volume operations, the transfer key dialog and the
-accept form of :transfers, as opened on the demo cloud's `scratch` (available) or `db-data` (in use)."""
+accept form of :transfers, opened on the demo's `scratch` (available) or `db-data` (in use)."""
 
 from __future__ import annotations
 
