@@ -13,6 +13,7 @@ import hashlib
 import hmac
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from tui.backend import models, states
@@ -103,7 +104,8 @@ class VolumeOperationsMemory(VolumeMemory):
             self._require_admin("reset-volume-state", _ADMIN_ACTION.format("reset_status"))
             if status:
                 self._check(states.reset_refusal(volume, status.lower()))
-            changes: dict[str, Any] = {}
+            # Cinder's volume_update stamps the record: a reset volume is not "stuck" at once
+            changes: dict[str, Any] = {"updated_at": datetime.now(UTC).isoformat()}
             if status:
                 changes["status"] = status.lower()
             if migration_status:
