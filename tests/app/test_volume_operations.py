@@ -165,6 +165,8 @@ async def test_upload_to_image_says_which_image_appears_in_images() -> None:
         (image,) = [i for i in backend._cloud.images if i.name == "scratch-image"]
         told = next(n for n in notes if "is being made" in n)
         assert f"Image scratch-image ({image.id})" in told and "it is in :images" in told
+        volumes = listed(app)
+        await wait_for(pilot, lambda: not volumes.in_flight)  # the row is followed until then
         await goto(pilot, "images")
         assert "scratch-image" in {i.name for i in listed(app).table.rows_in_view()}
     (image,) = [i for i in backend._cloud.images if i.name == "scratch-image"]
@@ -220,6 +222,7 @@ async def test_a_transfer_key_is_shown_once_and_the_other_project_accepts_it(
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen))
         await wait_for(pilot, lambda: screen.table.selected.status == "awaiting-transfer")
+        await wait_for(pilot, lambda: not screen.in_flight)
         seen.append(screen_text(pilot))
         await goto(pilot, "transfers")
         assert [t.name for t in listed(app).table.rows_in_view()] == ["to-ops"]
