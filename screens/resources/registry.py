@@ -34,6 +34,7 @@ from tui.screens.resources.servers import SERVERS
 from tui.screens.resources.services import COMPUTE_SERVICES, NETWORK_AGENTS
 from tui.screens.resources.stacks import STACK_EVENTS, STACK_RESOURCES, STACKS
 from tui.screens.resources.token import TOKEN
+from tui.screens.resources.transfers import VOLUME_TRANSFERS
 from tui.screens.resources.users import USERS
 from tui.screens.resources.volumes import ATTACHMENTS, VOLUME_SNAPSHOTS, VOLUMES
 
@@ -53,6 +54,7 @@ RESOURCES: dict[str, Resource] = {
         VOLUMES,
         ATTACHMENTS,
         VOLUME_SNAPSHOTS,
+        VOLUME_TRANSFERS,
         FLAVORS,
         IMAGES,
         KEYPAIRS,

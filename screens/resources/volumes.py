@@ -18,6 +18,7 @@ from tui.screens.resources.choices import (
 )
 from tui.screens.resources.columns import number_col, project_col, state_col, yes_no
 from tui.screens.resources.lists import one, scoped
+from tui.screens.resources.volume_operations import VOLUME_OPERATIONS
 
 # -- volumes --------------------------------------------------------------------------------
 
@@ -276,6 +277,7 @@ VOLUMES = Resource(
             follow="gone",
             message=lambda v: f"Delete volume {v.name or v.id} ({v.size_gb} GiB).",
         ),
+        *VOLUME_OPERATIONS,
     ),
 )
 

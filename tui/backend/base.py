@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # annotations only: the models load by area, when first used
         NetworkAgent,
         NetworkChange,
         NetworkSpec,
+        NewVolumeTransfer,
         Port,
         PortChange,
         PortSpec,
@@ -77,6 +78,9 @@ if TYPE_CHECKING:  # annotations only: the models load by area, when first used
         VolumePool,
         VolumeSnapshot,
         VolumeSpec,
+        VolumeTransfer,
+        VolumeUpload,
+        VolumeUploadSpec,
     )
     from tui.backend.raw_http import RawResponse
     from tui.secrets import Secrets
@@ -255,6 +259,60 @@ class Backend(Protocol):
     ) -> VolumeSnapshot: ...
 
     async def delete_volume_snapshot(self, snapshot_id: str) -> None: ...
+
+    # -- Cinder's per-volume operations: retype, reset-state, force-delete, upload-to-image,
+    # transfers. Cinder refuses by its status rules (tui/backend/states.py, HTTP 400);
+    # reset-state and force-delete are admin-only (403). A transfer's auth key joins the
+    # session's secrets the moment it is known (typed or answered).
+
+    async def volume_type_names(self) -> list[str]:
+        """The volume types the caller may use, by name (GET /types)."""
+        ...
+
+    async def retype_volume(
+        self, volume_id: str, new_type: str, *, migration_policy: str = "never"
+    ) -> None:
+        """``cinder retype``: `new_type` a type's name or id; ``on-demand`` lets Cinder
+        migrate the data to another backend when this one cannot hold the new type."""
+        ...
+
+    async def reset_volume_state(
+        self,
+        volume_id: str,
+        *,
+        status: str = "",
+        attach_status: str = "",
+        migration_status: str = "",
+    ) -> None:
+        """``cinder reset-state``: Cinder's database only (at least one of the three);
+        ``attach_status="detached"`` also drops the volume's attachment records."""
+        ...
+
+    async def force_delete_volume(self, volume_id: str) -> None: ...
+
+    async def upload_volume_to_image(
+        self, volume_id: str, spec: VolumeUploadSpec
+    ) -> VolumeUpload: ...
+
+    async def create_volume_transfer(self, volume_id: str, name: str = "") -> NewVolumeTransfer:
+        """Offer the volume to another project: the answer holds the auth key, once."""
+        ...
+
+    def volume_transfers(
+        self, *, all_projects: bool = False, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[VolumeTransfer]]:
+        """Pending transfers of this project's volumes (an admin: of every project)."""
+        ...
+
+    async def volume_transfer(self, transfer_id: str) -> VolumeTransfer: ...
+
+    async def accept_volume_transfer(self, transfer_id: str, auth_key: str) -> VolumeTransfer:
+        """The volume moves into the caller's project."""
+        ...
+
+    async def delete_volume_transfer(self, transfer_id: str) -> None:
+        """Cancel: the volume is available again in its project; the key stops working."""
+        ...
 
     async def allocate_floating_ip(
         self, network_id: str, *, project_id: str | None = None, description: str = ""

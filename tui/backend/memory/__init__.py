@@ -31,6 +31,7 @@ from tui.backend.memory.server_groups import ServerGroupsMemory
 from tui.backend.memory.server_interfaces import ServerInterfacesMemory
 from tui.backend.memory.services import ServicesMemory
 from tui.backend.memory.volume import VolumeMemory
+from tui.backend.memory.volume_operations import VolumeOperationsMemory
 
 
 class MemoryBackend(
@@ -46,6 +47,8 @@ class MemoryBackend(
     SecurityWritesMemory,
     NetworkWritesMemory,
     NetworkMemory,
+    # Cinder's per-volume operations, before the volumes they build on
+    VolumeOperationsMemory,
     VolumeMemory,
     ImageMemory,
     IdentityMemory,

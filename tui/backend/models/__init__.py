@@ -52,6 +52,17 @@ AREAS: dict[str, tuple[str, ...]] = {
         "SubnetSpec",
     ),
     "volume": ("Volume", "VolumeAttachment", "VolumeSnapshot", "VolumeSpec"),
+    # Cinder's per-volume operations: upload-to-image, transfers
+    "volume_operations": (
+        "MIGRATION_POLICIES",
+        "UPLOAD_CONTAINER_FORMATS",
+        "UPLOAD_DISK_FORMATS",
+        "UPLOAD_VISIBILITIES",
+        "NewVolumeTransfer",
+        "VolumeTransfer",
+        "VolumeUpload",
+        "VolumeUploadSpec",
+    ),
     "zones": ("ZONE_SERVICES", "Aggregate", "ServiceZone", "ZoneHost"),
     "quotas": ("UNLIMITED", "QuotaUsage", "quota_usages"),
     "metric": ("Measure", "Metric", "MetricResource", "duration_seconds"),
@@ -124,4 +135,5 @@ if TYPE_CHECKING:
     from tui.backend.models.quotas import *  # noqa: F403
     from tui.backend.models.server_groups import *  # noqa: F403
     from tui.backend.models.volume import *  # noqa: F403
+    from tui.backend.models.volume_operations import *  # noqa: F403
     from tui.backend.models.zones import *  # noqa: F403

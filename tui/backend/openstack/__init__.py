@@ -26,6 +26,7 @@ from tui.backend.openstack.server_groups import ServerGroupsAPI
 from tui.backend.openstack.server_interfaces import ServerInterfacesAPI
 from tui.backend.openstack.services import ServicesAPI
 from tui.backend.openstack.volume import VolumeAPI
+from tui.backend.openstack.volume_operations import VolumeOperationsAPI
 
 
 class OpenStackBackend(
@@ -36,6 +37,8 @@ class OpenStackBackend(
     SecurityWritesAPI,
     NetworkWritesAPI,
     NetworkAPI,
+    # Cinder's per-volume operations, before the volumes they build on
+    VolumeOperationsAPI,
     VolumeAPI,
     ImageAPI,
     IdentityAPI,
