@@ -27,11 +27,14 @@ from tui.backend.memory.quotas import QuotasMemory
 from tui.backend.memory.raw import RawMemory
 from tui.backend.memory.router_writes import RouterWritesMemory
 from tui.backend.memory.security_writes import SecurityWritesMemory
+from tui.backend.memory.server_maintenance import ServerMaintenanceMemory
 from tui.backend.memory.services import ServicesMemory
 from tui.backend.memory.volume import VolumeMemory
 
 
 class MemoryBackend(
+    # a server's maintenance: rebuild, snapshot image, rescue, metadata, tags, diagnostics
+    ServerMaintenanceMemory,
     # moving servers (before the mixins it builds on)
     MovesMemory,
     ComputeMemory,

@@ -86,6 +86,13 @@ AREAS: dict[str, tuple[str, ...]] = {
         "Whereabouts",
         "target_hosts",
     ),
+    # a server's maintenance: its diagnostics
+    "server_maintenance": (
+        "CpuDiagnostics",
+        "DiskDiagnostics",
+        "NicDiagnostics",
+        "ServerDiagnostics",
+    ),
 }
 _AREA_OF = {name: area for area, names in AREAS.items() for name in names}
 
@@ -120,5 +127,6 @@ if TYPE_CHECKING:
     from tui.backend.models.orchestration import *  # noqa: F403
     from tui.backend.models.pools import *  # noqa: F403
     from tui.backend.models.quotas import *  # noqa: F403
+    from tui.backend.models.server_maintenance import *  # noqa: F403
     from tui.backend.models.volume import *  # noqa: F403
     from tui.backend.models.zones import *  # noqa: F403

@@ -22,6 +22,7 @@ from tui.backend.openstack.quotas import QuotasAPI
 from tui.backend.openstack.raw import RawAPI
 from tui.backend.openstack.router_writes import RouterWritesAPI
 from tui.backend.openstack.security_writes import SecurityWritesAPI
+from tui.backend.openstack.server_maintenance import ServerMaintenanceAPI
 from tui.backend.openstack.services import ServicesAPI
 from tui.backend.openstack.volume import VolumeAPI
 
@@ -57,6 +58,8 @@ class OpenStackBackend(
     MovesAPI,
     # keypairs: import, delete (a new pair is made locally)
     KeypairWritesAPI,
+    # a server's maintenance: rebuild, snapshot image, rescue, metadata, tags, diagnostics
+    ServerMaintenanceAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 
