@@ -194,8 +194,9 @@ def rebuilt(before: Server, after: Server) -> tuple[bool, str] | None:
 
 def parse_metadata(text: str) -> tuple[dict[str, str], str | None]:
     """``a=1, b=x,y`` → {"a": "1", "b": "x,y"}: pairs split at commas (or new lines); a part
-    without ``key=`` continues the value before it (values may hold commas). Says which
-    part breaks Nova's rules (keys: 1-255 of METADATA_CHARS; values: at most 255)."""
+    without ``=`` continues the value before it (values may hold commas, but not a comma
+    followed by ``=``). Says which part breaks Nova's rules (keys: 1-255 of METADATA_CHARS;
+    values: at most 255)."""
     pairs: dict[str, str] = {}
     last = ""
     for part in re.split(r"[,\n]", text):
@@ -205,7 +206,7 @@ def parse_metadata(text: str) -> tuple[dict[str, str], str | None]:
             if last in pairs:
                 return pairs, f"'{last}' is given twice"
             pairs[last] = value.strip()
-        elif last:
+        elif last and not sep:
             pairs[last] = f"{pairs[last]},{part}".strip()
         elif part.strip():
             return pairs, _bad_pair(part.strip())
