@@ -98,7 +98,8 @@ def cpu_time(ns: int | None) -> str:
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> Text:
-    """A small aligned table as text (a facts value): a dim header, then the rows."""
+    """A small aligned table as text (a facts value): a dim header, then the rows. The first
+    column is left-aligned and never empty: a line's leading spaces would not show."""
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
 
     def line(cells: Sequence[str]) -> str:
@@ -121,7 +122,7 @@ def _memory(d: ServerDiagnostics) -> str:
 
 def _cpus(d: ServerDiagnostics) -> Text:
     rows = [(_or_dash(c.id), cpu_time(c.time_ns), _percent(c.utilisation)) for c in d.cpus]
-    return table(("cpu", "time", "use"), rows, (True, True, True))
+    return table(("cpu", "time", "use"), rows, (False, True, True))
 
 
 def _percent(value: int | None) -> str:
@@ -129,30 +130,22 @@ def _percent(value: int | None) -> str:
 
 
 def _nics(d: ServerDiagnostics) -> Text:
-    rows: list[tuple[str, ...]] = []
-    for nic in d.nics:
-        rows.append(
-            (
-                nic.mac_address or "-",
-                "rx",
-                size(nic.rx_octets),
-                _or_dash(nic.rx_packets),
-                _or_dash(nic.rx_errors),
-                _or_dash(nic.rx_drop),
-            )
+    rows = [
+        (
+            f"{nic.mac_address or '-'} {way}",
+            size(octets),
+            _or_dash(packets),
+            _or_dash(errors),
+            _or_dash(dropped),
         )
-        rows.append(
-            (
-                "",
-                "tx",
-                size(nic.tx_octets),
-                _or_dash(nic.tx_packets),
-                _or_dash(nic.tx_errors),
-                _or_dash(nic.tx_drop),
-            )
+        for nic in d.nics
+        for way, octets, packets, errors, dropped in (
+            ("rx", nic.rx_octets, nic.rx_packets, nic.rx_errors, nic.rx_drop),
+            ("tx", nic.tx_octets, nic.tx_packets, nic.tx_errors, nic.tx_drop),
         )
-    header = ("mac", "", "bytes", "packets", "errors", "dropped")
-    return table(header, rows, (False, False, True, True, True, True))
+    ]
+    header = ("nic", "bytes", "packets", "errors", "dropped")
+    return table(header, rows, (False, True, True, True, True))
 
 
 def _disks(d: ServerDiagnostics) -> Text:
@@ -168,7 +161,7 @@ def _disks(d: ServerDiagnostics) -> Text:
         for k, disk in enumerate(d.disks)
     ]
     header = ("disk", "read", "reads", "written", "writes", "errors")
-    return table(header, rows, (True, True, True, True, True, True))
+    return table(header, rows, (False, True, True, True, True, True))
 
 
 def _count(number: int | None, listed: int) -> str:

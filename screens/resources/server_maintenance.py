@@ -23,7 +23,7 @@ from tui.screens.resources.choices import collect
 
 # Nova's limits (its JSON schema and objects): checked in the forms before sending
 METADATA_KEY = re.compile(r"[a-zA-Z0-9-_:. ]{1,255}")
-METADATA_CHARS = "letters, digits, space and - _ : ."
+METADATA_CHARS = "letters, digits, space, - _ : ."
 METADATA_MAX = 255
 TAG_MAX = 60
 TAGS_MAX = 50
@@ -295,8 +295,10 @@ def image_accepted(server: Server, made: Any) -> str:
 
 def rescue_form(server: Server) -> Form:
     async def images(backend: Backend, values: Values) -> list[Choice]:
-        own = Choice(CURRENT, "the server's own image", server.image or "volume-backed")
-        return [own, *(_image_choice(i) for i in await _images(backend))]
+        found = await _images(backend)
+        image = next((i.name for i in found if i.id == server.image), server.image)
+        own = Choice(CURRENT, "the server's own image", image or "volume-backed")
+        return [own, *(_image_choice(i) for i in found)]
 
     return Form(
         title=f"Rescue {server.name} ({server.status}, on {_on(server)})",
@@ -365,8 +367,8 @@ def metadata_form(server: Server) -> Form:
     return Form(
         title=f"Metadata and tags of {server.name}",
         description=(
-            "Only the changes are sent: keys set or deleted, the tags replaced. Values may "
-            "hold commas; keys: 1-255 of " + METADATA_CHARS + "."
+            "Only the changes are sent: keys set or deleted, the tags replaced. Keys: 1-255 "
+            f"characters ({METADATA_CHARS}); values may hold commas."
         ),
         fields=(
             Field(

@@ -166,7 +166,7 @@ async def test_snapshot_metadata_breaking_novas_rules_is_refused_before_sending(
         await pilot.press("ctrl+s")
         await pilot.pause()
         text = screen_text(pilot)
-        assert "key 'bad key!': only letters, digits, space and - _ : ." in text
+        assert "key 'bad key!': only letters, digits, space, - _ : ." in text
         assert form.query_one("#input-metadata", Input).value == "ok=1, bad key!=2"
         assert app.backend.writes == []
 
