@@ -284,7 +284,7 @@ async def test_diagnostics_show_the_drivers_facts() -> None:
         text = screen_text(pilot)
         assert "Diagnostics of" in text and "db-02" in text
         assert "running" in text and "libvirt · kvm on linux" in text
-        assert "cpu" in text and "mac" in text and "dropped" in text and "written" in text
+        assert "cpu" in text and "nic" in text and "dropped" in text and "written" in text
 
 
 async def test_diagnostics_tell_a_member_they_need_admin() -> None:
