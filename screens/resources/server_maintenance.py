@@ -12,14 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.backend.base import Backend
-from tui.backend.models import Image, Server
 from tui.backend.states import allows
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, View
 from tui.screens.resources.choices import collect
+
+if TYPE_CHECKING:  # annotations only: the models load by area, when first used
+    from tui.backend.models import Image, Server
 
 # Nova's limits (its JSON schema and objects): checked in the forms before sending
 METADATA_KEY = re.compile(r"[a-zA-Z0-9-_:. ]{1,255}")
