@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from tests.app.test_snapshots import SIZES
 from tests.app_helpers import demo_app, screen_text, select, settle, wait_for
@@ -34,6 +35,9 @@ async def shoot(size: tuple[int, int], keys: tuple[str, ...], *, submit: bool = 
             await pilot.press("ctrl+s")
             await pilot.pause(0.3)
         await pilot.pause(0.4)
+        for box in app.screen.query(Input):
+            box.cursor_blink = False  # a steady cursor: the shot does not hang on the timing
+        await pilot.pause()
         return app.export_screenshot()
 
 

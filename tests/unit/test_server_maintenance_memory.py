@@ -30,8 +30,8 @@ async def settle(backend: MemoryBackend, server_id: str) -> Server:
 
 
 async def volume_backed(backend: MemoryBackend) -> Server:
-    flavor = [f async for page in backend.flavors() for f in page if f.name == "m1.tiny"][0]
-    image = [i async for page in backend.images() for i in page][0]
+    (flavor,) = [f async for page in backend.flavors() for f in page if f.name == "m1.tiny"]
+    image, *_ = [i async for page in backend.images() for i in page]
     spec = BootSpec(name="bfv-1", flavor_id=flavor.id, image_id=image.id, boot_volume_size_gb=2)
     (made,) = await backend.create_servers(spec)
     return await settle(backend, made.id)
