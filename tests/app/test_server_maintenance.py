@@ -19,7 +19,6 @@ from tests.app.test_moving_servers import (
     current,
     goto,
     notes,
-    open_form,
     server,
 )
 from tests.app_forms import paste
@@ -35,6 +34,20 @@ from tui.widgets.picker import Picker
 PASSWORD = "Rebuild-pilot-Secret-42"
 UBUNTU = "ubuntu-24.04-server-cloudimg-amd64"
 MAINTENANCE = ("rebuild", "create_image", "rescue", "unrescue", "metadata")
+
+
+async def open_form(pilot: Any, key: str) -> FormScreen:
+    """The action's form, once its fields are on screen (its values may come from the
+    cloud first)."""
+    await pilot.press(key)
+
+    def shown() -> bool:
+        screen = pilot.app.screen
+        return isinstance(screen, FormScreen) and bool(screen.query("#form-buttons"))
+
+    await wait_for(pilot, shown)
+    await pilot.pause()
+    return pilot.app.screen
 
 
 def offered(screen: ResourceScreen) -> set[str]:

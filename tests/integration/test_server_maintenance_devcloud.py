@@ -72,8 +72,16 @@ def current(app: StackdeckApp) -> ResourceScreen:
 
 
 async def open_form(pilot: Any, key: str) -> FormScreen:
+    """The action's form, once its fields are on screen (its values may come from the
+    cloud first)."""
     await pilot.press(key)
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormScreen), rounds=WAIT)
+
+    def shown() -> bool:
+        screen = pilot.app.screen
+        return isinstance(screen, FormScreen) and bool(screen.query("#form-buttons"))
+
+    await wait_for(pilot, shown, rounds=WAIT)
+    await pilot.pause()
     return pilot.app.screen
 
 
