@@ -166,7 +166,11 @@ class ActingMixin(_ScreenBase):
                 await self.app.open_requested_runbook(self.context, result)
                 return
             label = self.resource.label(row) if row is not None else self.resource.title
-            self.app.notify(f"{action.description}: {label}", title="Requested", timeout=4)
+            if action.accepted is not None and result is not _DONE:
+                said = action.accepted(row, result)
+                self.app.notify(said, title=f"{action.description}: accepted", timeout=10)
+            else:
+                self.app.notify(f"{action.description}: {label}", title="Requested", timeout=4)
             await self._follow(action, row, result)
         except BackendError as exc:
             self.app.notify_error(exc)

@@ -201,6 +201,9 @@ class Action:
     # What came of it, once the followed row settled: (ok, text) from the row before and
     # after ("web-1 now runs on compute2"), or None to say nothing more.
     outcome: Callable[[Row, Row], tuple[bool, str] | None] | None = None
+    # What to tell once the cloud took the call, from what `run` returned (the new image's
+    # id and name), instead of the plain "Requested" note.
+    accepted: Callable[[Row, Any], str] | None = None
     # The form's starting values read from the cloud when the key is pressed (a CIDR no
     # subnet of the project uses yet); they replace the fields' defaults.
     initial: Callable[[Backend, Row], Awaitable[Values]] | None = None

@@ -13,6 +13,10 @@ from tui.screens.resources.boot import boot, boot_form
 from tui.screens.resources.columns import state_col, task_col
 from tui.screens.resources.moves import MOVING_ACTIONS
 from tui.screens.resources.server_interfaces import SERVER_INTERFACE_ACTIONS
+from tui.screens.resources.server_maintenance import (
+    SERVER_DIAGNOSTICS_VIEW,
+    SERVER_MAINTENANCE_ACTIONS,
+)
 from tui.screens.resources.server_security_groups import SERVER_SECURITY_GROUP_ACTIONS
 
 
@@ -183,6 +187,7 @@ SERVER_VIEWS = (
     # -- telemetry
     View("M", "metrics", "Metrics (Gnocchi)", gnocchi_metrics),
     View("w", "where", "Where is it (host, zone, aggregates, networks, DHCP)", where_screen),
+    SERVER_DIAGNOSTICS_VIEW,
 )
 
 SERVER_DRILLS = (
@@ -280,6 +285,7 @@ SERVER_ACTIONS = (
     *MOVING_ACTIONS,
     *SERVER_SECURITY_GROUP_ACTIONS,
     *SERVER_INTERFACE_ACTIONS,
+    *SERVER_MAINTENANCE_ACTIONS,
 )
 
 

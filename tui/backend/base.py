@@ -6,7 +6,7 @@ while later ones are still on the wire. Every failure is a ``BackendError``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -60,6 +60,7 @@ if TYPE_CHECKING:  # annotations only: the models load by area, when first used
         SecurityGroupRule,
         SecurityGroupRuleSpec,
         Server,
+        ServerDiagnostics,
         ServerGroup,
         ServiceZone,
         Stack,
@@ -833,3 +834,57 @@ class Backend(Protocol):
         ...
 
     async def delete_server_group(self, group_id: str) -> None: ...
+
+    # -- a server's maintenance: rebuild, snapshot image, rescue, metadata, tags, diagnostics
+    # Writes are audited and refused read-only; a password given to rebuild or rescue (and
+    # the one Nova answers with) joins the session's secrets and no request carrying it is
+    # logged. Refusals come from Nova's state table (tui/backend/states.py), in its words.
+
+    async def rebuild_server(
+        self,
+        server_id: str,
+        image_id: str,
+        *,
+        name: str = "",
+        admin_password: str = "",
+        key_name: str | None = None,
+        preserve_ephemeral: bool = False,
+    ) -> None:
+        """Rebuild from an image, wiping the root disk (REBUILD, then ACTIVE, or SHUTOFF
+        for a stopped server). ``name`` "" keeps the name; ``key_name`` None keeps the key
+        pair, "" removes it, a name sets it (2.54+)."""
+        ...
+
+    async def create_server_image(
+        self, server_id: str, name: str, metadata: Mapping[str, str] | None = None
+    ) -> str:
+        """Nova's createImage (2.45+): a snapshot image of the server in Glance, with
+        ``metadata`` as its properties; returns the new image's id."""
+        ...
+
+    async def rescue_server(
+        self, server_id: str, *, image_id: str = "", admin_password: str = ""
+    ) -> None:
+        """Boot the server from a rescue image ("": its own image), its disk attached:
+        RESCUE."""
+        ...
+
+    async def unrescue_server(self, server_id: str) -> None:
+        """Back from RESCUE to ACTIVE."""
+        ...
+
+    async def update_server_metadata(
+        self, server_id: str, changes: Mapping[str, str | None]
+    ) -> dict[str, str]:
+        """Set keys to values (one merge); a key mapped to None is deleted. Returns the
+        server's metadata after."""
+        ...
+
+    async def set_server_tags(self, server_id: str, tags: Sequence[str]) -> list[str]:
+        """Replace the server's tags (2.26+); returns them as Nova keeps them."""
+        ...
+
+    async def server_diagnostics(self, server_id: str) -> ServerDiagnostics:
+        """What the hypervisor driver reports (2.48's format; admin by default policy).
+        A driver without diagnostics answers 501."""
+        ...

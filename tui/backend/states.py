@@ -84,6 +84,9 @@ _VOLUME_STATES = _vm(
     "active", "paused", "stopped", "resized", "soft_deleted", "shelved", "shelved_offloaded"
 )
 
+# metadata and tags: a server that exists somewhere, not building, shelved or in error
+_METADATA_STATES = _vm("active", "paused", "suspended", "stopped")
+
 # action (the backend's name) -> Nova's rule
 SERVER_RULES: dict[str, Rule] = {
     "start": Rule("start", _vm("stopped"), needs_host=True),
@@ -124,6 +127,16 @@ SERVER_RULES: dict[str, Rule] = {
     # network interfaces (POST/DELETE /servers/{id}/os-interface)
     "attach_interface": Rule("attach_interface", _vm("active", "paused", "stopped")),
     "detach_interface": Rule("detach_interface", _vm("active", "paused", "stopped")),
+    # a server's maintenance (rebuild, rescue and unrescue are above, as Nova has them):
+    # createImage is snapshot() or snapshot_volume_backed(), both with these states
+    "create_image": Rule("createImage", _vm("active", "stopped", "paused", "suspended")),
+    # update_instance_metadata / delete_instance_metadata: task_state=None is "any task"
+    "update_metadata": Rule("update metadata", _METADATA_STATES, ANY),
+    "delete_metadata": Rule("delete metadata", _METADATA_STATES, ANY),
+    # the tags API's own check (server_tags.py), not a decorator: any task
+    "update_tags": Rule("update tags", _METADATA_STATES, ANY),
+    # get_instance_diagnostics: @check_instance_host only ("Instance <id> is not ready")
+    "diagnostics": Rule("get_diagnostics", ANY, ANY, needs_host=True),
 }
 
 

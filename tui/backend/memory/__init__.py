@@ -29,6 +29,7 @@ from tui.backend.memory.router_writes import RouterWritesMemory
 from tui.backend.memory.security_writes import SecurityWritesMemory
 from tui.backend.memory.server_groups import ServerGroupsMemory
 from tui.backend.memory.server_interfaces import ServerInterfacesMemory
+from tui.backend.memory.server_maintenance import ServerMaintenanceMemory
 from tui.backend.memory.services import ServicesMemory
 from tui.backend.memory.volume import VolumeMemory
 from tui.backend.memory.volume_operations import VolumeOperationsMemory
@@ -38,6 +39,8 @@ class MemoryBackend(
     # a server's network interfaces, Nova's server groups (before the mixins they build on)
     ServerInterfacesMemory,
     ServerGroupsMemory,
+    # a server's maintenance: rebuild, snapshot image, rescue, metadata, tags, diagnostics
+    ServerMaintenanceMemory,
     # moving servers (before the mixins it builds on)
     MovesMemory,
     ComputeMemory,

@@ -136,6 +136,7 @@ def server_json(n: int, n_projects: int, hosts: list[str]) -> dict[str, Any]:
         "updated": stamp(n + 7),
         "locked": n % 17 == 0,
         "metadata": {"role": role},
+        "tags": [],  # Nova shows them from microversion 2.26
         "security_groups": [{"name": "default"}],
         "os-extended-volumes:volumes_attached": [
             {"id": fixed_id("volume", k), "delete_on_termination": False}
@@ -778,6 +779,7 @@ def booted_server_json(
         "updated": stamp(minutes),
         "locked": False,
         "metadata": {},
+        "tags": [],
         "security_groups": [{"name": "default"}],
         "os-extended-volumes:volumes_attached": [],
         **extra,

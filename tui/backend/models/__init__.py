@@ -99,6 +99,13 @@ AREAS: dict[str, tuple[str, ...]] = {
     ),
     # Nova's server groups
     "server_groups": ("POLICIES", "ServerGroup"),
+    # a server's maintenance: its diagnostics
+    "server_maintenance": (
+        "CpuDiagnostics",
+        "DiskDiagnostics",
+        "NicDiagnostics",
+        "ServerDiagnostics",
+    ),
 }
 _AREA_OF = {name: area for area, names in AREAS.items() for name in names}
 
@@ -134,6 +141,7 @@ if TYPE_CHECKING:
     from tui.backend.models.pools import *  # noqa: F403
     from tui.backend.models.quotas import *  # noqa: F403
     from tui.backend.models.server_groups import *  # noqa: F403
+    from tui.backend.models.server_maintenance import *  # noqa: F403
     from tui.backend.models.volume import *  # noqa: F403
     from tui.backend.models.volume_operations import *  # noqa: F403
     from tui.backend.models.zones import *  # noqa: F403

@@ -24,6 +24,7 @@ from tui.backend.openstack.router_writes import RouterWritesAPI
 from tui.backend.openstack.security_writes import SecurityWritesAPI
 from tui.backend.openstack.server_groups import ServerGroupsAPI
 from tui.backend.openstack.server_interfaces import ServerInterfacesAPI
+from tui.backend.openstack.server_maintenance import ServerMaintenanceAPI
 from tui.backend.openstack.services import ServicesAPI
 from tui.backend.openstack.volume import VolumeAPI
 from tui.backend.openstack.volume_operations import VolumeOperationsAPI
@@ -65,6 +66,8 @@ class OpenStackBackend(
     # a server's network interfaces, Nova's server groups
     ServerInterfacesAPI,
     ServerGroupsAPI,
+    # a server's maintenance: rebuild, snapshot image, rescue, metadata, tags, diagnostics
+    ServerMaintenanceAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 
