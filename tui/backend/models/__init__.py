@@ -70,6 +70,16 @@ AREAS: dict[str, tuple[str, ...]] = {
     ),
     "images": ("Download", "ImageMember", "ImageSpec"),
     "flavors": ("FlavorAccess", "FlavorExtraSpec", "FlavorSpec"),
+    "volume_types": (
+        "QOS_CONSUMERS",
+        "QOS_LIMIT_KEYS",
+        "QosAssociation",
+        "QosSpec",
+        "QosSpecSpec",
+        "VolumeType",
+        "VolumeTypeAccess",
+        "VolumeTypeSpec",
+    ),
     "orchestration": ("Stack", "StackEvent", "StackResource", "StackSpec"),
     "object_store": ("Container", "SwiftObject"),
     # moving servers
@@ -121,4 +131,5 @@ if TYPE_CHECKING:
     from tui.backend.models.pools import *  # noqa: F403
     from tui.backend.models.quotas import *  # noqa: F403
     from tui.backend.models.volume import *  # noqa: F403
+    from tui.backend.models.volume_types import *  # noqa: F403
     from tui.backend.models.zones import *  # noqa: F403

@@ -24,6 +24,7 @@ from tui.backend.openstack.router_writes import RouterWritesAPI
 from tui.backend.openstack.security_writes import SecurityWritesAPI
 from tui.backend.openstack.services import ServicesAPI
 from tui.backend.openstack.volume import VolumeAPI
+from tui.backend.openstack.volume_types import VolumeTypesAPI
 
 
 class OpenStackBackend(
@@ -57,6 +58,8 @@ class OpenStackBackend(
     MovesAPI,
     # keypairs: import, delete (a new pair is made locally)
     KeypairWritesAPI,
+    # Cinder volume types and QoS specs
+    VolumeTypesAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 
