@@ -25,7 +25,7 @@ _ADMIN_ONLY = "You are not authorized to perform this operation."
 _CONSUMERS = (
     "Invalid qos specs: Valid consumer of QoS specs are: QoSConsumerValues(default=<class "
     "'oslo_versionedobjects.fields.UnspecifiedDefault'>,nullable=False,"
-    f"valid_values={QOS_CONSUMERS!r})"
+    "valid_values=('back-end', 'front-end', 'both'))"
 )
 
 
