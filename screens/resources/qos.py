@@ -19,7 +19,7 @@ from tui.screens.resources.volume_types import SPEC_KEY, changes
 
 CONSUMER_HELP = (
     "front-end: Nova's hypervisor enforces the limits on attach; back-end: the storage "
-    "driver does; both"
+    "driver does (it may read keys of its own); both: each does its part"
 )
 KEYS_HELP = "limits: whole numbers ≥ 0 — " + ", ".join(QOS_LIMIT_KEYS[:6]) + ", …"
 WHERE_QOS_GOES = (

@@ -217,10 +217,10 @@ async def test_a_qos_spec_is_created_associated_edited_and_force_deleted() -> No
         assert "front-end limits are applied by Nova" in form_says_all(form).lower() or (
             "next attach" in screen_text(pilot)
         )
-        await pick(pilot, "type_id", "lvm-fast")
+        await pick(pilot, "type_id", "lvmdriver-1")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: named(screen, "db-limits").types == ("lvm-fast",))
-        assert "lvm-fast" in screen_text(pilot)
+        await wait_for(pilot, lambda: named(screen, "db-limits").types == ("lvmdriver-1",))
+        assert "lvmdriver-1" in screen_text(pilot)
 
         await select(pilot, "db-limits")
         form = await open_form(pilot, "e")
@@ -233,7 +233,7 @@ async def test_a_qos_spec_is_created_associated_edited_and_force_deleted() -> No
         await pilot.press("ctrl+d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         said = screen_text(pilot)
-        assert "Associated with: lvm-fast" in said and "ctrl+k" in said
+        assert "Associated with: lvmdriver-1" in said and "ctrl+k" in said
         await pilot.press(*"db-limits", "enter")
         await wait_for(pilot, lambda: "Qos specs still in use." in messages(app))
         assert named(screen, "db-limits") is not None
@@ -241,11 +241,11 @@ async def test_a_qos_spec_is_created_associated_edited_and_force_deleted() -> No
         await select(pilot, "db-limits")
         await pilot.press("ctrl+k")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        assert "disassociates it from: lvm-fast" in screen_text(pilot)
+        assert "disassociates it from: lvmdriver-1" in screen_text(pilot)
         await pilot.press(*"db-limits", "enter")
         await wait_for(pilot, lambda: named(screen, "db-limits") is None)
-    fast = await type_named(cloud, "lvm-fast")
-    assert fast.qos_specs_id == ""
+    lvm = await type_named(cloud, "lvmdriver-1")
+    assert lvm.qos_specs_id == ""
 
 
 def form_says_all(form: FormScreen) -> str:
@@ -258,7 +258,7 @@ async def test_a_qos_spec_is_disassociated_from_its_types_list() -> None:
     qos = await cloud.create_qos_spec(
         QosSpecSpec(name="backup-limits", specs=(("total_bytes_sec", "1048576"),))
     )
-    fast = await type_named(cloud, "lvm-fast")
+    fast = await type_named(cloud, "__DEFAULT__")
     await cloud.associate_qos_spec(qos.id, fast.id)
     async with app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)
@@ -274,12 +274,12 @@ async def test_a_qos_spec_is_disassociated_from_its_types_list() -> None:
                 and app.screen.loaded
             ),
         )
-        assert "lvm-fast" in screen_text(pilot)
+        assert "__DEFAULT__" in screen_text(pilot)
         await pilot.press("ctrl+d")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.click("#confirm-yes")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
-        await wait_for(pilot, lambda: "lvm-fast" not in screen_text(pilot))
+        await wait_for(pilot, lambda: "__DEFAULT__" not in screen_text(pilot))
     assert await cloud.qos_associations(qos.id) == []
     assert (await cloud.volume_type(fast.id)).qos_specs_id == ""
 

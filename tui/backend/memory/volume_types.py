@@ -2,7 +2,8 @@
 
 Seeded like a fresh Cinder with one LVM backend: ``__DEFAULT__`` (Cinder's own),
 ``lvmdriver-1`` (cinder.conf's ``default_volume_type``, which the seeded volumes use) and
-the private ``lvm-fast``, shared with the first project. Records are kept as Cinder's JSON
+the private ``lvm-fast``, shared with the first project, with the QoS spec ``db-iops``
+(front-end IOPS limits) associated. Records are kept as Cinder's JSON
 (through the text gate) and parsed by the real models.
 """
 
@@ -82,6 +83,10 @@ class VolumeTypesMemory(MemoryCore):
         fast = state.by_name("lvm-fast")
         assert fast is not None
         state.access[fast["id"]] = {self._projects[0].id}
+        limits = {"read_iops_sec": "2000", "write_iops_sec": "1000"}
+        qos = {"id": fixed_id("qos-spec", 0), "name": "db-iops", "consumer": "front-end"}
+        state.qos[qos["id"]] = {**qos, "specs": limits, "types": [fast["id"]]}
+        fast["qos_specs_id"] = qos["id"]
         return state
 
     # -- what a caller sees --------------------------------------------------------------
