@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from typing import Any
 
 from tui.backend.base import Backend
+from tui.backend.errors import BackendError
 from tui.backend.models import VolumeType, VolumeTypeAccess, VolumeTypeSpec
 from tui.context import Context
 from tui.forms import Choice, Field, Form, Values, valid_name
@@ -391,8 +392,12 @@ async def volume_type_choices(backend: Backend, values: Values) -> list[Choice]:
 
 
 async def volume_type_initial(backend: Backend, row: Row) -> Values:
-    """The default type preselected (nothing when Cinder names none)."""
-    default = await backend.default_volume_type()
+    """The default type preselected (nothing when Cinder names none or will not say: the
+    form still opens, and an empty type is Cinder's default)."""
+    try:
+        default = await backend.default_volume_type()
+    except BackendError:
+        return {}
     return {"volume_type": default.id} if default else {}
 
 
