@@ -19,7 +19,7 @@ from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory.core import MemoryCore
 from tui.backend.memory.data import VOLUME_TYPE, fixed_id
 from tui.backend.memory.store import gated
-from tui.backend.models import QOS_CONSUMERS, Json
+from tui.backend.models import Json
 
 SPEC_KEY = re.compile(r"^[a-zA-Z0-9-_:. /]{1,255}$")
 _ADMIN_ONLY = "You are not authorized to perform this operation."
@@ -366,7 +366,7 @@ class VolumeTypesMemory(MemoryCore):
         return self._qos_model(self._qos_raw(qos_id))
 
     def _check_consumer(self, consumer: str) -> None:
-        if consumer not in QOS_CONSUMERS:
+        if consumer not in models.QOS_CONSUMERS:
             raise self.refused(400, _CONSUMERS)
 
     async def create_qos_spec(self, spec: models.QosSpecSpec) -> models.QosSpec:

@@ -39,14 +39,14 @@ QOS_LIMIT_KEYS = (
 )
 
 
-def pairs(value: Any) -> tuple[tuple[str, str], ...]:
+def _pairs(value: Any) -> tuple[tuple[str, str], ...]:
     """A JSON object of specs as sorted (key, value) text pairs."""
     if not isinstance(value, Mapping):
         return ()
     return tuple(sorted((as_str(k), as_str(v)) for k, v in value.items()))
 
 
-def specs_text(specs: tuple[tuple[str, str], ...]) -> str:
+def _specs_text(specs: tuple[tuple[str, str], ...]) -> str:
     """``a=1, b=2``: a spec list on one line."""
     return ", ".join(f"{k}={v}" for k, v in specs)
 
@@ -68,7 +68,7 @@ class VolumeType(FromApi):
     description: str
     is_public: bool = field(metadata=api(get=_is_public))
     extra_specs: tuple[tuple[str, str], ...] = field(
-        metadata=api(get=lambda d: pairs(d.get("extra_specs")))
+        metadata=api(get=lambda d: _pairs(d.get("extra_specs")))
     )
     qos_specs_id: str
     default: str = ""
@@ -77,7 +77,7 @@ class VolumeType(FromApi):
 
     @property
     def specs_text(self) -> str:
-        return specs_text(self.extra_specs)
+        return _specs_text(self.extra_specs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,13 +112,13 @@ class QosSpec(FromApi):
     id: str
     name: str
     consumer: str
-    specs: tuple[tuple[str, str], ...] = field(metadata=api(get=lambda d: pairs(d.get("specs"))))
+    specs: tuple[tuple[str, str], ...] = field(metadata=api(get=lambda d: _pairs(d.get("specs"))))
     types: tuple[str, ...] = ()
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def specs_text(self) -> str:
-        return specs_text(self.specs)
+        return _specs_text(self.specs)
 
 
 @dataclass(frozen=True, slots=True)

@@ -203,7 +203,7 @@ class VolumeTypesAPI(OpenStackCore):
 
     def _default_types_mv(self) -> str:
         version = self._volume_version_for(DEFAULT_TYPES_MV)
-        if tuple(int(n) for n in version.split(".")) < DEFAULT_TYPES_MV:
+        if self._older_than_default_types():
             raise BackendError(
                 "project default volume types need Cinder microversion 3.62; "
                 f"this cloud offers {version}.",
@@ -211,11 +211,17 @@ class VolumeTypesAPI(OpenStackCore):
             )
         return version
 
+    def _older_than_default_types(self) -> bool:
+        version = self._volume_version_for(DEFAULT_TYPES_MV)
+        return tuple(int(n) for n in version.split(".")) < DEFAULT_TYPES_MV
+
     def _volume_version_for(self, wanted: tuple[int, int]) -> str:
         return self._version(SERVICE, wanted)
 
     async def project_default_volume_type(self, project_id: str) -> str | None:
         def fetch() -> str | None:
+            if self._older_than_default_types():
+                return None  # no project has a default of its own before 3.62
             try:
                 body = self._get(
                     SERVICE,
