@@ -24,6 +24,7 @@ from tui.screens.resources.overview import OVERVIEW
 from tui.screens.resources.pools import POOLS
 from tui.screens.resources.ports import PORTS
 from tui.screens.resources.projects import PROJECTS
+from tui.screens.resources.qos import QOS_ASSOCIATIONS, QOS_SPECS
 from tui.screens.resources.quotas import QUOTA_DEFAULTS, QUOTAS
 from tui.screens.resources.raw import RAW
 from tui.screens.resources.roles import ROLE_ASSIGNMENTS, ROLES
@@ -36,6 +37,7 @@ from tui.screens.resources.stacks import STACK_EVENTS, STACK_RESOURCES, STACKS
 from tui.screens.resources.token import TOKEN
 from tui.screens.resources.transfers import VOLUME_TRANSFERS
 from tui.screens.resources.users import USERS
+from tui.screens.resources.volume_types import VOLUME_TYPE_ACCESS, VOLUME_TYPES
 from tui.screens.resources.volumes import ATTACHMENTS, VOLUME_SNAPSHOTS, VOLUMES
 
 RESOURCES: dict[str, Resource] = {
@@ -98,6 +100,11 @@ RESOURCES: dict[str, Resource] = {
         ACTION_EVENTS,
         # Nova's server groups
         SERVER_GROUPS,
+        # Cinder volume types and QoS specs
+        VOLUME_TYPES,
+        VOLUME_TYPE_ACCESS,
+        QOS_SPECS,
+        QOS_ASSOCIATIONS,
     )
 }
 

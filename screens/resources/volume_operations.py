@@ -23,7 +23,7 @@ from tui.backend.states import VOLUME_STATUSES, reset_refusal, volume_allows
 from tui.forms import Choice, Field, Form, Values, valid_name
 from tui.resource import Action, in_context
 from tui.screens.resources.actions import row_call
-from tui.screens.resources.choices import fixed
+from tui.screens.resources.choices import collect, fixed
 
 KEEP = "keep"  # a reset-state field left as it is
 
@@ -47,8 +47,12 @@ POLICY_HELP = (
 
 def retype_form(volume: Volume) -> Form:
     async def other_types(backend: Backend, values: Values) -> list[Choice]:
-        names = await backend.volume_type_names()
-        return [Choice(name, name) for name in names if name != volume.volume_type]
+        types = await collect(backend.volume_types())
+        return [
+            Choice(t.name, t.name, t.description)
+            for t in types
+            if volume.volume_type not in (t.name, t.id)
+        ]
 
     return Form(
         title=f"Retype volume {_label(volume)}",

@@ -50,6 +50,9 @@ if TYPE_CHECKING:  # annotations only: the models load by area, when first used
         PortSpec,
         Project,
         ProjectSpec,
+        QosAssociation,
+        QosSpec,
+        QosSpecSpec,
         QuotaUsage,
         Role,
         RoleAssignment,
@@ -80,6 +83,9 @@ if TYPE_CHECKING:  # annotations only: the models load by area, when first used
         VolumeSnapshot,
         VolumeSpec,
         VolumeTransfer,
+        VolumeType,
+        VolumeTypeAccess,
+        VolumeTypeSpec,
         VolumeUpload,
         VolumeUploadSpec,
     )
@@ -265,10 +271,6 @@ class Backend(Protocol):
     # transfers. Cinder refuses by its status rules (tui/backend/states.py, HTTP 400);
     # reset-state and force-delete are admin-only (403). A transfer's auth key joins the
     # session's secrets the moment it is known (typed or answered).
-
-    async def volume_type_names(self) -> list[str]:
-        """The volume types the caller may use, by name (GET /types)."""
-        ...
 
     async def retype_volume(
         self, volume_id: str, new_type: str, *, migration_policy: str = "never"
@@ -656,6 +658,77 @@ class Backend(Protocol):
     ) -> AsyncIterator[list[Server]]:
         """Servers built from this flavor; `all_projects` (admin): in every project."""
         ...
+
+    # -- Cinder volume types and QoS specs ---------------------------------------
+    # Managing them is admin-only (Cinder's default policy); a member lists the public
+    # types and the private ones shared with its project. Writes are audited.
+
+    def volume_types(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[VolumeType]]:
+        """Every type the caller may use; an admin also the private ones (is_public=None)."""
+        ...
+
+    async def volume_type(self, type_id: str) -> VolumeType: ...
+
+    async def default_volume_type(self) -> VolumeType | None:
+        """GET /types/default: the type a volume gets without one (this project's default
+        when set, else cinder.conf's default_volume_type); None when Cinder names none."""
+        ...
+
+    async def create_volume_type(self, spec: VolumeTypeSpec) -> VolumeType: ...
+
+    async def update_volume_type(
+        self, type_id: str, *, description: str | None = None, is_public: bool | None = None
+    ) -> VolumeType: ...
+
+    async def set_volume_type_extra_specs(
+        self, type_id: str, changes: Mapping[str, str | None]
+    ) -> None:
+        """Set keys to values; a key mapped to None is unset."""
+        ...
+
+    async def delete_volume_type(self, type_id: str) -> None:
+        """Cinder refuses (400) while volumes use it or it is a default."""
+        ...
+
+    async def volume_type_access(self, type_id: str) -> list[VolumeTypeAccess]:
+        """The projects given a private type (404 on a public one)."""
+        ...
+
+    async def add_volume_type_access(self, type_id: str, project_id: str) -> None: ...
+
+    async def remove_volume_type_access(self, type_id: str, project_id: str) -> None: ...
+
+    async def project_default_volume_type(self, project_id: str) -> str | None:
+        """The id of a project's own default type (default-types API, 3.62+), or None."""
+        ...
+
+    async def set_project_default_volume_type(self, project_id: str, type_id: str) -> None: ...
+
+    async def unset_project_default_volume_type(self, project_id: str) -> None: ...
+
+    def qos_specs(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[QosSpec]]: ...
+
+    async def qos_spec(self, qos_id: str) -> QosSpec: ...
+
+    async def create_qos_spec(self, spec: QosSpecSpec) -> QosSpec: ...
+
+    async def set_qos_spec_keys(self, qos_id: str, changes: Mapping[str, str | None]) -> None:
+        """Set keys to values (``consumer`` changes the consumer); None unsets a key."""
+        ...
+
+    async def delete_qos_spec(self, qos_id: str, *, force: bool = False) -> None:
+        """Cinder refuses (400) while a type is associated, unless forced."""
+        ...
+
+    async def qos_associations(self, qos_id: str) -> list[QosAssociation]: ...
+
+    async def associate_qos_spec(self, qos_id: str, type_id: str) -> None:
+        """Every volume of the type gets the limits (400 when it has another QoS spec)."""
+        ...
+
+    async def disassociate_qos_spec(self, qos_id: str, type_id: str) -> None: ...
 
     # -- Heat stacks (orchestration) --------------------------------------------
 

@@ -33,6 +33,7 @@ from tui.backend.memory.server_maintenance import ServerMaintenanceMemory
 from tui.backend.memory.services import ServicesMemory
 from tui.backend.memory.volume import VolumeMemory
 from tui.backend.memory.volume_operations import VolumeOperationsMemory
+from tui.backend.memory.volume_types import VolumeTypesMemory
 
 
 class MemoryBackend(
@@ -73,6 +74,8 @@ class MemoryBackend(
     ObjectStoreMemory,
     # keypairs: import, delete
     KeypairWritesMemory,
+    # Cinder volume types and QoS specs
+    VolumeTypesMemory,
 ):
     """An in-memory cloud: 3 projects, 4 hypervisors and 40 servers unless told otherwise,
     with their networks, ports, floating IPs, volumes, images, flavors and keypairs."""

@@ -19,13 +19,10 @@ from typing import Any
 from tui.backend import models, states
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory import data
-from tui.backend.memory.data import VOLUME_TYPE
 from tui.backend.memory.store import gated
 from tui.backend.memory.volume import VolumeMemory
 from tui.backend.models import Json
 
-# The types of a fresh Cinder with one LVM backend: its own and cinder.conf's default.
-VOLUME_TYPES = ("__DEFAULT__", VOLUME_TYPE)
 _ADMIN_ACTION = "volume_extension:volume_admin_actions:{}"
 GIB = 1024**3
 
@@ -58,16 +55,6 @@ class VolumeOperationsMemory(VolumeMemory):
     def _transfers(self) -> PendingTransfers:
         return self._cloud.kept("volume-transfers", PendingTransfers)
 
-    # -- volume types ------------------------------------------------------------------------
-
-    async def volume_type_names(self) -> list[str]:
-        return list(VOLUME_TYPES)
-
-    def _type_named(self, wanted: str) -> str:
-        if wanted not in VOLUME_TYPES:
-            raise self.refused(404, f"Volume type with name {wanted} could not be found.")
-        return wanted
-
     # -- retype --------------------------------------------------------------------------
 
     async def retype_volume(
@@ -79,7 +66,7 @@ class VolumeOperationsMemory(VolumeMemory):
                     400, _schema_enum("migration_policy", migration_policy, ("on-demand", "never"))
                 )
             volume = self._volume_or_404(volume_id)
-            target = self._type_named(new_type)
+            target = self._volume_type_name(new_type)
             self._check(states.volume_refusal("retype", volume))
             if target == volume.volume_type:  # Cinder's conditional update says the same
                 self._check(states.VOLUME_RULES["retype"].message)

@@ -81,6 +81,16 @@ AREAS: dict[str, tuple[str, ...]] = {
     ),
     "images": ("Download", "ImageMember", "ImageSpec"),
     "flavors": ("FlavorAccess", "FlavorExtraSpec", "FlavorSpec"),
+    "volume_types": (
+        "QOS_CONSUMERS",
+        "QOS_LIMIT_KEYS",
+        "QosAssociation",
+        "QosSpec",
+        "QosSpecSpec",
+        "VolumeType",
+        "VolumeTypeAccess",
+        "VolumeTypeSpec",
+    ),
     "orchestration": ("Stack", "StackEvent", "StackResource", "StackSpec"),
     "object_store": ("Container", "SwiftObject"),
     # moving servers
@@ -144,4 +154,5 @@ if TYPE_CHECKING:
     from tui.backend.models.server_maintenance import *  # noqa: F403
     from tui.backend.models.volume import *  # noqa: F403
     from tui.backend.models.volume_operations import *  # noqa: F403
+    from tui.backend.models.volume_types import *  # noqa: F403
     from tui.backend.models.zones import *  # noqa: F403

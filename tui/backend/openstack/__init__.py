@@ -28,6 +28,7 @@ from tui.backend.openstack.server_maintenance import ServerMaintenanceAPI
 from tui.backend.openstack.services import ServicesAPI
 from tui.backend.openstack.volume import VolumeAPI
 from tui.backend.openstack.volume_operations import VolumeOperationsAPI
+from tui.backend.openstack.volume_types import VolumeTypesAPI
 
 
 class OpenStackBackend(
@@ -68,6 +69,8 @@ class OpenStackBackend(
     ServerGroupsAPI,
     # a server's maintenance: rebuild, snapshot image, rescue, metadata, tags, diagnostics
     ServerMaintenanceAPI,
+    # Cinder volume types and QoS specs
+    VolumeTypesAPI,
 ):
     """A cloud from clouds.yaml / OS_* env, reached through openstacksdk."""
 

@@ -46,22 +46,6 @@ class VolumeOperationsAPI(VolumeAPI):
     def _volume_action(self, action: str, target: str, volume_id: str, body: Json) -> Any:
         return self._cinder_write(action, target, "POST", f"/volumes/{volume_id}/action", body)
 
-    # -- volume types ------------------------------------------------------------------------
-
-    async def volume_type_names(self) -> list[str]:
-        def fetch() -> list[str]:
-            read = Read("volume_types", kind="list")
-            _, types = self._get_read(
-                "block-storage",
-                "/types",
-                read,
-                microversion=self._volume_version(),
-                operation="list volume types",
-            )
-            return [str(t.get("name") or t.get("id") or "") for t in types]
-
-        return await self._call("list volume types", fetch)
-
     # -- retype, reset-state, force-delete ---------------------------------------------------
 
     async def retype_volume(
