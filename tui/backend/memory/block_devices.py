@@ -34,11 +34,8 @@ class BlockDevicesMemory(VolumeMemory):
         elif source == "snapshot":
             snapshot = self._cloud.snapshots.get(spec.boot_snapshot_id)
             if snapshot is None or not self._owned(snapshot):
-                raise self.refused(
-                    400,
-                    "Block Device Mapping is Invalid: failed to get snapshot "
-                    f"{spec.boot_snapshot_id}.",
-                )
+                # Nova looks the snapshot up before it checks the mappings (a 400, not 404)
+                raise self.refused(400, f"Snapshot {spec.boot_snapshot_id} could not be found.")
         elif source == "image_volume":
             self._check_image_volume(spec)
         for volume_id in block_devices.existing_volume_ids(spec):
