@@ -60,7 +60,7 @@ SOURCE_FIELD = Field(
     required=True,
     default="image",
     choices=fixed(*SOURCES),
-    help="nova boot --block-device-mapping vda=<volume>:::0",
+    help="a root volume is attached as /dev/vda; an image boots a local disk",
 )
 
 # after the image field
