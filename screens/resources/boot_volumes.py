@@ -5,15 +5,17 @@ attached at boot. The request itself is built in `tui.backend.block_devices`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.backend import block_devices
 from tui.backend.base import Backend
 from tui.backend.block_devices import MAX_EXTRA_VOLUMES, SOURCES, parse_sizes
-from tui.backend.models import ExtraVolume, Volume
 from tui.backend.states import snapshot_allows, volume_allows
 from tui.forms import Choice, Field, Values
 from tui.screens.resources.choices import collect, fixed
+
+if TYPE_CHECKING:  # the models load with the form, not at start-up
+    from tui.backend.models import Volume
 
 _free = volume_allows("attach")  # Cinder reserves it for the new server
 _restorable = snapshot_allows("restore")  # Cinder makes a volume of it
@@ -194,6 +196,8 @@ async def with_sizes(backend: Backend, values: Values) -> Values:
 
 def disk_spec(values: Values) -> dict[str, Any]:
     """The BootSpec's disk fields for what the form holds (fields of other sources ignored)."""
+    from tui.backend.models import ExtraVolume
+
     source = _source(values)
     extras = [
         ExtraVolume(size_gb=size, delete_on_terminate=bool(values.get("delete_blank")))

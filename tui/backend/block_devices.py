@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from tui.backend.models import BootSpec, ExtraVolume, Flavor, Image, Json
+from tui.backend.models import Json
+
+if TYPE_CHECKING:  # the models load with the first boot, not at start-up
+    from tui.backend.models import BootSpec, ExtraVolume, Flavor, Image
 
 BootSource = Literal["image", "volume", "snapshot", "image_volume"]
 

@@ -10,11 +10,16 @@ the volumes marked delete-on-terminate (`Cloud.drop_server`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tui.backend import block_devices, models, states
 from tui.backend.memory import data
 from tui.backend.memory.cloud import ROOT_DEVICE, at_rest
 from tui.backend.memory.volume import VolumeMemory
-from tui.backend.models import BootSpec, Server
+from tui.backend.models import Server
+
+if TYPE_CHECKING:  # the compute models load with the first boot, not at start-up
+    from tui.backend.models import BootSpec
 
 _GIB = 1 << 30
 
