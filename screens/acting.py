@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.css.query import NoMatches
 
 from tui.backend.errors import BackendError
-from tui.forms import Form
 from tui.resource import Action, Resource, Row, Scope
 from tui.runbook.follow import StillBusy, follow_row
 from tui.text import typeable
@@ -126,13 +126,11 @@ class ActingMixin(_ScreenBase):
         from tui.screens.form import FormScreen
 
         screen = FormScreen(
-            Form(
+            replace(
+                form,
                 title=f"{form.title} — {len(rows)} marked rows",
-                fields=form.fields,
                 submit=values_only,
                 submit_label="Preview",
-                description=form.description,
-                check=form.check,
             )
         )
         values = await self.app.push_screen_wait(screen)
@@ -239,14 +237,7 @@ class ActingMixin(_ScreenBase):
 
         initial = None if action.initial is None else await action.initial(backend, row)
         screen = FormScreen(
-            Form(
-                title=form.title,
-                fields=form.fields,
-                submit=submit,
-                submit_label=form.submit_label,
-                description=form.description,
-                check=form.check,
-            ),
+            replace(form, submit=submit),  # its checks and verify come along
             initial,
         )
         result = await self.app.push_screen_wait(screen)

@@ -212,15 +212,22 @@ class FormScreen(GuardedHandlers, Contextual, ModalScreen[Any]):
         if self.submitting:
             return
         values, errors = validate(self.form, self.raw_values())
+        if not self._refused(errors):
+            self._send(values)
+
+    def _refused(self, errors: dict[str, str]) -> bool:
+        """Show the form's own refusal (bad fields), focus the first; whether there was one."""
         self.show_errors(errors)
-        if errors:
-            first = next(f for f in self.form.fields if f.name in errors)
+        if not errors:
+            return False
+        first = next((f for f in self.form.fields if f.name in errors), None)
+        if first is not None:
             self.query_one(f"#input-{first.name}").focus()
-            self.query_one("#form-error", Static).update(
-                Text(f"✖ {len(errors)} field(s) need attention", style="bold red")
-            )
-            return
-        self._send(values)
+        status = self.query_one("#form-error", Static)
+        status.update(Text(f"✖ {len(errors)} field(s) need attention", style="bold red"))
+        self.submitting = False
+        self.query_one("#form-submit", Button).disabled = False
+        return True
 
     @work(exclusive=True, group="submit")
     async def _send(self, values: Values) -> None:
@@ -234,6 +241,10 @@ class FormScreen(GuardedHandlers, Contextual, ModalScreen[Any]):
             if f.kind == "secret":
                 secrets.add(values.get(f.name))
         try:
+            if self.form.verify is not None and self._refused(
+                await self.form.verify(self.context.backend, values)
+            ):
+                return
             result = await self.form.submit(self.context.backend, values)
         except BackendError as exc:
             secrets.redact_error(exc)

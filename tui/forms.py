@@ -64,6 +64,7 @@ class Field:
 
 
 Submit = Callable[["Backend", Values], Awaitable[Any]]
+Verifier = Callable[["Backend", Values], Awaitable[dict[str, str]]]
 
 
 async def by_action(backend: Backend, values: Values) -> None:
@@ -80,6 +81,9 @@ class Form:
     submit_label: str = "Submit"
     description: str = ""
     check: Callable[[Values], dict[str, str]] | None = None  # cross-field rules
+    # rules that ask the cloud (an image's min disk...), run after `check` and before the
+    # submit; errors by field name, shown like `check`'s, and nothing is sent
+    verify: Verifier | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def field(self, name: str) -> Field:

@@ -418,7 +418,7 @@ class Cloud:
         return group_host(group["policy"], per_host, hosts, usable, first)
 
     def finish_build(self, server: Server) -> Server:
-        """The end of a build: ACTIVE with ports (and boot volume) on a host, or ERROR."""
+        """The end of a build: ACTIVE with ports on a host, or ERROR (disks: block_devices)."""
         build = self.builds.pop(server.id)
         host = None if build.fails else self.host_for(server)
         if host is None:
@@ -438,23 +438,7 @@ class Cloud:
                 "addresses": self._addresses(ports),
             },
         )
-        if build.spec.boot_volume_size_gb > 0:
-            self._boot_volume(server, build.spec)
-        return self.servers.get(server.id) or server
-
-    def _boot_volume(self, server: Server, spec: models.BootSpec) -> None:
-        n = self.serial()
-        raw = data.volume_json(
-            data.fixed_id("volume", 1000 + n),
-            "",
-            spec.boot_volume_size_gb,
-            server.project_id,
-            minutes=5000 + n,
-            bootable=True,
-            source={"volume_image_metadata": {"image_id": spec.image_id}},
-        )
-        volume = self.volumes.add(models.Volume.from_api(raw))
-        self.attach(server, volume, ROOT_DEVICE, spec.delete_volume_on_terminate)
+        return server
 
     def drop_server(self, server: Server) -> None:
         """Delete a server: its ports go (their floating IPs are freed), volumes detach."""

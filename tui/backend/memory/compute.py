@@ -7,12 +7,12 @@ from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from tui.backend import models, states
+from tui.backend import block_devices, models, states
 from tui.backend.base import DEFAULT_PAGE_SIZE, SERVER_ACTIONS
 from tui.backend.errors import BackendError
 from tui.backend.memory import data
+from tui.backend.memory.block_devices import BlockDevicesMemory
 from tui.backend.memory.cloud import Build, at_rest
-from tui.backend.memory.core import MemoryCore
 from tui.backend.models import Hypervisor, Json, Server
 from tui.backend.timestamps import not_after
 
@@ -45,7 +45,7 @@ _RECORDED: dict[str, tuple[str, str]] = {
 }
 
 
-class ComputeMemory(MemoryCore):
+class ComputeMemory(BlockDevicesMemory):
     # -- servers -----------------------------------------------------------------------------
 
     async def servers(
@@ -98,7 +98,7 @@ class ComputeMemory(MemoryCore):
         build.polls += 1
         if build.polls < 2:
             return server
-        server = self._cloud.finish_build(server)
+        server = self._attach_block_devices(self._cloud.finish_build(server), build.spec)
         self._cloud.record_action(
             server,
             "create",
@@ -266,9 +266,11 @@ class ComputeMemory(MemoryCore):
     def _boot(self, spec: models.BootSpec) -> list[Server]:
         flavor = self._boot_flavor(spec)
         self._check_boot_sources(spec)
+        self._check_block_devices(spec)
         network_ids = self._boot_networks(spec)
         self._check_boot_ports(spec)
         self._check_quota(spec.count)
+        self._reserve_block_devices(spec)
         fails = self._no_valid_host or flavor.name == data.NO_VALID_HOST_FLAVOR
         reservation = f"r-{data.fixed_id('reservation', self._cloud.serial())[:8]}"
         servers = []
@@ -290,7 +292,7 @@ class ComputeMemory(MemoryCore):
             project_id=self._info.project_id,
             user_id=self._info.user_id,
             flavor=flavor.raw,
-            image_id="" if spec.boot_volume_size_gb > 0 else spec.image_id,
+            image_id="" if block_devices.volume_backed(spec) else spec.image_id,
             minutes=5000 + n,
             reservation_id=reservation,
             extra=_boot_extras(spec, index, n),
@@ -312,10 +314,11 @@ class ComputeMemory(MemoryCore):
         return flavor
 
     def _check_boot_sources(self, spec: models.BootSpec) -> None:
-        if not spec.image_id:
-            raise self.refused(400, "Missing imageRef attribute")
-        if self._cloud.images.get(spec.image_id) is None:
-            raise self.refused(400, "Can not find requested image")
+        if not block_devices.volume_backed(spec):
+            if not spec.image_id:
+                raise self.refused(400, "Missing imageRef attribute")
+            if self._cloud.images.get(spec.image_id) is None:
+                raise self.refused(400, "Can not find requested image")
         if spec.key_name and self._cloud.keypairs(self._info.user_id).get(spec.key_name) is None:
             raise self.refused(400, "Invalid key_name provided.")
         if spec.availability_zone not in ("", ZONE):

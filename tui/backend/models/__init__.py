@@ -21,6 +21,7 @@ AREAS: dict[str, tuple[str, ...]] = {
         "AvailabilityZone",
         "BootSpec",
         "ComputeService",
+        "ExtraVolume",
         "Flavor",
         "Image",
         "Keypair",
