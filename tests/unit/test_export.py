@@ -14,7 +14,7 @@ import pytest
 from tui.export import Column, ExportError, cell, csv_text, file_slug, path_problem, write_csv
 
 COLUMNS = (Column("id", lambda r: r["id"]), Column("name", lambda r: r.get("name")))
-ROWS = [{"id": "1", "name": "web, \"one\""}, {"id": "2", "name": None}, {"id": "3", "name": "=2+5"}]
+ROWS = [{"id": "1", "name": 'web, "one"'}, {"id": "2", "name": None}, {"id": "3", "name": "=2+5"}]
 
 
 def parsed(text: str) -> list[list[str]]:
