@@ -124,7 +124,7 @@ PROJECTS = Resource(
     drills=(
         Drill("enter", "servers", servers_of_project, "Servers in this project"),
         Drill("R", "role-assignments", assignments_of_project, "Role assignments"),
-        Drill("P", "ports", ports_of_project, "Its ports (their fixed IPs: X)"),
+        Drill("P", "ports", ports_of_project, "Its ports"),
         Drill(
             "q",
             "quotas",
