@@ -44,7 +44,7 @@ def _addresses(d: Json) -> tuple[Address, ...]:
     )
 
 
-UNKNOWN_TEXT = "?"  # what a server in a cell that is down shows for what Nova cannot say
+_UNKNOWN_TEXT = "?"  # what a server in a cell that is down shows for what Nova cannot say
 
 
 def _cell_down(d: Json) -> dict[str, Any]:
@@ -55,13 +55,13 @@ def _cell_down(d: Json) -> dict[str, Any]:
     zone = as_str(d.get("OS-EXT-AZ:availability_zone"))
     return {
         "name": f"(cell down) {as_str(d.get('id'))}",
-        "power_state": UNKNOWN_TEXT,
-        "host": UNKNOWN_TEXT,
-        "hypervisor_hostname": UNKNOWN_TEXT,
-        "availability_zone": zone if zone and zone != "UNKNOWN" else UNKNOWN_TEXT,
+        "power_state": _UNKNOWN_TEXT,
+        "host": _UNKNOWN_TEXT,
+        "hypervisor_hostname": _UNKNOWN_TEXT,
+        "availability_zone": zone if zone and zone != "UNKNOWN" else _UNKNOWN_TEXT,
         "flavor": as_str(flavor.get("original_name") or flavor.get("id"))
         if isinstance(flavor, Mapping)
-        else UNKNOWN_TEXT,
+        else _UNKNOWN_TEXT,
     }
 
 
@@ -105,7 +105,7 @@ class Server(FromApi):
     @property
     def address_text(self) -> str:
         if self.cell_down:
-            return UNKNOWN_TEXT
+            return _UNKNOWN_TEXT
         return ", ".join(a.addr for a in self.addresses)
 
     @property
