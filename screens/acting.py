@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.css.query import NoMatches
 
 from tui.backend.errors import BackendError
-from tui.resource import Action, Resource, Row, Scope
+from tui.resource import Action, Resource, Row, Scope, unavailable
 from tui.runbook.follow import StillBusy, follow_row
 from tui.text import typeable
 
@@ -82,12 +82,17 @@ class ActingMixin(_ScreenBase):
         if action.on_row and (marked := self.table.marked_rows()):
             self._act_in_bulk(action, marked)
             return
+        if action.rows and not self.table.row_count:
+            self.app.notify(f"{action.description}: the list shows no rows.", severity="warning")
+            return
         if action.on_row:
             if row is None:
                 return
             if not action.when(row):
+                why = unavailable(row)
                 self.app.notify(
-                    f"{action.description} is not possible for {self.resource.label(row)} now.",
+                    f"{action.description} is not possible for {self.resource.label(row)} now"
+                    + (f": {why}" if why else "."),
                     severity="warning",
                 )
                 return
@@ -150,8 +155,9 @@ class ActingMixin(_ScreenBase):
                 return
             if key is not None:
                 self.table.set_badge(key, f"⟳ {action.progress or action.name}")
-            # An action on the list (create, upload) gets the list's scope as its "row".
-            result = await self._run(action, row if action.on_row else self.scope)
+            # An action on the list (create, upload) gets the list's scope as its "row", or
+            # the rows the list shows (an export).
+            result = await self._run(action, row if action.on_row else self._list_target(action))
             from tui.runbook.transfer import Transfer  # not needed at start-up
 
             if isinstance(result, Transfer):  # bytes to move, with a progress bar
@@ -162,6 +168,9 @@ class ActingMixin(_ScreenBase):
 
             if isinstance(result, RunbookRequest):  # a drain, an evacuation: its preview
                 await self.app.open_requested_runbook(self.context, result)
+                return
+            if action.done is not None:
+                self.app.notify(action.done(result), title=action.description, timeout=8)
                 return
             label = self.resource.label(row) if row is not None else self.resource.title
             if action.accepted is not None and result is not _DONE:
@@ -179,6 +188,9 @@ class ActingMixin(_ScreenBase):
                 self.in_flight.pop(key, None)
                 with contextlib.suppress(NoMatches):
                     self.table.set_badge(key, None)
+
+    def _list_target(self, action: Action) -> Any:
+        return list(self.table.rows_in_view()) if action.rows else self.scope
 
     async def _confirmed(
         self, action: Action, row: Row | None, values: dict[str, Any] | None = None

@@ -52,6 +52,8 @@ async def rows_by_resource(backend: MemoryBackend) -> dict[str, list[tuple[Scope
 def target_of(action: Action, listed: list[tuple[Scope, list[Any]]]) -> Any:
     """A row the action allows (the list's scope for an action on the list), or None."""
     for scope, rows in listed:
+        if action.rows:  # an export: the rows the list shows
+            return rows
         if not action.on_row:
             return scope
         for row in rows:

@@ -136,6 +136,27 @@ def always(row: Row) -> bool:
     return True
 
 
+def unavailable(row: Row) -> str | None:
+    """Why nothing at all may be done to a row (a server whose cell is down), or None:
+    Nova's state table says (`tui.backend.states.unavailable`)."""
+    from tui.backend.states import unavailable as why
+
+    return why(row)
+
+
+def gated(when: Callable[[Row], bool]) -> Callable[[Row], bool]:
+    """`when`, false too for a row nothing may be done to: every action's and view's `when`
+    goes through it once, so no predicate has to know."""
+    if isinstance(when, InContext) or getattr(when, "gated", False):
+        return when  # bound (and gated) when its screen binds the declaration
+
+    def check(row: Row) -> bool:
+        return unavailable(row) is None and when(row)
+
+    check.gated = True  # type: ignore[attr-defined]
+    return check
+
+
 async def nothing() -> AsyncIterator[list[Row]]:
     """No pages (a drill-down list opened without what it drills into)."""
     return
@@ -210,6 +231,15 @@ class Action:
     # A list action the palette offers from anywhere under its description: it opens the
     # resource's list and runs the action there ("New network setup").
     palette: bool = False
+    # A list action given the rows the list shows (filtered, in its order) instead of its
+    # scope, as its "row": an export.
+    rows: bool = False
+    # What to say once it returned, from its result ("12 fixed IPs written to ..."); None:
+    # "Requested".
+    done: Callable[[Any], str] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "when", gated(self.when))
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +256,9 @@ class View:
     description: str
     open: Callable[[Row], Any]
     when: Callable[[Row], bool] = always
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "when", gated(self.when))
 
 
 @dataclass(frozen=True, slots=True)

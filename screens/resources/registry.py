@@ -25,7 +25,9 @@ from tui.screens.resources.pools import POOLS
 from tui.screens.resources.ports import PORTS
 from tui.screens.resources.projects import PROJECTS
 from tui.screens.resources.qos import QOS_ASSOCIATIONS, QOS_SPECS
-from tui.screens.resources.quotas import QUOTA_DEFAULTS, QUOTAS
+from tui.screens.resources.quota_defaults import QUOTA_DEFAULTS
+from tui.screens.resources.quota_overrides import QUOTA_OVERRIDES
+from tui.screens.resources.quotas import QUOTAS
 from tui.screens.resources.raw import RAW
 from tui.screens.resources.roles import ROLE_ASSIGNMENTS, ROLES
 from tui.screens.resources.routers import ROUTERS
@@ -70,6 +72,7 @@ RESOURCES: dict[str, Resource] = {
         ZONE_HOSTS,
         QUOTAS,
         QUOTA_DEFAULTS,
+        QUOTA_OVERRIDES,
         # -- telemetry (Gnocchi) and the raw API browser
         METRIC_RESOURCES,
         RESOURCE_METRICS,

@@ -146,7 +146,7 @@ async def test_read_only_offers_no_write_and_sends_none(tmp_path: Path) -> None:
 
 
 # Actions that only read the cloud (and write a local file): offered in read-only mode too.
-READS = {"download"}
+READS = {"download", "export_fixed_ips"}
 
 
 async def test_read_only_walks_every_action_of_every_resource(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from tui.backend.quota_classes import QUOTA_READS, QuotaScan
 from tui.backend.transfer import Progress, no_progress
 
 if TYPE_CHECKING:  # annotations only: the models load by area, when first used
@@ -53,6 +54,7 @@ if TYPE_CHECKING:  # annotations only: the models load by area, when first used
         QosAssociation,
         QosSpec,
         QosSpecSpec,
+        QuotaOverride,
         QuotaUsage,
         Role,
         RoleAssignment,
@@ -186,6 +188,7 @@ class Backend(Protocol):
         *,
         network_id: str | None = None,
         device_id: str | None = None,
+        project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncIterator[list[Port]]: ...
 
@@ -491,6 +494,20 @@ class Backend(Protocol):
 
     async def update_quotas(self, service: str, project_id: str, limits: Mapping[str, int]) -> None:
         """Set some limits of one service (-1: unlimited); audited."""
+        ...
+
+    async def update_quota_defaults(self, service: str, limits: Mapping[str, int]) -> None:
+        """Set some defaults of Nova or Cinder: their quota class ``default`` (admin; -1:
+        unlimited); audited. Neutron has no quota-class API (its defaults are neutron.conf's
+        ``[quotas]``): refused without a request."""
+        ...
+
+    def quota_overrides(
+        self, scan: QuotaScan | None = None, *, concurrency: int = QUOTA_READS
+    ) -> AsyncIterator[list[QuotaOverride]]:
+        """Every project's limits that differ from the defaults (admin): Neutron's own list
+        (GET /v2.0/quotas), Nova's and Cinder's quota sets read project by project,
+        `concurrency` at once; `scan` is told what was read as it goes."""
         ...
 
     # -- telemetry (Gnocchi, catalog type "metric") and the raw API browser -------

@@ -140,12 +140,33 @@ SERVER_RULES: dict[str, Rule] = {
 }
 
 
+# What Nova shows of a server in a cell it cannot reach (2.69+): status UNKNOWN and a
+# partial record. Nothing can be done to it until the cell is back: no rule above applies.
+CELL_DOWN_STATUS = "UNKNOWN"
+CELL_DOWN = (
+    "this server's cell is down: Nova returns only id, status, project and creation time; "
+    "actions are unavailable until the cell is back"
+)
+
+
+def unavailable(row: object) -> str | None:
+    """Why no action at all may run on a row (a server whose cell is down), or None. Every
+    declared action's and view's `when` asks this first (tui/resource.py)."""
+    from tui.backend.models import Server
+
+    if isinstance(row, Server) and row.status == CELL_DOWN_STATUS:
+        return CELL_DOWN
+    return None
+
+
 def vm_state_of(server: Server) -> str:
     return server.vm_state or VM_STATE_OF_STATUS.get(server.status, "")
 
 
 def refusal(action: str, server: Server) -> str | None:
     """Why Nova would refuse ``action`` on ``server`` ("vm_state stopped"), or None."""
+    if server.status == CELL_DOWN_STATUS:
+        return f"status {CELL_DOWN_STATUS}"
     rule = SERVER_RULES[action]
     reason = rule.refusal(vm_state_of(server), server.task_state)
     if reason is None and rule.needs_host and not server.host and _host_known(server):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from tui.backend.memory.agents import AgentsMemory
 from tui.backend.memory.aggregates import AggregatesMemory
+from tui.backend.memory.cells import CellsMemory
 from tui.backend.memory.compute import ComputeMemory
 from tui.backend.memory.data import fixed_id
 from tui.backend.memory.flavors import FlavorsMemory
@@ -23,6 +24,7 @@ from tui.backend.memory.network_writes import NetworkWritesMemory
 from tui.backend.memory.object_store import ObjectStoreMemory
 from tui.backend.memory.orchestration import OrchestrationMemory
 from tui.backend.memory.pools import PoolsMemory
+from tui.backend.memory.quota_classes import QuotaClassesMemory
 from tui.backend.memory.quotas import QuotasMemory
 from tui.backend.memory.raw import RawMemory
 from tui.backend.memory.router_writes import RouterWritesMemory
@@ -44,6 +46,7 @@ class MemoryBackend(
     ServerMaintenanceMemory,
     # moving servers (before the mixins it builds on)
     MovesMemory,
+    CellsMemory,  # servers in a cell that is down
     ComputeMemory,
     # Neutron's writes, before the reads they build on: routers and ports (which build on
     # networks and subnets), security groups and rules, networks and subnets
@@ -60,6 +63,7 @@ class MemoryBackend(
     ServicesMemory,
     # aggregates, zones, quotas
     AggregatesMemory,
+    QuotaClassesMemory,  # quota defaults and the projects that differ from them
     QuotasMemory,
     # -- telemetry and the raw API browser
     MetricMemory,

@@ -62,11 +62,17 @@ class NetworkMemory(MemoryCore):
         *,
         network_id: str | None = None,
         device_id: str | None = None,
+        project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncIterator[list[models.Port]]:
         candidates = self._ports_of_device(device_id) if device_id else self._cloud.ports
         async for page in self._select(
-            candidates, page_size, self._owned, network_id=network_id, device_id=device_id
+            candidates,
+            page_size,
+            self._owned,
+            network_id=network_id,
+            device_id=device_id,
+            project_id=project_id,
         ):
             yield page
 

@@ -65,7 +65,7 @@ AREAS: dict[str, tuple[str, ...]] = {
         "VolumeUploadSpec",
     ),
     "zones": ("ZONE_SERVICES", "Aggregate", "ServiceZone", "ZoneHost"),
-    "quotas": ("UNLIMITED", "QuotaUsage", "quota_usages"),
+    "quotas": ("UNLIMITED", "QuotaOverride", "QuotaUsage", "quota_overrides", "quota_usages"),
     "metric": ("Measure", "Metric", "MetricResource", "duration_seconds"),
     "catalog": ("CatalogEndpoint", "catalog_endpoints"),
     "pools": ("VolumePool",),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tui.backend.openstack.agents import AgentsAPI
 from tui.backend.openstack.aggregates import AggregatesAPI
+from tui.backend.openstack.cells import CellsAPI
 from tui.backend.openstack.compute import ComputeAPI
 from tui.backend.openstack.core import error_message, translate_exception
 from tui.backend.openstack.flavors import FlavorsAPI
@@ -18,6 +19,7 @@ from tui.backend.openstack.network_writes import NetworkWritesAPI
 from tui.backend.openstack.object_store import ObjectStoreAPI
 from tui.backend.openstack.orchestration import OrchestrationAPI
 from tui.backend.openstack.pools import PoolsAPI
+from tui.backend.openstack.quota_classes import QuotaClassesAPI
 from tui.backend.openstack.quotas import QuotasAPI
 from tui.backend.openstack.raw import RawAPI
 from tui.backend.openstack.router_writes import RouterWritesAPI
@@ -32,6 +34,7 @@ from tui.backend.openstack.volume_types import VolumeTypesAPI
 
 
 class OpenStackBackend(
+    CellsAPI,  # servers in a cell that is down
     ComputeAPI,
     # Neutron's writes, before the reads they build on: routers and ports (which build on
     # networks and subnets), security groups and rules, networks and subnets
@@ -48,6 +51,7 @@ class OpenStackBackend(
     ServicesAPI,
     # aggregates, zones, quotas
     AggregatesAPI,
+    QuotaClassesAPI,  # quota defaults and the projects that differ from them
     QuotasAPI,
     # -- telemetry and the raw API browser
     MetricAPI,
