@@ -48,15 +48,15 @@ class MemoryBackend(
     MovesMemory,
     CellsMemory,  # servers in a cell that is down
     ComputeMemory,
+    # Cinder's per-volume operations, before the volumes they build on
+    VolumeOperationsMemory,
+    VolumeMemory,
     # Neutron's writes, before the reads they build on: routers and ports (which build on
     # networks and subnets), security groups and rules, networks and subnets
     RouterWritesMemory,
     SecurityWritesMemory,
     NetworkWritesMemory,
     NetworkMemory,
-    # Cinder's per-volume operations, before the volumes they build on
-    VolumeOperationsMemory,
-    VolumeMemory,
     ImageMemory,
     IdentityMemory,
     AgentsMemory,
