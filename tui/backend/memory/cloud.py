@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol, Self, TypeVar, cast
 
 from tui.backend import models
 from tui.backend.memory import data
+from tui.backend.memory.clock import DemoClock
 from tui.backend.memory.seed import Seed
 from tui.backend.memory.store import Store
 from tui.backend.models import Hypervisor, Json, Server
@@ -88,7 +90,8 @@ class Move:
 
 
 class Cloud:
-    def __init__(self, seed: Seed, hypervisors: list[Hypervisor]) -> None:
+    def __init__(self, seed: Seed, hypervisors: list[Hypervisor], clock: DemoClock) -> None:
+        self.clock = clock
         self.names = seed.names
         self.project_ids = seed.project_ids
         self.hypervisors = hypervisors
@@ -135,6 +138,15 @@ class Cloud:
             pairs = self._seed.keypairs(user_id) if user_id in seeded else iter(())
             self._keypairs[user_id] = Store(pairs)
         return self._keypairs[user_id]
+
+    def now(self) -> datetime:
+        """The demo's now: what records made or beating now are stamped with."""
+        return self.clock.now(self._serial)
+
+    def next_stamp(self) -> str:
+        """The time of the next thing made (with its serial, as each made thing takes one)."""
+        self.serial()
+        return data.stamp(self.now())
 
     def serial(self) -> int:
         self._serial += 1
@@ -194,7 +206,7 @@ class Cloud:
             host=host,
             security_groups=self.security_group_ids(server.project_id, groups),
         )
-        return self.ports.add(models.Port.from_api(data.port_json(spec, 5000 + n)))
+        return self.ports.add(models.Port.from_api(data.port_json(spec, self.now())))
 
     def bind_port(self, port: models.Port, server: Server, host: str) -> models.Port:
         self._user_ports.add(port.id)
@@ -298,7 +310,9 @@ class Cloud:
     ) -> None:
         attachment_id = data.fixed_id("attachment", 1000 + self.serial())
         host = server.host or None
-        attachment = data.attachment_json(volume.id, server.id, host, device, attachment_id)
+        attachment = data.attachment_json(
+            volume.id, server.id, host, device, attachment_id, self.now()
+        )
         attachments = [*volume.raw.get("attachments", []), attachment]
         self.update(self.volumes, volume, {"status": "in-use", "attachments": attachments})
         attached = [
@@ -325,15 +339,15 @@ class Cloud:
         events: tuple[tuple[str, str], ...] = (),
     ) -> dict[str, Any]:
         """Nova's record of one action on a server, with its events as (event, host)."""
-        n = self.serial()
+        self.serial()
         record: dict[str, Any] = {
             "action": action,
             "instance_uuid": server.id,
             "request_id": request_id,
             "user_id": user_id,
             "project_id": server.project_id,
-            "start_time": data.stamp(5000 + n),
-            "updated_at": data.stamp(5000 + n),
+            "start_time": data.stamp(self.now()),
+            "updated_at": data.stamp(self.now()),
             "message": None,
             "events": [],
         }
@@ -345,12 +359,12 @@ class Cloud:
     def add_event(
         self, record: dict[str, Any], event: str, host: str, result: str = "Success"
     ) -> None:
-        n = self.serial()
+        self.serial()
         record["events"].append(
             {
                 "event": event,
-                "start_time": data.stamp(5000 + n),
-                "finish_time": data.stamp(5000 + n),
+                "start_time": data.stamp(self.now()),
+                "finish_time": data.stamp(self.now()),
                 "result": result,
                 "traceback": None if result == "Success" else "Traceback (most recent call last)",
                 "host": host,
@@ -358,7 +372,7 @@ class Cloud:
                 "details": None if result == "Success" else "Error",
             }
         )
-        record["updated_at"] = data.stamp(5000 + n)
+        record["updated_at"] = data.stamp(self.now())
         if result.lower() == "error":
             record["message"] = "Error"
 
@@ -400,7 +414,7 @@ class Cloud:
             "",
             spec.boot_volume_size_gb,
             server.project_id,
-            minutes=5000 + n,
+            minutes=self.now(),
             bootable=True,
             source={"volume_image_metadata": {"image_id": spec.image_id}},
         )

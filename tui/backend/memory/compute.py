@@ -252,7 +252,7 @@ class ComputeMemory(MemoryCore):
             str(args["name"]),
             server.project_id,
             size=server.raw.get("flavor", {}).get("disk", 1) * 1024**3 // 8,
-            minutes=5000 + n,
+            minutes=self._cloud.now(),
             properties=properties,
         )
         self._cloud.images.add(models.Image.from_api(raw))
@@ -291,7 +291,7 @@ class ComputeMemory(MemoryCore):
             user_id=self._info.user_id,
             flavor=flavor.raw,
             image_id="" if spec.boot_volume_size_gb > 0 else spec.image_id,
-            minutes=5000 + n,
+            minutes=self._cloud.now(),
             reservation_id=reservation,
             extra=_boot_extras(spec, index, n),
         )

@@ -13,6 +13,7 @@ from typing import Any, Protocol, Self, TypeVar
 from tui.backend.audit import AuditLog, AuditRecord
 from tui.backend.audit import now as audit_now
 from tui.backend.errors import BackendError, NotFound, ReadOnlyError, error_for_status
+from tui.backend.memory.clock import LIVE, DemoClock
 from tui.backend.memory.cloud import Cloud
 from tui.backend.memory.data import fixed_id, hypervisor_json, project_json
 from tui.backend.memory.seed import Seed
@@ -66,8 +67,10 @@ class MemoryCore:
         services: tuple[str, ...] = MEMORY_SERVICES,
         roles: tuple[str, ...] | None = None,
         system_scope: bool = False,
+        clock: DemoClock = LIVE,
     ) -> None:
-        """`is_admin`: what the cloud's policy lets this token do (admin-only calls answer or
+        """`clock`: the wall clock (the demo), or ``clock.FIXED`` (snapshots);
+        `is_admin`: what the cloud's policy lets this token do (admin-only calls answer or
         give 403); `roles`: the role names its token carries (by default Keystone's
         ``admin``/``member``/``reader`` as `is_admin` says)."""
         self._latency = latency
@@ -97,7 +100,7 @@ class MemoryCore:
         self._writing = ""
         hosts = [Hypervisor.from_api(hypervisor_json(i)) for i in range(hypervisors)]
         seed = Seed(self._projects, [h.host for h in hosts], servers)
-        self._cloud = Cloud(seed, hosts)
+        self._cloud = Cloud(seed, hosts, clock)
 
     @property
     def info(self) -> CloudInfo:

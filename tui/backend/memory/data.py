@@ -49,8 +49,14 @@ def derived_id(kind: str, owner: str) -> str:
     return str(uuid.uuid5(_NS, f"{kind}-of-{owner}"))
 
 
+# When a record was made: minutes into the seed's calendar, or a moment (made while it runs)
+When = int | datetime
+
+
 @functools.lru_cache(maxsize=4096)
-def stamp(minutes: int) -> str:
+def stamp(minutes: When) -> str:
+    if isinstance(minutes, datetime):
+        return minutes.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return (_EPOCH + timedelta(minutes=minutes % 4000)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -200,7 +206,7 @@ def server_port_id(server_id: str) -> str:
 # -- networks, subnets, routers -------------------------------------------------------------
 
 
-def _neutron_common(project_id: str, minutes: int) -> dict[str, Any]:
+def _neutron_common(project_id: str, minutes: When) -> dict[str, Any]:
     return {
         "tenant_id": project_id,
         "project_id": project_id,
@@ -325,7 +331,7 @@ class PortSpec(NamedTuple):
     status: str = "ACTIVE"
 
 
-def port_json(spec: PortSpec, minutes: int = 0) -> dict[str, Any]:
+def port_json(spec: PortSpec, minutes: When = 0) -> dict[str, Any]:
     return {
         "id": spec.id,
         "name": "",
@@ -402,7 +408,7 @@ def floating_ip_json(
     port: Mapping[str, Any] | None = None,
     router_id: str | None = None,
     description: str = "",
-    minutes: int = 0,
+    minutes: When = 0,
 ) -> dict[str, Any]:
     """A floating IP record, associated with ``port`` (a port's JSON) or free."""
     details = None
@@ -540,7 +546,12 @@ VOLUME_TYPE = "lvmdriver-1"
 
 
 def attachment_json(
-    volume_id: str, server_id: str, host: str | None, device: str, attachment_id: str
+    volume_id: str,
+    server_id: str,
+    host: str | None,
+    device: str,
+    attachment_id: str,
+    minutes: When = 30,
 ) -> dict[str, Any]:
     return {
         "id": volume_id,
@@ -549,7 +560,7 @@ def attachment_json(
         "server_id": server_id,
         "host_name": host,
         "device": device,
-        "attached_at": stamp(30),
+        "attached_at": stamp(minutes),
     }
 
 
@@ -559,7 +570,7 @@ def volume_json(
     size: int,
     project_id: str,
     *,
-    minutes: int = 0,
+    minutes: When = 0,
     description: str = "",
     bootable: bool = False,
     source: Mapping[str, Any] | None = None,
@@ -571,7 +582,7 @@ def volume_json(
         "size": size,
         "availability_zone": "nova",
         "created_at": stamp(minutes),
-        "updated_at": stamp(minutes + 1),
+        "updated_at": stamp(minutes if isinstance(minutes, datetime) else minutes + 1),
         "name": name,
         "description": description,
         "volume_type": VOLUME_TYPE,
@@ -615,7 +626,7 @@ def seed_volume_json(k: int, n_projects: int, n_servers: int, hosts: list[str]) 
 
 
 def snapshot_json(
-    snapshot_id: str, name: str, volume: Mapping[str, Any], minutes: int = 0
+    snapshot_id: str, name: str, volume: Mapping[str, Any], minutes: When = 0
 ) -> dict[str, Any]:
     return {
         "id": snapshot_id,
@@ -676,7 +687,7 @@ def image_json(
     min_disk: int = 0,
     min_ram: int = 0,
     status: str = "active",
-    minutes: int = 0,
+    minutes: When = 0,
     properties: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
@@ -751,7 +762,7 @@ def booted_server_json(
     user_id: str,
     flavor: Mapping[str, Any],
     image_id: str,
-    minutes: int,
+    minutes: When,
     reservation_id: str,
     extra: Mapping[str, Any],
 ) -> dict[str, Any]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
+from tui.backend.memory.clock import keystone_time
 from tui.backend.memory.core import MemoryCore, R, T
-from tui.backend.memory.data import fixed_id, stamp
+from tui.backend.memory.data import fixed_id
 from tui.backend.models import Json, Project, User
 
 KEYSTONE = "http://controller:5000/v3"
@@ -28,6 +30,8 @@ CATALOG = (
     ("metric", "gnocchi", "Metric", 8041, ""),
 )
 INTERFACES = ("public", "internal", "admin")
+TOKEN_LIFETIME = timedelta(hours=1)  # Keystone's [token] expiration default
+REAUTH_BEFORE = timedelta(seconds=30)  # keystoneauth re-authenticates this close to expiry
 P = TypeVar("P", Project, User)
 
 
@@ -440,8 +444,19 @@ class IdentityMemory(MemoryCore):
         """Every endpoint of the token's catalog (the raw API browser's)."""
         return models.catalog_endpoints(self._token_catalog())
 
+    def _token_issued(self) -> datetime:
+        """When our token was issued: a moment ago at first, then again whenever it was about
+        to expire (a client re-authenticates then)."""
+        issued: dict[str, datetime] = self._cloud.kept("tokens", dict)
+        now = self._cloud.now()
+        last = issued.get(self._info.user_id)
+        if last is None or now >= last + TOKEN_LIFETIME - REAUTH_BEFORE:
+            issued[self._info.user_id] = last = now
+        return last
+
     async def token_info(self) -> models.TokenInfo:
         info = self._info
+        issued = self._token_issued()
         default = {"id": "default", "name": "Default"}
         roles = self._all_roles()
         mine = roles[:3] if self._is_admin else roles[1:3]
@@ -455,8 +470,8 @@ class IdentityMemory(MemoryCore):
                     "password_expires_at": None,
                 },
                 "audit_ids": ["dEm0aUd1tIdXq2mB7Kc9Zw"],
-                "expires_at": stamp(60).replace("Z", ".000000Z"),
-                "issued_at": stamp(0).replace("Z", ".000000Z"),
+                "expires_at": keystone_time(issued + TOKEN_LIFETIME),
+                "issued_at": keystone_time(issued),
                 "project": {"domain": default, "id": info.project_id, "name": info.project},
                 "is_domain": False,
                 "roles": [{"id": r.id, "name": r.name} for r in mine],

@@ -31,7 +31,8 @@ class _HeatStack:
     reads_left: int = 0  # reads until the action in progress settles
     outcome: str = ""  # what it settles into: COMPLETE, FAILED, ROLLBACK, DELETED
     fail_reason: str = ""
-    minute: int = 0  # when it was created, in the demo's minutes (events follow it)
+    minute: int | None = None  # a seeded stack's creation in the seed's minutes; None: made
+    # while the demo runs (its events are stamped as they happen)
 
     @property
     def status(self) -> str:
@@ -134,13 +135,15 @@ class OrchestrationMemory(MemoryCore):
 
     # -- records as Heat's JSON -----------------------------------------------------------
 
-    def _new_stack(self, ident: str, name: str, project: str, minute: int) -> _HeatStack:
+    def _new_stack(
+        self, ident: str, name: str, project: str, minute: int | None = None
+    ) -> _HeatStack:
         raw = {
             "id": ident,
             "stack_name": name,
             "stack_status": "CREATE_IN_PROGRESS",
             "stack_status_reason": "Stack CREATE started",
-            "creation_time": stamp(minute),
+            "creation_time": stamp(self._cloud.now() if minute is None else minute),
             "updated_time": None,
             "deletion_time": None,
             "description": "No description",
@@ -195,7 +198,9 @@ class OrchestrationMemory(MemoryCore):
         stack.events.append(
             {
                 "id": fixed_id(f"event-{stack.raw['id']}", serial),
-                "event_time": stamp(stack.minute + serial),
+                "event_time": stamp(
+                    self._cloud.now() if stack.minute is None else stack.minute + serial
+                ),
                 "resource_name": name,
                 "logical_resource_id": name,
                 "physical_resource_id": (
@@ -322,7 +327,7 @@ class OrchestrationMemory(MemoryCore):
             if (why := check_template(spec.template, parameters, spec.environment)) is not None:
                 raise self.refused(400, f"Heat: {why}", "create-stack")
             ident = fixed_id("stack-created", self._cloud.serial())
-            stack = self._new_stack(ident, spec.name, project, 2000 + 60 * len(stacks))
+            stack = self._new_stack(ident, spec.name, project)
             description = str(spec.template.get("description") or "No description")
             stack.raw.update(
                 description=description,

@@ -1,0 +1,107 @@
+"""The demo cloud (`stackdeck --demo`) holds together like a real one: its live records are
+live (a fresh token, services that beat seconds ago), what is made in it is made now."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tui.backend import models
+from tui.backend.memory import MemoryBackend
+from tui.backend.timestamps import parse_utc
+from tui.screens.resources.token import token_lines
+
+
+async def collect(pages: Any) -> list[Any]:
+    return [item async for page in pages for item in page]
+
+
+def age(text: str) -> timedelta:
+    moment = parse_utc(text)
+    assert moment is not None, text
+    return datetime.now(UTC) - moment
+
+
+# -- the clock: the demo's token and heartbeats are live ------------------------------------
+
+
+async def test_the_demo_token_was_issued_a_moment_ago_and_expires_in_an_hour() -> None:
+    token = await MemoryBackend().token_info()
+    assert timedelta(0) <= age(token.issued_at) < timedelta(seconds=5)
+    issued, expires = parse_utc(token.issued_at), parse_utc(token.expires_at)
+    assert issued is not None and expires is not None
+    assert expires - issued == timedelta(hours=1)  # Keystone's default token expiration
+    shown = {line.item: line.value for line in token_lines(token, datetime.now(UTC))}
+    assert shown["Expires"].startswith(("in 59 min", "in 1 h")), shown["Expires"]
+
+
+class Ticking:
+    """A live clock that the test moves on."""
+
+    def __init__(self) -> None:
+        self.at = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+        self.live = True
+
+    def now(self, ticks: int = 0) -> datetime:
+        return self.at
+
+
+async def test_the_demo_token_is_renewed_before_it_expires_like_a_reauthentication() -> None:
+    clock = Ticking()
+    backend = MemoryBackend(clock=clock)  # type: ignore[arg-type]
+    first = await backend.token_info()
+    clock.at += timedelta(minutes=30)
+    assert (await backend.token_info()).issued_at == first.issued_at  # still good: kept
+    clock.at += timedelta(minutes=30)
+    renewed = await backend.token_info()
+    assert renewed.issued_at == "2026-03-01T09:00:00.000000Z"
+    assert renewed.expires_at == "2026-03-01T10:00:00.000000Z"
+
+
+async def test_services_that_are_up_beat_seconds_ago_those_down_long_ago() -> None:
+    backend = MemoryBackend()
+    services = await collect(backend.compute_services())
+    for service in services:
+        beat = age(str(service.raw["updated_at"]))
+        if service.state == "up":
+            assert beat < timedelta(seconds=60), service  # Nova's service_down_time
+        else:
+            assert beat > timedelta(seconds=60), service
+    agents = await collect(backend.network_agents())
+    for agent in agents:
+        beat = age(str(agent.raw["heartbeat_timestamp"]))
+        if agent.alive:
+            assert beat < timedelta(seconds=75), agent  # Neutron's agent_down_time
+        else:
+            assert beat > timedelta(seconds=75), agent
+
+
+async def test_volume_pools_report_fresh_statistics() -> None:
+    for pool in await MemoryBackend().volume_pools():
+        assert age(str(pool.raw["capabilities"]["timestamp"])) < timedelta(minutes=2)
+
+
+async def test_what_is_made_in_the_demo_is_made_now() -> None:
+    backend = MemoryBackend()
+    spec = models.BootSpec(name="fresh", flavor_id="1", image_id=models_image(backend))
+    (server,) = await backend.create_servers(spec)
+    assert age(str(server.raw["created"])) < timedelta(seconds=5)
+    volume = await backend.create_volume(models.VolumeSpec(name="fresh", size_gb=1))
+    assert age(str(volume.raw["created_at"])) < timedelta(seconds=5)
+    template = {"heat_template_version": "2018-08-31", "resources": {}}
+    stack = await backend.create_stack(models.StackSpec(name="fresh", template=template))
+    assert age((await backend.stack(stack.id)).raw["creation_time"]) < timedelta(seconds=5)
+
+
+async def test_measures_run_up_to_now() -> None:
+    from tui.backend.gnocchi import MeasureQuery
+
+    backend = MemoryBackend()
+    resources = await collect(backend.metric_resources(resource_type="instance"))
+    metric_id = resources[0].metrics[0][1]
+    measures = await backend.measures(metric_id, MeasureQuery(aggregation="mean"))
+    assert age(measures[-1].timestamp) < timedelta(minutes=2)
+
+
+def models_image(backend: MemoryBackend) -> str:
+    return next(iter(backend._cloud.images)).id
