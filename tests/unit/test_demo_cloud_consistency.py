@@ -105,3 +105,38 @@ async def test_measures_run_up_to_now() -> None:
 
 def models_image(backend: MemoryBackend) -> str:
     return next(iter(backend._cloud.images)).id
+
+
+# -- one catalog: every URL the demo shows is on one of its endpoints ------------------------
+
+
+async def test_one_catalog_for_the_raw_browser_the_endpoints_and_the_token() -> None:
+    backend = MemoryBackend()
+    token = await backend.token_info()
+    raw = {(e.type, e.name, e.interface, e.region, e.url) for e in await backend.catalog()}
+    shown = {(e.service_type, e.service_name, e.interface, e.region, e.url) for e in token.catalog}
+    assert raw == shown
+    project = backend.info.project_id
+    endpoints = {
+        (
+            e.service_type,
+            e.service_name,
+            e.interface,
+            e.region,
+            e.url.replace("%(project_id)s", project),
+        )
+        for page in [p async for p in backend.endpoints()]
+        for e in page
+    }
+    assert endpoints == raw
+    assert {s.type for s in await collect(backend.catalog_services())} == set(backend.info.services)
+
+
+async def test_the_links_of_stacks_and_projects_are_on_the_catalogs_endpoints() -> None:
+    backend = MemoryBackend()
+    public = {e.type: e.url for e in await backend.catalog() if e.interface == "public"}
+    for stack in await collect(backend.stacks(all_projects=True)):
+        heat = public["orchestration"].replace(backend.info.project_id, stack.project_id)
+        assert all(link["href"].startswith(heat + "/stacks/") for link in stack.raw["links"])
+    for record in [*await collect(backend.projects()), *await collect(backend.users())]:
+        assert record.raw["links"]["self"].startswith(public["identity"] + "/"), record.raw

@@ -13,6 +13,7 @@ from typing import Any, Protocol, Self, TypeVar
 from tui.backend.audit import AuditLog, AuditRecord
 from tui.backend.audit import now as audit_now
 from tui.backend.errors import BackendError, NotFound, ReadOnlyError, error_for_status
+from tui.backend.memory.catalog import MEMORY_SERVICES, REGION
 from tui.backend.memory.clock import LIVE, DemoClock
 from tui.backend.memory.cloud import Cloud
 from tui.backend.memory.data import fixed_id, hypervisor_json, project_json
@@ -23,19 +24,6 @@ from tui.secrets import Secrets
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Identified)
-
-# The demo cloud's catalog: the devcloud's services plus the optional ones stackdeck shows.
-MEMORY_SERVICES = (
-    "compute",
-    "identity",
-    "image",
-    "metric",
-    "network",
-    "object-store",
-    "orchestration",
-    "placement",
-    "block-storage",
-)
 
 
 def default_roles(is_admin: bool) -> tuple[str, ...]:
@@ -85,7 +73,7 @@ class MemoryCore:
         home = self._projects[0]
         self._info = CloudInfo(
             cloud=cloud,
-            region="RegionOne",
+            region=REGION,
             project=home.name,
             project_id=home.id,
             user="admin" if is_admin else "demo",

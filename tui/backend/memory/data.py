@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
+from tui.backend.memory.catalog import identity_link
+
 _NS = uuid.UUID("5a1e0c4e-1d2b-4c6e-9f00-57ac4dec0001")
 _EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -71,7 +73,7 @@ def project_json(n: int) -> dict[str, Any]:
         "parent_id": "default",
         "is_domain": False,
         "tags": [],
-        "links": {"self": f"http://127.0.0.1:5000/v3/projects/{fixed_id('project', n)}"},
+        "links": identity_link(f"/projects/{fixed_id('project', n)}"),
     }
 
 

@@ -15,12 +15,12 @@ from typing import Any
 
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
+from tui.backend.memory.catalog import endpoint_url
 from tui.backend.memory.core import MemoryCore
 from tui.backend.memory.data import fixed_id, stamp
 from tui.backend.models import Json
 
 READS_TO_SETTLE = 2
-_LINK = "http://memory:8004/v1/{project}/stacks/{name}/{id}"
 
 
 @dataclass
@@ -138,6 +138,7 @@ class OrchestrationMemory(MemoryCore):
     def _new_stack(
         self, ident: str, name: str, project: str, minute: int | None = None
     ) -> _HeatStack:
+        heat = endpoint_url("orchestration", project_id=project)
         raw = {
             "id": ident,
             "stack_name": name,
@@ -163,7 +164,7 @@ class OrchestrationMemory(MemoryCore):
                 "OS::stack_id": ident,
                 "OS::stack_name": name,
             },
-            "links": [{"href": _LINK.format(project=project, name=name, id=ident), "rel": "self"}],
+            "links": [{"href": f"{heat}/stacks/{name}/{ident}", "rel": "self"}],
         }
         return _HeatStack(raw=raw, resources=[], minute=minute)
 
