@@ -140,3 +140,86 @@ async def test_the_links_of_stacks_and_projects_are_on_the_catalogs_endpoints() 
         assert all(link["href"].startswith(heat + "/stacks/") for link in stack.raw["links"])
     for record in [*await collect(backend.projects()), *await collect(backend.users())]:
         assert record.raw["links"]["self"].startswith(public["identity"] + "/"), record.raw
+
+
+# -- a stack's resources are the cloud's records --------------------------------------------
+
+STACK_TEMPLATE = {
+    "heat_template_version": "2018-08-31",
+    "parameters": {"flavor": {"type": "string", "default": "m1.small"}},
+    "resources": {
+        "app_net": {"type": "OS::Neutron::Net", "properties": {"name": "app-net"}},
+        "app_subnet": {
+            "type": "OS::Neutron::Subnet",
+            "properties": {"network": {"get_resource": "app_net"}, "cidr": "192.168.77.0/24"},
+        },
+        "app_router": {"type": "OS::Neutron::Router", "properties": {"name": "app-router"}},
+        "app_port": {
+            "type": "OS::Neutron::Port",
+            "properties": {"network": {"get_resource": "app_net"}},
+        },
+        "app_volume": {"type": "OS::Cinder::Volume", "properties": {"size": 3}},
+        "app_server": {
+            "type": "OS::Nova::Server",
+            "properties": {
+                "name": "app-1",
+                "flavor": {"get_param": "flavor"},
+                "image": "cirros-0.6.2-x86_64-disk",
+                "networks": [{"port": {"get_resource": "app_port"}}],
+            },
+        },
+        "app_secret": {"type": "OS::Heat::RandomString"},
+    },
+}
+
+
+async def settled(backend: MemoryBackend, stack_id: str) -> models.Stack:
+    for _ in range(5):
+        stack = await backend.stack(stack_id)
+        if not stack.status.endswith("IN_PROGRESS"):
+            return stack
+    raise AssertionError("the stack never settled")
+
+
+async def test_a_stack_built_in_the_demo_is_made_of_real_records() -> None:
+    backend = MemoryBackend()
+    made = await backend.create_stack(models.StackSpec(name="app", template=STACK_TEMPLATE))
+    stack = await settled(backend, made.id)
+    assert stack.status == "CREATE_COMPLETE"
+    ids = {r.name: r.physical_id for r in await backend.stack_resources(stack)}
+    server = await backend.server(ids["app_server"])
+    assert (server.name, server.status, server.flavor) == ("app-1", "ACTIVE", "m1.small")
+    port = await backend.port(ids["app_port"])
+    assert port.device_id == server.id and port.network_id == ids["app_net"]
+    subnet = await backend.subnet(ids["app_subnet"])
+    assert subnet.network_id == ids["app_net"] and subnet.cidr == "192.168.77.0/24"
+    assert port.fixed_ips[0].subnet_id == subnet.id
+    assert [n.id for n in await collect(backend.networks()) if n.name == "app-net"] == [
+        ids["app_net"]
+    ]
+    assert (await backend.router(ids["app_router"])).name == "app-router"
+    assert (await backend.volume(ids["app_volume"])).size_gb == 3
+    assert server.fixed_ips and server.fixed_ips[0].addr == port.fixed_ips[0].ip_address
+
+    await backend.delete_stack(stack)
+    await settled(backend, stack.id)
+    assert backend._cloud.servers.get(ids["app_server"]) is None
+    for kind in ("ports", "subnets", "networks", "routers", "volumes"):
+        store = getattr(backend._cloud, kind)
+        assert all(store.get(ident) is None for ident in ids.values()), kind
+
+
+async def test_the_seeded_stacks_resources_are_records_too() -> None:
+    backend = MemoryBackend()
+    lookups = {
+        "OS::Nova::Server": backend._cloud.servers,
+        "OS::Cinder::Volume": backend._cloud.volumes,
+        "OS::Neutron::Net": backend._cloud.networks,
+        "OS::Neutron::Port": backend._cloud.ports,
+    }
+    for stack in await collect(backend.stacks(all_projects=True)):
+        for res in await backend.stack_resources(stack):
+            if res.type in lookups:
+                record = lookups[res.type].get(res.physical_id)
+                assert record is not None, (stack.name, res.name)
+                assert record.project_id == stack.project_id, (stack.name, res.name)

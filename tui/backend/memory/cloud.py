@@ -190,15 +190,14 @@ class Cloud:
         subnet = self.subnets.get(network.subnet_ids[0]) if network and network.subnet_ids else None
         if network is None or subnet is None:
             raise LookupError(f"network {network_id} has no subnet")
-        k = self._allocated.get(subnet.id, 0)
-        self._allocated[subnet.id] = k + 1
+        address = self.next_address(subnet)
         n = self.serial()
         groups = [g["name"] for g in server.raw.get("security_groups") or ()]
         spec = data.PortSpec(
             id=data.fixed_id("port", n),
             network_id=network.id,
             subnet_id=subnet.id,
-            ip=data.new_address(subnet.cidr, k),
+            ip=address,
             mac=data.new_mac(n),
             project_id=server.project_id,
             device_id=server.id,
@@ -207,6 +206,12 @@ class Cloud:
             security_groups=self.security_group_ids(server.project_id, groups),
         )
         return self.ports.add(models.Port.from_api(data.port_json(spec, self.now())))
+
+    def next_address(self, subnet: models.Subnet) -> str:
+        """The next free address of a subnet for a new port."""
+        k = self._allocated.get(subnet.id, 0)
+        self._allocated[subnet.id] = k + 1
+        return data.new_address(subnet.cidr, k)
 
     def bind_port(self, port: models.Port, server: Server, host: str) -> models.Port:
         self._user_ports.add(port.id)
