@@ -223,3 +223,74 @@ async def test_the_seeded_stacks_resources_are_records_too() -> None:
                 record = lookups[res.type].get(res.physical_id)
                 assert record is not None, (stack.name, res.name)
                 assert record.project_id == stack.project_id, (stack.name, res.name)
+
+
+# -- one source for usage: the servers, their flavors and hosts -------------------------------
+
+
+def flavor_sums(servers: list[models.Server]) -> tuple[int, int, int]:
+    flavors = [s.raw["flavor"] for s in servers]
+    return (
+        sum(f["vcpus"] for f in flavors),
+        sum(f["ram"] for f in flavors),
+        sum(f["disk"] + f["ephemeral"] for f in flavors),
+    )
+
+
+async def assert_usage_is_the_servers(backend: MemoryBackend) -> None:
+    from tui.backend.memory.usage import RESERVED_HOST_MEMORY_MB
+
+    servers = await collect(backend.servers(all_projects=True))
+    hypervisors = await collect(backend.hypervisors())
+    placement = await backend.raw_get(
+        next(e for e in await backend.catalog() if e.type == "placement"), "/resource_providers"
+    )
+    assert {p["name"] for p in placement.json()["resource_providers"]} == {
+        h.host for h in hypervisors
+    }
+    for h in hypervisors:
+        on_host = [s for s in servers if s.host == h.host]
+        vcpus, ram, disk = flavor_sums(on_host)
+        assert (h.running_vms, h.vcpus_used, h.local_gb_used) == (len(on_host), vcpus, disk)
+        assert h.memory_mb_used == RESERVED_HOST_MEMORY_MB + ram
+        placement_endpoint = next(e for e in await backend.catalog() if e.type == "placement")
+        usages = await backend.raw_get(placement_endpoint, f"/resource_providers/{h.id}/usages")
+        assert usages.json()["usages"] == {"VCPU": vcpus, "MEMORY_MB": ram, "DISK_GB": disk}
+    # the quotas count every instance (placed or not), the hosts those placed
+    in_use = {"cores": 0, "ram": 0, "instances": 0}
+    for project in await collect(backend.projects()):
+        for row in await backend.quotas(project.id):
+            if row.service == "compute" and row.resource in in_use:
+                in_use[row.resource] += row.in_use
+    vcpus, ram, _ = flavor_sums(servers)
+    assert in_use == {"cores": vcpus, "ram": ram, "instances": len(servers)}
+    assert sum(h.vcpus_used for h in hypervisors) == flavor_sums([s for s in servers if s.host])[0]
+
+
+async def test_hypervisor_placement_and_quota_usage_are_the_servers() -> None:
+    await assert_usage_is_the_servers(MemoryBackend())
+
+
+async def test_usage_follows_boot_resize_migrate_and_delete() -> None:
+    backend = MemoryBackend(servers=12)
+    spec = models.BootSpec(name="grow", flavor_id="2", image_id=models_image(backend))
+    (server,) = await backend.create_servers(spec)
+    for _ in range(3):
+        server = await backend.server(server.id)
+    assert server.status == "ACTIVE"
+    await assert_usage_is_the_servers(backend)
+    await backend.resize(server.id, "3")
+    for _ in range(4):
+        server = await backend.server(server.id)
+    await backend.confirm_resize(server.id)
+    assert (await backend.server(server.id)).flavor == "m1.medium"
+    await assert_usage_is_the_servers(backend)
+    before = (await backend.server(server.id)).host
+    await backend.migrate(server.id)
+    for _ in range(4):
+        server = await backend.server(server.id)
+    await backend.confirm_resize(server.id)
+    assert (await backend.server(server.id)).host != before
+    await assert_usage_is_the_servers(backend)
+    await backend.server_action(server.id, "delete")
+    await assert_usage_is_the_servers(backend)

@@ -13,6 +13,7 @@ from tui.backend.errors import BackendError
 from tui.backend.memory import data
 from tui.backend.memory.cloud import Build, at_rest
 from tui.backend.memory.core import MemoryCore
+from tui.backend.memory.usage import Held, by_host, with_usage
 from tui.backend.models import Hypervisor, Json, Server
 from tui.backend.timestamps import not_after
 
@@ -126,10 +127,8 @@ class ComputeMemory(MemoryCore):
         self, *, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[Hypervisor]]:
         self._require_admin("list hypervisors", "os_compute_api:os-hypervisors:list-detail")
-        counts: dict[str, int] = {}
-        for s in self._cloud.servers:
-            counts[s.host] = counts.get(s.host, 0) + 1
-        hypervisors = [_with_usage(h, counts.get(h.host, 0)) for h in self._cloud.hypervisors]
+        hosts = by_host(self._cloud.servers)
+        hypervisors = [with_usage(h, hosts.get(h.host, Held())) for h in self._cloud.hypervisors]
         async for page in self._pages(hypervisors, page_size):
             yield page
 
@@ -399,14 +398,3 @@ def _boot_extras(spec: models.BootSpec, index: int, n: int) -> Json:
     if spec.user_data:
         extras["OS-EXT-SRV-ATTR:user_data"] = base64.b64encode(spec.user_data).decode("ascii")
     return extras
-
-
-def _with_usage(h: Hypervisor, running: int) -> Hypervisor:
-    raw: Json = {
-        **h.raw,
-        "running_vms": running,
-        "vcpus_used": running * 2,
-        "memory_mb_used": 4096 + running * 2048,
-        "local_gb_used": running * 20,
-    }
-    return Hypervisor.from_api(raw)
