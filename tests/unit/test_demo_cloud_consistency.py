@@ -294,3 +294,61 @@ async def test_usage_follows_boot_resize_migrate_and_delete() -> None:
     await assert_usage_is_the_servers(backend)
     await backend.server_action(server.id, "delete")
     await assert_usage_is_the_servers(backend)
+
+
+# -- console logs follow the image, the state, the server ------------------------------------
+
+
+async def servers_on(backend: MemoryBackend, image_name: str, status: str) -> list[models.Server]:
+    images = {i.id: i.name for i in backend._cloud.images}
+    return [
+        s
+        for s in await collect(backend.servers(all_projects=True))
+        if images.get(s.image, "").startswith(image_name) and s.status == status
+    ]
+
+
+async def test_a_cirros_server_boots_cirros_with_its_own_name_and_address() -> None:
+    backend = MemoryBackend()
+    server = (await servers_on(backend, "cirros", "ACTIVE"))[0]
+    log = await backend.console_log(server.id)
+    assert "=== cirros: current=0.6.2" in log and "udhcpc" in log
+    assert f"lease of {server.fixed_ips[0].addr} obtained" in log
+    assert "login as 'cirros' user" in log and log.endswith(f"{server.name} login: ")
+    assert "Ubuntu" not in log and "cloud-init" not in log
+
+
+async def test_an_ubuntu_server_boots_ubuntu_with_cloud_init() -> None:
+    backend = MemoryBackend()
+    server = (await servers_on(backend, "ubuntu", "ACTIVE"))[0]
+    log = await backend.console_log(server.id)
+    assert "Ubuntu 24.04" in log and "Cloud-init" in log and "cirros" not in log
+    assert server.fixed_ips[0].addr in log and log.endswith(f"{server.name} login: ")
+
+
+async def test_a_stopped_servers_log_ends_with_its_shutdown() -> None:
+    backend = MemoryBackend()
+    running = (await servers_on(backend, "ubuntu", "ACTIVE"))[0]
+    await backend.server_action(running.id, "stop")
+    for image in ("cirros", "ubuntu"):
+        server = (await servers_on(backend, image, "SHUTOFF"))[0]
+        log = await backend.console_log(server.id)
+        assert log.splitlines()[-1].endswith("reboot: Power down"), (image, log[-200:])
+        assert (await backend.console_log(server.id, lines=1)).endswith("reboot: Power down")
+
+
+async def test_a_server_the_scheduler_never_placed_has_no_console_output() -> None:
+    from tui.backend.errors import BackendError
+
+    backend = MemoryBackend()
+    failed = [s for s in await collect(backend.servers(all_projects=True)) if s.status == "ERROR"]
+    assert failed
+    for server in failed:
+        assert "No valid host" in str(server.raw["fault"]["message"])
+        assert not server.host and not server.fixed_ips, server.name  # never placed nor wired
+        try:
+            await backend.console_log(server.id)
+        except BackendError as exc:
+            assert (exc.status, exc.message) == (409, f"Instance {server.id} is not ready")
+        else:
+            raise AssertionError("an unplaced server has no console output")

@@ -12,6 +12,7 @@ from tui.backend.base import DEFAULT_PAGE_SIZE, SERVER_ACTIONS
 from tui.backend.errors import BackendError
 from tui.backend.memory import data
 from tui.backend.memory.cloud import Build, at_rest
+from tui.backend.memory.console_logs import console_output
 from tui.backend.memory.core import MemoryCore
 from tui.backend.memory.usage import Held, by_host, with_usage
 from tui.backend.models import Hypervisor, Json, Server
@@ -380,9 +381,9 @@ class ComputeMemory(MemoryCore):
     async def console_log(self, server_id: str, lines: int | None = None) -> str:
         """The console output (a read: allowed when read-only, not audited)."""
         server = self._server_or_404(server_id)
-        if not server.host:
-            raise self.refused(409, f"Instance {server.id} has not been scheduled to a host yet")
-        log = data.console_lines(server.name, server.fixed_ips[0].addr if server.fixed_ips else "")
+        if not server.host:  # never placed (or shelved away): Nova's InstanceNotReady
+            raise self.refused(409, f"Instance {server.id} is not ready")
+        log = console_output(self._cloud, server).split("\n")
         return "\n".join(log[-lines:] if lines else log)
 
 

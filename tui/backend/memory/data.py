@@ -118,11 +118,13 @@ def server_json(n: int, n_projects: int, hosts: list[str]) -> dict[str, Any]:
     fixed = server_fixed_ip(n, project)
     mac = server_mac(n)
     addresses: list[dict[str, Any]] = []
-    if status != "BUILD":
+    if server_has_port(n):
         addresses.append(address_json(fixed, "fixed", mac))
         if n % 5 == 0:
             addresses.append(address_json(server_floating_ip(n), "floating", mac))
-    host = hosts[n % len(hosts)] if status != "BUILD" or n % 2 else None
+    # a server in ERROR found no host ("No valid host"): never placed, nor wired
+    placed = status != "ERROR" and (status != "BUILD" or n % 2)
+    host = hosts[n % len(hosts)] if placed else None
     server = {
         "id": sid,
         "name": f"{role}-{n + 1:02d}" if n < 99 else f"{role}-{n + 1:06d}",
@@ -168,7 +170,7 @@ def project_of_server(n: int, n_projects: int) -> int:
 
 
 def server_has_port(n: int) -> bool:
-    return STATES[n % len(STATES)][0] != "BUILD"
+    return STATES[n % len(STATES)][0] not in ("BUILD", "ERROR")
 
 
 def server_has_floating_ip(n: int) -> bool:
@@ -808,27 +810,6 @@ def embedded_flavor(flavor: Mapping[str, Any]) -> dict[str, Any]:
         "swap": flavor["swap"],
         "extra_specs": dict(flavor.get("extra_specs") or {}),
     }
-
-
-def console_lines(name: str, ip: str) -> list[str]:
-    """A plausible serial console of a cloud image booting."""
-    return [
-        "[    0.000000] Linux version 6.8.0-45-generic (buildd@lcy02-amd64-075) #45-Ubuntu SMP",
-        "[    0.000000] Command line: BOOT_IMAGE=/vmlinuz root=LABEL=cloudimg-rootfs console=ttyS0",
-        "[    0.412345] x86/fpu: Supporting XSAVE feature 0x001: 'x87 floating point registers'",
-        "[    1.904512] virtio_blk virtio2: [vda] 2097152 512-byte logical blocks (1.07 GB)",
-        "[    2.771003] EXT4-fs (vda1): mounted filesystem with ordered data mode.",
-        "[    4.120044] cloud-init[512]: Cloud-init v. 24.1.3 running 'init-local'",
-        "[    5.837219] cloud-init[604]: Cloud-init v. 24.1.3 running 'init'",
-        f"[    5.912881] cloud-init[604]: ci-info: | eth0 | True | {ip or '-'} | 255.255.0.0 |",
-        "[    6.402117] cloud-init[604]: Generating public/private ed25519 key pair.",
-        "[    7.016542] cloud-init[702]: Cloud-init v. 24.1.3 running 'modules:config'",
-        "[    8.231406] cloud-init[744]: Cloud-init v. 24.1.3 finished (DataSourceOpenStack).",
-        "",
-        f"Ubuntu 24.04.1 LTS {name} ttyS0",
-        "",
-        f"{name} login: ",
-    ]
 
 
 # -- hypervisor detail (overview helper) ---------------------------------------------
