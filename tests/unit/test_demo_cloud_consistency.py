@@ -352,3 +352,11 @@ async def test_a_server_the_scheduler_never_placed_has_no_console_output() -> No
             assert (exc.status, exc.message) == (409, f"Instance {server.id} is not ready")
         else:
             raise AssertionError("an unplaced server has no console output")
+
+
+async def test_telemetry_only_knows_servers_that_ran_on_a_host() -> None:
+    backend = MemoryBackend()
+    servers = {s.id: s for s in await collect(backend.servers(all_projects=True))}
+    instances = await collect(backend.metric_resources(resource_type="instance"))
+    assert instances and all(servers[r.id].host for r in instances)
+    assert {r.id for r in instances} == {i for i, s in servers.items() if s.host}

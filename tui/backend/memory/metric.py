@@ -77,6 +77,8 @@ class MetricMemory(MemoryCore):
         """(resource JSON without metrics, metric definitions), servers first."""
         records: list[tuple[dict[str, Any], tuple[tuple[str, str, float, float], ...]]] = []
         for server in self._cloud.servers:
+            if not server.host:  # never ran on a compute node: nothing measured it
+                continue
             since = f"{server.created[:19]}.000000+00:00" if server.created else None
             instance = {
                 "id": server.id,
