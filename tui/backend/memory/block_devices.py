@@ -159,7 +159,7 @@ class BlockDevicesMemory(VolumeMemory):
             name,
             size_gb,
             server.project_id,
-            minutes=5000 + n,
+            minutes=self._cloud.now(),
             bootable=bootable,
             source=source,
         )

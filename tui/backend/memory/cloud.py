@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol, Self, TypeVar, cast
 
 from tui.backend import models
 from tui.backend.memory import data
+from tui.backend.memory.clock import DemoClock
 from tui.backend.memory.placement import group_host
 from tui.backend.memory.seed import Seed
 from tui.backend.memory.store import Store
@@ -89,7 +91,8 @@ class Move:
 
 
 class Cloud:
-    def __init__(self, seed: Seed, hypervisors: list[Hypervisor]) -> None:
+    def __init__(self, seed: Seed, hypervisors: list[Hypervisor], clock: DemoClock) -> None:
+        self.clock = clock
         self.names = seed.names
         self.project_ids = seed.project_ids
         self.hypervisors = hypervisors
@@ -138,6 +141,15 @@ class Cloud:
             self._keypairs[user_id] = Store(pairs)
         return self._keypairs[user_id]
 
+    def now(self) -> datetime:
+        """The demo's now: what records made or beating now are stamped with."""
+        return self.clock.now(self._serial)
+
+    def next_stamp(self) -> str:
+        """The time of the next thing made (with its serial, as each made thing takes one)."""
+        self.serial()
+        return data.stamp(self.now())
+
     def serial(self) -> int:
         self._serial += 1
         return self._serial
@@ -180,15 +192,14 @@ class Cloud:
         subnet = self.subnets.get(network.subnet_ids[0]) if network and network.subnet_ids else None
         if network is None or subnet is None:
             raise LookupError(f"network {network_id} has no subnet")
-        k = self._allocated.get(subnet.id, 0)
-        self._allocated[subnet.id] = k + 1
+        address = self.next_address(subnet)
         n = self.serial()
         groups = [g["name"] for g in server.raw.get("security_groups") or ()]
         spec = data.PortSpec(
             id=data.fixed_id("port", n),
             network_id=network.id,
             subnet_id=subnet.id,
-            ip=data.new_address(subnet.cidr, k),
+            ip=address,
             mac=data.new_mac(n),
             project_id=server.project_id,
             device_id=server.id,
@@ -196,7 +207,13 @@ class Cloud:
             host=host,
             security_groups=self.security_group_ids(server.project_id, groups),
         )
-        return self.ports.add(models.Port.from_api(data.port_json(spec, 5000 + n)))
+        return self.ports.add(models.Port.from_api(data.port_json(spec, self.now())))
+
+    def next_address(self, subnet: models.Subnet) -> str:
+        """The next free address of a subnet for a new port."""
+        k = self._allocated.get(subnet.id, 0)
+        self._allocated[subnet.id] = k + 1
+        return data.new_address(subnet.cidr, k)
 
     def bind_port(self, port: models.Port, server: Server, host: str) -> models.Port:
         self._user_ports.add(port.id)
@@ -328,7 +345,9 @@ class Cloud:
     ) -> None:
         attachment_id = data.fixed_id("attachment", 1000 + self.serial())
         host = server.host or None
-        attachment = data.attachment_json(volume.id, server.id, host, device, attachment_id)
+        attachment = data.attachment_json(
+            volume.id, server.id, host, device, attachment_id, self.now()
+        )
         attachments = [*volume.raw.get("attachments", []), attachment]
         self.update(self.volumes, volume, {"status": "in-use", "attachments": attachments})
         attached = [
@@ -355,15 +374,15 @@ class Cloud:
         events: tuple[tuple[str, str], ...] = (),
     ) -> dict[str, Any]:
         """Nova's record of one action on a server, with its events as (event, host)."""
-        n = self.serial()
+        self.serial()
         record: dict[str, Any] = {
             "action": action,
             "instance_uuid": server.id,
             "request_id": request_id,
             "user_id": user_id,
             "project_id": server.project_id,
-            "start_time": data.stamp(5000 + n),
-            "updated_at": data.stamp(5000 + n),
+            "start_time": data.stamp(self.now()),
+            "updated_at": data.stamp(self.now()),
             "message": None,
             "events": [],
         }
@@ -375,12 +394,12 @@ class Cloud:
     def add_event(
         self, record: dict[str, Any], event: str, host: str, result: str = "Success"
     ) -> None:
-        n = self.serial()
+        self.serial()
         record["events"].append(
             {
                 "event": event,
-                "start_time": data.stamp(5000 + n),
-                "finish_time": data.stamp(5000 + n),
+                "start_time": data.stamp(self.now()),
+                "finish_time": data.stamp(self.now()),
                 "result": result,
                 "traceback": None if result == "Success" else "Traceback (most recent call last)",
                 "host": host,
@@ -388,7 +407,7 @@ class Cloud:
                 "details": None if result == "Success" else "Error",
             }
         )
-        record["updated_at"] = data.stamp(5000 + n)
+        record["updated_at"] = data.stamp(self.now())
         if result.lower() == "error":
             record["message"] = "Error"
 

@@ -13,6 +13,8 @@ from tui.backend.errors import BackendError
 from tui.backend.memory import data
 from tui.backend.memory.block_devices import BlockDevicesMemory
 from tui.backend.memory.cloud import Build, at_rest
+from tui.backend.memory.console_logs import console_output
+from tui.backend.memory.usage import Held, by_host, with_usage
 from tui.backend.models import Hypervisor, Json, Server
 from tui.backend.timestamps import not_after
 
@@ -126,10 +128,8 @@ class ComputeMemory(BlockDevicesMemory):
         self, *, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[Hypervisor]]:
         self._require_admin("list hypervisors", "os_compute_api:os-hypervisors:list-detail")
-        counts: dict[str, int] = {}
-        for s in self._cloud.servers:
-            counts[s.host] = counts.get(s.host, 0) + 1
-        hypervisors = [_with_usage(h, counts.get(h.host, 0)) for h in self._cloud.hypervisors]
+        hosts = by_host(self._cloud.servers)
+        hypervisors = [with_usage(h, hosts.get(h.host, Held())) for h in self._cloud.hypervisors]
         async for page in self._pages(hypervisors, page_size):
             yield page
 
@@ -252,7 +252,7 @@ class ComputeMemory(BlockDevicesMemory):
             str(args["name"]),
             server.project_id,
             size=server.raw.get("flavor", {}).get("disk", 1) * 1024**3 // 8,
-            minutes=5000 + n,
+            minutes=self._cloud.now(),
             properties=properties,
         )
         self._cloud.images.add(models.Image.from_api(raw))
@@ -293,7 +293,7 @@ class ComputeMemory(BlockDevicesMemory):
             user_id=self._info.user_id,
             flavor=flavor.raw,
             image_id="" if block_devices.volume_backed(spec) else spec.image_id,
-            minutes=5000 + n,
+            minutes=self._cloud.now(),
             reservation_id=reservation,
             extra=_boot_extras(spec, index, n),
         )
@@ -384,9 +384,9 @@ class ComputeMemory(BlockDevicesMemory):
     async def console_log(self, server_id: str, lines: int | None = None) -> str:
         """The console output (a read: allowed when read-only, not audited)."""
         server = self._server_or_404(server_id)
-        if not server.host:
-            raise self.refused(409, f"Instance {server.id} has not been scheduled to a host yet")
-        log = data.console_lines(server.name, server.fixed_ips[0].addr if server.fixed_ips else "")
+        if not server.host:  # never placed (or shelved away): Nova's InstanceNotReady
+            raise self.refused(409, f"Instance {server.id} is not ready")
+        log = console_output(self._cloud, server).split("\n")
         return "\n".join(log[-lines:] if lines else log)
 
 
@@ -402,14 +402,3 @@ def _boot_extras(spec: models.BootSpec, index: int, n: int) -> Json:
     if spec.user_data:
         extras["OS-EXT-SRV-ATTR:user_data"] = base64.b64encode(spec.user_data).decode("ascii")
     return extras
-
-
-def _with_usage(h: Hypervisor, running: int) -> Hypervisor:
-    raw: Json = {
-        **h.raw,
-        "running_vms": running,
-        "vcpus_used": running * 2,
-        "memory_mb_used": 4096 + running * 2048,
-        "local_gb_used": running * 20,
-    }
-    return Hypervisor.from_api(raw)

@@ -161,7 +161,7 @@ class NetworkMemory(MemoryCore):
                 data.new_address(data.PUBLIC_CIDR, n % 512),
                 project_id or self._info.project_id,
                 description=description,
-                minutes=5000 + n,
+                minutes=self._cloud.now(),
             )
             return self._cloud.floating_ips.add(models.FloatingIP.from_api(raw))
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from tui.backend import models
 from tui.backend.memory.core import MemoryCore
+from tui.backend.memory.usage import held
 
 DEFAULTS: dict[str, dict[str, int]] = {
     "compute": {
@@ -166,13 +167,8 @@ class QuotasMemory(MemoryCore):
     def _usage(self, service: str, project_id: str) -> dict[str, int]:
         cloud = self._cloud
         if service == "compute":
-            servers = [s for s in cloud.servers if s.project_id == project_id]
-            flavors = [s.raw.get("flavor") or {} for s in servers]
-            return {
-                "instances": len(servers),
-                "cores": sum(int(f.get("vcpus") or 0) for f in flavors),
-                "ram": sum(int(f.get("ram") or 0) for f in flavors),
-            }
+            used = held(s for s in cloud.servers if s.project_id == project_id)
+            return {"instances": used.instances, "cores": used.vcpus, "ram": used.ram_mb}
         if service == "network":
             groups = [g for g in cloud.security_groups if g.project_id == project_id]
             return {

@@ -66,7 +66,7 @@ class ServerMaintenanceMemory(MovesMemory):
 
     def _updated(self) -> Json:
         """A record's new ``updated`` time (a change Nova saves moves it on)."""
-        return {"updated": data.stamp(5000 + self._cloud.serial())}
+        return {"updated": self._cloud.next_stamp()}
 
     def _root_image(self, server: Server) -> str:
         """The image a volume-backed server was made from (its root volume's), else ""."""
@@ -186,7 +186,7 @@ class ServerMaintenanceMemory(MovesMemory):
                     data.fixed_id("snapshot", 20_000 + self._cloud.serial()),
                     f"snapshot for {name}",
                     volume.raw,
-                    5000 + n,
+                    self._cloud.now(),
                 )
                 self._cloud.snapshots.add(models.VolumeSnapshot.from_api(snapshot))
                 device = next(
@@ -217,12 +217,12 @@ class ServerMaintenanceMemory(MovesMemory):
             min_disk=base.min_disk if base else 0,
             min_ram=base.min_ram if base else 0,
             status="active" if volume_backed else "queued",
-            minutes=5000 + n,
+            minutes=self._cloud.now(),
             properties={"disk_format": None, "container_format": None, **properties},
         )
         image = self._cloud.images.add(models.Image.from_api(raw))
         if not ours:  # Nova adds the server's project as a member of the shared image
-            when = data.stamp(5000 + n)
+            when = data.stamp(self._cloud.now())
             self._cloud.image_members.setdefault(image.id, {})[server.project_id] = {
                 "image_id": image.id,
                 "member_id": server.project_id,

@@ -100,7 +100,7 @@ class VolumeMemory(MemoryCore):
                 spec.name,
                 spec.size_gb,
                 self._info.project_id,
-                minutes=5000 + n,
+                minutes=self._cloud.now(),
                 description=spec.description,
                 bootable=bool(spec.image_id),
                 source=source,

@@ -13,7 +13,6 @@ import hashlib
 import hmac
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from tui.backend import models, states
@@ -92,7 +91,7 @@ class VolumeOperationsMemory(VolumeMemory):
             if status:
                 self._check(states.reset_refusal(volume, status.lower()))
             # Cinder's volume_update stamps the record: a reset volume is not "stuck" at once
-            changes: dict[str, Any] = {"updated_at": datetime.now(UTC).isoformat()}
+            changes: dict[str, Any] = {"updated_at": self._cloud.next_stamp()}
             if status:
                 changes["status"] = status.lower()
             if migration_status:
@@ -227,7 +226,7 @@ class VolumeOperationsMemory(VolumeMemory):
             raw = gated(
                 {
                     "id": transfer_id,
-                    "created_at": data.stamp(6000 + n),
+                    "created_at": data.stamp(self._cloud.now()),
                     "name": name.strip() or None,
                     "volume_id": volume.id,
                     "links": [],
