@@ -112,7 +112,12 @@ class ActingMixin(_ScreenBase):
         if action.form is not None:
             self.run_worker(self._bulk_form(action, rows), group="act")
             return
-        self.app.run_bulk(self.context, self.resource, action, rows)
+        self.app.run_bulk(self.context, self.resource, action, rows, ended=self._bulk_ended)
+
+    def _bulk_ended(self) -> None:
+        """A bulk run from this list ended: show what the cloud now holds (rows gone...)."""
+        if self.is_mounted:
+            self.load()
 
     async def _bulk_form(self, action: Action, rows: list[Row]) -> None:
         """Ask the form once (as for the first row that allows it); its values go to all."""
@@ -137,7 +142,9 @@ class ActingMixin(_ScreenBase):
         )
         values = await self.app.push_screen_wait(screen)
         if values is not None:
-            self.app.run_bulk(self.context, self.resource, action, rows, values)
+            self.app.run_bulk(
+                self.context, self.resource, action, rows, values, ended=self._bulk_ended
+            )
 
     async def _act(self, action: Action, row: Row | None) -> None:
         key = self.resource.key(row) if row is not None else None

@@ -282,6 +282,11 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         if self.resource.actions:
             self.refresh_bindings()
 
+    @on(ResourceTable.Counted)
+    def _counted(self, event: ResourceTable.Counted) -> None:
+        event.stop()
+        self._update_crumbs()
+
     @on(ResourceTable.Sorted)
     def _sorted(self, event: ResourceTable.Sorted) -> None:
         event.stop()

@@ -168,6 +168,17 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
         def control(self) -> ResourceTable:
             return self.table
 
+    class Counted(Message):
+        """The number of rows loaded or shown changed (a page, a delete, a filter)."""
+
+        def __init__(self, table: ResourceTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> ResourceTable:
+            return self.table
+
     def __init__(
         self,
         columns: Sequence[Col],
@@ -207,6 +218,7 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
         self._marks: set[str] = set()  # keys the operator marked (kept across refreshes)
         self._badge_column = badge_column
         self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(STRIP_CACHE_SIZE)
+        self._counted = (0, 0)
 
     # -- public state -------------------------------------------------------------------
 
@@ -720,6 +732,9 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
         self._scroll_to_cursor(offset)
         self.refresh()
         self._post_highlighted()
+        if (counts := (len(self._rows), len(self._view))) != self._counted:
+            self._counted = counts
+            self.post_message(self.Counted(self))
 
     def _move_cursor(self, index: int) -> None:
         """Move the cursor as the user asked; this cancels a pending return after a refresh."""
