@@ -157,8 +157,6 @@ class ActingMixin(_ScreenBase):
             after_form = action.plan is not None and action.form is not None
             if not after_form and not await self._confirmed(action, row):
                 return
-            if key is not None:
-                self.table.set_badge(key, f"⟳ {action.progress or action.name}")
             # An action on the list (create, upload) gets the list's scope as its "row".
             result = await self._run(action, row if action.on_row else self.scope)
             from tui.runbook.transfer import Transfer  # not needed at start-up
@@ -220,9 +218,17 @@ class ActingMixin(_ScreenBase):
         confirmed = await self.app.push_screen_wait(screen)
         return confirmed
 
+    def _badge(self, action: Action, row: Row | None, busy: bool) -> None:
+        """Mark the row while its call is in flight: only once submitted and confirmed."""
+        if action.on_row and row is not None:
+            with contextlib.suppress(NoMatches):
+                badge = f"⟳ {action.progress or action.name}" if busy else None
+                self.table.set_badge(self.resource.key(row), badge)
+
     async def _run(self, action: Action, row: Row | None) -> Any:
         backend = self.context.backend
         if action.form is None:
+            self._badge(action, row, True)
             return await action.run(backend, row, {})
         form = action.form(row)
 
@@ -230,9 +236,11 @@ class ActingMixin(_ScreenBase):
             if action.plan is not None and not await self._confirmed(action, row, values):
                 self.app.notify(f"{action.description}: nothing was sent.", timeout=4)
                 return _CANCELLED
+            self._badge(action, row, True)
             try:
                 result = await action.run(backend, row, values)
             except BackendError as exc:
+                self._badge(action, row, False)  # refused: the form says why, the row is idle
                 if exc.maybe_done:  # the form stays, with the error; the list shows the truth
                     self.load()
                 raise

@@ -346,13 +346,9 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
         """Mark a row (e.g. "⟳ stopping" while an action is in flight); None clears it."""
         if badge:
             self._badges[key] = badge
-            column = self._badge_column
-            wanted = min(text_width(badge), self._columns[column].max_width)
-            if wanted > self._natural[column]:
-                self._natural[column] = wanted
-                self._relayout(force=True)
         else:
             self._badges.pop(key, None)
+        self._relayout()  # the badge column widens while badges show, and narrows after
         self.refresh()
 
     # -- marks ---------------------------------------------------------------------------
@@ -815,10 +811,25 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
     def _available_width(self) -> int:
         return self.scrollable_content_region.width
 
+    def _badged_natural(self) -> list[int]:
+        """The natural widths, the badge column widened for its badges and its own text:
+        a badge is shown beside the cell's text, never in place of it."""
+        if not self._badges or not self._columns:
+            return self._natural
+        natural = list(self._natural)
+        index = self._badge_column
+        get = self._columns[index].get
+        for key, badge in self._badges.items():
+            position = self._index.get(key)
+            text = get(self._rows[position]) if position is not None else ""
+            natural[index] = max(natural[index], text_width(f"{badge} {text}".rstrip()))
+        return natural
+
     def _relayout(self, *, force: bool = False) -> None:
         available = self._available_width()
         minimum = [column.min_width for column in self._columns]
-        widths = fit_widths(self._natural, minimum, available) if available > 0 else self._natural
+        natural = self._badged_natural()
+        widths = fit_widths(natural, minimum, available) if available > 0 else natural
         self._layout_width = available
         if force or widths != self._widths:
             self._widths = list(widths)
