@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.css.query import NoMatches
 
 from tui.backend.errors import BackendError
-from tui.forms import Form
+from tui.forms import Form, NotSent
 from tui.resource import Action, Resource, Row, Scope
 from tui.runbook.follow import StillBusy, follow_row
 from tui.text import typeable
@@ -154,8 +154,7 @@ class ActingMixin(_ScreenBase):
                 if why is not None:
                     self.app.notify(why, title=f"{action.description}: not now", severity="warning")
                     return
-            after_form = action.plan is not None and action.form is not None
-            if not after_form and not await self._confirmed(action, row):
+            if not _confirmed_after_form(action) and not await self._confirmed(action, row):
                 return
             # An action on the list (create, upload) gets the list's scope as its "row".
             result = await self._run(action, row if action.on_row else self.scope)
@@ -189,7 +188,7 @@ class ActingMixin(_ScreenBase):
         if action.confirm == "none":
             return True
         label = self.resource.label(row) if row is not None else self.resource.title
-        if values is not None and action.plan is not None:
+        if values is not None and action.plan is not None:  # what the form's values will do
             body = Text(action.plan(row, values))
         else:
             body = Text(action.message(row) if action.message else f"{action.description}: {label}")
@@ -233,9 +232,9 @@ class ActingMixin(_ScreenBase):
         form = action.form(row)
 
         async def submit(backend: Any, values: dict[str, Any]) -> Any:
-            if action.plan is not None and not await self._confirmed(action, row, values):
+            if _confirmed_after_form(action) and not await self._confirmed(action, row, values):
                 self.app.notify(f"{action.description}: nothing was sent.", timeout=4)
-                return _CANCELLED
+                raise NotSent("Not confirmed: nothing was sent (change the values, or esc).")
             self._badge(action, row, True)
             try:
                 result = await action.run(backend, row, values)
@@ -344,6 +343,12 @@ class ActingMixin(_ScreenBase):
         for answer in answers:
             if isinstance(answer, BaseException):
                 raise answer
+
+
+def _confirmed_after_form(action: Action) -> bool:
+    """With a form, "yes" and "name" confirm after it: the confirmation can then say what
+    the values will do (`plan`), and declining it returns to the form as typed."""
+    return action.form is not None and action.confirm in ("yes", "name")
 
 
 class _Marker:

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.backend.errors import BackendError
-from tui.forms import Field, Form, Values, validate
+from tui.forms import Field, Form, NotSent, Values, validate
 from tui.guard import GuardedHandlers, on
 from tui.resource import bind
 from tui.screens.contextual import Contextual
@@ -235,6 +235,11 @@ class FormScreen(GuardedHandlers, Contextual, ModalScreen[Any]):
                 secrets.add(values.get(f.name))
         try:
             result = await self.form.submit(self.context.backend, values)
+        except NotSent as stopped:
+            status.update(Text(str(stopped), style="italic"))
+            self.submitting = False
+            button.disabled = False
+            return
         except BackendError as exc:
             secrets.redact_error(exc)
             self.last_error = exc

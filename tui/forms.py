@@ -66,6 +66,11 @@ class Field:
 Submit = Callable[["Backend", Values], Awaitable[Any]]
 
 
+class NotSent(Exception):
+    """A submit that stops before anything is sent (its confirmation was declined): the
+    form stays open, as typed, and shows this message."""
+
+
 async def by_action(backend: Backend, values: Values) -> None:
     """The submit of an action's form: the action itself runs it (screens/acting.py)."""
 

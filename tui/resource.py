@@ -167,7 +167,8 @@ class Action:
 
     `form` asks for input first. `confirm` asks "yes", makes the operator type the row's
     label ("name"), or lists what `preview` says will be affected and asks for its count
-    ("count"); with a `plan`, after the form, saying what the values will do. `guard` asks
+    ("count"); with a form, "yes" and "name" confirm after it, saying what the values will
+    do (`plan`, else `message`), and declining returns to the form as typed. `guard` asks
     the cloud whether the row allows it at all before anything is shown. `progress` marks
     the row while the call is in flight. `follow` says what to do after: poll the row until
     it settles ("row"), until it is gone ("gone"), reload the list ("list"), or nothing
@@ -193,7 +194,7 @@ class Action:
     bulk_form: bool = False
     message: Callable[[Row], str] | None = None  # what the confirmation says will happen
     # What the call will do with the form's values ("Live-migrate web-1 from compute1 to
-    # compute2"): with a form and `confirm`, the confirmation comes after the form and says it.
+    # compute2"): the confirmation, which comes after the form, says it.
     plan: Callable[[Row, Values], str] | None = None
     # Why the action cannot run on this row now, asked of the cloud when the key is pressed
     # (what the row does not know: its host's compute service is up); None lets it run.

@@ -254,7 +254,10 @@ SERVER_ACTIONS = (
         confirm="name",
         form=reset_state_form,
         progress="resetting",
-        message=lambda s: f"Reset the state of {s.name} ({s.status}) in Nova's database.",
+        plan=lambda s, values: (
+            f"Reset the state of {s.name} from {s.status} to {str(values['state']).upper()} "
+            "in Nova's database (the VM is not touched)."
+        ),
     ),
     Action(
         "delete",
