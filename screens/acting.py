@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -248,17 +249,7 @@ class ActingMixin(_ScreenBase):
         from tui.screens.form import FormScreen
 
         initial = None if action.initial is None else await action.initial(backend, row)
-        screen = FormScreen(
-            Form(
-                title=form.title,
-                fields=form.fields,
-                submit=submit,
-                submit_label=form.submit_label,
-                description=form.description,
-                check=form.check,
-            ),
-            initial,
-        )
+        screen = FormScreen(replace(form, submit=submit), initial)
         result = await self.app.push_screen_wait(screen)
         return _CANCELLED if result is None or result is _CANCELLED else result
 

@@ -110,7 +110,8 @@ class FormScreen(GuardedHandlers, Contextual, ModalScreen[Any]):
         for f in self.form.fields:
             if f.choices is not None:
                 self._load_choices(f)
-        first = next((w for w in self.query(".form-field Input, .form-field Checkbox")), None)
+        field = f"#field-{self.form.focus}" if self.form.focus else ".form-field"
+        first = next(iter(self.query(f"{field} Input, {field} Checkbox")), None)
         if first is not None:
             first.focus()
             if isinstance(first, Input):

@@ -86,6 +86,7 @@ class Form:
     description: str = ""
     check: Callable[[Values], dict[str, str]] | None = None  # cross-field rules
     extra: dict[str, Any] = field(default_factory=dict)
+    focus: str = ""  # the field the cursor starts in (default: the first)
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
