@@ -16,7 +16,7 @@ from textual.css.query import NoMatches
 
 from tui.backend.errors import BackendError
 from tui.forms import Form, NotSent
-from tui.resource import Action, Resource, Row, Scope
+from tui.resource import Action, Resource, Row, Scope, why_not
 from tui.runbook.follow import StillBusy, follow_row
 from tui.text import typeable
 
@@ -87,10 +87,7 @@ class ActingMixin(_ScreenBase):
             if row is None:
                 return
             if not action.when(row):
-                self.app.notify(
-                    f"{action.description} is not possible for {self.resource.label(row)} now.",
-                    severity="warning",
-                )
+                self.app.notify(why_not(action, row, self.resource.label(row)), severity="warning")
                 return
             key = self.resource.key(row)
             if key in self.in_flight:

@@ -208,6 +208,9 @@ class Action:
     # A list action the palette offers from anywhere under its description: it opens the
     # resource's list and runs the action there ("New network setup").
     palette: bool = False
+    # Why `when` refuses this row, said when the key is pressed anyway (default: the
+    # row's state, see `why_not`).
+    why_not: Callable[[Row], str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +227,22 @@ class View:
     description: str
     open: Callable[[Row], Any]
     when: Callable[[Row], bool] = always
+    why_not: Callable[[Row], str] | None = None  # why `when` refuses a row, said on its key
+
+
+def row_state(row: Row) -> str:
+    """A row's state as the operator reads it ("BUILD", "ACTIVE, task rebooting"), or ""."""
+    status = str(getattr(row, "status", "") or "")
+    task = str(getattr(row, "task_state", "") or "")
+    return f"{status}, task {task}" if status and task else status
+
+
+def why_not(offer: Action | View, row: Row, label: str) -> str:
+    """What the operator is told when a key's action or view does not apply to `row`."""
+    if offer.why_not is not None:
+        return offer.why_not(row)
+    state = row_state(row)
+    return f"{offer.description} is not available for {label}" + (f" ({state})" if state else "")
 
 
 @dataclass(frozen=True, slots=True)

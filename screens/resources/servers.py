@@ -174,11 +174,41 @@ def vnc_console(server: Server) -> object:
     return VncScreen(server)
 
 
+def _no_host(server: Server) -> str:
+    return f"server {server.name} is not on a host yet ({server.status})"
+
+
 SERVER_VIEWS = (
-    View("l", "console", "Console log", console_log, lambda s: s.status != "BUILD" or bool(s.host)),
-    View("s", "ssh", "SSH (DHCP namespace)", ssh_namespace, lambda s: bool(s.fixed_ips)),
-    View("S", "ssh-floating", "SSH (floating IP)", ssh_floating, lambda s: bool(s.floating_ips)),
-    View("v", "vnc", "VNC console URL", vnc_console, lambda s: bool(s.host)),
+    View(
+        "l",
+        "console",
+        "Console log",
+        console_log,
+        lambda s: s.status != "BUILD" or bool(s.host),
+        why_not=_no_host,
+    ),
+    View(
+        "s",
+        "ssh",
+        "SSH (DHCP namespace)",
+        ssh_namespace,
+        lambda s: bool(s.fixed_ips),
+        why_not=lambda s: (
+            f"server {s.name} has no fixed IP: SSH through the DHCP namespace needs one"
+        ),
+    ),
+    View(
+        "S",
+        "ssh-floating",
+        "SSH (floating IP)",
+        ssh_floating,
+        lambda s: bool(s.floating_ips),
+        why_not=lambda s: (
+            f"server {s.name} has no floating IP — associate one with F (its floating IPs), "
+            "then A on a free one; s connects through the DHCP namespace instead"
+        ),
+    ),
+    View("v", "vnc", "VNC console URL", vnc_console, lambda s: bool(s.host), why_not=_no_host),
     # -- telemetry
     View("M", "metrics", "Metrics (Gnocchi)", gnocchi_metrics),
     View("w", "where", "Where is it (host, zone, aggregates, networks, DHCP)", where_screen),
