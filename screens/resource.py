@@ -355,8 +355,9 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         actions = [a for a in self.resource.actions if a.key in keys and a.on_row]
         views = [v for v in self.resource.views if v.key in keys]
         drills = [d for d in self.resource.drills if d.key in keys]
-        offers: list[Any] = [*actions, *views, *drills]
-        if not (actions or views) or any(self._serves(o, row) for o in offers):
+        if not (actions or views) or any(self._serves(o, row) for o in (*views, *drills)):
+            return
+        if any(self._serves_action(a, row) for a in actions):  # marked rows count too
             return
         if actions and actions[0].mutating and self.read_only:
             return  # not offered at all in read-only mode (the action says so if run)
@@ -364,6 +365,12 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         event.stop()
         event.prevent_default()
         self.app.notify(why_not(offer, row, self.resource.label(row)), severity="warning")
+
+    def _serves_action(self, action: Any, row: Any) -> bool:
+        try:
+            return self.offered(action, row)
+        except Exception:
+            return True
 
     def _serves(self, offer: Any, row: Any) -> bool:
         try:
