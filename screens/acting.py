@@ -15,7 +15,8 @@ from rich.text import Text
 from textual.css.query import NoMatches
 
 from tui.backend.errors import BackendError
-from tui.resource import Action, Resource, Row, Scope, unavailable
+from tui.forms import NotSent
+from tui.resource import Action, Resource, Row, Scope, why_not
 from tui.runbook.follow import StillBusy, follow_row
 from tui.text import typeable
 
@@ -89,12 +90,7 @@ class ActingMixin(_ScreenBase):
             if row is None:
                 return
             if not action.when(row):
-                why = unavailable(row)
-                self.app.notify(
-                    f"{action.description} is not possible for {self.resource.label(row)} now"
-                    + (f": {why}" if why else "."),
-                    severity="warning",
-                )
+                self.app.notify(why_not(action, row, self.resource.label(row)), severity="warning")
                 return
             key = self.resource.key(row)
             if key in self.in_flight:
@@ -117,7 +113,12 @@ class ActingMixin(_ScreenBase):
         if action.form is not None:
             self.run_worker(self._bulk_form(action, rows), group="act")
             return
-        self.app.run_bulk(self.context, self.resource, action, rows)
+        self.app.run_bulk(self.context, self.resource, action, rows, ended=self._bulk_ended)
+
+    def _bulk_ended(self) -> None:
+        """A bulk run from this list ended: show what the cloud now holds (rows gone...)."""
+        if self.is_mounted:
+            self.load()
 
     async def _bulk_form(self, action: Action, rows: list[Row]) -> None:
         """Ask the form once (as for the first row that allows it); its values go to all."""
@@ -140,7 +141,9 @@ class ActingMixin(_ScreenBase):
         )
         values = await self.app.push_screen_wait(screen)
         if values is not None:
-            self.app.run_bulk(self.context, self.resource, action, rows, values)
+            self.app.run_bulk(
+                self.context, self.resource, action, rows, values, ended=self._bulk_ended
+            )
 
     async def _act(self, action: Action, row: Row | None) -> None:
         key = self.resource.key(row) if row is not None else None
@@ -150,11 +153,8 @@ class ActingMixin(_ScreenBase):
                 if why is not None:
                     self.app.notify(why, title=f"{action.description}: not now", severity="warning")
                     return
-            after_form = action.plan is not None and action.form is not None
-            if not after_form and not await self._confirmed(action, row):
+            if not _confirmed_after_form(action) and not await self._confirmed(action, row):
                 return
-            if key is not None:
-                self.table.set_badge(key, f"⟳ {action.progress or action.name}")
             # An action on the list (create, upload) gets the list's scope as its "row", or
             # the rows the list shows (an export).
             result = await self._run(action, row if action.on_row else self._list_target(action))
@@ -169,13 +169,10 @@ class ActingMixin(_ScreenBase):
             if isinstance(result, RunbookRequest):  # a drain, an evacuation: its preview
                 await self.app.open_requested_runbook(self.context, result)
                 return
-            if action.done is not None:
-                self.app.notify(action.done(result), title=action.description, timeout=8)
-                return
             label = self.resource.label(row) if row is not None else self.resource.title
             if action.accepted is not None and result is not _DONE:
                 said = action.accepted(row, result)
-                self.app.notify(said, title=f"{action.description}: accepted", timeout=10)
+                self.app.notify(said, title=action.description, timeout=10)
             else:
                 self.app.notify(f"{action.description}: {label}", title="Requested", timeout=4)
             await self._follow(action, row, result)
@@ -198,7 +195,7 @@ class ActingMixin(_ScreenBase):
         if action.confirm == "none":
             return True
         label = self.resource.label(row) if row is not None else self.resource.title
-        if values is not None and action.plan is not None:
+        if values is not None and action.plan is not None:  # what the form's values will do
             body = Text(action.plan(row, values))
         else:
             body = Text(action.message(row) if action.message else f"{action.description}: {label}")
@@ -227,19 +224,29 @@ class ActingMixin(_ScreenBase):
         confirmed = await self.app.push_screen_wait(screen)
         return confirmed
 
+    def _badge(self, action: Action, row: Row | None, busy: bool) -> None:
+        """Mark the row while its call is in flight: only once submitted and confirmed."""
+        if action.on_row and row is not None:
+            with contextlib.suppress(NoMatches):
+                badge = f"⟳ {action.progress or action.name}" if busy else None
+                self.table.set_badge(self.resource.key(row), badge)
+
     async def _run(self, action: Action, row: Row | None) -> Any:
         backend = self.context.backend
         if action.form is None:
+            self._badge(action, row, True)
             return await action.run(backend, row, {})
         form = action.form(row)
 
         async def submit(backend: Any, values: dict[str, Any]) -> Any:
-            if action.plan is not None and not await self._confirmed(action, row, values):
+            if _confirmed_after_form(action) and not await self._confirmed(action, row, values):
                 self.app.notify(f"{action.description}: nothing was sent.", timeout=4)
-                return _CANCELLED
+                raise NotSent("Not confirmed: nothing was sent (change the values, or esc).")
+            self._badge(action, row, True)
             try:
                 result = await action.run(backend, row, values)
             except BackendError as exc:
+                self._badge(action, row, False)  # refused: the form says why, the row is idle
                 if exc.maybe_done:  # the form stays, with the error; the list shows the truth
                     self.load()
                 raise
@@ -248,10 +255,7 @@ class ActingMixin(_ScreenBase):
         from tui.screens.form import FormScreen
 
         initial = None if action.initial is None else await action.initial(backend, row)
-        screen = FormScreen(
-            replace(form, submit=submit),  # its checks and verify come along
-            initial,
-        )
+        screen = FormScreen(replace(form, submit=submit), initial)  # checks, verify come along
         result = await self.app.push_screen_wait(screen)
         return _CANCELLED if result is None or result is _CANCELLED else result
 
@@ -336,6 +340,12 @@ class ActingMixin(_ScreenBase):
         for answer in answers:
             if isinstance(answer, BaseException):
                 raise answer
+
+
+def _confirmed_after_form(action: Action) -> bool:
+    """With a form, "yes" and "name" confirm after it: the confirmation can then say what
+    the values will do (`plan`), and declining it returns to the form as typed."""
+    return action.form is not None and action.confirm in ("yes", "name")
 
 
 class _Marker:

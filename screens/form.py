@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.backend.errors import BackendError
-from tui.forms import Field, Form, Values, validate
+from tui.forms import Field, Form, NotSent, Values, validate
 from tui.guard import GuardedHandlers, on
 from tui.resource import bind
 from tui.screens.contextual import Contextual
@@ -110,7 +110,8 @@ class FormScreen(GuardedHandlers, Contextual, ModalScreen[Any]):
         for f in self.form.fields:
             if f.choices is not None:
                 self._load_choices(f)
-        first = next((w for w in self.query(".form-field Input, .form-field Checkbox")), None)
+        field = f"#field-{self.form.focus}" if self.form.focus else ".form-field"
+        first = next(iter(self.query(f"{field} Input, {field} Checkbox")), None)
         if first is not None:
             first.focus()
             if isinstance(first, Input):
@@ -246,6 +247,11 @@ class FormScreen(GuardedHandlers, Contextual, ModalScreen[Any]):
             ):
                 return
             result = await self.form.submit(self.context.backend, values)
+        except NotSent as stopped:
+            status.update(Text(str(stopped), style="italic"))
+            self.submitting = False
+            button.disabled = False
+            return
         except BackendError as exc:
             secrets.redact_error(exc)
             self.last_error = exc

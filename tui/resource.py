@@ -188,7 +188,8 @@ class Action:
 
     `form` asks for input first. `confirm` asks "yes", makes the operator type the row's
     label ("name"), or lists what `preview` says will be affected and asks for its count
-    ("count"); with a `plan`, after the form, saying what the values will do. `guard` asks
+    ("count"); with a form, "yes" and "name" confirm after it, saying what the values will
+    do (`plan`, else `message`), and declining returns to the form as typed. `guard` asks
     the cloud whether the row allows it at all before anything is shown. `progress` marks
     the row while the call is in flight. `follow` says what to do after: poll the row until
     it settles ("row"), until it is gone ("gone"), reload the list ("list"), or nothing
@@ -214,7 +215,7 @@ class Action:
     bulk_form: bool = False
     message: Callable[[Row], str] | None = None  # what the confirmation says will happen
     # What the call will do with the form's values ("Live-migrate web-1 from compute1 to
-    # compute2"): with a form and `confirm`, the confirmation comes after the form and says it.
+    # compute2"): the confirmation, which comes after the form, says it.
     plan: Callable[[Row, Values], str] | None = None
     # Why the action cannot run on this row now, asked of the cloud when the key is pressed
     # (what the row does not know: its host's compute service is up); None lets it run.
@@ -234,9 +235,9 @@ class Action:
     # A list action given the rows the list shows (filtered, in its order) instead of its
     # scope, as its "row": an export.
     rows: bool = False
-    # What to say once it returned, from its result ("12 fixed IPs written to ..."); None:
-    # "Requested".
-    done: Callable[[Any], str] | None = None
+    # Why `when` refuses this row, said when the key is pressed anyway (default: the
+    # row's state, see `why_not`).
+    why_not: Callable[[Row], str] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "when", gated(self.when))
@@ -256,9 +257,27 @@ class View:
     description: str
     open: Callable[[Row], Any]
     when: Callable[[Row], bool] = always
+    why_not: Callable[[Row], str] | None = None  # why `when` refuses a row, said on its key
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "when", gated(self.when))
+
+
+def row_state(row: Row) -> str:
+    """A row's state as the operator reads it ("BUILD", "ACTIVE, task rebooting"), or ""."""
+    status = str(getattr(row, "status", "") or "")
+    task = str(getattr(row, "task_state", "") or "")
+    return f"{status}, task {task}" if status and task else status
+
+
+def why_not(offer: Action | View, row: Row, label: str) -> str:
+    """What the operator is told when a key's action or view does not apply to `row`."""
+    if (gone := unavailable(row)) is not None:
+        return f"{offer.description} is not possible for {label}: {gone}"
+    if offer.why_not is not None:
+        return offer.why_not(row)
+    state = row_state(row)
+    return f"{offer.description} is not available for {label}" + (f" ({state})" if state else "")
 
 
 @dataclass(frozen=True, slots=True)

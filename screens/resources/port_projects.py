@@ -175,5 +175,5 @@ EXPORT_FIXED_IPS = Action(
     on_row=False,
     rows=True,
     follow="none",
-    done=str,
+    accepted=lambda _rows, written: str(written),
 )

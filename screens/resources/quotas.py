@@ -121,6 +121,7 @@ def edit_form(context: Context, row: QuotaUsage) -> Form:
         ),
         check=unchanged,
         submit_label="Update",
+        focus=_field_name(selected),
     )
 
 

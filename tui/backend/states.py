@@ -36,7 +36,8 @@ VM_STATE_OF_STATUS = {
     "DELETED": "deleted",
 }
 
-# task_states.ALLOW_REBOOT: a hard reboot may interrupt these.
+# task_states.ALLOW_REBOOT: a hard reboot may interrupt these (not a hard reboot already
+# pending or started, nor a power-off/on under way).
 _ALLOW_REBOOT = frozenset(
     {
         "",
@@ -45,13 +46,9 @@ _ALLOW_REBOOT = frozenset(
         "reboot_started",
         "resuming",
         "rebooting_hard",
-        "reboot_pending_hard",
-        "reboot_started_hard",
         "pausing",
         "unpausing",
         "suspending",
-        "powering_off",
-        "powering_on",
     }
 )
 _IDLE = frozenset({""})  # Nova's default task_state=(None,): no task running
