@@ -174,8 +174,8 @@ async def reset_state(backend: Backend, volume: Volume, values: Values) -> None:
 
 
 def force_deletable(volume: Volume) -> bool:
-    """Where a delete is refused by its status but Cinder's force-delete is not."""
-    return volume_allows("force_delete")(volume) and not volume_allows("delete")(volume)
+    """Where Cinder's force-delete is allowed (any status but attached or migrating)."""
+    return volume_allows("force_delete")(volume)
 
 
 def force_delete_message(volume: Volume) -> str:

@@ -31,9 +31,11 @@ from tui.screens.resources.registry import RESOURCES
 
 # An action whose rule in states.py has another name than the action.
 RULE_OF = {
-    "servers": {"backup": "create_backup"},
-    # the form sends force=True for an in-use volume (microversion 3.42 needs it)
-    "volumes": {"snapshot": "snapshot_force"},
+    # metadata and tags: Nova checks the same states for both (update_tags shares them)
+    "servers": {"backup": "create_backup", "metadata": "update_metadata"},
+    # the forms send force=True for an in-use volume (snapshot: 3.42 needs it; upload:
+    # Cinder takes it where cinder.conf enables force uploads)
+    "volumes": {"snapshot": "snapshot_force", "upload": "upload_force"},
 }
 
 # Actions on a row that no state rule governs, and why.
@@ -44,7 +46,10 @@ STATE_FREE = {
         "add_security_group": "Neutron port update through Nova: no vm_state check",
         "remove_security_group": "Neutron port update through Nova: no vm_state check",
     },
-    "volumes": {},
+    "volumes": {
+        "reset_state": "os-reset_status has no status precondition: Cinder judges the target "
+        "state (states.reset_refusal); offered to admins in every status",
+    },
 }
 
 # nova/compute/task_states.py: every task state ("" is None, no task)
