@@ -17,6 +17,7 @@ from tui.backend.models import (
     UPLOAD_DISK_FORMATS,
     NewVolumeTransfer,
     Volume,
+    VolumeUpload,
     VolumeUploadSpec,
 )
 from tui.backend.states import VOLUME_STATUSES, reset_refusal, volume_allows
@@ -253,8 +254,8 @@ def upload_form(volume: Volume) -> Form:
     )
 
 
-async def upload(backend: Backend, volume: Volume, values: Values) -> None:
-    answer = await backend.upload_volume_to_image(
+async def upload(backend: Backend, volume: Volume, values: Values) -> VolumeUpload:
+    return await backend.upload_volume_to_image(
         volume.id,
         VolumeUploadSpec(
             image_name=values["image_name"],
@@ -265,12 +266,12 @@ async def upload(backend: Backend, volume: Volume, values: Values) -> None:
             protected=bool(values.get("protected")),
         ),
     )
-    from tui.screens.from_action import tell
 
-    tell(
+
+def upload_accepted(volume: Volume, answer: VolumeUpload) -> str:
+    return (
         f"Image {answer.image_name} ({answer.image_id}) is being made from {_label(volume)}: "
-        "it is in :images (queued until the data is in).",
-        title="Upload to image",
+        "it is in :images (queued until the data is in)."
     )
 
 
@@ -343,6 +344,7 @@ VOLUME_OPERATIONS = (
         volume_allows("upload_force"),
         form=upload_form,
         progress="uploading",
+        accepted=upload_accepted,
     ),
     Action(
         "transfer",
