@@ -112,9 +112,9 @@ async def test_rebuild_needs_the_name_typed_and_declined_sends_nothing() -> None
         assert f"from image {UBUNTU} (the image it runs now)" in said
         assert "a password Nova makes" in said
         await pilot.click("#confirm-no")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen))
+        await wait_for(pilot, lambda: app.screen is form)  # back to the form, as typed
         assert app.backend.writes == []
-        await wait_for(pilot, lambda: any("nothing was sent" in n for n in notes(app)))
+        await wait_for(pilot, lambda: "nothing was sent" in screen_text(pilot))
 
 
 async def test_preserving_the_ephemeral_disk_ends_in_error_with_novas_fault() -> None:
