@@ -92,6 +92,7 @@ async def test_a_type_is_created_edited_shared_made_default_and_refused_delete(
             ("y", "2"),
         )
 
+        await wait_for(pilot, lambda: not screen.in_flight)  # the edit followed to its end
         await pick_form(pilot, "A", "project_id", other.name)
         await wait_for(pilot, lambda: not isinstance(app.screen, FormScreen))
         await wait_for(pilot, lambda: cloud._cinder_types().access.get(gold.id) == {other.id})
