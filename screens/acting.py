@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.css.query import NoMatches
 
 from tui.backend.errors import BackendError
-from tui.forms import Form
-from tui.resource import Action, Resource, Row, Scope
+from tui.forms import NotSent
+from tui.resource import Action, Resource, Row, Scope, why_not
 from tui.runbook.follow import StillBusy, follow_row
 from tui.text import typeable
 
@@ -82,14 +83,14 @@ class ActingMixin(_ScreenBase):
         if action.on_row and (marked := self.table.marked_rows()):
             self._act_in_bulk(action, marked)
             return
+        if action.rows and not self.table.row_count:
+            self.app.notify(f"{action.description}: the list shows no rows.", severity="warning")
+            return
         if action.on_row:
             if row is None:
                 return
             if not action.when(row):
-                self.app.notify(
-                    f"{action.description} is not possible for {self.resource.label(row)} now.",
-                    severity="warning",
-                )
+                self.app.notify(why_not(action, row, self.resource.label(row)), severity="warning")
                 return
             key = self.resource.key(row)
             if key in self.in_flight:
@@ -112,7 +113,12 @@ class ActingMixin(_ScreenBase):
         if action.form is not None:
             self.run_worker(self._bulk_form(action, rows), group="act")
             return
-        self.app.run_bulk(self.context, self.resource, action, rows)
+        self.app.run_bulk(self.context, self.resource, action, rows, ended=self._bulk_ended)
+
+    def _bulk_ended(self) -> None:
+        """A bulk run from this list ended: show what the cloud now holds (rows gone...)."""
+        if self.is_mounted:
+            self.load()
 
     async def _bulk_form(self, action: Action, rows: list[Row]) -> None:
         """Ask the form once (as for the first row that allows it); its values go to all."""
@@ -126,18 +132,18 @@ class ActingMixin(_ScreenBase):
         from tui.screens.form import FormScreen
 
         screen = FormScreen(
-            Form(
+            replace(
+                form,
                 title=f"{form.title} — {len(rows)} marked rows",
-                fields=form.fields,
                 submit=values_only,
                 submit_label="Preview",
-                description=form.description,
-                check=form.check,
             )
         )
         values = await self.app.push_screen_wait(screen)
         if values is not None:
-            self.app.run_bulk(self.context, self.resource, action, rows, values)
+            self.app.run_bulk(
+                self.context, self.resource, action, rows, values, ended=self._bulk_ended
+            )
 
     async def _act(self, action: Action, row: Row | None) -> None:
         key = self.resource.key(row) if row is not None else None
@@ -147,13 +153,11 @@ class ActingMixin(_ScreenBase):
                 if why is not None:
                     self.app.notify(why, title=f"{action.description}: not now", severity="warning")
                     return
-            after_form = action.plan is not None and action.form is not None
-            if not after_form and not await self._confirmed(action, row):
+            if not _confirmed_after_form(action) and not await self._confirmed(action, row):
                 return
-            if key is not None:
-                self.table.set_badge(key, f"⟳ {action.progress or action.name}")
-            # An action on the list (create, upload) gets the list's scope as its "row".
-            result = await self._run(action, row if action.on_row else self.scope)
+            # An action on the list (create, upload) gets the list's scope as its "row", or
+            # the rows the list shows (an export).
+            result = await self._run(action, row if action.on_row else self._list_target(action))
             from tui.runbook.transfer import Transfer  # not needed at start-up
 
             if isinstance(result, Transfer):  # bytes to move, with a progress bar
@@ -166,7 +170,11 @@ class ActingMixin(_ScreenBase):
                 await self.app.open_requested_runbook(self.context, result)
                 return
             label = self.resource.label(row) if row is not None else self.resource.title
-            self.app.notify(f"{action.description}: {label}", title="Requested", timeout=4)
+            if action.accepted is not None and result is not _DONE:
+                said = action.accepted(row, result)
+                self.app.notify(said, title=action.description, timeout=10)
+            else:
+                self.app.notify(f"{action.description}: {label}", title="Requested", timeout=4)
             await self._follow(action, row, result)
         except BackendError as exc:
             self.app.notify_error(exc)
@@ -178,13 +186,16 @@ class ActingMixin(_ScreenBase):
                 with contextlib.suppress(NoMatches):
                     self.table.set_badge(key, None)
 
+    def _list_target(self, action: Action) -> Any:
+        return list(self.table.rows_in_view()) if action.rows else self.scope
+
     async def _confirmed(
         self, action: Action, row: Row | None, values: dict[str, Any] | None = None
     ) -> bool:
         if action.confirm == "none":
             return True
         label = self.resource.label(row) if row is not None else self.resource.title
-        if values is not None and action.plan is not None:
+        if values is not None and action.plan is not None:  # what the form's values will do
             body = Text(action.plan(row, values))
         else:
             body = Text(action.message(row) if action.message else f"{action.description}: {label}")
@@ -213,19 +224,29 @@ class ActingMixin(_ScreenBase):
         confirmed = await self.app.push_screen_wait(screen)
         return confirmed
 
+    def _badge(self, action: Action, row: Row | None, busy: bool) -> None:
+        """Mark the row while its call is in flight: only once submitted and confirmed."""
+        if action.on_row and row is not None:
+            with contextlib.suppress(NoMatches):
+                badge = f"⟳ {action.progress or action.name}" if busy else None
+                self.table.set_badge(self.resource.key(row), badge)
+
     async def _run(self, action: Action, row: Row | None) -> Any:
         backend = self.context.backend
         if action.form is None:
+            self._badge(action, row, True)
             return await action.run(backend, row, {})
         form = action.form(row)
 
         async def submit(backend: Any, values: dict[str, Any]) -> Any:
-            if action.plan is not None and not await self._confirmed(action, row, values):
+            if _confirmed_after_form(action) and not await self._confirmed(action, row, values):
                 self.app.notify(f"{action.description}: nothing was sent.", timeout=4)
-                return _CANCELLED
+                raise NotSent("Not confirmed: nothing was sent (change the values, or esc).")
+            self._badge(action, row, True)
             try:
                 result = await action.run(backend, row, values)
             except BackendError as exc:
+                self._badge(action, row, False)  # refused: the form says why, the row is idle
                 if exc.maybe_done:  # the form stays, with the error; the list shows the truth
                     self.load()
                 raise
@@ -234,17 +255,7 @@ class ActingMixin(_ScreenBase):
         from tui.screens.form import FormScreen
 
         initial = None if action.initial is None else await action.initial(backend, row)
-        screen = FormScreen(
-            Form(
-                title=form.title,
-                fields=form.fields,
-                submit=submit,
-                submit_label=form.submit_label,
-                description=form.description,
-                check=form.check,
-            ),
-            initial,
-        )
+        screen = FormScreen(replace(form, submit=submit), initial)  # checks, verify come along
         result = await self.app.push_screen_wait(screen)
         return _CANCELLED if result is None or result is _CANCELLED else result
 
@@ -329,6 +340,12 @@ class ActingMixin(_ScreenBase):
         for answer in answers:
             if isinstance(answer, BaseException):
                 raise answer
+
+
+def _confirmed_after_form(action: Action) -> bool:
+    """With a form, "yes" and "name" confirm after it: the confirmation can then say what
+    the values will do (`plan`), and declining it returns to the form as typed."""
+    return action.form is not None and action.confirm in ("yes", "name")
 
 
 class _Marker:

@@ -19,7 +19,7 @@ from textual.widgets import Static
 
 from tui.backend.errors import BackendError
 from tui.guard import GuardedHandlers
-from tui.resource import Resource
+from tui.resource import Resource, unavailable
 from tui.screens.contextual import Contextual
 from tui.text import one_line
 from tui.widgets.header import CloudHeader
@@ -92,6 +92,8 @@ class DescribeScreen(GuardedHandlers, Contextual, Screen[None]):
             return
         record = Syntax(record_text(row), "json", theme="ansi_dark", word_wrap=True)
         body = Group(facts_table(facts), Text(""), record) if facts else record
+        if why := unavailable(row):  # a server whose cell is down: why the record is short
+            body = Group(Text(why[0].upper() + why[1:] + ".", style="bold yellow"), Text(""), body)
         self.query_one("#body", Static).update(body)
 
     @work(exclusive=True, group="describe")

@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.backend.errors import BackendError
-from tui.forms import Field, Form, Values, validate
+from tui.forms import Field, Form, NotSent, Values, validate
 from tui.guard import GuardedHandlers, on
 from tui.resource import bind
 from tui.screens.contextual import Contextual
@@ -110,7 +110,8 @@ class FormScreen(GuardedHandlers, Contextual, ModalScreen[Any]):
         for f in self.form.fields:
             if f.choices is not None:
                 self._load_choices(f)
-        first = next((w for w in self.query(".form-field Input, .form-field Checkbox")), None)
+        field = f"#field-{self.form.focus}" if self.form.focus else ".form-field"
+        first = next(iter(self.query(f"{field} Input, {field} Checkbox")), None)
         if first is not None:
             first.focus()
             if isinstance(first, Input):
@@ -212,15 +213,22 @@ class FormScreen(GuardedHandlers, Contextual, ModalScreen[Any]):
         if self.submitting:
             return
         values, errors = validate(self.form, self.raw_values())
+        if not self._refused(errors):
+            self._send(values)
+
+    def _refused(self, errors: dict[str, str]) -> bool:
+        """Show the form's own refusal (bad fields), focus the first; whether there was one."""
         self.show_errors(errors)
-        if errors:
-            first = next(f for f in self.form.fields if f.name in errors)
+        if not errors:
+            return False
+        first = next((f for f in self.form.fields if f.name in errors), None)
+        if first is not None:
             self.query_one(f"#input-{first.name}").focus()
-            self.query_one("#form-error", Static).update(
-                Text(f"✖ {len(errors)} field(s) need attention", style="bold red")
-            )
-            return
-        self._send(values)
+        status = self.query_one("#form-error", Static)
+        status.update(Text(f"✖ {len(errors)} field(s) need attention", style="bold red"))
+        self.submitting = False
+        self.query_one("#form-submit", Button).disabled = False
+        return True
 
     @work(exclusive=True, group="submit")
     async def _send(self, values: Values) -> None:
@@ -234,7 +242,16 @@ class FormScreen(GuardedHandlers, Contextual, ModalScreen[Any]):
             if f.kind == "secret":
                 secrets.add(values.get(f.name))
         try:
+            if self.form.verify is not None and self._refused(
+                await self.form.verify(self.context.backend, values)
+            ):
+                return
             result = await self.form.submit(self.context.backend, values)
+        except NotSent as stopped:
+            status.update(Text(str(stopped), style="italic"))
+            self.submitting = False
+            button.disabled = False
+            return
         except BackendError as exc:
             secrets.redact_error(exc)
             self.last_error = exc

@@ -69,7 +69,7 @@ def screen_keys(screen: Screen[object]) -> list[tuple[str, str, bool]]:
                 continue
             _, name, params = parse_action(binding.action)
             enabled = screen.check_action(name, params)
-            if enabled is False and name != "act":
+            if enabled is False and name not in ("act", "view"):
                 continue
             label = key_label(key)
             rows.setdefault(label, (label, binding.description, bool(enabled)))

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Self
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -20,7 +20,7 @@ from textual.worker import WorkerState
 from tui.backend.errors import BackendError, ConnectionLost, Forbidden
 from tui.context import Context
 from tui.guard import GuardedHandlers, on
-from tui.resource import Drill, Resource, Scope, bind
+from tui.resource import Drill, Resource, Scope, bind, why_not
 from tui.screens.acting import ActingMixin
 from tui.screens.contextual import Contextual
 from tui.screens.screen_keys import key_binding, with_keys
@@ -282,6 +282,11 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         if self.resource.actions:
             self.refresh_bindings()
 
+    @on(ResourceTable.Counted)
+    def _counted(self, event: ResourceTable.Counted) -> None:
+        event.stop()
+        self._update_crumbs()
+
     @on(ResourceTable.Sorted)
     def _sorted(self, event: ResourceTable.Sorted) -> None:
         event.stop()
@@ -339,6 +344,39 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         if action == "describe":
             return self.table.selected is not None or None
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A key of an action or view the selected row cannot serve: say why, not nothing.
+        (Its binding is disabled then, so the key comes here.)"""
+        row = self.table.selected
+        if row is None or not self.table.has_focus:
+            return
+        keys = {event.key, event.character or ""}
+        actions = [a for a in self.resource.actions if a.key in keys and a.on_row]
+        views = [v for v in self.resource.views if v.key in keys]
+        drills = [d for d in self.resource.drills if d.key in keys]
+        if not (actions or views) or any(self._serves(o, row) for o in (*views, *drills)):
+            return
+        if any(self._serves_action(a, row) for a in actions):  # marked rows count too
+            return
+        if actions and actions[0].mutating and self.read_only:
+            return  # not offered at all in read-only mode (the action says so if run)
+        offer = actions[0] if actions else views[0]
+        event.stop()
+        event.prevent_default()
+        self.app.notify(why_not(offer, row, self.resource.label(row)), severity="warning")
+
+    def _serves_action(self, action: Any, row: Any) -> bool:
+        try:
+            return self.offered(action, row)
+        except Exception:
+            return True
+
+    def _serves(self, offer: Any, row: Any) -> bool:
+        try:
+            return bool(offer.when(row))
+        except Exception:
+            return True  # a failing `when` is reported by check_action; say nothing here
 
     def action_mark(self) -> None:
         if self.table.toggle_mark() is not None:

@@ -52,6 +52,8 @@ async def rows_by_resource(backend: MemoryBackend) -> dict[str, list[tuple[Scope
 def target_of(action: Action, listed: list[tuple[Scope, list[Any]]]) -> Any:
     """A row the action allows (the list's scope for an action on the list), or None."""
     for scope, rows in listed:
+        if action.rows:  # an export: the rows the list shows
+            return rows
         if not action.on_row:
             return scope
         for row in rows:
@@ -95,5 +97,25 @@ async def submit_refused(
         elif field.required and isinstance(box, Input) and not box.value:
             await paste(pilot, box, "sdsecret-user")
     await pilot.press("ctrl+s")
+    await confirm_plan(pilot, form)
     await wait_for(pilot, lambda: form.last_error is not None)
     return form
+
+
+async def confirm_plan(pilot: Any, form: Any) -> None:
+    """An action that says what it will do after its form (a rebuild) asks to confirm
+    first, maybe by typing the row's name: confirm it, so that the call is sent."""
+    from tests.app_helpers import wait_for
+    from tui.screens.confirm import ConfirmScreen
+
+    def asked() -> bool:
+        return isinstance(pilot.app.screen, ConfirmScreen) or form.last_error is not None
+
+    await wait_for(pilot, asked)
+    screen = pilot.app.screen
+    if not isinstance(screen, ConfirmScreen):
+        return
+    if screen.expected is not None:
+        await pilot.press(*screen.expected, "enter")
+    else:
+        await pilot.click("#confirm-yes")

@@ -8,10 +8,13 @@ from textual.pilot import Pilot
 
 from tui.app import StackdeckApp
 from tui.backend.memory import MemoryBackend
+from tui.backend.memory.clock import FIXED
 from tui.config import Settings
 
 
 def demo_app(*, servers: int = 40, start: str = "servers", **backend_args: object) -> StackdeckApp:
+    """The demo on the fixed clock unless told otherwise: screens look the same every run."""
+    backend_args.setdefault("clock", FIXED)
     backend = MemoryBackend(servers=servers, **backend_args)  # type: ignore[arg-type]
     settings = Settings(demo=True, refresh_seconds=0, start_resource=start)
     return StackdeckApp(backend, settings)

@@ -101,11 +101,14 @@ class RunbookApp:
         action: Action,
         rows: Sequence[Row],
         values: dict[str, Any] | None = None,
+        *,
+        ended: Callable[[], None] | None = None,
     ) -> None:
         """Preview `action` over `rows` of `context` in the runbook screen (it runs after
-        confirmation)."""
+        confirmation); `ended` is called once the run has finished (the list reloads)."""
         self._app.run_worker(
-            _plan_bulk(self._app, context, resource, action, rows, values), group="runbook"
+            _plan_bulk(self._app, context, resource, action, rows, values, ended),
+            group="runbook",
         )
 
     async def open_requested_runbook(self, context: Context, request: RunbookRequest) -> None:
@@ -143,6 +146,7 @@ async def _plan_bulk(
     action: Action,
     rows: Sequence[Row],
     values: dict[str, Any] | None,
+    ended: Callable[[], None] | None = None,
 ) -> None:
     from tui.runbook.bulk import NAME, bulk_params
 
@@ -152,6 +156,15 @@ async def _plan_bulk(
     except BackendError as exc:
         app.notify_error(exc)
         return
+    if ended is not None:
+        after = ended
+
+        def on_end(event: Event) -> None:
+            if event.item is None and runbook.finished:
+                unsubscribe()
+                after()
+
+        unsubscribe = runbook.subscribe(on_end)
     app.open_runbook(runbook, context)
 
 

@@ -50,6 +50,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo-servers", type=int, default=40, metavar="N", help="servers in the demo cloud"
     )
+    parser.add_argument(
+        "--demo-down-cell",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the demo's last N servers are in a Nova cell that is down (docs/cells.md)",
+    )
     parser.add_argument("--read-only", action="store_true", help="offer no mutating action")
     parser.add_argument(
         "--config",
@@ -207,6 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         backend = MemoryBackend(
             servers=args.demo_servers, read_only=settings.read_only, audit=audit
         )
+        if args.demo_down_cell > 0:
+            backend.mark_cell_down(backend.last_servers(args.demo_down_cell))
     else:
         from tui.backend.credentials import get_password
         from tui.backend.openstack import OpenStackBackend

@@ -8,6 +8,7 @@ refusal next to the form when the submit fails.
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -64,6 +65,12 @@ class Field:
 
 
 Submit = Callable[["Backend", Values], Awaitable[Any]]
+Verifier = Callable[["Backend", Values], Awaitable[dict[str, str]]]
+
+
+class NotSent(Exception):
+    """A submit that stops before anything is sent (its confirmation was declined): the
+    form stays open, as typed, and shows this message."""
 
 
 async def by_action(backend: Backend, values: Values) -> None:
@@ -80,7 +87,11 @@ class Form:
     submit_label: str = "Submit"
     description: str = ""
     check: Callable[[Values], dict[str, str]] | None = None  # cross-field rules
+    # rules that ask the cloud (an image's min disk...), run after `check` and before the
+    # submit; errors by field name, shown like `check`'s, and nothing is sent
+    verify: Verifier | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    focus: str = ""  # the field the cursor starts in (default: the first)
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -143,12 +154,27 @@ def _convert(f: Field, raw: Any) -> tuple[Any, str | None]:
         if not text:
             return ("", "required") if f.required else ("", None)
         path = Path(text).expanduser()
-        if not path.is_file():
-            return text, f"no such file: {path}"
+        if (error := _file_error(path, f.label)) is not None:
+            return text, error
         return str(path), None
     if f.kind == "keyvalue":
         return parse_key_values(str(raw or ""))
     return raw, None
+
+
+def _file_error(path: Path, label: str) -> str | None:
+    """Why `path` cannot be read as the file a field asks for ("Image file"), or None."""
+    what = label.lower() if label.lower().endswith("file") else "file"
+    wanted = f"give {'an' if what[0] in 'aeio' else 'a'} {what}"
+    if path.is_dir():
+        return f"{path} is a directory: {wanted}"
+    if not path.exists():
+        return f"no such file: {path}"
+    if not path.is_file():
+        return f"{path} is not a regular file: {wanted}"
+    if not os.access(path, os.R_OK):
+        return f"cannot read {path}: permission denied"
+    return None
 
 
 def parse_key_values(text: str) -> tuple[tuple[tuple[str, str], ...], str | None]:

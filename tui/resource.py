@@ -136,6 +136,27 @@ def always(row: Row) -> bool:
     return True
 
 
+def unavailable(row: Row) -> str | None:
+    """Why nothing at all may be done to a row (a server whose cell is down), or None:
+    Nova's state table says (`tui.backend.states.unavailable`)."""
+    from tui.backend.states import unavailable as why
+
+    return why(row)
+
+
+def gated(when: Callable[[Row], bool]) -> Callable[[Row], bool]:
+    """`when`, false too for a row nothing may be done to: every action's and view's `when`
+    goes through it once, so no predicate has to know."""
+    if isinstance(when, InContext) or getattr(when, "gated", False):
+        return when  # bound (and gated) when its screen binds the declaration
+
+    def check(row: Row) -> bool:
+        return unavailable(row) is None and when(row)
+
+    check.gated = True  # type: ignore[attr-defined]
+    return check
+
+
 async def nothing() -> AsyncIterator[list[Row]]:
     """No pages (a drill-down list opened without what it drills into)."""
     return
@@ -167,7 +188,8 @@ class Action:
 
     `form` asks for input first. `confirm` asks "yes", makes the operator type the row's
     label ("name"), or lists what `preview` says will be affected and asks for its count
-    ("count"); with a `plan`, after the form, saying what the values will do. `guard` asks
+    ("count"); with a form, "yes" and "name" confirm after it, saying what the values will
+    do (`plan`, else `message`), and declining returns to the form as typed. `guard` asks
     the cloud whether the row allows it at all before anything is shown. `progress` marks
     the row while the call is in flight. `follow` says what to do after: poll the row until
     it settles ("row"), until it is gone ("gone"), reload the list ("list"), or nothing
@@ -193,7 +215,7 @@ class Action:
     bulk_form: bool = False
     message: Callable[[Row], str] | None = None  # what the confirmation says will happen
     # What the call will do with the form's values ("Live-migrate web-1 from compute1 to
-    # compute2"): with a form and `confirm`, the confirmation comes after the form and says it.
+    # compute2"): the confirmation, which comes after the form, says it.
     plan: Callable[[Row, Values], str] | None = None
     # Why the action cannot run on this row now, asked of the cloud when the key is pressed
     # (what the row does not know: its host's compute service is up); None lets it run.
@@ -201,12 +223,24 @@ class Action:
     # What came of it, once the followed row settled: (ok, text) from the row before and
     # after ("web-1 now runs on compute2"), or None to say nothing more.
     outcome: Callable[[Row, Row], tuple[bool, str] | None] | None = None
+    # What to tell once the cloud took the call, from what `run` returned (the new image's
+    # id and name), instead of the plain "Requested" note.
+    accepted: Callable[[Row, Any], str] | None = None
     # The form's starting values read from the cloud when the key is pressed (a CIDR no
     # subnet of the project uses yet); they replace the fields' defaults.
     initial: Callable[[Backend, Row], Awaitable[Values]] | None = None
     # A list action the palette offers from anywhere under its description: it opens the
     # resource's list and runs the action there ("New network setup").
     palette: bool = False
+    # A list action given the rows the list shows (filtered, in its order) instead of its
+    # scope, as its "row": an export.
+    rows: bool = False
+    # Why `when` refuses this row, said when the key is pressed anyway (default: the
+    # row's state, see `why_not`).
+    why_not: Callable[[Row], str] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "when", gated(self.when))
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +257,27 @@ class View:
     description: str
     open: Callable[[Row], Any]
     when: Callable[[Row], bool] = always
+    why_not: Callable[[Row], str] | None = None  # why `when` refuses a row, said on its key
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "when", gated(self.when))
+
+
+def row_state(row: Row) -> str:
+    """A row's state as the operator reads it ("BUILD", "ACTIVE, task rebooting"), or ""."""
+    status = str(getattr(row, "status", "") or "")
+    task = str(getattr(row, "task_state", "") or "")
+    return f"{status}, task {task}" if status and task else status
+
+
+def why_not(offer: Action | View, row: Row, label: str) -> str:
+    """What the operator is told when a key's action or view does not apply to `row`."""
+    if (gone := unavailable(row)) is not None:
+        return f"{offer.description} is not possible for {label}: {gone}"
+    if offer.why_not is not None:
+        return offer.why_not(row)
+    state = row_state(row)
+    return f"{offer.description} is not available for {label}" + (f" ({state})" if state else "")
 
 
 @dataclass(frozen=True, slots=True)

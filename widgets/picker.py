@@ -115,6 +115,19 @@ class Picker(GuardedHandlers, Vertical):
     def _filter(self, event: Input.Changed) -> None:
         event.stop()
         self._refilter()
+        self.add_class("-open")  # typing shows what it narrows to, however focus came here
+
+    def on_descendant_focus(self) -> None:
+        # explicit, not `:focus-within`: Textual restyles the list late (only after Down)
+        self.add_class("-open")
+
+    def on_descendant_blur(self) -> None:
+        self.call_after_refresh(self._close_unless_focused)
+
+    def _close_unless_focused(self) -> None:
+        focused = self.screen.focused if self.is_attached else None
+        if focused is None or self not in focused.ancestors_with_self:
+            self.remove_class("-open")
 
     @on(Input.Submitted, ".picker--filter")
     def _submit_filter(self, event: Input.Submitted) -> None:

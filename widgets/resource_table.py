@@ -168,6 +168,17 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
         def control(self) -> ResourceTable:
             return self.table
 
+    class Counted(Message):
+        """The number of rows loaded or shown changed (a page, a delete, a filter)."""
+
+        def __init__(self, table: ResourceTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> ResourceTable:
+            return self.table
+
     def __init__(
         self,
         columns: Sequence[Col],
@@ -207,6 +218,7 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
         self._marks: set[str] = set()  # keys the operator marked (kept across refreshes)
         self._badge_column = badge_column
         self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(STRIP_CACHE_SIZE)
+        self._counted = (0, 0)
 
     # -- public state -------------------------------------------------------------------
 
@@ -334,13 +346,9 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
         """Mark a row (e.g. "⟳ stopping" while an action is in flight); None clears it."""
         if badge:
             self._badges[key] = badge
-            column = self._badge_column
-            wanted = min(text_width(badge), self._columns[column].max_width)
-            if wanted > self._natural[column]:
-                self._natural[column] = wanted
-                self._relayout(force=True)
         else:
             self._badges.pop(key, None)
+        self._relayout()  # the badge column widens while badges show, and narrows after
         self.refresh()
 
     # -- marks ---------------------------------------------------------------------------
@@ -720,6 +728,9 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
         self._scroll_to_cursor(offset)
         self.refresh()
         self._post_highlighted()
+        if (counts := (len(self._rows), len(self._view))) != self._counted:
+            self._counted = counts
+            self.post_message(self.Counted(self))
 
     def _move_cursor(self, index: int) -> None:
         """Move the cursor as the user asked; this cancels a pending return after a refresh."""
@@ -800,10 +811,25 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
     def _available_width(self) -> int:
         return self.scrollable_content_region.width
 
+    def _badged_natural(self) -> list[int]:
+        """The natural widths, the badge column widened for its badges and its own text:
+        a badge is shown beside the cell's text, never in place of it."""
+        if not self._badges or not self._columns:
+            return self._natural
+        natural = list(self._natural)
+        index = self._badge_column
+        get = self._columns[index].get
+        for key, badge in self._badges.items():
+            position = self._index.get(key)
+            text = get(self._rows[position]) if position is not None else ""
+            natural[index] = max(natural[index], text_width(f"{badge} {text}".rstrip()))
+        return natural
+
     def _relayout(self, *, force: bool = False) -> None:
         available = self._available_width()
         minimum = [column.min_width for column in self._columns]
-        widths = fit_widths(self._natural, minimum, available) if available > 0 else self._natural
+        natural = self._badged_natural()
+        widths = fit_widths(natural, minimum, available) if available > 0 else natural
         self._layout_width = available
         if force or widths != self._widths:
             self._widths = list(widths)

@@ -8,9 +8,9 @@ from tui.backend import models
 from tui.backend.base import Backend
 from tui.backend.models import Server
 from tui.forms import Field, Form, Values, valid_name
+from tui.screens.resources import boot_volumes
 from tui.screens.resources.choices import (
     availability_zone_choices,
-    fixed,
     flavor_choices,
     free_port_choices,
     image_choices,
@@ -18,12 +18,9 @@ from tui.screens.resources.choices import (
     network_choices,
     security_group_choices,
 )
+from tui.screens.resources.server_groups import server_group_choices
 
 MAX_USER_DATA = 65535  # Nova's limit on user data (before base64)
-
-
-def _from_volume(values: Values) -> bool:
-    return values.get("boot_source") == "volume"
 
 
 def _user_data_small(value: object, values: Values) -> str | None:
@@ -32,9 +29,10 @@ def _user_data_small(value: object, values: Values) -> str | None:
 
 
 def _cross_checks(values: Values) -> dict[str, str]:
+    errors = boot_volumes.disk_checks(values)
     if not values.get("networks") and not values.get("ports"):
-        return {"networks": "choose a network or a port (or the server has no NIC)"}
-    return {}
+        errors["networks"] = "choose a network or a port (or the server has no NIC)"
+    return errors
 
 
 def boot_form(_row: object = None) -> Form:
@@ -54,34 +52,16 @@ def boot_form(_row: object = None) -> Form:
                 help="more than one: Nova names them name-1, name-2, ...",
             ),
             Field("flavor", "Flavor", kind="choice", required=True, choices=flavor_choices),
-            Field("image", "Image", kind="choice", required=True, choices=image_choices),
+            boot_volumes.SOURCE_FIELD,
             Field(
-                "boot_source",
-                "Boot from",
+                "image",
+                "Image",
                 kind="choice",
                 required=True,
-                default="image",
-                choices=fixed(
-                    ("image", "the image (local disk)"),
-                    ("volume", "a new volume made from the image"),
-                ),
+                choices=image_choices,
+                visible=boot_volumes.IMAGE_SHOWN,
             ),
-            Field(
-                "volume_size",
-                "Volume size (GiB)",
-                kind="int",
-                required=True,
-                default=10,
-                minimum=1,
-                visible=_from_volume,
-            ),
-            Field(
-                "delete_on_terminate",
-                "Delete the volume with the server",
-                kind="bool",
-                default=True,
-                visible=_from_volume,
-            ),
+            *boot_volumes.DISK_FIELDS,
             Field(
                 "networks",
                 "Networks",
@@ -111,6 +91,13 @@ def boot_form(_row: object = None) -> Form:
                 choices=availability_zone_choices,
             ),
             Field(
+                "server_group",
+                "Server group",
+                kind="choice",
+                choices=server_group_choices,
+                help="optional: placed by the group's policy (scheduler hint group)",
+            ),
+            Field(
                 "user_data",
                 "User data file",
                 kind="file",
@@ -121,6 +108,7 @@ def boot_form(_row: object = None) -> Form:
         ),
         submit_label="Boot",
         check=_cross_checks,
+        verify=boot_volumes.verify,
     )
 
 
@@ -129,10 +117,7 @@ def boot_spec(values: Values) -> models.BootSpec:
     return models.BootSpec(
         name=values["name"],
         flavor_id=values["flavor"],
-        image_id=values["image"],
         count=values["count"],
-        boot_volume_size_gb=values["volume_size"] if _from_volume(values) else 0,
-        delete_volume_on_terminate=bool(values.get("delete_on_terminate", True)),
         network_ids=tuple(values.get("networks") or ()),
         port_ids=tuple(values.get("ports") or ()),
         key_name=values.get("key_name") or "",
@@ -140,8 +125,11 @@ def boot_spec(values: Values) -> models.BootSpec:
         availability_zone=values.get("availability_zone") or "",
         user_data=user_data,
         metadata=tuple(values.get("metadata") or ()),
+        server_group=values.get("server_group") or "",
+        **boot_volumes.disk_spec(values),
     )
 
 
 async def boot(backend: Backend, row: object, values: Values) -> list[Server]:
+    values = await boot_volumes.with_sizes(backend, values)
     return await backend.create_servers(boot_spec(values))

@@ -30,7 +30,7 @@ _STATE_STYLES = {
     "ERROR": "bold red",
     "CRASHED": "bold red",
     "DELETED": "red",
-    "UNKNOWN": "magenta",
+    "UNKNOWN": "bold yellow",  # Nova cannot say (a server in a cell that is down)
 }
 
 
@@ -98,7 +98,7 @@ def usage_col(title: str, used: str, total: str, *, scale: float = 1.0, unit: st
     return Col(title, text, min_width=5, max_width=14, align="right", style=style, sort_key=ratio)
 
 
-def project_col(title: str = "Project", name: str = "project_id") -> Col:
+def project_col(title: str = "Project", name: str = "project_id", max_width: int = 24) -> Col:
     """A project shown by name (ids of projects the user cannot list stay ids)."""
     named = in_context(lambda context, row: context.names.project(getattr(row, name)))
-    return Col(title, named, min_width=6, max_width=24)
+    return Col(title, named, min_width=6, max_width=max_width)

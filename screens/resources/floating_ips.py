@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator
 
 from tui.backend.base import Backend
 from tui.backend.models import FloatingIP
+from tui.context import Context
 from tui.forms import Choice, Field, Form, Values
-from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
+from tui.resource import Action, Col, Drill, Resource, Scope, attr, in_context, where
 from tui.screens.resources.actions import row_call
 from tui.screens.resources.choices import (
     collect,
@@ -103,6 +104,12 @@ async def project_floating_ips(backend: Backend, fip: FloatingIP) -> list[str]:
     return [f"{f.id} {f.address} {f.fixed_ip or '(free)'}" for f in items]
 
 
+def _release_all_message(context: Context, fip: FloatingIP) -> str:
+    name = context.names.project(fip.project_id)
+    project = f"{name} ({fip.project_id})" if name != fip.project_id else fip.project_id
+    return f"Release every floating IP of project {project}:"
+
+
 async def release_project(backend: Backend, fip: FloatingIP, values: Values) -> None:
     for item in await collect(backend.floating_ips(project_id=fip.project_id)):
         await backend.release_floating_ip(item.id)
@@ -179,7 +186,7 @@ FLOATING_IPS = Resource(
             confirm="count",
             preview=project_floating_ips,
             follow="list",
-            message=lambda f: f"Release every floating IP of project {f.project_id}:",
+            message=in_context(_release_all_message),
         ),
     ),
 )

@@ -85,7 +85,7 @@ def upload_form(_row: object) -> Form:
         fields=(
             Field(
                 "path",
-                "File",
+                "Image file",
                 kind="file",
                 required=True,
                 placeholder="~/images/cirros.qcow2",

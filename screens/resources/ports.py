@@ -3,20 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 from tui.backend.base import Backend
 from tui.backend.models import Port, PortChange, PortSpec
 from tui.forms import Choice, ChoiceLoader, Field, Form, Values, valid_name
 from tui.net_values import address, address_pairs, field_check, mac
-from tui.resource import Action, Col, Drill, Resource, Scope, attr
+from tui.resource import Action, Col, Drill, Resource, Scope, attr, in_context
 from tui.screens.resources.choices import collect, network_choices
-from tui.screens.resources.columns import state_col
+from tui.screens.resources.columns import project_col, state_col
 from tui.screens.resources.lists import one
-
-
-def list_ports(backend: Backend, scope: Scope) -> AsyncIterator[list[Port]]:
-    return backend.ports(network_id=scope.get("network_id"), device_id=scope.get("device_id"))
+from tui.screens.resources.port_projects import EXPORT_FIXED_IPS, list_ports
 
 
 def port_owner(port: Port) -> Scope:
@@ -212,6 +207,7 @@ PORTS = Resource(
     columns=(
         Col("Name", lambda p: p.name or p.id[:8], min_width=8, max_width=24),
         state_col("Status", "status"),
+        project_col(max_width=16),
         Col("Fixed IPs", addresses_text, min_width=9, max_width=40),
         Col("MAC", attr("mac_address"), min_width=17, max_width=17),
         Col("Owner", owner_text, min_width=5, max_width=26),
@@ -220,7 +216,7 @@ PORTS = Resource(
         Col("Device", attr("device_id"), min_width=8, max_width=36),
         Col("Network", attr("network_id"), min_width=8, max_width=36),
     ),
-    list=list_ports,
+    list=in_context(list_ports),
     get=lambda b, i: b.port(i),
     label=lambda p: p.name or p.id,
     drills=(
@@ -233,6 +229,7 @@ PORTS = Resource(
         Drill("O", "servers", port_owner, "The server using this port"),
     ),
     actions=(
+        EXPORT_FIXED_IPS,
         Action(
             "create",
             "n",

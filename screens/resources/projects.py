@@ -12,6 +12,7 @@ from tui.forms import Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, in_context
 from tui.screens.resources.choices import project_choices
 from tui.screens.resources.identity import admin_only, enabled_col, grant, grant_form, set_enabled
+from tui.screens.resources.port_projects import ports_of_project
 from tui.screens.resources.quotas import project_quotas_scope
 
 
@@ -123,6 +124,7 @@ PROJECTS = Resource(
     drills=(
         Drill("enter", "servers", servers_of_project, "Servers in this project"),
         Drill("R", "role-assignments", assignments_of_project, "Role assignments"),
+        Drill("P", "ports", ports_of_project, "Its ports"),
         Drill(
             "q",
             "quotas",

@@ -25,10 +25,6 @@ def list_quotas(backend: Backend, scope: Scope) -> AsyncIterator[list[QuotaUsage
     return once(backend.quotas(_project(backend, scope)))
 
 
-def list_defaults(backend: Backend, scope: Scope) -> AsyncIterator[list[QuotaUsage]]:
-    return once(backend.quota_defaults(_project(backend, scope)))
-
-
 def limit_text(value: int | None) -> str:
     if value is None:
         return ""
@@ -125,6 +121,7 @@ def edit_form(context: Context, row: QuotaUsage) -> Form:
         ),
         check=unchanged,
         submit_label="Update",
+        focus=_field_name(selected),
     )
 
 
@@ -236,17 +233,4 @@ QUOTAS = Resource(
             follow="list",
         ),
     ),
-)
-
-QUOTA_DEFAULTS = Resource(
-    name="quota-defaults",
-    title="Default quotas",
-    aliases=("default-quotas",),
-    columns=(
-        SERVICE_COL,
-        RESOURCE_COL,
-        Col("Default", lambda r: limit_text(r.limit), min_width=7, max_width=11, align="right"),
-    ),
-    list=list_defaults,
-    label=lambda r: r.name,
 )

@@ -24,16 +24,22 @@ from tui.screens.resources.overview import OVERVIEW
 from tui.screens.resources.pools import POOLS
 from tui.screens.resources.ports import PORTS
 from tui.screens.resources.projects import PROJECTS
-from tui.screens.resources.quotas import QUOTA_DEFAULTS, QUOTAS
+from tui.screens.resources.qos import QOS_ASSOCIATIONS, QOS_SPECS
+from tui.screens.resources.quota_defaults import QUOTA_DEFAULTS
+from tui.screens.resources.quota_overrides import QUOTA_OVERRIDES
+from tui.screens.resources.quotas import QUOTAS
 from tui.screens.resources.raw import RAW
 from tui.screens.resources.roles import ROLE_ASSIGNMENTS, ROLES
 from tui.screens.resources.routers import ROUTERS
 from tui.screens.resources.security_groups import SECURITY_GROUP_RULES, SECURITY_GROUPS
+from tui.screens.resources.server_groups import SERVER_GROUPS
 from tui.screens.resources.servers import SERVERS
 from tui.screens.resources.services import COMPUTE_SERVICES, NETWORK_AGENTS
 from tui.screens.resources.stacks import STACK_EVENTS, STACK_RESOURCES, STACKS
 from tui.screens.resources.token import TOKEN
+from tui.screens.resources.transfers import VOLUME_TRANSFERS
 from tui.screens.resources.users import USERS
+from tui.screens.resources.volume_types import VOLUME_TYPE_ACCESS, VOLUME_TYPES
 from tui.screens.resources.volumes import ATTACHMENTS, VOLUME_SNAPSHOTS, VOLUMES
 
 RESOURCES: dict[str, Resource] = {
@@ -52,6 +58,7 @@ RESOURCES: dict[str, Resource] = {
         VOLUMES,
         ATTACHMENTS,
         VOLUME_SNAPSHOTS,
+        VOLUME_TRANSFERS,
         FLAVORS,
         IMAGES,
         KEYPAIRS,
@@ -65,6 +72,7 @@ RESOURCES: dict[str, Resource] = {
         ZONE_HOSTS,
         QUOTAS,
         QUOTA_DEFAULTS,
+        QUOTA_OVERRIDES,
         # -- telemetry (Gnocchi) and the raw API browser
         METRIC_RESOURCES,
         RESOURCE_METRICS,
@@ -93,6 +101,13 @@ RESOURCES: dict[str, Resource] = {
         MIGRATIONS,
         INSTANCE_ACTIONS,
         ACTION_EVENTS,
+        # Nova's server groups
+        SERVER_GROUPS,
+        # Cinder volume types and QoS specs
+        VOLUME_TYPES,
+        VOLUME_TYPE_ACCESS,
+        QOS_SPECS,
+        QOS_ASSOCIATIONS,
     )
 }
 

@@ -64,9 +64,10 @@ SECURITY_GROUP_RULES = Resource(
     title="Security group rules",
     aliases=("rules", "sgr"),
     columns=(
-        Col("Direction", attr("direction"), min_width=6, max_width=8, style=_direction_style),
-        Col("Ether", attr("ethertype"), min_width=4, max_width=4),
-        Col("Protocol", lambda r: r.protocol or "any", min_width=4, max_width=8),
+        # wide enough for the titles and a sort arrow: these columns never shrink far
+        Col("Direction", attr("direction"), min_width=9, max_width=10, style=_direction_style),
+        Col("Ether", attr("ethertype"), min_width=5, max_width=6),
+        Col("Protocol", lambda r: r.protocol or "any", min_width=8, max_width=9),
         Col("Ports", lambda r: r.port_text, min_width=4, max_width=11),
         Col("Remote", _remote, min_width=6, max_width=43),
         Col("Description", attr("description"), min_width=6, max_width=30),

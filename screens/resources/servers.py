@@ -12,7 +12,12 @@ from tui.resource import Action, Col, Drill, Resource, Scope, View, attr
 from tui.screens.resources.boot import boot, boot_form
 from tui.screens.resources.columns import state_col, task_col
 from tui.screens.resources.moves import MOVING_ACTIONS
-from tui.screens.resources.server_groups import SERVER_GROUP_ACTIONS
+from tui.screens.resources.server_interfaces import SERVER_INTERFACE_ACTIONS
+from tui.screens.resources.server_maintenance import (
+    SERVER_DIAGNOSTICS_VIEW,
+    SERVER_MAINTENANCE_ACTIONS,
+)
+from tui.screens.resources.server_security_groups import SERVER_SECURITY_GROUP_ACTIONS
 
 
 def list_servers(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
@@ -174,14 +179,45 @@ def vnc_console(server: Server) -> object:
     return VncScreen(server)
 
 
+def _no_host(server: Server) -> str:
+    return f"server {server.name} is not on a host yet ({server.status})"
+
+
 SERVER_VIEWS = (
-    View("l", "console", "Console log", console_log, lambda s: s.status != "BUILD" or bool(s.host)),
-    View("s", "ssh", "SSH (DHCP namespace)", ssh_namespace, lambda s: bool(s.fixed_ips)),
-    View("S", "ssh-floating", "SSH (floating IP)", ssh_floating, lambda s: bool(s.floating_ips)),
-    View("v", "vnc", "VNC console URL", vnc_console, lambda s: bool(s.host)),
+    View(
+        "l",
+        "console",
+        "Console log",
+        console_log,
+        lambda s: s.status != "BUILD" or bool(s.host),
+        why_not=_no_host,
+    ),
+    View(
+        "s",
+        "ssh",
+        "SSH (DHCP namespace)",
+        ssh_namespace,
+        lambda s: bool(s.fixed_ips),
+        why_not=lambda s: (
+            f"server {s.name} has no fixed IP: SSH through the DHCP namespace needs one"
+        ),
+    ),
+    View(
+        "S",
+        "ssh-floating",
+        "SSH (floating IP)",
+        ssh_floating,
+        lambda s: bool(s.floating_ips),
+        why_not=lambda s: (
+            f"server {s.name} has no floating IP — associate one with F (its floating IPs), "
+            "then A on a free one; s connects through the DHCP namespace instead"
+        ),
+    ),
+    View("v", "vnc", "VNC console URL", vnc_console, lambda s: bool(s.host), why_not=_no_host),
     # -- telemetry
     View("M", "metrics", "Metrics (Gnocchi)", gnocchi_metrics),
     View("w", "where", "Where is it (host, zone, aggregates, networks, DHCP)", where_screen),
+    SERVER_DIAGNOSTICS_VIEW,
 )
 
 SERVER_DRILLS = (
@@ -254,7 +290,10 @@ SERVER_ACTIONS = (
         confirm="name",
         form=reset_state_form,
         progress="resetting",
-        message=lambda s: f"Reset the state of {s.name} ({s.status}) in Nova's database.",
+        plan=lambda s, values: (
+            f"Reset the state of {s.name} from {s.status} to {str(values['state']).upper()} "
+            "in Nova's database (the VM is not touched)."
+        ),
     ),
     Action(
         "delete",
@@ -277,7 +316,9 @@ SERVER_ACTIONS = (
         message=lambda s: f"Force-delete {s.name} ({s.id}): no graceful shutdown.",
     ),
     *MOVING_ACTIONS,
-    *SERVER_GROUP_ACTIONS,
+    *SERVER_SECURITY_GROUP_ACTIONS,
+    *SERVER_INTERFACE_ACTIONS,
+    *SERVER_MAINTENANCE_ACTIONS,
 )
 
 

@@ -283,6 +283,8 @@ LINKED_TYPES = {
     "OS::Nova::Server": "servers",
     "OS::Cinder::Volume": "volumes",
     "OS::Neutron::Net": "networks",
+    "OS::Neutron::Subnet": "subnets",
+    "OS::Neutron::Router": "routers",
     "OS::Neutron::Port": "ports",
     "OS::Neutron::SecurityGroup": "security-groups",
     "OS::Neutron::FloatingIP": "floating-ips",

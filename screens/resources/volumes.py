@@ -18,6 +18,8 @@ from tui.screens.resources.choices import (
 )
 from tui.screens.resources.columns import number_col, project_col, state_col, yes_no
 from tui.screens.resources.lists import one, scoped
+from tui.screens.resources.volume_operations import VOLUME_OPERATIONS
+from tui.screens.resources.volume_types import volume_type_field, volume_type_initial
 
 # -- volumes --------------------------------------------------------------------------------
 
@@ -69,6 +71,7 @@ def create_volume_form(_row: object) -> Form:
                 choices=image_choices,
                 visible=source_is("image"),
             ),
+            volume_type_field(),
             Field("availability_zone", "Availability zone", placeholder="(default)"),
             Field("description", "Description"),
         ),
@@ -84,6 +87,7 @@ async def create_volume(backend: Backend, row: object, values: Values) -> Volume
             size_gb=values["size"],
             snapshot_id=(values.get("snapshot_id") or "") if source == "snapshot" else "",
             image_id=(values.get("image_id") or "") if source == "image" else "",
+            volume_type=values.get("volume_type") or "",
             availability_zone=values.get("availability_zone") or "",
             description=values.get("description") or "",
         )
@@ -225,6 +229,7 @@ VOLUMES = Resource(
             "Create volume",
             create_volume,
             form=create_volume_form,
+            initial=volume_type_initial,
             on_row=False,
             follow="list",
         ),
@@ -276,6 +281,7 @@ VOLUMES = Resource(
             follow="gone",
             message=lambda v: f"Delete volume {v.name or v.id} ({v.size_gb} GiB).",
         ),
+        *VOLUME_OPERATIONS,
     ),
 )
 

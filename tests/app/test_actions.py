@@ -109,19 +109,17 @@ async def test_rename_form_keeps_input_and_validates() -> None:
         assert form.last_error is None
 
 
-async def test_reset_state_confirms_then_asks_the_state() -> None:
+async def test_reset_state_asks_the_state_then_confirms() -> None:
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await select(pilot, "lb-06")  # ERROR
-        await pilot.press("E")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press(*"lb-06", "enter")
-        await pilot.pause(0.1)
-        assert isinstance(app.screen, FormScreen)
-        await pilot.press("ctrl+s")
         screen = servers_screen(app)
+        await pilot.press("E")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press(*"lb-06", "enter")
         await wait_for(pilot, lambda: screen.table.selected.status == "ACTIVE")
 
 
@@ -146,7 +144,7 @@ async def test_read_only_offers_no_write_and_sends_none(tmp_path: Path) -> None:
 
 
 # Actions that only read the cloud (and write a local file): offered in read-only mode too.
-READS = {"download"}
+READS = {"download", "export_fixed_ips"}
 
 
 async def test_read_only_walks_every_action_of_every_resource(tmp_path: Path) -> None:

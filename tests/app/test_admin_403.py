@@ -33,6 +33,8 @@ async def parent_scope(resource: Resource, backend: Backend) -> Scope:
     if resource.scope_key == "flavor_id":
         flavors = [f async for page in backend.flavors() for f in page]
         return Scope(filters=(("flavor_id", flavors[0].id),))
+    if resource.scope_key in ("volume_type_id", "qos_id"):  # any id: the 403 comes first
+        return Scope(filters=((resource.scope_key, "any"),))
     if resource.scope_key == "hosts":  # an aggregate's hosts: any host will do
         return Scope(filters=(("hosts", "compute1,compute-01"),))
     assert not resource.scope_key, f"the walk knows no parent for {resource.name}"

@@ -278,7 +278,7 @@ async def test_console_log_follow_search_and_save(tmp_path: Path) -> None:
         assert "login:" in screen_text(pilot) and "following" in screen_text(pilot)
         await pilot.press("f")
         assert not log.follow and "paused" in screen_text(pilot)
-        await pilot.press("slash", *"cloud-init", "enter")
+        await pilot.press("slash", *"udhcpc", "enter")
         await pilot.pause()
         assert log.view.matches and log.view.current == 0
         first = log.view.current_line
@@ -286,7 +286,7 @@ async def test_console_log_follow_search_and_save(tmp_path: Path) -> None:
         assert log.view.current_line != first or len(log.view.matches) == 1
         await pilot.press("N")
         assert log.view.current_line == first
-        assert "search 'cloud-init': 1/" in screen_text(pilot)
+        assert "search 'udhcpc': 1/" in screen_text(pilot)
         await pilot.press("c")
         await wait_for(pilot, lambda: "last 1000 lines" in screen_text(pilot))
         await pilot.press("w")

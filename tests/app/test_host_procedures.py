@@ -104,12 +104,14 @@ async def test_drain_from_hv_in_three_keys(tmp_path: Path) -> None:
 
 
 async def mixed_host(backend: MemoryBackend) -> None:
-    """compute2 of a 16-server demo cloud: db-02 stopped, lb-06 ERROR, db-10 PAUSED,
-    lb-14 ACTIVE."""
+    """compute2 of a 16-server demo cloud: db-02 stopped, db-10 PAUSED, lb-14 reset to
+    ERROR on the host (the demo's own ERROR servers never found a host)."""
     servers = await collect(backend.servers(all_projects=True, host="compute2"))
     db02 = next(s for s in servers if s.name == "db-02")
     await backend.server_action(db02.id, "stop")
     await backend.server(db02.id)
+    lb14 = next(s for s in servers if s.name == "lb-14")
+    await backend.server_action(lb14.id, "reset_state", state="error")
 
 
 async def test_drain_preview_live_cold_and_skipped_with_consent() -> None:
@@ -134,18 +136,17 @@ async def test_drain_preview_live_cold_and_skipped_with_consent() -> None:
         assert plan["db-02"][1][0].startswith("cold-migrate db-02")
         assert plan["db-02"][1][1] == "confirm the resize"
         assert plan["db-10"][1][0].startswith("live-migrate db-10")
-        assert plan["lb-14"][1][0].startswith("live-migrate lb-14")
-        assert plan["lb-06"][0] is State.SKIPPED and "ERROR" in plan["lb-06"][2]
+        assert plan["lb-14"][0] is State.SKIPPED and "ERROR" in plan["lb-14"][2]
         text = screen_text(pilot)
         assert "skipped: in ERROR" in text and "cold-migrate db-02" in text
         await pilot.press("y")
         await wait_for(pilot, lambda: runbook.finished, rounds=400)
-        assert await on_host(backend, "compute2") == {"lb-06": "ERROR"}
+        assert await on_host(backend, "compute2") == {"lb-14": "ERROR"}
         moved = {s.name: s.status for s in await collect(backend.servers(all_projects=True))}
-        assert (moved["db-02"], moved["db-10"], moved["lb-14"]) == ("SHUTOFF", "PAUSED", "ACTIVE")
+        assert (moved["db-02"], moved["db-10"]) == ("SHUTOFF", "PAUSED")
         await pilot.pause()
         text = screen_text(pilot)
-        assert "1 servers still on compute2: lb-06" in text
+        assert "1 servers still on compute2: lb-14" in text
 
 
 async def test_drain_without_consent_skips_shutoff_and_a_refusal_fails_one() -> None:
@@ -176,7 +177,7 @@ async def test_drain_without_consent_skips_shutoff_and_a_refusal_fails_one() -> 
         await pilot.pause()
         text = screen_text(pilot)
         assert "req-refused-1" in text and "R retries the failed items" in text
-        assert set(await on_host(backend, "compute2")) == {"db-02", "db-10", "lb-06"}
+        assert set(await on_host(backend, "compute2")) == {"db-02", "db-10", "lb-14"}
 
 
 async def test_drain_aborted_leaves_the_rest_untouched() -> None:

@@ -105,7 +105,7 @@ async def test_every_confirmation_and_form_of_a_hostile_row_shows_it_safely(
             await settle(pilot)
             screen = app.screen
             assert isinstance(screen, ResourceScreen), (name, screen)
-            for action in resource.actions:
+            for action in screen.resource.actions:  # bound to the screen's context
                 row = screen.table.selected
                 if not action.on_row or row is None or not screen.offered(action, row):
                     continue

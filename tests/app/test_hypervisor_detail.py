@@ -10,7 +10,7 @@ from tui.screens.resources.hypervisors import facts
 DETAIL_KEYS = (
     "State / status up / disabled: hardware maintenance (RAID)",
     "CPU Intel Icelake-Server x86_64",
-    "vCPUs used 20 of 64",
+    "vCPUs used 62 of 64",  # its servers' flavors (usage.py)
     "Running VMs 10",
     '"cpu_info"',
     '"model": "Icelake-Server"',

@@ -9,8 +9,8 @@ import pytest
 
 from tests.app.test_snapshots import SIZES, shoot
 
-# The demo token was issued 2026-01-05 09:00 UTC and expires an hour later.
-DEMO_NOW = datetime(2026, 1, 5, 9, 12, tzinfo=UTC)
+# On the fixed clock the demo token is issued at 2026-01-08 12:00 UTC, for an hour.
+DEMO_NOW = datetime(2026, 1, 8, 12, 12, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)

@@ -110,10 +110,12 @@ async def test_live_migrate_declined_sends_nothing() -> None:
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert "to a host the scheduler chooses" in confirmation(pilot)
-        await pilot.click("#confirm-no")
+        await pilot.click("#confirm-no")  # back to the form, as it was
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
+        await wait_for(pilot, lambda: any("nothing was sent" in n for n in notes(app)))
+        await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen))
         assert app.backend.writes == []
-        await wait_for(pilot, lambda: any("nothing was sent" in n for n in notes(app)))
 
 
 async def test_live_migrate_nova_cannot_place_says_it_did_not_move() -> None:

@@ -62,7 +62,12 @@ async def secret_forms(backend: MemoryBackend) -> list[tuple[str, str, Any]]:
     """Every (resource, action, row) whose form has a secret field."""
     rows = await rows_by_resource(backend)
     found = []
+    seen: list[object] = []
     for resource_name, action_name in form_actions():
+        declared = RESOURCES[resource_name].action(action_name)
+        if any(declared is other for other in seen):
+            continue  # the same declaration on another list (a parent's servers): once is enough
+        seen.append(declared)
         action = bind(RESOURCES[resource_name], Context(backend)).action(action_name)
         assert action is not None and action.form is not None
         target = target_of(action, rows.get(resource_name, []))

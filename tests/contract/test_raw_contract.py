@@ -84,3 +84,12 @@ async def test_only_reads_are_sent(lab: Lab) -> None:
         assert caught.value.status is None and not caught.value.request_id  # nothing was sent
     head = await lab.admin.raw_get(compute, "/servers/detail?limit=1", method="HEAD")
     assert head.method == "HEAD" and head.status and head.text == ""  # an answer, no body
+
+
+async def test_the_links_in_answers_lie_under_the_catalogs_endpoints(lab: Lab) -> None:
+    """What a service links to (a project's self link) is on an endpoint of the catalog."""
+    identity = [e.url.rstrip("/") for e in await lab.admin.catalog() if e.type == "identity"]
+    answer = await lab.admin.raw_get(await endpoint(lab, "identity"), "/v3/projects")
+    links = [p["links"]["self"] for p in answer.json()["projects"]]
+    assert links and answer.json()["links"]["self"].startswith(tuple(identity))
+    assert all(link.startswith(tuple(identity)) for link in links), links[:2]

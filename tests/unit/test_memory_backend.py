@@ -23,6 +23,10 @@ async def test_default_size_and_determinism() -> None:
 
 
 async def test_hypervisor_usage_counts_servers() -> None:
-    hvs = await collect(MemoryBackend().hypervisors())
-    assert sum(h.running_vms for h in hvs) == 40
+    backend = MemoryBackend()
+    hvs = await collect(backend.hypervisors())
+    servers = await collect(backend.servers(all_projects=True))
+    unplaced = [s for s in servers if not s.host]  # ERROR: "No valid host was found"
+    assert {s.status for s in unplaced} == {"ERROR"}
+    assert sum(h.running_vms for h in hvs) == 40 - len(unplaced)
     assert [h.status for h in hvs].count("disabled") == 1

@@ -192,7 +192,8 @@ async def test_filters() -> None:
 
 async def test_pages_of_the_requested_size() -> None:
     backend = MemoryBackend()
-    assert [len(p) async for p in backend.ports(page_size=20)] == [20, 20, 3]
+    # 6 routers' ports and 34 servers' (none for the 3 building, nor the 3 never placed)
+    assert [len(p) async for p in backend.ports(page_size=20)] == [20, 20]
     assert [len(p) async for p in backend.flavors(page_size=4)] == [4, 2]
 
 
@@ -417,7 +418,7 @@ async def test_console_log() -> None:
     server = await boot_active(backend, "con")
     log = await backend.console_log(server.id)
     assert log.splitlines()[-1] == "con login: " and server.fixed_ips[0].addr in log
-    assert (await backend.console_log(server.id, lines=2)).splitlines() == ["", "con login: "]
+    assert (await backend.console_log(server.id, lines=2)).splitlines() == log.splitlines()[-2:]
     with pytest.raises(NotFound):
         await backend.console_log("nope")
     read_only = MemoryBackend(read_only=True)

@@ -274,8 +274,9 @@ def test_boot_body_from_volume_with_everything() -> None:
             "uuid": "img",
             "source_type": "image",
             "destination_type": "volume",
-            "volume_size": 5,
+            "device_name": "vda",
             "delete_on_termination": False,
+            "volume_size": 5,
         }
     ]
     assert server["networks"] == [{"uuid": "net"}, {"port": "port"}]

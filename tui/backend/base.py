@@ -6,10 +6,11 @@ while later ones are still on the wire. Every failure is a ``BackendError``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from tui.backend.quota_classes import QUOTA_READS, QuotaScan
 from tui.backend.transfer import Progress, no_progress
 
 if TYPE_CHECKING:  # annotations only: the models load by area, when first used
@@ -44,11 +45,16 @@ if TYPE_CHECKING:  # annotations only: the models load by area, when first used
         NetworkAgent,
         NetworkChange,
         NetworkSpec,
+        NewVolumeTransfer,
         Port,
         PortChange,
         PortSpec,
         Project,
         ProjectSpec,
+        QosAssociation,
+        QosSpec,
+        QosSpecSpec,
+        QuotaOverride,
         QuotaUsage,
         Role,
         RoleAssignment,
@@ -59,6 +65,8 @@ if TYPE_CHECKING:  # annotations only: the models load by area, when first used
         SecurityGroupRule,
         SecurityGroupRuleSpec,
         Server,
+        ServerDiagnostics,
+        ServerGroup,
         ServiceZone,
         Stack,
         StackEvent,
@@ -76,6 +84,12 @@ if TYPE_CHECKING:  # annotations only: the models load by area, when first used
         VolumePool,
         VolumeSnapshot,
         VolumeSpec,
+        VolumeTransfer,
+        VolumeType,
+        VolumeTypeAccess,
+        VolumeTypeSpec,
+        VolumeUpload,
+        VolumeUploadSpec,
     )
     from tui.backend.raw_http import RawResponse
     from tui.secrets import Secrets
@@ -174,6 +188,7 @@ class Backend(Protocol):
         *,
         network_id: str | None = None,
         device_id: str | None = None,
+        project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncIterator[list[Port]]: ...
 
@@ -254,6 +269,56 @@ class Backend(Protocol):
     ) -> VolumeSnapshot: ...
 
     async def delete_volume_snapshot(self, snapshot_id: str) -> None: ...
+
+    # -- Cinder's per-volume operations: retype, reset-state, force-delete, upload-to-image,
+    # transfers. Cinder refuses by its status rules (tui/backend/states.py, HTTP 400);
+    # reset-state and force-delete are admin-only (403). A transfer's auth key joins the
+    # session's secrets the moment it is known (typed or answered).
+
+    async def retype_volume(
+        self, volume_id: str, new_type: str, *, migration_policy: str = "never"
+    ) -> None:
+        """``cinder retype``: `new_type` a type's name or id; ``on-demand`` lets Cinder
+        migrate the data to another backend when this one cannot hold the new type."""
+        ...
+
+    async def reset_volume_state(
+        self,
+        volume_id: str,
+        *,
+        status: str = "",
+        attach_status: str = "",
+        migration_status: str = "",
+    ) -> None:
+        """``cinder reset-state``: Cinder's database only (at least one of the three);
+        ``attach_status="detached"`` also drops the volume's attachment records."""
+        ...
+
+    async def force_delete_volume(self, volume_id: str) -> None: ...
+
+    async def upload_volume_to_image(
+        self, volume_id: str, spec: VolumeUploadSpec
+    ) -> VolumeUpload: ...
+
+    async def create_volume_transfer(self, volume_id: str, name: str = "") -> NewVolumeTransfer:
+        """Offer the volume to another project: the answer holds the auth key, once."""
+        ...
+
+    def volume_transfers(
+        self, *, all_projects: bool = False, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[VolumeTransfer]]:
+        """Pending transfers of this project's volumes (an admin: of every project)."""
+        ...
+
+    async def volume_transfer(self, transfer_id: str) -> VolumeTransfer: ...
+
+    async def accept_volume_transfer(self, transfer_id: str, auth_key: str) -> VolumeTransfer:
+        """The volume moves into the caller's project."""
+        ...
+
+    async def delete_volume_transfer(self, transfer_id: str) -> None:
+        """Cancel: the volume is available again in its project; the key stops working."""
+        ...
 
     async def allocate_floating_ip(
         self, network_id: str, *, project_id: str | None = None, description: str = ""
@@ -431,6 +496,20 @@ class Backend(Protocol):
         """Set some limits of one service (-1: unlimited); audited."""
         ...
 
+    async def update_quota_defaults(self, service: str, limits: Mapping[str, int]) -> None:
+        """Set some defaults of Nova or Cinder: their quota class ``default`` (admin; -1:
+        unlimited); audited. Neutron has no quota-class API (its defaults are neutron.conf's
+        ``[quotas]``): refused without a request."""
+        ...
+
+    def quota_overrides(
+        self, scan: QuotaScan | None = None, *, concurrency: int = QUOTA_READS
+    ) -> AsyncIterator[list[QuotaOverride]]:
+        """Every project's limits that differ from the defaults (admin): Neutron's own list
+        (GET /v2.0/quotas), Nova's and Cinder's quota sets read project by project,
+        `concurrency` at once; `scan` is told what was read as it goes."""
+        ...
+
     # -- telemetry (Gnocchi, catalog type "metric") and the raw API browser -------
 
     def metric_resources(
@@ -597,6 +676,77 @@ class Backend(Protocol):
         """Servers built from this flavor; `all_projects` (admin): in every project."""
         ...
 
+    # -- Cinder volume types and QoS specs ---------------------------------------
+    # Managing them is admin-only (Cinder's default policy); a member lists the public
+    # types and the private ones shared with its project. Writes are audited.
+
+    def volume_types(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[VolumeType]]:
+        """Every type the caller may use; an admin also the private ones (is_public=None)."""
+        ...
+
+    async def volume_type(self, type_id: str) -> VolumeType: ...
+
+    async def default_volume_type(self) -> VolumeType | None:
+        """GET /types/default: the type a volume gets without one (this project's default
+        when set, else cinder.conf's default_volume_type); None when Cinder names none."""
+        ...
+
+    async def create_volume_type(self, spec: VolumeTypeSpec) -> VolumeType: ...
+
+    async def update_volume_type(
+        self, type_id: str, *, description: str | None = None, is_public: bool | None = None
+    ) -> VolumeType: ...
+
+    async def set_volume_type_extra_specs(
+        self, type_id: str, changes: Mapping[str, str | None]
+    ) -> None:
+        """Set keys to values; a key mapped to None is unset."""
+        ...
+
+    async def delete_volume_type(self, type_id: str) -> None:
+        """Cinder refuses (400) while volumes use it or it is a default."""
+        ...
+
+    async def volume_type_access(self, type_id: str) -> list[VolumeTypeAccess]:
+        """The projects given a private type (404 on a public one)."""
+        ...
+
+    async def add_volume_type_access(self, type_id: str, project_id: str) -> None: ...
+
+    async def remove_volume_type_access(self, type_id: str, project_id: str) -> None: ...
+
+    async def project_default_volume_type(self, project_id: str) -> str | None:
+        """The id of a project's own default type (default-types API, 3.62+), or None."""
+        ...
+
+    async def set_project_default_volume_type(self, project_id: str, type_id: str) -> None: ...
+
+    async def unset_project_default_volume_type(self, project_id: str) -> None: ...
+
+    def qos_specs(self, *, page_size: int = DEFAULT_PAGE_SIZE) -> AsyncIterator[list[QosSpec]]: ...
+
+    async def qos_spec(self, qos_id: str) -> QosSpec: ...
+
+    async def create_qos_spec(self, spec: QosSpecSpec) -> QosSpec: ...
+
+    async def set_qos_spec_keys(self, qos_id: str, changes: Mapping[str, str | None]) -> None:
+        """Set keys to values (``consumer`` changes the consumer); None unsets a key."""
+        ...
+
+    async def delete_qos_spec(self, qos_id: str, *, force: bool = False) -> None:
+        """Cinder refuses (400) while a type is associated, unless forced."""
+        ...
+
+    async def qos_associations(self, qos_id: str) -> list[QosAssociation]: ...
+
+    async def associate_qos_spec(self, qos_id: str, type_id: str) -> None:
+        """Every volume of the type gets the limits (400 when it has another QoS spec)."""
+        ...
+
+    async def disassociate_qos_spec(self, qos_id: str, type_id: str) -> None: ...
+
     # -- Heat stacks (orchestration) --------------------------------------------
 
     def stacks(
@@ -743,4 +893,88 @@ class Backend(Protocol):
 
     async def instance_action(self, server_id: str, request_id: str) -> InstanceAction:
         """One action with its events (host and traceback only where policy shows them)."""
+        ...
+
+    # -- a server's network interfaces, Nova's server groups --------------------------------
+
+    async def attach_interface(
+        self, server_id: str, *, network_id: str = "", port_id: str = "", fixed_ip: str = ""
+    ) -> str:
+        """Nova's interface-attach: a new port on a network (at `fixed_ip` when given), or an
+        existing unbound port; returns the port's id once it is on the server."""
+        ...
+
+    async def detach_interface(self, server_id: str, port_id: str) -> None:
+        """Nova's interface-detach (asynchronous): a port Nova made is deleted, a port given
+        to it is unbound and kept."""
+        ...
+
+    def server_groups(
+        self, *, all_projects: bool = False, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[ServerGroup]]:
+        """The project's server groups; `all_projects` (admin): every project's."""
+        ...
+
+    async def server_group(self, group_id: str) -> ServerGroup: ...
+
+    async def create_server_group(
+        self, name: str, policy: str, *, max_server_per_host: int | None = None
+    ) -> ServerGroup:
+        """`max_server_per_host` only for anti-affinity (Nova's rule, 2.64)."""
+        ...
+
+    async def delete_server_group(self, group_id: str) -> None: ...
+
+    # -- a server's maintenance: rebuild, snapshot image, rescue, metadata, tags, diagnostics
+    # Writes are audited and refused read-only; a password given to rebuild or rescue (and
+    # the one Nova answers with) joins the session's secrets and no request carrying it is
+    # logged. Refusals come from Nova's state table (tui/backend/states.py), in its words.
+
+    async def rebuild_server(
+        self,
+        server_id: str,
+        image_id: str,
+        *,
+        name: str = "",
+        admin_password: str = "",
+        key_name: str | None = None,
+        preserve_ephemeral: bool = False,
+    ) -> None:
+        """Rebuild from an image, wiping the root disk (REBUILD, then ACTIVE, or SHUTOFF
+        for a stopped server). ``name`` "" keeps the name; ``key_name`` None keeps the key
+        pair, "" removes it, a name sets it (2.54+)."""
+        ...
+
+    async def create_server_image(
+        self, server_id: str, name: str, metadata: Mapping[str, str] | None = None
+    ) -> str:
+        """Nova's createImage (2.45+): a snapshot image of the server in Glance, with
+        ``metadata`` as its properties; returns the new image's id."""
+        ...
+
+    async def rescue_server(
+        self, server_id: str, *, image_id: str = "", admin_password: str = ""
+    ) -> None:
+        """Boot the server from a rescue image ("": its own image), its disk attached:
+        RESCUE."""
+        ...
+
+    async def unrescue_server(self, server_id: str) -> None:
+        """Back from RESCUE to ACTIVE."""
+        ...
+
+    async def update_server_metadata(
+        self, server_id: str, changes: Mapping[str, str | None]
+    ) -> dict[str, str]:
+        """Set keys to values (one merge); a key mapped to None is deleted. Returns the
+        server's metadata after."""
+        ...
+
+    async def set_server_tags(self, server_id: str, tags: Sequence[str]) -> list[str]:
+        """Replace the server's tags (2.26+); returns them as Nova keeps them."""
+        ...
+
+    async def server_diagnostics(self, server_id: str) -> ServerDiagnostics:
+        """What the hypervisor driver reports (2.48's format; admin by default policy).
+        A driver without diagnostics answers 501."""
         ...

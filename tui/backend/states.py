@@ -36,7 +36,8 @@ VM_STATE_OF_STATUS = {
     "DELETED": "deleted",
 }
 
-# task_states.ALLOW_REBOOT: a hard reboot may interrupt these.
+# task_states.ALLOW_REBOOT: a hard reboot may interrupt these (not a hard reboot already
+# pending or started, nor a power-off/on under way).
 _ALLOW_REBOOT = frozenset(
     {
         "",
@@ -45,13 +46,9 @@ _ALLOW_REBOOT = frozenset(
         "reboot_started",
         "resuming",
         "rebooting_hard",
-        "reboot_pending_hard",
-        "reboot_started_hard",
         "pausing",
         "unpausing",
         "suspending",
-        "powering_off",
-        "powering_on",
     }
 )
 _IDLE = frozenset({""})  # Nova's default task_state=(None,): no task running
@@ -83,6 +80,9 @@ def _vm(*states: str) -> frozenset[str]:
 _VOLUME_STATES = _vm(
     "active", "paused", "stopped", "resized", "soft_deleted", "shelved", "shelved_offloaded"
 )
+
+# metadata and tags: a server that exists somewhere, not building, shelved or in error
+_METADATA_STATES = _vm("active", "paused", "suspended", "stopped")
 
 # action (the backend's name) -> Nova's rule
 SERVER_RULES: dict[str, Rule] = {
@@ -121,7 +121,39 @@ SERVER_RULES: dict[str, Rule] = {
     # volumes on a server (POST/DELETE /servers/{id}/os-volume_attachments)
     "attach_volume": Rule("attach_volume", _VOLUME_STATES),
     "detach_volume": Rule("detach_volume", _VOLUME_STATES),
+    # network interfaces (POST/DELETE /servers/{id}/os-interface)
+    "attach_interface": Rule("attach_interface", _vm("active", "paused", "stopped")),
+    "detach_interface": Rule("detach_interface", _vm("active", "paused", "stopped")),
+    # a server's maintenance (rebuild, rescue and unrescue are above, as Nova has them):
+    # createImage is snapshot() or snapshot_volume_backed(), both with these states
+    "create_image": Rule("createImage", _vm("active", "stopped", "paused", "suspended")),
+    # update_instance_metadata / delete_instance_metadata: task_state=None is "any task"
+    "update_metadata": Rule("update metadata", _METADATA_STATES, ANY),
+    "delete_metadata": Rule("delete metadata", _METADATA_STATES, ANY),
+    # the tags API's own check (server_tags.py), not a decorator: any task
+    "update_tags": Rule("update tags", _METADATA_STATES, ANY),
+    # get_instance_diagnostics: @check_instance_host only ("Instance <id> is not ready")
+    "diagnostics": Rule("get_diagnostics", ANY, ANY, needs_host=True),
 }
+
+
+# What Nova shows of a server in a cell it cannot reach (2.69+): status UNKNOWN and a
+# partial record. Nothing can be done to it until the cell is back: no rule above applies.
+CELL_DOWN_STATUS = "UNKNOWN"
+CELL_DOWN = (
+    "this server's cell is down: Nova returns only id, status, project and creation time; "
+    "actions are unavailable until the cell is back"
+)
+
+
+def unavailable(row: object) -> str | None:
+    """Why no action at all may run on a row (a server whose cell is down), or None. Every
+    declared action's and view's `when` asks this first (tui/resource.py)."""
+    from tui.backend.models import Server
+
+    if isinstance(row, Server) and row.status == CELL_DOWN_STATUS:
+        return CELL_DOWN
+    return None
 
 
 def vm_state_of(server: Server) -> str:
@@ -130,6 +162,8 @@ def vm_state_of(server: Server) -> str:
 
 def refusal(action: str, server: Server) -> str | None:
     """Why Nova would refuse ``action`` on ``server`` ("vm_state stopped"), or None."""
+    if server.status == CELL_DOWN_STATUS:
+        return f"status {CELL_DOWN_STATUS}"
     rule = SERVER_RULES[action]
     reason = rule.refusal(vm_state_of(server), server.task_state)
     if reason is None and rule.needs_host and not server.host and _host_known(server):
@@ -185,24 +219,37 @@ class CinderRule:
     Cinder makes before the status list, as (fnmatch pattern of a status, its reason).
     """
 
-    statuses: frozenset[str]
+    statuses: frozenset[str] | None  # None: any status (what force-delete skips)
     message: str
     early: tuple[tuple[str, str], ...] = ()
     multiattach: frozenset[str] = frozenset()  # further statuses for a multiattach volume
     attached: bool | None = None  # True: needs an attachment; False: refused with one
     unscheduled_any: bool = False  # a volume no backend took (host known, empty): any status
+    # refused while a migration runs (migration_status not in AVAILABLE_MIGRATION_STATUS)
+    not_migrating: bool = False
 
-    def allowed(self, multiattach: bool = False) -> frozenset[str]:
+    def allowed(self, multiattach: bool = False) -> frozenset[str] | None:
+        if self.statuses is None:
+            return None
         return self.statuses | self.multiattach if multiattach else self.statuses
 
     def refusal(
-        self, ident: str, status: str, *, attached: bool = False, multiattach: bool = False
+        self,
+        ident: str,
+        status: str,
+        *,
+        attached: bool = False,
+        multiattach: bool = False,
+        migrating: bool = False,
     ) -> str | None:
         for pattern, reason in self.early:
             if fnmatchcase(status, pattern):
                 return reason.format(id=ident, status=status)
-        if status not in self.allowed(multiattach) or (
-            self.attached is not None and attached != self.attached
+        allowed = self.allowed(multiattach)
+        if (
+            (allowed is not None and status not in allowed)
+            or (self.attached is not None and attached != self.attached)
+            or (self.not_migrating and migrating)
         ):
             return self.message.format(id=ident, status=status)
         return None
@@ -226,6 +273,23 @@ _SNAPSHOT_EARLY = (
         "Invalid volume: The snapshot cannot be created when the volume is in maintenance mode.",
     ),
     ("error", "Invalid volume: The snapshot cannot be created when the volume is in error status."),
+)
+
+# -- the operator's toolbox: retype, upload-to-image, force-delete, transfer-create ------------
+# ``retype`` and ``copy_volume_to_image`` and ``delete(force=True)`` of volume/api.py, and
+# ``create`` of cinder/transfer/api.py (Cinder 29). Each answers HTTP 400 with the reason below
+# (checked against devcloud's Cinder by tests/contract/test_volume_operations_contract.py).
+
+_RETYPE_REASON = (
+    "Invalid volume: Retype needs volume to be in available or in-use state, not be part of "
+    "an active migration or a consistency group, requested type has to be different that the "
+    "one from the volume, and for in-use volumes front-end qos specs cannot change."
+)
+# delete(force=True): no status list, so build_or_str(None) leaves "Volume  must..." (two
+# spaces, as Cinder says it); attached, migrating or with snapshots is still refused
+_FORCE_DELETE_REASON = (
+    "Invalid volume: Volume  must not be migrating, attached, belong to a group, have "
+    "snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer."
 )
 
 # action (the backend's name) -> Cinder's rule for the volume
@@ -283,7 +347,58 @@ VOLUME_RULES: dict[str, CinderRule] = {
         "Invalid volume: Originating source volume status must be one of 'available, in-use' "
         "values",
     ),
+    # -- the operator's toolbox (see above)
+    # retype(): available or in-use, no migration running, another type than its own
+    # (the caller checks the type: Cinder gives this same reason)
+    "retype": CinderRule(_st("available", "in-use"), _RETYPE_REASON, not_migrating=True),
+    # copy_volume_to_image(): 'available'; with force, 'in-use' too, but only where
+    # cinder.conf sets enable_force_upload (default False: force is ignored)
+    "upload": CinderRule(_st("available"), "Invalid volume: Volume {id} status must be available"),
+    "upload_force": CinderRule(
+        _st("available", "in-use"),
+        "Invalid volume: Volume {id} status must be available or in-use",
+    ),
+    # the admin's os-force_delete: any status, but not attached, migrating, with snapshots
+    "force_delete": CinderRule(None, _FORCE_DELETE_REASON, attached=False, not_migrating=True),
+    # transfer API create(): 'available' only (its snapshots must be available too,
+    # checked by the caller: "Invalid snapshot: snapshot: <id> status must be available")
+    "transfer": CinderRule(_st("available"), "Invalid volume: status must be available"),
 }
+
+# Cinder's migration statuses that let a volume be retyped or deleted (AVAILABLE_MIGRATION_STATUS)
+_NOT_MIGRATING = frozenset({"", "none", "deleting", "error", "success"})
+
+# -- reset-state (os-reset_status, admin): what Cinder takes and what it refuses ---------------
+# cinder/objects/fields.py VolumeStatus.ALL, VolumeAttachStatus, VolumeMigrationStatus.ALL
+VOLUME_STATUSES = (
+    "creating", "available", "deleting", "error", "error_deleting", "error_managing",
+    "managing", "attaching", "in-use", "detaching", "maintenance", "restoring-backup",
+    "error_restoring", "reserved", "awaiting-transfer", "backing-up", "error_backing-up",
+    "error_extending", "downloading", "uploading", "retyping", "extending",
+)  # fmt: skip
+ATTACH_STATUSES = ("attached", "detached")
+MIGRATION_STATUSES = ("migrating", "error", "success", "completing", "none", "starting")
+# _reset_status() refuses these targets; ('deleting', 'error_deleting' 'detaching') in Cinder's
+# source concatenates the last two, so error_deleting and detaching are in fact accepted
+RESET_REFUSED = {"deleting": "Cannot reset-state to deleting"}
+RESET_IN_USE_REASON = "Cannot reset-state to in-use because volume does not have any attachments."
+
+
+def reset_refusal(volume: Volume, status: str) -> str | None:
+    """Cinder's 400 reason for resetting ``volume`` to ``status``, or None."""
+    if status in RESET_REFUSED:
+        return RESET_REFUSED[status]
+    if status == "in-use" and not volume.attachments:
+        return RESET_IN_USE_REASON
+    return None
+
+
+def migrating(volume: Volume) -> bool:
+    """Whether a migration of the volume runs (an admin sees its migration_status)."""
+    raw = volume.raw
+    status = raw.get("migration_status") or raw.get("os-vol-mig-status-attr:migstat") or ""
+    return str(status).lower() not in _NOT_MIGRATING
+
 
 # action -> Cinder's rule for a volume snapshot
 SNAPSHOT_RULES: dict[str, CinderRule] = {
@@ -309,7 +424,11 @@ def volume_refusal(action: str, volume: Volume) -> str | None:
     if rule.unscheduled_any and "os-vol-host-attr:host" in volume.raw and not volume.host:
         return None
     return rule.refusal(
-        volume.id, volume.status, attached=bool(volume.attachments), multiattach=volume.multiattach
+        volume.id,
+        volume.status,
+        attached=bool(volume.attachments),
+        multiattach=volume.multiattach,
+        migrating=rule.not_migrating and migrating(volume),
     )
 
 

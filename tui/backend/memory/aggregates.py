@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from tui.backend import models
+from tui.backend.memory.clock import cinder_time, last_heartbeat
 from tui.backend.memory.core import MemoryCore
 from tui.backend.memory.data import stamp
 
@@ -24,7 +25,12 @@ _AGGREGATES_NS = uuid.UUID("5d1c0a7e-6a39-4f0e-9c55-1d2b8f3e7a10")
 
 
 def aggregate_json(
-    n: int, name: str, hosts: list[str], metadata: dict[str, str], zone: str | None = None
+    n: int,
+    name: str,
+    hosts: list[str],
+    metadata: dict[str, str],
+    zone: str | None = None,
+    created: str = "",
 ) -> dict[str, Any]:
     meta = {**metadata, **({"availability_zone": zone} if zone else {})}
     return {
@@ -33,7 +39,7 @@ def aggregate_json(
         "name": name,
         "hosts": hosts,
         "metadata": meta,
-        "created_at": stamp(30 + n).replace("Z", ".000000"),
+        "created_at": created or stamp(30 + n).replace("Z", ".000000"),
         "updated_at": None,
         "deleted_at": None,
         "deleted": False,
@@ -67,7 +73,9 @@ class AggregatesMemory(MemoryCore):
         return self._current(aggregate_id)
 
     def _replace(self, old: models.Aggregate, **changes: Any) -> models.Aggregate:
-        fresh = models.Aggregate.from_api({**old.raw, **changes, "updated_at": stamp(900)})
+        fresh = models.Aggregate.from_api(
+            {**old.raw, **changes, "updated_at": cinder_time(self._cloud.now())}
+        )
         aggregates = self._aggregates()
         aggregates[aggregates.index(old)] = fresh
         return fresh
@@ -80,7 +88,9 @@ class AggregatesMemory(MemoryCore):
                 raise self.refused(409, f"Aggregate {name} already exists.")
             n = max((int(a.id) for a in self._aggregates()), default=0) + 1
             created = models.Aggregate.from_api(
-                aggregate_json(n, name, [], {}, availability_zone or None)
+                aggregate_json(
+                    n, name, [], {}, availability_zone or None, cinder_time(self._cloud.now())
+                )
             )
             self._aggregates().append(created)
             return created
@@ -204,18 +214,28 @@ class AggregatesMemory(MemoryCore):
 
     def _compute_zones(self) -> list[models.ServiceZone]:
         members: dict[str, dict[str, Any]] = {}
-        for hv in self._cloud.hypervisors:
+        now = self._cloud.now()
+        for n, hv in enumerate(self._cloud.hypervisors):
             service = {
                 "available": hv.status != "disabled",
                 "active": hv.state != "down",
-                "updated_at": stamp(60).replace("Z", ".000000"),
+                # its nova-compute's heartbeat (services.py numbers it after the controller's)
+                "updated_at": cinder_time(last_heartbeat(now, 2 + n, hv.state != "down")),
             }
             zone = next(iter(self._zones_of(hv.host)), DEFAULT_ZONE)
             members.setdefault(zone, {})[hv.host] = {"nova-compute": service}
         if not self._is_admin:  # the plain list: zones without hosts, no internal zone
             return [models.ServiceZone.from_api(_zone_info(z)) for z in sorted(members)]
-        up = {"available": True, "active": True, "updated_at": stamp(61).replace("Z", ".000000")}
-        internal = {CONTROLLER: {"nova-conductor": up, "nova-scheduler": up}}
+        internal = {
+            CONTROLLER: {
+                binary: {
+                    "available": True,
+                    "active": True,
+                    "updated_at": cinder_time(last_heartbeat(now, n, True)),
+                }
+                for n, binary in enumerate(("nova-conductor", "nova-scheduler"))
+            }
+        }
         infos = [_zone_info(INTERNAL_ZONE, internal)]
         infos += [_zone_info(zone, hosts) for zone, hosts in members.items()]
         return [

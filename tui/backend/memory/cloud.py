@@ -11,10 +11,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol, Self, TypeVar, cast
 
 from tui.backend import models
 from tui.backend.memory import data
+from tui.backend.memory.clock import DemoClock
+from tui.backend.memory.placement import group_host
 from tui.backend.memory.seed import Seed
 from tui.backend.memory.store import Store
 from tui.backend.models import Hypervisor, Json, Server
@@ -88,7 +91,8 @@ class Move:
 
 
 class Cloud:
-    def __init__(self, seed: Seed, hypervisors: list[Hypervisor]) -> None:
+    def __init__(self, seed: Seed, hypervisors: list[Hypervisor], clock: DemoClock) -> None:
+        self.clock = clock
         self.names = seed.names
         self.project_ids = seed.project_ids
         self.hypervisors = hypervisors
@@ -120,6 +124,7 @@ class Cloud:
         self.resizes: dict[str, dict[str, Any]] = {}  # servers in VERIFY_RESIZE: how to go back
         self.booted: set[str] = set()
         self.flavor_access: dict[str, set[str]] = {}  # private flavor id -> project ids
+        self.server_groups: dict[str, dict[str, Any]] = {}  # Nova's records (2.64), by id
         self._server_ports: dict[str, list[str]] = {}
         self._user_ports: set[str] = set()
         self._linked: dict[str, set[str]] = {}
@@ -135,6 +140,15 @@ class Cloud:
             pairs = self._seed.keypairs(user_id) if user_id in seeded else iter(())
             self._keypairs[user_id] = Store(pairs)
         return self._keypairs[user_id]
+
+    def now(self) -> datetime:
+        """The demo's now: what records made or beating now are stamped with."""
+        return self.clock.now(self._serial)
+
+    def next_stamp(self) -> str:
+        """The time of the next thing made (with its serial, as each made thing takes one)."""
+        self.serial()
+        return data.stamp(self.now())
 
     def serial(self) -> int:
         self._serial += 1
@@ -178,15 +192,14 @@ class Cloud:
         subnet = self.subnets.get(network.subnet_ids[0]) if network and network.subnet_ids else None
         if network is None or subnet is None:
             raise LookupError(f"network {network_id} has no subnet")
-        k = self._allocated.get(subnet.id, 0)
-        self._allocated[subnet.id] = k + 1
+        address = self.next_address(subnet)
         n = self.serial()
         groups = [g["name"] for g in server.raw.get("security_groups") or ()]
         spec = data.PortSpec(
             id=data.fixed_id("port", n),
             network_id=network.id,
             subnet_id=subnet.id,
-            ip=data.new_address(subnet.cidr, k),
+            ip=address,
             mac=data.new_mac(n),
             project_id=server.project_id,
             device_id=server.id,
@@ -194,7 +207,13 @@ class Cloud:
             host=host,
             security_groups=self.security_group_ids(server.project_id, groups),
         )
-        return self.ports.add(models.Port.from_api(data.port_json(spec, 5000 + n)))
+        return self.ports.add(models.Port.from_api(data.port_json(spec, self.now())))
+
+    def next_address(self, subnet: models.Subnet) -> str:
+        """The next free address of a subnet for a new port."""
+        k = self._allocated.get(subnet.id, 0)
+        self._allocated[subnet.id] = k + 1
+        return data.new_address(subnet.cidr, k)
 
     def bind_port(self, port: models.Port, server: Server, host: str) -> models.Port:
         self._user_ports.add(port.id)
@@ -206,6 +225,34 @@ class Cloud:
             "status": "ACTIVE",
         }
         return self.update(self.ports, port, changes)
+
+    def plug(self, server: Server, port: models.Port) -> Server:
+        """A port put on a server (Nova's interface-attach): its addresses show it."""
+        self._server_ports[server.id] = [p.id for p in self.ports_of(server.id)] + [port.id]
+        addresses = {**(server.raw.get("addresses") or {})}
+        for network, entries in self._addresses([port]).items():
+            addresses[network] = [*addresses.get(network, []), *entries]
+        return self.update(self.servers, server, {"addresses": addresses})
+
+    def unplug(self, server: Server, port: models.Port) -> Server:
+        """A port taken off a server (interface-detach): a port Nova made is deleted (its
+        floating IPs freed), one it was given is unbound and kept."""
+        self._server_ports[server.id] = [p.id for p in self.ports_of(server.id) if p.id != port.id]
+        if port.id in self._user_ports:
+            self._user_ports.discard(port.id)
+            self.update(self.ports, port, _UNBOUND_PORT)
+        else:
+            for fip in self.floating_ips_on(port):
+                self.unlink_floating_ip(fip)
+            self.ports.remove(port.id)
+        server = self.servers.get(server.id) or server
+        mac = port.mac_address
+        addresses = {
+            network: kept
+            for network, entries in (server.raw.get("addresses") or {}).items()
+            if (kept := [a for a in entries if a.get("OS-EXT-IPS-MAC:mac_addr") != mac])
+        }
+        return self.update(self.servers, server, {"addresses": addresses})
 
     def _addresses(self, ports: list[models.Port]) -> dict[str, list[Json]]:
         addresses: dict[str, list[Json]] = {}
@@ -298,7 +345,9 @@ class Cloud:
     ) -> None:
         attachment_id = data.fixed_id("attachment", 1000 + self.serial())
         host = server.host or None
-        attachment = data.attachment_json(volume.id, server.id, host, device, attachment_id)
+        attachment = data.attachment_json(
+            volume.id, server.id, host, device, attachment_id, self.now()
+        )
         attachments = [*volume.raw.get("attachments", []), attachment]
         self.update(self.volumes, volume, {"status": "in-use", "attachments": attachments})
         attached = [
@@ -325,15 +374,15 @@ class Cloud:
         events: tuple[tuple[str, str], ...] = (),
     ) -> dict[str, Any]:
         """Nova's record of one action on a server, with its events as (event, host)."""
-        n = self.serial()
+        self.serial()
         record: dict[str, Any] = {
             "action": action,
             "instance_uuid": server.id,
             "request_id": request_id,
             "user_id": user_id,
             "project_id": server.project_id,
-            "start_time": data.stamp(5000 + n),
-            "updated_at": data.stamp(5000 + n),
+            "start_time": data.stamp(self.now()),
+            "updated_at": data.stamp(self.now()),
             "message": None,
             "events": [],
         }
@@ -345,12 +394,12 @@ class Cloud:
     def add_event(
         self, record: dict[str, Any], event: str, host: str, result: str = "Success"
     ) -> None:
-        n = self.serial()
+        self.serial()
         record["events"].append(
             {
                 "event": event,
-                "start_time": data.stamp(5000 + n),
-                "finish_time": data.stamp(5000 + n),
+                "start_time": data.stamp(self.now()),
+                "finish_time": data.stamp(self.now()),
                 "result": result,
                 "traceback": None if result == "Success" else "Traceback (most recent call last)",
                 "host": host,
@@ -358,22 +407,41 @@ class Cloud:
                 "details": None if result == "Success" else "Error",
             }
         )
-        record["updated_at"] = data.stamp(5000 + n)
+        record["updated_at"] = data.stamp(self.now())
         if result.lower() == "error":
             record["message"] = "Error"
 
     # -- server life -----------------------------------------------------------------------
 
+    def _usable(self) -> list[Hypervisor]:
+        return [h for h in self.hypervisors if h.state == "up" and h.status == "enabled"]
+
     def pick_host(self) -> Hypervisor:
-        usable = [h for h in self.hypervisors if h.state == "up" and h.status == "enabled"]
+        usable = self._usable()
         return usable[self.serial() % len(usable)] if usable else self.hypervisors[0]
 
+    def host_for(self, server: Server) -> str | None:
+        """Where the scheduler puts a server: any usable host, or where its server group's
+        policy lets it go (None: no valid host)."""
+        first = self.pick_host().host
+        group = next((g for g in self.server_groups.values() if server.id in g["members"]), None)
+        if group is None:
+            return first
+        hosts = [
+            found.host
+            for member in group["members"]
+            if member != server.id and (found := self.servers.get(member)) and found.host
+        ]
+        usable = [h.host for h in self._usable()]
+        per_host = int((group.get("rules") or {}).get("max_server_per_host") or 1)
+        return group_host(group["policy"], per_host, hosts, usable, first)
+
     def finish_build(self, server: Server) -> Server:
-        """The end of a build: ACTIVE with ports (and boot volume) on a host, or ERROR."""
+        """The end of a build: ACTIVE with ports on a host, or ERROR (disks: block_devices)."""
         build = self.builds.pop(server.id)
-        if build.fails:
+        host = None if build.fails else self.host_for(server)
+        if host is None:
             return self.update(self.servers, server, _failed_build(server))
-        host = self.pick_host().host
         ports = [self.new_port(n, server, host) for n in build.network_ids]
         given = (port for port in map(self.ports.get, build.port_ids) if port is not None)
         ports += [self.bind_port(port, server, host) for port in given]
@@ -389,23 +457,7 @@ class Cloud:
                 "addresses": self._addresses(ports),
             },
         )
-        if build.spec.boot_volume_size_gb > 0:
-            self._boot_volume(server, build.spec)
-        return self.servers.get(server.id) or server
-
-    def _boot_volume(self, server: Server, spec: models.BootSpec) -> None:
-        n = self.serial()
-        raw = data.volume_json(
-            data.fixed_id("volume", 1000 + n),
-            "",
-            spec.boot_volume_size_gb,
-            server.project_id,
-            minutes=5000 + n,
-            bootable=True,
-            source={"volume_image_metadata": {"image_id": spec.image_id}},
-        )
-        volume = self.volumes.add(models.Volume.from_api(raw))
-        self.attach(server, volume, ROOT_DEVICE, spec.delete_volume_on_terminate)
+        return server
 
     def drop_server(self, server: Server) -> None:
         """Delete a server: its ports go (their floating IPs are freed), volumes detach."""

@@ -7,12 +7,14 @@ from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from tui.backend import models, states
+from tui.backend import block_devices, models, states
 from tui.backend.base import DEFAULT_PAGE_SIZE, SERVER_ACTIONS
 from tui.backend.errors import BackendError
 from tui.backend.memory import data
+from tui.backend.memory.block_devices import BlockDevicesMemory
 from tui.backend.memory.cloud import Build, at_rest
-from tui.backend.memory.core import MemoryCore
+from tui.backend.memory.console_logs import console_output
+from tui.backend.memory.usage import Held, by_host, with_usage
 from tui.backend.models import Hypervisor, Json, Server
 from tui.backend.timestamps import not_after
 
@@ -45,7 +47,7 @@ _RECORDED: dict[str, tuple[str, str]] = {
 }
 
 
-class ComputeMemory(MemoryCore):
+class ComputeMemory(BlockDevicesMemory):
     # -- servers -----------------------------------------------------------------------------
 
     async def servers(
@@ -98,7 +100,7 @@ class ComputeMemory(MemoryCore):
         build.polls += 1
         if build.polls < 2:
             return server
-        server = self._cloud.finish_build(server)
+        server = self._attach_block_devices(self._cloud.finish_build(server), build.spec)
         self._cloud.record_action(
             server,
             "create",
@@ -126,10 +128,8 @@ class ComputeMemory(MemoryCore):
         self, *, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[Hypervisor]]:
         self._require_admin("list hypervisors", "os_compute_api:os-hypervisors:list-detail")
-        counts: dict[str, int] = {}
-        for s in self._cloud.servers:
-            counts[s.host] = counts.get(s.host, 0) + 1
-        hypervisors = [_with_usage(h, counts.get(h.host, 0)) for h in self._cloud.hypervisors]
+        hosts = by_host(self._cloud.servers)
+        hypervisors = [with_usage(h, hosts.get(h.host, Held())) for h in self._cloud.hypervisors]
         async for page in self._pages(hypervisors, page_size):
             yield page
 
@@ -252,7 +252,7 @@ class ComputeMemory(MemoryCore):
             str(args["name"]),
             server.project_id,
             size=server.raw.get("flavor", {}).get("disk", 1) * 1024**3 // 8,
-            minutes=5000 + n,
+            minutes=self._cloud.now(),
             properties=properties,
         )
         self._cloud.images.add(models.Image.from_api(raw))
@@ -266,9 +266,11 @@ class ComputeMemory(MemoryCore):
     def _boot(self, spec: models.BootSpec) -> list[Server]:
         flavor = self._boot_flavor(spec)
         self._check_boot_sources(spec)
+        self._check_block_devices(spec)
         network_ids = self._boot_networks(spec)
         self._check_boot_ports(spec)
         self._check_quota(spec.count)
+        self._reserve_block_devices(spec)
         fails = self._no_valid_host or flavor.name == data.NO_VALID_HOST_FLAVOR
         reservation = f"r-{data.fixed_id('reservation', self._cloud.serial())[:8]}"
         servers = []
@@ -290,8 +292,8 @@ class ComputeMemory(MemoryCore):
             project_id=self._info.project_id,
             user_id=self._info.user_id,
             flavor=flavor.raw,
-            image_id="" if spec.boot_volume_size_gb > 0 else spec.image_id,
-            minutes=5000 + n,
+            image_id="" if block_devices.volume_backed(spec) else spec.image_id,
+            minutes=self._cloud.now(),
             reservation_id=reservation,
             extra=_boot_extras(spec, index, n),
         )
@@ -312,10 +314,11 @@ class ComputeMemory(MemoryCore):
         return flavor
 
     def _check_boot_sources(self, spec: models.BootSpec) -> None:
-        if not spec.image_id:
-            raise self.refused(400, "Missing imageRef attribute")
-        if self._cloud.images.get(spec.image_id) is None:
-            raise self.refused(400, "Can not find requested image")
+        if not block_devices.volume_backed(spec):
+            if not spec.image_id:
+                raise self.refused(400, "Missing imageRef attribute")
+            if self._cloud.images.get(spec.image_id) is None:
+                raise self.refused(400, "Can not find requested image")
         if spec.key_name and self._cloud.keypairs(self._info.user_id).get(spec.key_name) is None:
             raise self.refused(400, "Invalid key_name provided.")
         if spec.availability_zone not in ("", ZONE):
@@ -381,9 +384,9 @@ class ComputeMemory(MemoryCore):
     async def console_log(self, server_id: str, lines: int | None = None) -> str:
         """The console output (a read: allowed when read-only, not audited)."""
         server = self._server_or_404(server_id)
-        if not server.host:
-            raise self.refused(409, f"Instance {server.id} has not been scheduled to a host yet")
-        log = data.console_lines(server.name, server.fixed_ips[0].addr if server.fixed_ips else "")
+        if not server.host:  # never placed (or shelved away): Nova's InstanceNotReady
+            raise self.refused(409, f"Instance {server.id} is not ready")
+        log = console_output(self._cloud, server).split("\n")
         return "\n".join(log[-lines:] if lines else log)
 
 
@@ -399,14 +402,3 @@ def _boot_extras(spec: models.BootSpec, index: int, n: int) -> Json:
     if spec.user_data:
         extras["OS-EXT-SRV-ATTR:user_data"] = base64.b64encode(spec.user_data).decode("ascii")
     return extras
-
-
-def _with_usage(h: Hypervisor, running: int) -> Hypervisor:
-    raw: Json = {
-        **h.raw,
-        "running_vms": running,
-        "vcpus_used": running * 2,
-        "memory_mb_used": 4096 + running * 2048,
-        "local_gb_used": running * 20,
-    }
-    return Hypervisor.from_api(raw)

@@ -13,6 +13,8 @@ from typing import Any, Protocol, Self, TypeVar
 from tui.backend.audit import AuditLog, AuditRecord
 from tui.backend.audit import now as audit_now
 from tui.backend.errors import BackendError, NotFound, ReadOnlyError, error_for_status
+from tui.backend.memory.catalog import MEMORY_SERVICES, REGION
+from tui.backend.memory.clock import LIVE, DemoClock
 from tui.backend.memory.cloud import Cloud
 from tui.backend.memory.data import fixed_id, hypervisor_json, project_json
 from tui.backend.memory.seed import Seed
@@ -22,19 +24,6 @@ from tui.secrets import Secrets
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Identified)
-
-# The demo cloud's catalog: the devcloud's services plus the optional ones stackdeck shows.
-MEMORY_SERVICES = (
-    "compute",
-    "identity",
-    "image",
-    "metric",
-    "network",
-    "object-store",
-    "orchestration",
-    "placement",
-    "block-storage",
-)
 
 
 def default_roles(is_admin: bool) -> tuple[str, ...]:
@@ -66,8 +55,10 @@ class MemoryCore:
         services: tuple[str, ...] = MEMORY_SERVICES,
         roles: tuple[str, ...] | None = None,
         system_scope: bool = False,
+        clock: DemoClock = LIVE,
     ) -> None:
-        """`is_admin`: what the cloud's policy lets this token do (admin-only calls answer or
+        """`clock`: the wall clock (the demo), or ``clock.FIXED`` (snapshots);
+        `is_admin`: what the cloud's policy lets this token do (admin-only calls answer or
         give 403); `roles`: the role names its token carries (by default Keystone's
         ``admin``/``member``/``reader`` as `is_admin` says)."""
         self._latency = latency
@@ -82,7 +73,7 @@ class MemoryCore:
         home = self._projects[0]
         self._info = CloudInfo(
             cloud=cloud,
-            region="RegionOne",
+            region=REGION,
             project=home.name,
             project_id=home.id,
             user="admin" if is_admin else "demo",
@@ -97,7 +88,7 @@ class MemoryCore:
         self._writing = ""
         hosts = [Hypervisor.from_api(hypervisor_json(i)) for i in range(hypervisors)]
         seed = Seed(self._projects, [h.host for h in hosts], servers)
-        self._cloud = Cloud(seed, hosts)
+        self._cloud = Cloud(seed, hosts, clock)
 
     @property
     def info(self) -> CloudInfo:

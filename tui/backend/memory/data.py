@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
+from tui.backend.memory.catalog import identity_link
+
 _NS = uuid.UUID("5a1e0c4e-1d2b-4c6e-9f00-57ac4dec0001")
 _EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
@@ -49,8 +51,14 @@ def derived_id(kind: str, owner: str) -> str:
     return str(uuid.uuid5(_NS, f"{kind}-of-{owner}"))
 
 
+# When a record was made: minutes into the seed's calendar, or a moment (made while it runs)
+When = int | datetime
+
+
 @functools.lru_cache(maxsize=4096)
-def stamp(minutes: int) -> str:
+def stamp(minutes: When) -> str:
+    if isinstance(minutes, datetime):
+        return minutes.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return (_EPOCH + timedelta(minutes=minutes % 4000)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -65,7 +73,7 @@ def project_json(n: int) -> dict[str, Any]:
         "parent_id": "default",
         "is_domain": False,
         "tags": [],
-        "links": {"self": f"http://127.0.0.1:5000/v3/projects/{fixed_id('project', n)}"},
+        "links": identity_link(f"/projects/{fixed_id('project', n)}"),
     }
 
 
@@ -110,11 +118,13 @@ def server_json(n: int, n_projects: int, hosts: list[str]) -> dict[str, Any]:
     fixed = server_fixed_ip(n, project)
     mac = server_mac(n)
     addresses: list[dict[str, Any]] = []
-    if status != "BUILD":
+    if server_has_port(n):
         addresses.append(address_json(fixed, "fixed", mac))
         if n % 5 == 0:
             addresses.append(address_json(server_floating_ip(n), "floating", mac))
-    host = hosts[n % len(hosts)] if status != "BUILD" or n % 2 else None
+    # a server in ERROR found no host ("No valid host"): never placed, nor wired
+    placed = status != "ERROR" and (status != "BUILD" or n % 2)
+    host = hosts[n % len(hosts)] if placed else None
     server = {
         "id": sid,
         "name": f"{role}-{n + 1:02d}" if n < 99 else f"{role}-{n + 1:06d}",
@@ -136,6 +146,7 @@ def server_json(n: int, n_projects: int, hosts: list[str]) -> dict[str, Any]:
         "updated": stamp(n + 7),
         "locked": n % 17 == 0,
         "metadata": {"role": role},
+        "tags": [],  # Nova shows them from microversion 2.26
         "security_groups": [{"name": "default"}],
         "os-extended-volumes:volumes_attached": [
             {"id": fixed_id("volume", k), "delete_on_termination": False}
@@ -160,7 +171,7 @@ def project_of_server(n: int, n_projects: int) -> int:
 
 
 def server_has_port(n: int) -> bool:
-    return STATES[n % len(STATES)][0] != "BUILD"
+    return STATES[n % len(STATES)][0] not in ("BUILD", "ERROR")
 
 
 def server_has_floating_ip(n: int) -> bool:
@@ -200,7 +211,7 @@ def server_port_id(server_id: str) -> str:
 # -- networks, subnets, routers -------------------------------------------------------------
 
 
-def _neutron_common(project_id: str, minutes: int) -> dict[str, Any]:
+def _neutron_common(project_id: str, minutes: When) -> dict[str, Any]:
     return {
         "tenant_id": project_id,
         "project_id": project_id,
@@ -325,7 +336,7 @@ class PortSpec(NamedTuple):
     status: str = "ACTIVE"
 
 
-def port_json(spec: PortSpec, minutes: int = 0) -> dict[str, Any]:
+def port_json(spec: PortSpec, minutes: When = 0) -> dict[str, Any]:
     return {
         "id": spec.id,
         "name": "",
@@ -402,7 +413,7 @@ def floating_ip_json(
     port: Mapping[str, Any] | None = None,
     router_id: str | None = None,
     description: str = "",
-    minutes: int = 0,
+    minutes: When = 0,
 ) -> dict[str, Any]:
     """A floating IP record, associated with ``port`` (a port's JSON) or free."""
     details = None
@@ -540,7 +551,12 @@ VOLUME_TYPE = "lvmdriver-1"
 
 
 def attachment_json(
-    volume_id: str, server_id: str, host: str | None, device: str, attachment_id: str
+    volume_id: str,
+    server_id: str,
+    host: str | None,
+    device: str,
+    attachment_id: str,
+    minutes: When = 30,
 ) -> dict[str, Any]:
     return {
         "id": volume_id,
@@ -549,7 +565,7 @@ def attachment_json(
         "server_id": server_id,
         "host_name": host,
         "device": device,
-        "attached_at": stamp(30),
+        "attached_at": stamp(minutes),
     }
 
 
@@ -559,7 +575,7 @@ def volume_json(
     size: int,
     project_id: str,
     *,
-    minutes: int = 0,
+    minutes: When = 0,
     description: str = "",
     bootable: bool = False,
     source: Mapping[str, Any] | None = None,
@@ -571,7 +587,7 @@ def volume_json(
         "size": size,
         "availability_zone": "nova",
         "created_at": stamp(minutes),
-        "updated_at": stamp(minutes + 1),
+        "updated_at": stamp(minutes if isinstance(minutes, datetime) else minutes + 1),
         "name": name,
         "description": description,
         "volume_type": VOLUME_TYPE,
@@ -615,7 +631,7 @@ def seed_volume_json(k: int, n_projects: int, n_servers: int, hosts: list[str]) 
 
 
 def snapshot_json(
-    snapshot_id: str, name: str, volume: Mapping[str, Any], minutes: int = 0
+    snapshot_id: str, name: str, volume: Mapping[str, Any], minutes: When = 0
 ) -> dict[str, Any]:
     return {
         "id": snapshot_id,
@@ -676,7 +692,7 @@ def image_json(
     min_disk: int = 0,
     min_ram: int = 0,
     status: str = "active",
-    minutes: int = 0,
+    minutes: When = 0,
     properties: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
@@ -751,7 +767,7 @@ def booted_server_json(
     user_id: str,
     flavor: Mapping[str, Any],
     image_id: str,
-    minutes: int,
+    minutes: When,
     reservation_id: str,
     extra: Mapping[str, Any],
 ) -> dict[str, Any]:
@@ -778,6 +794,7 @@ def booted_server_json(
         "updated": stamp(minutes),
         "locked": False,
         "metadata": {},
+        "tags": [],
         "security_groups": [{"name": "default"}],
         "os-extended-volumes:volumes_attached": [],
         **extra,
@@ -795,27 +812,6 @@ def embedded_flavor(flavor: Mapping[str, Any]) -> dict[str, Any]:
         "swap": flavor["swap"],
         "extra_specs": dict(flavor.get("extra_specs") or {}),
     }
-
-
-def console_lines(name: str, ip: str) -> list[str]:
-    """A plausible serial console of a cloud image booting."""
-    return [
-        "[    0.000000] Linux version 6.8.0-45-generic (buildd@lcy02-amd64-075) #45-Ubuntu SMP",
-        "[    0.000000] Command line: BOOT_IMAGE=/vmlinuz root=LABEL=cloudimg-rootfs console=ttyS0",
-        "[    0.412345] x86/fpu: Supporting XSAVE feature 0x001: 'x87 floating point registers'",
-        "[    1.904512] virtio_blk virtio2: [vda] 2097152 512-byte logical blocks (1.07 GB)",
-        "[    2.771003] EXT4-fs (vda1): mounted filesystem with ordered data mode.",
-        "[    4.120044] cloud-init[512]: Cloud-init v. 24.1.3 running 'init-local'",
-        "[    5.837219] cloud-init[604]: Cloud-init v. 24.1.3 running 'init'",
-        f"[    5.912881] cloud-init[604]: ci-info: | eth0 | True | {ip or '-'} | 255.255.0.0 |",
-        "[    6.402117] cloud-init[604]: Generating public/private ed25519 key pair.",
-        "[    7.016542] cloud-init[702]: Cloud-init v. 24.1.3 running 'modules:config'",
-        "[    8.231406] cloud-init[744]: Cloud-init v. 24.1.3 finished (DataSourceOpenStack).",
-        "",
-        f"Ubuntu 24.04.1 LTS {name} ttyS0",
-        "",
-        f"{name} login: ",
-    ]
 
 
 # -- hypervisor detail (overview helper) ---------------------------------------------

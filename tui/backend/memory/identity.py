@@ -5,34 +5,21 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
+from tui.backend.memory.catalog import INTERFACES, SERVICES, endpoint_url, identity_link
+from tui.backend.memory.clock import keystone_time
 from tui.backend.memory.core import MemoryCore, R, T
-from tui.backend.memory.data import fixed_id, stamp
+from tui.backend.memory.data import fixed_id
 from tui.backend.models import Json, Project, User
 
-KEYSTONE = "http://controller:5000/v3"
 ROLE_NAMES = ("admin", "member", "reader", "manager")
-# type, name, description, port and path of the demo cloud's catalog entries
-CATALOG = (
-    ("identity", "keystone", "Identity", 5000, "/v3"),
-    ("compute", "nova", "Compute API", 8774, "/v2.1"),
-    ("image", "glance", "Image API", 9292, ""),
-    ("network", "neutron", "Networking", 9696, ""),
-    ("block-storage", "cinder", "Block Storage API", 8776, "/v3/%(project_id)s"),
-    ("placement", "placement", "Placement API", 8778, ""),
-    ("orchestration", "heat", "Orchestration", 8004, "/v1/%(project_id)s"),
-    ("object-store", "swift", "Object Storage", 8080, "/v1/AUTH_%(project_id)s"),
-    ("metric", "gnocchi", "Metric", 8041, ""),
-)
-INTERFACES = ("public", "internal", "admin")
+TOKEN_LIFETIME = timedelta(hours=1)  # Keystone's [token] expiration default
+REAUTH_BEFORE = timedelta(seconds=30)  # keystoneauth re-authenticates this close to expiry
 P = TypeVar("P", Project, User)
-
-
-def _link(path: str) -> dict[str, str]:
-    return {"self": f"{KEYSTONE}{path}"}
 
 
 def _digest(password: str) -> str:
@@ -100,7 +87,7 @@ class IdentityMemory(MemoryCore):
                     "is_domain": False,
                     "tags": [],
                     "options": {},
-                    "links": _link(f"/projects/{ident}"),
+                    "links": identity_link(f"/projects/{ident}"),
                 }
             )
             self._projects.append(project)
@@ -167,7 +154,7 @@ class IdentityMemory(MemoryCore):
                     "default_project_id": p.id,
                     "password_expires_at": None,
                     "options": {},
-                    "links": _link(f"/users/{fixed_id('user', i)}"),
+                    "links": identity_link(f"/users/{fixed_id('user', i)}"),
                 }
             )
             for i, p in enumerate(self._seed_projects())
@@ -211,7 +198,7 @@ class IdentityMemory(MemoryCore):
                 "enabled": spec.enabled,
                 "password_expires_at": None,
                 "options": {},
-                "links": _link(f"/users/{ident}"),
+                "links": identity_link(f"/users/{ident}"),
             }
             for key in ("email", "default_project_id", "description"):
                 if value := getattr(spec, key):
@@ -280,7 +267,7 @@ class IdentityMemory(MemoryCore):
                     "domain_id": None,
                     "description": None,
                     "options": {"immutable": True},
-                    "links": _link(f"/roles/{fixed_id('role', i)}"),
+                    "links": identity_link(f"/roles/{fixed_id('role', i)}"),
                 }
             )
             for i, name in enumerate(ROLE_NAMES)
@@ -297,7 +284,8 @@ class IdentityMemory(MemoryCore):
             "user": {"id": user.id, "name": user.name, "domain": default},
             "scope": {"project": {"id": project.id, "name": project.name, "domain": default}},
             "links": {
-                "assignment": f"{KEYSTONE}/projects/{project.id}/users/{user.id}/roles/{role.id}"
+                "assignment": f"{endpoint_url('identity')}/projects/{project.id}"
+                f"/users/{user.id}/roles/{role.id}"
             },
         }
 
@@ -370,21 +358,20 @@ class IdentityMemory(MemoryCore):
                 "name": name,
                 "description": description,
                 "enabled": True,
-                "links": _link(f"/services/{fixed_id('catalog-service', n)}"),
+                "links": identity_link(f"/services/{fixed_id('catalog-service', n)}"),
             }
-            for n, (kind, name, description, _port, _path) in enumerate(CATALOG)
+            for n, (kind, name, description, _port, _path) in enumerate(SERVICES)
             if kind in present
         ]
 
     def _endpoints_json(self, service_id: str | None = None) -> list[dict[str, Any]]:
         present = {s["id"] for s in self._services_json()}
         rows = []
-        for n, (_kind, _name, _description, port, path) in enumerate(CATALOG):
+        for n, (kind, *_) in enumerate(SERVICES):
             sid = fixed_id("catalog-service", n)
             if service_id not in (None, sid) or sid not in present:
                 continue
             for k, interface in enumerate(INTERFACES):
-                host = "controller" if interface != "public" else "cloud.example.org"
                 eid = fixed_id("endpoint", n * 10 + k)
                 rows.append(
                     {
@@ -393,9 +380,9 @@ class IdentityMemory(MemoryCore):
                         "region_id": self._info.region,
                         "region": self._info.region,
                         "service_id": sid,
-                        "url": f"http://{host}:{port}{path}",
+                        "url": endpoint_url(kind, interface),
                         "enabled": True,
-                        "links": _link(f"/endpoints/{eid}"),
+                        "links": identity_link(f"/endpoints/{eid}"),
                     }
                 )
         return rows
@@ -440,8 +427,19 @@ class IdentityMemory(MemoryCore):
         """Every endpoint of the token's catalog (the raw API browser's)."""
         return models.catalog_endpoints(self._token_catalog())
 
+    def _token_issued(self) -> datetime:
+        """When our token was issued: a moment ago at first, then again whenever it was about
+        to expire (a client re-authenticates then)."""
+        issued: dict[str, datetime] = self._cloud.kept("tokens", dict)
+        now = self._cloud.now()
+        last = issued.get(self._info.user_id)
+        if last is None or now >= last + TOKEN_LIFETIME - REAUTH_BEFORE:
+            issued[self._info.user_id] = last = now
+        return last
+
     async def token_info(self) -> models.TokenInfo:
         info = self._info
+        issued = self._token_issued()
         default = {"id": "default", "name": "Default"}
         roles = self._all_roles()
         mine = roles[:3] if self._is_admin else roles[1:3]
@@ -455,8 +453,8 @@ class IdentityMemory(MemoryCore):
                     "password_expires_at": None,
                 },
                 "audit_ids": ["dEm0aUd1tIdXq2mB7Kc9Zw"],
-                "expires_at": stamp(60).replace("Z", ".000000Z"),
-                "issued_at": stamp(0).replace("Z", ".000000Z"),
+                "expires_at": keystone_time(issued + TOKEN_LIFETIME),
+                "issued_at": keystone_time(issued),
                 "project": {"domain": default, "id": info.project_id, "name": info.project},
                 "is_domain": False,
                 "roles": [{"id": r.id, "name": r.name} for r in mine],

@@ -195,7 +195,7 @@ class ImageMemory(MemoryCore):
             members = self._shared(image, f"Not allowed to create members for image {image_id}.")
             if project_id in members:
                 raise self.refused(409, f"Member {project_id} is duplicated for image {image_id}")
-            when = data.stamp(120 + self._cloud.serial())
+            when = self._cloud.next_stamp()
             members[project_id] = {
                 "image_id": image_id,
                 "member_id": project_id,

@@ -1,5 +1,5 @@
 """In-memory Gnocchi: an ``instance`` resource per demo server, a ``nova_compute`` one per
-hypervisor, their metrics, and deterministic measures around a fixed "now".
+hypervisor, their metrics, and deterministic measures up to the demo clock's now (clock.py).
 
 Payloads are shaped like Gnocchi's own JSON (timedelta texts in the archive policy,
 [timestamp, granularity, value] triples) and parsed by the same ``from_api``.
@@ -21,8 +21,6 @@ from tui.backend.memory.data import derived_id, fixed_id
 if TYPE_CHECKING:
     from tui.backend.gnocchi import MeasureQuery
 
-# The demo's clock for measures: snapshots stay the same whenever they are taken.
-MEMORY_NOW = datetime(2026, 1, 8, 12, 0, tzinfo=UTC)
 ARCHIVE_POLICY: dict[str, Any] = {
     "name": "ceilometer-medium",
     "back_window": 0,
@@ -79,6 +77,8 @@ class MetricMemory(MemoryCore):
         """(resource JSON without metrics, metric definitions), servers first."""
         records: list[tuple[dict[str, Any], tuple[tuple[str, str, float, float], ...]]] = []
         for server in self._cloud.servers:
+            if not server.host:  # never ran on a compute node: nothing measured it
+                continue
             since = f"{server.created[:19]}.000000+00:00" if server.created else None
             instance = {
                 "id": server.id,
@@ -189,14 +189,15 @@ class MetricMemory(MemoryCore):
                 "read measures",
             )
         seed = zlib.crc32(metric_id.encode())
-        start = MEMORY_NOW - timedelta(seconds=query.seconds)
+        now = self._cloud.clock.now()
+        start = now - timedelta(seconds=query.seconds)
         points: list[list[Any]] = []
         for granularity, timespan in policy.granularities:
             if query.granularity not in (None, granularity):
                 continue
-            first = max(start, MEMORY_NOW - timedelta(seconds=timespan))
+            first = max(start, now - timedelta(seconds=timespan))
             epoch = math.ceil(first.timestamp() / granularity) * granularity
-            while epoch <= MEMORY_NOW.timestamp():
+            while epoch <= now.timestamp():
                 mean = _value(seed, epoch, typical, swing)
                 value = {
                     "max": mean + swing * 0.1,

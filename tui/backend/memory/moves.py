@@ -92,7 +92,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
             "instance_uuid": server.id,
             "project_id": self._info.project_id,  # Nova records who asked, not the owner
             "user_id": self._info.user_id,
-            "created_at": data.stamp(5000 + self._cloud.serial()),
+            "created_at": self._cloud.next_stamp(),
             "updated_at": None,
             "old_instance_type_id": flavor_id,
             "new_instance_type_id": flavor_id,
@@ -108,7 +108,7 @@ class MovesMemory(ComputeMemory, ServicesMemory):
         return record
 
     def _touch(self, migration: dict[str, Any], **changes: Any) -> None:
-        migration.update(changes, updated_at=data.stamp(5000 + self._cloud.serial()))
+        migration.update(changes, updated_at=self._cloud.next_stamp())
 
     def _land(self, server: Server, host: str, changes: Json | None = None) -> Server:
         """The server now runs on ``host``: its record and its ports' bindings say so."""
@@ -495,9 +495,9 @@ class MovesMemory(ComputeMemory, ServicesMemory):
         server = self._server_or_404(server_id)
         if not self._owned(server):
             raise self.not_found("instance", server_id)
-        records = sorted(
-            self._cloud.actions.get(server_id, []), key=lambda a: a["start_time"], reverse=True
-        )
+        # newest first; within one second, the later recorded first (Nova's order by id)
+        recorded = reversed(self._cloud.actions.get(server_id, []))
+        records = sorted(recorded, key=lambda a: a["start_time"], reverse=True)
         listed = (
             models.InstanceAction.from_api({k: v for k, v in r.items() if k != "events"})
             for r in records

@@ -62,11 +62,17 @@ class NetworkMemory(MemoryCore):
         *,
         network_id: str | None = None,
         device_id: str | None = None,
+        project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncIterator[list[models.Port]]:
         candidates = self._ports_of_device(device_id) if device_id else self._cloud.ports
         async for page in self._select(
-            candidates, page_size, self._owned, network_id=network_id, device_id=device_id
+            candidates,
+            page_size,
+            self._owned,
+            network_id=network_id,
+            device_id=device_id,
+            project_id=project_id,
         ):
             yield page
 
@@ -155,7 +161,7 @@ class NetworkMemory(MemoryCore):
                 data.new_address(data.PUBLIC_CIDR, n % 512),
                 project_id or self._info.project_id,
                 description=description,
-                minutes=5000 + n,
+                minutes=self._cloud.now(),
             )
             return self._cloud.floating_ips.add(models.FloatingIP.from_api(raw))
 

@@ -168,7 +168,7 @@ class NetworkWritesMemory(NetworkMemory):
             project_id = spec.project_id or self._info.project_id
             raw = {
                 **data.network_json(0, project_id),
-                **data._neutron_common(project_id, 6000 + n),
+                **data._neutron_common(project_id, self._cloud.now()),
                 "id": data.fixed_id("built-network", n),
                 "name": spec.name,
                 "description": spec.description,
@@ -356,7 +356,7 @@ class NetworkWritesMemory(NetworkMemory):
             n = self._cloud.serial()
             project_id = spec.project_id or network.project_id
             raw = {
-                **data._neutron_common(project_id, 6000 + n),
+                **data._neutron_common(project_id, self._cloud.now()),
                 "id": data.fixed_id("built-subnet", n),
                 "name": spec.name,
                 "description": spec.description,

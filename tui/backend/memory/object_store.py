@@ -16,6 +16,7 @@ from typing import Any
 
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
+from tui.backend.memory.clock import cinder_time
 from tui.backend.memory.core import MemoryCore
 from tui.backend.transfer import CHUNK, Progress, no_progress, read_chunks
 
@@ -114,7 +115,8 @@ class ObjectStoreMemory(MemoryCore):
         return self._present(found, f"Swift: object {container}/{name} not found.", operation)
 
     def _stamp(self) -> str:
-        return f"2026-11-24T12:{self._cloud.serial() % 60:02d}:00.000000"
+        self._cloud.serial()
+        return cinder_time(self._cloud.now())  # Swift's listing form
 
     async def containers(
         self, *, page_size: int = DEFAULT_PAGE_SIZE

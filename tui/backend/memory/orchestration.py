@@ -15,12 +15,15 @@ from typing import Any
 
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
+from tui.backend.memory.catalog import endpoint_url
 from tui.backend.memory.core import MemoryCore
 from tui.backend.memory.data import fixed_id, stamp
+from tui.backend.memory.heat_resources import StackBuild, tear_down
 from tui.backend.models import Json
 
 READS_TO_SETTLE = 2
-_LINK = "http://memory:8004/v1/{project}/stacks/{name}/{id}"
+# the seeded volume each seeded stack after the first holds as its db_volume
+_SEED_STACK_VOLUMES = ("db-data", "backups", "logs")
 
 
 @dataclass
@@ -31,7 +34,8 @@ class _HeatStack:
     reads_left: int = 0  # reads until the action in progress settles
     outcome: str = ""  # what it settles into: COMPLETE, FAILED, ROLLBACK, DELETED
     fail_reason: str = ""
-    minute: int = 0  # when it was created, in the demo's minutes (events follow it)
+    minute: int | None = None  # a seeded stack's creation in the seed's minutes; None: made
+    # while the demo runs (its events are stamped as they happen)
 
     @property
     def status(self) -> str:
@@ -109,21 +113,30 @@ class OrchestrationMemory(MemoryCore):
         """The first stack's resources are the project's real server, volume and network."""
         if n != 0:
             state = "UPDATE_FAILED" if n == 1 else "CREATE_COMPLETE"
+            volume = next(
+                (
+                    v.id
+                    for v in self._cloud.volumes
+                    if v.name == _SEED_STACK_VOLUMES[n - 1] and v.project_id == project
+                ),
+                "",
+            )
             return [
                 self._resource(stack, "db_password", "OS::Heat::RandomString", ""),
-                self._resource(
-                    stack, "db_volume", "OS::Cinder::Volume", fixed_id("vol-x", n), state
-                ),
+                self._resource(stack, "db_volume", "OS::Cinder::Volume", volume, state),
             ]
 
-        def first(store: Any) -> str:
-            return next((r.id for r in store if r.project_id == project), "")
+        def first(store: Any) -> Any:
+            return next((r for r in store if r.project_id == project), None)
 
+        server = first(self._cloud.servers)
+        port = next(iter(self._cloud.ports_of(server.id)), None) if server else None
+        volume = first(self._cloud.volumes)
         linked = [
-            ("web_server", "OS::Nova::Server", first(self._cloud.servers)),
-            ("web_volume", "OS::Cinder::Volume", first(self._cloud.volumes)),
-            ("web_net", "OS::Neutron::Net", first(self._cloud.networks)),
-            ("web_port", "OS::Neutron::Port", first(self._cloud.ports)),
+            ("web_server", "OS::Nova::Server", server.id if server else ""),
+            ("web_volume", "OS::Cinder::Volume", volume.id if volume else ""),
+            ("web_net", "OS::Neutron::Net", port.network_id if port else ""),
+            ("web_port", "OS::Neutron::Port", port.id if port else ""),
             ("web_secret", "OS::Heat::RandomString", ""),
         ]
         return [
@@ -134,13 +147,16 @@ class OrchestrationMemory(MemoryCore):
 
     # -- records as Heat's JSON -----------------------------------------------------------
 
-    def _new_stack(self, ident: str, name: str, project: str, minute: int) -> _HeatStack:
+    def _new_stack(
+        self, ident: str, name: str, project: str, minute: int | None = None
+    ) -> _HeatStack:
+        heat = endpoint_url("orchestration", project_id=project)
         raw = {
             "id": ident,
             "stack_name": name,
             "stack_status": "CREATE_IN_PROGRESS",
             "stack_status_reason": "Stack CREATE started",
-            "creation_time": stamp(minute),
+            "creation_time": stamp(self._cloud.now() if minute is None else minute),
             "updated_time": None,
             "deletion_time": None,
             "description": "No description",
@@ -160,7 +176,7 @@ class OrchestrationMemory(MemoryCore):
                 "OS::stack_id": ident,
                 "OS::stack_name": name,
             },
-            "links": [{"href": _LINK.format(project=project, name=name, id=ident), "rel": "self"}],
+            "links": [{"href": f"{heat}/stacks/{name}/{ident}", "rel": "self"}],
         }
         return _HeatStack(raw=raw, resources=[], minute=minute)
 
@@ -195,7 +211,9 @@ class OrchestrationMemory(MemoryCore):
         stack.events.append(
             {
                 "id": fixed_id(f"event-{stack.raw['id']}", serial),
-                "event_time": stamp(stack.minute + serial),
+                "event_time": stamp(
+                    self._cloud.now() if stack.minute is None else stack.minute + serial
+                ),
                 "resource_name": name,
                 "logical_resource_id": name,
                 "physical_resource_id": (
@@ -217,6 +235,9 @@ class OrchestrationMemory(MemoryCore):
         if stack.reads_left:
             return
         action = stack.status.split("_")[0]
+        if stack.outcome in ("DELETED", "ROLLBACK"):
+            made = [(r["resource_type"], r["physical_resource_id"]) for r in stack.resources]
+            tear_down(self._cloud, made)
         if stack.outcome == "DELETED":
             for res in reversed(stack.resources):
                 self._event(stack, res, "DELETE_COMPLETE", "state changed")
@@ -322,7 +343,7 @@ class OrchestrationMemory(MemoryCore):
             if (why := check_template(spec.template, parameters, spec.environment)) is not None:
                 raise self.refused(400, f"Heat: {why}", "create-stack")
             ident = fixed_id("stack-created", self._cloud.serial())
-            stack = self._new_stack(ident, spec.name, project, 2000 + 60 * len(stacks))
+            stack = self._new_stack(ident, spec.name, project)
             description = str(spec.template.get("description") or "No description")
             stack.raw.update(
                 description=description,
@@ -359,9 +380,16 @@ class OrchestrationMemory(MemoryCore):
     def _plan(self, stack: _HeatStack, spec: models.StackSpec) -> None:
         """The resources the template asks for, started now, settled a few reads later."""
         resources = spec.template.get("resources") or {}
+        parameters = {k: str(v) for k, v in stack.raw["parameters"].items()}
+        builder = StackBuild(
+            self._cloud, stack.raw["project"], self._info.user_id, spec.name, parameters
+        )
+        made = builder.make_all(resources)
         for n, (name, definition) in enumerate(resources.items()):
             kind = str((definition or {}).get("type", ""))
-            physical = "" if kind == "OS::Heat::RandomString" else fixed_id(stack.raw["id"], n)
+            physical = made.get(name, fixed_id(stack.raw["id"], n))
+            if kind == "OS::Heat::RandomString":
+                physical = ""
             res = self._resource(stack, name, kind, physical, "CREATE_IN_PROGRESS")
             res["resource_status_reason"] = "state changed"
             if _fails(definition or {}):

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
+from tui.backend.memory.clock import cinder_time
 from tui.backend.memory.core import MemoryCore
-from tui.backend.memory.data import VOLUME_HOST, stamp
+from tui.backend.memory.data import VOLUME_HOST
 
 
-def pool_json(name: str, **caps: Any) -> dict[str, Any]:
+def pool_json(name: str, timestamp: str, **caps: Any) -> dict[str, Any]:
     """A pool as GET /scheduler-stats/get_pools?detail=true shows it."""
     backend = name.split("@", 1)[-1].split("#", 1)[0]
     return {
@@ -32,7 +34,7 @@ def pool_json(name: str, **caps: Any) -> dict[str, Any]:
             "max_over_subscription_ratio": "20.0",
             "QoS_support": False,
             "multiattach": True,
-            "timestamp": stamp(900).replace("Z", ".000000"),
+            "timestamp": timestamp,  # when the volume service last reported (every 60 s)
             **caps,
         },
     }
@@ -41,10 +43,12 @@ def pool_json(name: str, **caps: Any) -> dict[str, Any]:
 class PoolsMemory(MemoryCore):
     def _pool_rows(self) -> list[models.VolumePool]:
         allocated = sum(v.size_gb for v in self._cloud.volumes if v.host == VOLUME_HOST)
+        reported = cinder_time(self._cloud.now() - timedelta(seconds=23))
         return [
             models.VolumePool.from_api(
                 pool_json(
                     VOLUME_HOST,
+                    reported,
                     total_capacity_gb=2047.5,
                     free_capacity_gb=round(2047.5 - allocated * 0.4, 2),
                     allocated_capacity_gb=allocated,
@@ -54,6 +58,7 @@ class PoolsMemory(MemoryCore):
             models.VolumePool.from_api(
                 pool_json(
                     "controller@ceph#volumes",
+                    reported,
                     storage_protocol="ceph",
                     vendor_name="Ceph",
                     driver_version="1.3.0",

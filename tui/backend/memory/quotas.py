@@ -12,6 +12,7 @@ from typing import Any
 
 from tui.backend import models
 from tui.backend.memory.core import MemoryCore
+from tui.backend.memory.usage import held
 
 DEFAULTS: dict[str, dict[str, int]] = {
     "compute": {
@@ -86,15 +87,27 @@ def _invalid(service: str, limits: Mapping[str, int]) -> str | None:
 
 
 class QuotasMemory(MemoryCore):
-    def _limits(self, service: str, project_id: str) -> dict[str, int]:
+    def _defaults(self, service: str) -> dict[str, int]:
+        """The service's defaults on this cloud (an admin may change Nova's and Cinder's)."""
+        every: dict[str, dict[str, int]] = self._cloud.kept(
+            "quota_defaults", lambda: {k: dict(v) for k, v in DEFAULTS.items()}
+        )
+        return every[service]
+
+    def _overrides(self, service: str, project_id: str) -> dict[str, int]:
+        """The limits set on a project: the others follow the defaults."""
         set_limits: dict[tuple[str, str], dict[str, int]] = self._cloud.kept("quotas", dict)
         key = (service, project_id)
         if key not in set_limits:
-            limits = dict(DEFAULTS[service])
-            if service == "compute":
-                limits["instances"] = self._instance_quota
-            set_limits[key] = limits
+            instances = DEFAULTS["compute"]["instances"]
+            quota = self._instance_quota
+            set_limits[key] = (
+                {"instances": quota} if service == "compute" and quota != instances else {}
+            )
         return set_limits[key]
+
+    def _limits(self, service: str, project_id: str) -> dict[str, int]:
+        return {**self._defaults(service), **self._overrides(service, project_id)}
 
     def _check_project(self, project_id: str) -> None:
         """Nova asks Keystone whether the project exists; only an admin asks for another's."""
@@ -117,7 +130,7 @@ class QuotasMemory(MemoryCore):
                 }
                 for resource, limit in self._limits(service, project_id).items()
             }
-            rows += models.quota_usages(service, project_id, body, DEFAULTS[service])
+            rows += models.quota_usages(service, project_id, body, self._defaults(service))
         return rows
 
     async def quota_defaults(self, project_id: str) -> list[models.QuotaUsage]:
@@ -125,8 +138,10 @@ class QuotasMemory(MemoryCore):
             self._require_admin("show block-storage default quotas", "volume_extension:quotas:show")
         return [
             row
-            for service, defaults in DEFAULTS.items()
-            for row in models.quota_usages(service, project_id, defaults, defaults)
+            for service in DEFAULTS
+            for row in models.quota_usages(
+                service, project_id, self._defaults(service), self._defaults(service)
+            )
         ]
 
     async def update_quotas(self, service: str, project_id: str, limits: Mapping[str, int]) -> None:
@@ -138,28 +153,22 @@ class QuotasMemory(MemoryCore):
                 raise self.refused(400, invalid)
             if not self._is_admin:
                 raise self.refused(403, _WORDS[service][0])
-            current = self._limits(service, project_id)
             usage = self._usage(service, project_id)
             for resource, value in limits.items():
                 used = usage.get(resource, 0)
                 if service in _CHECKS_USAGE and value != -1 and value < used:
                     raise self.refused(400, _below_usage(service, resource, value, used))
-            current.update(limits)
+            self._overrides(service, project_id).update(limits)
             if service == "compute" and project_id == self._info.project_id:
-                self._instance_quota = current["instances"]
+                self._instance_quota = self._limits(service, project_id)["instances"]
 
         await self._write("update-quotas", target, change)
 
     def _usage(self, service: str, project_id: str) -> dict[str, int]:
         cloud = self._cloud
         if service == "compute":
-            servers = [s for s in cloud.servers if s.project_id == project_id]
-            flavors = [s.raw.get("flavor") or {} for s in servers]
-            return {
-                "instances": len(servers),
-                "cores": sum(int(f.get("vcpus") or 0) for f in flavors),
-                "ram": sum(int(f.get("ram") or 0) for f in flavors),
-            }
+            used = held(s for s in cloud.servers if s.project_id == project_id)
+            return {"instances": used.instances, "cores": used.vcpus, "ram": used.ram_mb}
         if service == "network":
             groups = [g for g in cloud.security_groups if g.project_id == project_id]
             return {

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from tui.backend import models
 from tui.backend.errors import BackendError
+from tui.backend.memory import usage
 from tui.backend.memory.core import MemoryCore
 
 if TYPE_CHECKING:
@@ -66,6 +67,24 @@ class RawMemory(MemoryCore):
             message=message,
         )
 
+    async def _placement(self, path: str) -> Any:
+        """Placement's resource providers (one per hypervisor), their usages and inventories:
+        what the hypervisors show, from the same servers (usage.py)."""
+        backend: Any = self
+        hypervisors = [h async for page in backend.hypervisors() for h in page]
+        if path == "/resource_providers":
+            return {"resource_providers": [_provider(h.raw) for h in hypervisors]}
+        parts = path.split("/")
+        found = next((h for h in hypervisors if len(parts) == 4 and h.id == parts[2]), None)
+        if found is None:
+            return None
+        on_host = usage.by_host(self._cloud.servers).get(found.host, usage.Held())
+        if parts[3] == "usages":
+            return usage.placement_usages(on_host)
+        if parts[3] == "inventories":
+            return usage.placement_inventories(found, on_host)
+        return None
+
     async def _route(
         self, endpoint: models.CatalogEndpoint, path: str, query: dict[str, str]
     ) -> Any:
@@ -100,9 +119,8 @@ class RawMemory(MemoryCore):
         if kind in ("volumev3", "block-storage") and path in ("/volumes", "/volumes/detail"):
             rows = [v.raw async for page in backend.volumes() for v in page]
             return _nova_page("volumes", rows, limit, marker, f"{endpoint.url}{path}")
-        if kind == "placement" and path == "/resource_providers":
-            hosts = [h.raw async for page in backend.hypervisors() for h in page]
-            return {"resource_providers": [_provider(h) for h in hosts]}
+        if kind == "placement" and path.startswith("/resource_providers"):
+            return await self._placement(path)
         if kind == "metric" and path.startswith("/v1/resource/") and path.count("/") == 3:
             return backend._visible_gnocchi(path.rsplit("/", 1)[1])
         if kind == "metric" and path.startswith("/v1/metric/") and path.endswith("/measures"):

@@ -187,8 +187,8 @@ class RouterWritesMemory(NetworkWritesMemory):
                 "description": spec.description,
                 "admin_state_up": spec.admin_state_up,
                 "external_gateway_info": None,
-                "created_at": data.stamp(5000 + n),
-                "updated_at": data.stamp(5000 + n),
+                "created_at": data.stamp(self._cloud.now()),
+                "updated_at": data.stamp(self._cloud.now()),
                 "tenant_id": project_id,
                 "project_id": project_id,
             }
@@ -457,7 +457,11 @@ class RouterWritesMemory(NetworkWritesMemory):
             device_owner=device_owner,
             status="ACTIVE" if device_owner else "DOWN",
         )
-        raw = {**data.port_json(spec, 5000 + n), "fixed_ips": list(fixed_ips), **(extra or {})}
+        raw = {
+            **data.port_json(spec, self._cloud.now()),
+            "fixed_ips": list(fixed_ips),
+            **(extra or {}),
+        }
         return self._cloud.ports.add(models.Port.from_api(raw))
 
     def _mac_free(self, network_id: str, address: str) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Any
 
 from tui.backend import models
 from tui.backend.base import DEFAULT_PAGE_SIZE
+from tui.backend.memory.clock import cinder_time, last_heartbeat
 from tui.backend.memory.core import MemoryCore
-from tui.backend.memory.data import fixed_id, stamp
+from tui.backend.memory.data import fixed_id
 from tui.backend.models import Hypervisor
 
 NETWORK_NODE = "netnode1"
@@ -22,7 +24,7 @@ def _service(n: int, binary: str, host: str, **state: Any) -> dict[str, Any]:
         "zone": "internal" if binary != "nova-compute" else "nova",
         "status": "enabled",
         "state": "up",
-        "updated_at": stamp(600 + n),
+        "updated_at": None,  # the last heartbeat: stamped as it is read (_beating)
         "disabled_reason": None,
         "forced_down": False,
         **state,
@@ -38,7 +40,7 @@ def _agent(n: int, agent_type: str, binary: str, host: str, alive: bool = True) 
         "alive": alive,
         "admin_state_up": True,
         "availability_zone": "nova" if "dhcp" in binary or "l3" in binary else None,
-        "heartbeat_timestamp": stamp(700 + n),
+        "heartbeat_timestamp": None,  # stamped as it is read (_beating)
         "topic": agent_type.lower().replace(" ", "_"),
     }
 
@@ -76,16 +78,34 @@ class ServicesMemory(MemoryCore):
             )
         return [models.NetworkAgent.from_api(r) for r in raws]
 
+    def _beat(self, n: int, beating: bool) -> datetime:
+        return last_heartbeat(self._cloud.now(), n, beating)
+
+    def _beating_service(self, n: int, service: models.ComputeService) -> models.ComputeService:
+        # a service forced down still beats: only a dead one stops
+        beating = service.state == "up" or service.forced_down
+        beat = cinder_time(self._beat(n, beating))
+        return models.ComputeService.from_api({**service.raw, "updated_at": beat})
+
+    def _beating_agent(self, n: int, agent: models.NetworkAgent) -> models.NetworkAgent:
+        beat = self._beat(n, agent.alive).strftime("%Y-%m-%d %H:%M:%S")  # Neutron's form
+        return models.NetworkAgent.from_api({**agent.raw, "heartbeat_timestamp": beat})
+
     async def compute_services(
         self, *, host: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[models.ComputeService]]:
         self._require_admin("list compute services", "os_compute_api:os-services:list")
-        services = [s for s in self._all_services() if host in (None, s.host)]
+        services = [
+            self._beating_service(n, s)
+            for n, s in enumerate(self._all_services())
+            if host in (None, s.host)
+        ]
         async for page in self._pages(services, page_size):
             yield page
 
     async def compute_service(self, service_id: str) -> models.ComputeService:
-        return self._find(self._all_services(), service_id, "compute service")
+        found = self._find(self._all_services(), service_id, "compute service")
+        return self._beating_service(self._all_services().index(found), found)
 
     async def set_compute_service(
         self,
@@ -96,7 +116,7 @@ class ServicesMemory(MemoryCore):
         forced_down: bool | None = None,
     ) -> None:
         self._require_admin("update compute service", "os_compute_api:os-services:update")
-        current = await self.compute_service(service.id)
+        current = self._find(self._all_services(), service.id, "compute service")
         changes: dict[str, Any] = {}
         if enabled is not None:
             changes["status"] = "enabled" if enabled else "disabled"
@@ -137,14 +157,19 @@ class ServicesMemory(MemoryCore):
         self, *, host: str | None = None, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[models.NetworkAgent]]:
         # Neutron filters out what policy hides: a member gets an empty list, not a 403
-        agents = [a for a in self._all_agents() if host in (None, a.host) and self._is_admin]
+        agents = [
+            self._beating_agent(n, a)
+            for n, a in enumerate(self._all_agents())
+            if host in (None, a.host) and self._is_admin
+        ]
         async for page in self._pages(agents, page_size):
             yield page
 
     async def network_agent(self, agent_id: str) -> models.NetworkAgent:
         if not self._is_admin:  # hidden by policy, as if it did not exist
             raise self.refused(404, "The resource could not be found.", "show network agent")
-        return self._find(self._all_agents(), agent_id, "agent")
+        found = self._find(self._all_agents(), agent_id, "agent")
+        return self._beating_agent(self._all_agents().index(found), found)
 
     async def set_network_agent(self, agent: models.NetworkAgent, *, enabled: bool) -> None:
         def change() -> None:

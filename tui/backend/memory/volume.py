@@ -4,19 +4,22 @@ the state rules of ``tui.backend.states`` (Cinder's 400s, Nova's 409s) and their
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.backend import models, states
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory import data
 from tui.backend.memory.core import MemoryCore, T
-from tui.backend.memory.data import VOLUME_TYPE
 from tui.backend.models import Server
 
 ZONE = "nova"
 
 
 class VolumeMemory(MemoryCore):
+    if TYPE_CHECKING:  # from VolumeTypesMemory, beside this mixin in MemoryBackend
+
+        def _volume_type_name(self, wanted: str) -> str: ...
+
     def _scope(
         self, all_projects: bool, project_id: str | None
     ) -> Callable[[models.Volume | models.VolumeSnapshot], bool]:
@@ -97,7 +100,7 @@ class VolumeMemory(MemoryCore):
                 spec.name,
                 spec.size_gb,
                 self._info.project_id,
-                minutes=5000 + n,
+                minutes=self._cloud.now(),
                 description=spec.description,
                 bootable=bool(spec.image_id),
                 source=source,
@@ -112,11 +115,10 @@ class VolumeMemory(MemoryCore):
         create flow); the fields that record it."""
         if spec.size_gb < 1:
             raise self.refused(400, "Invalid input received: size must be a positive integer")
-        if spec.volume_type not in ("", VOLUME_TYPE):
-            raise self.not_found("volume type", spec.volume_type)
+        volume_type = self._volume_type_name(spec.volume_type)
         if spec.availability_zone not in ("", ZONE):
             raise self.refused(400, "Invalid input received: Availability zone is invalid.")
-        source: dict[str, Any] = {"volume_type": spec.volume_type or VOLUME_TYPE}
+        source: dict[str, Any] = {"volume_type": volume_type}
         if spec.snapshot_id:
             snapshot = self._snapshot_or_404(spec.snapshot_id)
             self._check(states.snapshot_refusal("restore", snapshot))

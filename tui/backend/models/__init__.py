@@ -21,6 +21,7 @@ AREAS: dict[str, tuple[str, ...]] = {
         "AvailabilityZone",
         "BootSpec",
         "ComputeService",
+        "ExtraVolume",
         "Flavor",
         "Image",
         "Keypair",
@@ -52,8 +53,19 @@ AREAS: dict[str, tuple[str, ...]] = {
         "SubnetSpec",
     ),
     "volume": ("Volume", "VolumeAttachment", "VolumeSnapshot", "VolumeSpec"),
+    # Cinder's per-volume operations: upload-to-image, transfers
+    "volume_operations": (
+        "MIGRATION_POLICIES",
+        "UPLOAD_CONTAINER_FORMATS",
+        "UPLOAD_DISK_FORMATS",
+        "UPLOAD_VISIBILITIES",
+        "NewVolumeTransfer",
+        "VolumeTransfer",
+        "VolumeUpload",
+        "VolumeUploadSpec",
+    ),
     "zones": ("ZONE_SERVICES", "Aggregate", "ServiceZone", "ZoneHost"),
-    "quotas": ("UNLIMITED", "QuotaUsage", "quota_usages"),
+    "quotas": ("UNLIMITED", "QuotaOverride", "QuotaUsage", "quota_overrides", "quota_usages"),
     "metric": ("Measure", "Metric", "MetricResource", "duration_seconds"),
     "catalog": ("CatalogEndpoint", "catalog_endpoints"),
     "pools": ("VolumePool",),
@@ -70,6 +82,16 @@ AREAS: dict[str, tuple[str, ...]] = {
     ),
     "images": ("Download", "ImageMember", "ImageSpec"),
     "flavors": ("FlavorAccess", "FlavorExtraSpec", "FlavorSpec"),
+    "volume_types": (
+        "QOS_CONSUMERS",
+        "QOS_LIMIT_KEYS",
+        "QosAssociation",
+        "QosSpec",
+        "QosSpecSpec",
+        "VolumeType",
+        "VolumeTypeAccess",
+        "VolumeTypeSpec",
+    ),
     "orchestration": ("Stack", "StackEvent", "StackResource", "StackSpec"),
     "object_store": ("Container", "SwiftObject"),
     # moving servers
@@ -85,6 +107,15 @@ AREAS: dict[str, tuple[str, ...]] = {
         "Migration",
         "Whereabouts",
         "target_hosts",
+    ),
+    # Nova's server groups
+    "server_groups": ("POLICIES", "ServerGroup"),
+    # a server's maintenance: its diagnostics
+    "server_maintenance": (
+        "CpuDiagnostics",
+        "DiskDiagnostics",
+        "NicDiagnostics",
+        "ServerDiagnostics",
     ),
 }
 _AREA_OF = {name: area for area, names in AREAS.items() for name in names}
@@ -120,5 +151,9 @@ if TYPE_CHECKING:
     from tui.backend.models.orchestration import *  # noqa: F403
     from tui.backend.models.pools import *  # noqa: F403
     from tui.backend.models.quotas import *  # noqa: F403
+    from tui.backend.models.server_groups import *  # noqa: F403
+    from tui.backend.models.server_maintenance import *  # noqa: F403
     from tui.backend.models.volume import *  # noqa: F403
+    from tui.backend.models.volume_operations import *  # noqa: F403
+    from tui.backend.models.volume_types import *  # noqa: F403
     from tui.backend.models.zones import *  # noqa: F403

@@ -72,15 +72,30 @@ class AvailabilityZone(FromApi):
 
 
 @dataclass(frozen=True, slots=True)
+class ExtraVolume:
+    """A volume attached at boot beside the root disk: an existing one, or a new blank one."""
+
+    volume_id: str = ""  # an existing, available volume
+    size_gb: int = 0  # else a new blank volume of this size
+    delete_on_terminate: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class BootSpec:
-    """Everything the boot form collects; the backend turns it into POST /servers."""
+    """Everything the boot form collects; the backend turns it into POST /servers.
+
+    The root disk comes from the first that is set: `boot_volume_id` (an existing volume),
+    `boot_snapshot_id` (a new volume made from the snapshot), `boot_volume_size_gb` with
+    `image_id` (a new volume made from the image), else `image_id` (a local disk). The
+    block-device rules are in `tui.backend.block_devices`.
+    """
 
     name: str
     flavor_id: str
     image_id: str = ""
     count: int = 1
-    boot_volume_size_gb: int = 0  # > 0: boot from a new volume made from the image
-    delete_volume_on_terminate: bool = True
+    boot_volume_size_gb: int = 0  # a new root volume's size (0: the snapshot's own)
+    delete_volume_on_terminate: bool | None = None  # None: yes for a new volume, no else
     network_ids: tuple[str, ...] = ()
     port_ids: tuple[str, ...] = ()
     key_name: str = ""
@@ -88,6 +103,10 @@ class BootSpec:
     availability_zone: str = ""
     user_data: bytes = b""
     metadata: tuple[tuple[str, str], ...] = ()
+    server_group: str = ""  # a server group's id: the scheduler hint `group`
+    boot_volume_id: str = ""
+    boot_snapshot_id: str = ""
+    extra_volumes: tuple[ExtraVolume, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Self
+from typing import Any, Self
 
 from tui.backend.models.common import POWER_STATES, FromApi, Json, api, as_int, as_str
 
@@ -44,6 +44,27 @@ def _addresses(d: Json) -> tuple[Address, ...]:
     )
 
 
+_UNKNOWN_TEXT = "?"  # what a server in a cell that is down shows for what Nova cannot say
+
+
+def _cell_down(d: Json) -> dict[str, Any]:
+    """The fields of a server in a cell that is down (Nova's partial record: id, status,
+    tenant_id, created; a show also flavor, image, zone, user): named by its id, the rest
+    "?" unless the record says it."""
+    flavor = d.get("flavor")
+    zone = as_str(d.get("OS-EXT-AZ:availability_zone"))
+    return {
+        "name": f"(cell down) {as_str(d.get('id'))}",
+        "power_state": _UNKNOWN_TEXT,
+        "host": _UNKNOWN_TEXT,
+        "hypervisor_hostname": _UNKNOWN_TEXT,
+        "availability_zone": zone if zone and zone != "UNKNOWN" else _UNKNOWN_TEXT,
+        "flavor": as_str(flavor.get("original_name") or flavor.get("id"))
+        if isinstance(flavor, Mapping)
+        else _UNKNOWN_TEXT,
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Server(FromApi):
     id: str
@@ -71,10 +92,20 @@ class Server(FromApi):
     @classmethod
     def from_api(cls, d: Json, project_names: Mapping[str, str] | None = None) -> Self:
         project_id = as_str(d.get("tenant_id") or d.get("project_id"))
-        return cls.read(d, project=(project_names or {}).get(project_id, project_id))
+        project = (project_names or {}).get(project_id, project_id)
+        if d.get("status") == "UNKNOWN" and "name" not in d:
+            return cls.read(d, project=project, **_cell_down(d))
+        return cls.read(d, project=project)
+
+    @property
+    def cell_down(self) -> bool:
+        """A partial record (Nova 2.69+) of a server in a cell Nova cannot reach."""
+        return self.status == "UNKNOWN" and "name" not in self.raw
 
     @property
     def address_text(self) -> str:
+        if self.cell_down:
+            return _UNKNOWN_TEXT
         return ", ".join(a.addr for a in self.addresses)
 
     @property

@@ -99,3 +99,55 @@ def quota_usages(
         )
         for resource, limit, in_use, reserved in entries
     ]
+
+
+# Keys of a quota set that are not limits.
+_NOT_LIMITS = frozenset({"id", "project_id", "tenant_id"})
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaOverride:
+    """One limit of a project that is not its service's default (what ``neutron quota-list``
+    shows, for Nova and Cinder too)."""
+
+    project_id: str
+    project: str  # its name where known, else the id
+    service: str  # compute, network or block-storage
+    resource: str
+    limit: int  # -1: unlimited
+    default: int | None  # None: the service gave no default for it
+    raw: Json = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.project_id}/{self.service}/{self.resource}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.project} {ZONE_SERVICES.get(self.service, self.service)} {self.resource}"
+
+
+def quota_overrides(
+    service: str, project_id: str, limits: Json, defaults: Json, project: str = ""
+) -> list[QuotaOverride]:
+    """The limits of one project's quota set (resource → int, or → {limit, ...}) that are
+    not the service's defaults (resource → int)."""
+    rows = []
+    for resource, value in limits.items():
+        if resource in _NOT_LIMITS:
+            continue
+        limit = as_int(value.get("limit") if isinstance(value, Mapping) else value)
+        default = as_int(defaults[resource]) if resource in defaults else None
+        if limit != default:
+            rows.append(
+                QuotaOverride(
+                    project_id=project_id,
+                    project=project or project_id,
+                    service=service,
+                    resource=resource,
+                    limit=limit,
+                    default=default,
+                    raw={resource: value},
+                )
+            )
+    return rows

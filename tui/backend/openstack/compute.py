@@ -8,7 +8,7 @@ import json
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from tui.backend import models
+from tui.backend import block_devices, models
 from tui.backend.base import DEFAULT_PAGE_SIZE, SERVER_ACTIONS
 from tui.backend.errors import BackendError, Forbidden
 from tui.backend.models import Hypervisor, Json, Server
@@ -70,19 +70,7 @@ def boot_body(spec: models.BootSpec) -> Json:
         "max_count": spec.count,
         "networks": _boot_networks(spec),
     }
-    if spec.boot_volume_size_gb > 0:
-        server["block_device_mapping_v2"] = [
-            {
-                "boot_index": 0,
-                "uuid": spec.image_id,
-                "source_type": "image",
-                "destination_type": "volume",
-                "volume_size": spec.boot_volume_size_gb,
-                "delete_on_termination": spec.delete_volume_on_terminate,
-            }
-        ]
-    else:
-        server["imageRef"] = spec.image_id
+    block_devices.apply(server, spec)
     if spec.key_name:
         server["key_name"] = spec.key_name
     if spec.security_groups:
@@ -95,7 +83,10 @@ def boot_body(spec: models.BootSpec) -> Json:
         server["metadata"] = dict(spec.metadata)
     if spec.count > 1:
         server["return_reservation_id"] = True
-    return {"server": server}
+    body: Json = {"server": server}
+    if spec.server_group:
+        body = {**body, "os:scheduler_hints": {"group": spec.server_group}}
+    return body
 
 
 def _server_id(server: Json) -> str:

@@ -77,9 +77,10 @@ class NetworkAPI(OpenStackCore):
         *,
         network_id: str | None = None,
         device_id: str | None = None,
+        project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncIterator[list[models.Port]]:
-        params = given(network_id=network_id, device_id=device_id)
+        params = given(network_id=network_id, device_id=device_id, project_id=project_id)
         async for page in self._neutron_list("ports", models.Port.from_api, params, page_size):
             yield page
 
