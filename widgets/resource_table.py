@@ -432,8 +432,11 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
             k for row in rows if (i := index.get(k := key(row))) is not None and loaded[i] != row
         }
         gone = set(removed) & index.keys()
+        changed -= gone
         anchor, offset = self._anchor()
         anchor_key = None if anchor is None else self._keys[anchor]
+        if anchor_key in gone:
+            anchor_key = self._neighbour(gone)
         added, _ = self._ingest(rows)
         fresh = {self._keys[i] for i in added}
         if gone:
@@ -450,6 +453,13 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
         new_anchor = None if anchor_key is None else self._index.get(anchor_key)
         self._show_view(new_anchor, offset, fallback=self._cursor)
         return changed | fresh
+
+    def _neighbour(self, gone: set[str]) -> str | None:
+        """The key of the row nearest the cursor that is not going: the next, else before."""
+        view, keys, cursor = self._view, self._keys, self._cursor
+        after = (keys[i] for i in view[cursor + 1 :] if keys[i] not in gone)
+        before = (keys[i] for i in reversed(view[:cursor]) if keys[i] not in gone)
+        return next(after, None) or next(before, None)
 
     def loaded_keys(self) -> set[str]:
         """The keys of every loaded row, shown or not."""
