@@ -7,6 +7,7 @@ declaration in ``tui.resource.Resource``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
 from rich.text import Text
@@ -32,7 +33,12 @@ from tui.widgets.resource_table import ResourceTable
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
 
-AUTO_REFRESH_MAX_ROWS = 5000
+# A refresh by changes asks from the cloud's time when the previous one began, less this
+# (a change stamped just before a list began may be committed after it read its page).
+CHANGES_MARGIN = timedelta(seconds=5)
+# Every so many refreshes by changes, one lists everything: a deletion the cloud no longer
+# reports (archived, or older than it keeps) is dropped then.
+FULL_REFRESH_EVERY = 30
 # The work `esc` stops waiting for: the list's load, actions waiting on the cloud.
 WAITING_GROUPS = ("load", "act")
 
@@ -47,6 +53,7 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         Binding("slash", "filter", "Filter"),
         Binding("d", "describe", "Describe"),
         Binding("r", "refresh", "Refresh"),
+        Binding("full_stop", "pause_refresh", "Pause auto-refresh", show=False),
         Binding("a", "toggle_all_projects", "All projects"),
         Binding("space", "mark", "Mark", show=False),
         Binding("plus", "mark_shown", "Mark all shown", show=False),
@@ -85,6 +92,11 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         self.cancelled = False
         self.in_flight: dict[str, str] = {}
         self.summary = ""
+        self.refreshing = False  # updating the rows shown, not listing afresh
+        self.refresh_paused = False
+        self._listed: Scope | None = None  # the scope the table's rows were listed in
+        self._since: datetime | None = None  # what the next refresh by changes asks from
+        self._by_changes = 0  # refreshes by changes since the last full list
 
     def compose(self) -> ComposeResult:
         yield CloudHeader(id="header")
@@ -116,8 +128,7 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         self.show_context(self.query_one(CloudHeader))
         self.table.focus()
         self._update_crumbs()
-        seconds = self.context.refresh_seconds
-        if seconds > 0:
+        if (seconds := self.refresh_interval) > 0:
             self.set_interval(seconds, self._refresh_tick)
         self.load()
         if self.then:
@@ -151,13 +162,11 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
                 )
                 self.scope = Scope(all_projects=every)
                 self._auto_scope = False
-            first = True
             self.pages = 0
-            async for page in self._pages():
-                table.load(page, replace=first)
-                first = False
-                self.pages += 1
-                self._update_crumbs()
+            if self._listed == self.scope and self.loaded:
+                await self._refresh_rows()
+            else:
+                await self._list_afresh()
             admin = self.context.capabilities.admin
             if not table.total_count and self.resource.needs_admin and not admin:
                 # Neutron answers a member's admin-only list with none rather than a 403
@@ -165,8 +174,6 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
                     f"{self.resource.title} need admin rights here"
                     " (the cloud lists none to a member)."
                 )
-            if first:
-                table.load([], replace=True)
             if self.resource.summary is not None:
                 self.summary = self.resource.summary(table.rows_in_view())
             self.loaded = True
@@ -181,8 +188,78 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
                 table.load([], replace=True)
             raise
         finally:
-            table.waiting = self.fetching = False
+            table.waiting = self.fetching = self.refreshing = False
             self._update_crumbs()
+
+    async def _list_afresh(self) -> None:
+        """A new data set (the first list, another scope): pages stream into an empty table."""
+        table = self.table
+        self.loaded = False
+        self._listed = None
+        mark = self.context.backend.cloud_time()
+        first = True
+        async for page in self._pages():
+            table.load(page, replace=first)
+            first = False
+            mark = mark or self.context.backend.cloud_time()
+            self.pages += 1
+            self._update_crumbs()
+        if first:
+            table.load([], replace=True)
+        self._listed_at(mark)
+
+    async def _refresh_rows(self) -> None:
+        """Bring the rows shown up to date, keeping the operator's place: by the cloud's
+        changes when the resource says how, else by listing all and merging (the rows not
+        seen by the end go; a list that fails or is cancelled removes nothing)."""
+        self.refreshing = True
+        table = self.table
+        backend = self.context.backend
+        key, deleted = self.resource.key, self.resource.deleted
+        mark = backend.cloud_time()
+        changes = self._changes()
+        if changes is not None:
+            async for page in changes:
+                gone = [key(row) for row in page if deleted(row)]
+                table.merge([row for row in page if not deleted(row)], removed=gone)
+                mark = mark or backend.cloud_time()
+                self.pages += 1
+                self._update_crumbs()
+            self._by_changes += 1
+        else:
+            before = table.loaded_keys()
+            seen: set[str] = set()
+            async for page in self._pages():
+                table.merge(page)
+                seen.update(map(key, page))
+                mark = mark or backend.cloud_time()
+                self.pages += 1
+                self._update_crumbs()
+            table.merge([], removed=before - seen)
+            self._by_changes = 0
+        self._listed_at(mark)
+
+    def _changes(self) -> AsyncIterator[list[Any]] | None:
+        """The rows changed since the last list, when the resource and scope can say."""
+        changes = self.resource.changes
+        since = self._since
+        if changes is None or since is None or self._by_changes >= FULL_REFRESH_EVERY:
+            return None
+        if self.scope.lister is not None or self.scope.get("id"):
+            return None
+        return changes(self.context.backend, self.scope, since)
+
+    def _listed_at(self, mark: datetime | None) -> None:
+        """The list is complete: the next refresh by changes asks from `mark` on."""
+        self._listed = self.scope
+        self._since = None if mark is None else mark - CHANGES_MARGIN
+
+    @property
+    def refresh_interval(self) -> float:
+        """Seconds between refreshes of this list ([refresh] NAME, else refresh_seconds)."""
+        by_resource = self.context.refresh_by_resource
+        name = next((n for n in self.resource.names() if n in by_resource), None)
+        return self.context.refresh_seconds if name is None else by_resource[name]
 
     def _follow_unsettled(self) -> None:
         """Rows caught mid-change (a stack IN_PROGRESS) are followed until they settle,
@@ -222,12 +299,7 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
 
     def _refresh_tick(self) -> None:
         # not "_auto_refresh": Textual's DOMNode has an attribute of that name (None)
-        if (
-            self.is_current
-            and self.loaded
-            and not self.fetching
-            and self.table.total_count <= AUTO_REFRESH_MAX_ROWS
-        ):
+        if self.is_current and self.loaded and not self.fetching and not self.refresh_paused:
             self.load()
 
     def _update_crumbs(self) -> None:
@@ -255,7 +327,12 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
             text.append(f"  {self.summary}", style="cyan")
         if marked := len(table.marked_rows()):
             text.append(f"  ● {marked} marked", style="bold yellow")
-        if self.fetching:
+        if (seconds := self.refresh_interval) > 0:
+            every = "paused" if self.refresh_paused else f"every {seconds:g}s"
+            text.append(f"  ⟳ {every}", style="dim")
+        if self.fetching and self.refreshing:
+            text.append("  refreshing…", style="yellow")
+        elif self.fetching:
             text.append(f"  loading… page {self.pages + 1}", style="yellow")
         elif self.error:
             text.append(f"  ✖ {self.error.operation or 'error'}", style="bold red")
@@ -441,6 +518,17 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
 
     def action_refresh(self) -> None:
         self.load()
+
+    def action_pause_refresh(self) -> None:
+        if self.refresh_interval <= 0:
+            self.app.notify(
+                f"Auto-refresh is off for {self.resource.name}: refresh_seconds, or "
+                f"[refresh] {self.resource.name} = SECONDS in the settings file, turns it on.",
+                markup=False,
+            )
+            return
+        self.refresh_paused = not self.refresh_paused
+        self._update_crumbs()
 
     def action_toggle_all_projects(self) -> None:
         self.scope = self.scope.with_all_projects(not self.scope.all_projects)

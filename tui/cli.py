@@ -113,6 +113,10 @@ def _theme(value: str) -> str:
 def _start_resource(value: str) -> str:
     if value in ("", "servers"):  # the first screens the app opens without the registry
         return value
+    return _resource_name(value)
+
+
+def _resource_name(value: str) -> str:
     from tui.screens.resources.registry import lookup
 
     if lookup(value) is None:
@@ -122,7 +126,11 @@ def _start_resource(value: str) -> str:
 
 # The settings whose good values only the UI knows: tui.config imports no Textual and no
 # screen, so they are checked here, when the file is loaded.
-UI_CHECKS: Mapping[str, Check] = {"theme": _theme, "start_resource": _start_resource}
+UI_CHECKS: Mapping[str, Check] = {
+    "theme": _theme,
+    "start_resource": _start_resource,
+    "refresh.*": _resource_name,  # [refresh] NAME = seconds
+}
 
 
 def _config(argv: Sequence[str]) -> int:

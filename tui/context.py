@@ -183,6 +183,7 @@ class Context:
         self.thresholds = Thresholds(stuck_minutes=max(1, settings.stuck_minutes))
         self.hosts = HostDefaults(drain_concurrency=max(1, settings.drain_concurrency))
         self.refresh_seconds = settings.refresh_seconds
+        self.refresh_by_resource = dict(settings.refresh)
         self.admin_roles = tuple(settings.admin_roles)
         self.reader_roles = tuple(settings.reader_roles)
         self.audit = audit

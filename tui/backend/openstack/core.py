@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from tui.backend.audit import AuditLog, AuditRecord
 from tui.backend.audit import now as audit_now
+from tui.backend.cloud_clock import CloudClock
 from tui.backend.errors import (
     BackendError,
     ConfigError,
@@ -275,10 +276,14 @@ class OpenStackCore:
         self._info = CloudInfo(cloud=safe(cloud or "envvars"), read_only=read_only)
         self._project_names: dict[str, str] | None = None
         self._max_versions: dict[str, tuple[int, int]] = {}
+        self._clock = CloudClock()
 
     @property
     def info(self) -> CloudInfo:
         return self._info
+
+    def cloud_time(self) -> datetime | None:
+        return self._clock.now()
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -366,6 +371,7 @@ class OpenStackCore:
             time.sleep(delay)
             waited += delay
             response = adapter.request(path, method, **kwargs)
+        self._clock.saw(response.headers.get("Date"))
         raise_for_status(response, service_label(service), operation or f"{method} {path}")
         return response
 
