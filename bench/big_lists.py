@@ -21,9 +21,9 @@ in its own process, and each measurement is a median over --repeat runs:
   timed from the key to the app being idle again (`pilot.press` waits for that) or, for
   `r`, until no worker runs any more; `pilot.press` of an unbound key is subtracted.
 
-Targets (the big-clouds issue): full list <= 1.5x raw paging; refresh with nothing changed
-<= 5% of a full list; keystroke and scroll frame <= 16.7 ms at 100k; peak RSS <= 300 MB at
-100k. Prints PASS/FAIL; exits 0 unless --check is given and something FAILs.
+Targets (the big-clouds issue): full list <= 1.5x raw paging at 10k and 100k; refresh with
+nothing changed <= 5% of a full list; keystroke and scroll frame <= 16.7 ms at 100k; peak RSS
+<= 300 MB at 100k. Prints PASS/FAIL; exits 0 unless --check is given and something FAILs.
 """
 
 from __future__ import annotations
@@ -280,8 +280,8 @@ async def timed_refresh(app: Any, pilot: Any) -> float:
 def in_process_child(url: str, clouds_yaml: str, servers: int) -> None:
     """Run in a fresh interpreter (`--in-process`), so earlier sizes leave nothing behind."""
     fake = FakeProcess(servers, Path(clouds_yaml).parent, url=url, clouds_yaml=clouds_yaml)
-    home = Path(tempfile.mkdtemp(prefix="big-lists-home-"))
-    print(json.dumps(asyncio.run(in_process(fake, isolated_env(fake, home)))))
+    with tempfile.TemporaryDirectory(prefix="big-lists-home-") as home:
+        print(json.dumps(asyncio.run(in_process(fake, isolated_env(fake, Path(home))))))
 
 
 # -- the report ---------------------------------------------------------------------------
@@ -308,9 +308,9 @@ def measure(size: int, args: argparse.Namespace, cli: Path | None) -> dict[str, 
         fake.requests()
         raw = [raw_paging(fake, env) for _ in range(args.repeat)]
         deck = []
-        for _ in range(args.repeat):
-            fake.requests()
-            deck.append(stackdeck_process(fake, env))
+        for run in range(args.repeat):
+            fake.requests()  # each start is a cold one: no list cached from the last
+            deck.append(stackdeck_process(fake, isolated_env(fake, home / f"start-{run}")))
             asked = fake.requests()
             found["start_requests"] = sum(asked.values())
         print(
@@ -383,7 +383,9 @@ def report(sizes: list[int], results: dict[int, dict[str, float]], cli_note: str
     verdicts = []
     for size in sizes:
         r = results[size]
-        checks = [("full <= 1.5x raw", r["deck_full"] / r["raw_full"] <= 1.5)]
+        checks = []
+        if size >= 10_000:  # below, a full list is mostly start-up
+            checks.append(("full <= 1.5x raw", r["deck_full"] / r["raw_full"] <= 1.5))
         checks.append(("unchanged refresh <= 5% of full", r["app_refresh"] <= 0.05 * r["app_full"]))
         if size >= 100_000:
             checks.append(("keystroke <= 16.7 ms", r["app_keystroke"] * 1000 <= FRAME_MS))
