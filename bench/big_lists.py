@@ -11,7 +11,7 @@ in its own process, and each measurement is a median over --repeat runs:
   full list, peak RSS. The baseline.
 - `openstack server list --all-projects` (all pages; this client rejects `--limit -1`):
   wall time of the process, --cli-repeat runs (1), up to --cli-max servers (10,000: it
-  spends ~20 ms of CPU per server here, 100k would take half an hour).
+  spends ~15 ms of CPU per server here, 100k would take ~25 minutes).
 - stackdeck: a fresh `stackdeck --os-cloud bench servers` on a pseudo-terminal (120x40), with
   empty XDG dirs (a cold start): time until the first server rows are drawn, until the
   header shows the full count with loading over, and the process' peak RSS (VmHWM).

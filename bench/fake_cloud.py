@@ -451,7 +451,7 @@ def _bytes(record: Json) -> bytes:
 
 def _neutron_item(record: Json, keys: Iterable[str]) -> Item:
     fields = {
-        k: str(record.get(k)) if isinstance(record.get(k), bool) else record.get(k) or ""
+        k: str(record.get(k)).lower() if isinstance(record.get(k), bool) else record.get(k) or ""
         for k in keys
     }
     fields["project_id"] = record["project_id"]
@@ -851,8 +851,17 @@ class _Handler(BaseHTTPRequestHandler):
                 for k in query
                 if k not in ("limit", "marker", "fields", "sort_key", "sort_dir", "page_reverse")
             ]
-            aliased = {("project_id" if k == "tenant_id" else k): v for k, v in query.items()}
-            tests = exact(aliased, [("project_id" if k == "tenant_id" else k) for k in names])
+            aliased = {
+                ("project_id" if k == "tenant_id" else k): [
+                    v.lower() if v in ("True", "False") else v for v in values
+                ]
+                for k, values in query.items()
+            }
+            indexed = set(collection.order[0].fields) if collection.order else set()
+            wanted = [("project_id" if k == "tenant_id" else k) for k in names]
+            for unknown in sorted(set(wanted) - indexed):  # shown in the request counts
+                cloud.count(f"(filter not applied) {groups[0]}?{unknown}")
+            tests = exact(aliased, [k for k in wanted if k in indexed])
             key = tuple(sorted((k, tuple(v)) for k, v in tests))
             return (
                 200,
