@@ -62,6 +62,8 @@ async def shown(app: StackdeckApp, pilot, name: str) -> ResourceScreen:  # type:
     screen = app.screen
     assert isinstance(screen, ResourceScreen) and screen.resource.name == name, screen
     assert screen.error is None, screen.error
+    failed = [r for r in screen.table.rows_in_view() if getattr(r, "state", "") == "error"]
+    assert not failed, failed  # an overview line whose requests failed counts nothing
     return screen
 
 

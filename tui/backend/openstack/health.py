@@ -53,9 +53,16 @@ class HealthAPI(OpenStackCore):
         Nova filters one task state per request (42 states), but sorts by task state: the
         busy servers come first in the order that puts no task state (NULL) last, which
         depends on the database (MySQL: desc, PostgreSQL: asc). One row in each order tells
-        which; the busy servers are then read up to the first idle one.
+        which; the busy servers are then read up to the first idle one. Deleted servers are
+        left out (changes-before would bring them: Nova then fails merging its cells' sorted
+        lists, HTTP 500).
         """
-        base = {"all_tenants": 1, "changes-before": api_time(before), "sort_key": "task_state"}
+        base = {
+            "all_tenants": 1,
+            "changes-before": api_time(before),
+            "deleted": "false",
+            "sort_key": "task_state",
+        }
         for direction in ("desc", "asc"):
             params = {**base, "sort_dir": direction}
             first = await self._first_server(params)
