@@ -562,6 +562,12 @@ class Backend(Protocol):
         """Every project's servers in one task state not updated since `before` (admin)."""
         ...
 
+    def servers_in_a_task(
+        self, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        """Every project's servers in any task state not updated since `before` (admin)."""
+        ...
+
     def volumes_in_status(
         self,
         status: str,

@@ -115,6 +115,13 @@ class CellsMemory(ComputeMemory):
             if kept := [s for s in page if s.id not in self._down()]:
                 yield kept
 
+    async def servers_in_a_task(
+        self, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        async for page in super().servers_in_a_task(before=before, page_size=page_size):
+            if kept := [s for s in page if s.id not in self._down()]:
+                yield kept
+
     async def server(self, server_id: str) -> Server:
         if server_id in self._down():
             return self._partial(self._server_or_404(server_id), show=True)

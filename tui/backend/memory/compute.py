@@ -90,6 +90,17 @@ class ComputeMemory(BlockDevicesMemory):
         ):
             yield page
 
+    async def servers_in_a_task(
+        self, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        self._require_admin("list servers", EVERY_PROJECT)
+        async for page in self._select(
+            self._cloud.servers,
+            page_size,
+            lambda s: bool(s.task_state and not_after(s.updated, before)),
+        ):
+            yield page
+
     async def server(self, server_id: str) -> Server:
         return self._observe(self._server_or_404(server_id))
 

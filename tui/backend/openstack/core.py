@@ -277,6 +277,8 @@ class OpenStackCore:
         self._project_names: dict[str, str] | None = None
         self._max_versions: dict[str, tuple[int, int]] = {}
         self._clock = CloudClock()
+        # told of every request sent (method, service, path): request counts in tests
+        self.on_request: Callable[[str, str, str], None] | None = None
 
     @property
     def info(self) -> CloudInfo:
@@ -361,7 +363,7 @@ class OpenStackCore:
             kwargs["microversion"] = microversion
         if headers:
             kwargs["headers"] = dict(headers)
-        response: Response = adapter.request(path, method, **kwargs)
+        response: Response = self._send(adapter, method, service, path, kwargs)
         waited = 0.0
         for _ in range(READ_RETRIES):
             delay = _retry_delay(method, response, waited)
@@ -370,9 +372,17 @@ class OpenStackCore:
             response.close()
             time.sleep(delay)
             waited += delay
-            response = adapter.request(path, method, **kwargs)
+            response = self._send(adapter, method, service, path, kwargs)
         self._clock.saw(response.headers.get("Date"))
         raise_for_status(response, service_label(service), operation or f"{method} {path}")
+        return response
+
+    def _send(
+        self, adapter: Any, method: str, service: str, path: str, kwargs: dict[str, Any]
+    ) -> Response:
+        if self.on_request is not None:
+            self.on_request(method, service, path)
+        response: Response = adapter.request(path, method, **kwargs)
         return response
 
     def _get(
