@@ -22,6 +22,7 @@ from tui.context import Context
 from tui.guard import GuardedHandlers, on
 from tui.resource import Drill, Resource, Scope, bind, why_not
 from tui.screens.acting import ActingMixin
+from tui.screens.cached_rows import CachedRowsMixin
 from tui.screens.contextual import Contextual
 from tui.screens.screen_keys import key_binding, with_keys
 from tui.text import one_line
@@ -37,7 +38,7 @@ AUTO_REFRESH_MAX_ROWS = 5000
 WAITING_GROUPS = ("load", "act")
 
 
-class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
+class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, Screen[None]):
     """A list of one resource in one scope of one context (its cloud), streamed page by page
     into a virtual table."""
 
@@ -135,13 +136,17 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         self.cancelled = False
         self._update_crumbs()
         try:
+            await self._show_cached()
+            self._update_crumbs()
             await self.context.connect()
+            self._check_cached_identity()
             services = self.context.capabilities.services  # what the token's catalog offers
             missing = self.resource.missing_service(services) or (
                 self.resource.missing_parent(self.scope)
             )
             if missing is not None:
                 self.table.empty_message = missing
+                self._live_rows_shown()
                 table.load([], replace=True)
                 self.loaded = True
                 return
@@ -153,7 +158,10 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
                 self._auto_scope = False
             first = True
             self.pages = 0
+            rows: list[Any] = []
             async for page in self._pages():
+                rows.extend(page)
+                self._live_rows_shown()
                 table.load(page, replace=first)
                 first = False
                 self.pages += 1
@@ -166,7 +174,9 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
                     " (the cloud lists none to a member)."
                 )
             if first:
+                self._live_rows_shown()
                 table.load([], replace=True)
+            self._store_cache(rows)
             if self.resource.summary is not None:
                 self.summary = self.resource.summary(table.rows_in_view())
             self.loaded = True
@@ -255,7 +265,10 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
             text.append(f"  {self.summary}", style="cyan")
         if marked := len(table.marked_rows()):
             text.append(f"  ● {marked} marked", style="bold yellow")
-        if self.fetching:
+        if self.stale_since is not None:
+            stale = self.stale_text() + (" — refreshing…" if self.fetching else "")
+            text.append(f"  {stale}", style="bold magenta")
+        if self.fetching and self.stale_since is None:
             text.append(f"  loading… page {self.pages + 1}", style="yellow")
         elif self.error:
             text.append(f"  ✖ {self.error.operation or 'error'}", style="bold red")
@@ -331,6 +344,8 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
     def _allowed(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "act":
             act = self.resource.action(str(parameters[0]))
+            if act is not None and act.on_row and self.stale_since is not None:
+                return False  # rows from the cache: the key says why (on_key)
             return act is not None and self.offered(act, self.table.selected)
         if action == "view":
             view = self.resource.view(str(parameters[0]))
@@ -353,6 +368,11 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
             return
         keys = {event.key, event.character or ""}
         actions = [a for a in self.resource.actions if a.key in keys and a.on_row]
+        if actions and (stale := self.stale_refusal(row)) is not None:
+            event.stop()
+            event.prevent_default()
+            self.app.notify(stale, severity="warning")
+            return
         views = [v for v in self.resource.views if v.key in keys]
         drills = [d for d in self.resource.drills if d.key in keys]
         if not (actions or views) or any(self._serves(o, row) for o in (*views, *drills)):
@@ -365,6 +385,15 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         event.stop()
         event.prevent_default()
         self.app.notify(why_not(offer, row, self.resource.label(row)), severity="warning")
+
+    def action_act(self, name: str) -> None:
+        action = self.resource.action(name)
+        row = self.table.selected
+        stale = self.stale_refusal(row) if row is not None else None
+        if action is not None and action.on_row and stale is not None:
+            self.app.notify(stale, severity="warning")
+            return
+        super().action_act(name)
 
     def _serves_action(self, action: Any, row: Any) -> bool:
         try:
