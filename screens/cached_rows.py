@@ -8,6 +8,7 @@ path, never at app import.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ else:
     _ScreenBase = object
 
 STALE_CLASS = "-stale"
+STORE_EVERY = 60.0  # seconds: a list refreshed more often is written at most this often
 
 
 class CachedRowsMixin(_ScreenBase):
@@ -33,6 +35,7 @@ class CachedRowsMixin(_ScreenBase):
     scope: Scope
     stale_since: float | None = None  # when the rows shown were cached; None: they are live
     _cache_name: str | None = None  # the cache file of the rows shown
+    _stored: tuple[str, float] | None = None  # the file last written, and when (monotonic)
 
     if TYPE_CHECKING:
 
@@ -58,10 +61,11 @@ class CachedRowsMixin(_ScreenBase):
             self.app.list_cache = cache  # type: ignore[attr-defined]
         return cache
 
-    def _cache_file(self, identity: Identity) -> str:
+    def _cache_file(self, identity: Identity, all_projects: bool | None = None) -> str:
         from tui.list_cache import list_key
 
-        return list_key(identity, self.resource.name, self.scope.all_projects, self.scope.filters)
+        every = self.scope.all_projects if all_projects is None else all_projects
+        return list_key(identity, self.resource.name, every, self.scope.filters)
 
     async def _show_cached(self) -> None:
         """Before the cloud answers: the rows this list had last time, marked stale."""
@@ -69,25 +73,31 @@ class CachedRowsMixin(_ScreenBase):
             return
         cache = self._list_cache()
         cloud = self.context.backend.info.cloud
+        # the scope is settled once connected: guess it as an admin's would be
+        guess = self.scope.all_projects or (
+            getattr(self, "_auto_scope", False) and self.resource.default_all_projects
+        )
 
         def read() -> tuple[str, Any] | None:
             identity = cache.last_identity(cloud)
             if identity is None:
                 return None
-            name = self._cache_file(identity)
+            name = self._cache_file(identity, guess)
             return name, cache.load(name)
 
         found = await asyncio.to_thread(read)
         if found is None or found[1] is None or self.table.total_count:
             return
         name, cached = found
+        self.scope = self.scope.with_all_projects(guess)
         self._cache_name = name
         self.stale_since = cached.saved_at
         self.table.add_class(STALE_CLASS)
         self.table.load(cached.rows, replace=True)
 
     def _check_cached_identity(self) -> None:
-        """Connected: rows cached for another project or region than the token's go."""
+        """Connected, scope settled: rows cached for another project, region or scope than
+        the list's go."""
         if self.stale_since is None:
             return
         if self._cache_name != self._cache_file(self._identity()):
@@ -115,6 +125,11 @@ class CachedRowsMixin(_ScreenBase):
             return
         identity = self._identity()
         name = self._cache_file(identity)
+        now = time.monotonic()
+        last = self._stored
+        if last is not None and last[0] == name and now - last[1] < STORE_EVERY:
+            return
+        self._stored = (name, now)
         cache = self._list_cache()
         resource = self.resource.name
 

@@ -139,7 +139,6 @@ class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, 
             await self._show_cached()
             self._update_crumbs()
             await self.context.connect()
-            self._check_cached_identity()
             services = self.context.capabilities.services  # what the token's catalog offers
             missing = self.resource.missing_service(services) or (
                 self.resource.missing_parent(self.scope)
@@ -156,6 +155,7 @@ class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, 
                 )
                 self.scope = Scope(all_projects=every)
                 self._auto_scope = False
+            self._check_cached_identity()
             first = True
             self.pages = 0
             rows: list[Any] = []

@@ -30,6 +30,7 @@ import time
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -346,13 +347,9 @@ def scrub(value: Any) -> Any:
     return str(value)
 
 
-_ENCODERS: dict[tuple[type, bool], Callable[[Any], list[Any]]] = {}
-_DECODERS: dict[type, Callable[[list[Any]], Any]] = {}
-
-
+@cache
 def _encoder(cls: type, keep_raw: bool) -> Callable[[Any], list[Any]]:
-    if (found := _ENCODERS.get((cls, keep_raw))) is not None:
-        return found
+    """A row of `cls` as the list of its fields' JSON values (made once per class)."""
     parts: list[Callable[[Any], Any]] = []
     for name, kind in _field_types(cls):
         parts.append(_field_encoder(name, kind, keep_raw))
@@ -360,7 +357,6 @@ def _encoder(cls: type, keep_raw: bool) -> Callable[[Any], list[Any]]:
     def encode_row(row: Any) -> list[Any]:
         return [part(row) for part in parts]
 
-    _ENCODERS[(cls, keep_raw)] = encode_row
     return encode_row
 
 
@@ -406,9 +402,9 @@ def _getter(name: str) -> Callable[[Any], Any]:
     return get
 
 
+@cache
 def _decoder(cls: type) -> Callable[[list[Any]], Any]:
-    if (found := _DECODERS.get(cls)) is not None:
-        return found
+    """A row of `cls` from the list `_encoder` made (made once per class)."""
     names: list[str] = []
     converters: list[Callable[[Any], Any] | None] = []
     for name, kind in _field_types(cls):
@@ -424,7 +420,6 @@ def _decoder(cls: type) -> Callable[[list[Any]], Any]:
             return cls(*[v if c is None else c(v) for (_, c), v in zip(pairs, values, strict=True)])
         return cls(**{n: v if c is None else c(v) for (n, c), v in zip(pairs, values, strict=True)})
 
-    _DECODERS[cls] = decode_row
     return decode_row
 
 
