@@ -7,6 +7,8 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
+
 from tests.app_helpers import screen_text, settle, wait_for
 from tui.app import StackdeckApp
 from tui.backend.errors import ConnectionLost
@@ -130,3 +132,31 @@ async def test_a_cached_row_is_refused_through_the_palette_too() -> None:
         assert any("is from the cache" in n.message for n in app._notifications)
         backend.answer.set()
         await settle(pilot)
+
+
+async def test_cache_clear_removes_the_cached_lists() -> None:
+    from tui.list_cache import ListCache
+
+    await _first_start()
+    cache = ListCache()
+    assert list(cache.root.glob("*.list.json"))
+    app = cached_app(MemoryBackend(servers=12, clock=FIXED))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.press("colon", *"cache clear", "enter")
+        await wait_for(pilot, lambda: not list(cache.root.glob("*.json")))
+        await wait_for(
+            pilot, lambda: any("cached file(s)" in n.message for n in app._notifications)
+        )
+
+
+def test_the_command_line_clears_the_cache(capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.cli import main
+    from tui.list_cache import Identity, ListCache
+
+    cache = ListCache()
+    cache.remember_identity(Identity("c", "u", "p", "r"))
+    assert main(["--clear-cache"]) == 0
+    assert "removed 1 cached file(s)" in capsys.readouterr().out
+    assert cache.last_identity("c") is None
