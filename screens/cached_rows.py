@@ -69,8 +69,8 @@ class CachedRowsMixin(_ScreenBase):
 
     async def _show_cached(self) -> None:
         """Before the cloud answers: the rows this list had last time, marked stale."""
-        if self.table.total_count or not self._cacheable():
-            return
+        if getattr(self, "loaded", False) or self.table.total_count or not self._cacheable():
+            return  # only a list's first load: a refresh has live rows (or none) already
         cache = self._list_cache()
         cloud = self.context.backend.info.cloud
         # the scope is settled once connected: guess it as an admin's would be
