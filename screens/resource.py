@@ -23,6 +23,7 @@ from tui.context import Context
 from tui.guard import GuardedHandlers, on
 from tui.resource import Drill, Resource, Scope, bind, why_not
 from tui.screens.acting import ActingMixin
+from tui.screens.cached_rows import CachedRowsMixin
 from tui.screens.contextual import Contextual
 from tui.screens.screen_keys import key_binding, with_keys
 from tui.text import one_line
@@ -43,7 +44,7 @@ FULL_REFRESH_EVERY = 30
 WAITING_GROUPS = ("load", "act")
 
 
-class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
+class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, Screen[None]):
     """A list of one resource in one scope of one context (its cloud), streamed page by page
     into a virtual table."""
 
@@ -146,6 +147,8 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         self.cancelled = False
         self._update_crumbs()
         try:
+            await self._show_cached()
+            self._update_crumbs()
             await self.context.connect()
             services = self.context.capabilities.services  # what the token's catalog offers
             missing = self.resource.missing_service(services) or (
@@ -153,6 +156,7 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
             )
             if missing is not None:
                 self.table.empty_message = missing
+                self._live_rows_shown()
                 table.load([], replace=True)
                 self.loaded = True
                 return
@@ -162,9 +166,14 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
                 )
                 self.scope = Scope(all_projects=every)
                 self._auto_scope = False
+            self._check_cached_identity()
             self.pages = 0
             if self._listed == self.scope and self.loaded:
                 await self._refresh_rows()
+            elif self.stale_since is not None:
+                # the live list merges into the cached rows: no empty screen, the place kept
+                await self._refresh_rows(full=True)
+                self._live_rows_shown()
             else:
                 await self._list_afresh()
             admin = self.context.capabilities.admin
@@ -174,6 +183,7 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
                     f"{self.resource.title} need admin rights here"
                     " (the cloud lists none to a member)."
                 )
+            self._store_cache(table.loaded_rows())
             if self.resource.summary is not None:
                 self.summary = self.resource.summary(table.rows_in_view())
             self.loaded = True
@@ -208,7 +218,7 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
             table.load([], replace=True)
         self._listed_at(mark)
 
-    async def _refresh_rows(self) -> None:
+    async def _refresh_rows(self, *, full: bool = False) -> None:
         """Bring the rows shown up to date, keeping the operator's place: by the cloud's
         changes when the resource says how, else by listing all and merging (the rows not
         seen by the end go; a list that fails or is cancelled removes nothing)."""
@@ -217,7 +227,7 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         backend = self.context.backend
         key, deleted = self.resource.key, self.resource.deleted
         mark = backend.cloud_time()
-        changes = self._changes()
+        changes = None if full else self._changes()
         if changes is not None:
             async for page in changes:
                 gone = [key(row) for row in page if deleted(row)]
@@ -330,9 +340,13 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         if (seconds := self.refresh_interval) > 0:
             every = "paused" if self.refresh_paused else f"every {seconds:g}s"
             text.append(f"  ⟳ {every}", style="dim")
-        if self.fetching and self.refreshing:
+        if self.stale_since is not None:
+            stale = self.stale_text() + (" — refreshing…" if self.fetching else "")
+            text.append(f"  {stale}", style="bold magenta")
+        busy = self.fetching and self.stale_since is None  # else the stale mark says so
+        if busy and self.refreshing:
             text.append("  refreshing…", style="yellow")
-        elif self.fetching:
+        elif busy:
             text.append(f"  loading… page {self.pages + 1}", style="yellow")
         elif self.error:
             text.append(f"  ✖ {self.error.operation or 'error'}", style="bold red")
@@ -408,6 +422,8 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
     def _allowed(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "act":
             act = self.resource.action(str(parameters[0]))
+            if act is not None and act.on_row and self.stale_since is not None:
+                return False  # rows from the cache: the key says why (on_key)
             return act is not None and self.offered(act, self.table.selected)
         if action == "view":
             view = self.resource.view(str(parameters[0]))
@@ -430,6 +446,11 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
             return
         keys = {event.key, event.character or ""}
         actions = [a for a in self.resource.actions if a.key in keys and a.on_row]
+        if actions and (stale := self.stale_refusal(row)) is not None:
+            event.stop()
+            event.prevent_default()
+            self.app.notify(stale, severity="warning")
+            return
         views = [v for v in self.resource.views if v.key in keys]
         drills = [d for d in self.resource.drills if d.key in keys]
         if not (actions or views) or any(self._serves(o, row) for o in (*views, *drills)):
@@ -442,6 +463,15 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         event.stop()
         event.prevent_default()
         self.app.notify(why_not(offer, row, self.resource.label(row)), severity="warning")
+
+    def action_act(self, name: str) -> None:
+        action = self.resource.action(name)
+        row = self.table.selected
+        stale = self.stale_refusal(row) if row is not None else None
+        if action is not None and action.on_row and stale is not None:
+            self.app.notify(stale, severity="warning")
+            return
+        super().action_act(name)
 
     def _serves_action(self, action: Any, row: Any) -> bool:
         try:

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 # frame, the first page and the registry of every resource loaded right after it.
 GC_OFF_AFTER_START = 1.0
 QUIT_COMMANDS = {"q", "quit", "q!", "exit"}
+CACHE_CLEAR_COMMANDS = {"cache clear", "clear-cache"}  # the cached lists (docs/cache.md)
 # A failure that repeats with no panel open is recalled at most this often.
 REPEAT_NOTICE_SECONDS = 10.0
 
@@ -343,7 +344,19 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
         if command.lower() in RUNBOOK_COMMANDS:
             self.action_runbooks()
             return
+        if command.lower() in CACHE_CLEAR_COMMANDS:
+            self.run_worker(self._clear_list_cache(), group="list-cache")
+            return
         self.open_resource(command)
+
+    async def _clear_list_cache(self) -> None:
+        """`:cache clear`: remove the cached lists (tui/list_cache.py); say how many."""
+        import asyncio
+
+        from tui.list_cache import ListCache
+
+        removed = await asyncio.to_thread(ListCache().clear)
+        self.notify(f"Removed {removed} cached file(s); lists show again as the cloud answers.")
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

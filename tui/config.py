@@ -232,6 +232,11 @@ class Settings:
         "Seconds between refreshes of a list ([refresh] sets one resource's); 0 turns them off",
         check=_at_least(0),
     )
+    cache: bool = setting(
+        True,
+        "Keep the last-seen rows of each list in stackdeck's cache dir and show them at once "
+        "on the next start, marked stale, while the list refreshes (never in the demo)",
+    )
     start_resource: str = setting(
         "",
         'The first list shown, e.g. "hv" (as `stackdeck hv`); empty: the health overview '

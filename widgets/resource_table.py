@@ -465,6 +465,10 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
         """The keys of every loaded row, shown or not."""
         return set(self._index)
 
+    def loaded_rows(self) -> list[Row]:
+        """Every loaded row, shown or not, in the order they arrived."""
+        return list(self._rows)
+
     def is_flashing(self, key: str) -> bool:
         return key in self._flashing
 
