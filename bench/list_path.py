@@ -152,7 +152,8 @@ def run_times(count: int, repeat: int) -> None:
         total = statistics.median(t for t, _ in results[stage])
         first = statistics.median(f for _, f in results[stage])
         print(
-            f"  {stage:<11} total {total * 1000:8.1f} ms  per page {total / len(pages) * 1000:6.2f} ms"
+            f"  {stage:<11} total {total * 1000:8.1f} ms"
+            f"  per page {total / len(pages) * 1000:6.2f} ms"
             f"  first page {first * 1000:6.2f} ms  x{total / base:5.2f} json.loads"
         )
 

@@ -31,31 +31,31 @@ from tui.text import json_needs_gate
 _STRUCT = {"gc": False, "frozen": True}
 
 
-class _Flavor(msgspec.Struct, **_STRUCT):  # type: ignore[call-arg]
+class _Flavor(msgspec.Struct, **_STRUCT):
     original_name: str | None = None
     id: str | None = None
 
 
-class _Image(msgspec.Struct, **_STRUCT):  # type: ignore[call-arg]
+class _Image(msgspec.Struct, **_STRUCT):
     id: str | None = None
 
 
-class _Address(msgspec.Struct, **_STRUCT):  # type: ignore[call-arg]
+class _Address(msgspec.Struct, **_STRUCT):
     addr: str | None = None
     version: int | None = None
     kind: str | None = msgspec.field(default=None, name="OS-EXT-IPS:type")
     mac: str | None = msgspec.field(default=None, name="OS-EXT-IPS-MAC:mac_addr")
 
 
-class _Group(msgspec.Struct, **_STRUCT):  # type: ignore[call-arg]
+class _Group(msgspec.Struct, **_STRUCT):
     name: str | None = None
 
 
-class ServerRecord(msgspec.Struct, **_STRUCT):  # type: ignore[call-arg]
+class ServerRecord(msgspec.Struct, **_STRUCT):
     """What a list row keeps of one servers/detail record (Nova 2.1 to 2.96)."""
 
     id: str
-    name: str | None | msgspec.UnsetType = msgspec.UNSET
+    name: str | msgspec.UnsetType | None = msgspec.UNSET
     status: str | None = None
     task_state: str | None = msgspec.field(default=None, name="OS-EXT-STS:task_state")
     power_state: int | None = msgspec.field(default=None, name="OS-EXT-STS:power_state")
@@ -63,7 +63,7 @@ class ServerRecord(msgspec.Struct, **_STRUCT):  # type: ignore[call-arg]
     tenant_id: str | None = None
     project_id: str | None = None
     user_id: str | None = None
-    host: str | None | msgspec.UnsetType = msgspec.field(
+    host: str | msgspec.UnsetType | None = msgspec.field(
         default=msgspec.UNSET, name="OS-EXT-SRV-ATTR:host"
     )
     hypervisor_hostname: str | None = msgspec.field(
@@ -81,12 +81,12 @@ class ServerRecord(msgspec.Struct, **_STRUCT):  # type: ignore[call-arg]
     security_groups: list[_Group] | None = None
 
 
-class _Link(msgspec.Struct, **_STRUCT):  # type: ignore[call-arg]
+class _Link(msgspec.Struct, **_STRUCT):
     rel: str | None = None
     href: str | None = None
 
 
-class _Page(msgspec.Struct, **_STRUCT):  # type: ignore[call-arg]
+class _Page(msgspec.Struct, **_STRUCT):
     servers: list[ServerRecord]
     servers_links: list[_Link] | None = None
 
