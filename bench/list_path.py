@@ -23,13 +23,12 @@ import argparse
 import asyncio
 import gc
 import json
-import resource
 import statistics
 import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -158,34 +157,57 @@ def run_times(count: int, repeat: int) -> None:
         )
 
 
-def measure_memory(stage: str, count: int) -> None:
+def measure_memory(stage: str, count: int, *, trace: bool) -> None:
     """One stage in this process: peak RSS and allocations per row, printed as JSON."""
     import openstack  # noqa: F401  # the app's imports, so RSS is the whole process's
     import textual.app  # noqa: F401
 
-    pages, projects = pages_of(count)
+    projects = json.loads(_saved(count).with_suffix(".json").read_text())
+    pages = _read_pages(count)  # one page in memory at a time, as from the network
     step = {"json.loads": json.loads, "decode": decoder(), "models": page_parser(projects)}
     gc.collect()
     start_rss = rss_mb()
+    if trace:
+        tracemalloc.start()
     if stage == "table":
-        parse = page_parser(projects)
-        tracemalloc.start()
-        asyncio.run(_hold_table(pages, parse))
+        asyncio.run(_hold_table(pages, page_parser(projects)))
+        current = _traced[0] if trace else 0
     else:
-        tracemalloc.start()
         kept = [step[stage](content) for content in pages]
         gc.collect()
+        current = tracemalloc.get_traced_memory()[0] if trace else 0
         assert kept
-    current, _ = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    json_mb = sum(map(len, pages)) / 1e6
-    print(
-        json.dumps({"start": start_rss, "peak": peak, "per_row": current / count, "json": json_mb})
-    )
+    peak = _high_water_mb()  # not ru_maxrss: that one keeps the parent's across exec
+    print(json.dumps({"start": start_rss, "peak": peak, "per_row": current / count}))
 
 
-async def _hold_table(pages: list[bytes], parse: Callable[[bytes], list[Any]]) -> None:
+def _high_water_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _saved(count: int) -> Path:
+    return Path(f"/tmp/stackdeck-list-path-{count}.pages")
+
+
+def _save_pages(count: int) -> None:
+    pages, projects = pages_of(count)
+    with _saved(count).open("wb") as out:
+        for content in pages:
+            out.write(len(content).to_bytes(8, "big") + content)
+    _saved(count).with_suffix(".json").write_text(json.dumps(projects))
+
+
+def _read_pages(count: int) -> Iterator[bytes]:
+    with _saved(count).open("rb") as source:
+        while size := source.read(8):
+            yield source.read(int.from_bytes(size, "big"))
+
+
+async def _hold_table(pages: Iterable[bytes], parse: Callable[[bytes], list[Any]]) -> None:
     from tui.screens.resources.servers import SERVERS
     from tui.widgets.resource_table import ResourceTable
 
@@ -204,23 +226,21 @@ _traced = (0, 0)
 
 
 def run_memory(count: int) -> None:
-    print(f"\nmemory at {count:,} servers (fresh process per stage; JSON pages kept as bytes too)")
+    print(f"\nmemory at {count:,} servers (fresh process per stage, pages read one by one)")
+    _save_pages(count)
     for stage in STAGES:
-        out = (
-            subprocess.run(
-                [sys.executable, __file__, "--memory", stage, str(count)],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-        )
-        m = json.loads(out)
+        m, traced = (_measured(stage, count, *trace) for trace in ((), ("--trace",)))
         print(
-            f"  {stage:<11} peak RSS {m['peak']:6.0f} MB (after imports {m['start']:4.0f} MB,"
-            f" pages {m['json']:4.0f} MB)  python allocations {m['per_row']:6.0f} B/row"
+            f"  {stage:<11} peak RSS {m['peak']:6.0f} MB (after imports {m['start']:4.0f} MB)"
+            f"  kept: {traced['per_row']:6.0f} B/row (tracemalloc, in another run)"
         )
+
+
+def _measured(stage: str, count: int, *flags: str) -> dict[str, float]:
+    command = [sys.executable, __file__, "--memory", stage, str(count), *flags]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    measured: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return measured
 
 
 def main() -> None:
@@ -229,9 +249,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--memory", nargs=2, metavar=("STAGE", "N"))
     parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--trace", action="store_true", help="with --memory: tracemalloc")
     args = parser.parse_args()
     if args.memory:
-        measure_memory(args.memory[0], int(args.memory[1]))
+        measure_memory(args.memory[0], int(args.memory[1]), trace=args.trace)
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     for count in sizes:
