@@ -141,7 +141,7 @@ def _server_scope(field: str, server: Server) -> Scope:
 
 
 def _groups_of(server: Server) -> Scope:
-    names = ",".join(g.get("name", "") for g in server.raw.get("security_groups") or ())
+    names = ",".join(server.security_groups)
     return Scope(
         all_projects=True,
         filters=(("project_id", server.project_id), ("names", names)),

@@ -105,6 +105,12 @@ class ComputeAPI(OpenStackCore):
     def _parse_server(self, d: Json) -> Server:
         return Server.from_api(d, self._names())
 
+    def _server_rows(self, content: bytes) -> tuple[list[Server], str | None] | None:
+        """A servers/detail page read straight into list rows (see `server_pages`)."""
+        from tui.backend.openstack.server_pages import server_page
+
+        return server_page(content, self._names())
+
     # -- lists and shows -------------------------------------------------------------------
 
     async def servers(
@@ -139,6 +145,7 @@ class ComputeAPI(OpenStackCore):
             params,
             page_size=page_size,
             microversion=self._servers_mv,
+            fast=self._server_rows,
         ):
             yield page
 

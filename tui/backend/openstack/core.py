@@ -59,6 +59,8 @@ VOLUME_MV = (3, 42)
 _BASE_VERSION = {"compute": (2, 1), "block-storage": (3, 0)}
 
 Microversion = str | Callable[[], str | None] | None
+# Reads a list page's body straight into its items and next marker; None: not this page.
+FastPage = Callable[[bytes], tuple[list[T], str | None] | None]
 
 # A read answered 429 (or 503 with Retry-After) is sent again after the delay asked for, at
 # most this often and this long in all; a write never is (it may have been carried out).
@@ -567,6 +569,7 @@ class OpenStackCore:
         *,
         page_size: int,
         microversion: Callable[[], str | None] | None = None,
+        fast: FastPage[T] | None = None,
     ) -> AsyncIterator[list[T]]:
         """Any limit/marker-paged list: Nova, Neutron, Cinder (``<key>_links``), Glance."""
         operation = f"list {key.replace('_', ' ')}"
@@ -576,13 +579,33 @@ class OpenStackCore:
             if marker:
                 query["marker"] = marker
             version = microversion() if microversion else None
-            body, items = self._get_read(
-                service, path, Read(key, parse, "list"), query, version, operation
-            )
-            return items, page_marker(body, key)
+            return self._list_page(service, path, key, parse, query, version, operation, fast)
 
         async for page in self._paged(operation, fetch):
             yield page
+
+    def _list_page(
+        self,
+        service: str,
+        path: str,
+        key: str,
+        parse: Callable[[Json], T],
+        params: Mapping[str, Any],
+        microversion: str | None,
+        operation: str,
+        fast: FastPage[T] | None = None,
+    ) -> tuple[list[T], str | None]:
+        """GET one page of a list: its items and the marker of the next page. `fast` reads
+        the body's bytes straight into the items, or returns None to have them read here."""
+        response = self._request(
+            "GET", service, path, params=params, microversion=microversion, operation=operation
+        )
+        if fast is not None and (page := fast(response.content)) is not None:
+            return page
+        body, items = read_reply(
+            response, service_label(service), operation, Read(key, parse, "list")
+        )
+        return items, page_marker(body, key)
 
     async def _show(
         self,
