@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,6 @@ from tui.backend.base import Backend
 from tui.backend.errors import BackendError
 from tui.config import Settings
 from tui.context import Context
-from tui.crash import Crash, CrashLog
 from tui.guard import GuardedHandlers, title_of
 from tui.resource import Resource, Scope
 from tui.text import one_line, safe
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
     from tui.backend.audit import AuditLog
     from tui.backend.models import CloudInfo
+    from tui.crash import Crash, CrashLog
 
 # The cyclic GC stays off this long after start-up (tui/cli.py turns it off): past the first
 # frame, the first page and the registry of every resource loaded right after it.
@@ -91,9 +92,15 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
         # every open cloud, and the one new screens and `:` commands go to
         self.contexts: list[Context] = []
         self.context = self.open_context(backend, audit=audit)
-        self.crashes = CrashLog(redact=self.redact)
         self.crash: Crash | None = None  # the failure the session ended on, if any
         self._repeats_shown: dict[Path | None, float] = {}
+
+    @cached_property
+    def crashes(self) -> CrashLog:
+        """The crash files of this session; `tui.crash` loads on the first failure."""
+        from tui.crash import CrashLog
+
+        return CrashLog(redact=self.redact)
 
     # -- contexts ------------------------------------------------------------------------
 
