@@ -21,7 +21,7 @@ from textual.worker import WorkerState
 from tui.backend.errors import BackendError, ConnectionLost, Forbidden
 from tui.context import Context
 from tui.guard import GuardedHandlers, on
-from tui.resource import Drill, Resource, Scope, bind, why_not
+from tui.resource import Drill, Resource, Scope, bind, unavailable, why_not
 from tui.screens.acting import ActingMixin
 from tui.screens.cached_rows import CachedRowsMixin
 from tui.screens.contextual import Contextual
@@ -256,6 +256,10 @@ class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, 
         if changes is None or since is None or self._by_changes >= FULL_REFRESH_EVERY:
             return None
         if self.scope.lister is not None or self.scope.get("id"):
+            return None
+        if any(map(unavailable, self.table.loaded_rows())):
+            # partial rows (their cell was down) come back whole only in a full list: Nova's
+            # changes-since has no reason to return them when the cell answers again
             return None
         return changes(self.context.backend, self.scope, since)
 
