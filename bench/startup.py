@@ -24,9 +24,14 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
+TARGET = 1.20  # first frame / bare Textual app
 
 
-def first_frame(argv: list[str], marker: bytes, timeout: float = 30.0) -> float:
+def first_frame(argv: list[str], marker: bytes, timeout: float = 30.0) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, all threads) until `marker` is on the terminal.
+
+    The CPU time is what the program itself spent: on a loaded machine the wall time also
+    counts the waits for a core, the CPU time hardly moves."""
     start = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:
@@ -41,11 +46,12 @@ def first_frame(argv: list[str], marker: bytes, timeout: float = 30.0) -> float:
             ready, _, _ = select.select([fd], [], [], 0.05)
             if ready:
                 seen += os.read(fd, 65536)
-        return time.perf_counter() - start
+        wall = time.perf_counter() - start
     finally:
         os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        _, _, usage = os.wait4(pid, 0)
         os.close(fd)
+    return wall, usage.ru_utime + usage.ru_stime
 
 
 def compile_bytecode() -> None:
@@ -63,19 +69,24 @@ def main() -> None:
     deck_cmd = [str(BIN / "stackdeck"), "--demo", "servers"]
     first_frame(bare_cmd, b"bare-app-ready")  # warm the OS file cache for both
     first_frame(deck_cmd, b"web-01")
-    bare, frame, rows = [], [], []
+    runs_of: dict[str, list[tuple[float, float]]] = {"bare": [], "frame": [], "rows": []}
     for _ in range(runs):
-        bare.append(first_frame(bare_cmd, b"bare-app-ready"))
-        frame.append(first_frame(deck_cmd, b"connect"))
-        rows.append(first_frame(deck_cmd, b"web-01"))
-    b, f, r = (statistics.median(x) for x in (bare, frame, rows))
+        runs_of["bare"].append(first_frame(bare_cmd, b"bare-app-ready"))
+        runs_of["frame"].append(first_frame(deck_cmd, b"connect"))
+        runs_of["rows"].append(first_frame(deck_cmd, b"web-01"))
+    wall = {k: statistics.median(w for w, _ in v) for k, v in runs_of.items()}
+    cpu = {k: statistics.median(c for _, c in v) for k, v in runs_of.items()}
+    b, f, r = wall["bare"], wall["frame"], wall["rows"]
     print(f"runs per program              {runs}")
-    print(f"bare Textual app              {b * 1000:7.1f} ms  (median to first frame)")
-    print(f"stackdeck --demo first frame  {f * 1000:7.1f} ms  (header drawn)")
-    print(f"stackdeck --demo rows shown   {r * 1000:7.1f} ms  (server list drawn)")
-    verdict = "PASS" if f / b <= 1.3 else "FAIL"
-    print(f"ratio first frame / bare      {f / b:7.2f}x   target <= 1.30x: {verdict}")
-    print(f"ratio rows shown / bare       {r / b:7.2f}x")
+    print("                                 wall (median)   CPU (median)")
+    print(f"bare Textual app              {b * 1000:9.1f} ms   {cpu['bare'] * 1000:9.1f} ms")
+    print(f"stackdeck --demo first frame  {f * 1000:9.1f} ms   {cpu['frame'] * 1000:9.1f} ms")
+    print(f"stackdeck --demo rows shown   {r * 1000:9.1f} ms   {cpu['rows'] * 1000:9.1f} ms")
+    verdict = "PASS" if f / b <= TARGET else "FAIL"
+    print(f"ratio first frame / bare      {f / b:9.2f}x   target <= {TARGET:.2f}x: {verdict}")
+    print(f"ratio rows shown / bare       {r / b:9.2f}x")
+    print(f"CPU ratio first frame / bare  {cpu['frame'] / cpu['bare']:9.2f}x   (load-proof)")
+    print(f"CPU ratio rows shown / bare   {cpu['rows'] / cpu['bare']:9.2f}x")
     print(f"rows under one second         {'PASS' if r < 1.0 else 'FAIL'}")
 
 

@@ -7,6 +7,7 @@ declaration in ``tui.resource.Resource``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Self
 
 from rich.text import Text
@@ -20,8 +21,9 @@ from textual.worker import WorkerState
 from tui.backend.errors import BackendError, ConnectionLost, Forbidden
 from tui.context import Context
 from tui.guard import GuardedHandlers, on
-from tui.resource import Drill, Resource, Scope, bind, why_not
+from tui.resource import Drill, Resource, Scope, bind, unavailable, why_not
 from tui.screens.acting import ActingMixin
+from tui.screens.cached_rows import CachedRowsMixin
 from tui.screens.contextual import Contextual
 from tui.screens.screen_keys import key_binding, with_keys
 from tui.text import one_line
@@ -32,12 +34,17 @@ from tui.widgets.resource_table import ResourceTable
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
 
-AUTO_REFRESH_MAX_ROWS = 5000
+# A refresh by changes asks from the cloud's time when the previous one began, less this
+# (a change stamped just before a list began may be committed after it read its page).
+CHANGES_MARGIN = timedelta(seconds=5)
+# Every so many refreshes by changes, one lists everything: a deletion the cloud no longer
+# reports (archived, or older than it keeps) is dropped then.
+FULL_REFRESH_EVERY = 30
 # The work `esc` stops waiting for: the list's load, actions waiting on the cloud.
 WAITING_GROUPS = ("load", "act")
 
 
-class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
+class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, Screen[None]):
     """A list of one resource in one scope of one context (its cloud), streamed page by page
     into a virtual table."""
 
@@ -47,6 +54,7 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         Binding("slash", "filter", "Filter"),
         Binding("d", "describe", "Describe"),
         Binding("r", "refresh", "Refresh"),
+        Binding("full_stop", "pause_refresh", "Pause auto-refresh", show=False),
         Binding("a", "toggle_all_projects", "All projects"),
         Binding("space", "mark", "Mark", show=False),
         Binding("plus", "mark_shown", "Mark all shown", show=False),
@@ -85,6 +93,11 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         self.cancelled = False
         self.in_flight: dict[str, str] = {}
         self.summary = ""
+        self.refreshing = False  # updating the rows shown, not listing afresh
+        self.refresh_paused = False
+        self._listed: Scope | None = None  # the scope the table's rows were listed in
+        self._since: datetime | None = None  # what the next refresh by changes asks from
+        self._by_changes = 0  # refreshes by changes since the last full list
 
     def compose(self) -> ComposeResult:
         yield CloudHeader(id="header")
@@ -116,8 +129,7 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         self.show_context(self.query_one(CloudHeader))
         self.table.focus()
         self._update_crumbs()
-        seconds = self.context.refresh_seconds
-        if seconds > 0:
+        if (seconds := self.refresh_interval) > 0:
             self.set_interval(seconds, self._refresh_tick)
         self.load()
         if self.then:
@@ -135,6 +147,8 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         self.cancelled = False
         self._update_crumbs()
         try:
+            await self._show_cached()
+            self._update_crumbs()
             await self.context.connect()
             services = self.context.capabilities.services  # what the token's catalog offers
             missing = self.resource.missing_service(services) or (
@@ -142,6 +156,7 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
             )
             if missing is not None:
                 self.table.empty_message = missing
+                self._live_rows_shown()
                 table.load([], replace=True)
                 self.loaded = True
                 return
@@ -151,13 +166,16 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
                 )
                 self.scope = Scope(all_projects=every)
                 self._auto_scope = False
-            first = True
+            self._check_cached_identity()
             self.pages = 0
-            async for page in self._pages():
-                table.load(page, replace=first)
-                first = False
-                self.pages += 1
-                self._update_crumbs()
+            if self._listed == self.scope and self.loaded:
+                await self._refresh_rows()
+            elif self.stale_since is not None:
+                # the live list merges into the cached rows: no empty screen, the place kept
+                await self._refresh_rows(full=True)
+                self._live_rows_shown()
+            else:
+                await self._list_afresh()
             admin = self.context.capabilities.admin
             if not table.total_count and self.resource.needs_admin and not admin:
                 # Neutron answers a member's admin-only list with none rather than a 403
@@ -165,8 +183,7 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
                     f"{self.resource.title} need admin rights here"
                     " (the cloud lists none to a member)."
                 )
-            if first:
-                table.load([], replace=True)
+            self._store_cache(table.loaded_rows())
             if self.resource.summary is not None:
                 self.summary = self.resource.summary(table.rows_in_view())
             self.loaded = True
@@ -181,8 +198,82 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
                 table.load([], replace=True)
             raise
         finally:
-            table.waiting = self.fetching = False
+            table.waiting = self.fetching = self.refreshing = False
             self._update_crumbs()
+
+    async def _list_afresh(self) -> None:
+        """A new data set (the first list, another scope): pages stream into an empty table."""
+        table = self.table
+        self.loaded = False
+        self._listed = None
+        mark = self.context.backend.cloud_time()
+        first = True
+        async for page in self._pages():
+            table.load(page, replace=first)
+            first = False
+            mark = mark or self.context.backend.cloud_time()
+            self.pages += 1
+            self._update_crumbs()
+        if first:
+            table.load([], replace=True)
+        self._listed_at(mark)
+
+    async def _refresh_rows(self, *, full: bool = False) -> None:
+        """Bring the rows shown up to date, keeping the operator's place: by the cloud's
+        changes when the resource says how, else by listing all and merging (the rows not
+        seen by the end go; a list that fails or is cancelled removes nothing)."""
+        self.refreshing = True
+        table = self.table
+        backend = self.context.backend
+        key, deleted = self.resource.key, self.resource.deleted
+        mark = backend.cloud_time()
+        changes = None if full else self._changes()
+        if changes is not None:
+            async for page in changes:
+                gone = [key(row) for row in page if deleted(row)]
+                table.merge([row for row in page if not deleted(row)], removed=gone)
+                mark = mark or backend.cloud_time()
+                self.pages += 1
+                self._update_crumbs()
+            self._by_changes += 1
+        else:
+            before = table.loaded_keys()
+            seen: set[str] = set()
+            async for page in self._pages():
+                table.merge(page)
+                seen.update(map(key, page))
+                mark = mark or backend.cloud_time()
+                self.pages += 1
+                self._update_crumbs()
+            table.merge([], removed=before - seen)
+            self._by_changes = 0
+        self._listed_at(mark)
+
+    def _changes(self) -> AsyncIterator[list[Any]] | None:
+        """The rows changed since the last list, when the resource and scope can say."""
+        changes = self.resource.changes
+        since = self._since
+        if changes is None or since is None or self._by_changes >= FULL_REFRESH_EVERY:
+            return None
+        if self.scope.lister is not None or self.scope.get("id"):
+            return None
+        if any(map(unavailable, self.table.loaded_rows())):
+            # partial rows (their cell was down) come back whole only in a full list: Nova's
+            # changes-since has no reason to return them when the cell answers again
+            return None
+        return changes(self.context.backend, self.scope, since)
+
+    def _listed_at(self, mark: datetime | None) -> None:
+        """The list is complete: the next refresh by changes asks from `mark` on."""
+        self._listed = self.scope
+        self._since = None if mark is None else mark - CHANGES_MARGIN
+
+    @property
+    def refresh_interval(self) -> float:
+        """Seconds between refreshes of this list ([refresh] NAME, else refresh_seconds)."""
+        by_resource = self.context.refresh_by_resource
+        name = next((n for n in self.resource.names() if n in by_resource), None)
+        return self.context.refresh_seconds if name is None else by_resource[name]
 
     def _follow_unsettled(self) -> None:
         """Rows caught mid-change (a stack IN_PROGRESS) are followed until they settle,
@@ -222,12 +313,7 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
 
     def _refresh_tick(self) -> None:
         # not "_auto_refresh": Textual's DOMNode has an attribute of that name (None)
-        if (
-            self.is_current
-            and self.loaded
-            and not self.fetching
-            and self.table.total_count <= AUTO_REFRESH_MAX_ROWS
-        ):
+        if self.is_current and self.loaded and not self.fetching and not self.refresh_paused:
             self.load()
 
     def _update_crumbs(self) -> None:
@@ -255,7 +341,16 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
             text.append(f"  {self.summary}", style="cyan")
         if marked := len(table.marked_rows()):
             text.append(f"  ● {marked} marked", style="bold yellow")
-        if self.fetching:
+        if (seconds := self.refresh_interval) > 0:
+            every = "paused" if self.refresh_paused else f"every {seconds:g}s"
+            text.append(f"  ⟳ {every}", style="dim")
+        if self.stale_since is not None:
+            stale = self.stale_text() + (" — refreshing…" if self.fetching else "")
+            text.append(f"  {stale}", style="bold magenta")
+        busy = self.fetching and self.stale_since is None  # else the stale mark says so
+        if busy and self.refreshing:
+            text.append("  refreshing…", style="yellow")
+        elif busy:
             text.append(f"  loading… page {self.pages + 1}", style="yellow")
         elif self.error:
             text.append(f"  ✖ {self.error.operation or 'error'}", style="bold red")
@@ -331,6 +426,8 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
     def _allowed(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "act":
             act = self.resource.action(str(parameters[0]))
+            if act is not None and act.on_row and self.stale_since is not None:
+                return False  # rows from the cache: the key says why (on_key)
             return act is not None and self.offered(act, self.table.selected)
         if action == "view":
             view = self.resource.view(str(parameters[0]))
@@ -353,6 +450,11 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
             return
         keys = {event.key, event.character or ""}
         actions = [a for a in self.resource.actions if a.key in keys and a.on_row]
+        if actions and (stale := self.stale_refusal(row)) is not None:
+            event.stop()
+            event.prevent_default()
+            self.app.notify(stale, severity="warning")
+            return
         views = [v for v in self.resource.views if v.key in keys]
         drills = [d for d in self.resource.drills if d.key in keys]
         if not (actions or views) or any(self._serves(o, row) for o in (*views, *drills)):
@@ -365,6 +467,15 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
         event.stop()
         event.prevent_default()
         self.app.notify(why_not(offer, row, self.resource.label(row)), severity="warning")
+
+    def action_act(self, name: str) -> None:
+        action = self.resource.action(name)
+        row = self.table.selected
+        stale = self.stale_refusal(row) if row is not None else None
+        if action is not None and action.on_row and stale is not None:
+            self.app.notify(stale, severity="warning")
+            return
+        super().action_act(name)
 
     def _serves_action(self, action: Any, row: Any) -> bool:
         try:
@@ -441,6 +552,17 @@ class ResourceScreen(GuardedHandlers, ActingMixin, Contextual, Screen[None]):
 
     def action_refresh(self) -> None:
         self.load()
+
+    def action_pause_refresh(self) -> None:
+        if self.refresh_interval <= 0:
+            self.app.notify(
+                f"Auto-refresh is off for {self.resource.name}: refresh_seconds, or "
+                f"[refresh] {self.resource.name} = SECONDS in the settings file, turns it on.",
+                markup=False,
+            )
+            return
+        self.refresh_paused = not self.refresh_paused
+        self._update_crumbs()
 
     def action_toggle_all_projects(self) -> None:
         self.scope = self.scope.with_all_projects(not self.scope.all_projects)

@@ -57,6 +57,7 @@ def state_home(
     app wrote a crash file fails here, unless it asked for `crash_dir`: it expects them."""
     home = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("XDG_STATE_HOME", str(home))
+    monkeypatch.setenv("STACKDECK_CACHE_DIR", str(home / "cache"))  # cached lists too
     yield home
     if "crash_dir" not in request.fixturenames:
         crashes = sorted(home.rglob("crash-*.txt"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,6 @@ from tui.backend.base import Backend
 from tui.backend.errors import BackendError
 from tui.config import Settings
 from tui.context import Context
-from tui.crash import Crash, CrashLog
 from tui.guard import GuardedHandlers, title_of
 from tui.resource import Resource, Scope
 from tui.text import one_line, safe
@@ -38,11 +38,13 @@ if TYPE_CHECKING:
 
     from tui.backend.audit import AuditLog
     from tui.backend.models import CloudInfo
+    from tui.crash import Crash, CrashLog
 
 # The cyclic GC stays off this long after start-up (tui/cli.py turns it off): past the first
 # frame, the first page and the registry of every resource loaded right after it.
 GC_OFF_AFTER_START = 1.0
 QUIT_COMMANDS = {"q", "quit", "q!", "exit"}
+CACHE_CLEAR_COMMANDS = {"cache clear", "clear-cache"}  # the cached lists (docs/cache.md)
 # A failure that repeats with no panel open is recalled at most this often.
 REPEAT_NOTICE_SECONDS = 10.0
 
@@ -90,9 +92,15 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
         # every open cloud, and the one new screens and `:` commands go to
         self.contexts: list[Context] = []
         self.context = self.open_context(backend, audit=audit)
-        self.crashes = CrashLog(redact=self.redact)
         self.crash: Crash | None = None  # the failure the session ended on, if any
         self._repeats_shown: dict[Path | None, float] = {}
+
+    @cached_property
+    def crashes(self) -> CrashLog:
+        """The crash files of this session; `tui.crash` loads on the first failure."""
+        from tui.crash import CrashLog
+
+        return CrashLog(redact=self.redact)
 
     # -- contexts ------------------------------------------------------------------------
 
@@ -343,7 +351,19 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
         if command.lower() in RUNBOOK_COMMANDS:
             self.action_runbooks()
             return
+        if command.lower() in CACHE_CLEAR_COMMANDS:
+            self.run_worker(self._clear_list_cache(), group="list-cache")
+            return
         self.open_resource(command)
+
+    async def _clear_list_cache(self) -> None:
+        """`:cache clear`: remove the cached lists (tui/list_cache.py); say how many."""
+        import asyncio
+
+        from tui.list_cache import ListCache
+
+        removed = await asyncio.to_thread(ListCache().clear)
+        self.notify(f"Removed {removed} cached file(s); lists show again as the cloud answers.")
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

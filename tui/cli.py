@@ -59,6 +59,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--read-only", action="store_true", help="offer no mutating action")
     parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither show nor keep the last-seen rows of lists (setting: cache)",
+    )
+    parser.add_argument(
+        "--clear-cache", action="store_true", help="remove the cached lists, then exit"
+    )
+    parser.add_argument(
         "--config",
         type=Path,
         metavar="PATH",
@@ -113,6 +121,10 @@ def _theme(value: str) -> str:
 def _start_resource(value: str) -> str:
     if value in ("", "servers"):  # the first screens the app opens without the registry
         return value
+    return _resource_name(value)
+
+
+def _resource_name(value: str) -> str:
     from tui.screens.resources.registry import lookup
 
     if lookup(value) is None:
@@ -122,7 +134,11 @@ def _start_resource(value: str) -> str:
 
 # The settings whose good values only the UI knows: tui.config imports no Textual and no
 # screen, so they are checked here, when the file is loaded.
-UI_CHECKS: Mapping[str, Check] = {"theme": _theme, "start_resource": _start_resource}
+UI_CHECKS: Mapping[str, Check] = {
+    "theme": _theme,
+    "start_resource": _start_resource,
+    "refresh.*": _resource_name,  # [refresh] NAME = seconds
+}
 
 
 def _config(argv: Sequence[str]) -> int:
@@ -175,6 +191,7 @@ def build_settings(args: argparse.Namespace) -> Settings:
         settings.cloud = args.os_cloud
     settings.read_only = settings.read_only or args.read_only
     settings.demo = args.demo
+    settings.cache = settings.cache and not args.no_cache
     if args.resource:
         settings.start_resource = args.resource
     return settings
@@ -201,6 +218,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.clear_cache:
+        from tui.list_cache import ListCache
+
+        cache = ListCache()
+        removed = cache.clear()
+        print(f"stackdeck: removed {removed} cached file(s) from {safe(str(cache.root))}.")
+        return 0
 
     from tui.app import StackdeckApp
     from tui.backend.audit import AuditLog

@@ -228,7 +228,14 @@ class Settings:
     )
     theme: str = setting("textual-dark", "The colour theme: one of Textual's themes")
     refresh_seconds: float = setting(
-        30.0, "Seconds between refreshes of small lists; 0 turns them off", check=_at_least(0)
+        30.0,
+        "Seconds between refreshes of a list ([refresh] sets one resource's); 0 turns them off",
+        check=_at_least(0),
+    )
+    cache: bool = setting(
+        True,
+        "Keep the last-seen rows of each list in stackdeck's cache dir and show them at once "
+        "on the next start, marked stale, while the list refreshes (never in the demo)",
     )
     start_resource: str = setting(
         "",
@@ -259,6 +266,8 @@ class Settings:
         section="access",
         check=_role_names,
     )
+    # [refresh]: seconds between refreshes of one resource's list, by its name
+    refresh: dict[str, float] = field(default_factory=dict)
     # [ssh.users] and [clouds.NAME.ssh] (SSH_TABLES); None: the file has neither
     ssh: SshSettings | None = None
     demo: bool = False  # --demo
@@ -331,6 +340,15 @@ CLOUD_SSH = Table(
         ),
     ),
 )
+# Seconds between refreshes of one resource's list: [refresh] servers = 5
+REFRESH_TABLE = Names(
+    "refresh",
+    "Seconds between refreshes of one resource's list, by its name (as `stackdeck NAME`); "
+    "0 turns them off; the others refresh every refresh_seconds.",
+    Key("", "number", None, "", _at_least(0), example=5),
+    example="servers",
+    check_name=_clean_name,
+)
 SSH_TABLES: tuple[Table | Names, ...] = (
     Table(
         "ssh",
@@ -368,7 +386,7 @@ def schema() -> Table:
         key = Key(f.name, meta["kind"], f.default, meta["doc"], meta["check"], meta["example"])
         (sections.setdefault(meta["section"], []) if meta["section"] else top).append(key)
     top += [Table(name, SECTIONS.get(name, ""), tuple(keys)) for name, keys in sections.items()]
-    return Table("", "", (*top, *SSH_TABLES))
+    return Table("", "", (*top, REFRESH_TABLE, *SSH_TABLES))
 
 
 # -- loading -------------------------------------------------------------------------------
@@ -432,6 +450,7 @@ def parse_settings(
         if f.metadata:
             section = f.metadata["section"]
             setattr(settings, f.name, (values[section] if section else values)[f.name])
+    settings.refresh = dict(values["refresh"])
     if "ssh" in data or "clouds" in data:
         settings.ssh = _ssh_settings(values)
     return settings
@@ -505,9 +524,15 @@ def _value(
     if isinstance(member, Table):
         return _table(member, value, path, reading)
     named = {}
+    ui_check = reading.checks.get(f"{dotted(path)}.*")  # a name only the UI can judge
     for name, item in value.items():
         named[name] = _value(member.item, item, (*path, name), reading)
         why = member.check_name(name, item) if member.check_name else None
+        if why is None and ui_check is not None:
+            try:
+                ui_check(name)
+            except ValueError as exc:
+                why = str(exc)
         if why:
             reading.problems.append(((*path, name), f"{dotted((*path, name))}: {why}"))
     return named

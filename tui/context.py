@@ -183,6 +183,9 @@ class Context:
         self.thresholds = Thresholds(stuck_minutes=max(1, settings.stuck_minutes))
         self.hosts = HostDefaults(drain_concurrency=max(1, settings.drain_concurrency))
         self.refresh_seconds = settings.refresh_seconds
+        self.refresh_by_resource = dict(settings.refresh)
+        # lists are cached across starts (tui.list_cache); the demo's cloud is made up
+        self.cache_lists = settings.cache and not settings.demo
         self.admin_roles = tuple(settings.admin_roles)
         self.reader_roles = tuple(settings.reader_roles)
         self.audit = audit

@@ -11,6 +11,7 @@ _LABELS = {
     "asterisk": "*",
     "plus": "+",
     "minus": "-",
+    "full_stop": ".",
     "escape": "esc",
 }
 

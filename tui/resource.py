@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Literal, ParamSpec, TypeVar, cast
 
@@ -120,6 +121,13 @@ class Scope:
 
 
 Lister = Callable[["Backend", Scope], AsyncIterator[list[Row]]]
+# The rows changed since a moment of the cloud's clock (deleted ones included), or None
+# when the scope cannot be listed by changes (then the list is refreshed in full).
+ChangesLister = Callable[["Backend", Scope, datetime], AsyncIterator[list[Row]] | None]
+
+
+def never(row: Row) -> bool:
+    return False
 
 
 async def where(
@@ -313,6 +321,11 @@ class Resource:
     scope_key: str = ""
     reached_from: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # A list refreshed by changes (Nova's changes-since): what changed since the last
+    # refresh, and how a deleted row among them is recognised. Without it a refresh lists
+    # everything again and drops the rows it did not see.
+    changes: ChangesLister | None = None
+    deleted: Callable[[Row], bool] = never
 
     async def refetch(self, backend: Backend, row: Row) -> Row:
         """The current record of a row (describe, following an action)."""

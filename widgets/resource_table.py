@@ -22,6 +22,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from tui.guard import GuardedHandlers
 from tui.resource import Col, Row
@@ -34,6 +35,7 @@ LOADING_MESSAGE = "Loading…"
 STRIP_CACHE_SIZE = 1024
 BADGE_STYLE = Style(bold=True, italic=True)
 MARKED_UNDER_CURSOR = Style(bold=True, underline=True)
+FLASH_SECONDS = 1.0  # how long a row changed by a refresh shows it
 
 
 def text_width(text: str) -> int:
@@ -127,6 +129,7 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
         "resource-table--header",
         "resource-table--empty",
         "resource-table--marked",
+        "resource-table--changed",
     }
 
     DEFAULT_CSS = "ResourceTable { height: 1fr; }"
@@ -219,6 +222,8 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
         self._badge_column = badge_column
         self._strips: LRUCache[tuple[Any, ...], Strip] = LRUCache(STRIP_CACHE_SIZE)
         self._counted = (0, 0)
+        self._flashing: set[str] = set()  # keys of rows a refresh just changed
+        self._flash_timer: Timer | None = None
 
     # -- public state -------------------------------------------------------------------
 
@@ -406,6 +411,83 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
             return
         anchor, offset = self._anchor()
         anchor_key = None if anchor is None else self._keys[anchor]
+        self._drop(gone)
+        self._rebuild_order()
+        self._generation += 1
+        new_anchor = None if anchor_key is None else self._index.get(anchor_key)
+        self._show_view(new_anchor, offset, fallback=self._cursor)
+
+    def merge(self, rows: Iterable[Row], removed: Iterable[str] = ()) -> set[str]:
+        """Bring the loaded rows up to date without starting over (a refresh): change rows
+        in place, add new ones, drop the `removed` keys; the keys of the rows that changed
+        or came, which flash for a moment.
+
+        The cursor stays on its row (on the row that took its place if it was removed, or
+        no longer matches the filter), on the same line of the screen; the sort, the filter
+        and the marks stay (a removed row's mark goes).
+        """
+        rows = list(rows)
+        key, index, loaded = self._key, self._index, self._rows
+        changed = {
+            k for row in rows if (i := index.get(k := key(row))) is not None and loaded[i] != row
+        }
+        gone = set(removed) & index.keys()
+        changed -= gone
+        anchor, offset = self._anchor()
+        anchor_key = None if anchor is None else self._keys[anchor]
+        if anchor_key in gone:
+            anchor_key = self._neighbour(gone)
+        added, _ = self._ingest(rows)
+        fresh = {self._keys[i] for i in added}
+        if gone:
+            self._drop(gone)
+        if changed or gone:
+            self._rebuild_order()
+            self._generation += 1
+        else:
+            self._append_order(added)
+        if not (changed or gone or added):
+            return set()
+        self._relayout()
+        self._flash(changed | fresh)
+        new_anchor = None if anchor_key is None else self._index.get(anchor_key)
+        self._show_view(new_anchor, offset, fallback=self._cursor)
+        return changed | fresh
+
+    def _neighbour(self, gone: set[str]) -> str | None:
+        """The key of the row nearest the cursor that is not going: the next, else before."""
+        view, keys, cursor = self._view, self._keys, self._cursor
+        after = (keys[i] for i in view[cursor + 1 :] if keys[i] not in gone)
+        before = (keys[i] for i in reversed(view[:cursor]) if keys[i] not in gone)
+        return next(after, None) or next(before, None)
+
+    def loaded_keys(self) -> set[str]:
+        """The keys of every loaded row, shown or not."""
+        return set(self._index)
+
+    def loaded_rows(self) -> list[Row]:
+        """Every loaded row, shown or not, in the order they arrived."""
+        return list(self._rows)
+
+    def is_flashing(self, key: str) -> bool:
+        return key in self._flashing
+
+    def _flash(self, keys: set[str]) -> None:
+        if not keys:
+            return
+        self._flashing |= keys
+        if self._flash_timer is not None:
+            self._flash_timer.stop()
+        if self.is_mounted:
+            self._flash_timer = self.set_timer(FLASH_SECONDS, self._end_flash)
+
+    def _end_flash(self) -> None:
+        self._flashing.clear()
+        self._flash_timer = None
+        self.refresh()
+
+    def _drop(self, gone: set[str]) -> None:
+        """Forget the rows with these (loaded) keys, their badges and marks."""
         keep = [i for i, k in enumerate(self._keys) if k not in gone]
         self._rows = [self._rows[i] for i in keep]
         self._keys = [self._keys[i] for i in keep]
@@ -416,10 +498,7 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
         for key in gone:
             self._badges.pop(key, None)
             self._marks.discard(key)
-        self._rebuild_order()
-        self._generation += 1
-        new_anchor = None if anchor_key is None else self._index.get(anchor_key)
-        self._show_view(new_anchor, offset, fallback=self._cursor)
+            self._flashing.discard(key)
 
     def sort_by(self, column_index: int, reverse: bool | None = None) -> None:
         """Sort by a column; without `reverse`, sorting the same column again flips the order."""
@@ -539,10 +618,12 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
         span = max(self._line_width, self.size.width)
         row_key = self._keys[row_index]
         marked = row_key in self._marks
+        flashing = row_key in self._flashing
         cache_key = (
             row_key,
             self._badges.get(row_key),
             marked,
+            flashing,
             span,
             cursor,
             cursor and self.has_focus,
@@ -554,6 +635,8 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
             style = (
                 base + self.get_component_rich_style("resource-table--cursor") if cursor else base
             )
+            if flashing and not cursor:
+                style += self.get_component_rich_style("resource-table--changed")
             if marked:  # the cursor keeps its colours; a marked row under it is underlined
                 style += MARKED_UNDER_CURSOR if cursor else self.get_marked_style()
             badge = self._badges.get(row_key)

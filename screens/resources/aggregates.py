@@ -283,6 +283,7 @@ AGGREGATE_SERVERS = replace(
     title="Aggregate servers",
     aliases=(),
     list=list_aggregate_servers,
+    changes=None,  # by host: refreshed in full
     all_projects_toggle=False,
     scope_key="hosts",
     reached_from="an aggregate in :aggregates (s)",

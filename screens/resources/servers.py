@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 
 from tui.backend.base import Backend
 from tui.backend.models import Server
@@ -28,6 +29,22 @@ def list_servers(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
         host=scope.get("host"),
         project_id=scope.get("project_id"),
     )
+
+
+def changed_servers(
+    backend: Backend, scope: Scope, since: datetime
+) -> AsyncIterator[list[Server]] | None:
+    """Servers changed since `since` (Nova's changes-since), deleted ones as DELETED. A list
+    by host or flavor is refreshed in full: a server that left it would not come back."""
+    if scope.get("flavor") is not None or scope.get("host") is not None:
+        return None
+    return backend.servers(
+        all_projects=scope.all_projects, project_id=scope.get("project_id"), changes_since=since
+    )
+
+
+def deleted(row: Server) -> bool:
+    return row.status == "DELETED"
 
 
 TRANSITIONAL = {"BUILD", "REBOOT", "HARD_REBOOT", "RESIZE", "MIGRATING", "REBUILD", "DELETED"}
@@ -124,7 +141,7 @@ def _server_scope(field: str, server: Server) -> Scope:
 
 
 def _groups_of(server: Server) -> Scope:
-    names = ",".join(g.get("name", "") for g in server.raw.get("security_groups") or ())
+    names = ",".join(server.security_groups)
     return Scope(
         all_projects=True,
         filters=(("project_id", server.project_id), ("names", names)),
@@ -337,6 +354,8 @@ SERVERS = Resource(
         Col("Flavor", attr("flavor"), min_width=6, max_width=20),
     ),
     list=list_servers,
+    changes=changed_servers,
+    deleted=deleted,
     get=lambda b, i: b.server(i),
     all_projects_toggle=True,
     default_all_projects=True,

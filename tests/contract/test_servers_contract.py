@@ -49,6 +49,7 @@ COVERS = frozenset(
         "vnc_console_url",
         "servers_in_status",
         "servers_in_task_state",
+        "servers_in_a_task",
         # with the hosts' module: a host's zone stays while servers run on it
         "add_aggregate_host",
         "set_aggregate_metadata",
@@ -298,6 +299,16 @@ async def test_servers_in_a_task_state_not_updated_since(
     assert await collect(lab.admin.servers_in_task_state("deleting", before=long_ago)) == []
 
 
+async def test_servers_in_any_task_not_updated_since(lab: Lab, pair: tuple[Server, Server]) -> None:
+    now = datetime.now(UTC)
+    busy = await collect(lab.admin.servers_in_a_task(before=now, page_size=1))
+    assert all(s.task_state for s in busy), [(s.name, s.task_state) for s in busy]
+    assert all(s.updated and s.updated <= now.strftime("%Y-%m-%dT%H:%M:%SZ") for s in busy)
+    assert not {s.id for s in pair} & {s.id for s in busy}, "the two servers are at rest"
+    long_ago = datetime(2000, 1, 1, tzinfo=UTC)
+    assert await collect(lab.admin.servers_in_a_task(before=long_ago)) == []
+
+
 async def test_create_backup_makes_a_backup_image(lab: Lab, pair: tuple[Server, Server]) -> None:
     server = await settled(lab, pair[0].id, "ACTIVE")
     name = f"{NAME}-backup"
@@ -404,3 +415,4 @@ async def test_a_member_may_not_list_every_project(lab: Lab) -> None:
     now = datetime.now(UTC)
     stuck = member.servers_in_task_state("deleting", before=now)
     await refused(collect(stuck), Forbidden, 403, rule)
+    await refused(collect(member.servers_in_a_task(before=now)), Forbidden, 403, rule)

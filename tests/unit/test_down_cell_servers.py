@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -116,12 +117,12 @@ def backend(monkeypatch: pytest.MonkeyPatch) -> Any:
         ]
     )
 
-    def get_read(service: str, path: str, read: Any, params: Any, *args: Any) -> Any:
+    def request(method: str, service: str, path: str, *, params: Any = None, **_: Any) -> Any:
         nova.queries.append(dict(params or {}))
         body = nova.pages[len(nova.queries) - 1]
-        return body, read.take(body)
+        return SimpleNamespace(content=json.dumps(body).encode(), status_code=200, headers={})
 
-    monkeypatch.setattr(backend, "_get_read", get_read)
+    monkeypatch.setattr(backend, "_request", request)
     monkeypatch.setattr(backend, "_servers_mv", lambda: "2.90")
     monkeypatch.setattr(backend, "_names", lambda: {})
     backend.nova = nova

@@ -214,7 +214,10 @@ def test_every_setting_is_a_documented_key_and_nothing_is_parked() -> None:
             assert f"{f.name} = " in documented, f.name
             assert f.metadata["doc"], f.name
         else:
-            assert f.name in ("ssh", "demo", "source"), f"{f.name}: a setting without a doc"
+            assert f.name in ("ssh", "refresh", "demo", "source"), (
+                f"{f.name}: a setting without a doc"
+            )
+    assert "[refresh]" in documented
 
 
 def test_the_real_command_with_a_bad_file_says_so_without_a_traceback(tmp_path: Path) -> None:

@@ -141,7 +141,17 @@ class Backend(Protocol):
         host: str | None = None,
         project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> AsyncIterator[list[Server]]: ...
+        changes_since: datetime | None = None,
+    ) -> AsyncIterator[list[Server]]:
+        """The servers; with `changes_since`, only those changed at or after that moment
+        of the cloud's clock, deleted ones included with status DELETED (Nova's
+        changes-since)."""
+        ...
+
+    def cloud_time(self) -> datetime | None:
+        """The cloud's clock now, as its replies tell it (None before any reply): what a
+        list refreshed by changes asks for changes since."""
+        ...
 
     async def server(self, server_id: str) -> Server: ...
 
@@ -550,6 +560,12 @@ class Backend(Protocol):
         self, task_state: str, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[Server]]:
         """Every project's servers in one task state not updated since `before` (admin)."""
+        ...
+
+    def servers_in_a_task(
+        self, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        """Every project's servers in any task state not updated since `before` (admin)."""
         ...
 
     def volumes_in_status(

@@ -75,8 +75,9 @@ class CellsMemory(ComputeMemory):
         host: str | None = None,
         project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
+        changes_since: datetime | None = None,
     ) -> AsyncIterator[list[Server]]:
-        down = self._down()
+        down = self._down()  # Nova cannot tell when those changed: they come back each time
         filtered = bool(host or project_id)
         if down and not filtered:
             if all_projects:
@@ -90,7 +91,11 @@ class CellsMemory(ComputeMemory):
             if partial:
                 yield partial
         async for page in super().servers(
-            all_projects=all_projects, host=host, project_id=project_id, page_size=page_size
+            all_projects=all_projects,
+            host=host,
+            project_id=project_id,
+            page_size=page_size,
+            changes_since=changes_since,
         ):
             if kept := [s for s in page if s.id not in down]:
                 yield kept
@@ -107,6 +112,13 @@ class CellsMemory(ComputeMemory):
     ) -> AsyncIterator[list[Server]]:
         pages = super().servers_in_task_state(task_state, before=before, page_size=page_size)
         async for page in pages:
+            if kept := [s for s in page if s.id not in self._down()]:
+                yield kept
+
+    async def servers_in_a_task(
+        self, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        async for page in super().servers_in_a_task(before=before, page_size=page_size):
             if kept := [s for s in page if s.id not in self._down()]:
                 yield kept
 

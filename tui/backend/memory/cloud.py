@@ -19,6 +19,7 @@ from tui.backend.memory import data
 from tui.backend.memory.clock import DemoClock
 from tui.backend.memory.placement import group_host
 from tui.backend.memory.seed import Seed
+from tui.backend.memory.server_store import ServerStore
 from tui.backend.memory.store import Store
 from tui.backend.models import Hypervisor, Json, Server
 
@@ -96,7 +97,7 @@ class Cloud:
         self.names = seed.names
         self.project_ids = seed.project_ids
         self.hypervisors = hypervisors
-        self.servers: Store[Server] = Store(seed.servers())
+        self.servers = ServerStore(seed.servers(), self.now)
         self.flavors: Store[models.Flavor] = Store(seed.flavors())
         self.images: Store[models.Image] = Store(seed.images())
         self._keypairs: dict[str, Store[models.Keypair]] = {}

@@ -57,15 +57,19 @@ class ComputeMemory(BlockDevicesMemory):
         host: str | None = None,
         project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
+        changes_since: datetime | None = None,
     ) -> AsyncIterator[list[Server]]:
         every = bool(all_projects or host or project_id)  # each asks Nova for all_tenants
         if every:
             self._require_admin("list servers", EVERY_PROJECT)
         project_id = project_id or (None if every else self._info.project_id)  # else ours
-        async for page in self._select(
-            self._cloud.servers, page_size, host=host or None, project_id=project_id
-        ):
+        servers = self._cloud.servers
+        found = servers if changes_since is None else servers.changed_since(changes_since)
+        async for page in self._select(found, page_size, host=host or None, project_id=project_id):
             yield page
+
+    def cloud_time(self) -> datetime | None:
+        return self._cloud.servers.time()
 
     async def servers_in_status(
         self, status: str, *, page_size: int = DEFAULT_PAGE_SIZE
@@ -83,6 +87,17 @@ class ComputeMemory(BlockDevicesMemory):
             page_size,
             lambda s: not_after(s.updated, before),
             task_state=task_state,
+        ):
+            yield page
+
+    async def servers_in_a_task(
+        self, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> AsyncIterator[list[Server]]:
+        self._require_admin("list servers", EVERY_PROJECT)
+        async for page in self._select(
+            self._cloud.servers,
+            page_size,
+            lambda s: bool(s.task_state and not_after(s.updated, before)),
         ):
             yield page
 

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from tui.backend import models
 from tui.backend.memory.core import MemoryCore
-from tui.keypair_files import NAME_LENGTH, nova_fingerprint
 
 # Nova's JSON schema for a keypair name at 2.92, as its refusal quotes it
 _NAME_PATTERN = r"^[_\\-\\@\\. a-zA-Z0-9]+$"
@@ -24,6 +23,8 @@ class KeypairWritesMemory(MemoryCore):
     async def import_keypair(
         self, name: str, public_key: str, *, key_type: str = "ssh", user_id: str = ""
     ) -> models.Keypair:
+        from tui.keypair_files import nova_fingerprint  # key files: not on the start-up path
+
         def change() -> models.Keypair:
             # Nova's order: the body's schema, the policy, the key's fingerprint, the name taken
             self._check_keypair(name, key_type)
@@ -51,6 +52,8 @@ class KeypairWritesMemory(MemoryCore):
         return await self._write("import-keypair", _target(name, user_id), change)
 
     def _check_keypair(self, name: str, key_type: str) -> None:
+        from tui.keypair_files import NAME_LENGTH
+
         field = "Invalid input for field/attribute"
         if not name:
             raise self.refused(400, f"{field} name. Value: . '' should be non-empty")

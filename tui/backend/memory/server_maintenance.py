@@ -15,7 +15,6 @@ every action is recorded as Nova records it (an instance action with its events)
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Mapping, Sequence
 from functools import partial
@@ -203,6 +202,8 @@ class ServerMaintenanceMemory(MovesMemory):
                         "delete_on_termination": False,
                     }
                 )
+            import json  # a snapshot's image record only: not on the start-up path
+
             properties.update(
                 bdm_v2="True",
                 root_device_name=ROOT_DEVICE,

@@ -44,6 +44,15 @@ def _addresses(d: Json) -> tuple[Address, ...]:
     )
 
 
+def _is_cell_down(d: Json) -> bool:
+    return d.get("status") == "UNKNOWN" and "name" not in d
+
+
+def _group_names(d: Json) -> tuple[str, ...]:
+    groups = d.get("security_groups") or ()
+    return tuple(as_str(g.get("name")) for g in groups if isinstance(g, Mapping))
+
+
 _UNKNOWN_TEXT = "?"  # what a server in a cell that is down shows for what Nova cannot say
 
 
@@ -87,6 +96,12 @@ class Server(FromApi):
     created: str
     updated: str
     locked: bool
+    # a partial record (Nova 2.69+) of a server in a cell Nova cannot reach
+    cell_down: bool = field(default=False, metadata=api(get=_is_cell_down))
+    # the record says the host (only admins see it): without it no rule can judge the host
+    host_known: bool = field(default=False, metadata=api(get=lambda d: "OS-EXT-SRV-ATTR:host" in d))
+    security_groups: tuple[str, ...] = field(default=(), metadata=api(get=_group_names))
+    # a list row's record may be slim (`openstack.server_pages`): describe fetches the server
     raw: Json = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -96,11 +111,6 @@ class Server(FromApi):
         if d.get("status") == "UNKNOWN" and "name" not in d:
             return cls.read(d, project=project, **_cell_down(d))
         return cls.read(d, project=project)
-
-    @property
-    def cell_down(self) -> bool:
-        """A partial record (Nova 2.69+) of a server in a cell Nova cannot reach."""
-        return self.status == "UNKNOWN" and "name" not in self.raw
 
     @property
     def address_text(self) -> str:

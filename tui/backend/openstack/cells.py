@@ -18,8 +18,6 @@ from typing import Any
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.models import Server
 from tui.backend.openstack.compute import ComputeAPI
-from tui.backend.openstack.core import page_marker
-from tui.backend.openstack.replies import Read
 
 # The only filter Nova allows beside showing servers of a down cell.
 CELL_DOWN_FILTERS = frozenset({"all_tenants"})
@@ -52,15 +50,17 @@ class CellsAPI(ComputeAPI):
             query: dict[str, Any] = dict(params)
             if marker:
                 query |= {"limit": page_size, "marker": marker}
-            body, servers = self._get_read(
+            servers, marker = self._list_page(
                 "compute",
                 "/servers/detail",
-                Read("servers", self._parse_server, "list"),
+                "servers",
+                self._parse_server,
                 query,
                 self._servers_mv(),
                 operation,
+                self._server_rows,
             )
-            return servers, next_marker(servers, page_marker(body, "servers"))
+            return servers, next_marker(servers, marker)
 
         async for page in self._paged(operation, fetch):
             yield page

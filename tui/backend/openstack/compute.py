@@ -6,6 +6,7 @@ import base64
 import dataclasses
 import json
 from collections.abc import AsyncIterator, Mapping
+from datetime import datetime
 from typing import Any
 
 from tui.backend import block_devices, models
@@ -19,6 +20,7 @@ from tui.backend.openstack.core import (
     read_reply,
 )
 from tui.backend.openstack.replies import Read
+from tui.backend.timestamps import api_time
 from tui.text import safe_log
 
 # Server actions sent as POST /servers/{id}/action with an argument-less body.
@@ -103,6 +105,12 @@ class ComputeAPI(OpenStackCore):
     def _parse_server(self, d: Json) -> Server:
         return Server.from_api(d, self._names())
 
+    def _server_rows(self, content: bytes) -> tuple[list[Server], str | None] | None:
+        """A servers/detail page read straight into list rows (see `server_pages`)."""
+        from tui.backend.openstack.server_pages import server_page
+
+        return server_page(content, self._names())
+
     # -- lists and shows -------------------------------------------------------------------
 
     async def servers(
@@ -112,8 +120,11 @@ class ComputeAPI(OpenStackCore):
         host: str | None = None,
         project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
+        changes_since: datetime | None = None,
     ) -> AsyncIterator[list[Server]]:
         params: dict[str, Any] = {}
+        if changes_since is not None:  # deleted servers come back too, status DELETED
+            params["changes-since"] = api_time(changes_since)
         if all_projects or host or project_id:
             params["all_tenants"] = 1
         if host:
@@ -134,6 +145,7 @@ class ComputeAPI(OpenStackCore):
             params,
             page_size=page_size,
             microversion=self._servers_mv,
+            fast=self._server_rows,
         ):
             yield page
 

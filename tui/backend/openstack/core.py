@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from tui.backend.audit import AuditLog, AuditRecord
 from tui.backend.audit import now as audit_now
+from tui.backend.cloud_clock import CloudClock
 from tui.backend.errors import (
     BackendError,
     ConfigError,
@@ -58,6 +59,8 @@ VOLUME_MV = (3, 42)
 _BASE_VERSION = {"compute": (2, 1), "block-storage": (3, 0)}
 
 Microversion = str | Callable[[], str | None] | None
+# Reads a list page's body straight into its items and next marker; None: not this page.
+FastPage = Callable[[bytes], tuple[list[T], str | None] | None]
 
 # A read answered 429 (or 503 with Retry-After) is sent again after the delay asked for, at
 # most this often and this long in all; a write never is (it may have been carried out).
@@ -275,10 +278,16 @@ class OpenStackCore:
         self._info = CloudInfo(cloud=safe(cloud or "envvars"), read_only=read_only)
         self._project_names: dict[str, str] | None = None
         self._max_versions: dict[str, tuple[int, int]] = {}
+        self._clock = CloudClock()
+        # told of every request sent (method, service, path): request counts in tests
+        self.on_request: Callable[[str, str, str], None] | None = None
 
     @property
     def info(self) -> CloudInfo:
         return self._info
+
+    def cloud_time(self) -> datetime | None:
+        return self._clock.now()
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -356,7 +365,7 @@ class OpenStackCore:
             kwargs["microversion"] = microversion
         if headers:
             kwargs["headers"] = dict(headers)
-        response: Response = adapter.request(path, method, **kwargs)
+        response: Response = self._send(adapter, method, service, path, kwargs)
         waited = 0.0
         for _ in range(READ_RETRIES):
             delay = _retry_delay(method, response, waited)
@@ -365,8 +374,17 @@ class OpenStackCore:
             response.close()
             time.sleep(delay)
             waited += delay
-            response = adapter.request(path, method, **kwargs)
+            response = self._send(adapter, method, service, path, kwargs)
+        self._clock.saw(response.headers.get("Date"))
         raise_for_status(response, service_label(service), operation or f"{method} {path}")
+        return response
+
+    def _send(
+        self, adapter: Any, method: str, service: str, path: str, kwargs: dict[str, Any]
+    ) -> Response:
+        if self.on_request is not None:
+            self.on_request(method, service, path)
+        response: Response = adapter.request(path, method, **kwargs)
         return response
 
     def _get(
@@ -551,6 +569,7 @@ class OpenStackCore:
         *,
         page_size: int,
         microversion: Callable[[], str | None] | None = None,
+        fast: FastPage[T] | None = None,
     ) -> AsyncIterator[list[T]]:
         """Any limit/marker-paged list: Nova, Neutron, Cinder (``<key>_links``), Glance."""
         operation = f"list {key.replace('_', ' ')}"
@@ -560,13 +579,33 @@ class OpenStackCore:
             if marker:
                 query["marker"] = marker
             version = microversion() if microversion else None
-            body, items = self._get_read(
-                service, path, Read(key, parse, "list"), query, version, operation
-            )
-            return items, page_marker(body, key)
+            return self._list_page(service, path, key, parse, query, version, operation, fast)
 
         async for page in self._paged(operation, fetch):
             yield page
+
+    def _list_page(
+        self,
+        service: str,
+        path: str,
+        key: str,
+        parse: Callable[[Json], T],
+        params: Mapping[str, Any],
+        microversion: str | None,
+        operation: str,
+        fast: FastPage[T] | None = None,
+    ) -> tuple[list[T], str | None]:
+        """GET one page of a list: its items and the marker of the next page. `fast` reads
+        the body's bytes straight into the items, or returns None to have them read here."""
+        response = self._request(
+            "GET", service, path, params=params, microversion=microversion, operation=operation
+        )
+        if fast is not None and (page := fast(response.content)) is not None:
+            return page
+        body, items = read_reply(
+            response, service_label(service), operation, Read(key, parse, "list")
+        )
+        return items, page_marker(body, key)
 
     async def _show(
         self,

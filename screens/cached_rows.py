@@ -1,0 +1,154 @@
+"""A list's last-seen rows from the cache (`tui.list_cache`), shown at once and marked stale
+until the live list replaces them; a complete live list is kept for the next start.
+
+Mixed into the generic resource screen. The cache module is imported here, on the list's
+path, never at app import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from tui.context import Context
+    from tui.list_cache import Identity, ListCache
+    from tui.resource import Resource, Scope
+    from tui.widgets.resource_table import ResourceTable
+
+    _ScreenBase = Screen[None]
+else:
+    _ScreenBase = object
+
+STALE_CLASS = "-stale"
+STORE_EVERY = 60.0  # seconds: a list refreshed more often is written at most this often
+
+
+class CachedRowsMixin(_ScreenBase):
+    """Needs `context`, `resource`, `scope` and `table` from the screen."""
+
+    context: Context
+    resource: Resource
+    scope: Scope
+    stale_since: float | None = None  # when the rows shown were cached; None: they are live
+    _cache_name: str | None = None  # the cache file of the rows shown
+    _stored: tuple[str, float] | None = None  # the file last written, and when (monotonic)
+
+    if TYPE_CHECKING:
+
+        @property
+        def table(self) -> ResourceTable: ...
+
+    def _cacheable(self) -> bool:
+        from tui.list_cache import CACHEABLE
+
+        return (
+            self.context.cache_lists
+            and self.resource.name in CACHEABLE
+            and self.scope.lister is None
+            and not self.scope.get("id")
+        )
+
+    def _list_cache(self) -> ListCache:
+        from tui.list_cache import ListCache
+
+        cache: ListCache | None = getattr(self.app, "list_cache", None)
+        if cache is None:
+            cache = ListCache()
+            self.app.list_cache = cache  # type: ignore[attr-defined]
+        return cache
+
+    def _cache_file(self, identity: Identity, all_projects: bool | None = None) -> str:
+        from tui.list_cache import list_key
+
+        every = self.scope.all_projects if all_projects is None else all_projects
+        return list_key(identity, self.resource.name, every, self.scope.filters)
+
+    async def _show_cached(self) -> None:
+        """Before the cloud answers: the rows this list had last time, marked stale."""
+        if getattr(self, "loaded", False) or self.table.total_count or not self._cacheable():
+            return  # only a list's first load: a refresh has live rows (or none) already
+        cache = self._list_cache()
+        cloud = self.context.backend.info.cloud
+        # the scope is settled once connected: guess it as an admin's would be
+        guess = self.scope.all_projects or (
+            getattr(self, "_auto_scope", False) and self.resource.default_all_projects
+        )
+
+        def read() -> tuple[str, Any] | None:
+            identity = cache.last_identity(cloud)
+            if identity is None:
+                return None
+            name = self._cache_file(identity, guess)
+            return name, cache.load(name)
+
+        found = await asyncio.to_thread(read)
+        if found is None or found[1] is None or self.table.total_count:
+            return
+        name, cached = found
+        self.scope = self.scope.with_all_projects(guess)
+        self._cache_name = name
+        self.stale_since = cached.saved_at
+        self.table.add_class(STALE_CLASS)
+        self.table.load(cached.rows, replace=True)
+
+    def _check_cached_identity(self) -> None:
+        """Connected, scope settled: rows cached for another project, region or scope than
+        the list's go."""
+        if self.stale_since is None:
+            return
+        if self._cache_name != self._cache_file(self._identity()):
+            self._drop_stale()
+            self.table.load([], replace=True)
+
+    def _live_rows_shown(self) -> None:
+        if self.stale_since is not None:
+            self._drop_stale()
+
+    def _drop_stale(self) -> None:
+        self.stale_since = None
+        self._cache_name = None
+        self.table.remove_class(STALE_CLASS)
+
+    def _identity(self) -> Identity:
+        from tui.list_cache import Identity
+
+        info = self.context.info
+        return Identity(info.cloud, info.auth_url, info.project_id, info.region)
+
+    def _store_cache(self, rows: list[Any]) -> None:
+        """After a complete live list: keep it for the next start (in a thread)."""
+        if not self._cacheable():
+            return
+        identity = self._identity()
+        name = self._cache_file(identity)
+        now = time.monotonic()
+        last = self._stored
+        if last is not None and last[0] == name and now - last[1] < STORE_EVERY:
+            return
+        self._stored = (name, now)
+        cache = self._list_cache()
+        resource = self.resource.name
+
+        def write() -> None:
+            cache.remember_identity(identity)
+            cache.store(name, resource, rows)
+
+        self.run_worker(write, thread=True, group="list-cache", exit_on_error=False)
+
+    def stale_refusal(self, row: Any) -> str | None:
+        """Why no action may run on `row` now (it is from the cache), or None."""
+        if self.stale_since is None:
+            return None
+        from tui.list_cache import stale_refusal
+
+        return stale_refusal(self.resource.label(row), self.stale_since)
+
+    def stale_text(self) -> str:
+        from tui.list_cache import age_text
+
+        assert self.stale_since is not None
+        return f"cached {age_text(self.stale_since)} ago"
