@@ -21,6 +21,8 @@ from tui.runbook.follow import StillBusy, follow_row
 from tui.text import typeable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from textual.screen import Screen
 
     from tui.app import StackdeckApp
@@ -284,7 +286,12 @@ class ActingMixin(_ScreenBase):
                 await self._poll(new_rows, gone=False, expect_change=False)
             return
         if self.resource.get is not None:
-            await self._poll([row], gone=action.follow == "gone")
+            until = action.until
+            await self._poll(
+                [row],
+                gone=action.follow == "gone",
+                until=None if until is None else lambda fresh: until(result, fresh),
+            )
             if action.outcome is not None and self.is_mounted:
                 await self._tell_outcome(action, row)
 
@@ -308,7 +315,14 @@ class ActingMixin(_ScreenBase):
                 timeout=8 if ok else 12,
             )
 
-    async def _poll(self, rows: list[Row], *, gone: bool, expect_change: bool = True) -> None:
+    async def _poll(
+        self,
+        rows: list[Row],
+        *,
+        gone: bool,
+        expect_change: bool = True,
+        until: Callable[[Row], bool] | None = None,
+    ) -> None:
         """Follow rows until each settles (or is gone), updating them in the table."""
 
         async def one(row: Row) -> None:
@@ -326,6 +340,7 @@ class ActingMixin(_ScreenBase):
                     gone=gone,
                     expect_change=expect_change,
                     update=update,
+                    until=until,
                     alive=lambda: self.is_mounted,
                 )
             except StillBusy:

@@ -231,6 +231,10 @@ class Action:
     # What came of it, once the followed row settled: (ok, text) from the row before and
     # after ("web-1 now runs on compute2"), or None to say nothing more.
     outcome: Callable[[Row, Row], tuple[bool, str] | None] | None = None
+    # When the followed row shows the call took effect, given what `run` returned and the
+    # fresh row: for calls Nova finishes after answering whose effect the row's state does
+    # not show (a detached port's address gone from the server).
+    until: Callable[[Any, Row], bool] | None = None
     # What to tell once the cloud took the call, from what `run` returned (the new image's
     # id and name), instead of the plain "Requested" note.
     accepted: Callable[[Row, Any], str] | None = None

@@ -143,8 +143,16 @@ def _detach_plan(server: Server, values: Values) -> str:
     )
 
 
-async def detach(backend: Backend, server: Server, values: Values) -> None:
-    await backend.detach_interface(server.id, values["port_id"])
+async def detach(backend: Backend, server: Server, values: Values) -> frozenset[str]:
+    """The port's addresses: Nova detaches after answering, and the server shows them
+    until it has."""
+    port = await backend.port(values["port_id"])
+    await backend.detach_interface(server.id, port.id)
+    return frozenset(ip.ip_address for ip in port.fixed_ips)
+
+
+def _detached(addresses: frozenset[str], server: Server) -> bool:
+    return addresses.isdisjoint(a.addr for a in server.addresses)
 
 
 SERVER_INTERFACE_ACTIONS = (
@@ -167,5 +175,6 @@ SERVER_INTERFACE_ACTIONS = (
         form=_detach_form,
         plan=_detach_plan,
         progress="detaching",
+        until=_detached,
     ),
 )

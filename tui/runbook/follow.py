@@ -38,6 +38,7 @@ async def follow_row(
     gone: bool = False,
     expect_change: bool = True,
     update: Callable[[Row], object] | None = None,
+    until: Callable[[Row], bool] | None = None,
     alive: Callable[[], bool] = lambda: True,
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     clock: Callable[[], float] = time.monotonic,
@@ -46,8 +47,10 @@ async def follow_row(
     """The row once it settled (None once it is gone); `update` sees every fresh answer.
 
     After an action the first answers may still show the old state, so a row counts as
-    settled only once it changed (or polling has slowed to its maximum). With `gone`, only
-    a 404 ends it. Raises StillBusy after `timeout` or when `alive()` turns false.
+    settled only once it changed (or polling has slowed to its maximum); with `until`, only
+    once that holds (a call Nova finishes after answering, whose effect the row's state does
+    not show). With `gone`, only a 404 ends it. Raises StillBusy after `timeout` or when
+    `alive()` turns false.
     """
     deadline = clock() + timeout
     delay = FIRST_POLL
@@ -61,7 +64,10 @@ async def follow_row(
             return None
         if update is not None:
             update(fresh)
-        changed = not expect_change or fresh != row or delay >= MAX_POLL
+        if until is not None:
+            changed = until(fresh)
+        else:
+            changed = not expect_change or fresh != row or delay >= MAX_POLL
         if resource.settled(fresh) and changed and not gone:
             return fresh
         before = fresh
