@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from tests.app.test_snapshots import SIZES
-from tests.app_helpers import demo_app, settle
+from tests.app_helpers import demo_app, settle, wait_for
 from tui.backend.memory import MemoryBackend
+from tui.screens.form import FormScreen
 
 Setup = Callable[[MemoryBackend], Awaitable[None]]
 
@@ -42,6 +43,8 @@ async def shoot(setup: Setup, keys: tuple[str, ...], size: tuple[int, int]) -> s
             else:
                 await pilot.press(key)
             await settle(pilot)
+        if keys and not keys[-1].startswith(":"):  # a key that opens a form, once read
+            await wait_for(pilot, lambda: isinstance(app.screen, FormScreen))
         await pilot.pause(0.3)
         return app.export_screenshot()
 

@@ -19,6 +19,7 @@ import pytest_asyncio
 
 from tests.contract.conftest import CIRROS, Lab
 from tests.contract.support import collect, gone, named, settled
+from tests.contract.test_server_interfaces_contract import own_network
 from tui.backend.errors import NotFound
 from tui.backend.models import BootSpec, Server
 from tui.backend.timestamps import parse_utc
@@ -97,3 +98,23 @@ async def test_changes_list_what_changed_and_what_was_deleted(lab: Lab, pair: li
         found = {s.id: s for s in await collect(pages)}
         assert found[renamed.id].status == "DELETED", who
         assert found[stopped.id].status == "SHUTOFF", who
+
+
+async def test_an_address_change_alone_is_not_a_change(lab: Lab, pair: list[Server]) -> None:
+    """Nova keeps addresses in its network info cache, not in the instance record: an
+    interface attached (or a floating IP associated) does not come with changes-since, and
+    the list shows it at its next full listing (docs/refresh.md)."""
+    server = pair[-1]
+    mark = await quiet_mark(lab)
+    port_id = await lab.owner.attach_interface(server.id, network_id=await own_network(lab))
+    (ip,) = (await lab.owner.port(port_id)).fixed_ips
+    await lab.until(
+        lambda: lab.owner.server(server.id),
+        lambda s: ip.ip_address in s.address_text,
+        "the new address on the server",
+    )
+    for who, pages in (
+        ("member", lab.owner.servers(changes_since=mark)),
+        ("admin", lab.admin.servers(all_projects=True, changes_since=mark)),
+    ):
+        assert server.id not in {s.id for s in await collect(pages)}, who

@@ -233,7 +233,7 @@ class Cloud:
         addresses = {**(server.raw.get("addresses") or {})}
         for network, entries in self._addresses([port]).items():
             addresses[network] = [*addresses.get(network, []), *entries]
-        return self.update(self.servers, server, {"addresses": addresses})
+        return self._readdress(server, addresses)
 
     def unplug(self, server: Server, port: models.Port) -> Server:
         """A port taken off a server (interface-detach): a port Nova made is deleted (its
@@ -253,7 +253,13 @@ class Cloud:
             for network, entries in (server.raw.get("addresses") or {}).items()
             if (kept := [a for a in entries if a.get("OS-EXT-IPS-MAC:mac_addr") != mac])
         }
-        return self.update(self.servers, server, {"addresses": addresses})
+        return self._readdress(server, addresses)
+
+    def _readdress(self, server: Server, addresses: dict[str, list[Json]]) -> Server:
+        """New addresses of a server, as Nova's network info cache keeps them: the
+        server's `updated` stays (see `ServerStore.readdress`)."""
+        raw = {**server.raw, "addresses": addresses}
+        return self.servers.readdress(Server.from_api(raw, self.names))
 
     def _addresses(self, ports: list[models.Port]) -> dict[str, list[Json]]:
         addresses: dict[str, list[Json]] = {}
@@ -276,7 +282,7 @@ class Cloud:
         if present:
             entries.append(data.address_json(address, "floating", port.mac_address))
         addresses[network.name] = entries
-        self.update(self.servers, server, {"addresses": addresses})
+        self._readdress(server, addresses)
 
     def link_floating_ip(
         self, fip: models.FloatingIP, port: models.Port, fixed_ip: str

@@ -68,6 +68,12 @@ class ServerStore(Store[Server]):
             item = stamped(item, self._stamp(item.id))
         return super().put(item)
 
+    def readdress(self, item: Server) -> Server:
+        """A server whose addresses changed (an interface, a floating IP): not stamped.
+        Nova keeps addresses in its network info cache, not in the instance record, so
+        its changes-since does not return the server for them."""
+        return super().put(item)
+
     def remove(self, ident: str) -> Server:
         server = super().remove(ident)
         self._tombstones[ident] = tombstone(server, self._stamp(ident))
