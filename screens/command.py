@@ -14,12 +14,13 @@ from tui.widgets.command_line import CommandLine
 class CommandScreen(GuardedHandlers, ModalScreen[str | None]):
     """Returns the command typed (without the ':'), or None when cancelled."""
 
-    def __init__(self, names: Sequence[str]) -> None:
+    def __init__(self, names: Sequence[str], value: str = "") -> None:
         super().__init__()
         self.names = names
+        self.value = value  # what was typed before (a command that could not run)
 
     def compose(self) -> ComposeResult:
-        yield CommandLine(self.names, id="command-line")
+        yield CommandLine(self.names, value=self.value, id="command-line")
 
     @on(CommandLine.Run)
     def _run(self, event: CommandLine.Run) -> None:
