@@ -339,11 +339,12 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
         else:
             self.push_screen(screen)
 
-    def action_command_line(self) -> None:
+    def action_command_line(self, value: str = "") -> None:
         from tui.screens.command import CommandScreen
-        from tui.screens.resources.registry import completions
+        from tui.screens.resources.registry import completions, filter_words
 
-        self.push_screen(CommandScreen([*completions(), *RUNBOOK_COMMANDS]), self.run_command)
+        names = [*completions(), *RUNBOOK_COMMANDS]
+        self.push_screen(CommandScreen(names, value, filter_words()), self.run_command)
 
     def run_command(self, command: str | None) -> None:
         command = (command or "").strip()
@@ -410,12 +411,8 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
 
     def _command_refused(self, why: str, command: str) -> None:
         """Say why a command cannot run and give the command line back with it."""
-        from tui.screens.command import CommandScreen
-        from tui.screens.resources.registry import completions
-
         self.notify(why, severity="warning", markup=False)
-        names = [*completions(), *RUNBOOK_COMMANDS]
-        self.push_screen(CommandScreen(names, value=command), self.run_command)
+        self.action_command_line(command)
 
     async def _clear_list_cache(self) -> None:
         """`:cache clear`: remove the cached lists (tui/list_cache.py); say how many."""

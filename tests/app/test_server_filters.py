@@ -97,3 +97,18 @@ async def test_refresh_drops_a_server_that_no_longer_matches_and_adds_one_that_d
         assert screen.table.has_key(healthy.id)
         assert len(calls) == 1 and calls[0]["changes_since"] is not None
         assert all(s.status == "ERROR" for s in screen.table.rows_in_view())
+
+
+async def test_tab_completes_the_filter_words_after_the_resource_name() -> None:
+    app = demo_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("colon", *"SRV status=ERROR ho")
+        await settle(pilot)
+        await pilot.press("tab")
+        line = app.screen.query_one(CommandLine)
+        assert line.value == "SRV status=ERROR host="
+        await pilot.press(*"compute1", "enter")
+        await settle(pilot)
+        assert all(s.host == "compute1" for s in current(app).table.rows_in_view())
+        assert "status=ERROR host=compute1" in screen_text(pilot)
