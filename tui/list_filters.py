@@ -114,12 +114,13 @@ def label(pairs: Sequence[tuple[str, str]]) -> str:
 
 
 def one_of(choices: Sequence[str]) -> Callable[[str], str]:
-    """A value among `choices`, typed in any case, used upper-cased."""
+    """A value among `choices`, typed in any case, used as the choice is spelt."""
+    spelt = {choice.casefold(): choice for choice in choices}
 
     def check(value: str) -> str:
-        if value.upper() not in choices:
+        if value.casefold() not in spelt:
             raise FilterError(f"not one of {', '.join(choices)}")
-        return value.upper()
+        return spelt[value.casefold()]
 
     return check
 
@@ -182,3 +183,14 @@ def by_name_or_id(
         return named[0].id
 
     return resolve
+
+
+def project_word(means: str = "a project's name or id (admin)") -> FilterWord:
+    """``project=``: a project by name or id, resolved with Keystone's project list."""
+    return FilterWord(
+        "project",
+        means,
+        key="project_id",
+        resolve=by_name_or_id("project", lambda b: b.projects()),
+        aliases=("tenant", "project_id"),
+    )

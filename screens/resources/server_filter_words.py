@@ -4,18 +4,12 @@ applies (see `tui.backend.server_filters` for how each matches)."""
 from __future__ import annotations
 
 from tui.backend.server_filters import STATUSES
-from tui.list_filters import FilterWord, boolean, by_name_or_id, one_of, regex
+from tui.list_filters import FilterWord, boolean, by_name_or_id, one_of, project_word, regex
 
 SERVER_FILTER_WORDS = (
     FilterWord("status", "a server status (ACTIVE, ERROR, SHUTOFF...)", check=one_of(STATUSES)),
     FilterWord("host", "a compute host (admin)"),
-    FilterWord(
-        "project",
-        "a project's name or id (admin)",
-        key="project_id",
-        resolve=by_name_or_id("project", lambda b: b.projects()),
-        aliases=("tenant", "project_id"),
-    ),
+    project_word(),
     FilterWord("name", "a regular expression searched in the name, any case", check=regex),
     FilterWord("ip", "a part of a fixed IPv4 address", check=regex),
     FilterWord("ip6", "a part of a fixed IPv6 address", check=regex),

@@ -225,8 +225,11 @@ class Backend(Protocol):
         *,
         all_projects: bool = False,
         project_id: str | None = None,
+        status: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> AsyncIterator[list[Volume]]: ...
+    ) -> AsyncIterator[list[Volume]]:
+        """The volumes; `project_id` (admin) and `status` are Cinder's exact filters."""
+        ...
 
     def volume_snapshots(
         self,

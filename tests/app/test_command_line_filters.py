@@ -1,6 +1,6 @@
-"""`:servers status=ERROR host=...`: the cloud filters the list; the header says how; a
-word or value that cannot be used is said and the command line comes back as typed; a
-refresh by changes drops a row that stopped matching."""
+"""`:servers status=ERROR host=...`, `:volumes status=error project=...`: the cloud filters
+the list; the header says how; a word or value that cannot be used is said and the command
+line comes back as typed; a refresh by changes drops a row that stopped matching."""
 
 from __future__ import annotations
 
@@ -112,3 +112,23 @@ async def test_tab_completes_the_filter_words_after_the_resource_name() -> None:
         await settle(pilot)
         assert all(s.host == "compute1" for s in current(app).table.rows_in_view())
         assert "status=ERROR host=compute1" in screen_text(pilot)
+
+
+async def test_volumes_by_status_and_project_from_the_command_line() -> None:
+    app = demo_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await command(pilot, "volumes")
+        every = list(current(app).table.rows_in_view())
+        one = next(v for v in every if v.status == "available")
+        backend = current(app).context.backend
+        projects = [p async for page in backend.projects() for p in page]
+        project = next(p for p in projects if p.id == one.project_id)
+        await command(pilot, f"vol status=AVAILABLE project={project.name}")
+        shown = {v.id for v in current(app).table.rows_in_view()}
+        wanted = {v.id for v in every if v.status == "available" and v.project_id == project.id}
+        assert one.id in shown and shown == wanted
+        assert f"status=available project={project.name}" in screen_text(pilot)
+        await command(pilot, "volumes host=x")
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "volumes cannot be filtered by “host”: use status, project" in said
