@@ -132,3 +132,17 @@ async def test_volumes_by_status_and_project_from_the_command_line() -> None:
         await command(pilot, "volumes host=x")
         said = " ".join(str(n.message) for n in app._notifications)
         assert "volumes cannot be filtered by “host”: use status, project" in said
+
+
+async def test_ports_by_network_name_from_the_command_line() -> None:
+    app = demo_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        backend = current(app).context.backend
+        networks = [n async for page in backend.networks() for n in page]
+        ports = [p async for page in backend.ports() for p in page]
+        network = next(n for n in networks if any(p.network_id == n.id for p in ports))
+        await command(pilot, f"ports network={network.name}")
+        shown = {p.id for p in current(app).table.rows_in_view()}
+        assert shown == {p.id for p in ports if p.network_id == network.id}
+        assert f"network={network.name}" in screen_text(pilot)
