@@ -19,6 +19,7 @@ from tui.text import one_line
 
 GLOBAL_KEYS = (
     (":", "Jump to a resource (tab completes: :servers, :hv, :projects; :q quits)"),
+    (":", "… with the cloud's filters: :servers status=ERROR host=compute1 (docs/filters.md)"),
     ("?", "This help"),
     ("ctrl+p", "Command palette: every action and resource by name"),
     ("ctrl+c", "Quit"),

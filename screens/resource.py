@@ -69,6 +69,7 @@ class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, 
         *,
         context: Context | None = None,
         then: str = "",
+        auto_projects: bool = False,
     ) -> Self:
         # the resource's drill-downs, actions and views are keys of the screen's class
         return super().__new__(with_keys(cls, resource_keys(resource)))
@@ -80,12 +81,14 @@ class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, 
         *,
         context: Context | None = None,
         then: str = "",
+        auto_projects: bool = False,
     ) -> None:
         super().__init__(name=resource.name, context=context)
         self.then = then  # a list action to run once shown (from the palette)
         self.resource = bind(resource, self.context)
         self.scope = bind(scope or Scope(), self.context)
-        self._auto_scope = scope is None
+        # all projects or not as the token allows (a scope of filters typed leaves it open)
+        self._auto_scope = scope is None or auto_projects
         self.error: BackendError | None = None
         self.pages = 0
         self.loaded = False
@@ -164,7 +167,7 @@ class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, 
                 every = self.resource.default_all_projects and (
                     (await self.context.settled_capabilities()).all_projects
                 )
-                self.scope = Scope(all_projects=every)
+                self.scope = self.scope.with_all_projects(every)
                 self._auto_scope = False
             self._check_cached_identity()
             self.pages = 0
@@ -229,9 +232,11 @@ class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, 
         mark = backend.cloud_time()
         changes = None if full else self._changes()
         if changes is not None:
+            belongs = self.resource.in_scope(self.scope)  # a changed row may leave the scope
             async for page in changes:
-                gone = [key(row) for row in page if deleted(row)]
-                table.merge([row for row in page if not deleted(row)], removed=gone)
+                kept = [row for row in page if not deleted(row) and belongs(row)]
+                gone = {key(row) for row in page} - set(map(key, kept))
+                table.merge(kept, removed=gone)
                 mark = mark or backend.cloud_time()
                 self.pages += 1
                 self._update_crumbs()

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from tui.backend.audit import AuditLog
     from tui.backend.models import CloudInfo
     from tui.crash import Crash, CrashLog
+    from tui.list_filters import FilterWord
 
 # The cyclic GC stays off this long after start-up (tui/cli.py turns it off): past the first
 # frame, the first page and the registry of every resource loaded right after it.
@@ -321,10 +322,13 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
         push: bool,
         context: Context | None = None,
         then: str = "",
+        auto_projects: bool = False,
     ) -> None:
         from tui.screens.resource import ResourceScreen
 
-        screen = ResourceScreen(resource, scope, context=context, then=then)
+        screen = ResourceScreen(
+            resource, scope, context=context, then=then, auto_projects=auto_projects
+        )
         if push:
             self.push_screen(screen)
             return
@@ -335,11 +339,12 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
         else:
             self.push_screen(screen)
 
-    def action_command_line(self) -> None:
+    def action_command_line(self, value: str = "") -> None:
         from tui.screens.command import CommandScreen
-        from tui.screens.resources.registry import completions
+        from tui.screens.resources.registry import completions, filter_words
 
-        self.push_screen(CommandScreen([*completions(), *RUNBOOK_COMMANDS]), self.run_command)
+        names = [*completions(), *RUNBOOK_COMMANDS]
+        self.push_screen(CommandScreen(names, value, filter_words()), self.run_command)
 
     def run_command(self, command: str | None) -> None:
         command = (command or "").strip()
@@ -354,7 +359,60 @@ class StackdeckApp(GuardedHandlers, RunbookApp, App[None]):
         if command.lower() in CACHE_CLEAR_COMMANDS:
             self.run_worker(self._clear_list_cache(), group="list-cache")
             return
-        self.open_resource(command)
+        self._open_filtered(command)
+
+    def _open_filtered(self, command: str) -> None:
+        """`:servers status=ERROR host=compute1`: the list with the cloud's filters. A word
+        or value that cannot be used is said, and the command line comes back as typed."""
+        from tui.list_filters import FilterError, check_filters, split_command
+        from tui.screens.resources.registry import lookup
+
+        try:
+            name, pairs = split_command(command)
+            resource = lookup(name)
+            if resource is None or not pairs:
+                self.open_resource(command if not pairs else name)
+                return
+            checked = check_filters(resource.name, resource.filter_words, pairs)
+        except FilterError as exc:
+            self._command_refused(str(exc), command)
+            return
+        from tui.screens.contextual import opening_context
+
+        context = opening_context(self)
+        self.run_worker(
+            self._resolve_and_show(resource, checked, command, context),
+            group="filtered-list",
+            exclusive=True,
+        )
+
+    async def _resolve_and_show(
+        self,
+        resource: Resource,
+        checked: list[tuple[FilterWord, str]],
+        command: str,
+        context: Context,
+    ) -> None:
+        from tui.list_filters import FilterError, label, resolve_filters
+
+        try:
+            if any(word.resolve is not None for word, _ in checked):
+                await context.connect()
+            filters = await resolve_filters(context.backend, checked)
+        except FilterError as exc:
+            self._command_refused(str(exc), command)
+            return
+        except BackendError as exc:
+            self.notify_error(exc)
+            return
+        typed = label([(word.word, value) for word, value in checked])
+        scope = Scope(filters=filters, label=typed)
+        self._show(resource, scope, push=False, context=context, auto_projects=True)
+
+    def _command_refused(self, why: str, command: str) -> None:
+        """Say why a command cannot run and give the command line back with it."""
+        self.notify(why, severity="warning", markup=False)
+        self.action_command_line(command)
 
     async def _clear_list_cache(self) -> None:
         """`:cache clear`: remove the cached lists (tui/list_cache.py); say how many."""

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from tui.backend.base import Backend
     from tui.context import Context
     from tui.forms import Form, Values
+    from tui.list_filters import FilterWord
 
 Row = Any  # a model instance (frozen dataclass)
 P = ParamSpec("P")
@@ -330,6 +331,12 @@ class Resource:
     # everything again and drops the rows it did not see.
     changes: ChangesLister | None = None
     deleted: Callable[[Row], bool] = never
+    # The words its list may be filtered by from the command line (`:servers status=ERROR`,
+    # see `tui.list_filters`), which the cloud applies.
+    filter_words: tuple[FilterWord, ...] = ()
+    # Whether a changed row still belongs in a scope: a refresh by changes may ask for the
+    # changes without the scope's filters, and drops the changed rows that no longer match.
+    in_scope: Callable[[Scope], Callable[[Row], bool]] = lambda scope: always
 
     async def refetch(self, backend: Backend, row: Row) -> Row:
         """The current record of a row (describe, following an action)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from tui.backend.base import Backend
 from tui.backend.models import Port, PortChange, PortSpec
 from tui.forms import Choice, ChoiceLoader, Field, Form, Values, valid_name
+from tui.list_filters import FilterWord, by_name_or_id, project_word
 from tui.net_values import address, address_pairs, field_check, mac
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, in_context
 from tui.screens.resources.choices import collect, network_choices
@@ -217,6 +218,16 @@ PORTS = Resource(
         Col("Network", attr("network_id"), min_width=8, max_width=36),
     ),
     list=in_context(list_ports),
+    filter_words=(
+        project_word("a project's name or id"),
+        FilterWord(
+            "network",
+            "a network's name or id",
+            key="network_id",
+            resolve=by_name_or_id("network", lambda b: b.networks()),
+        ),
+        FilterWord("device", "the id of the server or router using it", key="device_id"),
+    ),
     get=lambda b, i: b.port(i),
     label=lambda p: p.name or p.id,
     drills=(

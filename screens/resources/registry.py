@@ -125,3 +125,12 @@ def completions() -> list[str]:
     """Every name and alias, resource names first, for the command line's suggester."""
     names = list(RESOURCES)
     return names + sorted(a for a in _BY_ALIAS if a not in RESOURCES)
+
+
+def filter_words() -> dict[str, tuple[str, ...]]:
+    """Each name and alias whose list takes filter words, with them (for completion)."""
+    return {
+        alias: tuple(w.word for w in resource.filter_words)
+        for alias, resource in _BY_ALIAS.items()
+        if resource.filter_words
+    }

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import fields
 from datetime import datetime
 
 from tui.backend.base import Backend
 from tui.backend.models import Server
+from tui.backend.server_filters import ServerFilters, server_matches
 from tui.backend.states import allows
 from tui.forms import Choice, ChoiceLoader, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, View, attr
 from tui.screens.resources.boot import boot, boot_form
 from tui.screens.resources.columns import state_col, task_col
 from tui.screens.resources.moves import MOVING_ACTIONS
+from tui.screens.resources.server_filter_words import SERVER_FILTER_WORDS
 from tui.screens.resources.server_interfaces import SERVER_INTERFACE_ACTIONS
 from tui.screens.resources.server_maintenance import (
     SERVER_DIAGNOSTICS_VIEW,
@@ -21,26 +24,46 @@ from tui.screens.resources.server_maintenance import (
 from tui.screens.resources.server_security_groups import SERVER_SECURITY_GROUP_ACTIONS
 
 
-def list_servers(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
-    if (flavor_id := scope.get("flavor")) is not None:  # servers using a flavor
-        return backend.servers_with_flavor(flavor_id, all_projects=scope.all_projects)
-    return backend.servers(
-        all_projects=scope.all_projects,
-        host=scope.get("host"),
-        project_id=scope.get("project_id"),
+def server_filters(scope: Scope) -> ServerFilters:
+    """The Nova filters of a scope: the command line's words, a drill-down's host,
+    project or flavor."""
+    given = dict(scope.filters)
+    locked = given.get("locked")
+    return ServerFilters(
+        **{k: v for k, v in given.items() if k in TEXT_FILTERS},
+        locked=None if locked is None else locked == "true",
     )
+
+
+TEXT_FILTERS = {f.name for f in fields(ServerFilters)} - {"locked"}
+
+
+def list_servers(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
+    return backend.servers(all_projects=scope.all_projects, filters=server_filters(scope))
 
 
 def changed_servers(
     backend: Backend, scope: Scope, since: datetime
 ) -> AsyncIterator[list[Server]] | None:
-    """Servers changed since `since` (Nova's changes-since), deleted ones as DELETED. A list
-    by host or flavor is refreshed in full: a server that left it would not come back."""
-    if scope.get("flavor") is not None or scope.get("host") is not None:
+    """Servers changed since `since` (Nova's changes-since), deleted ones as DELETED.
+
+    Asked without the scope's filters but its project: a server that stopped matching
+    (ERROR → ACTIVE under status=ERROR) comes back too, and the screen drops it by the
+    same matcher the memory backend lists with (`in_scope`). A filter a list row cannot
+    tell (a flavor id, tags) refreshes in full."""
+    filters = server_filters(scope)
+    if not filters.checkable():
         return None
     return backend.servers(
-        all_projects=scope.all_projects, project_id=scope.get("project_id"), changes_since=since
+        all_projects=scope.all_projects or filters.needs_all_tenants(),
+        project_id=filters.project_id,
+        changes_since=since,
     )
+
+
+def server_in_scope(scope: Scope) -> Callable[[Server], bool]:
+    filters = server_filters(scope)
+    return lambda server: server_matches(server, filters)
 
 
 def deleted(row: Server) -> bool:
@@ -356,6 +379,8 @@ SERVERS = Resource(
     list=list_servers,
     changes=changed_servers,
     deleted=deleted,
+    filter_words=SERVER_FILTER_WORDS,
+    in_scope=server_in_scope,
     get=lambda b, i: b.server(i),
     all_projects_toggle=True,
     default_all_projects=True,

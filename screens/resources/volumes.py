@@ -6,8 +6,9 @@ from collections.abc import AsyncIterator
 
 from tui.backend.base import Backend
 from tui.backend.models import Volume, VolumeAttachment, VolumeSnapshot, VolumeSpec
-from tui.backend.states import snapshot_allows, volume_allows
+from tui.backend.states import VOLUME_STATUSES, snapshot_allows, volume_allows
 from tui.forms import Choice, Field, Form, Values, valid_name
+from tui.list_filters import FilterWord, one_of, project_word
 from tui.resource import Action, Col, Drill, Resource, Scope, attr, where
 from tui.screens.resources.actions import row_call
 from tui.screens.resources.choices import (
@@ -25,7 +26,11 @@ from tui.screens.resources.volume_types import volume_type_field, volume_type_in
 
 
 def list_volumes(backend: Backend, scope: Scope) -> AsyncIterator[list[Volume]]:
-    pages = backend.volumes(all_projects=scope.all_projects, project_id=scope.get("project_id"))
+    pages = backend.volumes(
+        all_projects=scope.all_projects,
+        project_id=scope.get("project_id"),
+        status=scope.get("status"),
+    )
     server_id = scope.get("server_id")
     if server_id is None:
         return pages
@@ -204,6 +209,12 @@ VOLUMES = Resource(
         project_col(),
     ),
     list=list_volumes,
+    filter_words=(
+        FilterWord(
+            "status", "a volume status (available, in-use, error...)", check=one_of(VOLUME_STATUSES)
+        ),
+        project_word(),
+    ),
     get=lambda b, i: b.volume(i),
     all_projects_toggle=True,
     default_all_projects=True,

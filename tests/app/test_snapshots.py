@@ -34,6 +34,7 @@ async def shoot(keys: tuple[str, ...], size: tuple[int, int], **app_args: Any) -
         pytest.param("host", ("colon", "h", "v", "enter", "j", "enter"), id="host_servers"),
         pytest.param("projects", ("colon", "p", "r", "o", "j", "enter"), id="projects"),
         pytest.param("filtered", ("slash", "e", "r", "r", "o", "r"), id="filtered"),
+        pytest.param("in_error", (":servers status=error",), id="servers_in_error"),
         pytest.param("describe", ("d",), id="describe"),
         pytest.param("help", ("question_mark",), id="help"),
         pytest.param("command_line", ("colon", "h", "y"), id="command_line"),

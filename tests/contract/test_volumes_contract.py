@@ -510,3 +510,18 @@ async def test_pools_have_capacity_and_hold_their_volumes(cinder: Cinder) -> Non
         await cinder.owner.volume_pools()
     assert caught.value.status == 403
     await cinder.drop(volume)
+
+
+async def test_the_list_filters_by_status_and_project_as_cinder_does(cinder: Cinder) -> None:
+    volume = await cinder.reset((await cinder.volume("filtered")).id, "error")
+    project = cinder.owner.info.project_id
+
+    async def listed(backend: Any, **filters: Any) -> set[str]:
+        return {v.id for v in await collect(backend.volumes(**filters))}
+
+    in_error = await collect(cinder.admin.volumes(all_projects=True, status="error"))
+    assert volume.id in {v.id for v in in_error} and {v.status for v in in_error} == {"error"}
+    assert volume.id in await listed(cinder.admin, project_id=project, status="error")
+    assert volume.id not in await listed(cinder.admin, project_id=project, status="available")
+    assert volume.id in await listed(cinder.owner, status="error")
+    await cinder.drop(await cinder.reset(volume.id, "available"))

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from tui.backend.quota_classes import QUOTA_READS, QuotaScan
+from tui.backend.server_filters import NO_FILTERS, ServerFilters
 from tui.backend.transfer import Progress, no_progress
 
 if TYPE_CHECKING:  # annotations only: the models load by area, when first used
@@ -142,10 +143,13 @@ class Backend(Protocol):
         project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         changes_since: datetime | None = None,
+        filters: ServerFilters = NO_FILTERS,
     ) -> AsyncIterator[list[Server]]:
         """The servers; with `changes_since`, only those changed at or after that moment
         of the cloud's clock, deleted ones included with status DELETED (Nova's
-        changes-since)."""
+        changes-since). `filters` are Nova's (status, name regex, fixed IP...: see
+        `tui.backend.server_filters`), applied by the cloud; `host` and `project_id` are
+        short for theirs."""
         ...
 
     def cloud_time(self) -> datetime | None:
@@ -221,8 +225,11 @@ class Backend(Protocol):
         *,
         all_projects: bool = False,
         project_id: str | None = None,
+        status: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
-    ) -> AsyncIterator[list[Volume]]: ...
+    ) -> AsyncIterator[list[Volume]]:
+        """The volumes; `project_id` (admin) and `status` are Cinder's exact filters."""
+        ...
 
     def volume_snapshots(
         self,

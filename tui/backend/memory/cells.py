@@ -16,6 +16,7 @@ from datetime import datetime
 from tui.backend.base import DEFAULT_PAGE_SIZE
 from tui.backend.memory.compute import EVERY_PROJECT, ComputeMemory
 from tui.backend.models import Json, Server
+from tui.backend.server_filters import NO_FILTERS, ServerFilters
 
 # Nova's answer to an action on a server it cannot reach (an unexpected NovaException).
 UNREACHABLE = (
@@ -76,9 +77,10 @@ class CellsMemory(ComputeMemory):
         project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         changes_since: datetime | None = None,
+        filters: ServerFilters = NO_FILTERS,
     ) -> AsyncIterator[list[Server]]:
         down = self._down()  # Nova cannot tell when those changed: they come back each time
-        filtered = bool(host or project_id)
+        filtered = bool(host or project_id or filters)
         if down and not filtered:
             if all_projects:
                 self._require_admin("list servers", EVERY_PROJECT)
@@ -96,6 +98,7 @@ class CellsMemory(ComputeMemory):
             project_id=project_id,
             page_size=page_size,
             changes_since=changes_since,
+            filters=filters,
         ):
             if kept := [s for s in page if s.id not in down]:
                 yield kept

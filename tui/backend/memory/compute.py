@@ -16,6 +16,13 @@ from tui.backend.memory.cloud import Build, at_rest
 from tui.backend.memory.console_logs import console_output
 from tui.backend.memory.usage import Held, by_host, with_usage
 from tui.backend.models import Hypervisor, Json, Server
+from tui.backend.server_filters import (
+    NO_FILTERS,
+    STATUSES,
+    ServerFilters,
+    server_matches,
+    with_scope,
+)
 from tui.backend.timestamps import not_after
 
 ZONE = "nova"
@@ -58,14 +65,27 @@ class ComputeMemory(BlockDevicesMemory):
         project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         changes_since: datetime | None = None,
+        filters: ServerFilters = NO_FILTERS,
     ) -> AsyncIterator[list[Server]]:
-        every = bool(all_projects or host or project_id)  # each asks Nova for all_tenants
+        filters = with_scope(filters, host=host, project_id=project_id)
+        every = all_projects or filters.needs_all_tenants()  # each asks Nova for all_tenants
         if every:
             self._require_admin("list servers", EVERY_PROJECT)
-        project_id = project_id or (None if every else self._info.project_id)  # else ours
+        if filters.status and filters.status.upper() not in STATUSES:
+            raise self.refused(400, "Invalid status value", "list servers")
+        mine = None if every else self._info.project_id  # else only ours
         servers = self._cloud.servers
         found = servers if changes_since is None else servers.changed_since(changes_since)
-        async for page in self._select(found, page_size, host=host or None, project_id=project_id):
+        flavor = self._cloud.flavors.get(filters.flavor) if filters.flavor else None
+        if filters.flavor and flavor is None:
+            return  # Nova lists nothing for a flavor it does not know
+        name = flavor.name if flavor is not None else None
+        async for page in self._select(
+            found,
+            page_size,
+            lambda s: server_matches(s, filters, flavor_name=name),
+            project_id=mine,
+        ):
             yield page
 
     def cloud_time(self) -> datetime | None:

@@ -35,10 +35,16 @@ class VolumeMemory(MemoryCore):
         *,
         all_projects: bool = False,
         project_id: str | None = None,
+        status: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncIterator[list[models.Volume]]:
         scope = self._scope(all_projects, project_id)
-        async for page in self._select(self._cloud.volumes, page_size, scope):
+        wanted = (status or "").casefold()  # as MariaDB compares it
+
+        def in_status(volume: models.Volume) -> bool:
+            return not wanted or volume.status.casefold() == wanted
+
+        async for page in self._select(self._cloud.volumes, page_size, scope, in_status):
             yield [self._seen(volume) for volume in page]
 
     async def volume_snapshots(

@@ -20,6 +20,7 @@ from tui.backend.openstack.core import (
     read_reply,
 )
 from tui.backend.openstack.replies import Read
+from tui.backend.server_filters import NO_FILTERS, ServerFilters, nova_query, with_scope
 from tui.backend.timestamps import api_time
 from tui.text import safe_log
 
@@ -121,16 +122,14 @@ class ComputeAPI(OpenStackCore):
         project_id: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         changes_since: datetime | None = None,
+        filters: ServerFilters = NO_FILTERS,
     ) -> AsyncIterator[list[Server]]:
-        params: dict[str, Any] = {}
+        filters = with_scope(filters, host=host, project_id=project_id)
+        params: dict[str, Any] = nova_query(filters)  # one request a page, Nova filters
         if changes_since is not None:  # deleted servers come back too, status DELETED
             params["changes-since"] = api_time(changes_since)
-        if all_projects or host or project_id:
+        if all_projects or filters.needs_all_tenants():
             params["all_tenants"] = 1
-        if host:
-            params["host"] = host
-        if project_id:
-            params["project_id"] = project_id
         async for page in self._servers_where(params, page_size):
             yield page
 

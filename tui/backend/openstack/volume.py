@@ -37,6 +37,7 @@ class VolumeAPI(OpenStackCore):
         *,
         all_projects: bool = False,
         project_id: str | None = None,
+        status: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncIterator[list[models.Volume]]:
         params: dict[str, Any] = {}
@@ -44,6 +45,8 @@ class VolumeAPI(OpenStackCore):
             params["all_tenants"] = 1
         if project_id:
             params["project_id"] = project_id
+        if status:
+            params["status"] = status
         async for page in self._collection(
             "block-storage",
             "/volumes/detail",
