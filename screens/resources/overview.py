@@ -9,10 +9,8 @@ and replaces each line as its check answers, so a 403 or a slow service spoils o
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 from typing import Any, ClassVar, Literal
 
 from tui.backend.base import Backend
@@ -48,40 +46,6 @@ VOLUME_TRANSITIONS = (
     "creating", "attaching", "detaching", "deleting", "extending", "retyping",
     "downloading", "uploading", "backing-up", "restoring-backup", "maintenance",
 )  # fmt: skip
-# Cinder answers the one-status lists at most this many at a time.
-PARALLEL = 8
-
-
-async def merged(
-    sources: Sequence[Callable[[], AsyncIterator[list[Row]]]], parallel: int = PARALLEL
-) -> AsyncIterator[list[Row]]:
-    """The pages of several lists, as each arrives; the first error stops them all."""
-    queue: asyncio.Queue[list[Row] | BaseException | None] = asyncio.Queue()
-    gate = asyncio.Semaphore(parallel)
-
-    async def drain(source: Callable[[], AsyncIterator[list[Row]]]) -> None:
-        try:
-            async with gate:
-                async for page in source():
-                    await queue.put(page)
-            await queue.put(None)
-        except BaseException as exc:  # handed to the consumer, which re-raises it
-            await queue.put(exc)
-
-    tasks = [asyncio.create_task(drain(source)) for source in sources]
-    try:
-        for _ in tasks:
-            while (item := await queue.get()) is not None:
-                if isinstance(item, BaseException):
-                    raise item
-                if item:
-                    yield item
-    finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(BaseException):
-                await task
 
 
 async def only(
@@ -130,14 +94,11 @@ async def servers_stuck(
 
 
 def volumes_in_error(backend: Backend, scope: Scope) -> AsyncIterator[list[Volume]]:
-    return merged([partial(backend.volumes_in_status, s) for s in VOLUME_ERRORS])
+    return backend.volumes_in_states(VOLUME_ERRORS)
 
 
 def volumes_stuck(context: Context, backend: Backend, scope: Scope) -> AsyncIterator[list[Volume]]:
-    before = context.thresholds.before()
-    return merged(
-        [partial(backend.volumes_in_status, s, before=before) for s in VOLUME_TRANSITIONS]
-    )
+    return backend.volumes_in_states(VOLUME_TRANSITIONS, before=context.thresholds.before())
 
 
 def _hosts(rows: Sequence[Any], what: Callable[[Any], str]) -> str:
