@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar, Literal
+from functools import partial
+from typing import Any, ClassVar, Literal, cast
 
 from tui.backend.base import Backend
 from tui.backend.errors import BackendError, Forbidden
@@ -46,6 +47,43 @@ VOLUME_TRANSITIONS = (
     "creating", "attaching", "detaching", "deleting", "extending", "retyping",
     "downloading", "uploading", "backing-up", "restoring-backup", "maintenance",
 )  # fmt: skip
+
+
+class SharedLists:
+    """The backend as one overview run sees it: a list several checks read (the compute
+    services: down and disabled; the network agents likewise) is sent once, its pages handed
+    to each; everything else is the backend's own."""
+
+    SHARED = frozenset({"compute_services", "network_agents"})
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self._lists: dict[str, asyncio.Task[list[list[Any]]]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._backend, name)
+        return partial(self._shared, name, value) if name in self.SHARED else value
+
+    async def _shared(
+        self, name: str, listing: Callable[..., AsyncIterator[list[Any]]], **kwargs: Any
+    ) -> AsyncIterator[list[Any]]:
+        if kwargs:  # narrowed otherwise: its own list
+            async for page in listing(**kwargs):
+                yield page
+            return
+        task = self._lists.get(name)
+        if task is None:
+            task = self._lists[name] = asyncio.create_task(_pages(listing()))
+        for page in await asyncio.shield(task):
+            yield page
+
+    def close(self) -> None:
+        for task in self._lists.values():
+            task.cancel()
+
+
+async def _pages(pages: AsyncIterator[list[Any]]) -> list[list[Any]]:
+    return [page async for page in pages]
 
 
 async def only(
@@ -250,10 +288,11 @@ async def list_checks(
     yield [last.get(c.id) or CheckResult(c, "checking") for c in checks]
     bugs: list[Exception] = []
     admin = context.capabilities.admin
+    shared = SharedLists(backend)
 
     async def checked(check: Check) -> CheckResult:
         try:
-            return await run_check(backend, check, admin=admin)
+            return await run_check(cast(Backend, shared), check, admin=admin)
         except Exception as exc:  # a bug in one check spoils its line, not the others
             bugs.append(exc)
             return CheckResult(check, "error", detail=f"stackdeck failed here: {summary_of(exc)}")
@@ -267,6 +306,7 @@ async def list_checks(
     finally:
         for task in tasks:
             task.cancel()
+        shared.close()
     if bugs:
         raise bugs[0]  # once every line is in: the app's error panel and crash file
 
