@@ -33,6 +33,7 @@ class Capabilities(Protocol):
 
 
 Kind = Literal["project", "server", "network"]
+_TABLES = {"project": "projects", "server": "servers", "network": "networks"}
 
 
 @dataclass(slots=True)
@@ -55,15 +56,14 @@ class Names:
         return sum(self.learned.get(kind, 0) for kind in kinds)
 
     def of(self, kind: Kind) -> dict[str, str]:
-        return {"project": self.projects, "server": self.servers, "network": self.networks}[kind]
+        table: dict[str, str] = getattr(self, _TABLES[kind])
+        return table
 
     def text(self, kind: Kind, ident: str) -> str:
         """What a list shows for `ident`: its name, else the id (a server's shortened)."""
-        if not ident:
-            return ""
         if kind == "server":
-            return self.server(ident)
-        return self.of(kind).get(ident) or ident
+            return self.server(ident) if ident else ""
+        return getattr(self, _TABLES[kind]).get(ident) or ident
 
     def project(self, project_id: str) -> str:
         return self.projects.get(project_id, project_id)
