@@ -35,7 +35,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.table import SIZE, ResourceTableApp, rss_mb, synthetic_servers  # noqa: E402
+from bench.table import (  # noqa: E402
+    SIZE,
+    ResourceTableApp,
+    rss_mb,
+    server_columns,
+    synthetic_servers,
+)
 
 PAGE = 1000
 STAGES = ("json.loads", "decode", "models", "table")
@@ -110,9 +116,7 @@ def timed_pages(pages: list[bytes], step: Callable[[bytes], Any]) -> tuple[float
 async def timed_table(
     pages: list[bytes], parse: Callable[[bytes], list[Any]]
 ) -> tuple[float, float]:
-    from tui.screens.resources.servers import SERVERS
-
-    app = ResourceTableApp(SERVERS.columns)
+    app = ResourceTableApp(server_columns())
     async with app.run_test(size=SIZE) as pilot:
         from tui.widgets.resource_table import ResourceTable
 
@@ -208,10 +212,9 @@ def _read_pages(count: int) -> Iterator[bytes]:
 
 
 async def _hold_table(pages: Iterable[bytes], parse: Callable[[bytes], list[Any]]) -> None:
-    from tui.screens.resources.servers import SERVERS
     from tui.widgets.resource_table import ResourceTable
 
-    app = ResourceTableApp(SERVERS.columns)
+    app = ResourceTableApp(server_columns())
     async with app.run_test(size=SIZE) as pilot:
         table = app.query_one(ResourceTable)
         for number, content in enumerate(pages):

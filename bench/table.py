@@ -28,7 +28,7 @@ from textual.app import App, ComposeResult  # noqa: E402
 from textual.widgets import DataTable  # noqa: E402
 
 from tui.backend.models import Server  # noqa: E402
-from tui.resource import Col  # noqa: E402
+from tui.resource import Col, bind  # noqa: E402
 from tui.screens.resources.servers import SERVERS  # noqa: E402
 from tui.widgets.resource_table import ResourceTable  # noqa: E402
 
@@ -123,6 +123,17 @@ def synthetic_servers(count: int, seed: int = 42) -> tuple[list[dict[str, Any]],
             }
         )
     return records, projects
+
+
+def server_columns(projects: dict[str, str] | None = None) -> tuple[Col, ...]:
+    """The server list's columns as a screen binds them: to a context (a demo cloud's) whose
+    names know `projects` (id → name), as a connection learns them."""
+    from tui.backend.memory import MemoryBackend
+    from tui.context import Context
+
+    context = Context(MemoryBackend(servers=0))
+    context.names.learn("project", projects or {})
+    return bind(SERVERS.columns, context)
 
 
 def rss_mb() -> float:
@@ -299,10 +310,10 @@ async def main() -> int:
     parser.add_argument("--baseline-rows", type=int, default=10_000)
     args = parser.parse_args()
 
-    columns = SERVERS.columns
     rss_start = rss_mb()
     start = time.perf_counter()
     records, projects = synthetic_servers(args.rows)
+    columns = server_columns(projects)
     servers = [Server.from_api(record, projects) for record in records]
     del records
     print(

@@ -25,6 +25,7 @@ from tui.resource import Drill, Resource, Scope, bind, unavailable, why_not
 from tui.screens.acting import ActingMixin
 from tui.screens.cached_rows import CachedRowsMixin
 from tui.screens.contextual import Contextual
+from tui.screens.named_rows import NamedRowsMixin
 from tui.screens.screen_keys import key_binding, with_keys
 from tui.text import one_line
 from tui.widgets.header import CloudHeader
@@ -44,7 +45,9 @@ FULL_REFRESH_EVERY = 30
 WAITING_GROUPS = ("load", "act")
 
 
-class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, Screen[None]):
+class ResourceScreen(
+    GuardedHandlers, CachedRowsMixin, NamedRowsMixin, ActingMixin, Contextual, Screen[None]
+):
     """A list of one resource in one scope of one context (its cloud), streamed page by page
     into a virtual table."""
 
@@ -101,6 +104,7 @@ class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, 
         self._listed: Scope | None = None  # the scope the table's rows were listed in
         self._since: datetime | None = None  # what the next refresh by changes asks from
         self._by_changes = 0  # refreshes by changes since the last full list
+        self._naming = []
 
     def compose(self) -> ComposeResult:
         yield CloudHeader(id="header")
@@ -186,6 +190,7 @@ class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, 
                     f"{self.resource.title} need admin rights here"
                     " (the cloud lists none to a member)."
                 )
+            await self._names_shown()
             self._store_cache(table.loaded_rows())
             if self.resource.summary is not None:
                 self.summary = self.resource.summary(table.rows_in_view())
@@ -212,7 +217,10 @@ class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, 
         mark = self.context.backend.cloud_time()
         first = True
         async for page in self._pages():
+            if first:
+                self._cells_computed()
             table.load(page, replace=first)
+            self._want_names(page)
             first = False
             mark = mark or self.context.backend.cloud_time()
             self.pages += 1
@@ -237,6 +245,7 @@ class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, 
                 kept = [row for row in page if not deleted(row) and belongs(row)]
                 gone = {key(row) for row in page} - set(map(key, kept))
                 table.merge(kept, removed=gone)
+                self._want_names(kept)
                 mark = mark or backend.cloud_time()
                 self.pages += 1
                 self._update_crumbs()
@@ -246,6 +255,7 @@ class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, 
             seen: set[str] = set()
             async for page in self._pages():
                 table.merge(page)
+                self._want_names(page)
                 seen.update(map(key, page))
                 mark = mark or backend.cloud_time()
                 self.pages += 1

@@ -16,14 +16,16 @@ known and awaited only by what needs the answer (`Context.settled_capabilities`)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tui.backend.errors import BackendError, Forbidden
 from tui.backend.models import CloudInfo
 from tui.config import Settings
+from tui.names import NameLookups, Names
 
 if TYPE_CHECKING:
     from tui.backend.audit import AuditLog
@@ -32,24 +34,6 @@ if TYPE_CHECKING:
 
 # Keystone's roles below admin that may write: a project's members and its manager.
 MEMBER_ROLES = frozenset({"member", "_member_", "manager"})
-
-
-@dataclass(slots=True)
-class Names:
-    """Names the lists show instead of ids (project ids → names), learned per connection."""
-
-    projects: dict[str, str] = field(default_factory=dict)
-    # server ids → names, for lists that name servers only by id (migrations); "" = gone
-    servers: dict[str, str] = field(default_factory=dict)
-
-    def project(self, project_id: str) -> str:
-        return self.projects.get(project_id, project_id)
-
-    def server(self, server_id: str) -> str:
-        name = self.servers.get(server_id)
-        if name is None:
-            return f"{server_id[:8]}…"
-        return name or f"(deleted) {server_id[:8]}"
 
 
 @dataclass(slots=True)
@@ -180,6 +164,7 @@ class Context:
         self.backend = backend
         self.label = label or backend.info.cloud
         self.names = Names()
+        self.lookups = NameLookups(self.names, backend, lambda: self.capabilities)
         self.thresholds = Thresholds(stuck_minutes=max(1, settings.stuck_minutes))
         self.hosts = HostDefaults(drain_concurrency=max(1, settings.drain_concurrency))
         self.refresh_seconds = settings.refresh_seconds
@@ -253,10 +238,10 @@ class Context:
         return info
 
     async def _learn_names(self) -> None:
-        try:
-            self.names.projects = await self.backend.project_name_map()
-        except BackendError:
-            self.names.projects = {}
+        with contextlib.suppress(BackendError):
+            self.names.learn("project", await self.backend.project_name_map())
+        if self.info.project_id and self.info.project:  # a member's own, listable or not
+            self.names.projects.setdefault(self.info.project_id, self.info.project)
 
     def set_state(self, state: str) -> None:
         """ "connecting", "connected", "error" or "lost": what the header says."""
@@ -289,6 +274,7 @@ class Context:
         return self._runbooks
 
     async def close(self) -> None:
+        self.lookups.close()
         for task in (self._probe, self._connecting):
             if task is not None and not task.done():
                 task.cancel()

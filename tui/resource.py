@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from tui.context import Context
     from tui.forms import Form, Values
     from tui.list_filters import FilterWord
+    from tui.names import Kind
 
 Row = Any  # a model instance (frozen dataclass)
 P = ParamSpec("P")
@@ -43,6 +44,9 @@ class Col:
     style: Callable[[Row], str] | None = None
     align: Literal["left", "right"] = "left"
     sort_key: Callable[[Row], Any] | None = None
+    # an id shown by its name: (the kind of name, the row's attribute holding the id); the
+    # list screen has the ids of the rows it shows named (`tui.names.NameLookups`)
+    named: tuple[Kind, str] | None = None
 
     def text(self, row: Row) -> str:
         return self.get(row)

@@ -312,14 +312,27 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
         self._sort_column = None
         self._sort_reverse = False
         self._sort_keys = []
+        self._recompute()
+        self._show_view(anchor, offset, fallback=0)
+
+    def refresh_cells(self) -> None:
+        """Compute every row's cells again (names learned since the rows came): the text
+        drawn, searched, sorted by and measured; the cursor, sort, filter and marks stay."""
+        anchor, offset = self._anchor()
+        self._recompute()
+        self._show_view(anchor, offset, fallback=self._cursor)
+
+    def _recompute(self) -> None:
         self._natural = self._title_widths()
         getters = [column.get for column in self._columns]
         cells = [[get(row) for get in getters] for row in self._rows]
         self._search = ["\n".join(row_cells).lower() for row_cells in cells]
+        if self._sort_column is not None:
+            self._sort_keys = list(map(self._columns[self._sort_column].key, self._rows))
         self._grow_widths(cells)
         self._rebuild_order()
+        self._generation += 1
         self._relayout(force=True)
-        self._show_view(anchor, offset, fallback=0)
 
     def load(self, rows: Iterable[Row], *, replace: bool) -> None:
         """Add a page of rows; `replace=True` starts a new data set (a first page or a refresh).

@@ -16,7 +16,7 @@ from tui.screens.resources.choices import (
     project_choices,
     server_choices,
 )
-from tui.screens.resources.columns import project_col, state_col
+from tui.screens.resources.columns import name_col, project_col, state_col
 from tui.screens.resources.lists import one
 
 
@@ -123,10 +123,10 @@ FLOATING_IPS = Resource(
         Col("Address", attr("address"), min_width=7, max_width=39),
         state_col("Status", "status"),
         Col("Fixed IP", attr("fixed_ip"), min_width=8, max_width=39),
-        Col("Server", attr("server_id"), min_width=6, max_width=36),
+        name_col("Server", "server", "server_id", min_width=6, max_width=36),
         Col("Description", attr("description"), min_width=6, max_width=30),
         project_col(),
-        Col("Network", attr("network_id"), min_width=8, max_width=36),
+        name_col("Network", "network", "network_id", min_width=8, max_width=36),
     ),
     list=list_floating_ips,
     get=lambda b, i: b.floating_ip(i),

@@ -20,11 +20,9 @@ from tui.backend.models import (
     Whereabouts,
 )
 from tui.backend.moving import where_is
-from tui.context import Context, Names
+from tui.context import Context
 from tui.resource import Action, Col, Drill, Resource, Row, Scope, attr, in_context
-from tui.screens.resources.columns import project_col
-
-NAME_LOOKUPS = 8  # server names fetched at once for a page of migrations
+from tui.screens.resources.columns import name_col, project_col
 
 # -- helpers ------------------------------------------------------------------------------
 
@@ -75,23 +73,6 @@ def _status_col(title: str, name: str, max_width: int = 14) -> Col:
 # -- migrations ---------------------------------------------------------------------------
 
 
-async def _learn_names(names: Names, backend: Backend, ids: set[str]) -> None:
-    """Server names for ids not seen yet (a deleted server is remembered as gone)."""
-    unknown = [i for i in ids if i and i not in names.servers]
-    gate = asyncio.Semaphore(NAME_LOOKUPS)
-
-    async def one(server_id: str) -> None:
-        async with gate:
-            try:
-                names.servers[server_id] = (await backend.server(server_id)).name or server_id
-            except NotFound:
-                names.servers[server_id] = ""
-            except BackendError:
-                pass  # shown by id
-
-    await asyncio.gather(*(one(i) for i in unknown))
-
-
 async def with_progress(backend: Backend, migration: Migration) -> Migration:
     """A live migration in progress with its memory/disk progress (server-migrations)."""
     if migration.type != LIVE_MIGRATION or not migration.in_progress:
@@ -115,8 +96,7 @@ async def list_migrations(
     context: Context, backend: Backend, scope: Scope
 ) -> AsyncIterator[list[Migration]]:
     pages = backend.migrations(host=scope.get("host"), server_id=scope.get("server_id"))
-    async for page in pages:
-        await _learn_names(context.names, backend, {m.server_id for m in page})
+    async for page in pages:  # the servers' names: their column's one listing (tui.names)
         yield list(await asyncio.gather(*(with_progress(backend, m) for m in page)))
 
 
@@ -219,12 +199,7 @@ MIGRATIONS = Resource(
     title="Migrations",
     aliases=("migration", "mig", "migs"),
     columns=(
-        Col(
-            "Server",
-            in_context(lambda context, m: context.names.server(m.server_id)),
-            min_width=8,
-            max_width=24,
-        ),
+        name_col("Server", "server", "server_id", min_width=8, max_width=24),
         Col("Type", kind, min_width=4, max_width=10),
         _status_col("Status", "status"),
         Col("Source → dest", move_text, min_width=10, max_width=40),

@@ -9,11 +9,10 @@ and replaces each line as its check answers, so a 403 or a slow service spoils o
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, cast
 
 from tui.backend.base import Backend
 from tui.backend.errors import BackendError, Forbidden
@@ -48,40 +47,43 @@ VOLUME_TRANSITIONS = (
     "creating", "attaching", "detaching", "deleting", "extending", "retyping",
     "downloading", "uploading", "backing-up", "restoring-backup", "maintenance",
 )  # fmt: skip
-# Cinder answers the one-status lists at most this many at a time.
-PARALLEL = 8
 
 
-async def merged(
-    sources: Sequence[Callable[[], AsyncIterator[list[Row]]]], parallel: int = PARALLEL
-) -> AsyncIterator[list[Row]]:
-    """The pages of several lists, as each arrives; the first error stops them all."""
-    queue: asyncio.Queue[list[Row] | BaseException | None] = asyncio.Queue()
-    gate = asyncio.Semaphore(parallel)
+class SharedLists:
+    """The backend as one overview run sees it: a list several checks read (the compute
+    services: down and disabled; the network agents likewise) is sent once, its pages handed
+    to each; everything else is the backend's own."""
 
-    async def drain(source: Callable[[], AsyncIterator[list[Row]]]) -> None:
-        try:
-            async with gate:
-                async for page in source():
-                    await queue.put(page)
-            await queue.put(None)
-        except BaseException as exc:  # handed to the consumer, which re-raises it
-            await queue.put(exc)
+    SHARED = frozenset({"compute_services", "network_agents"})
 
-    tasks = [asyncio.create_task(drain(source)) for source in sources]
-    try:
-        for _ in tasks:
-            while (item := await queue.get()) is not None:
-                if isinstance(item, BaseException):
-                    raise item
-                if item:
-                    yield item
-    finally:
-        for task in tasks:
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self._lists: dict[str, asyncio.Task[list[list[Any]]]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._backend, name)
+        return partial(self._shared, name, value) if name in self.SHARED else value
+
+    async def _shared(
+        self, name: str, listing: Callable[..., AsyncIterator[list[Any]]], **kwargs: Any
+    ) -> AsyncIterator[list[Any]]:
+        if kwargs:  # narrowed otherwise: its own list
+            async for page in listing(**kwargs):
+                yield page
+            return
+        task = self._lists.get(name)
+        if task is None:
+            task = self._lists[name] = asyncio.create_task(_pages(listing()))
+        for page in await asyncio.shield(task):
+            yield page
+
+    def close(self) -> None:
+        for task in self._lists.values():
             task.cancel()
-        for task in tasks:
-            with contextlib.suppress(BaseException):
-                await task
+
+
+async def _pages(pages: AsyncIterator[list[Any]]) -> list[list[Any]]:
+    return [page async for page in pages]
 
 
 async def only(
@@ -130,14 +132,11 @@ async def servers_stuck(
 
 
 def volumes_in_error(backend: Backend, scope: Scope) -> AsyncIterator[list[Volume]]:
-    return merged([partial(backend.volumes_in_status, s) for s in VOLUME_ERRORS])
+    return backend.volumes_in_states(VOLUME_ERRORS)
 
 
 def volumes_stuck(context: Context, backend: Backend, scope: Scope) -> AsyncIterator[list[Volume]]:
-    before = context.thresholds.before()
-    return merged(
-        [partial(backend.volumes_in_status, s, before=before) for s in VOLUME_TRANSITIONS]
-    )
+    return backend.volumes_in_states(VOLUME_TRANSITIONS, before=context.thresholds.before())
 
 
 def _hosts(rows: Sequence[Any], what: Callable[[Any], str]) -> str:
@@ -289,10 +288,11 @@ async def list_checks(
     yield [last.get(c.id) or CheckResult(c, "checking") for c in checks]
     bugs: list[Exception] = []
     admin = context.capabilities.admin
+    shared = SharedLists(backend)
 
     async def checked(check: Check) -> CheckResult:
         try:
-            return await run_check(backend, check, admin=admin)
+            return await run_check(cast(Backend, shared), check, admin=admin)
         except Exception as exc:  # a bug in one check spoils its line, not the others
             bugs.append(exc)
             return CheckResult(check, "error", detail=f"stackdeck failed here: {summary_of(exc)}")
@@ -306,6 +306,7 @@ async def list_checks(
     finally:
         for task in tasks:
             task.cancel()
+        shared.close()
     if bugs:
         raise bugs[0]  # once every line is in: the app's error panel and crash file
 

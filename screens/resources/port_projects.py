@@ -16,18 +16,14 @@ from tui.context import Context
 from tui.export import Column, ExportError, file_slug, path_problem, write_csv
 from tui.forms import Field, Form, Values
 from tui.resource import Action, Scope, in_context
-from tui.screens.resources.project_names import learn_project_names
 
 
-async def list_ports(context: Context, backend: Backend, scope: Scope) -> AsyncIterator[list[Port]]:
-    pages = backend.ports(
+def list_ports(backend: Backend, scope: Scope) -> AsyncIterator[list[Port]]:
+    return backend.ports(
         network_id=scope.get("network_id"),
         device_id=scope.get("device_id"),
         project_id=scope.get("project_id"),
     )
-    async for page in pages:
-        await learn_project_names(context, backend, {p.project_id for p in page})
-        yield page
 
 
 def ports_of_project(project: Project) -> Scope:

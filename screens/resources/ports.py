@@ -8,9 +8,9 @@ from tui.backend.models import Port, PortChange, PortSpec
 from tui.forms import Choice, ChoiceLoader, Field, Form, Values, valid_name
 from tui.list_filters import FilterWord, by_name_or_id, project_word
 from tui.net_values import address, address_pairs, field_check, mac
-from tui.resource import Action, Col, Drill, Resource, Scope, attr, in_context
+from tui.resource import Action, Col, Drill, Resource, Scope, attr
 from tui.screens.resources.choices import collect, network_choices
-from tui.screens.resources.columns import project_col, state_col
+from tui.screens.resources.columns import name_col, project_col, state_col
 from tui.screens.resources.lists import one
 from tui.screens.resources.port_projects import EXPORT_FIXED_IPS, list_ports
 
@@ -215,9 +215,9 @@ PORTS = Resource(
         Col("Host", attr("binding_host"), min_width=4, max_width=20),
         Col("VIF", attr("vif_type"), min_width=3, max_width=10),
         Col("Device", attr("device_id"), min_width=8, max_width=36),
-        Col("Network", attr("network_id"), min_width=8, max_width=36),
+        name_col("Network", "network", "network_id", min_width=8, max_width=36),
     ),
-    list=in_context(list_ports),
+    list=list_ports,
     filter_words=(
         project_word("a project's name or id"),
         FilterWord(

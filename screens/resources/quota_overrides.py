@@ -10,6 +10,7 @@ from tui.backend.models import QuotaOverride
 from tui.backend.quota_classes import QuotaScan
 from tui.context import Context
 from tui.resource import Col, Drill, Resource, Scope, in_context
+from tui.screens.resources.columns import project_col
 from tui.screens.resources.quotas import SERVICE_LABEL, limit_text, project_quotas_scope
 
 REMEMBERED = "quota-overrides"  # the scan of the last listing, which the header tells
@@ -62,12 +63,7 @@ QUOTA_OVERRIDES = Resource(
     title="Quotas not default",
     aliases=("quota-list", "quota-override"),
     columns=(
-        Col(
-            "Project",
-            in_context(lambda context, r: context.names.project(r.project_id)),
-            min_width=7,
-            max_width=24,
-        ),
+        project_col(),
         Col("Service", _service, min_width=4, max_width=7),
         Col("Resource", lambda r: r.resource, min_width=8, max_width=28),
         Col(

@@ -15,7 +15,7 @@ from tui.runbook.recipe import RunbookRequest
 from tui.runbook.router_interfaces import remove_interfaces_request
 from tui.screens.resources.actions import row_call
 from tui.screens.resources.choices import collect, external_network_choices
-from tui.screens.resources.columns import project_col, state_col, yes_no
+from tui.screens.resources.columns import name_col, project_col, state_col, yes_no
 from tui.screens.resources.lists import once, one, scoped
 
 
@@ -306,7 +306,7 @@ ROUTERS = Resource(
         Col("External IPs", lambda r: ", ".join(r.external_ips), min_width=8, max_width=40),
         Col("HA", lambda r: yes_no(r.ha), min_width=2, max_width=3),
         Col("DVR", lambda r: yes_no(r.distributed), min_width=3, max_width=3),
-        Col("Gateway net", attr("external_network_id"), min_width=8, max_width=36),
+        name_col("Gateway net", "network", "external_network_id", min_width=8, max_width=36),
         project_col(),
         Col("ID", attr("id"), min_width=8, max_width=36),
     ),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import TYPE_CHECKING
 
 from tui.backend.base import Backend
@@ -45,20 +46,33 @@ def _members_text(group: ServerGroup) -> str:
 # -- members -----------------------------------------------------------------------------------
 
 
+async def list_members(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
+    """The group's servers, read afresh with the group on every load: one listing of its
+    project's servers (a member's own), not a request per member; a member deleted since
+    the group was read is not in it."""
+    group = await backend.server_group(scope.get("server_group") or "")
+    members = set(group.members)
+    if not members:
+        return
+    if backend.info.project_id == group.project_id:
+        pages = backend.servers()
+    else:  # another project's group: only an admin sees it
+        pages = backend.servers(all_projects=True, project_id=group.project_id)
+    async for page in pages:
+        if found := [s for s in page if s.id in members]:
+            members -= {s.id for s in found}
+            yield found
+    # an admin may have put another project's server in the group (Nova lets it): rare
+    elsewhere = [s for s in await asyncio.gather(*map(partial(_one, backend), members)) if s]
+    if elsewhere:
+        yield elsewhere
+
+
 async def _one(backend: Backend, server_id: str) -> Server | None:
     try:
         return await backend.server(server_id)
     except NotFound:  # deleted since the group was read
         return None
-
-
-async def list_members(backend: Backend, scope: Scope) -> AsyncIterator[list[Server]]:
-    """The group's servers, read afresh with the group on every load."""
-    group = await backend.server_group(scope.get("server_group") or "")
-    found = await asyncio.gather(*(_one(backend, m) for m in group.members))
-    servers = [s for s in found if s is not None]
-    if servers:
-        yield servers
 
 
 def members_of(group: ServerGroup) -> Scope:

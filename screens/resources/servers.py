@@ -13,7 +13,7 @@ from tui.backend.states import allows
 from tui.forms import Choice, ChoiceLoader, Field, Form, Values, valid_name
 from tui.resource import Action, Col, Drill, Resource, Scope, View, attr
 from tui.screens.resources.boot import boot, boot_form
-from tui.screens.resources.columns import state_col, task_col
+from tui.screens.resources.columns import project_col, state_col, task_col
 from tui.screens.resources.moves import MOVING_ACTIONS
 from tui.screens.resources.server_filter_words import SERVER_FILTER_WORDS
 from tui.screens.resources.server_interfaces import SERVER_INTERFACE_ACTIONS
@@ -372,7 +372,7 @@ SERVERS = Resource(
         task_col(),
         state_col("Power", "power_state", min_width=5),
         Col("Host", attr("host"), min_width=6, max_width=24),
-        Col("Project", attr("project"), min_width=6, max_width=20),
+        project_col(max_width=20),
         Col("Addresses", lambda s: s.address_text, min_width=9, max_width=40),
         Col("Flavor", attr("flavor"), min_width=6, max_width=20),
     ),

@@ -7,9 +7,10 @@ from collections.abc import AsyncIterator
 from tui.backend.base import Backend
 from tui.backend.models import User, UserSpec
 from tui.forms import Field, Form, Values, valid_name
-from tui.resource import Action, Col, Drill, Resource, Scope, attr, in_context
+from tui.resource import Action, Col, Drill, Resource, Scope, attr
 from tui.screens.resources.actions import row_call
 from tui.screens.resources.choices import project_choices
+from tui.screens.resources.columns import project_col
 from tui.screens.resources.identity import admin_only, enabled_col, grant, grant_form, set_enabled
 from tui.screens.resources.keypairs import keypairs_of_user
 
@@ -119,11 +120,7 @@ USERS = Resource(
         enabled_col(),
         Col("Domain", attr("domain_id"), min_width=6, max_width=16),
         Col("E-mail", attr("email"), min_width=6, max_width=32),
-        Col(
-            "Default project",
-            in_context(lambda context, u: context.names.project(u.default_project_id)),
-            max_width=24,
-        ),
+        project_col("Default project", "default_project_id"),
         Col("ID", attr("id"), min_width=8, max_width=32),
     ),
     list=list_users,

@@ -11,7 +11,7 @@ import pytest
 from tests.app.test_snapshots import SIZES
 from tests.app_helpers import demo_app, select, settle
 from tui.backend.memory import MemoryBackend
-from tui.context import Names
+from tui.names import Names
 
 Setup = Callable[[MemoryBackend, Names], Awaitable[None]]
 

@@ -267,3 +267,28 @@ async def test_each_line_says_checking_until_its_check_answers() -> None:
         assert "…" in screen_text(pilot)  # the counts are not known yet
         await wait_for(pilot, lambda: screen.loaded)
         assert "checking" not in {r.state for r in lines(screen).values()}
+
+
+async def test_one_overview_run_lists_each_service_list_once() -> None:
+    """Down and disabled compute services (and network agents) come from one listing each;
+    the volumes in error and in transition from one call each, whatever the statuses."""
+    app = overview_app(**HEALTHY)
+    backend = app.backend
+    calls: dict[str, int] = {}
+
+    def counting(name: str) -> None:
+        original = getattr(backend, name)
+
+        def counted(*args: object, **kwargs: object) -> object:
+            calls[name] = calls.get(name, 0) + 1
+            return original(*args, **kwargs)
+
+        setattr(backend, name, counted)
+
+    for name in ("compute_services", "network_agents", "volumes_in_states"):
+        counting(name)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_overview(pilot, app)
+        assert calls == {"compute_services": 1, "network_agents": 1, "volumes_in_states": 2}
+        assert {"services-down", "services-disabled", "agents-down"} <= set(lines(screen))
+        assert all(r.state != "error" for r in lines(screen).values())

@@ -48,7 +48,6 @@ COVERS = frozenset(
         "console_log",
         "vnc_console_url",
         "servers_in_status",
-        "servers_in_task_state",
         "servers_in_a_task",
         # with the hosts' module: a host's zone stays while servers run on it
         "add_aggregate_host",
@@ -288,17 +287,6 @@ async def test_reset_state_to_error_and_the_error_list(
     assert server.id not in {s.id for s in await collect(lab.admin.servers_in_status("ERROR"))}
 
 
-async def test_servers_in_a_task_state_not_updated_since(
-    lab: Lab, pair: tuple[Server, Server]
-) -> None:
-    now = datetime.now(UTC)
-    for task_state in ("powering-off", "migrating", "deleting"):
-        stuck = await collect(lab.admin.servers_in_task_state(task_state, before=now))
-        assert {s.task_state for s in stuck} <= {task_state}
-    long_ago = datetime(2000, 1, 1, tzinfo=UTC)
-    assert await collect(lab.admin.servers_in_task_state("deleting", before=long_ago)) == []
-
-
 async def test_servers_in_any_task_not_updated_since(lab: Lab, pair: tuple[Server, Server]) -> None:
     now = datetime.now(UTC)
     busy = await collect(lab.admin.servers_in_a_task(before=now, page_size=1))
@@ -413,6 +401,4 @@ async def test_a_member_may_not_list_every_project(lab: Lab) -> None:
     await refused(collect(member.servers(all_projects=True)), Forbidden, 403, rule)
     await refused(collect(member.servers_in_status("ERROR")), Forbidden, 403, rule)
     now = datetime.now(UTC)
-    stuck = member.servers_in_task_state("deleting", before=now)
-    await refused(collect(stuck), Forbidden, 403, rule)
     await refused(collect(member.servers_in_a_task(before=now)), Forbidden, 403, rule)

@@ -6,7 +6,7 @@ while later ones are still on the wire. Every failure is a ``BackendError``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -563,26 +563,21 @@ class Backend(Protocol):
         """Every project's servers in one status (admin): servers/detail?status=ERROR."""
         ...
 
-    def servers_in_task_state(
-        self, task_state: str, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Server]]:
-        """Every project's servers in one task state not updated since `before` (admin)."""
-        ...
-
     def servers_in_a_task(
         self, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[Server]]:
         """Every project's servers in any task state not updated since `before` (admin)."""
         ...
 
-    def volumes_in_status(
+    def volumes_in_states(
         self,
-        status: str,
+        statuses: Collection[str],
         *,
         before: datetime | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncIterator[list[Volume]]:
-        """Every project's volumes in one status, optionally not updated since `before`."""
+        """Every project's volumes in any of `statuses`, optionally not updated since
+        `before`, in a few requests (not one per status)."""
         ...
 
     async def volume_pools(self) -> list[VolumePool]:

@@ -110,14 +110,6 @@ class CellsMemory(ComputeMemory):
             if kept := [s for s in page if s.id not in self._down()]:
                 yield kept
 
-    async def servers_in_task_state(
-        self, task_state: str, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Server]]:
-        pages = super().servers_in_task_state(task_state, before=before, page_size=page_size)
-        async for page in pages:
-            if kept := [s for s in page if s.id not in self._down()]:
-                yield kept
-
     async def servers_in_a_task(
         self, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[Server]]:

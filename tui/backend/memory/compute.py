@@ -98,18 +98,6 @@ class ComputeMemory(BlockDevicesMemory):
         async for page in self._select(self._cloud.servers, page_size, status=status):
             yield page
 
-    async def servers_in_task_state(
-        self, task_state: str, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Server]]:
-        self._require_admin("list servers", EVERY_PROJECT)
-        async for page in self._select(
-            self._cloud.servers,
-            page_size,
-            lambda s: not_after(s.updated, before),
-            task_state=task_state,
-        ):
-            yield page
-
     async def servers_in_a_task(
         self, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
     ) -> AsyncIterator[list[Server]]:

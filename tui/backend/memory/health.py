@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from datetime import datetime
 
 from tui.backend import models
@@ -12,13 +12,23 @@ from tui.backend.timestamps import not_after
 
 
 class HealthMemory(MemoryCore):
-    async def volumes_in_status(
-        self, status: str, *, before: datetime | None = None, page_size: int = DEFAULT_PAGE_SIZE
+    async def volumes_in_states(
+        self,
+        statuses: Collection[str],
+        *,
+        before: datetime | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncIterator[list[models.Volume]]:
+        wanted = frozenset(statuses)
+
         # Cinder ignores all_tenants for a member: they get their own project's volumes
         def keep(volume: models.Volume) -> bool:
             stamp = str(volume.raw.get("updated_at") or "")
-            return self._owned(volume) and (before is None or not_after(stamp, before))
+            return (
+                volume.status in wanted
+                and self._owned(volume)
+                and (before is None or not_after(stamp, before))
+            )
 
-        async for page in self._select(self._cloud.volumes, page_size, keep, status=status):
+        async for page in self._select(self._cloud.volumes, page_size, keep):
             yield page

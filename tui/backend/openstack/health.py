@@ -1,13 +1,14 @@
 """What the health overview asks: lists narrowed by the services' own filters (admin).
 
-Nova and Cinder take one value per filter (``status=a&status=b`` keeps the last), so each
-call asks for one state; the overview runs them concurrently. Servers busy in any task
-state come in two or three requests, sorted by task state (see `servers_in_a_task`).
+Nova and Cinder take one value per filter (``status=a&status=b`` keeps the last). Servers
+busy in any task state come in two or three requests, sorted by task state (see
+`servers_in_a_task`); volumes in any of several statuses in one request per part the
+statuses share (``status~=error``, see `status_queries`).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Collection, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,11 @@ from tui.backend.timestamps import api_time, not_after
 
 # Cinder compares updated_at (updated_at=lte:...) from 3.60 on.
 VOLUME_TIME_FILTER_MV = (3, 60)
+# Cinder matches part of a value (``status~=ing``: SQL LIKE '%ing%') from 3.34 on.
+VOLUME_LIKE_FILTER_MV = (3, 34)
+# the parts of Cinder's volume statuses that cover several wanted ones in one request:
+# every error state holds "error"; most transitions (creating, backing-up...) hold "ing"
+LIKE_TERMS = ("error", "ing")
 
 
 class HealthAPI(OpenStackCore):
@@ -34,16 +40,6 @@ class HealthAPI(OpenStackCore):
         """Every project's servers in one status (ERROR...): servers/detail?status=."""
         async for page in self._servers_where({"all_tenants": 1, "status": status}, page_size):
             yield page
-
-    async def servers_in_task_state(
-        self, task_state: str, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
-    ) -> AsyncIterator[list[Server]]:
-        """Every project's servers in one task state, not updated since `before` (2.66+)."""
-        params = {"all_tenants": 1, "task_state": task_state, "changes-before": api_time(before)}
-        async for page in self._servers_where(params, page_size):
-            # an older Nova ignores changes-before: check what it could not
-            if kept := [s for s in page if not_after(s.updated, before)]:
-                yield kept
 
     async def servers_in_a_task(
         self, *, before: datetime, page_size: int = DEFAULT_PAGE_SIZE
@@ -92,27 +88,56 @@ class HealthAPI(OpenStackCore):
             await pages.aclose()  # type: ignore[attr-defined]
         return None
 
-    async def volumes_in_status(
+    async def volumes_in_states(
         self,
-        status: str,
+        statuses: Collection[str],
         *,
         before: datetime | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
     ) -> AsyncIterator[list[models.Volume]]:
-        """Every project's volumes in one status, optionally not updated since `before`."""
-        params: dict[str, Any] = {"all_tenants": 1, "status": status}
-        if before is not None:
-            params["updated_at"] = f"lte:{api_time(before)}"
-        async for page in self._collection(
-            "block-storage",
-            "/volumes/detail",
-            "volumes",
-            models.Volume.from_api,
-            params,
-            page_size=page_size,
-            microversion=lambda: self._version("block-storage", VOLUME_TIME_FILTER_MV),
-        ):
+        """Every project's volumes in any of `statuses`, optionally not updated since `before`:
+        a few requests (`status_queries`), not one per status."""
+        wanted = frozenset(statuses)
+        version = await self._call(
+            "list volumes", lambda: self._version("block-storage", VOLUME_TIME_FILTER_MV)
+        )
+        like = _minor(version) >= VOLUME_LIKE_FILTER_MV[1]
+        for key, value in status_queries(wanted, like=like):
+            params: dict[str, Any] = {"all_tenants": 1, key: value}
             if before is not None:
-                page = [v for v in page if not_after(str(v.raw.get("updated_at") or ""), before)]
-            if page:
-                yield page
+                params["updated_at"] = f"lte:{api_time(before)}"
+            async for page in self._collection(
+                "block-storage",
+                "/volumes/detail",
+                "volumes",
+                models.Volume.from_api,
+                params,
+                page_size=page_size,
+                microversion=lambda: version,
+            ):
+                page = [v for v in page if v.status in wanted]
+                if before is not None:
+                    page = [
+                        v for v in page if not_after(str(v.raw.get("updated_at") or ""), before)
+                    ]
+                if page:
+                    yield page
+
+
+def _minor(version: str) -> int:
+    return int(version.partition(".")[2] or 0)
+
+
+def status_queries(statuses: Collection[str], *, like: bool) -> list[tuple[str, str]]:
+    """The status filters covering `statuses`: one inexact filter (``status~=error``,
+    Cinder 3.34+) for the statuses sharing one of LIKE_TERMS, one exact filter for each of
+    the others. What an inexact filter brings beyond `statuses` is the caller's to drop."""
+    rest = set(statuses)
+    queries: list[tuple[str, str]] = []
+    if like:
+        for term in LIKE_TERMS:
+            covered = {s for s in rest if term in s}
+            if len(covered) > 1:
+                queries.append(("status~", term))
+                rest -= covered
+    return queries + [("status", s) for s in sorted(rest)]
