@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Self
 
 from rich.text import Text
@@ -25,6 +26,7 @@ from tui.resource import Drill, Resource, Scope, bind, unavailable, why_not
 from tui.screens.acting import ActingMixin
 from tui.screens.cached_rows import CachedRowsMixin
 from tui.screens.contextual import Contextual
+from tui.screens.page_batches import batched
 from tui.screens.screen_keys import key_binding, with_keys
 from tui.text import one_line
 from tui.widgets.header import CloudHeader
@@ -208,11 +210,11 @@ class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, 
         self._listed = None
         mark = self.context.backend.cloud_time()
         first = True
-        async for page in self._pages():
-            table.load(page, replace=first)
+        async for pages in batched(self._pages()):
+            table.load(chain.from_iterable(pages), replace=first)
             first = False
             mark = mark or self.context.backend.cloud_time()
-            self.pages += 1
+            self.pages += len(pages)
             self._update_crumbs()
         if first:
             table.load([], replace=True)
@@ -239,11 +241,12 @@ class ResourceScreen(GuardedHandlers, CachedRowsMixin, ActingMixin, Contextual, 
         else:
             before = table.loaded_keys()
             seen: set[str] = set()
-            async for page in self._pages():
-                table.merge(page)
-                seen.update(map(key, page))
+            async for pages in batched(self._pages()):
+                rows = list(chain.from_iterable(pages))
+                table.merge(rows)
+                seen.update(map(key, rows))
                 mark = mark or backend.cloud_time()
-                self.pages += 1
+                self.pages += len(pages)
                 self._update_crumbs()
             table.merge([], removed=before - seen)
             self._by_changes = 0
