@@ -21,6 +21,7 @@ class _Holds:
         self.lock = threading.Lock()
         self.count = 0
         self.enable_after = False  # the collector was on before the first hold
+        self.kept = False  # a hold's work kept what it made
 
 
 _HOLDS = _Holds()  # the collector is one per process, and so are its holds
@@ -34,9 +35,21 @@ def hold() -> None:
         _HOLDS.count += 1
 
 
-def release() -> None:
+def release(*, kept: bool = True) -> None:
+    """End a hold. `kept`: the work kept much of what it made (a list's rows): one full
+    pass over it now, else the first collection after would walk it at a keystroke, and a
+    full one soon after that (Python runs one once what survived a pass grew by a quarter).
+    Work that freed what it made (a file written) leaves the collector nothing to walk."""
     with _HOLDS.lock:
         _HOLDS.count = max(0, _HOLDS.count - 1)
+        _HOLDS.kept = _HOLDS.kept or kept
+        if _HOLDS.count:
+            return
+        full_pass = _HOLDS.enable_after and _HOLDS.kept
+        _HOLDS.kept = False
+    if full_pass:
+        gc.collect()  # outside the lock: a finalizer it runs may hold and release
+    with _HOLDS.lock:
         if _HOLDS.count == 0 and _HOLDS.enable_after:
             gc.enable()
 
@@ -57,9 +70,9 @@ def enabled() -> bool:
 
 
 @contextmanager
-def held() -> Iterator[None]:
+def held(*, kept: bool = True) -> Iterator[None]:
     hold()
     try:
         yield
     finally:
-        release()
+        release(kept=kept)

@@ -98,3 +98,23 @@ def test_a_collector_off_before_the_holds_stays_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_hold_whose_work_kept_its_rows_ends_with_one_full_pass() -> None:
+    passes: list[int] = []
+
+    def counted(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    gc.callbacks.append(counted)
+    try:
+        with collector.held(kept=False):
+            pass
+        assert passes == []  # what it made is gone: nothing to walk
+        with collector.held():
+            pass
+        assert passes == [2]
+    finally:
+        gc.callbacks.remove(counted)
+    assert gc.isenabled()
