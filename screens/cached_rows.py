@@ -11,6 +11,8 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
+from tui import collector
+
 if TYPE_CHECKING:
     from textual.screen import Screen
 
@@ -134,8 +136,10 @@ class CachedRowsMixin(_ScreenBase):
         resource = self.resource.name
 
         def write() -> None:
-            cache.remember_identity(identity)
-            cache.store(name, resource, rows)
+            # what encoding makes is freed once written: no collector passes meanwhile
+            with collector.held(kept=False):
+                cache.remember_identity(identity)
+                cache.store(name, resource, rows)
 
         self.run_worker(write, thread=True, group="list-cache", exit_on_error=False)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from itertools import chain
 from typing import TYPE_CHECKING, Any, Self
 
 from rich.text import Text
@@ -26,6 +27,7 @@ from tui.screens.acting import ActingMixin
 from tui.screens.cached_rows import CachedRowsMixin
 from tui.screens.contextual import Contextual
 from tui.screens.named_rows import NamedRowsMixin
+from tui.screens.page_batches import batched
 from tui.screens.screen_keys import key_binding, with_keys
 from tui.text import one_line
 from tui.widgets.header import CloudHeader
@@ -216,14 +218,15 @@ class ResourceScreen(
         self._listed = None
         mark = self.context.backend.cloud_time()
         first = True
-        async for page in self._pages():
+        async for pages in batched(self._pages()):
+            rows = list(chain.from_iterable(pages))
             if first:
                 self._cells_computed()
-            table.load(page, replace=first)
-            self._want_names(page)
+            table.load(rows, replace=first)
+            self._want_names(rows)
             first = False
             mark = mark or self.context.backend.cloud_time()
-            self.pages += 1
+            self.pages += len(pages)
             self._update_crumbs()
         if first:
             table.load([], replace=True)
@@ -253,12 +256,13 @@ class ResourceScreen(
         else:
             before = table.loaded_keys()
             seen: set[str] = set()
-            async for page in self._pages():
-                table.merge(page)
-                self._want_names(page)
-                seen.update(map(key, page))
+            async for pages in batched(self._pages()):
+                rows = list(chain.from_iterable(pages))
+                table.merge(rows)
+                self._want_names(rows)
+                seen.update(map(key, rows))
                 mark = mark or backend.cloud_time()
-                self.pages += 1
+                self.pages += len(pages)
                 self._update_crumbs()
             table.merge([], removed=before - seen)
             self._by_changes = 0

@@ -21,6 +21,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
+from tui import collector
 from tui.app_runbooks import RUNBOOK_COMMANDS, RunbookApp
 from tui.backend.base import Backend
 from tui.backend.errors import BackendError
@@ -444,9 +445,9 @@ def _collect_after_start() -> None:
 
     What start-up made lives as long as the app: frozen, the collector never scans it again.
     """
-    if not gc.isenabled():
+    if not collector.enabled():
         gc.freeze()
-        gc.enable()
+        collector.enable()
 
 
 def _load_registry() -> None:

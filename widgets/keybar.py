@@ -16,6 +16,7 @@ class KeyBar(GuardedHandlers, Widget):
 
     shown = ""
     """The text last rendered (what is on screen)."""
+    _drawn: list[tuple[str, str, bool]] | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -24,21 +25,32 @@ class KeyBar(GuardedHandlers, Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, _screen: object) -> None:
-        self.refresh()
+        # a cursor move asks again on every row: redraw only when the keys offered change
+        if self._keys() != self._drawn:
+            self.refresh()
 
-    def render(self) -> Text:
-        key_style = self.get_component_rich_style("keybar--key")
-        text_style = self.get_component_rich_style("keybar--description")
-        text = Text(no_wrap=True, overflow="ellipsis")
+    def _keys(self) -> list[tuple[str, str, bool]]:
+        """(key label, description, enabled) of each key shown."""
+        keys = []
         seen: set[str] = set()
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             if not binding.show or not binding.description or binding.action in seen:
                 continue
             seen.add(binding.action)
-            label = binding.key_display or key_label(key)
-            style = key_style if active.enabled else key_style + text_style
+            keys.append(
+                (binding.key_display or key_label(key), binding.description, active.enabled)
+            )
+        return keys
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("keybar--key")
+        text_style = self.get_component_rich_style("keybar--description")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        self._drawn = self._keys()
+        for label, description, enabled in self._drawn:
+            style = key_style if enabled else key_style + text_style
             text.append(f" {label} ", style=style)
-            text.append(f"{binding.description} ", style=text_style)
+            text.append(f"{description} ", style=text_style)
         self.shown = text.plain
         return text
