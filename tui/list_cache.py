@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import importlib
 import json
@@ -31,12 +32,12 @@ import os
 import tempfile
 import time
 import typing
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from types import UnionType
+from types import GenericAlias, UnionType
 from typing import Any, Union
 
 import msgspec
@@ -289,7 +290,9 @@ def encode(
     if not is_dataclass(cls) or not cls.__module__.startswith(MODELS_PACKAGE):
         return None
     try:
-        records = msgspec.convert(rows, list[_mirror(cls)], from_attributes=True)
+        mirrored = GenericAlias(list, (_mirror(cls),))
+        with _gc_paused():
+            records = msgspec.convert(rows, mirrored, from_attributes=True)
         if (scrub_record := _scrubber(cls)) is not None:
             for record in records:
                 scrub_record(record)
@@ -319,11 +322,12 @@ def _decode(body: bytes) -> Cached:
     cls = _model_class(str(header["model"]))
     if header.get("fields") != model_fields(cls):
         raise ValueError("the model changed")
-    if json_needs_gate(rows_body):  # escapes or odd characters: every string through the gate
-        data = clean_json(msgspec.json.decode(rows_body))
-        rows = msgspec.convert(data, list[cls])  # type: ignore[valid-type]
-    else:
-        rows = _rows_decoder(cls).decode(rows_body)
+    with _gc_paused():
+        if json_needs_gate(rows_body):  # escapes or odd characters: every string gated
+            data = clean_json(msgspec.json.decode(rows_body))
+            rows = msgspec.convert(data, GenericAlias(list, (cls,)))
+        else:
+            rows = _rows_decoder(cls).decode(rows_body)
     since = header.get("since")
     return Cached(
         rows,
@@ -415,7 +419,20 @@ def _mirror_type(kind: Any) -> Any:
 
 @cache
 def _rows_decoder(cls: type) -> msgspec.json.Decoder[list[Any]]:
-    return msgspec.json.Decoder(list[cls])  # type: ignore[valid-type]
+    return msgspec.json.Decoder(GenericAlias(list, (cls,)))
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic GC while a list's rows are made (or mirrored): ~100k objects allocated,
+    none freed, so the collections they would trigger find nothing and cost ~half the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _needs_scrub(kind: Any) -> bool:

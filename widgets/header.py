@@ -35,6 +35,10 @@ class CloudHeader(GuardedHandlers, Widget):
     state: reactive[str] = reactive("connecting")
     admin: reactive[bool] = reactive(False)
     read_only: reactive[bool] = reactive(False)
+    # the screen's rows are from the cache ("cached · 4 min old"): said instead of
+    # "connected" until the cloud brought them current; and whether that failed
+    cached: reactive[str] = reactive("")
+    cached_failed: reactive[bool] = reactive(False)
 
     def show(self, context: Context) -> None:
         """Say what `context` is: its cloud, who we are there, its state."""
@@ -65,8 +69,19 @@ class CloudHeader(GuardedHandlers, Widget):
             text.append("  READ-ONLY" if labels else " RO", style=style)
         return text
 
+    def _state(self) -> tuple[str, str]:
+        """The words on the right and their style."""
+        if self.cached:
+            if self.state in ("error", "lost"):
+                return f"✖ {self.cached} · cloud unreachable", "header--error"
+            if self.cached_failed:
+                return f"✖ {self.cached} · not refreshed", "header--error"
+            doing = "connecting" if self.state == "connecting" else "refreshing"
+            return f"◌ {self.cached} · {doing}", "header--connecting"
+        return STATES.get(self.state, (self.state, "header--error"))
+
     def render(self) -> Text:
-        words, css = STATES.get(self.state, (self.state, "header--error"))
+        words, css = self._state()
         right = Text(words + " ", style=self.get_component_rich_style(css))
         width = self.size.width
         text = self._left(labels=True)

@@ -129,9 +129,10 @@ def test_a_file_of_the_previous_format_is_ignored_and_removed(cache: ListCache) 
 @pytest.mark.parametrize(
     "tampered",
     [
-        b'[["x"]]',  # too few fields
-        b'[[1, 2, 3]]',
+        b'[{"id": "x"}]',  # fields missing
+        b'[{"id": 1, "name": ["not", "text"]}]',
         b'{"not": "a list"}',
+        b"[[1, 2, 3]]",
     ],
 )
 def test_rows_that_do_not_fit_the_model_drop_the_file(cache: ListCache, tampered: bytes) -> None:
