@@ -1,4 +1,4 @@
-"""Benchmark the list cache: writing and reading 10k and 100k servers (msgspec arrays),
+"""Benchmark the list cache: writing and reading 10k and 100k servers (msgspec objects),
 against the same rows written and read with the stdlib `json` (the first cache format: one
 JSON array per row, models built from it), and against parsing the same servers from Nova's
 JSON (json.loads of the page bodies + the models' parser), all measured in the same run.

@@ -179,11 +179,11 @@ class CachedRowsMixin(_ScreenBase):
         return f"cached {age_text(self.stale_since)} ago"
 
     def cached_state(self) -> tuple[str, bool]:
-        """What the header says instead of "connected" while the rows are from the cache
-        ("cached · 4 min old"; "" when they are live), and whether bringing them current
+        """How old the rows from the cache are, for the header to say instead of
+        "connected" ("4 min"; "" when they are live), and whether bringing them current
         failed."""
         if self.stale_since is None:
             return "", False
         from tui.list_cache import age_text
 
-        return f"cached · {age_text(self.stale_since)} old", self.error is not None
+        return age_text(self.stale_since), self.error is not None

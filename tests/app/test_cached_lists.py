@@ -260,3 +260,29 @@ def test_the_command_line_clears_the_cache(capsys: pytest.CaptureFixture[str]) -
     assert main(["--clear-cache"]) == 0
     assert "removed 1 cached file(s)" in capsys.readouterr().out
     assert cache.last_identity("c") is None
+
+
+async def test_cached_rows_of_an_unreachable_cloud_80x24(svg_snapshot: Any) -> None:
+    from tui.list_cache import ListCache
+
+    await _first_start()
+    for path in ListCache().root.glob("*.list.json"):
+        _age_file(path, hours=4 / 60)  # "4 min old"
+    backend = MemoryBackend(servers=12, clock=FIXED)
+
+    async def refused() -> object:
+        raise ConnectionLost(
+            "Cannot reach the cloud: Unable to establish connection to "
+            "https://keystone.example.net:5000/v3/auth/tokens: [Errno 111] Connection refused",
+            operation="authenticate",
+        )
+
+    backend.connect = refused  # type: ignore[method-assign,assignment]
+    app = cached_app(backend)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "cached 4 min · unreachable" in screen_text(pilot))
+        screen = app.screen
+        assert isinstance(screen, ResourceScreen)
+        assert screen.table.total_count == 12 and screen.stale_since is not None
+        await pilot.pause(0.3)
+        assert app.export_screenshot() == svg_snapshot
