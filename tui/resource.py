@@ -291,8 +291,8 @@ def why_not(offer: Action | View, row: Row, label: str) -> str:
 def held(resource: Resource, hold: Callable[[Row], str | None]) -> Resource:
     """`resource` whose row actions are refused while `hold(row)` gives a reason (a list
     shows rows from the cache): through each action's own `when` and `why_not`, so every
-    way of offering or running an action (its key, the palette, marked rows, the describe
-    screen) refuses it, and says why, as for any other refusal."""
+    way of offering or running an action (its key, the palette, marked rows) refuses it,
+    and says why, as for any other refusal."""
     actions = tuple(_held(a, hold) if a.on_row else a for a in resource.actions)
     return replace(resource, actions=actions)
 

@@ -234,6 +234,27 @@ async def test_a_cached_row_is_refused_through_the_palette_too() -> None:
         await settle(pilot)
 
 
+async def test_marked_cached_rows_are_refused_too() -> None:
+    await _first_start()
+    backend = HeldBackend(servers=12, clock=FIXED)
+    app = cached_app(backend)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ResourceScreen) and backend.lists)
+        screen = app.screen
+        assert isinstance(screen, ResourceScreen)
+        await wait_for(pilot, lambda: screen.table.total_count > 0)
+        await pilot.press("space", "space")
+        assert len(screen.table.marked_rows()) == 2
+        await pilot.press("o")
+        screen.action_act("stop")
+        await pilot.pause()
+        said = [n.message for n in app._notifications if "is from the cache" in n.message]
+        assert len(said) == 2, [n.message for n in app._notifications]
+        assert app.screen is screen and backend.writes == []  # no runbook preview either
+        backend.answer.set()
+        await settle(pilot)
+
+
 async def test_cache_clear_removes_the_cached_lists() -> None:
     from tui.list_cache import ListCache
 
