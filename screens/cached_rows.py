@@ -57,11 +57,12 @@ class CachedRowsMixin(_ScreenBase):
         def table(self) -> ResourceTable: ...
 
     def _cacheable(self) -> bool:
+        if not self.context.cache_lists:  # the demo: not even the module
+            return False
         from tui.list_cache import CACHEABLE
 
         return (
-            self.context.cache_lists
-            and self.resource.name in CACHEABLE
+            self.resource.name in CACHEABLE
             and self.scope.lister is None
             and not self.scope.get("id")
         )

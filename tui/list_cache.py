@@ -38,9 +38,10 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from types import GenericAlias, UnionType
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
-import msgspec
+if TYPE_CHECKING:
+    import msgspec  # imported where rows are written or read: in a worker thread
 
 from tui import __version__
 from tui.text import clean_json, json_needs_gate
@@ -289,6 +290,8 @@ def encode(
     cls = type(rows[0])
     if not is_dataclass(cls) or not cls.__module__.startswith(MODELS_PACKAGE):
         return None
+    import msgspec
+
     try:
         mirrored = GenericAlias(list, (_mirror(cls),))
         with _gc_paused():
@@ -313,6 +316,8 @@ def encode(
 
 
 def _decode(body: bytes) -> Cached:
+    import msgspec
+
     head, _, rows_body = body.partition(b"\n")
     header = msgspec.json.decode(head)
     if not isinstance(header, dict):
@@ -401,6 +406,8 @@ _PLAIN = (str, int, float, bool, bytes, type(None))
 @cache
 def _mirror(cls: type) -> type[msgspec.Struct]:
     """The Struct one row of `cls` is written as (made once per class)."""
+    import msgspec
+
     spec = [(name, _mirror_type(kind)) for name, kind in _field_types(cls)]
     return msgspec.defstruct(f"Cached{cls.__name__}", spec)
 
@@ -419,6 +426,8 @@ def _mirror_type(kind: Any) -> Any:
 
 @cache
 def _rows_decoder(cls: type) -> msgspec.json.Decoder[list[Any]]:
+    import msgspec
+
     return msgspec.json.Decoder(GenericAlias(list, (cls,)))
 
 
