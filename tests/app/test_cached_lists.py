@@ -234,6 +234,24 @@ async def test_a_cached_row_is_refused_through_the_palette_too() -> None:
         await settle(pilot)
 
 
+async def test_a_tampered_cache_file_cannot_put_escapes_on_the_screen() -> None:
+    from tui.list_cache import ListCache
+
+    names = await _first_start()
+    for path in ListCache().root.glob("*.list.json"):
+        body = path.read_bytes().replace(names[0].encode(), b"evil\\u001b]0;pwned\\u0007")
+        path.write_bytes(body)
+    backend = HeldBackend(servers=12, clock=FIXED)
+    app = cached_app(backend)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(pilot, lambda: "evil␛]0;pwned␇" in screen_text(pilot))
+        screen = app.screen
+        assert isinstance(screen, ResourceScreen) and screen.stale_since is not None
+        assert not any("\x1b" in r.name or "\x07" in r.name for r in screen.table.rows_in_view())
+        backend.answer.set()
+        await settle(pilot)
+
+
 async def test_marked_cached_rows_are_refused_too() -> None:
     await _first_start()
     backend = HeldBackend(servers=12, clock=FIXED)
