@@ -83,6 +83,11 @@ class ActingMixin(_ScreenBase):
             )
             return
         if action.on_row and (marked := self.table.marked_rows()):
+            if not any(action.when(r) for r in marked):  # none to preview: say why not
+                first = marked[0]
+                why = why_not(action, first, self.resource.label(first))
+                self.app.notify(why, severity="warning")
+                return
             self._act_in_bulk(action, marked)
             return
         if action.rows and not self.table.row_count:

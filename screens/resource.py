@@ -22,7 +22,7 @@ from textual.worker import WorkerState
 from tui.backend.errors import BackendError, ConnectionLost, Forbidden
 from tui.context import Context
 from tui.guard import GuardedHandlers, on
-from tui.resource import Drill, Resource, Scope, bind, unavailable, why_not
+from tui.resource import Drill, Resource, Scope, bind, held, unavailable, why_not
 from tui.screens.acting import ActingMixin
 from tui.screens.cached_rows import CachedRowsMixin
 from tui.screens.contextual import Contextual
@@ -90,7 +90,8 @@ class ResourceScreen(
     ) -> None:
         super().__init__(name=resource.name, context=context)
         self.then = then  # a list action to run once shown (from the palette)
-        self.resource = bind(resource, self.context)
+        # rows shown from the cache refuse the row actions, through the actions' own gate
+        self.resource = held(bind(resource, self.context), self.stale_refusal)
         self.scope = bind(scope or Scope(), self.context)
         # all projects or not as the token allows (a scope of filters typed leaves it open)
         self._auto_scope = scope is None or auto_projects
@@ -180,8 +181,11 @@ class ResourceScreen(
             if self._listed == self.scope and self.loaded:
                 await self._refresh_rows()
             elif self.stale_since is not None:
-                # the live list merges into the cached rows: no empty screen, the place kept
-                await self._refresh_rows(full=True)
+                # cached rows: the cloud's changes since they were listed (when the resource
+                # and scope can say), else the live list merged into them; no empty screen
+                self._since = self._catch_up_since()
+                self._by_changes = 0
+                await self._refresh_rows()
                 self._live_rows_shown()
             else:
                 await self._list_afresh()
@@ -376,6 +380,8 @@ class ResourceScreen(
         elif self.cancelled:
             text.append("  ✖ cancelled (r reloads)", style="bold yellow")
         self.query_one("#crumbs", Static).update(text)
+        header = self.query_one(CloudHeader)
+        header.cached, header.cached_failed = self.cached_state()
 
     # -- table events --------------------------------------------------------------------
 
@@ -445,8 +451,6 @@ class ResourceScreen(
     def _allowed(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "act":
             act = self.resource.action(str(parameters[0]))
-            if act is not None and act.on_row and self.stale_since is not None:
-                return False  # rows from the cache: the key says why (on_key)
             return act is not None and self.offered(act, self.table.selected)
         if action == "view":
             view = self.resource.view(str(parameters[0]))
@@ -469,11 +473,6 @@ class ResourceScreen(
             return
         keys = {event.key, event.character or ""}
         actions = [a for a in self.resource.actions if a.key in keys and a.on_row]
-        if actions and (stale := self.stale_refusal(row)) is not None:
-            event.stop()
-            event.prevent_default()
-            self.app.notify(stale, severity="warning")
-            return
         views = [v for v in self.resource.views if v.key in keys]
         drills = [d for d in self.resource.drills if d.key in keys]
         if not (actions or views) or any(self._serves(o, row) for o in (*views, *drills)):
@@ -486,15 +485,6 @@ class ResourceScreen(
         event.stop()
         event.prevent_default()
         self.app.notify(why_not(offer, row, self.resource.label(row)), severity="warning")
-
-    def action_act(self, name: str) -> None:
-        action = self.resource.action(name)
-        row = self.table.selected
-        stale = self.stale_refusal(row) if row is not None else None
-        if action is not None and action.on_row and stale is not None:
-            self.app.notify(stale, severity="warning")
-            return
-        super().action_act(name)
 
     def _serves_action(self, action: Any, row: Any) -> bool:
         try:

@@ -252,9 +252,9 @@ class Action:
     # A list action given the rows the list shows (filtered, in its order) instead of its
     # scope, as its "row": an export.
     rows: bool = False
-    # Why `when` refuses this row, said when the key is pressed anyway (default: the
-    # row's state, see `why_not`).
-    why_not: Callable[[Row], str] | None = None
+    # Why `when` refuses this row, said when the key is pressed anyway (None, or it says
+    # None: the row's state, see `why_not`).
+    why_not: Callable[[Row], str | None] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "when", gated(self.when))
@@ -274,7 +274,7 @@ class View:
     description: str
     open: Callable[[Row], Any]
     when: Callable[[Row], bool] = always
-    why_not: Callable[[Row], str] | None = None  # why `when` refuses a row, said on its key
+    why_not: Callable[[Row], str | None] | None = None  # why `when` refuses a row, on its key
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "when", gated(self.when))
@@ -291,10 +291,35 @@ def why_not(offer: Action | View, row: Row, label: str) -> str:
     """What the operator is told when a key's action or view does not apply to `row`."""
     if (gone := unavailable(row)) is not None:
         return f"{offer.description} is not possible for {label}: {gone}"
-    if offer.why_not is not None:
-        return offer.why_not(row)
+    if offer.why_not is not None and (said := offer.why_not(row)) is not None:
+        return said
     state = row_state(row)
     return f"{offer.description} is not available for {label}" + (f" ({state})" if state else "")
+
+
+def held(resource: Resource, hold: Callable[[Row], str | None]) -> Resource:
+    """`resource` whose row actions are refused while `hold(row)` gives a reason (a list
+    shows rows from the cache): through each action's own `when` and `why_not`, so every
+    way of offering or running an action (its key, the palette, marked rows) refuses it,
+    and says why, as for any other refusal."""
+    actions = tuple(_held(a, hold) if a.on_row else a for a in resource.actions)
+    return replace(resource, actions=actions)
+
+
+def _held(action: Action, hold: Callable[[Row], str | None]) -> Action:
+    when, why = action.when, action.why_not
+
+    def check(row: Row) -> bool:
+        return hold(row) is None and when(row)
+
+    def reason(row: Row) -> str | None:
+        said = hold(row)
+        if said is None and why is not None:
+            return why(row)
+        return said
+
+    check.gated = True  # type: ignore[attr-defined]  # `when` was gated already
+    return replace(action, when=check, why_not=reason)
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,6 +35,10 @@ class CloudHeader(GuardedHandlers, Widget):
     state: reactive[str] = reactive("connecting")
     admin: reactive[bool] = reactive(False)
     read_only: reactive[bool] = reactive(False)
+    # the screen's rows are from the cache, this old ("4 min"): said instead of
+    # "connected" until the cloud brought them current; and whether that failed
+    cached: reactive[str] = reactive("")
+    cached_failed: reactive[bool] = reactive(False)
 
     def show(self, context: Context) -> None:
         """Say what `context` is: its cloud, who we are there, its state."""
@@ -65,15 +69,30 @@ class CloudHeader(GuardedHandlers, Widget):
             text.append("  READ-ONLY" if labels else " RO", style=style)
         return text
 
+    def _state(self, *, short: bool = False) -> tuple[str, str]:
+        """The words on the right and their style."""
+        if self.cached:
+            age = f"cached {self.cached}" if short else f"cached · {self.cached} old"
+            if self.state in ("error", "lost"):
+                unreachable = "unreachable" if short else "cloud unreachable"
+                return f"✖ {age} · {unreachable}", "header--error"
+            if self.cached_failed:
+                return f"✖ {age} · not refreshed", "header--error"
+            doing = "connecting" if self.state == "connecting" else "refreshing"
+            return f"◌ {age} · {doing}", "header--connecting"
+        return STATES.get(self.state, (self.state, "header--error"))
+
     def render(self) -> Text:
-        words, css = STATES.get(self.state, (self.state, "header--error"))
+        words, css = self._state()
         right = Text(words + " ", style=self.get_component_rich_style(css))
         width = self.size.width
         text = self._left(labels=True)
         if text.cell_len + right.cell_len + 1 > width:
             text = self._left(labels=False)
         if text.cell_len + right.cell_len + 1 > width:
-            right = Text(words[:1] + " ", style=right.style)
+            # the rows are from the cache: that stays said, the cloud's name gives way
+            words = self._state(short=True)[0] if self.cached else words[:1]
+            right = Text(words + " ", style=right.style)
         text.truncate(max(0, width - right.cell_len - 1), overflow="ellipsis")
         text.append(" " * max(1, width - text.cell_len - right.cell_len))
         text.append_text(right)

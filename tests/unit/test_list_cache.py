@@ -8,6 +8,7 @@ import os
 import stat
 from collections.abc import AsyncIterator
 from dataclasses import fields, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,11 @@ from tui.list_cache import (
     Identity,
     ListCache,
     age_text,
+    encode,
     list_key,
     stale_refusal,
 )
+from tui.text import is_clean
 
 HERE = Identity("mycloud", "https://keystone.example:5000/v3", "p1", "RegionOne")
 
@@ -84,6 +87,64 @@ def test_no_secret_is_written(cache: ListCache) -> None:
         assert secret not in text
 
 
+def test_secret_keys_inside_mappings_are_never_written() -> None:
+    from tui.backend.models.orchestration import StackSpec
+
+    spec = StackSpec(
+        "s1",
+        {"resources": {"db": {"properties": {"password": "hunter2-deep", "size": 1}}}},
+        environment={"parameters": {"token": "hunter2-env"}},
+    )
+    body = encode([spec])
+    assert body is not None
+    assert b"hunter2" not in body and b"password" not in body and b"token" not in body
+    assert b'"size":1' in body
+
+
+def test_rows_keep_the_cloud_time_of_their_list(cache: ListCache) -> None:
+    rows = [Server.from_api(server_json(i, 2, ["compute1"])) for i in range(3)]
+    name = list_key(HERE, "servers", False, ())
+    since = datetime(2026, 12, 3, 14, 0, 5, tzinfo=UTC)
+    cache.store(name, "servers", rows, since=since)
+    cached = cache.load(name)
+    assert cached is not None and cached.since == since
+    cache.store(name, "servers", rows)
+    cached = cache.load(name)
+    assert cached is not None and cached.since is None
+
+
+def test_a_file_of_the_previous_format_is_ignored_and_removed(cache: ListCache) -> None:
+    rows = [Server.from_api(server_json(i, 2, ["compute1"])) for i in range(3)]
+    name = list_key(HERE, "servers", False, ())
+    cache.store(name, "servers", rows)
+    path = cache.root / name
+    head, _, body = path.read_bytes().partition(b"\n")
+    header = json.loads(head)
+    header["format"] = 1  # stdlib json objects, no cloud time
+    path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    assert cache.load(name) is None
+    assert not path.exists()
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [
+        b'[{"id": "x"}]',  # fields missing
+        b'[{"id": 1, "name": ["not", "text"]}]',
+        b'{"not": "a list"}',
+        b"[[1, 2, 3]]",
+    ],
+)
+def test_rows_that_do_not_fit_the_model_drop_the_file(cache: ListCache, tampered: bytes) -> None:
+    name = list_key(HERE, "servers", False, ())
+    cache.store(name, "servers", [Server.from_api(server_json(1, 2, ["compute1"]))])
+    path = cache.root / name
+    head, _, _ = path.read_bytes().partition(b"\n")
+    path.write_bytes(head + b"\n" + tampered)
+    assert cache.load(name) is None
+    assert not path.exists()
+
+
 def test_lists_that_hold_secrets_are_never_written(cache: ListCache) -> None:
     rows = [Server.from_api(server_json(1, 2, ["compute1"]))]
     for resource in ("transfers", "token", "raw", "credentials"):
@@ -137,10 +198,18 @@ def test_text_read_back_passes_the_gate(cache: ListCache) -> None:
     name = list_key(HERE, "servers", False, ())
     cache.store(name, "servers", [server])
     path = cache.root / name
-    path.write_bytes(path.read_bytes().replace(server.name.encode(), b"evil\\u001b]0;pwned\\u0007"))
+    body = path.read_bytes()
+    body = body.replace(server.name.encode(), b"evil\\u001b]0;pwned\\u0007")
+    body = body.replace(server.host.encode(), "right\u202eto-left".encode())
+    path.write_bytes(body)
     cached = cache.load(name)
     assert cached is not None
     assert cached.rows[0].name == "evil␛]0;pwned␇"
+    assert is_clean(cached.rows[0].host) and "\u202e" not in cached.rows[0].host
+    # a raw control character is not JSON at all: the file goes
+    path.write_bytes(body.replace(b"right", b"\x1b[31m"))
+    assert cache.load(name) is None
+    assert not path.exists()
 
 
 def test_the_oldest_lists_go_past_the_bound(tmp_path: Path) -> None:
