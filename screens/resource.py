@@ -186,6 +186,7 @@ class ResourceScreen(
                 self._since = self._catch_up_since()
                 self._by_changes = 0
                 await self._refresh_rows()
+                self._want_names(table.loaded_rows())  # the cached rows' names too
                 self._live_rows_shown()
             else:
                 await self._list_afresh()

@@ -124,3 +124,13 @@ async def test_a_restart_catches_up_with_one_changes_since_request(devcloud: Pat
             await pilot.press("r")
             await wait_for(pilot, lambda: screen.loaded and not screen.fetching, SLOW)
         assert {r.id for r in screen.table.rows_in_view()} == now
+        # the cached rows are named too, not only the ones that changed
+        projects = {p.id: p.name async for page in backend.projects() for p in page}
+        web = next(r for r in screen.table.rows_in_view() if r.name == "web-1")
+
+        def web_line() -> str:
+            return next(
+                (ln for ln in screen_text(pilot).splitlines() if ln.split()[:1] == ["web-1"]), ""
+            )
+
+        await wait_for(pilot, lambda: projects[web.project_id] in web_line(), SLOW)
