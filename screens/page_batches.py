@@ -4,11 +4,15 @@ A cloud sends pages of 1,000 rows. Taking each into the table makes the screen d
 frame per page (the rows, the count, the scroll bar, the key bar): at 100,000 servers that
 was three frames per page, a third of the list's CPU time. The first page goes to the table
 at once (rows to look at); after it, the pages that arrive within `BATCH_SECONDS` of the
-last batch go in together, so the count on screen still moves several times a second.
+last batch go in together, so the count on screen still moves several times a second. A
+batch never waits for a slow next page past its time (an overview's slow check), and the
+pages that came before a failure are given before it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -29,12 +33,32 @@ async def batched(
     held off meanwhile (`tui.collector`)."""
     batch: list[list[Any]] = []
     due = 0.0
+    coming: asyncio.Future[list[Any]] | None = None
     with collector.held():
-        async for page in pages:
-            batch.append(page)
-            if clock() >= due:
+        try:
+            while True:
+                if coming is None:
+                    coming = asyncio.ensure_future(anext(pages))
+                wait = max(0.0, due - clock()) if batch else None
+                done, _ = await asyncio.wait({coming}, timeout=wait)
+                if done:
+                    arrived, coming = coming, None
+                    try:
+                        batch.append(arrived.result())
+                    except StopAsyncIteration:
+                        break
+                    except Exception:
+                        if batch:  # what came before the failure is shown
+                            yield batch
+                        raise
+                if batch and clock() >= due:
+                    yield batch
+                    batch = []
+                    due = clock() + seconds
+            if batch:
                 yield batch
-                batch = []
-                due = clock() + seconds
-        if batch:
-            yield batch
+        finally:
+            if coming is not None and not coming.done():
+                coming.cancel()
+                with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration, Exception):
+                    await coming

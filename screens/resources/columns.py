@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from tui.names import Kind
 from tui.resource import Col, Row, attr, in_context
+
+if TYPE_CHECKING:
+    from tui.context import Context
 
 _STATE_STYLES = {
     "ACTIVE": "green",
@@ -99,13 +103,32 @@ def usage_col(title: str, used: str, total: str, *, scale: float = 1.0, unit: st
     return Col(title, text, min_width=5, max_width=14, align="right", style=style, sort_key=ratio)
 
 
-def name_col(title: str, kind: Kind, name: str, *, min_width: int = 6, max_width: int = 24) -> Col:
+def name_col(
+    title: str,
+    kind: Kind,
+    name: str,
+    *,
+    known: str = "",
+    min_width: int = 6,
+    max_width: int = 24,
+) -> Col:
     """An id (row attribute `name`) shown by its name, learned from one listing of its kind
-    (`tui.names`): the id until that answers (ids the user cannot list stay ids)."""
-    named = in_context(lambda context, row: context.names.text(kind, getattr(row, name)))
-    return Col(title, named, min_width=min_width, max_width=max_width, named=(kind, name))
+    (`tui.names`): the id until that answers (ids the user cannot list stay ids), or the
+    name the row came with (row attribute `known`: rows read from the cache while the
+    cloud does not answer)."""
+
+    def text(context: Context, row: Row) -> str:
+        ident = getattr(row, name)
+        shown = context.names.text(kind, ident)
+        return (getattr(row, known) or shown) if known and shown == ident else shown
+
+    return Col(
+        title, in_context(text), min_width=min_width, max_width=max_width, named=(kind, name)
+    )
 
 
-def project_col(title: str = "Project", name: str = "project_id", max_width: int = 24) -> Col:
+def project_col(
+    title: str = "Project", name: str = "project_id", max_width: int = 24, known: str = ""
+) -> Col:
     """A project shown by name (ids of projects the user cannot list stay ids)."""
-    return name_col(title, "project", name, max_width=max_width)
+    return name_col(title, "project", name, known=known, max_width=max_width)

@@ -372,7 +372,7 @@ SERVERS = Resource(
         task_col(),
         state_col("Power", "power_state", min_width=5),
         Col("Host", attr("host"), min_width=6, max_width=24),
-        project_col(max_width=20),
+        project_col(max_width=20, known="project"),
         Col("Addresses", lambda s: s.address_text, min_width=9, max_width=40),
         Col("Flavor", attr("flavor"), min_width=6, max_width=20),
     ),

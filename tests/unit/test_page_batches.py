@@ -3,6 +3,7 @@ the batch interval together, nothing lost, and the cyclic GC held off only meanw
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 
@@ -10,8 +11,6 @@ import pytest
 
 from tui import collector
 from tui.screens.page_batches import batched
-
-pytestmark = pytest.mark.asyncio
 
 
 class Clock:
@@ -117,4 +116,67 @@ def test_a_hold_whose_work_kept_its_rows_ends_with_one_full_pass() -> None:
         assert passes == [2]
     finally:
         gc.callbacks.remove(counted)
+    assert gc.isenabled()
+
+
+async def test_a_batch_does_not_wait_for_a_slow_next_page() -> None:
+    release = asyncio.Event()
+
+    async def then_slow() -> AsyncIterator[list[int]]:
+        yield [0]
+        yield [1]  # within the interval of the first: held for a batch
+        await release.wait()  # a check that takes its time
+        yield [2]
+
+    seen: list[list[list[int]]] = []
+
+    async def consume() -> None:
+        async for batch in batched(then_slow(), seconds=0.05):
+            seen.append(batch)
+
+    task = asyncio.create_task(consume())
+    await asyncio.sleep(0.3)
+    assert seen == [[[0]], [[1]]]  # the held page came at its time, not with the slow one
+    release.set()
+    await task
+    assert seen == [[[0]], [[1]], [[2]]]
+
+
+async def test_the_pages_before_a_failure_come_before_it() -> None:
+    async def failing() -> AsyncIterator[list[int]]:
+        yield [0]
+        yield [1]
+        raise RuntimeError("the cloud went away")
+
+    seen: list[list[list[int]]] = []
+    with pytest.raises(RuntimeError):
+        async for batch in batched(failing(), seconds=10):
+            seen.append(batch)
+    assert seen == [[[0]], [[1]]]
+    assert gc.isenabled()
+
+
+async def test_a_list_stopped_midway_stops_its_pages() -> None:
+    closed = asyncio.Event()
+
+    async def endless() -> AsyncIterator[list[int]]:
+        try:
+            n = 0
+            while True:
+                await asyncio.sleep(0.01)
+                n += 1
+                yield [n]
+        finally:
+            closed.set()
+
+    async def consume() -> None:
+        async for _ in batched(endless(), seconds=0.02):
+            pass
+
+    task = asyncio.create_task(consume())
+    await asyncio.sleep(0.1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert closed.is_set()
     assert gc.isenabled()
