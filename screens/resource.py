@@ -400,8 +400,7 @@ class ResourceScreen(
     @on(ResourceTable.Highlighted)
     def _highlighted(self, event: ResourceTable.Highlighted) -> None:
         event.stop()
-        if self.resource.actions:
-            self.refresh_bindings()
+        self.refresh_bindings()  # describe and views depend on the row too
 
     @on(ResourceTable.Counted)
     def _counted(self, event: ResourceTable.Counted) -> None:

@@ -25,8 +25,12 @@ class KeyBar(GuardedHandlers, Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, _screen: object) -> None:
-        # a cursor move asks again on every row: redraw only when the keys offered change
-        if self._keys() != self._drawn:
+        # a cursor move asks again on every row: redraw only when the keys offered change,
+        # as they are once the change that signalled has been drawn (a row arriving)
+        self.call_after_refresh(self._redraw_if_changed)
+
+    def _redraw_if_changed(self) -> None:
+        if self.is_attached and self.screen.is_current and self._keys() != self._drawn:
             self.refresh()
 
     def _keys(self) -> list[tuple[str, str, bool]]:
