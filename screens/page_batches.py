@@ -62,3 +62,7 @@ async def batched(
                 coming.cancel()
                 with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration, Exception):
                     await coming
+            close = getattr(pages, "aclose", None)
+            if close is not None:  # a page may have come just as the list was stopped
+                with contextlib.suppress(Exception):
+                    await close()

@@ -7,6 +7,7 @@ declaration in ``tui.resource.Resource``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from datetime import datetime, timedelta
 from itertools import chain
 from typing import TYPE_CHECKING, Any, Self
@@ -223,16 +224,17 @@ class ResourceScreen(
         self._listed = None
         mark = self.context.backend.cloud_time()
         first = True
-        async for pages in batched(self._pages()):
-            rows = list(chain.from_iterable(pages))
-            if first:
-                self._cells_computed()
-            table.load(rows, replace=first)
-            self._want_names(rows)
-            first = False
-            mark = mark or self.context.backend.cloud_time()
-            self.pages += len(pages)
-            self._update_crumbs()
+        async with aclosing(batched(self._pages())) as batches:
+            async for pages in batches:
+                rows = list(chain.from_iterable(pages))
+                if first:
+                    self._cells_computed()
+                table.load(rows, replace=first)
+                self._want_names(rows)
+                first = False
+                mark = mark or self.context.backend.cloud_time()
+                self.pages += len(pages)
+                self._update_crumbs()
         if first:
             table.load([], replace=True)
         self._listed_at(mark)
@@ -261,14 +263,15 @@ class ResourceScreen(
         else:
             before = table.loaded_keys()
             seen: set[str] = set()
-            async for pages in batched(self._pages()):
-                rows = list(chain.from_iterable(pages))
-                table.merge(rows)
-                self._want_names(rows)
-                seen.update(map(key, rows))
-                mark = mark or backend.cloud_time()
-                self.pages += len(pages)
-                self._update_crumbs()
+            async with aclosing(batched(self._pages())) as batches:
+                async for pages in batches:
+                    rows = list(chain.from_iterable(pages))
+                    table.merge(rows)
+                    self._want_names(rows)
+                    seen.update(map(key, rows))
+                    mark = mark or backend.cloud_time()
+                    self.pages += len(pages)
+                    self._update_crumbs()
             table.merge([], removed=before - seen)
             self._by_changes = 0
         self._listed_at(mark)

@@ -180,3 +180,28 @@ async def test_a_list_stopped_midway_stops_its_pages() -> None:
         await task
     assert closed.is_set()
     assert gc.isenabled()
+
+
+async def test_a_page_that_came_as_the_list_was_stopped_still_closes_the_list() -> None:
+    closed = asyncio.Event()
+    consumer: asyncio.Task[None] | None = None
+
+    async def pages() -> AsyncIterator[list[int]]:
+        try:
+            yield [1]
+            assert consumer is not None
+            consumer.cancel()  # stopped while the next page is already here
+            yield [2]
+            yield [3]
+        finally:
+            closed.set()
+
+    async def consume() -> None:
+        async for _ in batched(pages(), seconds=10):
+            pass
+
+    consumer = asyncio.create_task(consume())
+    with pytest.raises(asyncio.CancelledError):
+        await consumer
+    assert closed.is_set()
+    assert gc.isenabled()
