@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any
 
 from tui import collector
@@ -27,7 +27,7 @@ async def batched(
     *,
     seconds: float = BATCH_SECONDS,
     clock: Callable[[], float] = time.monotonic,
-) -> AsyncIterator[list[list[Any]]]:
+) -> AsyncGenerator[list[list[Any]], None]:
     """The pages in batches: the first page alone, then every page that came within
     `seconds` of the previous batch; the last batch when the pages end. The cyclic GC is
     held off meanwhile (`tui.collector`)."""

@@ -154,6 +154,7 @@ class ResourceScreen(
             return  # a refresh tick while the app closes
         table = self.table
         table.waiting = self.fetching = True
+        self.refreshing = self.loaded and self._listed == self.scope  # the crumbs say so
         self.error = None
         self.cancelled = False
         self._update_crumbs()

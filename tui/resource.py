@@ -18,6 +18,8 @@ from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, Literal, ParamSpec, TypeVar, cast
 
+from tui.backend import states
+
 if TYPE_CHECKING:
     from tui.backend.base import Backend
     from tui.context import Context
@@ -152,9 +154,7 @@ def always(row: Row) -> bool:
 def unavailable(row: Row) -> str | None:
     """Why nothing at all may be done to a row (a server whose cell is down), or None:
     Nova's state table says (`tui.backend.states.unavailable`)."""
-    from tui.backend.states import unavailable as why
-
-    return why(row)
+    return states.unavailable(row)
 
 
 def gated(when: Callable[[Row], bool]) -> Callable[[Row], bool]:

@@ -4,6 +4,7 @@ rows, and keep the cursor; lists without a changes lister are listed in full and
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any
@@ -72,6 +73,34 @@ async def test_r_shows_the_clouds_changes_and_keeps_the_cursor() -> None:
         assert f"[{len(rows) - 1}]" in text
         assert len(calls) == 1 and isinstance(calls[0]["changes_since"], datetime)
         assert screen.table.is_flashing(renamed.id)
+
+
+async def test_while_r_asks_the_cloud_the_crumbs_say_refreshing_over_the_rows_shown() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = current(app)
+        backend = screen.context.backend
+        answer = asyncio.Event()
+        listing: Callable[..., AsyncIterator[Any]] = backend.servers
+
+        async def slow(**kwargs: Any) -> AsyncIterator[Any]:
+            await answer.wait()
+            async for page in listing(**kwargs):
+                yield page
+
+        backend.servers = slow
+        total = screen.table.total_count
+        await pilot.press("r")
+        await wait_for(pilot, lambda: screen.fetching)
+        await pilot.pause()
+        text = screen_text(pilot)
+        assert "refreshing…" in text and "loading…" not in text
+        assert screen.table.total_count == total
+        answer.set()
+        await wait_for(pilot, lambda: not screen.fetching)
+        await pilot.pause()
+        assert "refreshing…" not in screen_text(pilot)
 
 
 async def test_the_row_under_the_cursor_deleted_moves_the_cursor_to_its_neighbour() -> None:

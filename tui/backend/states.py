@@ -149,11 +149,11 @@ CELL_DOWN = (
 def unavailable(row: object) -> str | None:
     """Why no action at all may run on a row (a server whose cell is down), or None. Every
     declared action's and view's `when` asks this first (tui/resource.py)."""
+    if getattr(row, "status", None) != CELL_DOWN_STATUS:  # asked of every row of a list
+        return None
     from tui.backend.models import Server
 
-    if isinstance(row, Server) and row.status == CELL_DOWN_STATUS:
-        return CELL_DOWN
-    return None
+    return CELL_DOWN if isinstance(row, Server) else None
 
 
 def vm_state_of(server: Server) -> str:
