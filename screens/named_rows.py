@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from tui.context import Context
     from tui.names import Kind
+    from tui.resource import Resource
     from tui.widgets.resource_table import ResourceTable
 
     _ScreenBase = Screen[None]
@@ -24,9 +25,10 @@ else:
 
 
 class NamedRowsMixin(_ScreenBase):
-    """Needs `context` and `table` from the screen."""
+    """Needs `context`, `resource` and `table` from the screen."""
 
     context: Context
+    resource: Resource
     _naming: list[Awaitable[bool]]  # the lookups this load waits for (set by the screen)
     _names_drawn = -1  # the names' version the table's cells were computed with
 
@@ -41,6 +43,15 @@ class NamedRowsMixin(_ScreenBase):
     def _cells_computed(self) -> None:
         """A new data set: its cells are computed with the names known now."""
         self._names_drawn = self.context.names.version(self._name_kinds())
+
+    def _teach_names(self, rows: Sequence[Any]) -> None:
+        """The names these rows give their ids (a list of servers names servers): learned
+        for every list that shows those ids; a deleted row's id is known as gone."""
+        kind = self.resource.teaches
+        if kind is None or not rows:
+            return
+        key, deleted = self.resource.key, self.resource.deleted
+        self.context.names.learn(kind, {key(row): "" if deleted(row) else row.name for row in rows})
 
     def _want_names(self, rows: Sequence[Any]) -> None:
         """Ask for the names of the ids these rows show that are not known yet."""

@@ -31,6 +31,7 @@ from tui.screens.named_rows import NamedRowsMixin
 from tui.screens.page_batches import batched
 from tui.screens.screen_keys import key_binding, with_keys
 from tui.text import one_line
+from tui.widgets.filter_box import FilterBox
 from tui.widgets.header import CloudHeader
 from tui.widgets.keybar import KeyBar
 from tui.widgets.resource_table import ResourceTable
@@ -132,7 +133,7 @@ class ResourceScreen(
         found = self.query("#filter")
         if found:
             return found.first(Input)
-        box = Input(placeholder="filter (esc clears)", id="filter")
+        box = FilterBox(self._filter_changed, placeholder="filter (esc clears)", id="filter")
         self.mount(box, before=self.query_one(KeyBar))
         return box
 
@@ -231,6 +232,7 @@ class ResourceScreen(
                 if first:
                     self._cells_computed()
                 table.load(rows, replace=first)
+                self._teach_names(rows)
                 self._want_names(rows)
                 first = False
                 mark = mark or self.context.backend.cloud_time()
@@ -256,6 +258,7 @@ class ResourceScreen(
                 kept = [row for row in page if not deleted(row) and belongs(row)]
                 gone = {key(row) for row in page} - set(map(key, kept))
                 table.merge(kept, removed=gone)
+                self._teach_names(page)
                 self._want_names(kept)
                 mark = mark or backend.cloud_time()
                 self.pages += 1
@@ -268,6 +271,7 @@ class ResourceScreen(
                 async for pages in batches:
                     rows = list(chain.from_iterable(pages))
                     table.merge(rows)
+                    self._teach_names(rows)
                     self._want_names(rows)
                     seen.update(map(key, rows))
                     mark = mark or backend.cloud_time()
@@ -384,7 +388,9 @@ class ResourceScreen(
             text.append(f"  ✖ {self.error.operation or 'error'}", style="bold red")
         elif self.cancelled:
             text.append("  ✖ cancelled (r reloads)", style="bold yellow")
-        self.query_one("#crumbs", Static).update(text)
+        crumbs = self.query_one("#crumbs", Static)
+        if text != crumbs.content:  # a redraw of the same line costs a layout and a frame
+            crumbs.update(text)
         header = self.query_one(CloudHeader)
         header.cached, header.cached_failed = self.cached_state()
 
@@ -424,9 +430,8 @@ class ResourceScreen(
         box.value = self.table.filter_text
         box.focus()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.table.filter_text = event.value
+    def _filter_changed(self, value: str) -> None:
+        self.table.filter_text = value
         self._update_crumbs()
 
     @on(Input.Submitted, "#filter")

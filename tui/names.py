@@ -6,7 +6,10 @@ shows to `NameLookups.want`: the ids not known yet start one listing of that kin
 background (every screen wanting the same kind meanwhile shares it), never one request per
 row. Until it answers the column shows the id; then the rows are drawn again. An id is
 asked for once: an id the listing did not name stays an id (a server missing from a
-listing of every project is gone, shown as deleted).
+listing of every project is gone, shown as deleted). A list of the kind itself teaches its
+names as its pages come (`Resource.teaches`): once the server list has been shown, the
+lists naming servers need no listing of their own, which on a cloud of 100,000 servers is
+a hundred pages saved; a server its refresh sees deleted is known as gone.
 """
 
 from __future__ import annotations

@@ -366,6 +366,9 @@ class Resource:
     # Whether a changed row still belongs in a scope: a refresh by changes may ask for the
     # changes without the scope's filters, and drops the changed rows that no longer match.
     in_scope: Callable[[Scope], Callable[[Row], bool]] = lambda scope: always
+    # The kind of id its rows name (`tui.names`): a list of servers teaches the names of
+    # the server ids other lists show, which then need no listing of their own.
+    teaches: Kind | None = None
 
     async def refetch(self, backend: Backend, row: Row) -> Row:
         """The current record of a row (describe, following an action)."""

@@ -18,7 +18,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Offset, Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -106,6 +106,19 @@ class RowsView(Sequence[Row]):
         if isinstance(index, slice):
             return [self._rows[i] for i in self._indices[index]]
         return self._rows[self._indices[index]]
+
+
+class _Pass:
+    """What every line of one frame of the table shares (a plain class: no dataclass to
+    build at start-up)."""
+
+    __slots__ = ("available", "focused", "offset", "style", "width")
+
+    def __init__(
+        self, style: Style, width: int, offset: Offset, focused: bool, available: int
+    ) -> None:
+        self.style, self.width, self.offset = style, width, offset
+        self.focused, self.available = focused, available
 
 
 class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
@@ -224,6 +237,7 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
         self._counted = (0, 0)
         self._flashing: set[str] = set()  # keys of rows a refresh just changed
         self._flash_timer: Timer | None = None
+        self._drawing: _Pass | None = None  # set while Textual draws the table's lines
 
     # -- public state -------------------------------------------------------------------
 
@@ -607,28 +621,48 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
 
     # -- rendering ------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._drawing = self._pass()  # what every line of this frame shares, asked once
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = None
+
+    def _pass(self) -> _Pass:
+        return _Pass(
+            self.rich_style,
+            self.size.width,
+            self.scroll_offset,
+            self.has_focus,
+            self._available_width(),
+        )
+
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        width = self.size.width
-        base = self.rich_style
-        if self._layout_width != self._available_width():
+        shared = self._drawing or self._pass()
+        if self._layout_width != shared.available:
             self._relayout()
+            shared = self._pass()
+            if self._drawing is not None:
+                self._drawing = shared
+        scroll_x, scroll_y = shared.offset
+        base, width = shared.style, shared.width
         if y == 0:
             strip, pad = self._header_strip(base)
         else:
             index = scroll_y + y - 1
             if index < len(self._view):
-                strip, pad = self._row_strip(index, base), base
+                strip, pad = self._row_strip(index, shared), base
             elif index == 0:
                 strip, pad = self._empty_strip(), base
             else:
                 return Strip.blank(width, base)
         return strip.crop_extend(scroll_x, scroll_x + width, pad)
 
-    def _row_strip(self, index: int, base: Style) -> Strip:
+    def _row_strip(self, index: int, shared: _Pass) -> Strip:
+        base = shared.style
         row_index = self._view[index]
         cursor = index == self._cursor
-        span = max(self._line_width, self.size.width)
+        span = max(self._line_width, shared.width)
         row_key = self._keys[row_index]
         marked = row_key in self._marks
         flashing = row_key in self._flashing
@@ -639,7 +673,7 @@ class ResourceTable(GuardedHandlers, ScrollView, can_focus=True):
             flashing,
             span,
             cursor,
-            cursor and self.has_focus,
+            cursor and shared.focused,
             base,
             self._generation,
         )

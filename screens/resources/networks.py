@@ -57,6 +57,7 @@ NETWORKS = Resource(
         Col("ID", attr("id"), min_width=8, max_width=36),
     ),
     list=list_networks,
+    teaches="network",
     get=lambda b, i: b.network(i),
     drills=(
         Drill(

@@ -120,6 +120,7 @@ PROJECTS = Resource(
         Col("Description", attr("description"), min_width=8, max_width=50),
     ),
     list=list_projects,
+    teaches="project",
     get=lambda b, i: b.project(i),
     drills=(
         Drill("enter", "servers", servers_of_project, "Servers in this project"),

@@ -381,6 +381,7 @@ SERVERS = Resource(
     deleted=deleted,
     filter_words=SERVER_FILTER_WORDS,
     in_scope=server_in_scope,
+    teaches="server",
     get=lambda b, i: b.server(i),
     all_projects_toggle=True,
     default_all_projects=True,

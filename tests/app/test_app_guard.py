@@ -224,6 +224,29 @@ async def test_a_failing_column_is_reported_once(crash_dir: Path) -> None:
     assert_crash_file(crash_dir, "TypeError: cell [/]")
 
 
+async def test_a_failing_filter_is_reported_and_keeps_what_was_typed(crash_dir: Path) -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ResourceScreen)
+        filtered = screen._filter_changed
+
+        def broken(value: str) -> None:
+            if value == "we":
+                raise ValueError("filter [/]")
+            filtered(value)
+
+        screen._filter_changed = broken  # type: ignore[method-assign]
+        await pilot.press("slash", "w", "e")
+        panel = await panel_shown(pilot)
+        assert panel.crash.summary == "ValueError: filter [/]"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.filter_input.value == "we"
+    assert_crash_file(crash_dir, "ValueError: filter [/]")
+
+
 async def test_a_failing_form_submit_keeps_what_was_typed(crash_dir: Path) -> None:
     app = demo_app()
     app.backend.fault("server_action", error=KeyError("server"))

@@ -80,11 +80,12 @@ async def test_a_filter_finds_rows_by_the_names_learned() -> None:
 
 
 async def test_migrations_name_their_servers_from_one_listing() -> None:
-    app = demo_app(start="servers")
+    app = demo_app(start="hv")
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         backend = app.backend
-        moved = [r for r in current(app).table.rows_in_view() if r.host][:3]
+        cloud = backend._cloud  # type: ignore[attr-defined]
+        moved = [s for s in cloud.servers if s.host and s.status == "ACTIVE"][:3]
         for server in moved:
             await backend.migrate(server.id, "")
             await backend.server(server.id)
@@ -108,3 +109,30 @@ async def test_migrations_name_their_servers_from_one_listing() -> None:
         assert len(calls) == 1, "one listing of the servers names them all"
         text = screen_text(pilot)
         assert all(server.name in text for server in moved)
+
+
+async def test_the_servers_list_names_the_servers_other_lists_show() -> None:
+    app = demo_app(start="servers")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        backend = app.backend
+        gate, calls = gated(backend, "servers")
+        gate.set()
+        await pilot.press("colon", *"fips", "enter")
+        await settle(pilot)
+        screen = current(app)
+        attached = next(r for r in screen.table.rows_in_view() if r.server_id)
+        assert screen.context.names.server(attached.server_id) in screen_text(pilot)
+        assert calls == [], "the server list shown first named them: no listing for names"
+
+
+async def test_a_server_deleted_in_a_refresh_is_named_as_gone() -> None:
+    app = demo_app(start="servers")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        screen = current(app)
+        gone = next(iter(screen.table.rows_in_view()))
+        await app.backend.server_action(gone.id, "delete")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: not screen.table.has_key(gone.id))
+        assert screen.context.names.server(gone.id) == f"(deleted) {gone.id[:8]}"

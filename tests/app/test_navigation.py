@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import Static
+
 from tests.app_helpers import demo_app, screen_text, settle
 from tui.screens.describe import DescribeScreen
 from tui.screens.help import HelpScreen
@@ -98,6 +100,21 @@ async def test_filter_narrows_as_you_type_and_escape_clears() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert screen.table.filter_text == "" and screen.table.row_count == 40
+
+
+async def test_the_list_follows_the_filter_box_before_the_next_frame() -> None:
+    """Not a message later: Textual would draw a frame with the box's new text and the old
+    rows in between (on a big list, a frame per keystroke more)."""
+    app = demo_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = current(app)
+        await pilot.press("slash")
+        await pilot.pause()
+        screen.filter_input.value = "web"
+        assert screen.table.filter_text == "web"
+        crumbs = str(screen.query_one("#crumbs", Static).content)
+        assert f"[{screen.table.row_count}/40]" in crumbs and "filter: web" in crumbs
 
 
 async def test_filter_matches_status_and_host_words_together() -> None:
