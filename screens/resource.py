@@ -6,6 +6,7 @@ declaration in ``tui.resource.Resource``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 from datetime import datetime, timedelta
@@ -45,6 +46,9 @@ CHANGES_MARGIN = timedelta(seconds=5)
 # Every so many refreshes by changes, one lists everything: a deletion the cloud no longer
 # reports (archived, or older than it keeps) is dropped then.
 FULL_REFRESH_EVERY = 30
+# ... and once the last full list is older than this (a list refreshed by hand now and
+# then): what changes-since does not see (addresses changed from outside) comes then.
+FULL_REFRESH_AFTER = 15 * 60.0
 # The work `esc` stops waiting for: the list's load, actions waiting on the cloud.
 WAITING_GROUPS = ("load", "act")
 
@@ -61,6 +65,7 @@ class ResourceScreen(
         Binding("slash", "filter", "Filter"),
         Binding("d", "describe", "Describe"),
         Binding("r", "refresh", "Refresh"),
+        Binding("f5", "reload", "Reload in full", show=False),
         Binding("full_stop", "pause_refresh", "Pause auto-refresh", show=False),
         Binding("a", "toggle_all_projects", "All projects"),
         Binding("space", "mark", "Mark", show=False),
@@ -109,6 +114,7 @@ class ResourceScreen(
         self._listed: Scope | None = None  # the scope the table's rows were listed in
         self._since: datetime | None = None  # what the next refresh by changes asks from
         self._by_changes = 0  # refreshes by changes since the last full list
+        self._full_at = 0.0  # when (monotonic) the rows were last listed in full
         self._naming = []
 
     def compose(self) -> ComposeResult:
@@ -150,7 +156,8 @@ class ResourceScreen(
     # -- loading -------------------------------------------------------------------------
 
     @work(exclusive=True, group="load")
-    async def load(self) -> None:
+    async def load(self, *, full: bool = False) -> None:
+        """List the rows, or refresh those shown (`full`: by listing them all)."""
         if not self.query("#table"):
             return  # a refresh tick while the app closes
         table = self.table
@@ -182,7 +189,7 @@ class ResourceScreen(
             self._check_cached_identity()
             self.pages = 0
             if self._listed == self.scope and self.loaded:
-                await self._refresh_rows()
+                await self._refresh_rows(full=full)
             elif self.stale_since is not None:
                 # cached rows: the cloud's changes since they were listed (when the resource
                 # and scope can say), else the live list merged into them; no empty screen
@@ -240,6 +247,7 @@ class ResourceScreen(
                 self._update_crumbs()
         if first:
             table.load([], replace=True)
+        self._full_at = time.monotonic()
         self._listed_at(mark)
 
     async def _refresh_rows(self, *, full: bool = False) -> None:
@@ -279,6 +287,7 @@ class ResourceScreen(
                     self._update_crumbs()
             table.merge([], removed=before - seen)
             self._by_changes = 0
+            self._full_at = time.monotonic()
         self._listed_at(mark)
 
     def _changes(self) -> AsyncIterator[list[Any]] | None:
@@ -286,6 +295,8 @@ class ResourceScreen(
         changes = self.resource.changes
         since = self._since
         if changes is None or since is None or self._by_changes >= FULL_REFRESH_EVERY:
+            return None
+        if time.monotonic() - self._full_at > FULL_REFRESH_AFTER:
             return None
         if self.scope.lister is not None or self.scope.get("id"):
             return None
@@ -570,6 +581,9 @@ class ResourceScreen(
 
     def action_refresh(self) -> None:
         self.load()
+
+    def action_reload(self) -> None:
+        self.load(full=True)
 
     def action_pause_refresh(self) -> None:
         if self.refresh_interval <= 0:

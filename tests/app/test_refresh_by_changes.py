@@ -17,7 +17,7 @@ from tui.backend.errors import BackendError
 from tui.backend.memory import MemoryBackend
 from tui.backend.memory.clock import FIXED
 from tui.config import Settings
-from tui.screens.resource import FULL_REFRESH_EVERY, ResourceScreen
+from tui.screens.resource import FULL_REFRESH_AFTER, FULL_REFRESH_EVERY, ResourceScreen
 
 
 def current(app: object) -> ResourceScreen:
@@ -129,6 +129,40 @@ async def test_every_so_many_refreshes_one_lists_everything() -> None:
         assert [c.get("changes_since") is not None for c in calls] == [True, False]
         await refreshed(pilot, calls)
         assert calls[-1].get("changes_since") is not None
+
+
+async def test_a_refresh_long_after_the_last_full_list_lists_everything() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = current(app)
+        calls = counted(screen.context.backend, "servers")
+        await refreshed(pilot, calls)
+        screen._full_at -= FULL_REFRESH_AFTER + 1
+        await refreshed(pilot, calls)
+        await refreshed(pilot, calls)
+        assert [c.get("changes_since") is not None for c in calls] == [True, False, True]
+
+
+async def test_f5_lists_everything_and_sees_an_address_changed_from_outside() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = current(app)
+        backend = screen.context.backend
+        calls = counted(backend, "servers")
+        server = next(r for r in screen.table.rows_in_view() if r.addresses)
+        cloud = backend._cloud  # type: ignore[attr-defined]
+        cloud._readdress(cloud.servers.get(server.id), {})  # Nova's cache: not a change
+
+        def shown() -> Any:
+            return next(r for r in screen.table.loaded_rows() if r.id == server.id)
+
+        await refreshed(pilot, calls)
+        assert shown().addresses, "changes-since does not see it"
+        await refreshed(pilot, calls, key="f5")
+        assert not shown().addresses
+        assert [c.get("changes_since") is not None for c in calls] == [True, False]
 
 
 async def deletable(backend: Any, volumes: list[Any]) -> Any:
