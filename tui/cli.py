@@ -27,6 +27,7 @@ class _Parser(argparse.ArgumentParser):
 if TYPE_CHECKING:
     from tui.app import StackdeckApp
     from tui.backend.base import Backend
+    from tui.backend.http_debug import HttpDebugLog
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,6 +59,16 @@ def _parser() -> argparse.ArgumentParser:
         help="the demo's last N servers are in a Nova cell that is down (docs/cells.md)",
     )
     parser.add_argument("--read-only", action="store_true", help="offer no mutating action")
+    parser.add_argument(
+        "--debug",
+        nargs="?",
+        const="requests",
+        choices=("requests", "body"),
+        metavar="body",
+        help="write every HTTP request to the cloud (time, method, URL, status, request id) "
+        "to debug.log in the state dir, --debug=body with what was sent and received; "
+        "secrets masked (docs/debug.md)",
+    )
     parser.add_argument(
         "--no-cache",
         action="store_true",
@@ -249,8 +260,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             password_lookup=get_password,
             read_only=settings.read_only,
             audit=audit,
+            http_debug=_debug_log(args.debug, settings.cloud),
         )
-    return _run(StackdeckApp(backend, settings, audit=audit))
+    code = _run(StackdeckApp(backend, settings, audit=audit))
+    if args.debug:
+        log = getattr(backend, "http_debug", None)
+        told = f"logged in {safe(str(log.path))}" if log else "none: the demo cloud sends none"
+        print(f"stackdeck: --debug: HTTP requests {told}.", file=sys.stderr)
+    return code
+
+
+def _debug_log(mode: str | None, cloud: str | None) -> HttpDebugLog | None:
+    """`--debug`'s log, its session noted at the top; None without the flag."""
+    if not mode:
+        return None
+    from tui.backend.http_debug import HttpDebugLog
+    from tui.config import state_dir
+
+    log = HttpDebugLog.open(state_dir(), bodies=mode == "body")
+    log.note(f"stackdeck {__version__}, cloud {cloud or '(OS_* variables)'}, --debug={mode}")
+    return log
 
 
 def _run(app: StackdeckApp, **run_options: Any) -> int:

@@ -12,10 +12,10 @@ from collections.abc import Callable
 
 from textual.widgets import Input
 
-from tui.guard import report, where
+from tui.guard import GuardedHandlers, report, where
 
 
-class FilterBox(Input):
+class FilterBox(GuardedHandlers, Input):
     def __init__(self, changed: Callable[[str], None], *, placeholder: str, id: str) -> None:
         super().__init__(placeholder=placeholder, id=id)
         self._changed = changed

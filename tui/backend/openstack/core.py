@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from openstack.connection import Connection
     from requests import Response
 
+    from tui.backend.http_debug import HttpDebugLog
+
 T = TypeVar("T")
 
 # Microversions we ask for (capped by what the cloud offers). Hypervisor usage fields
@@ -267,8 +269,10 @@ class OpenStackCore:
         password_lookup: Callable[[str, str], str | None] | None = None,
         read_only: bool = False,
         audit: AuditLog | None = None,
+        http_debug: HttpDebugLog | None = None,
     ) -> None:
         self._cloud = cloud
+        self.http_debug = http_debug
         self._password_lookup = password_lookup
         self._read_only = read_only
         self._audit = audit
@@ -384,7 +388,46 @@ class OpenStackCore:
     ) -> Response:
         if self.on_request is not None:
             self.on_request(method, service, path)
-        response: Response = adapter.request(path, method, **kwargs)
+        response: Response = self._sent(
+            method,
+            f"{service} {path}",
+            partial(adapter.request, path, method, **kwargs),
+            kwargs.get("json", kwargs.get("data")),
+            stream=bool(kwargs.get("stream")),
+        )
+        return response
+
+    def _sent(
+        self,
+        method: str,
+        where: str,
+        call: Callable[[], Any],
+        sent: Any = None,
+        *,
+        stream: bool = False,
+    ) -> Any:
+        """`call()`, one HTTP request (`where`: its service and path), written to the
+        `--debug` log when there is one: every request goes through here."""
+        log = self.http_debug
+        if log is None:
+            return call()
+        started = time.monotonic()
+        try:
+            response = call()
+        except Exception as exc:
+            log.failed(method, where, time.monotonic() - started, exc, self.secrets)
+            raise
+        received = None if stream else (response.content if log.bodies else b"")
+        log.answered(
+            method,
+            response.url or where,
+            response.status_code,
+            _request_id(response.headers),
+            time.monotonic() - started,
+            self.secrets,
+            sent=sent,
+            received=received,
+        )
         return response
 
     def _get(

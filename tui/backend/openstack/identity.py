@@ -4,6 +4,7 @@ and our own token as Keystone sees it."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
@@ -206,7 +207,12 @@ class IdentityAPI(OpenStackCore):
 
         def send() -> Json:
             adapter = self._connection().identity
-            response = adapter.request(path, method, json=body, raise_exc=False, log=False)
+            response = self._sent(
+                method,
+                f"identity {path}",
+                partial(adapter.request, path, method, json=body, raise_exc=False, log=False),
+                body,
+            )
             raise_for_status(response, "Keystone", action)
             self._audited(action, target, "ok", _request_id(response.headers))
             return decoded(response) if response.content else {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from tui.backend import gnocchi, models
@@ -41,13 +42,18 @@ class MetricAPI(OpenStackCore):
             "interface": conn.config.get_interface() or "public",
             "region_name": conn.config.get_region_name() or None,
         }
-        response = conn.session.request(
-            path,
+        response = self._sent(
             "GET",
-            endpoint_filter=endpoint_filter,
-            params=dict(params or {}),
-            headers={"Accept": "application/json"},
-            raise_exc=False,
+            f"metric {path}",
+            partial(
+                conn.session.request,
+                path,
+                "GET",
+                endpoint_filter=endpoint_filter,
+                params=dict(params or {}),
+                headers={"Accept": "application/json"},
+                raise_exc=False,
+            ),
         )
         raise_for_status(response, "Gnocchi", operation, gnocchi.error_text)
         if read is not None:

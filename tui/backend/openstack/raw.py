@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from functools import partial
 from typing import Any
 
 from tui.backend import models
@@ -41,8 +42,18 @@ class RawAPI(OpenStackCore):
         def send() -> RawResponse:
             session = self._connection().session
             started = time.monotonic()
-            response = session.request(
-                url, method, headers={"Accept": "application/json"}, raise_exc=False, stream=True
+            response = self._sent(
+                method,
+                url,
+                partial(
+                    session.request,
+                    url,
+                    method,
+                    headers={"Accept": "application/json"},
+                    raise_exc=False,
+                    stream=True,
+                ),
+                stream=True,
             )
             try:
                 text = body_text(response.headers.get("Content-Type", ""), read_capped(response))

@@ -10,6 +10,7 @@ requests and replies are never logged, and both passwords join the session's sec
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -141,13 +142,20 @@ class ServerMaintenanceAPI(OpenStackCore):
 
         def send() -> Json:
             adapter = self._connection().compute
-            response = adapter.request(
-                f"/servers/{server_id}/action",
+            path = f"/servers/{server_id}/action"
+            response = self._sent(
                 "POST",
-                json=body,
-                raise_exc=False,
-                log=False,
-                microversion=version(),
+                f"compute {path}",
+                partial(
+                    adapter.request,
+                    path,
+                    "POST",
+                    json=body,
+                    raise_exc=False,
+                    log=False,
+                    microversion=version(),
+                ),
+                body,
             )
             raise_for_status(response, "Nova", action)
             try:

@@ -11,6 +11,7 @@ session's secrets before anything else can quote it.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Any
 
 from tui.backend import models
@@ -178,13 +179,20 @@ class VolumeOperationsAPI(VolumeAPI):
         def send() -> Any:
             version = self._transfer_version()
             adapter = self._connection().block_storage
-            response = adapter.request(
-                self._transfers_path(version) + below,
+            path = self._transfers_path(version) + below
+            response = self._sent(
                 "POST",
-                json=body,
-                microversion=version,
-                raise_exc=False,
-                log=False,
+                f"block-storage {path}",
+                partial(
+                    adapter.request,
+                    path,
+                    "POST",
+                    json=body,
+                    microversion=version,
+                    raise_exc=False,
+                    log=False,
+                ),
+                body,
             )
             raise_for_status(response, "Cinder", action)
             _, value = read_reply(response, "Cinder", action, read, done=done)
