@@ -195,6 +195,7 @@ class ResourceScreen(
                 # and scope can say), else the live list merged into them; no empty screen
                 self._since = self._catch_up_since()
                 self._by_changes = 0
+                self._full_at = time.monotonic()  # the cadence of full lists starts here
                 await self._refresh_rows()
                 self._want_names(table.loaded_rows())  # the cached rows' names too
                 self._live_rows_shown()
