@@ -70,6 +70,8 @@ class NamedRowsMixin(_ScreenBase):
         pending, self._naming = self._naming, []
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+            if not self.query("#table"):
+                return  # the screen went meanwhile (the app closing)
         kinds = self._name_kinds()
         version = self.context.names.version(kinds)
         if kinds and version != self._names_drawn:

@@ -209,6 +209,8 @@ class ResourceScreen(
                     " (the cloud lists none to a member)."
                 )
             await self._names_shown()
+            if not self.query("#table"):
+                return  # the screen went (the app closing) while the names came
             self._store_cache(table.loaded_rows())
             if self.resource.summary is not None:
                 self.summary = self.resource.summary(table.rows_in_view())
